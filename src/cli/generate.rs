@@ -1,0 +1,241 @@
+//! `ticket` and `jwt`: make credentials and print them.
+
+use std::io::{BufRead, BufReader, BufWriter, ErrorKind, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::{CredentialArgs, Failure, credentials, exit, warn};
+use crate::credential::{
+    self, Capabilities, JwtRequest, MIN_JWT_TTL_SECS, TicketSigner, check_user_id, time,
+};
+
+/// Arguments of `sinch-ticket ticket`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("who").required(true).args(["user", "users_from"]))]
+pub struct TicketArgs {
+    /// The username the ticket is for (kept exactly as typed).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+    /// Make one ticket per line of FILE ('-' for standard input), printed in the same order.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "snippet")]
+    users_from: Option<PathBuf>,
+    /// How long the ticket is valid: seconds (3600) or 90s, 10m, 1h, 1d.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration)]
+    expires_in: u64,
+    /// The ticket's creation time (RFC 3339, whole seconds); defaults to now.
+    #[arg(long, value_name = "RFC3339", value_parser = instant)]
+    created: Option<DateTime<Utc>>,
+    /// Print the JS SDK v1 start-up snippet instead of the bare ticket.
+    #[arg(long)]
+    snippet: bool,
+    /// With --snippet: leave calling out of the client's capabilities.
+    #[arg(long, requires = "snippet")]
+    no_calling: bool,
+    /// With --snippet: leave messaging out of the client's capabilities.
+    #[arg(long, requires = "snippet")]
+    no_messaging: bool,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// Arguments of `sinch-ticket jwt`.
+#[derive(Debug, Args)]
+pub struct JwtArgs {
+    /// The user id the SDK registers as.
+    #[arg(long, value_name = "NAME")]
+    user: String,
+    /// How long the JWT is valid (exp - iat), at least 60 s: seconds or 90s, 10m, 1h, 1d.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = duration)]
+    ttl: u64,
+    /// How long the registration it makes stays valid (sinch:rtc:instance:exp); omit for
+    /// "until revoked".
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    instance_ttl: Option<u64>,
+    /// The issue time iat (RFC 3339, whole seconds); defaults to now.
+    #[arg(long, value_name = "RFC3339", value_parser = instant)]
+    issued_at: Option<DateTime<Utc>>,
+    /// The nonce; defaults to a random UUID.
+    #[arg(long, value_name = "STR")]
+    nonce: Option<String>,
+    /// Print the current JS SDK start-up snippet instead of the bare JWT.
+    #[arg(long)]
+    snippet: bool,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+fn duration(text: &str) -> Result<u64, String> {
+    time::parse_duration(text).map_err(|e| e.to_string())
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>, String> {
+    time::parse_instant(text).map_err(|e| e.to_string())
+}
+
+/// Checks a user id given on the command line: an error stops, warnings are printed.
+fn checked_user(user: &str) -> Result<(), Failure> {
+    let check = check_user_id(user);
+    if let Some(error) = check.error {
+        return Err(Failure::usage(error));
+    }
+    check.warnings.iter().for_each(|w| warn(w));
+    Ok(())
+}
+
+fn print(text: &str) -> Result<u8, Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(exit::OK),
+        Err(err) if err.kind() == ErrorKind::BrokenPipe => Ok(exit::OK),
+        Err(err) => Err(Failure::io("writing to standard output", &err)),
+    }
+}
+
+/// `sinch-ticket ticket`.
+pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
+    let stdin_taken = args
+        .users_from
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == "-")
+        .then_some("--users-from -");
+    let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
+    let created = args.created.unwrap_or_else(time::now_whole_seconds);
+    let signer = TicketSigner::new(&key, &secret);
+    drop(secret);
+
+    if let Some(path) = &args.users_from {
+        return ticket_batch(&signer, path, args.expires_in, created);
+    }
+    let user = args.user.as_deref().unwrap_or_default();
+    checked_user(user)?;
+    let ticket = signer.ticket(user, args.expires_in, created);
+    if args.snippet {
+        let capabilities = Capabilities {
+            calling: !args.no_calling,
+            messaging: !args.no_messaging,
+        };
+        print(credential::ticket_snippet(&key, &ticket, capabilities).trim_end())
+    } else {
+        print(&ticket)
+    }
+}
+
+/// `ticket --users-from`: one ticket per input line, streamed, all with the same `created`.
+fn ticket_batch(
+    signer: &TicketSigner,
+    path: &PathBuf,
+    expires_in: u64,
+    created: DateTime<Utc>,
+) -> Result<u8, Failure> {
+    let input: Box<dyn std::io::Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(path).map_err(|err| {
+            Failure::io(
+                &format!("opening the username file {}", path.display()),
+                &err,
+            )
+        })?;
+        Box::new(file)
+    };
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut batch = signer.batch(expires_in, created);
+    let mut line = Vec::with_capacity(256);
+    let mut ticket = String::with_capacity(512);
+    let mut number = 0usize;
+    let write_failed = |err: std::io::Error| {
+        if err.kind() == ErrorKind::BrokenPipe {
+            None
+        } else {
+            Some(Failure::io("writing to standard output", &err))
+        }
+    };
+    loop {
+        line.clear();
+        let read = input
+            .read_until(b'\n', &mut line)
+            .map_err(|err| Failure::io(&format!("reading {}", path.display()), &err))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let Ok(user) = std::str::from_utf8(&line) else {
+            return Err(Failure::usage(format!(
+                "line {number} of {} is not UTF-8 text: save the file as UTF-8",
+                path.display()
+            )));
+        };
+        let check = check_user_id(user);
+        if let Some(error) = check.error {
+            return Err(Failure::usage(format!(
+                "line {number} of {}: {error}",
+                path.display()
+            )));
+        }
+        for warning in &check.warnings {
+            warn(&format!("line {number}: {warning}"));
+        }
+        ticket.clear();
+        batch.push_ticket(user, &mut ticket);
+        ticket.push('\n');
+        if let Err(err) = output.write_all(ticket.as_bytes()) {
+            return write_failed(err).map_or(Ok(exit::OK), Err);
+        }
+    }
+    if number == 0 {
+        warn(&format!(
+            "{} holds no usernames, so no tickets were made",
+            path.display()
+        ));
+    }
+    match output.flush() {
+        Ok(()) => Ok(exit::OK),
+        Err(err) => write_failed(err).map_or(Ok(exit::OK), Err),
+    }
+}
+
+/// `sinch-ticket jwt`.
+pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
+    checked_user(&args.user)?;
+    if args.ttl < MIN_JWT_TTL_SECS {
+        return Err(Failure::usage(format!(
+            "--ttl {} s is too short: Sinch requires at least {MIN_JWT_TTL_SECS} s",
+            args.ttl
+        )));
+    }
+    if args.nonce.as_deref().is_some_and(str::is_empty) {
+        return Err(Failure::usage(
+            "--nonce is empty: leave it out for a random one",
+        ));
+    }
+    let (key, secret) = credentials::for_signing(&args.credentials, None)?;
+    let nonce = args
+        .nonce
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let jwt = credential::registration_jwt(
+        &secret,
+        &JwtRequest {
+            application_key: &key,
+            user_id: &args.user,
+            issued_at: args.issued_at.unwrap_or_else(time::now_whole_seconds),
+            ttl_secs: args.ttl,
+            instance_ttl_secs: args.instance_ttl,
+            nonce: &nonce,
+        },
+    );
+    if args.snippet {
+        print(credential::jwt_snippet(&key, &args.user, &jwt).trim_end())
+    } else {
+        print(&jwt)
+    }
+}

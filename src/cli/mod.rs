@@ -1,0 +1,144 @@
+//! The command line: a thin face over [`crate::credential`].
+
+mod credentials;
+mod generate;
+mod inspect;
+
+use std::io::Write as _;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use credentials::SECRET_ENV;
+
+/// Exit statuses that scripts can rely on.
+pub mod exit {
+    /// Success: the credential was made, or it verifies.
+    pub const OK: u8 = 0;
+    /// The credential does not verify, Sinch would reject it, or it is not a Sinch credential.
+    pub const REJECTED: u8 = 1;
+    /// The command line or its input is wrong (also: nothing to verify with).
+    pub const USAGE: u8 = 2;
+    /// Reading input or writing output failed.
+    pub const IO: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Credentials: the application key goes in --key; the secret is never an argument (other
+processes can read those). Put it in the environment variable SINCH_APPLICATION_SECRET, or
+pipe it in with --secret-stdin.
+
+Examples:
+  export SINCH_APPLICATION_SECRET   # after reading it with `read -s SINCH_APPLICATION_SECRET`
+  sinch-ticket ticket --user alice --key 196087a1-e815-4bc4-8984-60d8d8a43f1d
+  sinch-ticket jwt --user alice --ttl 1h --key 196087a1-e815-4bc4-8984-60d8d8a43f1d --snippet
+  sinch-ticket inspect 'eyJpZGVudGl0eSI6...:aOs0i+Ki...'
+
+Exit status: 0 success or verified; 1 does not verify, or not a Sinch credential;
+2 wrong usage or input (including: no secret to verify with); 3 input or output failed.";
+
+/// Generate and inspect Sinch client credentials: legacy user tickets for the JavaScript SDK
+/// v1 and registration JWTs for the current Voice & Video SDKs.
+#[derive(Debug, Parser)]
+#[command(name = "sinch-ticket", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a legacy user ticket (JS SDK v1), or one per line of a file.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket ticket --user alice --key KEY
+  sinch-ticket ticket --user alice --expires-in 1d --key KEY --snippet > start-sinch.html
+  sinch-ticket ticket --users-from users.txt --key KEY > tickets.txt
+  printf '%s' \"$SECRET\" | sinch-ticket ticket --user alice --key KEY --secret-stdin
+
+The ticket is byte-for-byte what the Ruby gem sinch_auth makes, except that the username is
+kept exactly as typed and the signature is always the full 32-byte HMAC.")]
+    Ticket(generate::TicketArgs),
+    /// Make a registration JWT for the current Sinch Voice & Video SDKs.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket jwt --user alice --key KEY
+  sinch-ticket jwt --user alice --ttl 1h --instance-ttl 30d --key KEY
+  sinch-ticket jwt --user alice --issued-at 2018-01-02T03:04:05Z --nonce n-1 --key KEY --snippet")]
+    Jwt(generate::JwtArgs),
+    /// Decode any Sinch ticket or JWT and verify its signature.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket inspect 'eyJpZGVudGl0eSI6...:aOs0i+Ki...' --key KEY
+  pbpaste | sinch-ticket inspect --json
+  sinch-ticket inspect \"$TOKEN\"            # decodes only: exit status 2, nothing to verify with
+
+Exit status: 0 the signature verifies and nothing Sinch rejects was found; 1 it does not, or
+the input is not a Sinch credential; 2 no secret was given, so it was only decoded.")]
+    Inspect(inspect::InspectArgs),
+}
+
+/// How the application key and secret reach a command.
+#[derive(Debug, Clone, Args)]
+pub struct CredentialArgs {
+    /// The application key, as shown in the Sinch dashboard.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Read the application secret from standard input (instead of SINCH_APPLICATION_SECRET).
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// Refused: a secret on the command line is visible to every process on the machine.
+    #[arg(long, hide = true, value_name = "SECRET", num_args = 0..=1)]
+    pub secret: Option<Option<String>>,
+}
+
+/// A failure to report: one sentence for the user, and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    /// One of [`exit`]'s statuses.
+    pub code: u8,
+    /// What went wrong and what to do, never containing a secret.
+    pub message: String,
+}
+
+impl Failure {
+    /// A usage or input error (exit status 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+
+    /// An input/output error (exit status 3).
+    pub fn io(what: &str, err: &std::io::Error) -> Self {
+        Self {
+            code: exit::IO,
+            message: format!("{what} failed: {err}"),
+        }
+    }
+}
+
+/// Runs one parsed command line and returns its exit status.
+pub fn run(command: Command) -> u8 {
+    let result = match command {
+        Command::Ticket(args) => generate::ticket(&args),
+        Command::Jwt(args) => generate::jwt(&args),
+        Command::Inspect(args) => inspect::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("sinch-ticket: error: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+/// Prints a warning to standard error. Warnings never stop a command.
+fn warn(message: &str) {
+    let mut stderr = std::io::stderr().lock();
+    // Nothing useful can be done when standard error itself is gone.
+    let _ = writeln!(stderr, "sinch-ticket: warning: {message}");
+}
