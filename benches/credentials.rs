@@ -1,1 +1,71 @@
-fn main() {}
+//! How fast the core makes and reads credentials. Run with `cargo bench --bench credentials`;
+//! criterion prints the median time per credential (the middle of the `time:` triple).
+
+use std::hint::black_box;
+
+use chrono::DateTime;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sinch_ticket::credential::{
+    AppSecret, JwtRequest, TicketSigner, VerifyWith, inspect, registration_jwt,
+};
+
+const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+
+fn credentials(c: &mut Criterion) {
+    let Ok(secret) = AppSecret::from_base64(SECRET) else {
+        return;
+    };
+    let created = DateTime::from_timestamp(1_767_323_045, 0).unwrap_or_default();
+    let signer = TicketSigner::new(KEY, &secret);
+    let users: Vec<String> = (0..1024).map(|i| format!("user-{i:05}@example")).collect();
+
+    let mut group = c.benchmark_group("legacy_ticket");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("batch_push", |b| {
+        let mut batch = signer.batch(3600, created);
+        let mut out = String::with_capacity(512);
+        let mut i = 0;
+        b.iter(|| {
+            out.clear();
+            batch.push_ticket(black_box(&users[i & 1023]), &mut out);
+            i += 1;
+            black_box(out.len())
+        });
+    });
+    group.bench_function("one_ticket", |b| {
+        b.iter(|| signer.ticket(black_box("alice"), 3600, created));
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("registration_jwt");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("sign", |b| {
+        b.iter(|| {
+            registration_jwt(
+                &secret,
+                &JwtRequest {
+                    application_key: KEY,
+                    user_id: black_box("alice"),
+                    issued_at: created,
+                    ttl_secs: 600,
+                    instance_ttl_secs: None,
+                    nonce: "6b438bda-2d5c-4e8c-92b0-39f20a94b34e",
+                },
+            )
+        });
+    });
+    group.finish();
+
+    let ticket = signer.ticket("alice", 3600, created);
+    let verify = VerifyWith {
+        secret: &secret,
+        application_key: Some(KEY),
+    };
+    c.bench_function("inspect/legacy_ticket_verified", |b| {
+        b.iter(|| inspect(black_box(&ticket), Some(verify), created).is_ok());
+    });
+}
+
+criterion_group!(benches, credentials);
+criterion_main!(benches);
