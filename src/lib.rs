@@ -5,3 +5,4 @@
 
 pub mod cli;
 pub mod credential;
+pub mod profiles;

@@ -19,7 +19,11 @@ const JWT: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImhrZGZ2MS0yMDE4MDEwMiJ9.eyJpc3Mi
 fn sinch_ticket() -> Command {
     let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
     cmd.env_remove("SINCH_APPLICATION_SECRET")
-        .env("HOME", std::env::temp_dir().join("sinch-ticket-cli-tests"));
+        .env("HOME", std::env::temp_dir().join("sinch-ticket-cli-tests"))
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("sinch-ticket-cli-tests/config"),
+        );
     cmd
 }
 

@@ -21,6 +21,16 @@ pub struct Credentials {
 const HOW_TO_GIVE_A_SECRET: &str =
     "set SINCH_APPLICATION_SECRET, or pipe it in with --secret-stdin";
 
+fn refuse_secret_argument(args: &CredentialArgs) -> Result<(), Failure> {
+    if args.secret.is_some() {
+        return Err(Failure::usage(format!(
+            "the secret is never taken as an argument, since other processes can read arguments: \
+             save it in a profile, or {HOW_TO_GIVE_A_SECRET}"
+        )));
+    }
+    Ok(())
+}
+
 /// Reads the secret from where the arguments say, or `None` when none was given.
 ///
 /// `stdin_taken` names what else already reads standard input, so that both cannot.
@@ -62,20 +72,58 @@ pub fn secret(
     Ok(Some(secret))
 }
 
-/// Key and secret for commands that sign: both are required.
+fn load_profile(name: &str) -> Result<crate::profiles::Profile, Failure> {
+    super::profile::user_profiles()?
+        .load(name)
+        .map_err(super::profile::failure)
+}
+
+/// The default profile, or `None` when no default is set (the keyring is not touched then).
+fn default_profile() -> Result<Option<crate::profiles::Profile>, Failure> {
+    let profiles = super::profile::user_profiles()?;
+    match profiles.default_name().map_err(super::profile::failure)? {
+        Some(name) => profiles
+            .load(&name)
+            .map(Some)
+            .map_err(super::profile::failure),
+        None => Ok(None),
+    }
+}
+
+/// Key and secret for commands that sign: from `--profile`, from `--key` with the secret, or
+/// from the default profile when nothing at all is given.
 pub fn for_signing(
     args: &CredentialArgs,
     stdin_taken: Option<&str>,
 ) -> Result<(String, AppSecret), Failure> {
-    let Some(key) = args.key.clone().filter(|k| !k.trim().is_empty()) else {
-        return Err(Failure::usage(format!(
-            "no application key: give --key KEY (from the Sinch dashboard), and the secret ({HOW_TO_GIVE_A_SECRET})"
-        )));
-    };
-    let Some(secret) = secret(args, stdin_taken)? else {
-        return Err(Failure::usage(format!(
-            "no application secret: {HOW_TO_GIVE_A_SECRET}"
-        )));
+    if let Some(name) = &args.profile {
+        refuse_secret_argument(args)?;
+        let profile = load_profile(name)?;
+        return Ok((profile.key, profile.secret));
+    }
+    let secret = secret(args, stdin_taken)?;
+    let key = args.key.clone().filter(|k| !k.trim().is_empty());
+    let (key, secret) = match (key, secret) {
+        (Some(key), Some(secret)) => (key, secret),
+        (Some(_), None) => {
+            return Err(Failure::usage(format!(
+                "no application secret: {HOW_TO_GIVE_A_SECRET}"
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Failure::usage(
+                "no application key: give --key KEY (from the Sinch dashboard) with the secret, or use --profile NAME",
+            ));
+        }
+        (None, None) => match default_profile()? {
+            Some(profile) => return Ok((profile.key, profile.secret)),
+            None => {
+                return Err(Failure::usage(format!(
+                    "no credentials and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
+                     or give --key KEY with the secret ({HOW_TO_GIVE_A_SECRET})"
+                )));
+            }
+        },
     };
     if let Some(warning) = crate::credential::application_key_warning(&key) {
         warn(&warning);
@@ -84,13 +132,40 @@ pub fn for_signing(
 }
 
 /// Key and secret for verifying: the secret decides whether anything is verified at all; the
-/// key, when given, is compared with the credential's.
+/// key, when given, is compared with the credential's. With nothing given, the default
+/// profile is used when there is one; a keyring failure then only means "not verified".
 pub fn for_verifying(
     args: &CredentialArgs,
     stdin_taken: Option<&str>,
 ) -> Result<Option<Credentials>, Failure> {
-    Ok(secret(args, stdin_taken)?.map(|secret| Credentials {
-        key: args.key.clone(),
-        secret,
-    }))
+    if let Some(name) = &args.profile {
+        refuse_secret_argument(args)?;
+        let profile = load_profile(name)?;
+        return Ok(Some(Credentials {
+            key: Some(profile.key),
+            secret: profile.secret,
+        }));
+    }
+    if let Some(secret) = secret(args, stdin_taken)? {
+        return Ok(Some(Credentials {
+            key: args.key.clone(),
+            secret,
+        }));
+    }
+    if args.key.is_some() {
+        return Ok(None);
+    }
+    match default_profile() {
+        Ok(found) => Ok(found.map(|p| Credentials {
+            key: Some(p.key),
+            secret: p.secret,
+        })),
+        Err(failure) => {
+            warn(&format!(
+                "could not use the default profile: {}",
+                failure.message
+            ));
+            Ok(None)
+        }
+    }
 }

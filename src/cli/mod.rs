@@ -3,6 +3,7 @@
 mod credentials;
 mod generate;
 mod inspect;
+mod profile;
 
 use std::io::Write as _;
 
@@ -18,23 +19,27 @@ pub mod exit {
     pub const REJECTED: u8 = 1;
     /// The command line or its input is wrong (also: nothing to verify with).
     pub const USAGE: u8 = 2;
-    /// Reading input or writing output failed.
+    /// Reading input or writing output failed (including the profile index).
     pub const IO: u8 = 3;
+    /// The OS keyring is not available, locked, or not answering.
+    pub const KEYRING: u8 = 4;
 }
 
 const AFTER_HELP: &str = "\
-Credentials: the application key goes in --key; the secret is never an argument (other
-processes can read those). Put it in the environment variable SINCH_APPLICATION_SECRET, or
-pipe it in with --secret-stdin.
+Credentials: save an application once as a profile in the OS keyring, then name it with
+--profile (or set it as the default and name nothing). Or give --key KEY with the secret in
+the environment variable SINCH_APPLICATION_SECRET, or piped in with --secret-stdin. The secret
+is never an argument: other processes can read those.
 
 Examples:
-  export SINCH_APPLICATION_SECRET   # after reading it with `read -s SINCH_APPLICATION_SECRET`
-  sinch-ticket ticket --user alice --key 196087a1-e815-4bc4-8984-60d8d8a43f1d
-  sinch-ticket jwt --user alice --ttl 1h --key 196087a1-e815-4bc4-8984-60d8d8a43f1d --snippet
+  sinch-ticket profile add sandbox --key 196087a1-e815-4bc4-8984-60d8d8a43f1d   # asks for the secret
+  sinch-ticket ticket --user alice                      # with the default profile
+  sinch-ticket jwt --user alice --ttl 1h --profile production --snippet
   sinch-ticket inspect 'eyJpZGVudGl0eSI6...:aOs0i+Ki...'
 
 Exit status: 0 success or verified; 1 does not verify, or not a Sinch credential;
-2 wrong usage or input (including: no secret to verify with); 3 input or output failed.";
+2 wrong usage or input (including: no secret to verify with); 3 input or output failed;
+4 the OS keyring is not available, locked, or not answering.";
 
 /// Generate and inspect Sinch client credentials: legacy user tickets for the JavaScript SDK
 /// v1 and registration JWTs for the current Voice & Video SDKs.
@@ -77,11 +82,27 @@ Examples:
 Exit status: 0 the signature verifies and nothing Sinch rejects was found; 1 it does not, or
 the input is not a Sinch credential; 2 no secret was given, so it was only decoded.")]
     Inspect(inspect::InspectArgs),
+    /// Manage app profiles: application keys and secrets kept in the OS keyring.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket profile add sandbox --key 196087a1-e815-4bc4-8984-60d8d8a43f1d
+  printf '%s' \"$SECRET\" | sinch-ticket profile add ci --key KEY --force
+  sinch-ticket profile list
+  sinch-ticket profile default sandbox
+  sinch-ticket profile attach sandbox      # after the index was lost: the keyring still has it
+
+Secrets go only to the OS keyring (service \"sinch-ticket\", one entry per profile); the
+names, keys and the default are kept in profiles.json in the config folder.")]
+    Profile(profile::ProfileArgs),
 }
 
 /// How the application key and secret reach a command.
 #[derive(Debug, Clone, Args)]
 pub struct CredentialArgs {
+    /// Use this profile's key and secret from the OS keyring (default: the default profile,
+    /// when neither --key nor a secret is given).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["key", "secret_stdin"])]
+    pub profile: Option<String>,
     /// The application key, as shown in the Sinch dashboard.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
@@ -126,6 +147,7 @@ pub fn run(command: Command) -> u8 {
         Command::Ticket(args) => generate::ticket(&args),
         Command::Jwt(args) => generate::jwt(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Profile(args) => profile::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -37,6 +37,14 @@ fn keyed_mac(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
+/// `s` as a JSON string literal, quotes included, escaped as a standard encoder does.
+pub fn json_string(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    json::push_string(&mut out, s);
+    // push_string only ever adds ASCII around and inside valid UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// What is wrong, or merely unusual, about a user id typed for a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UserIdCheck {

@@ -1,0 +1,198 @@
+//! `profile ...`: manage the app profiles kept in the OS keyring.
+
+use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
+
+use clap::{Args, Subcommand};
+use zeroize::Zeroizing;
+
+use super::{Failure, exit, warn};
+use crate::credential::AppSecret;
+use crate::profiles::{
+    OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _, default_config_dir,
+};
+
+/// Arguments of `sinch-ticket profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    command: ProfileCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProfileCommand {
+    /// Save an application as a profile. The secret is read without echo from the terminal,
+    /// or from standard input when it is piped.
+    Add {
+        /// The profile's name, e.g. sandbox or production.
+        name: String,
+        /// The application key, as shown in the Sinch dashboard.
+        #[arg(long, value_name = "KEY")]
+        key: String,
+        /// Replace a profile of the same name without asking.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the profiles: names, keys, which is the default. Never secrets.
+    List,
+    /// Show one profile: key, masked secret, where it is stored.
+    Show {
+        /// The profile's name.
+        name: String,
+    },
+    /// Remove a profile from the keyring and the index.
+    Remove {
+        /// The profile's name.
+        name: String,
+    },
+    /// Make a profile the one used when no credentials are given.
+    Default {
+        /// The profile's name.
+        name: String,
+    },
+    /// Bring back a profile whose keyring entry survived a lost or damaged index.
+    Attach {
+        /// The profile's name, as it was saved.
+        name: String,
+    },
+}
+
+/// The profiles of the user running the command: the OS keyring and the config folder.
+pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
+    let Some(dir) = default_config_dir() else {
+        return Err(Failure::usage(
+            "no config folder could be found for the profile index: set HOME or XDG_CONFIG_HOME",
+        ));
+    };
+    Ok(Profiles::new(OsKeyring::default(), dir))
+}
+
+/// A profile failure as a command-line failure with the right exit status.
+pub fn failure(err: ProfileError) -> Failure {
+    let code = match err {
+        ProfileError::Keyring(_) | ProfileError::MissingSecret(_) => exit::KEYRING,
+        ProfileError::Index(_) => exit::IO,
+        _ => exit::USAGE,
+    };
+    Failure {
+        code,
+        message: err.to_string(),
+    }
+}
+
+/// `sinch-ticket profile ...`.
+pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
+    let profiles = user_profiles()?;
+    match &args.command {
+        ProfileCommand::Add { name, key, force } => add(&profiles, name, key, *force),
+        ProfileCommand::List => list(&profiles),
+        ProfileCommand::Show { name } => {
+            let profile = profiles.load(name).map_err(failure)?;
+            show(&profiles, &profile)
+        }
+        ProfileCommand::Remove { name } => {
+            profiles.remove(name).map_err(failure)?;
+            println!("Removed profile \"{name}\".");
+            Ok(exit::OK)
+        }
+        ProfileCommand::Default { name } => {
+            profiles.set_default(name).map_err(failure)?;
+            println!("\"{name}\" is now the default profile.");
+            Ok(exit::OK)
+        }
+        ProfileCommand::Attach { name } => {
+            let profile = profiles.attach(name).map_err(failure)?;
+            println!("Attached profile \"{name}\" from the keyring.");
+            show(&profiles, &profile)
+        }
+    }
+}
+
+fn read_secret(name: &str) -> Result<AppSecret, Failure> {
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!(
+            "Application secret for \"{name}\" (input hidden): "
+        ))
+        .map(Zeroizing::new)
+        .map_err(|err| Failure::io("reading the secret from the terminal", &err))?
+    } else {
+        let mut text = Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| Failure::io("reading the secret from standard input", &err))?;
+        text
+    };
+    AppSecret::from_base64(&text).map_err(|err| Failure::usage(err.to_string()))
+}
+
+fn confirm(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok()
+        && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Result<u8, Failure> {
+    // Check the name before asking for a secret that would then be thrown away.
+    crate::profiles::validate_name(name).map_err(failure)?;
+    let secret = read_secret(name)?;
+    let warnings = match profiles.add(name, key, &secret, force) {
+        Err(ProfileError::Exists(_)) if std::io::stdin().is_terminal() => {
+            if !confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
+                eprintln!("Kept the existing profile \"{name}\".");
+                return Ok(exit::USAGE);
+            }
+            profiles.add(name, key, &secret, true)
+        }
+        other => other,
+    }
+    .map_err(failure)?;
+    warnings.iter().for_each(|w| warn(w));
+    println!(
+        "Saved profile \"{name}\" in {} (service {SERVICE}).",
+        profiles.store().location()
+    );
+    Ok(exit::OK)
+}
+
+fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
+    let (summaries, warnings) = profiles.list().map_err(failure)?;
+    warnings.iter().for_each(|w| warn(w));
+    if summaries.is_empty() {
+        println!("No profiles yet: add one with `sinch-ticket profile add NAME --key KEY`.");
+        return Ok(exit::OK);
+    }
+    let width = summaries
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for summary in summaries {
+        let marker = if summary.is_default {
+            "  (default)"
+        } else {
+            ""
+        };
+        println!("{:<width$}  {}{marker}", summary.name, summary.meta.key);
+    }
+    Ok(exit::OK)
+}
+
+fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure> {
+    let is_default =
+        profiles.default_name().map_err(failure)?.as_deref() == Some(profile.name.as_str());
+    println!(
+        "Profile:     {}{}",
+        profile.name,
+        if is_default { " (default)" } else { "" }
+    );
+    println!("Key:         {}", profile.key);
+    println!("Secret:      {}", profile.secret.masked());
+    println!(
+        "Stored in:   {}, service \"{SERVICE}\", entry \"{}\"",
+        profiles.store().location(),
+        profile.name
+    );
+    println!("Index:       {}", profiles.index_path().display());
+    Ok(exit::OK)
+}

@@ -1,0 +1,298 @@
+//! Where profile secrets live: the OS keyring, behind a small trait so that the logic above
+//! it can be tested against an in-memory store (and the window can keep typed credentials
+//! for the session when there is no keyring).
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+/// The keyring service name every profile entry is stored under.
+pub const SERVICE: &str = "sinch-ticket";
+
+/// How long a keyring call may take before it is abandoned. A locked keyring may be showing
+/// an unlock prompt; past this the user is told to unlock it rather than left waiting.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the keyring could not be used. The messages say what to do and never hold a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyringError {
+    /// No keyring service is reachable (no Secret Service on the session bus, or no bus).
+    Unavailable(String),
+    /// The keyring is there but locked, or refused access.
+    Locked(String),
+    /// A call did not return in time.
+    NotAnswering(Duration),
+    /// The entry holds something this program did not write.
+    Unreadable(String),
+    /// Anything else the platform reported.
+    Failed(String),
+}
+
+impl std::fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unavailable(detail) => write!(
+                f,
+                "the OS keyring is not available ({detail}): start a Secret Service such as \
+                 gnome-keyring or KeePassXC (or log in to a desktop session); until then give \
+                 --key and SINCH_APPLICATION_SECRET"
+            ),
+            Self::Locked(detail) => write!(
+                f,
+                "the OS keyring is locked or refused access ({detail}): unlock it (log in \
+                 again, or open your keyring manager) and retry"
+            ),
+            Self::NotAnswering(after) => write!(
+                f,
+                "the OS keyring did not answer within {} s: it may be waiting for you to unlock \
+                 it; unlock it and retry",
+                after.as_secs()
+            ),
+            Self::Unreadable(name) => write!(
+                f,
+                "the keyring entry for profile \"{name}\" was not written by sinch-ticket: \
+                 remove it and add the profile again"
+            ),
+            Self::Failed(detail) => write!(f, "the OS keyring failed: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyringError {}
+
+/// A store of one secret text per profile name.
+pub trait SecretStore: Send + Sync {
+    /// Whether the store can be used at all, checked without touching any entry.
+    fn status(&self) -> Result<(), KeyringError>;
+    /// The stored text for `name`, or `None` when there is no such entry.
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError>;
+    /// Stores `value` for `name` in one call, replacing what was there.
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError>;
+    /// Deletes the entry for `name`; `false` when there was none.
+    fn delete(&self, name: &str) -> Result<bool, KeyringError>;
+    /// Where the secrets live, in words for people.
+    fn location(&self) -> &'static str;
+}
+
+/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
+/// each call run on a worker thread and abandoned after a timeout.
+#[derive(Debug, Clone)]
+pub struct OsKeyring {
+    timeout: Duration,
+}
+
+impl Default for OsKeyring {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl OsKeyring {
+    /// An OS keyring whose calls are abandoned after `timeout`.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self { timeout }
+    }
+
+    fn entry_call<T: Send + 'static>(
+        &self,
+        name: &str,
+        call: impl FnOnce(&keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
+    ) -> Result<T, KeyringError> {
+        let name = name.to_owned();
+        with_timeout(self.timeout, move || {
+            store_ready()?;
+            let entry = keyring::Entry::new(SERVICE, &name).map_err(|e| classify(&e, &name))?;
+            call(&entry).map_err(|e| classify(&e, &name))
+        })
+        .and_then(|result| result)
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn status(&self) -> Result<(), KeyringError> {
+        with_timeout(self.timeout, store_ready).and_then(|r| r)
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        self.entry_call(name, |entry| match entry.get_password() {
+            Ok(text) => Ok(Some(Zeroizing::new(text))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(err),
+        })
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        let value = Zeroizing::new(value.to_owned());
+        self.entry_call(name, move |entry| entry.set_password(&value))
+    }
+
+    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
+        self.entry_call(name, |entry| match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(err) => Err(err),
+        })
+    }
+
+    fn location(&self) -> &'static str {
+        if cfg!(target_os = "macos") {
+            "the macOS Keychain"
+        } else if cfg!(windows) {
+            "the Windows Credential Manager"
+        } else {
+            "the OS keyring (Secret Service)"
+        }
+    }
+}
+
+fn store_ready() -> Result<(), KeyringError> {
+    match keyring::Entry::store_status() {
+        Ok(()) => Ok(()),
+        Err(err) => Err(classify(err, "")),
+    }
+}
+
+/// Names a keyring error in the terms the user can act on. Variants that carry stored bytes
+/// are never formatted, so no secret can reach a message.
+fn classify(err: &keyring::Error, name: &str) -> KeyringError {
+    match err {
+        keyring::Error::NoDefaultStore => {
+            KeyringError::Unavailable("no keyring service could be reached".into())
+        }
+        keyring::Error::PlatformFailure(detail) => KeyringError::Unavailable(detail.to_string()),
+        keyring::Error::NoStorageAccess(detail) => KeyringError::Locked(detail.to_string()),
+        keyring::Error::BadEncoding(_) | keyring::Error::BadDataFormat(..) => {
+            KeyringError::Unreadable(name.to_owned())
+        }
+        keyring::Error::NoEntry => KeyringError::Failed("the entry vanished while in use".into()),
+        keyring::Error::TooLong(attribute, limit) => KeyringError::Failed(format!(
+            "the {attribute} is longer than the keyring allows ({limit})"
+        )),
+        keyring::Error::Invalid(what, why) => KeyringError::Failed(format!("{what}: {why}")),
+        keyring::Error::Ambiguous(_) => KeyringError::Failed(format!(
+            "the keyring holds several entries named \"{name}\"; remove the extra ones with \
+             your keyring manager"
+        )),
+        other => KeyringError::Failed(format!("{other:?}").chars().take(200).collect()),
+    }
+}
+
+/// Runs `call` on a named worker thread and gives up waiting after `timeout`. An abandoned
+/// call finishes (or hangs) on its own thread; nothing waits for it.
+pub(crate) fn with_timeout<T: Send + 'static>(
+    timeout: Duration,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, KeyringError> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            // The receiver is gone when the caller gave up; the result is dropped then.
+            let _ = tx.send(call());
+        })
+        .map_err(|err| KeyringError::Failed(format!("could not start a keyring thread: {err}")))?;
+    rx.recv_timeout(timeout).map_err(|err| match err {
+        mpsc::RecvTimeoutError::Timeout => KeyringError::NotAnswering(timeout),
+        mpsc::RecvTimeoutError::Disconnected => {
+            KeyringError::Failed("the keyring call stopped without an answer".into())
+        }
+    })
+}
+
+/// An in-memory store: for tests of the logic above the keyring, and for the window's
+/// "session only" mode when there is no keyring. Nothing in it outlives the process.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    entries: Arc<Mutex<BTreeMap<String, Zeroizing<String>>>>,
+    failure: Option<KeyringError>,
+}
+
+impl MemoryStore {
+    /// A store whose every call fails with `failure` (to test how failures are shown).
+    pub fn failing(failure: KeyringError) -> Self {
+        Self {
+            failure: Some(failure),
+            ..Self::default()
+        }
+    }
+
+    fn entries(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, Zeroizing<String>>>, KeyringError> {
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        self.entries
+            .lock()
+            .map_err(|_| KeyringError::Failed("the in-memory store was poisoned".into()))
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn status(&self) -> Result<(), KeyringError> {
+        self.entries().map(|_| ())
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        Ok(self.entries()?.get(name).cloned())
+    }
+
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        self.entries()?
+            .insert(name.to_owned(), Zeroizing::new(value.to_owned()));
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
+        Ok(self.entries()?.remove(name).is_some())
+    }
+
+    fn location(&self) -> &'static str {
+        "this session only (not saved)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_call_that_hangs_is_abandoned_with_a_message() {
+        let start = Instant::now();
+        let result = with_timeout(Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(5));
+        });
+        assert_eq!(
+            result,
+            Err(KeyringError::NotAnswering(Duration::from_millis(100)))
+        );
+        assert!(start.elapsed() < Duration::from_secs(2));
+        let message = KeyringError::NotAnswering(DEFAULT_TIMEOUT).to_string();
+        assert!(message.contains("did not answer within 5 s") && message.contains("unlock"));
+    }
+
+    #[test]
+    fn a_call_that_answers_returns_its_value() {
+        assert_eq!(with_timeout(Duration::from_secs(5), || 42), Ok(42));
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        assert!(
+            KeyringError::Unavailable("x".into())
+                .to_string()
+                .contains("start a Secret Service")
+        );
+        assert!(
+            KeyringError::Locked("x".into())
+                .to_string()
+                .contains("unlock it")
+        );
+    }
+}

@@ -1,0 +1,355 @@
+//! App profiles: a name, an application key and a secret. Key and secret live together in
+//! one keyring entry (so a profile is never half saved); a small non-secret index remembers
+//! the names, the default, and what was last typed for each.
+//!
+//! Used by the command line and the window alike. Every keyring call may block for up to the
+//! store's timeout: the window calls these from a worker thread.
+
+mod index;
+mod keyring;
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+pub use self::index::{INDEX_FILE, Index, IndexFile, ProfileMeta};
+pub use self::keyring::{
+    DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
+};
+use crate::credential::{AppSecret, application_key_warning, json_string};
+
+/// The longest profile name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// A profile ready to sign with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Its name.
+    pub name: String,
+    /// The application key.
+    pub key: String,
+    /// The application secret.
+    pub secret: AppSecret,
+}
+
+/// One line of `profile list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileSummary {
+    /// Its name.
+    pub name: String,
+    /// What the index remembers of it.
+    pub meta: ProfileMeta,
+    /// Whether it is the default.
+    pub is_default: bool,
+}
+
+/// Why a profile operation failed, with a message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileError {
+    /// The name, key or secret given is not acceptable.
+    Invalid(String),
+    /// No such profile.
+    NotFound(String),
+    /// A profile of that name exists and replacing it was not asked for.
+    Exists(String),
+    /// The keyring could not be used.
+    Keyring(KeyringError),
+    /// The index lists the profile, but the keyring has no entry for it.
+    MissingSecret(String),
+    /// The index file could not be read or written.
+    Index(String),
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid(message) | Self::Index(message) => f.write_str(message),
+            Self::NotFound(name) => write!(
+                f,
+                "there is no profile \"{name}\": see `sinch-ticket profile list`, or add it with \
+                 `sinch-ticket profile add {name} --key KEY`"
+            ),
+            Self::Exists(name) => write!(
+                f,
+                "a profile named \"{name}\" exists already: add --force to replace it"
+            ),
+            Self::MissingSecret(name) => write!(
+                f,
+                "profile \"{name}\" is listed, but the keyring has no entry for it: this may be \
+                 another keyring than the one it was saved in; unlock or select that one, or \
+                 save the profile again with `sinch-ticket profile add {name} --key KEY --force`"
+            ),
+            Self::Keyring(err) => err.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+impl From<KeyringError> for ProfileError {
+    fn from(err: KeyringError) -> Self {
+        Self::Keyring(err)
+    }
+}
+
+impl From<index::IndexError> for ProfileError {
+    fn from(err: index::IndexError) -> Self {
+        Self::Index(err.0)
+    }
+}
+
+/// The folder the index lives in: `$XDG_CONFIG_HOME/sinch-ticket` on Linux (or
+/// `~/.config/sinch-ticket`), the platform's config folder elsewhere.
+pub fn default_config_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|dir| dir.join("sinch-ticket"))
+}
+
+/// Checks a profile name: non-empty, not too long, and nothing that would disguise it on
+/// screen (control characters, bidirectional overrides, white space at the ends).
+pub fn validate_name(name: &str) -> Result<(), ProfileError> {
+    if name.trim().is_empty() {
+        return Err(ProfileError::Invalid(
+            "the profile name is empty: name it after the app, e.g. sandbox or production".into(),
+        ));
+    }
+    if name.trim() != name {
+        return Err(ProfileError::Invalid(
+            "the profile name starts or ends with white space: remove it".into(),
+        ));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(ProfileError::Invalid(format!(
+            "the profile name is longer than {MAX_NAME_CHARS} characters: choose a shorter one"
+        )));
+    }
+    let disguising = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if name.chars().any(disguising) {
+        return Err(ProfileError::Invalid(
+            "the profile name holds an invisible or control character: type it again with \
+             letters, digits and punctuation"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What one keyring entry holds.
+#[derive(Deserialize)]
+struct Stored {
+    key: String,
+    secret: String,
+}
+
+fn encode_entry(key: &str, secret: &AppSecret) -> Zeroizing<String> {
+    let secret = secret.to_base64();
+    let mut text = Zeroizing::new(String::with_capacity(key.len() + secret.len() + 32));
+    text.push_str("{\"key\":");
+    text.push_str(&json_string(key));
+    text.push_str(",\"secret\":\"");
+    text.push_str(&secret);
+    text.push_str("\"}");
+    text
+}
+
+fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {
+    let unreadable = || ProfileError::Keyring(KeyringError::Unreadable(name.to_owned()));
+    let stored: Stored = serde_json::from_str(text).map_err(|_| unreadable())?;
+    let secret_text = Zeroizing::new(stored.secret);
+    let secret = AppSecret::from_base64(&secret_text).map_err(|_| unreadable())?;
+    Ok(Profile {
+        name: name.to_owned(),
+        key: stored.key,
+        secret,
+    })
+}
+
+/// The profiles of one user: a secret store and an index file.
+#[derive(Debug, Clone)]
+pub struct Profiles<S> {
+    store: S,
+    index: IndexFile,
+}
+
+/// What a change reports besides success: warnings to show the user.
+pub type Warnings = Vec<String>;
+
+impl<S: SecretStore> Profiles<S> {
+    /// Profiles with secrets in `store` and the index in `config_dir`.
+    pub fn new(store: S, config_dir: PathBuf) -> Self {
+        Self {
+            store,
+            index: IndexFile::new(config_dir),
+        }
+    }
+
+    /// The secret store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The index file's path, for messages.
+    pub fn index_path(&self) -> PathBuf {
+        self.index.path()
+    }
+
+    /// Every profile in the index, sorted by name, without touching the keyring.
+    pub fn list(&self) -> Result<(Vec<ProfileSummary>, Warnings), ProfileError> {
+        let loaded = self.index.load()?;
+        let default = loaded.index.default.clone();
+        let summaries = loaded
+            .index
+            .profiles
+            .into_iter()
+            .map(|(name, meta)| ProfileSummary {
+                is_default: default.as_deref() == Some(name.as_str()),
+                name,
+                meta,
+            })
+            .collect();
+        Ok((summaries, loaded.warning.into_iter().collect()))
+    }
+
+    /// The default profile's name, from the index alone.
+    pub fn default_name(&self) -> Result<Option<String>, ProfileError> {
+        Ok(self.index.load()?.index.default)
+    }
+
+    /// Saves a profile: the keyring entry first, in one call, then the index. The first
+    /// profile saved becomes the default.
+    pub fn add(
+        &self,
+        name: &str,
+        key: &str,
+        secret: &AppSecret,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        validate_name(name)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ProfileError::Invalid(
+                "the application key is empty: copy it from the Sinch dashboard".into(),
+            ));
+        }
+        let mut warnings: Warnings = application_key_warning(key).into_iter().collect();
+        warnings.extend(secret.length_warning());
+
+        let loaded = self.index.load()?;
+        warnings.extend(loaded.warning);
+        let clash = loaded
+            .index
+            .profiles
+            .keys()
+            .find(|existing| existing.to_lowercase() == name.to_lowercase());
+        match clash {
+            Some(existing) if existing != name => {
+                return Err(ProfileError::Invalid(format!(
+                    "a profile named \"{existing}\" exists already, and names differing only in \
+                     case are too easy to confuse: choose another name"
+                )));
+            }
+            Some(_) if !replace => return Err(ProfileError::Exists(name.to_owned())),
+            _ => {}
+        }
+
+        self.store.set(name, &encode_entry(key, secret))?;
+        let ((), warning) = self.index.update(|index| {
+            let meta = index.profiles.entry(name.to_owned()).or_default();
+            meta.key = key.to_owned();
+            if index.default.is_none() {
+                index.default = Some(name.to_owned());
+            }
+        })?;
+        warnings.extend(warning);
+        Ok(warnings)
+    }
+
+    /// Reads a profile's key and secret from the keyring.
+    pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
+        let Some(text) = self.store.get(name)? else {
+            let listed = self.index.load()?.index.profiles.contains_key(name);
+            return Err(if listed {
+                ProfileError::MissingSecret(name.to_owned())
+            } else {
+                ProfileError::NotFound(name.to_owned())
+            });
+        };
+        let profile = decode_entry(name, &text)?;
+        // Keep the index's copy of the key true to the keyring, which is what signs.
+        let listed = self
+            .index
+            .load()?
+            .index
+            .profiles
+            .get(name)
+            .map(|m| m.key.clone());
+        if listed.as_deref() != Some(profile.key.as_str()) {
+            self.index.update(|index| {
+                index.profiles.entry(name.to_owned()).or_default().key = profile.key.clone();
+            })?;
+        }
+        Ok(profile)
+    }
+
+    /// Brings a profile back into the index from its keyring entry (after the index was
+    /// damaged or deleted).
+    pub fn attach(&self, name: &str) -> Result<Profile, ProfileError> {
+        validate_name(name)?;
+        let profile = self.load(name)?;
+        self.index.update(|index| {
+            if index.default.is_none() {
+                index.default = Some(name.to_owned());
+            }
+        })?;
+        Ok(profile)
+    }
+
+    /// Removes a profile: the keyring entry first (so a failure leaves it whole), then the index.
+    pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
+        let listed = self.index.load()?.index.profiles.contains_key(name);
+        let deleted = self.store.delete(name)?;
+        if !listed && !deleted {
+            return Err(ProfileError::NotFound(name.to_owned()));
+        }
+        self.index.update(|index| {
+            index.profiles.remove(name);
+            if index.default.as_deref() == Some(name) {
+                index.default = None;
+            }
+        })?;
+        Ok(())
+    }
+
+    /// Makes `name` the default profile.
+    pub fn set_default(&self, name: &str) -> Result<(), ProfileError> {
+        let (found, _) = self.index.update(|index| {
+            let found = index.profiles.contains_key(name);
+            if found {
+                index.default = Some(name.to_owned());
+            }
+            found
+        })?;
+        if found {
+            Ok(())
+        } else {
+            Err(ProfileError::NotFound(name.to_owned()))
+        }
+    }
+
+    /// Remembers the username and expiry last used with a profile (for the window's form).
+    pub fn remember(&self, name: &str, user: &str, expiry: &str) -> Result<(), ProfileError> {
+        self.index.update(|index| {
+            if let Some(meta) = index.profiles.get_mut(name) {
+                meta.last_user = Some(user.to_owned());
+                meta.last_expiry = Some(expiry.to_owned());
+            }
+        })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

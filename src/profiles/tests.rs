@@ -1,0 +1,202 @@
+use super::*;
+
+const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+
+fn secret() -> AppSecret {
+    AppSecret::from_base64(SECRET).unwrap()
+}
+
+fn profiles() -> (Profiles<MemoryStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (
+        Profiles::new(MemoryStore::default(), dir.path().join("sinch-ticket")),
+        dir,
+    )
+}
+
+#[test]
+fn add_then_load_gives_back_key_and_secret_and_the_first_is_default() {
+    let (profiles, _dir) = profiles();
+    assert_eq!(
+        profiles.add("sandbox", KEY, &secret(), false).unwrap(),
+        Warnings::new()
+    );
+    profiles.add("production", KEY, &secret(), false).unwrap();
+    let loaded = profiles.load("sandbox").unwrap();
+    assert_eq!(loaded.key, KEY);
+    assert_eq!(loaded.secret, secret());
+    let (list, warnings) = profiles.list().unwrap();
+    assert!(warnings.is_empty());
+    let names: Vec<_> = list
+        .iter()
+        .map(|p| (p.name.as_str(), p.is_default))
+        .collect();
+    assert_eq!(names, [("production", false), ("sandbox", true)]);
+}
+
+#[test]
+fn one_keyring_entry_holds_key_and_secret_and_the_index_holds_no_secret() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    let entry = profiles.store().get("sandbox").unwrap().unwrap();
+    assert!(entry.contains(KEY) && entry.contains(SECRET));
+    let index = std::fs::read_to_string(profiles.index_path()).unwrap();
+    assert!(index.contains(KEY));
+    assert!(!index.contains(SECRET));
+}
+
+#[test]
+fn replacing_needs_to_be_asked_for() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    let other = AppSecret::from_base64("ax8hTTQJF0OPXL32r1LHMA==").unwrap();
+    assert_eq!(
+        profiles.add(
+            "sandbox",
+            "a32e5a8d-f7d8-411c-9645-9038e8dd051d",
+            &other,
+            false
+        ),
+        Err(ProfileError::Exists("sandbox".into()))
+    );
+    assert_eq!(profiles.load("sandbox").unwrap().secret, secret());
+    profiles
+        .add(
+            "sandbox",
+            "a32e5a8d-f7d8-411c-9645-9038e8dd051d",
+            &other,
+            true,
+        )
+        .unwrap();
+    assert_eq!(profiles.load("sandbox").unwrap().secret, other);
+    let err = profiles.add("SANDBOX", KEY, &secret(), true).unwrap_err();
+    assert!(err.to_string().contains("differing only in case"), "{err}");
+}
+
+#[test]
+fn validation_names_the_problem() {
+    let (profiles, _dir) = profiles();
+    for (name, expected) in [
+        ("", "empty"),
+        (" x", "white space"),
+        ("a\u{202e}b", "invisible or control"),
+        ("tab\there", "invisible or control"),
+    ] {
+        let err = profiles
+            .add(name, KEY, &secret(), false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(expected), "{name:?}: {err}");
+    }
+    assert!(
+        profiles
+            .add(&"x".repeat(65), KEY, &secret(), false)
+            .is_err()
+    );
+    assert!(
+        profiles
+            .add("x", " ", &secret(), false)
+            .unwrap_err()
+            .to_string()
+            .contains("key is empty")
+    );
+    let warnings = profiles
+        .add(
+            "odd",
+            "not-a-key",
+            &AppSecret::from_base64("c2VjcmV0").unwrap(),
+            false,
+        )
+        .unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+}
+
+#[test]
+fn remove_and_default() {
+    let (profiles, _dir) = profiles();
+    profiles.add("a", KEY, &secret(), false).unwrap();
+    profiles.add("b", KEY, &secret(), false).unwrap();
+    profiles.set_default("b").unwrap();
+    assert_eq!(profiles.default_name().unwrap().as_deref(), Some("b"));
+    assert_eq!(
+        profiles.set_default("c"),
+        Err(ProfileError::NotFound("c".into()))
+    );
+    profiles.remove("b").unwrap();
+    assert_eq!(profiles.default_name().unwrap(), None);
+    assert_eq!(profiles.store().get("b").unwrap(), None);
+    assert_eq!(
+        profiles.remove("b"),
+        Err(ProfileError::NotFound("b".into()))
+    );
+    assert_eq!(profiles.load("b"), Err(ProfileError::NotFound("b".into())));
+}
+
+#[test]
+fn a_keyring_failure_saves_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = Profiles::new(
+        MemoryStore::failing(KeyringError::Locked("collection is locked".into())),
+        dir.path().join("cfg"),
+    );
+    let err = profiles.add("sandbox", KEY, &secret(), false).unwrap_err();
+    assert!(err.to_string().contains("unlock it"), "{err}");
+    assert!(
+        profiles.list().unwrap().0.is_empty(),
+        "no half-saved profile in the index"
+    );
+}
+
+#[test]
+fn a_damaged_index_loses_no_profile_the_keyring_still_has() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    std::fs::write(profiles.index_path(), "\u{0}garbage").unwrap();
+    let (list, warnings) = profiles.list().unwrap();
+    assert!(list.is_empty());
+    assert!(warnings[0].contains("profile attach"));
+    let attached = profiles.attach("sandbox").unwrap();
+    assert_eq!(attached.key, KEY);
+    let (list, _) = profiles.list().unwrap();
+    assert_eq!(list[0].name, "sandbox");
+    assert!(list[0].is_default);
+}
+
+#[test]
+fn remembers_the_last_username_and_expiry() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    profiles.remember("sandbox", "alice", "1h").unwrap();
+    let (list, _) = profiles.list().unwrap();
+    assert_eq!(list[0].meta.last_user.as_deref(), Some("alice"));
+    assert_eq!(list[0].meta.last_expiry.as_deref(), Some("1h"));
+}
+
+#[test]
+fn an_entry_not_written_by_us_is_named_not_shown() {
+    let (profiles, _dir) = profiles();
+    profiles.store().set("foreign", "hunter2").unwrap();
+    let err = profiles.load("foreign").unwrap_err().to_string();
+    assert!(err.contains("not written by sinch-ticket"), "{err}");
+    assert!(!err.contains("hunter2"));
+}
+
+#[test]
+fn a_listed_profile_missing_from_the_keyring_is_named_as_such() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    profiles.store().delete("sandbox").unwrap();
+    let err = profiles.load("sandbox").unwrap_err();
+    assert_eq!(err, ProfileError::MissingSecret("sandbox".into()));
+    assert!(err.to_string().contains("another keyring"));
+}
+
+#[test]
+fn reading_an_absent_index_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = Profiles::new(MemoryStore::default(), dir.path().join("cfg"));
+    assert!(profiles.list().unwrap().0.is_empty());
+    assert_eq!(profiles.default_name().unwrap(), None);
+    assert!(!dir.path().join("cfg").exists());
+}

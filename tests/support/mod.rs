@@ -1,0 +1,229 @@
+//! A private desktop session for tests of the real parts: a throwaway HOME, its own D-Bus
+//! session bus, and (unless asked otherwise) an unlocked gnome-keyring on it. The program
+//! under test only ever sees this session, so no test touches the keyring of the person who
+//! runs it, however the tests are started.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct PrivateSession {
+    /// Always `Some` but while `relock` hands the folder to the next session.
+    dir: Option<tempfile::TempDir>,
+    bus: Child,
+    keyring: Option<Child>,
+    address: String,
+}
+
+/// What the session's bus offers.
+pub enum Bus {
+    /// The standard session bus, services activated on demand, with gnome-keyring started
+    /// and unlocked before the test begins.
+    UnlockedKeyring,
+    /// The standard session bus where gnome-keyring is only activated on demand, never
+    /// unlocked: the keyring files of an earlier session then stay locked.
+    Plain,
+    /// A bus on which no Secret Service can ever appear.
+    NoServices,
+}
+
+impl PrivateSession {
+    pub fn start(bus: Bus) -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), bus)
+    }
+
+    fn start_in(dir: tempfile::TempDir, bus: Bus) -> Self {
+        for sub in ["home/.config", "home/.local/share", "home/.cache", "run"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        set_private(&dir.path().join("run"));
+        let socket = dir.path().join("bus");
+        let mut daemon = Command::new("dbus-daemon");
+        daemon.arg("--nofork").arg("--print-address=1");
+        daemon.arg(format!("--address=unix:path={}", socket.display()));
+        match bus {
+            Bus::NoServices => {
+                let config = dir.path().join("no-services.conf");
+                std::fs::write(&config, NO_SERVICES_CONFIG).unwrap();
+                daemon.arg(format!("--config-file={}", config.display()));
+            }
+            Bus::UnlockedKeyring | Bus::Plain => {
+                daemon.arg("--session");
+            }
+        }
+        let mut bus_child = daemon
+            .envs(env_for(dir.path()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon runs (apt-get install dbus)");
+        let mut address = String::new();
+        {
+            use std::io::BufRead as _;
+            let stdout = bus_child.stdout.take().unwrap();
+            std::io::BufReader::new(stdout)
+                .read_line(&mut address)
+                .unwrap();
+        }
+        let mut session = Self {
+            dir: Some(dir),
+            bus: bus_child,
+            keyring: None,
+            address: address.trim().to_owned(),
+        };
+        if matches!(bus, Bus::UnlockedKeyring) {
+            session.start_keyring();
+        }
+        session
+    }
+
+    fn start_keyring(&mut self) {
+        let mut keyring = self
+            .command("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon runs (apt-get install gnome-keyring)");
+        keyring
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"test-password")
+            .unwrap();
+        self.keyring = Some(keyring);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.secret_service_is_up() {
+            assert!(
+                Instant::now() < deadline,
+                "gnome-keyring did not come up on the private bus"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the keyring daemon and starts the same session again on a plain bus: the
+    /// keyring files stay, but nothing unlocks them.
+    pub fn relock(mut self) -> Self {
+        self.stop();
+        let dir = self.dir.take().unwrap();
+        Self::start_in(dir, Bus::Plain)
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut keyring) = self.keyring.take() {
+            let _ = keyring.kill();
+            let _ = keyring.wait();
+        }
+        // gnome-keyring instances activated by the bus leave with it.
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.as_ref().unwrap().path()
+    }
+
+    fn secret_service_is_up(&self) -> bool {
+        self.command("dbus-send")
+            .args([
+                "--session",
+                "--dest=org.freedesktop.DBus",
+                "--print-reply",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.root().join("home")
+    }
+
+    /// Any program, run inside the session and nowhere else.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env_for(self.root()))
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+        cmd
+    }
+
+    /// The sinch-ticket binary, run inside the session.
+    pub fn sinch_ticket(&self) -> Command {
+        self.command(env!("CARGO_BIN_EXE_sinch-ticket"))
+    }
+
+    /// What `secret-tool` sees in the keyring for service sinch-ticket: the check from outside.
+    pub fn secret_tool_search(&self) -> String {
+        let out = self
+            .command("secret-tool")
+            .args(["search", "--all", "service", "sinch-ticket"])
+            .output()
+            .expect("secret-tool runs (apt-get install libsecret-tools)");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    /// Every regular file under the session's HOME (config, data, cache and keyring files).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.home()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+}
+
+impl Drop for PrivateSession {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn env_for(root: &Path) -> Vec<(&'static str, PathBuf)> {
+    let home = root.join("home");
+    vec![
+        ("HOME", home.clone()),
+        ("XDG_CONFIG_HOME", home.join(".config")),
+        ("XDG_DATA_HOME", home.join(".local/share")),
+        ("XDG_CACHE_HOME", home.join(".cache")),
+        ("XDG_RUNTIME_DIR", root.join("run")),
+    ]
+}
+
+fn set_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+}
+
+const NO_SERVICES_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
