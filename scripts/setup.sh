@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what this machine lacks to build sinch-ticket and run its whole test suite:
-# the D-Bus daemon and gnome-keyring (a real Secret Service for the keyring tests), and
-# secret-tool to look at the keyring from outside. Debian packages; run as root or with sudo.
+# the D-Bus daemon and gnome-keyring (a real Secret Service for the keyring tests),
+# secret-tool to look at the keyring from outside, and for the window: Xvfb with Mesa's
+# software renderer and the X11 libraries winit opens at run time, xdotool for real input,
+# xclip to read the clipboard from another process, ImageMagick for screenshots.
+# Debian packages; run as root or with sudo.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -11,12 +14,34 @@ declare -A needs=(
   [dbus-send]=dbus
   [gnome-keyring-daemon]=gnome-keyring
   [secret-tool]=libsecret-tools
+  [Xvfb]=xvfb
+  [xauth]=xauth
+  [xdotool]=xdotool
+  [xclip]=xclip
+  [import]=imagemagick
+)
+# Libraries the window opens at run time (winit, glutin, fontconfig), found by file.
+declare -A libs=(
+  [libGL.so.1]=libgl1
+  [libEGL.so.1]=libegl1
+  [libEGL_mesa.so.0]=libegl-mesa0
+  [libX11-xcb.so.1]=libx11-xcb1
+  [libXcursor.so.1]=libxcursor1
+  [libXi.so.6]=libxi6
+  [libxkbcommon.so.0]=libxkbcommon0
+  [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+  [libfontconfig.so.1]=libfontconfig1
 )
 
 missing=()
 for cmd in "${!needs[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
 done
+for lib in "${!libs[@]}"; do
+  ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("${libs[$lib]}")
+done
+# Mesa's software GL driver (llvmpipe), for a window on a machine without a GPU.
+ls /usr/lib/*/dri/swrast_dri.so >/dev/null 2>&1 || missing+=(libgl1-mesa-dri)
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is missing: install the Rust toolchain (https://rustup.rs) first" >&2
   exit 1

@@ -1,8 +1,10 @@
 //! sinch-ticket: generate, inspect and copy Sinch client credentials.
 //!
 //! - [`credential`]: the pure core (formats, signing, inspection, snippets).
-//! - [`cli`]: the command line, a thin face over the core.
+//! - [`profiles`]: app profiles in the OS keyring.
+//! - [`cli`] and [`app`]: the command line and the window, two thin faces over them.
 
+pub mod app;
 pub mod cli;
 pub mod credential;
 pub mod profiles;

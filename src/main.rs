@@ -1,16 +1,21 @@
-//! The `sinch-ticket` binary: parses the command line and hands over to the library.
+//! The `sinch-ticket` binary: with no arguments it opens the window; otherwise it runs the
+//! command line. Both live in the library.
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, Parser as _};
+use clap::Parser as _;
 use sinch_ticket::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        // TODO(window): open the desktop window here once it exists.
-        let _ = Cli::command().print_help();
-        return ExitCode::from(cli::exit::USAGE);
+        return match sinch_ticket::app::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("sinch-ticket: error: {message}");
+                ExitCode::from(cli::exit::IO)
+            }
+        };
     };
     ExitCode::from(cli::run(command))
 }

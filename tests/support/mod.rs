@@ -15,6 +15,7 @@ pub struct PrivateSession {
     dir: Option<tempfile::TempDir>,
     bus: Child,
     keyring: Option<Child>,
+    display: Option<(Child, String)>,
     address: String,
 }
 
@@ -72,6 +73,7 @@ impl PrivateSession {
             dir: Some(dir),
             bus: bus_child,
             keyring: None,
+            display: None,
             address: address.trim().to_owned(),
         };
         if matches!(bus, Bus::UnlockedKeyring) {
@@ -114,7 +116,38 @@ impl PrivateSession {
         Self::start_in(dir, Bus::Plain)
     }
 
+    /// Starts a private X display (Xvfb, software rendering) that the session's programs use.
+    pub fn start_display(&mut self) {
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (apt-get install xvfb)");
+        let mut number = String::new();
+        {
+            use std::io::BufRead as _;
+            let stdout = xvfb.stdout.take().unwrap();
+            std::io::BufReader::new(stdout)
+                .read_line(&mut number)
+                .unwrap();
+        }
+        self.display = Some((xvfb, format!(":{}", number.trim())));
+    }
+
     fn stop(&mut self) {
+        if let Some((mut xvfb, _)) = self.display.take() {
+            let _ = xvfb.kill();
+            let _ = xvfb.wait();
+        }
         if let Some(mut keyring) = self.keyring.take() {
             let _ = keyring.kill();
             let _ = keyring.wait();
@@ -153,6 +186,9 @@ impl PrivateSession {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .envs(env_for(self.root()))
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address);
+        if let Some((_, display)) = &self.display {
+            cmd.env("DISPLAY", display);
+        }
         cmd
     }
 

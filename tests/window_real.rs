@@ -1,0 +1,130 @@
+//! The real window, started for real: the release-like binary on a private X display (Xvfb)
+//! with a private keyring, driven with real key presses (xdotool), its clipboard read back
+//! from another process (xclip), and a screenshot checked for content.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod support;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Bus, PrivateSession};
+
+const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+
+fn output(mut cmd: Command) -> String {
+    let out = cmd.output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn xdotool(session: &PrivateSession, args: &[&str]) {
+    let status = session
+        .command("xdotool")
+        .args(args)
+        .status()
+        .expect("xdotool runs (apt-get install xdotool)");
+    assert!(status.success(), "xdotool {args:?}");
+}
+
+/// Waits until `check` returns something, or fails the test after `seconds`.
+fn wait_for<T>(seconds: u64, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+#[ignore = "needs Xvfb, xdotool, xclip, ImageMagick, dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_process() {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    let mut add = session
+        .sinch_ticket()
+        .args(["profile", "add", "sandbox", "--key", KEY])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(SECRET.as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+
+    let mut window = session
+        .sinch_ticket()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = wait_for(30, "the window", || {
+        let id = output({
+            let mut cmd = session.command("xdotool");
+            cmd.args(["search", "--name", "^sinch-ticket$"]);
+            cmd
+        });
+        id.lines().next().map(str::to_owned)
+    });
+    // The username field has the focus from the first frame; the profile loads in the
+    // background meanwhile. Give both a moment, then type as a user would.
+    std::thread::sleep(Duration::from_millis(1500));
+    xdotool(&session, &["windowfocus", "--sync", &id]);
+    xdotool(&session, &["type", "--delay", "40", "alice"]);
+    xdotool(&session, &["key", "ctrl+Return"]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&session, &["key", "ctrl+shift+c"]);
+
+    let pasted = wait_for(10, "the ticket on the clipboard", || {
+        let text = output({
+            let mut cmd = session.command("xclip");
+            cmd.args(["-o", "-selection", "clipboard"]);
+            cmd
+        });
+        text.contains(':').then_some(text)
+    });
+    let secret = sinch_ticket::credential::AppSecret::from_base64(SECRET).unwrap();
+    let verify = sinch_ticket::credential::VerifyWith {
+        secret: &secret,
+        application_key: Some(KEY),
+    };
+    let report =
+        sinch_ticket::credential::inspect(&pasted, Some(verify), chrono::Utc::now()).unwrap();
+    assert!(report.accepted(), "{report:?}");
+    assert_eq!(report.identity.unwrap().endpoint, "alice");
+
+    // A screenshot with content (not a blank or black window), kept for the README script.
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window.png");
+    let status = session
+        .command("import")
+        .args(["-window", &id, shot.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let colors: u32 = output({
+        let mut cmd = session.command("convert");
+        cmd.args([shot.to_str().unwrap(), "-format", "%k", "info:"]);
+        cmd
+    })
+    .parse()
+    .unwrap();
+    assert!(
+        colors > 50,
+        "the screenshot has only {colors} colours: the window looks blank"
+    );
+
+    let _ = window.kill();
+    let out = window.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains(SECRET) && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

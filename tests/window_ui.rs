@@ -1,0 +1,419 @@
+//! The window's behaviour, without a display: egui_kittest drives the real app state, with an
+//! in-memory keyring, a recording clipboard and a clock the test moves. Widgets are found by
+//! role and label, as a screen reader finds them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sinch_ticket::app::clipboard::RecordingClipboard;
+use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
+use sinch_ticket::credential::{AppSecret, Verdict, VerifyWith, inspect};
+use sinch_ticket::profiles::{KeyringError, MemoryStore, Profiles, SecretStore as _};
+
+const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+const OTHER_SECRET: &str = "ax8hTTQJF0OPXL32r1LHMA==";
+const OTHER_KEY: &str = "a32e5a8d-f7d8-411c-9645-9038e8dd051d";
+
+struct World {
+    harness: Harness<'static, SinchTicketApp>,
+    clipboard: RecordingClipboard,
+    store: MemoryStore,
+    clock: Arc<Mutex<DateTime<Utc>>>,
+    _config: tempfile::TempDir,
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+        .unwrap()
+        .into()
+}
+
+/// A window over an in-memory keyring that already holds `sandbox` (the default) and `production`.
+fn world_with(store: MemoryStore) -> World {
+    let config = tempfile::tempdir().unwrap();
+    let profiles = Profiles::new(store.clone(), config.path().to_owned());
+    let _ = profiles.add(
+        "sandbox",
+        KEY,
+        &AppSecret::from_base64(SECRET).unwrap(),
+        false,
+    );
+    let _ = profiles.add(
+        "production",
+        OTHER_KEY,
+        &AppSecret::from_base64(OTHER_SECRET).unwrap(),
+        false,
+    );
+    let clipboard = RecordingClipboard::default();
+    let clock = Arc::new(Mutex::new(start()));
+    let parts = {
+        let clock = clock.clone();
+        Parts {
+            store: Box::new(store.clone()),
+            config_dir: config.path().to_owned(),
+            clipboard: Box::new(clipboard.clone()),
+            clock: Arc::new(move || *clock.lock().unwrap()),
+        }
+    };
+    let harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
+    let mut world = World {
+        harness,
+        clipboard,
+        store,
+        clock,
+        _config: config,
+    };
+    world.settle();
+    world
+}
+
+fn world() -> World {
+    world_with(MemoryStore::default())
+}
+
+impl World {
+    /// Runs frames until the keyring worker has answered everything.
+    fn settle(&mut self) {
+        for _ in 0..200 {
+            self.harness.step();
+            if !self.harness.state().busy() {
+                self.harness.run_steps(2);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("the profile worker never settled");
+    }
+
+    fn advance(&mut self, secs: i64) {
+        *self.clock.lock().unwrap() += TimeDelta::seconds(secs);
+        self.harness.run_steps(2);
+    }
+
+    /// The text field labelled `label`, whichever kind it is.
+    fn field<'a>(&'a self, label: &'a str) -> egui_kittest::Node<'a> {
+        [
+            Role::TextInput,
+            Role::PasswordInput,
+            Role::MultilineTextInput,
+        ]
+        .into_iter()
+        .find_map(|role| self.harness.query_by_role_and_label(role, label))
+        .unwrap_or_else(|| panic!("no text field labelled {label:?}"))
+    }
+
+    fn type_into(&mut self, label: &str, text: &str) {
+        self.field(label).click();
+        self.harness.run_steps(1);
+        self.harness.event(egui::Event::PointerGone);
+        self.field(label).type_text(text);
+        self.harness.run_steps(1);
+    }
+
+    /// Replaces a field's text: click into it, select all, type.
+    fn replace_text(&mut self, label: &str, text: &str) {
+        self.field(label).click();
+        self.harness.run_steps(1);
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.harness.run_steps(1);
+        self.field(label).type_text(text);
+        self.harness.run_steps(1);
+    }
+
+    /// Clicks the widget labelled `label`, then moves the pointer away as a user's hand
+    /// would, so that its tooltip does not cover the next widget clicked.
+    fn click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(1);
+        self.harness.event(egui::Event::PointerGone);
+        self.settle();
+    }
+
+    fn choose_profile(&mut self, name: &str) {
+        self.harness
+            .get_by_role_and_label(Role::ComboBox, "Profile")
+            .click();
+        self.harness.run_steps(3);
+        self.click(name);
+    }
+
+    fn stored(&self, name: &str) -> Option<String> {
+        self.store.get(name).unwrap().map(|entry| entry.to_string())
+    }
+
+    fn app(&self) -> &SinchTicketApp {
+        self.harness.state()
+    }
+
+    fn shows(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+}
+
+#[test]
+fn type_a_username_press_generate_and_the_ticket_verifies() {
+    let mut world = world();
+    assert_eq!(
+        world.app().settings.profile.as_deref(),
+        Some("sandbox"),
+        "the default is preselected"
+    );
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+
+    let generated = world.app().generated.as_ref().expect("a ticket was made");
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let report = inspect(
+        &generated.credential,
+        Some(VerifyWith {
+            secret: &secret,
+            application_key: Some(KEY),
+        }),
+        start(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict, Verdict::Verified);
+    assert_eq!(report.identity.unwrap().endpoint, "alice");
+    assert_eq!(report.issued_at, Some(start()));
+    assert!(world.shows("expires in 1:00:00"), "the countdown is shown");
+    assert!(world.shows("username alice"));
+}
+
+#[test]
+fn ctrl_enter_generates_and_copy_asks_for_exactly_the_ticket_or_the_snippet() {
+    let mut world = world();
+    world.type_into("Username", "bob");
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    world.harness.run_steps(2);
+    let ticket = world
+        .app()
+        .generated
+        .as_ref()
+        .expect("Ctrl+Enter generated")
+        .credential
+        .clone();
+
+    world.click("Copy ticket");
+    assert_eq!(world.clipboard.content().as_deref(), Some(ticket.as_str()));
+    assert!(world.shows("Copied ticket, clears in 60 s"));
+
+    world.click("Copy JS snippet");
+    let snippet = world.clipboard.content().unwrap();
+    assert!(
+        snippet.contains(&format!(
+            "sinchClient.start({{\"userTicket\": \"{ticket}\"}});"
+        )),
+        "{snippet}"
+    );
+
+    world.clipboard.replace("");
+    world.harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::C,
+    );
+    world.harness.run_steps(2);
+    assert_eq!(
+        world.clipboard.content().as_deref(),
+        Some(ticket.as_str()),
+        "Ctrl+Shift+C copies the ticket"
+    );
+}
+
+#[test]
+fn a_jwt_for_the_current_sdk_is_made_with_the_other_profile() {
+    let mut world = world();
+    world.choose_profile("production");
+    world.type_into("Username", "carol");
+    world.click("Registration JWT (Voice & Video SDKs)");
+    world.click("10 min");
+    world.click("Generate JWT");
+    let jwt = world.app().generated.as_ref().unwrap().credential.clone();
+    let secret = AppSecret::from_base64(OTHER_SECRET).unwrap();
+    let report = inspect(
+        &jwt,
+        Some(VerifyWith {
+            secret: &secret,
+            application_key: Some(OTHER_KEY),
+        }),
+        start(),
+    )
+    .unwrap();
+    assert!(report.accepted(), "{report:?}");
+    assert!(world.shows("expires in 10:00"));
+    world.click("Copy JS snippet");
+    assert!(
+        world
+            .clipboard
+            .content()
+            .unwrap()
+            .contains(&format!("registration.register(\"{jwt}\")"))
+    );
+}
+
+#[test]
+fn bad_input_explains_itself_and_the_button_says_why_it_is_disabled() {
+    let mut world = world();
+    assert!(
+        world.shows("The username is empty"),
+        "the reason is shown beside the disabled button"
+    );
+    world.click("Generate ticket");
+    assert!(world.app().generated.is_none());
+
+    world.type_into("Username", "alice");
+    world.click("Custom");
+    world.replace_text("Custom expiry", "forever");
+    assert!(
+        world.shows("is not a duration"),
+        "inline message next to the field"
+    );
+    world.click("Generate ticket");
+    assert!(world.app().generated.is_none());
+}
+
+#[test]
+fn switching_profiles_never_leaves_the_previous_secret_in_a_field() {
+    let mut world = world();
+    world.click("Edit…");
+    world.type_into("Application secret", OTHER_SECRET);
+    assert!(world.app().editor.is_some());
+
+    world.choose_profile("production");
+    assert!(
+        world.app().editor.is_none(),
+        "the editor closed, taking the typed secret with it"
+    );
+    assert_eq!(world.app().loaded.as_ref().unwrap().key, OTHER_KEY);
+
+    world.click("Edit…");
+    let editor = world.app().editor.as_ref().unwrap();
+    assert_eq!(editor.name, "production");
+    assert!(editor.secret.is_empty(), "no secret is pre-filled");
+    assert!(!editor.reveal, "the reveal toggle starts hidden");
+}
+
+#[test]
+fn a_profile_added_in_the_window_lands_in_the_keyring() {
+    let mut world = world();
+    world.click("Add…");
+    world.type_into("Profile name", "staging");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", "not base64!");
+    world.click("Save profile");
+    assert!(
+        world.shows("not valid base64"),
+        "the editor says what is wrong"
+    );
+    assert_eq!(world.stored("staging"), None);
+
+    world.replace_text("Application secret", SECRET);
+    world.click("Save profile");
+    assert!(
+        world.app().editor.is_none(),
+        "{:?}",
+        world.app().editor.as_ref().map(|e| &e.error)
+    );
+    assert!(world.stored("staging").unwrap().contains(KEY));
+    assert_eq!(world.app().settings.profile.as_deref(), Some("staging"));
+    assert!(world.shows("Saved profile \"staging\""));
+}
+
+#[test]
+fn the_countdown_reaches_expired_and_then_stops_repainting() {
+    let mut world = world();
+    world.type_into("Username", "alice");
+    world.click("10 min");
+    world.click("Generate ticket");
+    assert!(world.shows("expires in 10:00"));
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(
+        delay <= Duration::from_secs(1),
+        "repaints about once a second while counting: {delay:?}"
+    );
+
+    world.advance(299);
+    assert!(world.shows("expires in 05:01"));
+    world.advance(301);
+    assert!(world.shows("expired"));
+    // Let the clipboard-free window go idle: no more repaints once the countdown is over.
+    world.harness.run_steps(2);
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(delay, Duration::MAX, "an idle window asks for no repaint");
+}
+
+#[test]
+fn the_auto_clear_leaves_a_clipboard_that_changed_meanwhile() {
+    let mut world = world();
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    world.click("Copy ticket");
+    world.clipboard.replace("the user's own copy");
+    world.advance(61);
+    assert_eq!(
+        world.clipboard.content().as_deref(),
+        Some("the user's own copy")
+    );
+    assert!(world.shows("left alone"));
+
+    world.click("Copy ticket");
+    world.advance(61);
+    assert_eq!(
+        world.clipboard.content(),
+        None,
+        "our own copy is cleared after 60 s"
+    );
+    assert!(world.shows("Clipboard cleared"));
+}
+
+#[test]
+fn without_a_keyring_the_window_says_session_only_and_still_works() {
+    let mut world = world_with(MemoryStore::failing(KeyringError::Unavailable(
+        "no Secret Service".into(),
+    )));
+    assert!(world.shows("Session only, not saved"));
+    world.click("Add…");
+    world.type_into("Profile name", "temp");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.click("Save profile");
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    assert!(
+        world.app().generated.is_some(),
+        "typed credentials work for the session"
+    );
+}
+
+#[test]
+fn the_inspect_tab_verifies_with_the_selected_profile_and_explains_garbage() {
+    let mut world = world();
+    world.click("Inspect");
+    world.type_into("Token to inspect", "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:aOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=");
+    assert!(world.shows("Sinch should accept it"));
+    assert!(world.shows("Verified with the profile's secret"));
+
+    world.choose_profile("production");
+    assert!(
+        world.shows("Sinch will reject it"),
+        "verified against the newly selected profile"
+    );
+
+    world.replace_text("Token to inspect", "hello world");
+    assert!(world.shows("not a Sinch credential"));
+}
