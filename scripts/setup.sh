@@ -1,54 +1,49 @@
 #!/usr/bin/env bash
-# Installs what this machine lacks to build sinch-ticket and run its whole test suite:
-# the D-Bus daemon and gnome-keyring (a real Secret Service for the keyring tests),
-# secret-tool to look at the keyring from outside, and for the window: Xvfb with Mesa's
-# software renderer and the X11 libraries winit opens at run time, xdotool for real input,
-# xclip to read the clipboard from another process, ImageMagick for screenshots.
-# Debian packages; run as root or with sudo.
+# Installs what this machine lacks, as Debian packages (run as root, or with sudo).
+#   scripts/setup.sh run    what the window needs at run time: the X11 libraries winit opens,
+#                           Mesa's software OpenGL (for machines without a GPU), fontconfig
+#   scripts/setup.sh test   all of that, plus what the whole test suite drives: dbus-daemon
+#                           and gnome-keyring (a real Secret Service), secret-tool, Xvfb,
+#                           xdotool (real input), xclip (reads the clipboard from another
+#                           process) and ImageMagick (screenshots)      [the default]
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
-
-# command -> Debian package that provides it
-declare -A needs=(
-  [dbus-daemon]=dbus
-  [dbus-send]=dbus
-  [gnome-keyring-daemon]=gnome-keyring
-  [secret-tool]=libsecret-tools
-  [Xvfb]=xvfb
-  [xauth]=xauth
-  [xdotool]=xdotool
-  [xclip]=xclip
-  [import]=imagemagick
-)
-# Libraries the window opens at run time (winit, glutin, fontconfig), found by file.
-declare -A libs=(
-  [libGL.so.1]=libgl1
-  [libEGL.so.1]=libegl1
-  [libEGL_mesa.so.0]=libegl-mesa0
-  [libX11-xcb.so.1]=libx11-xcb1
-  [libXcursor.so.1]=libxcursor1
-  [libXi.so.6]=libxi6
-  [libxkbcommon.so.0]=libxkbcommon0
-  [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
-  [libfontconfig.so.1]=libfontconfig1
-)
+mode=${1:-test}
 
 missing=()
-for cmd in "${!needs[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
-done
-for lib in "${!libs[@]}"; do
-  ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("${libs[$lib]}")
-done
-# Mesa's software GL driver (llvmpipe), for a window on a machine without a GPU.
+need_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || missing+=("$2"); }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+
+need_lib libGL.so.1 libgl1
+need_lib libEGL.so.1 libegl1
+need_lib libEGL_mesa.so.0 libegl-mesa0
+need_lib libX11-xcb.so.1 libx11-xcb1
+need_lib libXcursor.so.1 libxcursor1
+need_lib libXi.so.6 libxi6
+need_lib libxkbcommon.so.0 libxkbcommon0
+need_lib libxkbcommon-x11.so.0 libxkbcommon-x11-0
+need_lib libfontconfig.so.1 libfontconfig1
 ls /usr/lib/*/dri/swrast_dri.so >/dev/null 2>&1 || missing+=(libgl1-mesa-dri)
+
+if [ "$mode" = test ]; then
+  need_cmd dbus-daemon dbus
+  need_cmd dbus-run-session dbus
+  need_cmd dbus-send dbus
+  need_cmd gnome-keyring-daemon gnome-keyring
+  need_cmd secret-tool libsecret-tools
+  need_cmd Xvfb xvfb
+  need_cmd xauth xauth
+  need_cmd xdotool xdotool
+  need_cmd xclip xclip
+  need_cmd import imagemagick
+  need_cmd python3 python3
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is missing: install the Rust toolchain (https://rustup.rs) first" >&2
   exit 1
 fi
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
-fi
+[ ${#missing[@]} -eq 0 ] && exit 0
 
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 sudo=""
@@ -58,4 +53,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup: installing $packages" >&2
 $sudo apt-get update -qq
+# shellcheck disable=SC2086 # one word per package
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null

@@ -120,9 +120,43 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         "the screenshot has only {colors} colours: the window looks blank"
     );
 
-    let _ = window.kill();
-    let out = window.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Ctrl+Q closes the window the way a user does: settings are saved, our copy cleared.
+    xdotool(&session, &["key", "ctrl+q"]);
+    let exited = wait_for(15, "the window to close", || window.try_wait().unwrap());
+    assert!(exited.success(), "{exited:?}");
+    let leftover = output({
+        let mut cmd = session.command("xclip");
+        cmd.args(["-o", "-selection", "clipboard"]);
+        cmd
+    });
+    assert!(
+        !leftover.contains(&pasted),
+        "the ticket outlived the window on the clipboard"
+    );
+
+    // What the window remembered is on disk; neither the secret nor the ticket is.
+    let files = session.files();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("sinch-ticket/app.ron")),
+        "the window saved its settings: {files:?}"
+    );
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(
+            !text.contains(SECRET),
+            "{} holds the secret",
+            file.display()
+        );
+        assert!(
+            !text.contains(&pasted),
+            "{} holds the generated ticket",
+            file.display()
+        );
+    }
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut window.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(
         !stderr.contains(SECRET) && !stderr.contains("panicked"),
         "{stderr}"

@@ -23,7 +23,7 @@ use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::{FormState, Format};
 use self::worker::{Reply, Request, StoreKind, Worker};
 use crate::credential::{
-    self, AppSecret, Inspection, JwtRequest, TicketSigner, VerifyWith, inspect, time,
+    self, AppSecret, Inspection, JwtRequest, TicketSigner, VerifyWith, inspect,
 };
 use crate::profiles::{OsKeyring, Profile, ProfileSummary, SecretStore, default_config_dir};
 
@@ -559,13 +559,23 @@ impl SinchTicketApp {
         const GENERATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
         const COPY: KeyboardShortcut =
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::C);
-        let (generate, copy) =
-            ctx.input_mut(|i| (i.consume_shortcut(&GENERATE), i.consume_shortcut(&COPY)));
+        const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+        let (generate, copy, quit) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&GENERATE),
+                i.consume_shortcut(&COPY),
+                i.consume_shortcut(&QUIT),
+            )
+        });
         if generate && self.settings.tab == Tab::Generate && self.editor.is_none() {
             self.generate();
         }
         if copy {
             self.copy(false);
+        }
+        if quit {
+            // Closing through the viewport saves the settings and runs `on_exit`.
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
@@ -598,11 +608,6 @@ pub fn countdown(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     } else {
         format!("expires in {m:02}:{s:02}")
     }
-}
-
-/// Describes a duration the way the CLI takes it, for tooltips.
-pub fn describe_lifetime(secs: u64) -> String {
-    time::format_duration(secs)
 }
 
 impl eframe::App for SinchTicketApp {

@@ -178,7 +178,10 @@ fn generate_tab(app: &mut SinchTicketApp, ui: &mut Ui) {
             match &app.settings.form.check().expiry {
                 Ok(secs) if app.settings.form.expiry == Expiry::Custom => {
                     ui.label("");
-                    ui.weak(format!("Valid for {}", super::describe_lifetime(*secs)));
+                    ui.weak(format!(
+                        "Valid for {}",
+                        crate::credential::time::format_duration(*secs)
+                    ));
                     ui.end_row();
                 }
                 Err(err) => {
@@ -316,6 +319,15 @@ fn profile_row(app: &mut SinchTicketApp, ui: &mut Ui) {
                 app.confirm_delete = None;
             }
         });
+    }
+    if let StoreKind::SessionOnly { reason } = &app.store {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "Session only, not saved: {}. Profiles added now are forgotten when the window closes.",
+                super::form::capitalize(reason)
+            ),
+        );
     }
     if let Some(err) = &app.load_error {
         error_text(ui, &super::form::capitalize(err));

@@ -88,27 +88,6 @@ pub struct Worker {
     pending: usize,
 }
 
-impl SecretStore for Box<dyn SecretStore> {
-    fn status(&self) -> Result<(), crate::profiles::KeyringError> {
-        (**self).status()
-    }
-    fn get(
-        &self,
-        name: &str,
-    ) -> Result<Option<zeroize::Zeroizing<String>>, crate::profiles::KeyringError> {
-        (**self).get(name)
-    }
-    fn set(&self, name: &str, value: &str) -> Result<(), crate::profiles::KeyringError> {
-        (**self).set(name, value)
-    }
-    fn delete(&self, name: &str) -> Result<bool, crate::profiles::KeyringError> {
-        (**self).delete(name)
-    }
-    fn location(&self) -> &'static str {
-        (**self).location()
-    }
-}
-
 impl Worker {
     /// Starts the worker over `store`, with the index in `config_dir`. When the store is not
     /// usable the worker falls back to an in-memory store with a throwaway index, and says so.

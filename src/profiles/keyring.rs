@@ -77,6 +77,25 @@ pub trait SecretStore: Send + Sync {
     fn location(&self) -> &'static str;
 }
 
+/// Lets callers choose the store at run time (the window: OS keyring, or memory).
+impl SecretStore for Box<dyn SecretStore> {
+    fn status(&self) -> Result<(), KeyringError> {
+        (**self).status()
+    }
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        (**self).get(name)
+    }
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        (**self).set(name, value)
+    }
+    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
+        (**self).delete(name)
+    }
+    fn location(&self) -> &'static str {
+        (**self).location()
+    }
+}
+
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
 /// each call run on a worker thread and abandoned after a timeout.
 #[derive(Debug, Clone)]
