@@ -5,7 +5,8 @@
 #   scripts/setup.sh test   all of that, plus what the whole test suite drives: dbus-daemon
 #                           and gnome-keyring (a real Secret Service), secret-tool, Xvfb,
 #                           xdotool (real input), xclip (reads the clipboard from another
-#                           process) and ImageMagick (screenshots)      [the default]
+#                           process), ImageMagick (screenshots) and script (a terminal
+#                           for prompt tests)                            [the default]
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 mode=${1:-test}
@@ -37,6 +38,7 @@ if [ "$mode" = test ]; then
   need_cmd xclip xclip
   need_cmd import imagemagick
   need_cmd python3 python3
+  need_cmd script bsdutils
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

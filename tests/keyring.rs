@@ -351,3 +351,64 @@ fn a_locked_keyring_is_named_and_loses_nothing() {
     .0;
     assert!(list.contains("sandbox"));
 }
+
+/// Runs `profile add` on a terminal (a pty from `script`), answering its prompts in turn.
+fn add_on_a_terminal(session: &PrivateSession, name: &str, answers: &[&str]) -> (bool, String) {
+    let command = format!(
+        "{} profile add {name} --key {KEY}",
+        env!("CARGO_BIN_EXE_sinch-ticket")
+    );
+    let mut child = session
+        .command("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs (util-linux)");
+    let mut stdin = child.stdin.take().unwrap();
+    for answer in answers {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn on_a_terminal_the_secret_is_asked_without_echo_and_replacing_is_asked_too() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    let (ok, screen) = add_on_a_terminal(&session, "tty", &[SECRET]);
+    assert!(ok, "{screen}");
+    assert!(
+        screen.contains("Application secret for \"tty\" (input hidden)"),
+        "{screen}"
+    );
+    assert!(!screen.contains(SECRET), "the secret was echoed: {screen}");
+    assert!(screen.contains("Saved profile \"tty\""));
+
+    let (ok, screen) = add_on_a_terminal(&session, "tty", &[OTHER_SECRET, "n"]);
+    assert!(!ok);
+    assert!(
+        screen.contains("Replace it? [y/N]") && screen.contains("Kept the existing profile"),
+        "{screen}"
+    );
+    assert_eq!(
+        text(&ticket_for_alice(&session, &["--profile", "tty"])).0,
+        format!("{VECTOR}\n")
+    );
+
+    let (ok, screen) = add_on_a_terminal(&session, "tty", &[OTHER_SECRET, "y"]);
+    assert!(ok, "{screen}");
+    assert!(!screen.contains(OTHER_SECRET));
+    assert_ne!(
+        text(&ticket_for_alice(&session, &["--profile", "tty"])).0,
+        format!("{VECTOR}\n")
+    );
+}
