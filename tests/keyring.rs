@@ -18,7 +18,8 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const OTHER_SECRET: &str = "ax8hTTQJF0OPXL32r1LHMA==";
 const VECTOR: &str = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:aOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=";
 
-fn run(mut cmd: Command, stdin: &str) -> Output {
+/// Starts `cmd` with its output captured and `stdin` written to it.
+fn spawn_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -31,7 +32,11 @@ fn run(mut cmd: Command, stdin: &str) -> Output {
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    child.wait_with_output().unwrap()
+    child
+}
+
+fn run(cmd: Command, stdin: &str) -> Output {
+    spawn_with_stdin(cmd, stdin).wait_with_output().unwrap()
 }
 
 fn text(out: &Output) -> (String, String) {
@@ -170,21 +175,9 @@ fn concurrent_processes_lose_no_profile() {
     let session = PrivateSession::start(Bus::UnlockedKeyring);
     let children: Vec<_> = (0..6)
         .map(|i| {
-            let mut child = session
-                .sinch_ticket()
-                .args(["profile", "add", &format!("app-{i}"), "--key", KEY])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(SECRET.as_bytes())
-                .unwrap();
-            child
+            let mut cmd = session.sinch_ticket();
+            cmd.args(["profile", "add", &format!("app-{i}"), "--key", KEY]);
+            spawn_with_stdin(cmd, SECRET)
         })
         .collect();
     for child in children {

@@ -240,13 +240,6 @@ impl<C: Clipboard> ClipboardGuard<C> {
     pub fn counting_down(&self) -> bool {
         self.copy.as_ref().is_some_and(|c| c.clear_at.is_some())
     }
-
-    /// Forgets the status line (after it has been shown long enough).
-    pub fn dismiss(&mut self) {
-        if self.copy.is_none() {
-            self.status = CopyStatus::Idle;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -61,13 +61,6 @@ impl AppSecret {
         Ok(Self { bytes })
     }
 
-    /// Builds a secret from raw bytes (tests, and verifying with a key from elsewhere).
-    pub fn from_bytes(bytes: &[u8]) -> Self {
-        Self {
-            bytes: Zeroizing::new(bytes.to_vec()),
-        }
-    }
-
     /// The raw key bytes, for the HMAC functions of this crate.
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes

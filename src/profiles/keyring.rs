@@ -112,11 +112,6 @@ impl Default for OsKeyring {
 }
 
 impl OsKeyring {
-    /// An OS keyring whose calls are abandoned after `timeout`.
-    pub fn with_timeout(timeout: Duration) -> Self {
-        Self { timeout }
-    }
-
     fn entry_call<T: Send + 'static>(
         &self,
         name: &str,
