@@ -14,7 +14,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::jwt::{MIN_JWT_TTL_SECS, derive_signing_key, kid_date};
-use super::time::{describe_expiry, format_duration, parse_generator_timestamp};
+use super::time::{
+    LATEST_UNIX_SECS, MAX_LIFETIME_SECS, describe_expiry, format_duration, in_range,
+    parse_generator_timestamp,
+};
 use super::{AppSecret, keyed_mac};
 
 /// Standard base64 that accepts the padding or its absence, as pasted tickets come both ways.
@@ -27,9 +30,6 @@ const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
     &alphabet::URL_SAFE,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
-
-/// A Unix time this large in seconds is past the year 5000: it is almost surely milliseconds.
-const MILLISECONDS_THRESHOLD: i64 = 100_000_000_000;
 
 /// Which kind of credential the input turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -257,9 +257,12 @@ pub fn inspect(
 
 fn strip_wrapping(input: &str) -> &str {
     let mut token = input.trim();
-    for prefix in ["Authorization:", "user ", "Bearer "] {
-        if let Some(rest) = token.strip_prefix(prefix) {
-            token = rest.trim_start();
+    // HTTP header names and auth schemes are case-insensitive: `authorization: bearer` too.
+    for prefix in ["authorization:", "user ", "bearer "] {
+        if let Some(head) = token.get(..prefix.len())
+            && head.eq_ignore_ascii_case(prefix)
+        {
+            token = token[prefix.len()..].trim_start();
         }
     }
     for quote in ['"', '\'', '`'] {
@@ -304,6 +307,11 @@ fn parse_object(text: &str, part: &'static str) -> Result<Map<String, Value>, In
 
 fn str_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     map.get(name).and_then(Value::as_str)
+}
+
+/// A field's value as a sentence shows it: its JSON text, or "missing".
+fn shown(value: Option<&Value>) -> String {
+    value.map_or_else(|| "missing".to_owned(), Value::to_string)
 }
 
 fn inspect_ticket(
@@ -369,10 +377,21 @@ fn inspect_ticket(
 
     match str_field(&map, "created") {
         Some(created) => match parse_generator_timestamp(created) {
-            Some(at) => inspection.issued_at = Some(at),
+            Some(at) if in_range(at.timestamp()) => inspection.issued_at = Some(at),
+            Some(_) => inspection.note(
+                Severity::Error,
+                format!(
+                    "\"created\" is {}, outside the years 1970 to 9999 that a credential's \
+                     times may take",
+                    shown(map.get("created"))
+                ),
+            ),
             None => inspection.note(
                 Severity::Error,
-                format!("\"created\" is {created:?}, which is not a time Sinch can read"),
+                format!(
+                    "\"created\" is {}, which is not a time Sinch can read",
+                    shown(map.get("created"))
+                ),
             ),
         },
         None => inspection.note(Severity::Error, "there is no \"created\" time"),
@@ -380,11 +399,28 @@ fn inspect_ticket(
 
     match map.get("expiresIn") {
         Some(value) => match value.as_u64() {
+            Some(secs) if secs > MAX_LIFETIME_SECS => inspection.note(
+                Severity::Error,
+                format!(
+                    "\"expiresIn\" is {secs} s, out of range: more than the ten years a \
+                     credential may live (milliseconds written as seconds, perhaps)"
+                ),
+            ),
             Some(secs) => {
                 if let Some(created) = inspection.issued_at {
-                    inspection.expires_at = i64::try_from(secs).ok().and_then(|s| {
-                        created.checked_add_signed(chrono::TimeDelta::try_seconds(s)?)
-                    });
+                    // secs is at most ten years here, so the sum cannot overflow.
+                    let end = i64::try_from(secs)
+                        .ok()
+                        .and_then(chrono::TimeDelta::try_seconds)
+                        .and_then(|lifetime| created.checked_add_signed(lifetime));
+                    match end.filter(|end| in_range(end.timestamp())) {
+                        Some(at) => inspection.expires_at = Some(at),
+                        None => inspection.note(
+                            Severity::Error,
+                            "\"created\" plus \"expiresIn\" ends after the year 9999, out \
+                             of the range a credential's times may take",
+                        ),
+                    }
                 }
             }
             None => inspection.note(
@@ -487,9 +523,12 @@ fn inspect_jwt(
 
     match str_field(&header, "alg") {
         Some("HS256") => {}
-        other => inspection.note(
+        _ => inspection.note(
             Severity::Error,
-            format!("\"alg\" is {other:?}, but Sinch registration JWTs are signed with HS256"),
+            format!(
+                "\"alg\" is {}, but Sinch registration JWTs are signed with \"HS256\"",
+                shown(header.get("alg"))
+            ),
         ),
     }
     let kid = str_field(&header, "kid");
@@ -499,7 +538,10 @@ fn inspect_jwt(
     if kid_day.is_none() {
         inspection.note(
             Severity::Error,
-            format!("\"kid\" is {kid:?}, but Sinch expects \"hkdfv1-YYYYMMDD\" naming the signing key's date"),
+            format!(
+                "\"kid\" is {}, but Sinch expects \"hkdfv1-YYYYMMDD\" naming the signing key's date",
+                shown(header.get("kid"))
+            ),
         );
     }
 
@@ -545,8 +587,17 @@ fn inspect_jwt(
     inspection.issued_at = iat.and_then(|s| DateTime::from_timestamp(s, 0));
     inspection.expires_at = exp.and_then(|s| DateTime::from_timestamp(s, 0));
     if let (Some(iat), Some(exp)) = (iat, exp) {
-        let ttl = exp.saturating_sub(iat);
-        if ttl < i64::try_from(MIN_JWT_TTL_SECS).unwrap_or(i64::MAX) {
+        // Both lie in 1970..=9999 here, so the difference cannot overflow.
+        let ttl = exp - iat;
+        if ttl > i64::try_from(MAX_LIFETIME_SECS).unwrap_or(i64::MAX) {
+            inspection.note(
+                Severity::Error,
+                format!(
+                    "exp - iat is {}, out of range: more than the ten years a credential may live",
+                    format_duration(ttl.unsigned_abs())
+                ),
+            );
+        } else if ttl < i64::try_from(MIN_JWT_TTL_SECS).unwrap_or(i64::MAX) {
             inspection.note(
                 Severity::Error,
                 format!(
@@ -634,14 +685,19 @@ fn claim_seconds(
         );
         return None;
     };
-    if secs > MILLISECONDS_THRESHOLD {
-        inspection.note(
-            Severity::Error,
+    if !in_range(secs) {
+        let message = if in_range(secs / 1000) && secs > LATEST_UNIX_SECS {
             format!(
                 "\"{name}\" is {secs}, which looks like milliseconds: Sinch wants whole seconds \
                  since 1970 (divide by 1000)"
-            ),
-        );
+            )
+        } else {
+            format!(
+                "\"{name}\" is {secs}, out of range: a credential's times lie between 1970 and \
+                 the year 9999, in whole seconds since 1970"
+            )
+        };
+        inspection.note(Severity::Error, message);
         return None;
     }
     Some(secs)

@@ -10,6 +10,7 @@ mod json;
 mod jwt;
 mod secret;
 mod snippet;
+pub mod text;
 mod ticket;
 pub mod time;
 
@@ -89,6 +90,12 @@ pub fn check_user_id(user: &str) -> UserIdCheck {
              check that it was pasted correctly"
                 .into(),
         );
+    } else if let Some(invisible) = text::first_invisible(user) {
+        check.warnings.push(format!(
+            "the username contains an invisible character ({}), so it looks like another \
+             name: check that it was pasted correctly",
+            text::code_point(invisible)
+        ));
     }
     if user.len() > 255 {
         check.warnings.push(format!(
@@ -142,5 +149,19 @@ mod tests {
         assert!(check_user_id("al ice").warnings[0].contains("white space"));
         assert!(check_user_id("al\u{7}ice").warnings[0].contains("control character"));
         assert!(check_user_id(&"a".repeat(300)).warnings[0].contains("300 bytes"));
+        for (user, named) in [
+            ("ali\u{200b}ce", "U+200B"),
+            ("\u{202e}ecila", "U+202E"),
+            ("\u{feff}alice", "U+FEFF"),
+        ] {
+            let warnings = check_user_id(user).warnings;
+            assert!(
+                warnings
+                    .iter()
+                    .any(|w| w.contains("invisible") && w.contains(named)),
+                "{user:?}: {warnings:?}"
+            );
+        }
+        assert_eq!(check_user_id("Åsa"), UserIdCheck::default());
     }
 }

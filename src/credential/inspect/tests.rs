@@ -89,6 +89,8 @@ fn accepts_pasted_wrapping() {
         format!("\"{VECTOR}\""),
         format!("Authorization: user {VECTOR}"),
         format!("Bearer {JWT}"),
+        format!("authorization: bearer {JWT}"),
+        format!("AUTHORIZATION: User {VECTOR}"),
     ] {
         assert!(inspect(&wrapped, None, now).is_ok(), "{wrapped}");
     }
@@ -384,7 +386,122 @@ fn explains_jwts_sinch_would_reject() {
     assert!(reason.contains("does not match this secret"), "{reason}");
 }
 
+#[test]
+fn out_of_range_numbers_are_reasons_sinch_rejects_not_fine() {
+    let secret = secret();
+    let now = at("2026-01-02T03:04:05Z");
+    let ticket = foreign_ticket(
+        format!(
+            r#"{{"identity":{{"type":"username","endpoint":"alice"}},"expiresIn":9223372036854775807,"applicationKey":"{KEY}","created":"2026-01-02T03:04:05Z"}}"#
+        )
+        .as_bytes(),
+        &secret,
+    );
+    let report = inspect(&ticket, with(&secret), now).unwrap();
+    assert!(
+        has_finding(&report, Severity::Error, "out of range"),
+        "{report:?}"
+    );
+    assert!(!report.accepted());
+
+    let ends_late = foreign_ticket(
+        format!(
+            r#"{{"identity":{{"type":"username","endpoint":"alice"}},"expiresIn":86400,"applicationKey":"{KEY}","created":"9999-12-31T12:00:00Z"}}"#
+        )
+        .as_bytes(),
+        &secret,
+    );
+    let report = inspect(&ends_late, with(&secret), now).unwrap();
+    assert!(
+        has_finding(&report, Severity::Error, "after the year 9999"),
+        "{report:?}"
+    );
+
+    let jwt_secret = AppSecret::from_base64(JWT_SECRET).unwrap();
+    let iss = format!("//rtc.sinch.com/applications/{JWT_KEY}");
+    let payload = format!(
+        r#"{{"iss":"{iss}","sub":"{iss}/users/foo","iat":-9223372036854775808,"exp":1514862845,"nonce":"n"}}"#
+    );
+    let jwt = signed_jwt(
+        r#"{"alg":"HS256","kid":"hkdfv1-20180102"}"#,
+        &payload,
+        &jwt_secret,
+        "20180102",
+    );
+    let report = inspect(&jwt, with(&jwt_secret), now).unwrap();
+    assert!(
+        has_finding(
+            &report,
+            Severity::Error,
+            "\"iat\" is -9223372036854775808, out of range"
+        ),
+        "{report:?}"
+    );
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("valid for")),
+        "{report:?}"
+    );
+    assert!(!report.accepted());
+}
+
+#[test]
+fn messages_show_json_values_not_rust_debug_text() {
+    let secret = AppSecret::from_base64(JWT_SECRET).unwrap();
+    let iss = format!("//rtc.sinch.com/applications/{JWT_KEY}");
+    let payload = format!(
+        r#"{{"iss":"{iss}","sub":"{iss}/users/foo","iat":1514862245,"exp":1514862845,"nonce":"n"}}"#
+    );
+    let jwt = signed_jwt(r#"{"alg":"none"}"#, &payload, &secret, "20180102");
+    let report = inspect(&jwt, with(&secret), at("2018-01-02T03:04:05Z")).unwrap();
+    let all: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        all.iter().any(|m| m.contains(r#""alg" is "none""#)),
+        "{all:?}"
+    );
+    assert!(
+        all.iter().any(|m| m.contains(r#""kid" is missing"#)),
+        "{all:?}"
+    );
+    assert!(
+        !all.iter()
+            .any(|m| m.contains("Some(") || m.contains("None")),
+        "{all:?}"
+    );
+}
+
 proptest! {
+    /// Whatever the faces agree to generate (the core's `time::expiry` allows it), the
+    /// inspector accepts: the two share one set of limits.
+    #[test]
+    fn the_generator_and_the_inspector_agree_on_limits(
+        iat in 0i64..=crate::credential::time::LATEST_UNIX_SECS,
+        ttl in 60u64..=crate::credential::time::MAX_LIFETIME_SECS,
+        near_the_end in any::<bool>(),
+    ) {
+        let latest = crate::credential::time::LATEST_UNIX_SECS;
+        let iat = if near_the_end { latest - (iat % (2 * ttl as i64)) } else { iat };
+        let secret = secret();
+        let issued_at = DateTime::from_timestamp(iat, 0).unwrap();
+        let Ok(expires) = crate::credential::time::expiry(issued_at, ttl) else {
+            prop_assert!(iat + ttl as i64 > latest);
+            return Ok(());
+        };
+        let jwt = registration_jwt(&secret, &JwtRequest {
+            application_key: KEY, user_id: "u", issued_at, ttl_secs: ttl,
+            instance_ttl_secs: None, nonce: "n",
+        });
+        let report = inspect(&jwt, with(&secret), issued_at).unwrap();
+        prop_assert!(report.accepted(), "{:?}", report);
+        prop_assert_eq!(report.expires_at, Some(expires));
+        let ticket = TicketSigner::new(KEY, &secret).ticket("u", ttl, issued_at);
+        let report = inspect(&ticket, with(&secret), issued_at).unwrap();
+        prop_assert!(report.accepted(), "{:?}", report);
+        prop_assert_eq!(report.expires_at, Some(expires));
+    }
+
     #[test]
     fn every_generated_ticket_inspects_as_what_was_asked(
         user in "\\PC{1,40}|[\\s\\S]{1,20}",
