@@ -3,18 +3,27 @@
 //! It is a small JSON file in the config folder. Every change takes an exclusive lock on a
 //! lock file beside it, reads the index, changes it, writes a temporary file and renames it
 //! over the old one: the window and the command line can write at once without losing a
-//! profile, and a crash never leaves a half-written index.
+//! profile, and a crash never leaves a half-written index. Because every write is such a
+//! rename, reading needs no lock: a read-only config folder can still be listed.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 /// The index file's name inside the config folder.
 pub const INDEX_FILE: &str = "profiles.json";
 const LOCK_FILE: &str = "profiles.lock";
+
+/// The largest index read, far beyond any real one (a profile takes about 200 bytes). A
+/// larger file was not written by this program, and reading it could exhaust memory.
+pub const MAX_INDEX_BYTES: u64 = 1 << 20;
+
+/// How long a change waits for another process's change to finish before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(15);
 
 /// What is remembered of one profile. Nothing here is secret.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -57,6 +66,13 @@ pub struct Loaded {
     pub warning: Option<String>,
 }
 
+/// What reading the file found.
+enum Read {
+    Missing,
+    Good(Index),
+    Damaged(serde_json::Error),
+}
+
 /// The index file in one folder.
 #[derive(Debug, Clone)]
 pub struct IndexFile {
@@ -74,14 +90,20 @@ impl IndexFile {
         self.dir.join(INDEX_FILE)
     }
 
-    /// Reads the index under the lock. A damaged file is set aside (see [`Loaded::warning`]).
+    /// Reads the index, without a lock. A damaged file is set aside under the lock (see
+    /// [`Loaded::warning`]); a missing one reads as empty and creates nothing.
     pub fn load(&self) -> Result<Loaded, IndexError> {
-        if !self.path().exists() {
-            // Nothing saved yet: create nothing just to read nothing.
-            return Ok(Loaded::default());
+        match self.read()? {
+            Read::Missing => Ok(Loaded::default()),
+            Read::Good(index) => Ok(Loaded {
+                index,
+                warning: None,
+            }),
+            Read::Damaged(_) => {
+                let _lock = self.lock()?;
+                self.read_for_change()
+            }
         }
-        let _lock = self.lock()?;
-        self.read_unlocked()
     }
 
     /// Changes the index under the lock and writes it atomically; returns what `change`
@@ -90,13 +112,63 @@ impl IndexFile {
         &self,
         change: impl FnOnce(&mut Index) -> T,
     ) -> Result<(T, Option<String>), IndexError> {
+        self.try_update(|index| Ok::<T, IndexError>(change(index)))
+    }
+
+    /// Like [`Self::update`], for a change that may fail: then nothing is written. The
+    /// folder is known to be writable before `change` runs (its temporary file exists), so
+    /// a change with effects elsewhere (a keyring entry written) is not left without its
+    /// index. Nothing is written when `change` leaves the index as it was.
+    pub fn try_update<T, E: From<IndexError>>(
+        &self,
+        change: impl FnOnce(&mut Index) -> Result<T, E>,
+    ) -> Result<(T, Option<String>), E> {
         let _lock = self.lock()?;
-        let Loaded { mut index, warning } = self.read_unlocked()?;
-        let result = change(&mut index);
-        self.write_unlocked(&index)?;
+        let Loaded { mut index, warning } = self.read_for_change()?;
+        let target = self.write_target();
+        let parent = target.parent().unwrap_or(&self.dir).to_owned();
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{INDEX_FILE}."))
+            .suffix(".tmp")
+            .tempfile_in(&parent)
+            .map_err(|err| {
+                IndexError(format!(
+                    "could not write in {} ({err}): check that the folder is writable",
+                    parent.display()
+                ))
+            })?;
+        let before = index.clone();
+        let result = change(&mut index)?;
+        if index != before {
+            let write = |file: &mut File| -> std::io::Result<()> {
+                serde_json::to_writer_pretty(&mut *file, &index)?;
+                file.write_all(b"\n")?;
+                file.sync_all()
+            };
+            write(temp.as_file_mut())
+                .and_then(|()| temp.persist(&target).map(drop).map_err(|err| err.error))
+                .map_err(|err| {
+                    IndexError(format!(
+                        "could not save the profile index {}: {err}; check that the folder is writable",
+                        target.display()
+                    ))
+                })?;
+        }
         Ok((result, warning))
     }
 
+    /// Where a write goes: the index itself, or the file it links to (so that a user's
+    /// symlinked `profiles.json` stays a link).
+    fn write_target(&self) -> PathBuf {
+        let path = self.path();
+        let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link && let Ok(target) = fs::canonicalize(&path) {
+            return target;
+        }
+        path
+    }
+
+    /// Takes the lock, waiting while another process holds it, up to [`LOCK_WAIT`].
     fn lock(&self) -> Result<File, IndexError> {
         if !self.dir.exists() {
             fs::create_dir_all(&self.dir).map_err(|err| {
@@ -112,69 +184,103 @@ impl IndexFile {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|err| IndexError(format!("could not open {}: {err}", path.display())))?;
-        file.lock()
-            .map_err(|err| IndexError(format!("could not lock {}: {err}", path.display())))?;
-        Ok(file)
-    }
-
-    fn read_unlocked(&self) -> Result<Loaded, IndexError> {
-        let path = self.path();
-        let text = match fs::read(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
-            Err(err) => {
-                return Err(IndexError(format!(
-                    "could not read the profile index {}: {err}; check its permissions",
+            .map_err(|err| {
+                IndexError(format!(
+                    "could not open {}: {err}; check that the folder is writable",
                     path.display()
-                )));
-            }
-        };
-        match serde_json::from_slice::<Index>(&text) {
-            Ok(index) => Ok(Loaded {
-                index,
-                warning: None,
-            }),
-            Err(err) => {
-                let aside = set_aside_path(&path);
-                fs::rename(&path, &aside).map_err(|rename_err| {
-                    IndexError(format!(
-                        "the profile index {} is damaged ({err}) and could not be set aside \
-                         ({rename_err}): move it away by hand",
+                ))
+            })?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    // Another process is mid-change; changes take milliseconds unless its
+                    // keyring is waiting to be unlocked.
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(IndexError(format!(
+                        "another sinch-ticket has been changing the profiles for {} s (it holds \
+                         {}): its keyring may be waiting to be unlocked; unlock it, or close \
+                         that program, and retry",
+                        LOCK_WAIT.as_secs(),
                         path.display()
-                    ))
-                })?;
-                Ok(Loaded {
-                    index: Index::default(),
-                    warning: Some(format!(
-                        "the profile index was damaged ({err}); it was kept as {} and a new \
-                         one started. Profiles are still in the keyring: bring each back with \
-                         `sinch-ticket profile attach NAME`",
-                        aside.display()
-                    )),
-                })
+                    )));
+                }
+                Err(fs::TryLockError::Error(err)) => {
+                    return Err(IndexError(format!(
+                        "could not lock {}: {err}",
+                        path.display()
+                    )));
+                }
             }
         }
     }
 
-    fn write_unlocked(&self, index: &Index) -> Result<(), IndexError> {
+    /// Reads the file, at most [`MAX_INDEX_BYTES`] of it.
+    fn read(&self) -> Result<Read, IndexError> {
         let path = self.path();
-        let temp = self
-            .dir
-            .join(format!(".{INDEX_FILE}.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut file = File::create(&temp)?;
-            serde_json::to_writer_pretty(&mut file, index)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            fs::rename(&temp, &path)
-        };
-        write().map_err(|err| {
-            let _ = fs::remove_file(&temp);
+        let cannot_read = |err: std::io::Error| {
             IndexError(format!(
-                "could not save the profile index {}: {err}; check that the folder is writable",
+                "could not read the profile index {}: {err}; check the permissions of it and \
+                 its folder",
                 path.display()
             ))
+        };
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
+            Err(err) => return Err(cannot_read(err)),
+        };
+        let mut text = Vec::new();
+        file.take(MAX_INDEX_BYTES + 1)
+            .read_to_end(&mut text)
+            .map_err(cannot_read)?;
+        if text.len() as u64 > MAX_INDEX_BYTES {
+            return Err(IndexError(format!(
+                "the profile index {} is larger than {} MiB, so sinch-ticket did not write it: \
+                 move it away; the profiles are still in the keyring, and `sinch-ticket profile \
+                 attach NAME` brings each back",
+                path.display(),
+                MAX_INDEX_BYTES >> 20
+            )));
+        }
+        Ok(match serde_json::from_slice::<Index>(&text) {
+            Ok(index) => Read::Good(index),
+            Err(err) => Read::Damaged(err),
+        })
+    }
+
+    /// Reads the index for a change, under the lock: a damaged file is set aside here.
+    fn read_for_change(&self) -> Result<Loaded, IndexError> {
+        let err = match self.read()? {
+            Read::Missing => return Ok(Loaded::default()),
+            Read::Good(index) => {
+                return Ok(Loaded {
+                    index,
+                    warning: None,
+                });
+            }
+            Read::Damaged(err) => err,
+        };
+        let path = self.path();
+        let aside = set_aside_path(&path);
+        fs::rename(&path, &aside).map_err(|rename_err| {
+            IndexError(format!(
+                "the profile index {} is damaged ({err}) and could not be set aside \
+                 ({rename_err}): move it away by hand",
+                path.display()
+            ))
+        })?;
+        Ok(Loaded {
+            index: Index::default(),
+            warning: Some(format!(
+                "the profile index was damaged ({err}); it was kept as {} and a new \
+                 one started. Profiles are still in the keyring: bring each back with \
+                 `sinch-ticket profile attach NAME`",
+                aside.display()
+            )),
         })
     }
 }
@@ -240,6 +346,74 @@ mod tests {
             .collect();
         assert_eq!(kept.len(), 1);
         assert_eq!(fs::read(kept[0].path()).unwrap(), b"{ this is not json");
+    }
+
+    #[test]
+    fn a_change_that_changes_nothing_writes_nothing_and_a_symlink_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles/profiles.json");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(&real, r#"{"default":null,"profiles":{"a":{"key":"k"}}}"#).unwrap();
+        let config = dir.path().join("config");
+        fs::create_dir_all(&config).unwrap();
+        std::os::unix::fs::symlink(&real, config.join(INDEX_FILE)).unwrap();
+        let file = IndexFile::new(config.clone());
+
+        let untouched = fs::metadata(&real).unwrap().modified().unwrap();
+        let (found, _) = file
+            .update(|index| index.profiles.contains_key("nobody"))
+            .unwrap();
+        assert!(!found);
+        assert_eq!(
+            fs::read_to_string(&real).unwrap(),
+            r#"{"default":null,"profiles":{"a":{"key":"k"}}}"#
+        );
+        assert_eq!(fs::metadata(&real).unwrap().modified().unwrap(), untouched);
+
+        file.update(|index| index.default = Some("a".into()))
+            .unwrap();
+        assert!(
+            fs::symlink_metadata(config.join(INDEX_FILE))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::read_to_string(&real)
+                .unwrap()
+                .contains(r#""default": "a""#)
+        );
+    }
+
+    #[test]
+    fn a_failed_change_writes_nothing_and_an_unwritable_folder_fails_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = IndexFile::new(dir.path().to_owned());
+        let result: Result<((), _), IndexError> = file.try_update(|index| {
+            index.default = Some("x".into());
+            Err(IndexError("no".into()))
+        });
+        assert!(result.is_err());
+        assert!(!file.path().exists());
+
+        // A file where the folder should be: the change itself never runs.
+        let blocked = IndexFile::new(dir.path().join("profiles.json.d"));
+        fs::write(dir.path().join("profiles.json.d"), b"").unwrap();
+        let mut ran = false;
+        let result = blocked.try_update(|_| {
+            ran = true;
+            Ok::<(), IndexError>(())
+        });
+        assert!(result.is_err());
+        assert!(!ran);
+    }
+
+    #[test]
+    fn an_endless_index_is_refused_with_a_bounded_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(INDEX_FILE)).unwrap();
+        let err = IndexFile::new(dir.path().to_owned()).load().unwrap_err();
+        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
     }
 
     #[test]

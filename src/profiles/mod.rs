@@ -11,12 +11,14 @@ mod keyring;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
 pub use self::index::{INDEX_FILE, Index, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
+use crate::credential::text::{code_point, first_invisible};
 use crate::credential::{AppSecret, application_key_warning, json_string};
 
 /// The longest profile name accepted, in characters.
@@ -53,6 +55,9 @@ pub enum ProfileError {
     NotFound(String),
     /// A profile of that name exists and replacing it was not asked for.
     Exists(String),
+    /// The keyring holds an entry of that name that the index does not list (the index was
+    /// lost or damaged), and replacing it was not asked for.
+    Unlisted(String),
     /// The keyring could not be used.
     Keyring(KeyringError),
     /// The index lists the profile, but the keyring has no entry for it.
@@ -73,6 +78,12 @@ impl std::fmt::Display for ProfileError {
             Self::Exists(name) => write!(
                 f,
                 "a profile named \"{name}\" exists already: add --force to replace it"
+            ),
+            Self::Unlisted(name) => write!(
+                f,
+                "the keyring already holds a profile \"{name}\" that the index does not list \
+                 (the index was lost or damaged): bring it back with `sinch-ticket profile \
+                 attach {name}`, or add --force to replace its secret"
             ),
             Self::MissingSecret(name) => write!(
                 f,
@@ -105,9 +116,12 @@ pub fn default_config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|dir| dir.join("sinch-ticket"))
 }
 
-/// Checks a profile name: non-empty, not too long, and nothing that would disguise it on
-/// screen (control characters, bidirectional overrides, white space at the ends).
-pub fn validate_name(name: &str) -> Result<(), ProfileError> {
+/// A profile name as it is stored: in Unicode NFC (so that "é" typed as one character or as
+/// "e" plus an accent is one profile), non-empty, not too long, and with nothing that would
+/// disguise it on screen (control characters, default-ignorable characters such as
+/// zero-width spaces, soft hyphens or bidirectional overrides, white space at the ends).
+pub fn canonical_name(name: &str) -> Result<String, ProfileError> {
+    let name: String = name.nfc().collect();
     if name.trim().is_empty() {
         return Err(ProfileError::Invalid(
             "the profile name is empty: name it after the app, e.g. sandbox or production".into(),
@@ -123,18 +137,19 @@ pub fn validate_name(name: &str) -> Result<(), ProfileError> {
             "the profile name is longer than {MAX_NAME_CHARS} characters: choose a shorter one"
         )));
     }
-    let disguising = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-    };
-    if name.chars().any(disguising) {
-        return Err(ProfileError::Invalid(
-            "the profile name holds an invisible or control character: type it again with \
-             letters, digits and punctuation"
-                .into(),
-        ));
+    if let Some(hidden) = first_invisible(&name) {
+        return Err(ProfileError::Invalid(format!(
+            "the profile name holds an invisible or control character ({}): type it again \
+             with letters, digits and punctuation",
+            code_point(hidden)
+        )));
     }
-    Ok(())
+    Ok(name)
+}
+
+/// Checks a profile name (see [`canonical_name`]).
+pub fn validate_name(name: &str) -> Result<(), ProfileError> {
+    canonical_name(name).map(drop)
 }
 
 /// What one keyring entry holds.
@@ -218,8 +233,10 @@ impl<S: SecretStore> Profiles<S> {
         Ok(self.index.load()?.index.default)
     }
 
-    /// Saves a profile: the keyring entry first, in one call, then the index. The first
-    /// profile saved becomes the default.
+    /// Saves a profile. The name check, the keyring write and the index write happen
+    /// together under the index lock, so two processes adding one name cannot both succeed,
+    /// and a keyring entry the index lost is never replaced unless `replace` says so. The
+    /// first profile saved becomes the default.
     pub fn add(
         &self,
         name: &str,
@@ -227,7 +244,7 @@ impl<S: SecretStore> Profiles<S> {
         secret: &AppSecret,
         replace: bool,
     ) -> Result<Warnings, ProfileError> {
-        validate_name(name)?;
+        let name = canonical_name(name)?;
         let key = key.trim();
         if key.is_empty() {
             return Err(ProfileError::Invalid(
@@ -236,32 +253,37 @@ impl<S: SecretStore> Profiles<S> {
         }
         let mut warnings: Warnings = application_key_warning(key).into_iter().collect();
         warnings.extend(secret.length_warning());
+        let entry = encode_entry(key, secret);
+        // Without a usable store, touch no file at all (not even the lock).
+        self.store.status()?;
 
-        let loaded = self.index.load()?;
-        warnings.extend(loaded.warning);
-        let clash = loaded
-            .index
-            .profiles
-            .keys()
-            .find(|existing| existing.to_lowercase() == name.to_lowercase());
-        match clash {
-            Some(existing) if existing != name => {
-                return Err(ProfileError::Invalid(format!(
-                    "a profile named \"{existing}\" exists already, and names differing only in \
-                     case are too easy to confuse: choose another name"
-                )));
+        let ((), warning) = self.index.try_update(|index| {
+            let folded = name.to_lowercase();
+            let clash = index
+                .profiles
+                .keys()
+                .find(|existing| existing.to_lowercase() == folded);
+            match clash {
+                Some(existing) if *existing != name => {
+                    return Err(ProfileError::Invalid(format!(
+                        "a profile named \"{existing}\" exists already, and names differing \
+                         only in case are too easy to confuse: choose another name"
+                    )));
+                }
+                Some(_) if !replace => return Err(ProfileError::Exists(name.clone())),
+                Some(_) => {}
+                None if !replace && self.store.get(&name)?.is_some() => {
+                    return Err(ProfileError::Unlisted(name.clone()));
+                }
+                None => {}
             }
-            Some(_) if !replace => return Err(ProfileError::Exists(name.to_owned())),
-            _ => {}
-        }
-
-        self.store.set(name, &encode_entry(key, secret))?;
-        let ((), warning) = self.index.update(|index| {
-            let meta = index.profiles.entry(name.to_owned()).or_default();
+            self.store.set(&name, &entry)?;
+            let meta = index.profiles.entry(name.clone()).or_default();
             meta.key = key.to_owned();
             if index.default.is_none() {
-                index.default = Some(name.to_owned());
+                index.default = Some(name.clone());
             }
+            Ok(())
         })?;
         warnings.extend(warning);
         Ok(warnings)
@@ -269,6 +291,7 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Reads a profile's key and secret from the keyring.
     pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
+        let name = &canonical_name(name)?;
         let Some(text) = self.store.get(name)? else {
             let listed = self.index.load()?.index.profiles.contains_key(name);
             return Err(if listed {
@@ -297,38 +320,41 @@ impl<S: SecretStore> Profiles<S> {
     /// Brings a profile back into the index from its keyring entry (after the index was
     /// damaged or deleted).
     pub fn attach(&self, name: &str) -> Result<Profile, ProfileError> {
-        validate_name(name)?;
         let profile = self.load(name)?;
         self.index.update(|index| {
             if index.default.is_none() {
-                index.default = Some(name.to_owned());
+                index.default = Some(profile.name.clone());
             }
         })?;
         Ok(profile)
     }
 
-    /// Removes a profile: the keyring entry first (so a failure leaves it whole), then the index.
+    /// Removes a profile, under the index lock: the keyring entry first (so a failure leaves
+    /// it whole), then the index.
     pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
-        let listed = self.index.load()?.index.profiles.contains_key(name);
-        let deleted = self.store.delete(name)?;
-        if !listed && !deleted {
-            return Err(ProfileError::NotFound(name.to_owned()));
-        }
-        self.index.update(|index| {
-            index.profiles.remove(name);
-            if index.default.as_deref() == Some(name) {
-                index.default = None;
-            }
-        })?;
-        Ok(())
+        let name = canonical_name(name)?;
+        self.index
+            .try_update(|index| {
+                let listed = index.profiles.remove(&name).is_some();
+                let deleted = self.store.delete(&name)?;
+                if !listed && !deleted {
+                    return Err(ProfileError::NotFound(name.clone()));
+                }
+                if index.default.as_deref() == Some(name.as_str()) {
+                    index.default = None;
+                }
+                Ok(())
+            })
+            .map(drop)
     }
 
     /// Makes `name` the default profile.
     pub fn set_default(&self, name: &str) -> Result<(), ProfileError> {
+        let name = canonical_name(name)?;
         let (found, _) = self.index.update(|index| {
-            let found = index.profiles.contains_key(name);
+            let found = index.profiles.contains_key(&name);
             if found {
-                index.default = Some(name.to_owned());
+                index.default = Some(name.clone());
             }
             found
         })?;

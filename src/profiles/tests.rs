@@ -200,3 +200,98 @@ fn reading_an_absent_index_creates_nothing() {
     assert_eq!(profiles.default_name().unwrap(), None);
     assert!(!dir.path().join("cfg").exists());
 }
+
+#[test]
+fn a_keyring_entry_the_index_lost_is_not_replaced_without_force() {
+    let (profiles, _dir) = profiles();
+    profiles.add("prod", KEY, &secret(), false).unwrap();
+    std::fs::remove_file(profiles.index_path()).unwrap();
+    let other = AppSecret::from_base64("AAAAAAAAAAAAAAAAAAAAAA==").unwrap();
+
+    let err = profiles.add("prod", KEY, &other, false).unwrap_err();
+    assert_eq!(err, ProfileError::Unlisted("prod".into()));
+    assert!(err.to_string().contains("profile attach prod"), "{err}");
+    assert!(err.to_string().contains("--force"), "{err}");
+    assert_eq!(profiles.load("prod").unwrap().secret, secret());
+
+    profiles.add("prod", KEY, &other, true).unwrap();
+    assert_eq!(profiles.load("prod").unwrap().secret, other);
+}
+
+#[test]
+fn of_many_adds_of_one_name_at_once_exactly_one_wins() {
+    let (profiles, _dir) = profiles();
+    let outcomes: Vec<_> = std::thread::scope(|scope| {
+        let adds: Vec<_> = [
+            "same", "same", "same", "same", "prod", "Prod", "PROD", "pRod",
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let profiles = &profiles;
+            scope.spawn(move || {
+                let secret = distinct_secret(i);
+                (name, profiles.add(name, KEY, &secret, false), secret)
+            })
+        })
+        .collect();
+        adds.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let won = |group: &[&str]| {
+        outcomes
+            .iter()
+            .filter(|(name, outcome, _)| group.contains(name) && outcome.is_ok())
+            .count()
+    };
+    assert_eq!(won(&["same"]), 1, "{outcomes:?}");
+    assert_eq!(won(&["prod", "Prod", "PROD", "pRod"]), 1, "{outcomes:?}");
+    for (name, outcome, _) in &outcomes {
+        if let Err(err) = outcome {
+            let said = err.to_string();
+            assert!(said.contains("exists already"), "{name}: {said}");
+        }
+    }
+    // The keyring holds the secret of the add that succeeded, not a later overwrite.
+    let (_, _, winner) = outcomes
+        .iter()
+        .find(|(name, outcome, _)| *name == "same" && outcome.is_ok())
+        .unwrap();
+    assert_eq!(&profiles.load("same").unwrap().secret, winner);
+    let (list, _) = profiles.list().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+}
+
+fn distinct_secret(i: usize) -> AppSecret {
+    let first = char::from(b'A' + u8::try_from(i).unwrap());
+    AppSecret::from_base64(&format!("{first}AAAAAAAAAAAAAAAAAAAAA==")).unwrap()
+}
+
+#[test]
+fn nothing_reaches_the_keyring_when_the_index_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the config folder should be.
+    std::fs::write(dir.path().join("cfg"), b"").unwrap();
+    let store = MemoryStore::default();
+    let profiles = Profiles::new(store.clone(), dir.path().join("cfg"));
+    let err = profiles.add("y", KEY, &secret(), false).unwrap_err();
+    assert!(matches!(err, ProfileError::Index(_)), "{err:?}");
+    assert_eq!(store.get("y").unwrap(), None, "an orphan keyring entry");
+}
+
+#[test]
+fn names_are_one_profile_however_they_are_typed_and_hidden_characters_are_refused() {
+    let (profiles, _dir) = profiles();
+    let composed = "caf\u{e9}";
+    let decomposed = "cafe\u{301}";
+    profiles.add(composed, KEY, &secret(), false).unwrap();
+    assert_eq!(
+        profiles.add(decomposed, KEY, &secret(), false),
+        Err(ProfileError::Exists(composed.into()))
+    );
+    assert_eq!(profiles.load(decomposed).unwrap().name, composed);
+    assert_eq!(profiles.list().unwrap().0.len(), 1);
+    for hidden in ["a\u{2060}b", "a\u{ad}b", "a\u{34f}b", "\u{115f}ab"] {
+        let err = profiles.add(hidden, KEY, &secret(), false).unwrap_err();
+        assert!(err.to_string().contains("invisible"), "{hidden:?}: {err}");
+    }
+}
