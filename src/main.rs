@@ -3,18 +3,20 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-use sinch_ticket::cli::{self, Cli};
+use sinch_ticket::cli::{self, Failure};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(code) => return ExitCode::from(code),
+    };
     let Some(command) = cli.command else {
         return match sinch_ticket::app::run() {
             Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("sinch-ticket: error: {message}");
-                ExitCode::from(cli::exit::IO)
-            }
+            Err(message) => ExitCode::from(cli::report(Failure {
+                code: cli::exit::IO,
+                message,
+            })),
         };
     };
     ExitCode::from(cli::run(command))

@@ -14,17 +14,66 @@ const JWT_SECRET: &str = "ax8hTTQJF0OPXL32r1LHMA==";
 const JWT_KEY: &str = "a32e5a8d-f7d8-411c-9645-9038e8dd051d";
 const JWT: &str = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImhrZGZ2MS0yMDE4MDEwMiJ9.eyJpc3MiOiIvL3J0Yy5zaW5jaC5jb20vYXBwbGljYXRpb25zL2EzMmU1YThkLWY3ZDgtNDExYy05NjQ1LTkwMzhlOGRkMDUxZCIsInN1YiI6Ii8vcnRjLnNpbmNoLmNvbS9hcHBsaWNhdGlvbnMvYTMyZTVhOGQtZjdkOC00MTFjLTk2NDUtOTAzOGU4ZGQwNTFkL3VzZXJzL2ZvbyIsImlhdCI6MTUxNDg2MjI0NSwiZXhwIjoxNTE0ODYyODQ1LCJub25jZSI6IjZiNDM4YmRhLTJkNWMtNGU4Yy05MmIwLTM5ZjIwYTk0YjM0ZSJ9.EUltTTD4fxhkwCgLgj6qSQXKawpwQ952Ywm3OwQSARo";
 
-/// The binary with a clean environment: no secret unless the test gives one, and a throwaway
-/// HOME so nothing it might write lands in the real one.
+thread_local! {
+    /// Each test's own HOME: libtest runs every test on a thread of its own, so the folder
+    /// lives as long as the test and no two tests (or two users) share one.
+    static HOME: tempfile::TempDir = tempfile::tempdir().unwrap();
+}
+
+/// The calling test's throwaway HOME.
+fn home() -> std::path::PathBuf {
+    HOME.with(|home| home.path().to_owned())
+}
+
+/// The binary with a clean environment: no secret unless the test gives one, a throwaway
+/// HOME so nothing it might write lands in the real one, and no session bus, so that no
+/// keyring of the person running the tests can be reached.
 fn sinch_ticket() -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
-    cmd.env_remove("SINCH_APPLICATION_SECRET")
-        .env("HOME", std::env::temp_dir().join("sinch-ticket-cli-tests"))
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("sinch-ticket-cli-tests/config"),
-        );
+    let mut cmd = Command::from_std(plain_sinch_ticket());
+    cmd.timeout(std::time::Duration::from_secs(60));
     cmd
+}
+
+/// [`sinch_ticket`] as a std Command, for tests that choose where its output goes.
+fn plain_sinch_ticket() -> std::process::Command {
+    with_test_environment(std::process::Command::new(assert_cmd::cargo::cargo_bin(
+        "sinch-ticket",
+    )))
+}
+
+/// [`plain_sinch_ticket`] held to 2 GiB of address space and 30 s, for input without end:
+/// a regression then fails the test instead of exhausting the machine.
+fn bounded_sinch_ticket() -> std::process::Command {
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.args(["--as=2147483648", "--", "timeout", "30"])
+        .arg(assert_cmd::cargo::cargo_bin("sinch-ticket"));
+    with_test_environment(cmd)
+}
+
+fn with_test_environment(mut cmd: std::process::Command) -> std::process::Command {
+    let home = home();
+    cmd.env_remove("SINCH_APPLICATION_SECRET")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home.join("run"));
+    cmd
+}
+
+/// Runs `cmd` with `stdin` written to it and standard error captured; its standard output
+/// goes wherever `cmd` says.
+fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that does not read its input may exit first: that is not the test's failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
 }
 
 fn with_secret(secret: &str) -> Command {
@@ -395,6 +444,34 @@ fn bad_inputs_get_one_clear_sentence_and_exit_2() {
 
 #[test]
 fn the_secret_is_never_an_argument_and_never_echoed() {
+    // However a value follows a --secret… flag, clap's error never quotes it back.
+    for args in [
+        vec![
+            "ticket",
+            "--user",
+            "alice",
+            "--key",
+            KEY,
+            "--secret-stdin=HUNTER2SECRET",
+        ],
+        vec![
+            "ticket",
+            "--user",
+            "alice",
+            "--key",
+            KEY,
+            "--secret-stdin",
+            "HUNTER2SECRET",
+        ],
+        vec!["jwt", "--secret-stdin=HUNTER2SECRET"],
+        vec!["inspect", "--secret", "HUNTER2SECRET", "--bogus"],
+    ] {
+        let out = sinch_ticket().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let all = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();
+        assert!(!all.contains("HUNTER2SECRET"), "{args:?}: {all}");
+        assert!(all.contains("error"), "{args:?}: {all}");
+    }
     sinch_ticket()
         .args([
             "ticket", "--user", "alice", "--key", KEY, "--secret", SECRET,
@@ -474,4 +551,469 @@ fn help_teaches_each_command_with_examples() {
                     .and(predicate::str::contains(format!("sinch-ticket {command}"))),
             );
     }
+}
+
+/// A ticket over these exact JSON bytes, signed with SECRET, as any generator could make it.
+fn crafted_ticket(json: &str) -> String {
+    use base64::Engine as _;
+    use hmac::{KeyInit as _, Mac as _};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&b64.decode(SECRET).unwrap()).unwrap();
+    mac.update(json.as_bytes());
+    format!(
+        "{}:{}",
+        b64.encode(json),
+        b64.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Every command whose output can fail, as (arguments, standard input).
+fn commands_that_print() -> Vec<(Vec<String>, &'static str)> {
+    let users = home().join("users.txt");
+    std::fs::write(&users, "alice\nbob\n").unwrap();
+    let owned = |args: &[&str]| args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    vec![
+        (owned(&["ticket", "--user", "alice", "--key", KEY]), ""),
+        (
+            owned(&["ticket", "--user", "alice", "--key", KEY, "--snippet"]),
+            "",
+        ),
+        (
+            vec![
+                "ticket".into(),
+                "--users-from".into(),
+                users.display().to_string(),
+                "--key".into(),
+                KEY.into(),
+            ],
+            "",
+        ),
+        (owned(&["jwt", "--user", "alice", "--key", KEY]), ""),
+        (owned(&["inspect", VECTOR, "--key", KEY]), ""),
+        (owned(&["inspect", VECTOR, "--key", KEY, "--json"]), ""),
+        (owned(&["inspect", "-", "--key", KEY]), VECTOR),
+        (owned(&["inspect", "garbage", "--json"]), ""),
+        (owned(&["profile", "list"]), ""),
+        (owned(&["--help"]), ""),
+        (owned(&["ticket", "--help"]), ""),
+        (owned(&["--version"]), ""),
+    ]
+}
+
+#[test]
+fn output_to_a_full_disk_is_exit_3_with_a_sentence_never_a_panic() {
+    for (args, stdin) in commands_that_print() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut cmd = plain_sinch_ticket();
+        cmd.env("SINCH_APPLICATION_SECRET", SECRET)
+            .args(&args)
+            .stdout(full);
+        let out = run_with_stdin(cmd, stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("writing to standard output failed") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    for (args, stdin) in commands_that_print() {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = plain_sinch_ticket();
+        cmd.env("SINCH_APPLICATION_SECRET", SECRET)
+            .args(&args)
+            .stdout(writer);
+        let out = run_with_stdin(cmd, stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_error_with_standard_error_gone_too_keeps_its_exit_status() {
+    for (args, status) in [
+        (vec!["ticket", "--user", "", "--key", KEY], 2),
+        (vec!["inspect", "garbage"], 1),
+        (vec!["ticket", "--bogus"], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let status_seen = plain_sinch_ticket()
+            .env("SINCH_APPLICATION_SECRET", SECRET)
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .status()
+            .unwrap();
+        assert_eq!(status_seen.code(), Some(status), "{args:?}");
+    }
+}
+
+#[test]
+fn endless_input_is_cut_off_with_a_clear_error() {
+    let zero = || std::fs::File::open("/dev/zero").unwrap();
+    let with = |secret: Option<&str>, args: &[&str], stdin: Option<std::fs::File>| {
+        let mut cmd = bounded_sinch_ticket();
+        if let Some(secret) = secret {
+            cmd.env("SINCH_APPLICATION_SECRET", secret);
+        }
+        cmd.args(args);
+        if let Some(stdin) = stdin {
+            cmd.stdin(stdin);
+        }
+        cmd
+    };
+    let cases = [
+        (
+            with(
+                Some(SECRET),
+                &["ticket", "--users-from", "/dev/zero", "--key", KEY],
+                None,
+            ),
+            "line 1 of /dev/zero is longer than 64 KiB",
+        ),
+        (
+            with(Some(SECRET), &["inspect", "--key", KEY], Some(zero())),
+            "the token on standard input is longer than 64 KiB",
+        ),
+        (
+            with(
+                None,
+                &["ticket", "--user", "a", "--key", KEY, "--secret-stdin"],
+                Some(zero()),
+            ),
+            "the secret on standard input is longer than 4 KiB",
+        ),
+        (
+            with(None, &["profile", "add", "x", "--key", KEY], Some(zero())),
+            "the secret on standard input is longer than 4 KiB",
+        ),
+    ];
+    for (mut cmd, says) in cases {
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert!(
+            out.stdout.is_empty() && stderr.contains(says),
+            "{cmd:?}: {stderr}"
+        );
+    }
+
+    let config = home().join("config/sinch-ticket");
+    std::fs::create_dir_all(&config).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", config.join("profiles.json")).unwrap();
+    let out = bounded_sinch_ticket()
+        .args(["profile", "list"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("larger than 1 MiB"), "{stderr}");
+}
+
+#[test]
+fn a_crafted_identity_cannot_drive_the_terminal() {
+    let ticket = crafted_ticket(&format!(
+        r#"{{"identity":{{"type":"username","endpoint":"\u001b]0;PWNED\u0007\u001b[2J\u009b31m\u202eevil"}},"expiresIn":3600,"applicationKey":"{KEY}\u001b[5m","created":"2026-01-02T03:04:05Z"}}"#
+    ));
+    let out = with_secret(SECRET)
+        .args(["inspect", &ticket, "--key", KEY])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("\\u001b]0;PWNED\\u0007"), "{report}");
+    assert!(report.contains("\\u202eevil"), "{report}");
+    for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !report.contains(raw),
+            "{raw:?} reached the terminal: {report}"
+        );
+    }
+    // JSON stays exact: the value decodes back to the very characters.
+    let out = with_secret(SECRET)
+        .args(["inspect", &ticket, "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["identity"]["endpoint"],
+        "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{9b}31m\u{202e}evil"
+    );
+}
+
+#[test]
+fn out_of_range_numbers_are_rejected_and_the_generator_agrees_with_the_inspector() {
+    let ticket = crafted_ticket(&format!(
+        r#"{{"identity":{{"type":"username","endpoint":"alice"}},"expiresIn":9223372036854775807,"applicationKey":"{KEY}","created":"2026-01-02T03:04:05Z"}}"#
+    ));
+    with_secret(SECRET)
+        .args(["inspect", &ticket, "--key", KEY])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("out of range")
+                .and(predicate::str::contains("Sinch will reject it")),
+        );
+
+    with_secret(SECRET)
+        .args([
+            "jwt",
+            "--user",
+            "u",
+            "--issued-at",
+            "9999-12-31T23:59:59Z",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("after 9999-12-31T23:59:59Z"));
+    with_secret(SECRET)
+        .args([
+            "ticket",
+            "--user",
+            "u",
+            "--created",
+            "9999-12-31T23:30:00Z",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("after 9999-12-31T23:59:59Z"));
+    // The latest JWT the generator makes is one the inspector accepts.
+    let jwt = stdout_of(with_secret(SECRET).args([
+        "jwt",
+        "--user",
+        "u",
+        "--issued-at",
+        "9999-12-31T23:49:59Z",
+        "--key",
+        KEY,
+    ]));
+    with_secret(SECRET)
+        .args(["inspect", jwt.trim(), "--key", KEY])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn invisible_characters_are_named_and_a_byte_order_mark_is_dropped() {
+    for (user, named) in [
+        ("ali\u{200b}ce", "U+200B"),
+        ("\u{202e}ecila", "U+202E"),
+        ("\u{feff}alice", "U+FEFF"),
+    ] {
+        with_secret(SECRET)
+            .args(["ticket", "--user", user, "--key", KEY])
+            .assert()
+            .success()
+            .stderr(
+                predicate::str::contains("invisible character")
+                    .and(predicate::str::contains(named)),
+            );
+    }
+    let users = home().join("bom.txt");
+    std::fs::write(&users, "\u{feff}alice\r\nbob\r\n").unwrap();
+    let out = with_secret(SECRET)
+        .args([
+            "ticket",
+            "--users-from",
+            users.to_str().unwrap(),
+            "--key",
+            KEY,
+        ])
+        .args(["--created", "2026-01-02T03:04:05Z"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("byte order mark"));
+    let first = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        first, VECTOR,
+        "the first username is alice, without the mark"
+    );
+}
+
+#[test]
+fn small_messages_say_the_right_thing() {
+    with_secret(SECRET)
+        .args([
+            "ticket",
+            "--user",
+            "a",
+            "--created",
+            "2016-12-31T23:59:60Z",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("leap second").and(predicate::str::contains("fraction").not()),
+        );
+    for loose in ["1h30", "1h1h", "30m1h"] {
+        with_secret(SECRET)
+            .args(["ticket", "--user", "a", "--expires-in", loose, "--key", KEY])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a duration"));
+    }
+    // Invalid UTF-8 piped in is wrong input (2), not an input/output failure (3).
+    with_secret(SECRET)
+        .args(["inspect", "-", "--key", KEY])
+        .write_stdin(&b"\xff\xfe"[..])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8"));
+    sinch_ticket()
+        .args(["ticket", "--user", "a", "--key", KEY, "--secret-stdin"])
+        .write_stdin(&b"\xff"[..])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8"));
+    with_secret(SECRET)
+        .args(["inspect", &format!("authorization: bearer {JWT}")])
+        .env("SINCH_APPLICATION_SECRET", JWT_SECRET)
+        .args(["--key", JWT_KEY])
+        .assert()
+        .stdout(predicate::str::contains("registration JWT"));
+    let out = with_secret(SECRET)
+        .args(["inspect", "eyJhbGciOiJub25lIn0.e30.AAAA"])
+        .output()
+        .unwrap();
+    let all = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();
+    assert!(all.contains(r#""alg" is "none""#), "{all}");
+    assert!(!all.contains("Some(") && !all.contains("None"), "{all}");
+}
+
+#[test]
+fn profile_default_follows_a_symlink_and_writes_nothing_when_nothing_changes() {
+    let config = home().join("config/sinch-ticket");
+    std::fs::create_dir_all(&config).unwrap();
+    let real = home().join("dotfiles-profiles.json");
+    let text =
+        format!(r#"{{"default":"a","profiles":{{"a":{{"key":"{KEY}"}},"b":{{"key":"{KEY}"}}}}}}"#);
+    std::fs::write(&real, &text).unwrap();
+    std::os::unix::fs::symlink(&real, config.join("profiles.json")).unwrap();
+    let link_is_a_link = || {
+        std::fs::symlink_metadata(config.join("profiles.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    };
+
+    sinch_ticket()
+        .args(["profile", "default", "nobody"])
+        .assert()
+        .code(2);
+    sinch_ticket()
+        .args(["profile", "default", "a"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        text,
+        "nothing changed, nothing written"
+    );
+    assert!(link_is_a_link());
+
+    sinch_ticket()
+        .args(["profile", "default", "b"])
+        .assert()
+        .success();
+    assert!(link_is_a_link(), "the link was replaced by a file");
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains(r#""default": "b""#)
+    );
+}
+
+/// The effective user id, from /proc (no libc needed).
+fn euid() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    line.split_whitespace().nth(2).unwrap().parse().unwrap()
+}
+
+/// `profile list` run as an ordinary user (root reads through any permission): as `nobody`
+/// through setpriv when the tests run as root.
+fn profile_list_as_an_ordinary_user() -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("sinch-ticket");
+    let home = home();
+    let mut cmd = if euid() == 0 {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        cmd
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(["profile", "list"])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_read_only_config_folder_lists_and_an_unreadable_one_says_why() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let config = home().join("config/sinch-ticket");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("profiles.json"),
+        format!(r#"{{"default":"a","profiles":{{"a":{{"key":"{KEY}"}}}}}}"#),
+    )
+    .unwrap();
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode(&home(), 0o755);
+    mode(&home().join("config"), 0o755);
+    mode(&config.join("profiles.json"), 0o644);
+
+    mode(&config, 0o555);
+    let out = profile_list_as_an_ordinary_user();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("a  "),
+        "{out:?}"
+    );
+
+    mode(&config, 0o000);
+    let out = profile_list_as_an_ordinary_user();
+    mode(&config, 0o755);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("could not read the profile index") && stderr.contains("ermission denied"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("No profiles yet"));
 }

@@ -1,10 +1,8 @@
 //! Where a command's application key and secret come from.
 
-use std::io::Read as _;
-
 use zeroize::Zeroizing;
 
-use super::{CredentialArgs, Failure, warn};
+use super::{CredentialArgs, Failure, stdio, warn};
 use crate::credential::AppSecret;
 
 /// The environment variable that carries the application secret.
@@ -49,11 +47,7 @@ pub fn secret(
                 "--secret-stdin and {other} cannot both read standard input: put the secret in SINCH_APPLICATION_SECRET instead"
             )));
         }
-        let mut text = Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| Failure::io("reading the secret from standard input", &err))?;
-        text
+        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
     } else {
         match std::env::var(super::SECRET_ENV) {
             Ok(text) => Zeroizing::new(text),

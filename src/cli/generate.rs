@@ -1,12 +1,12 @@
 //! `ticket` and `jwt`: make credentials and print them.
 
-use std::io::{BufRead, BufReader, BufWriter, ErrorKind, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
 
-use super::{CredentialArgs, Failure, credentials, exit, warn};
+use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::{
     self, Capabilities, JwtRequest, MIN_JWT_TTL_SECS, TicketSigner, check_user_id, time,
 };
@@ -85,12 +85,14 @@ fn checked_user(user: &str) -> Result<(), Failure> {
 }
 
 fn print(text: &str) -> Result<u8, Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(exit::OK),
-        Err(err) if err.kind() == ErrorKind::BrokenPipe => Ok(exit::OK),
-        Err(err) => Err(Failure::io("writing to standard output", &err)),
-    }
+    stdio::line(text).map(|()| exit::OK)
+}
+
+/// The one limit check of a credential's times, made by the core for both faces.
+fn checked_expiry(issued: DateTime<Utc>, lifetime: u64) -> Result<(), Failure> {
+    time::expiry(issued, lifetime)
+        .map(drop)
+        .map_err(|err| Failure::usage(err.to_string()))
 }
 
 /// `sinch-ticket ticket`.
@@ -102,6 +104,7 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
         .then_some("--users-from -");
     let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
     let created = args.created.unwrap_or_else(time::now_whole_seconds);
+    checked_expiry(created, args.expires_in)?;
     let signer = TicketSigner::new(&key, &secret);
     drop(secret);
 
@@ -146,27 +149,27 @@ fn ticket_batch(
     let mut line = Vec::with_capacity(256);
     let mut ticket = String::with_capacity(512);
     let mut number = 0usize;
-    let write_failed = |err: std::io::Error| {
-        if err.kind() == ErrorKind::BrokenPipe {
-            None
-        } else {
-            Some(Failure::io("writing to standard output", &err))
-        }
-    };
     loop {
-        line.clear();
-        let read = input
-            .read_until(b'\n', &mut line)
-            .map_err(|err| Failure::io(&format!("reading {}", path.display()), &err))?;
-        if read == 0 {
+        let this_line = || format!("line {} of {}", number + 1, path.display());
+        if !stdio::read_line(
+            &mut input,
+            &mut line,
+            stdio::MAX_USERNAME_LINE_BYTES,
+            this_line,
+        )? {
             break;
         }
         number += 1;
-        if line.last() == Some(&b'\n') {
-            line.pop();
-        }
         if line.last() == Some(&b'\r') {
             line.pop();
+        }
+        if number == 1 && line.starts_with(UTF8_BOM) {
+            line.drain(..UTF8_BOM.len());
+            warn(&format!(
+                "{} starts with a byte order mark (U+FEFF), as some Windows editors save; it was \
+                 not taken as part of the first username",
+                path.display()
+            ));
         }
         let Ok(user) = std::str::from_utf8(&line) else {
             return Err(Failure::usage(format!(
@@ -187,9 +190,9 @@ fn ticket_batch(
         ticket.clear();
         batch.push_ticket(user, &mut ticket);
         ticket.push('\n');
-        if let Err(err) = output.write_all(ticket.as_bytes()) {
-            return write_failed(err).map_or(Ok(exit::OK), Err);
-        }
+        output
+            .write_all(ticket.as_bytes())
+            .map_err(stdio::write_failed)?;
     }
     if number == 0 {
         warn(&format!(
@@ -197,11 +200,12 @@ fn ticket_batch(
             path.display()
         ));
     }
-    match output.flush() {
-        Ok(()) => Ok(exit::OK),
-        Err(err) => write_failed(err).map_or(Ok(exit::OK), Err),
-    }
+    output.flush().map_err(stdio::write_failed)?;
+    Ok(exit::OK)
 }
+
+/// What a UTF-8 file saved "with signature" begins with.
+const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `sinch-ticket jwt`.
 pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
@@ -217,6 +221,11 @@ pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
             "--nonce is empty: leave it out for a random one",
         ));
     }
+    let issued_at = args.issued_at.unwrap_or_else(time::now_whole_seconds);
+    checked_expiry(issued_at, args.ttl)?;
+    if let Some(instance_ttl) = args.instance_ttl {
+        checked_expiry(issued_at, instance_ttl)?;
+    }
     let (key, secret) = credentials::for_signing(&args.credentials, None)?;
     let nonce = args
         .nonce
@@ -227,7 +236,7 @@ pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
         &JwtRequest {
             application_key: &key,
             user_id: &args.user,
-            issued_at: args.issued_at.unwrap_or_else(time::now_whole_seconds),
+            issued_at,
             ttl_secs: args.ttl,
             instance_ttl_secs: args.instance_ttl,
             nonce: &nonce,

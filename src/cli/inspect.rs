@@ -1,12 +1,12 @@
 //! `inspect`: decode a credential and report on it.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal as _, Read as _};
+use std::io::IsTerminal as _;
 
 use chrono::{DateTime, Local, Utc};
 use clap::Args;
 
-use super::{CredentialArgs, Failure, credentials, exit};
+use super::{CredentialArgs, Failure, credentials, exit, stdio};
 use crate::credential::{Inspection, Severity, Verdict, VerifyWith, inspect};
 
 /// Arguments of `sinch-ticket inspect`.
@@ -37,11 +37,11 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
                     "no token: give it as an argument, or pipe it in (sinch-ticket inspect - < token.txt)",
                 ));
             }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|err| Failure::io("reading the token from standard input", &err))?;
-            text
+            stdio::read_text(
+                std::io::stdin().lock(),
+                "the token on standard input",
+                stdio::MAX_TOKEN_BYTES,
+            )?
         }
     };
 
@@ -55,7 +55,7 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
         Err(err) => {
             if args.json {
                 let report = serde_json::json!({ "accepted": false, "error": err.to_string() });
-                println!("{report:#}");
+                stdio::line(&format!("{report:#}"))?;
                 return Ok(exit::REJECTED);
             }
             return Err(Failure {
@@ -71,16 +71,16 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
         if let Some(object) = report.as_object_mut() {
             object.insert("accepted".into(), inspection.accepted().into());
         }
-        println!("{report:#}");
+        stdio::line(&format!("{report:#}"))?;
     } else {
-        print!("{}", readable_report(&inspection));
+        stdio::human(readable_report(&inspection).trim_end())?;
     }
 
     Ok(if inspection.verdict == Verdict::NotChecked {
-        eprintln!(
+        stdio::to_stderr(&format!(
             "sinch-ticket: not verified: no secret was given (set {} or use --secret-stdin)",
             super::SECRET_ENV
-        );
+        ));
         exit::USAGE
     } else if inspection.accepted() {
         exit::OK

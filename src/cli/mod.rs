@@ -4,8 +4,10 @@ mod credentials;
 mod generate;
 mod inspect;
 mod profile;
+pub mod stdio;
 
-use std::io::Write as _;
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -139,6 +141,71 @@ impl Failure {
             message: format!("{what} failed: {err}"),
         }
     }
+
+    /// Standard output was closed by its reader (`| head -1`): end quietly, with success.
+    pub fn closed_pipe() -> Self {
+        Self {
+            code: exit::OK,
+            message: String::new(),
+        }
+    }
+}
+
+/// Reads the command line. A mistake in it is reported as clap words it, except that any
+/// value given with a `--secret…` flag is hidden: clap would quote it back ("unexpected
+/// value 'VALUE'"), and the value may be the secret itself.
+pub fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
+    let err = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(err) => err,
+    };
+    let to_stdout = !err.use_stderr();
+    let terminal = if to_stdout {
+        std::io::stdout().is_terminal()
+    } else {
+        std::io::stderr().is_terminal()
+    };
+    let rendered = err.render();
+    let mut text = if terminal {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    for value in values_after_secret_flags(&args) {
+        text = text.replace(&value, "[hidden]");
+    }
+    if to_stdout {
+        // --help and --version: their output obeys the same policy as every other.
+        return Err(match stdio::raw(&text) {
+            Ok(()) => exit::OK,
+            Err(failure) => report(failure),
+        });
+    }
+    stdio::prompt(&text);
+    Err(exit::USAGE)
+}
+
+/// What follows each `--secret…` flag on the command line: `--secret-stdin=VALUE`,
+/// `--secret VALUE`.
+fn values_after_secret_flags(args: &[OsString]) -> Vec<String> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut values = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        if !arg.starts_with("--secret") {
+            continue;
+        }
+        match arg.split_once('=') {
+            Some((_, value)) => values.push(value.to_owned()),
+            None => values.extend(args.get(i + 1).cloned()),
+        }
+    }
+    values.retain(|v| !v.is_empty());
+    // The longest first, so that no shorter value leaves part of a longer one shown.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values
 }
 
 /// Runs one parsed command line and returns its exit status.
@@ -151,16 +218,19 @@ pub fn run(command: Command) -> u8 {
     };
     match result {
         Ok(code) => code,
-        Err(failure) => {
-            eprintln!("sinch-ticket: error: {}", failure.message);
-            failure.code
-        }
+        Err(failure) => report(failure),
     }
+}
+
+/// Tells the user about a failure (unless there is nothing to say) and returns its status.
+pub fn report(failure: Failure) -> u8 {
+    if !failure.message.is_empty() {
+        stdio::to_stderr(&format!("sinch-ticket: error: {}", failure.message));
+    }
+    failure.code
 }
 
 /// Prints a warning to standard error. Warnings never stop a command.
 fn warn(message: &str) {
-    let mut stderr = std::io::stderr().lock();
-    // Nothing useful can be done when standard error itself is gone.
-    let _ = writeln!(stderr, "sinch-ticket: warning: {message}");
+    stdio::to_stderr(&format!("sinch-ticket: warning: {message}"));
 }

@@ -1,11 +1,11 @@
 //! `profile ...`: manage the app profiles kept in the OS keyring.
 
-use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
+use std::io::{BufRead as _, IsTerminal as _, Read as _};
 
 use clap::{Args, Subcommand};
 use zeroize::Zeroizing;
 
-use super::{Failure, exit, warn};
+use super::{Failure, exit, stdio, warn};
 use crate::credential::AppSecret;
 use crate::profiles::{
     OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _, default_config_dir,
@@ -91,17 +91,17 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
         }
         ProfileCommand::Remove { name } => {
             profiles.remove(name).map_err(failure)?;
-            println!("Removed profile \"{name}\".");
+            stdio::human(&format!("Removed profile \"{name}\"."))?;
             Ok(exit::OK)
         }
         ProfileCommand::Default { name } => {
             profiles.set_default(name).map_err(failure)?;
-            println!("\"{name}\" is now the default profile.");
+            stdio::human(&format!("\"{name}\" is now the default profile."))?;
             Ok(exit::OK)
         }
         ProfileCommand::Attach { name } => {
             let profile = profiles.attach(name).map_err(failure)?;
-            println!("Attached profile \"{name}\" from the keyring.");
+            stdio::human(&format!("Attached profile \"{name}\" from the keyring."))?;
             show(&profiles, &profile)
         }
     }
@@ -115,20 +115,19 @@ fn read_secret(name: &str) -> Result<AppSecret, Failure> {
         .map(Zeroizing::new)
         .map_err(|err| Failure::io("reading the secret from the terminal", &err))?
     } else {
-        let mut text = Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| Failure::io("reading the secret from standard input", &err))?;
-        text
+        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
     };
     AppSecret::from_base64(&text).map_err(|err| Failure::usage(err.to_string()))
 }
 
 fn confirm(question: &str) -> bool {
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
+    stdio::prompt(&format!("{question} [y/N] "));
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).is_ok()
+    std::io::stdin()
+        .lock()
+        .take(256)
+        .read_line(&mut answer)
+        .is_ok()
         && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
@@ -137,9 +136,11 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
     crate::profiles::validate_name(name).map_err(failure)?;
     let secret = read_secret(name)?;
     let warnings = match profiles.add(name, key, &secret, force) {
-        Err(ProfileError::Exists(_)) if std::io::stdin().is_terminal() => {
+        Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
+            if std::io::stdin().is_terminal() =>
+        {
             if !confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
-                eprintln!("Kept the existing profile \"{name}\".");
+                stdio::to_stderr(&format!("Kept the existing profile \"{name}\"."));
                 return Ok(exit::USAGE);
             }
             profiles.add(name, key, &secret, true)
@@ -148,10 +149,10 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
     }
     .map_err(failure)?;
     warnings.iter().for_each(|w| warn(w));
-    println!(
+    stdio::human(&format!(
         "Saved profile \"{name}\" in {} (service {SERVICE}).",
         profiles.store().location()
-    );
+    ))?;
     Ok(exit::OK)
 }
 
@@ -159,7 +160,7 @@ fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
     let (summaries, warnings) = profiles.list().map_err(failure)?;
     warnings.iter().for_each(|w| warn(w));
     if summaries.is_empty() {
-        println!("No profiles yet: add one with `sinch-ticket profile add NAME --key KEY`.");
+        stdio::human("No profiles yet: add one with `sinch-ticket profile add NAME --key KEY`.")?;
         return Ok(exit::OK);
     }
     let width = summaries
@@ -173,7 +174,10 @@ fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
         } else {
             ""
         };
-        println!("{:<width$}  {}{marker}", summary.name, summary.meta.key);
+        stdio::human(&format!(
+            "{:<width$}  {}{marker}",
+            summary.name, summary.meta.key
+        ))?;
     }
     Ok(exit::OK)
 }
@@ -181,18 +185,20 @@ fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
 fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure> {
     let is_default =
         profiles.default_name().map_err(failure)?.as_deref() == Some(profile.name.as_str());
-    println!(
-        "Profile:     {}{}",
+    let report = format!(
+        "Profile:     {}{}\n\
+         Key:         {}\n\
+         Secret:      {}\n\
+         Stored in:   {}, service \"{SERVICE}\", entry \"{}\"\n\
+         Index:       {}",
         profile.name,
-        if is_default { " (default)" } else { "" }
-    );
-    println!("Key:         {}", profile.key);
-    println!("Secret:      {}", profile.secret.masked());
-    println!(
-        "Stored in:   {}, service \"{SERVICE}\", entry \"{}\"",
+        if is_default { " (default)" } else { "" },
+        profile.key,
+        profile.secret.masked(),
         profiles.store().location(),
-        profile.name
+        profile.name,
+        profiles.index_path().display()
     );
-    println!("Index:       {}", profiles.index_path().display());
+    stdio::human(&report)?;
     Ok(exit::OK)
 }
