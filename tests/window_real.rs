@@ -21,12 +21,18 @@ fn output(mut cmd: Command) -> String {
 }
 
 fn xdotool(session: &PrivateSession, args: &[&str]) {
-    let status = session
+    assert!(try_xdotool(session, args), "xdotool {args:?}");
+}
+
+/// Runs xdotool; `false` when it failed (a window not mapped yet, say).
+fn try_xdotool(session: &PrivateSession, args: &[&str]) -> bool {
+    session
         .command("xdotool")
         .args(args)
+        .stderr(Stdio::null())
         .status()
-        .expect("xdotool runs (apt-get install xdotool)");
-    assert!(status.success(), "xdotool {args:?}");
+        .expect("xdotool runs (apt-get install xdotool)")
+        .success()
 }
 
 /// Waits until `check` returns something, or fails the test after `seconds`.
@@ -74,21 +80,32 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         id.lines().next().map(str::to_owned)
     });
     // The username field has the focus from the first frame; the profile loads in the
-    // background meanwhile. Give both a moment, then type as a user would.
-    std::thread::sleep(Duration::from_millis(1500));
-    xdotool(&session, &["windowfocus", "--sync", &id]);
-    xdotool(&session, &["type", "--delay", "40", "alice"]);
-    xdotool(&session, &["key", "ctrl+Return"]);
-    std::thread::sleep(Duration::from_millis(500));
-    xdotool(&session, &["key", "ctrl+shift+c"]);
-
-    let pasted = wait_for(10, "the ticket on the clipboard", || {
-        let text = output({
-            let mut cmd = session.command("xclip");
-            cmd.args(["-o", "-selection", "clipboard"]);
-            cmd
-        });
-        text.contains(':').then_some(text)
+    // background meanwhile. Type as a user would, and if the window was not ready for the
+    // keys yet (no focus, profile still loading), type them again: each round replaces the
+    // username, so repeating is harmless.
+    let pasted = wait_for(60, "the ticket on the clipboard", || {
+        // Focusing fails until the window is mapped: then simply try again.
+        if !try_xdotool(&session, &["windowfocus", "--sync", &id]) {
+            std::thread::sleep(Duration::from_millis(100));
+            return None;
+        }
+        xdotool(&session, &["key", "ctrl+a"]);
+        xdotool(&session, &["type", "--delay", "40", "alice"]);
+        xdotool(&session, &["key", "ctrl+Return"]);
+        xdotool(&session, &["key", "ctrl+shift+c"]);
+        // The copy is served by the window's process; give it a few looks before retyping.
+        (0..20).find_map(|_| {
+            let text = output({
+                let mut cmd = session.command("xclip");
+                cmd.args(["-o", "-selection", "clipboard"]);
+                cmd
+            });
+            if text.contains(':') {
+                return Some(text);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        })
     });
     let secret = sinch_ticket::credential::AppSecret::from_base64(SECRET).unwrap();
     let verify = sinch_ticket::credential::VerifyWith {

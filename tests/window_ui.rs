@@ -4,8 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use eframe::egui;
@@ -15,7 +15,8 @@ use egui_kittest::kittest::Queryable as _;
 use sinch_ticket::app::clipboard::RecordingClipboard;
 use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
 use sinch_ticket::credential::{AppSecret, Verdict, VerifyWith, inspect};
-use sinch_ticket::profiles::{KeyringError, MemoryStore, Profiles, SecretStore as _};
+use sinch_ticket::profiles::{KeyringError, MemoryStore, Profiles, SecretStore};
+use zeroize::Zeroizing;
 
 const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
 const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
@@ -25,9 +26,71 @@ const OTHER_KEY: &str = "a32e5a8d-f7d8-411c-9645-9038e8dd051d";
 struct World {
     harness: Harness<'static, SinchTicketApp>,
     clipboard: RecordingClipboard,
-    store: MemoryStore,
+    store: Controlled,
     clock: Arc<Mutex<DateTime<Utc>>>,
-    _config: tempfile::TempDir,
+    config: tempfile::TempDir,
+}
+
+/// How a [`Controlled`] keyring behaves right now.
+#[derive(Default)]
+struct Control {
+    /// What `status` answers instead of success.
+    status_error: Option<KeyringError>,
+    /// What reads and writes answer instead of success.
+    call_error: Option<KeyringError>,
+    /// While set, reads and writes wait, as a keyring does behind an unlock prompt.
+    held: bool,
+}
+
+/// An in-memory keyring the test can make fail, lock or hold, and then release.
+#[derive(Clone, Default)]
+struct Controlled {
+    inner: MemoryStore,
+    control: Arc<(Mutex<Control>, Condvar)>,
+}
+
+impl Controlled {
+    fn change(&self, change: impl FnOnce(&mut Control)) {
+        let (lock, changed) = &*self.control;
+        change(&mut lock.lock().unwrap());
+        changed.notify_all();
+    }
+
+    fn call<T>(
+        &self,
+        call: impl FnOnce(&MemoryStore) -> Result<T, KeyringError>,
+    ) -> Result<T, KeyringError> {
+        let (lock, changed) = &*self.control;
+        let control = changed
+            .wait_while(lock.lock().unwrap(), |c| c.held)
+            .unwrap();
+        if let Some(err) = &control.call_error {
+            return Err(err.clone());
+        }
+        drop(control);
+        call(&self.inner)
+    }
+}
+
+impl SecretStore for Controlled {
+    fn status(&self) -> Result<(), KeyringError> {
+        match &self.control.0.lock().unwrap().status_error {
+            Some(err) => Err(err.clone()),
+            None => Ok(()),
+        }
+    }
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        self.call(|s| s.get(name))
+    }
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        self.call(|s| s.set(name, value))
+    }
+    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
+        self.call(|s| s.delete(name))
+    }
+    fn location(&self) -> &'static str {
+        "the test keyring"
+    }
 }
 
 fn start() -> DateTime<Utc> {
@@ -36,28 +99,41 @@ fn start() -> DateTime<Utc> {
         .into()
 }
 
-/// A window over an in-memory keyring that already holds `sandbox` (the default) and `production`.
-fn world_with(store: MemoryStore) -> World {
+/// Saves `sandbox` (the default) and `production` in `store`, listed in the index in `config`.
+fn seed(store: impl SecretStore, config: &std::path::Path) {
+    let profiles = Profiles::new(store, config.to_owned());
+    profiles
+        .add(
+            "sandbox",
+            KEY,
+            &AppSecret::from_base64(SECRET).unwrap(),
+            false,
+        )
+        .unwrap();
+    profiles
+        .add(
+            "production",
+            OTHER_KEY,
+            &AppSecret::from_base64(OTHER_SECRET).unwrap(),
+            false,
+        )
+        .unwrap();
+}
+
+/// A window over an in-memory keyring that already holds `sandbox` (the default) and
+/// `production`, and then behaves as `control` says.
+fn world_with(control: Control) -> World {
     let config = tempfile::tempdir().unwrap();
-    let profiles = Profiles::new(store.clone(), config.path().to_owned());
-    let _ = profiles.add(
-        "sandbox",
-        KEY,
-        &AppSecret::from_base64(SECRET).unwrap(),
-        false,
-    );
-    let _ = profiles.add(
-        "production",
-        OTHER_KEY,
-        &AppSecret::from_base64(OTHER_SECRET).unwrap(),
-        false,
-    );
+    let store = Controlled::default();
+    seed(store.clone(), config.path());
+    store.change(|c| *c = control);
     let clipboard = RecordingClipboard::default();
     let clock = Arc::new(Mutex::new(start()));
     let parts = {
         let clock = clock.clone();
         Parts {
-            store: Box::new(store.clone()),
+            store: Arc::new(store.clone()),
+            keyring_patience: Duration::from_millis(200),
             config_dir: config.path().to_owned(),
             clipboard: Box::new(clipboard.clone()),
             clock: Arc::new(move || *clock.lock().unwrap()),
@@ -71,28 +147,56 @@ fn world_with(store: MemoryStore) -> World {
         clipboard,
         store,
         clock,
-        _config: config,
+        config,
     };
     world.settle();
     world
 }
 
 fn world() -> World {
-    world_with(MemoryStore::default())
+    world_with(Control::default())
 }
 
 impl World {
     /// Runs frames until the keyring worker has answered everything.
     fn settle(&mut self) {
-        for _ in 0..200 {
+        self.wait_until("the profile worker to answer everything", |w| {
+            !w.harness.state().busy()
+        });
+        self.harness.run_steps(2);
+    }
+
+    /// Runs frames until `done` holds; a generous deadline only turns a hang into a failure.
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
             self.harness.step();
-            if !self.harness.state().busy() {
-                self.harness.run_steps(2);
+            if done(self) {
                 return;
             }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(5));
         }
-        panic!("the profile worker never settled");
+    }
+
+    /// Clicks without waiting for the keyring, for scenarios where it does not answer.
+    fn press(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(1);
+        self.harness.event(egui::Event::PointerGone);
+        self.harness.run_steps(1);
+    }
+
+    /// What the profile index lists, read as the command line would.
+    fn listed(&self) -> Vec<String> {
+        let profiles = Profiles::new(MemoryStore::default(), self.config.path().to_owned());
+        profiles
+            .list()
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
     }
 
     fn advance(&mut self, secs: i64) {
@@ -149,7 +253,11 @@ impl World {
     }
 
     fn stored(&self, name: &str) -> Option<String> {
-        self.store.get(name).unwrap().map(|entry| entry.to_string())
+        self.store
+            .inner
+            .get(name)
+            .unwrap()
+            .map(|entry| entry.to_string())
     }
 
     fn app(&self) -> &SinchTicketApp {
@@ -383,10 +491,16 @@ fn the_auto_clear_leaves_a_clipboard_that_changed_meanwhile() {
 
 #[test]
 fn without_a_keyring_the_window_says_session_only_and_still_works() {
-    let mut world = world_with(MemoryStore::failing(KeyringError::Unavailable(
-        "no Secret Service".into(),
-    )));
+    let mut world = world_with(Control {
+        status_error: Some(KeyringError::Unavailable("no Secret Service".into())),
+        ..Control::default()
+    });
     assert!(world.shows("Session only, not saved"));
+    assert!(
+        world.shows("Saved profiles out of reach until it answers: production, sandbox"),
+        "the index lists profiles the keyring holds"
+    );
+    assert!(!world.shows("No profiles yet"));
     world.click("Add…");
     world.type_into("Profile name", "temp");
     world.type_into("Application key", KEY);
@@ -416,4 +530,91 @@ fn the_inspect_tab_verifies_with_the_selected_profile_and_explains_garbage() {
 
     world.replace_text("Token to inspect", "hello world");
     assert!(world.shows("not a Sinch credential"));
+}
+
+#[test]
+fn a_keyring_that_answers_late_still_leaves_keyring_and_index_agreeing() {
+    let mut world = world();
+    world.store.change(|c| c.held = true);
+    world.click("Add…");
+    world.type_into("Profile name", "staging");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.press("Save profile");
+    world.wait_until("the window to say the keyring is slow", |w| {
+        w.shows("The keyring has not answered for")
+    });
+    assert_eq!(world.stored("staging"), None);
+    assert!(!world.listed().contains(&"staging".to_owned()));
+
+    world.store.change(|c| c.held = false);
+    world.wait_until("the late save", |w| w.shows("Saved profile \"staging\""));
+    assert!(world.stored("staging").is_some());
+    assert!(world.listed().contains(&"staging".to_owned()));
+    assert!(!world.shows("The keyring has not answered"));
+
+    world.settle();
+    world.store.change(|c| c.held = true);
+    world.click("Delete");
+    world.press("Delete profile");
+    world.wait_until("the window to say the keyring is slow", |w| {
+        w.shows("The keyring has not answered for")
+    });
+    assert!(world.stored("staging").is_some());
+    assert!(world.listed().contains(&"staging".to_owned()));
+
+    world.store.change(|c| c.held = false);
+    world.wait_until("the late delete", |w| {
+        w.shows("Deleted profile \"staging\"")
+    });
+    assert_eq!(world.stored("staging"), None);
+    assert!(!world.listed().contains(&"staging".to_owned()));
+}
+
+#[test]
+fn session_profiles_move_into_the_keyring_when_it_answers_again() {
+    let mut world = world_with(Control {
+        status_error: Some(KeyringError::NotAnswering(Duration::from_secs(5))),
+        ..Control::default()
+    });
+    assert!(world.shows("Session only, not saved"));
+    world.click("Add…");
+    world.type_into("Profile name", "temp");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.click("Save profile");
+    assert_eq!(world.stored("temp"), None, "kept in memory only for now");
+
+    world.store.change(|c| c.status_error = None);
+    world.wait_until("the keyring to be tried again", |w| {
+        w.shows("The keyring answers again")
+    });
+    world.settle();
+    assert!(world.shows("Moved there: temp"));
+    assert!(world.shows("Stored in the test keyring"));
+    assert!(world.stored("temp").unwrap().contains(KEY));
+    let listed = world.listed();
+    assert!(
+        ["production", "sandbox", "temp"]
+            .iter()
+            .all(|p| listed.contains(&(*p).to_owned())),
+        "{listed:?}"
+    );
+    assert!(world.app().profiles.iter().any(|p| p.name == "production"));
+}
+
+#[test]
+fn a_locked_keyring_is_shown_as_locked_and_retry_reads_it_once_unlocked() {
+    let mut world = world_with(Control {
+        call_error: Some(KeyringError::Locked("collection is locked".into())),
+        ..Control::default()
+    });
+    assert!(world.shows("OS keyring locked"));
+    assert!(!world.shows("Stored in"));
+    assert!(world.app().loaded.is_none());
+
+    world.store.change(|c| c.call_error = None);
+    world.click("Retry");
+    assert!(world.shows("Stored in the test keyring"));
+    assert_eq!(world.app().loaded.as_ref().unwrap().name, "sandbox");
 }

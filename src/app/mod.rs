@@ -149,6 +149,8 @@ pub struct SinchTicketApp {
     clipboard: ClipboardGuard<Box<dyn Clipboard>>,
     /// The last piece of news.
     pub notice: Option<Notice>,
+    /// Set while a keyring call has been waiting longer than the patience: for how long.
+    pub keyring_slow: Option<Duration>,
     /// Where "Save test page" writes.
     pub test_page_path: String,
     focus_username: bool,
@@ -159,7 +161,9 @@ pub struct SinchTicketApp {
 /// What the window is built from: the real parts, or stand-ins for tests.
 pub struct Parts {
     /// Where secrets live.
-    pub store: Box<dyn SecretStore>,
+    pub store: Arc<dyn SecretStore>,
+    /// How long a keyring call may take before the window says it is waiting for it.
+    pub keyring_patience: Duration,
     /// The folder of the profile index.
     pub config_dir: PathBuf,
     /// The clipboard.
@@ -172,7 +176,9 @@ impl Parts {
     /// The OS keyring, the user's config folder, the system clipboard and the real time.
     pub fn real() -> Self {
         Self {
-            store: Box::new(OsKeyring::default()),
+            // Never abandon a keyring call in a program that lives on: see worker.rs.
+            store: Arc::new(OsKeyring::patient()),
+            keyring_patience: worker::DEFAULT_PATIENCE,
             config_dir: default_config_dir().unwrap_or_else(|| std::env::temp_dir().join(APP_NAME)),
             clipboard: Box::new(clipboard::SystemClipboard::default()),
             clock: Arc::new(Utc::now),
@@ -183,7 +189,12 @@ impl Parts {
 impl SinchTicketApp {
     /// Builds the window's state, with `settings` from the last run.
     pub fn new(ctx: &egui::Context, parts: Parts, settings: Settings) -> Self {
-        let worker = Worker::spawn(parts.store, parts.config_dir, ctx.clone());
+        let worker = Worker::spawn(
+            parts.store,
+            parts.config_dir,
+            parts.keyring_patience,
+            ctx.clone(),
+        );
         let test_page_path = dirs::download_dir()
             .or_else(dirs::home_dir)
             .unwrap_or_else(std::env::temp_dir)
@@ -204,6 +215,7 @@ impl SinchTicketApp {
             inspect_input: String::new(),
             clipboard: ClipboardGuard::new(parts.clipboard),
             notice: None,
+            keyring_slow: None,
             test_page_path,
             focus_username: true,
             frames: 0,
@@ -236,8 +248,28 @@ impl SinchTicketApp {
     /// Applies the worker's answers.
     fn apply_replies(&mut self) {
         for reply in self.worker.poll() {
+            if !matches!(reply, Reply::Store(_) | Reply::Slow(_)) {
+                self.keyring_slow = None;
+            }
             match reply {
                 Reply::Store(kind) => self.store = kind,
+                Reply::Slow(after) => self.keyring_slow = Some(after),
+                Reply::KeyringBack { moved, not_moved } => {
+                    let mut text = "The keyring answers again: profiles are saved in it from \
+                                    now on."
+                        .to_owned();
+                    if !moved.is_empty() {
+                        text.push_str(&format!(" Moved there: {}.", moved.join(", ")));
+                    }
+                    if !not_moved.is_empty() {
+                        text.push_str(&format!(" Not moved: {}.", not_moved.join("; ")));
+                    }
+                    self.notify(text, !not_moved.is_empty());
+                    self.worker.send(Request::Refresh);
+                    // The selected profile is read again from where it now lives.
+                    let selected = self.settings.profile.clone();
+                    self.select_profile(selected);
+                }
                 Reply::Listed {
                     profiles,
                     default,

@@ -56,10 +56,16 @@ fn store_badge(app: &SinchTicketApp, ui: &mut Ui) {
             ui.label(RichText::new(format!("Stored in {location}")).small())
                 .on_hover_text("Keys and secrets are kept in the OS keyring, never in a file");
         }
-        StoreKind::SessionOnly { reason } => {
+        StoreKind::Locked { reason } => {
+            ui.label(RichText::new("OS keyring locked").color(ui.visuals().warn_fg_color))
+                .on_hover_text(super::form::capitalize(reason));
+        }
+        StoreKind::SessionOnly { reason, .. } => {
             ui.label(RichText::new("Session only, not saved").color(ui.visuals().warn_fg_color))
                 .on_hover_text(format!(
-                    "Profiles added now last until this window closes. {reason}"
+                    "Profiles added now last until this window closes, unless the keyring \
+                     answers again meanwhile. {}",
+                    super::form::capitalize(reason)
                 ));
         }
     }
@@ -69,6 +75,16 @@ fn status_line(app: &mut SinchTicketApp, ui: &mut Ui) {
     ui.horizontal(|ui| {
         if app.busy() {
             ui.spinner();
+        }
+        if let Some(after) = app.keyring_slow {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "The keyring has not answered for {} s: it may be waiting for you to unlock \
+                     it. The change is made as soon as it answers.",
+                    after.as_secs()
+                ),
+            );
         }
         match app.copy_status().clone() {
             CopyStatus::Idle => {}
@@ -320,18 +336,50 @@ fn profile_row(app: &mut SinchTicketApp, ui: &mut Ui) {
             }
         });
     }
-    if let StoreKind::SessionOnly { reason } = &app.store {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            format!(
-                "Session only, not saved: {}. Profiles added now are forgotten when the window closes.",
+    let mut retry = false;
+    match &app.store {
+        StoreKind::SessionOnly {
+            reason,
+            unreachable,
+        } => {
+            let mut text = format!(
+                "Session only, not saved: {}. Profiles added now are forgotten when the window \
+                 closes, unless the keyring answers again before.",
                 super::form::capitalize(reason)
-            ),
-        );
+            );
+            if !unreachable.is_empty() {
+                text.push_str(&format!(
+                    " Saved profiles out of reach until it answers: {}.",
+                    unreachable.join(", ")
+                ));
+            }
+            ui.add(egui::Label::new(RichText::new(text).color(ui.visuals().warn_fg_color)).wrap());
+        }
+        StoreKind::Locked { .. } => {
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "The OS keyring is locked: unlock it, then retry.",
+                );
+                retry = ui
+                    .button("Retry")
+                    .on_hover_text("Read the selected profile from the keyring again")
+                    .clicked();
+            });
+        }
+        StoreKind::Checking | StoreKind::Saved(_) => {}
+    }
+    if retry {
+        let selected = app.settings.profile.clone();
+        app.select_profile(selected);
     }
     if let Some(err) = &app.load_error {
         error_text(ui, &super::form::capitalize(err));
-    } else if app.profiles.is_empty() && app.editor.is_none() && !app.busy() {
+    } else if app.profiles.is_empty()
+        && app.editor.is_none()
+        && !app.busy()
+        && !matches!(&app.store, StoreKind::SessionOnly { unreachable, .. } if !unreachable.is_empty())
+    {
         ui.weak("No profiles yet: press Add… and paste an application key and secret from the Sinch dashboard.");
     }
 }

@@ -1,14 +1,38 @@
 //! Keyring work off the UI thread: a named worker thread owns the profiles, takes requests,
 //! and answers through a channel, asking the window to repaint when an answer arrives.
 //! A slow or locked keyring therefore shows a spinner, never a frozen window.
+//!
+//! A keyring call from here is never abandoned: an abandoned write can still land later,
+//! after the window said it failed, and leave the keyring and the index disagreeing. Instead
+//! each request runs under a watchdog that tells the window when the keyring has not answered
+//! for a while ([`Reply::Slow`]); the request completes when the keyring answers, and the
+//! index follows what the keyring really did, in the same step.
+//!
+//! When the keyring cannot be used at start-up, the window works in memory ("session only")
+//! and the worker tries the keyring again now and then; once it answers, the profiles typed
+//! meanwhile are moved into it ([`Reply::KeyringBack`]).
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
 
 use eframe::egui;
 
 use crate::credential::AppSecret;
-use crate::profiles::{MemoryStore, Profile, ProfileSummary, Profiles, SecretStore};
+use crate::profiles::{
+    IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary, Profiles,
+    SecretStore,
+};
+
+/// How long the keyring may take before the window says it is waiting for it.
+pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5);
+/// The longest wait between two tries of a keyring that could not be used at start-up. The
+/// first try comes after the worker's patience; the wait doubles up to this.
+const RETRY_MAX: Duration = Duration::from_secs(60);
+
+/// The store every worker request goes to.
+type Store = Arc<dyn SecretStore>;
 
 /// Where this session's profiles live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,10 +41,19 @@ pub enum StoreKind {
     Checking,
     /// A real store: the OS keyring (or, in tests, what stands in for it).
     Saved(&'static str),
-    /// No usable keyring: profiles typed now last until the window closes.
+    /// The keyring is there, but locked: its profiles are listed and cannot be read until it
+    /// is unlocked.
+    Locked {
+        /// What the keyring said, and what to do.
+        reason: String,
+    },
+    /// No usable keyring: profiles typed now last until the window closes, unless the
+    /// keyring answers again meanwhile.
     SessionOnly {
         /// Why the keyring could not be used, and what to do.
         reason: String,
+        /// Profiles the index lists, saved in the keyring, out of reach until it answers.
+        unreachable: Vec<String>,
     },
 }
 
@@ -79,6 +112,17 @@ pub enum Reply {
     Deleted(String, Result<(), String>),
     /// Something else failed.
     Failed(String),
+    /// The request under way has waited [`DEFAULT_PATIENCE`] (or the patience the window
+    /// was built with) for the keyring; its answer follows when the keyring answers.
+    Slow(Duration),
+    /// A keyring that could not be used at start-up answers now: profiles are saved in it
+    /// from here on. The window asks for the list again.
+    KeyringBack {
+        /// Session profiles now saved in the keyring.
+        moved: Vec<String>,
+        /// Session profiles left out because the keyring has one of that name, and why.
+        not_moved: Vec<String>,
+    },
 }
 
 /// The window's handle on the worker.
@@ -91,12 +135,24 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker over `store`, with the index in `config_dir`. When the store is not
     /// usable the worker falls back to an in-memory store with a throwaway index, and says so.
-    pub fn spawn(store: Box<dyn SecretStore>, config_dir: PathBuf, ctx: egui::Context) -> Self {
+    /// `patience` is how long a keyring call runs before the window is told it is slow.
+    pub fn spawn(
+        store: Store,
+        config_dir: PathBuf,
+        patience: Duration,
+        ctx: egui::Context,
+    ) -> Self {
         let (requests, incoming) = mpsc::channel::<Request>();
         let (outgoing, replies) = mpsc::channel::<Reply>();
         let started = std::thread::Builder::new()
             .name("profiles".into())
-            .spawn(move || serve(store, config_dir, &incoming, &outgoing, &ctx));
+            .spawn(move || {
+                let reply = |reply: Reply| {
+                    let _ = outgoing.send(reply);
+                    ctx.request_repaint();
+                };
+                serve(store, &config_dir, patience, &incoming, &reply);
+            });
         let mut worker = Self {
             requests,
             replies,
@@ -125,7 +181,11 @@ impl Worker {
     pub fn poll(&mut self) -> Vec<Reply> {
         let replies: Vec<Reply> = self.replies.try_iter().collect();
         for reply in &replies {
-            if !matches!(reply, Reply::Store(_)) {
+            // These come unasked, besides the one answer each request gets.
+            if !matches!(
+                reply,
+                Reply::Store(_) | Reply::Slow(_) | Reply::KeyringBack { .. }
+            ) {
                 self.pending = self.pending.saturating_sub(1);
             }
         }
@@ -138,43 +198,111 @@ impl Worker {
     }
 }
 
+/// The profiles in memory while the keyring cannot be used, with their throwaway index.
+struct SessionOnly {
+    profiles: Profiles<Store>,
+    /// Held while the session lasts: the index folder is deleted when it ends.
+    _dir: Option<tempfile::TempDir>,
+    retry_after: Duration,
+}
+
+impl SessionOnly {
+    fn start(config_dir: &Path, retry_after: Duration) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("sinch-ticket-session-")
+            .tempdir();
+        let index_dir = dir
+            .as_ref()
+            .map(|d| d.path().to_owned())
+            .unwrap_or_else(|_| config_dir.join("session"));
+        Self {
+            profiles: Profiles::new(Arc::new(MemoryStore::default()), index_dir),
+            _dir: dir.ok(),
+            retry_after,
+        }
+    }
+
+    /// Saves each session profile in the keyring now reachable; one of a name the keyring
+    /// already has is left out rather than replacing it.
+    fn move_into(&self, real: &Profiles<Store>) -> (Vec<String>, Vec<String>) {
+        let (mut moved, mut not_moved) = (Vec::new(), Vec::new());
+        let Ok((list, _)) = self.profiles.list() else {
+            return (moved, not_moved);
+        };
+        for summary in list {
+            let saved = self
+                .profiles
+                .load(&summary.name)
+                .and_then(|p| real.add(&p.name, &p.key, &p.secret, false));
+            match saved {
+                Ok(_) => moved.push(summary.name),
+                Err(err) => not_moved.push(format!("{} ({err})", summary.name)),
+            }
+        }
+        (moved, not_moved)
+    }
+}
+
+/// The names the real index lists, to say which profiles are out of reach.
+fn listed_names(config_dir: &Path) -> Vec<String> {
+    IndexFile::new(config_dir.to_owned())
+        .load()
+        .map(|loaded| loaded.index.profiles.into_keys().collect())
+        .unwrap_or_default()
+}
+
+/// Runs `op`, and calls `slow` if it has not finished after `patience`.
+fn watched<T>(patience: Duration, slow: impl Fn() + Sync, op: impl FnOnce() -> T) -> T {
+    let (done, finished) = mpsc::channel::<()>();
+    let slow = &slow;
+    std::thread::scope(|scope| {
+        let watchdog = std::thread::Builder::new()
+            .name("keyring-watch".into())
+            .spawn_scoped(scope, move || {
+                if finished.recv_timeout(patience) == Err(RecvTimeoutError::Timeout) {
+                    slow();
+                }
+            });
+        // Without a watchdog the request still runs; only the "still waiting" note is lost.
+        drop(watchdog);
+        let result = op();
+        drop(done);
+        result
+    })
+}
+
+/// What a request's outcome says about the keyring itself.
+fn locked_reason(err: &ProfileError) -> Option<String> {
+    match err {
+        ProfileError::Keyring(KeyringError::Locked(_)) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
 fn serve(
-    store: Box<dyn SecretStore>,
-    config_dir: PathBuf,
+    real: Store,
+    config_dir: &Path,
+    patience: Duration,
     requests: &Receiver<Request>,
-    replies: &Sender<Reply>,
-    ctx: &egui::Context,
+    reply: &(impl Fn(Reply) + Sync),
 ) {
-    let reply = |reply: Reply| {
-        let _ = replies.send(reply);
-        ctx.request_repaint();
-    };
-    // Held for the worker's life: the session-only index is deleted when the window closes.
-    let mut _session_dir = None;
-    let profiles = match store.status() {
+    let slow = || reply(Reply::Slow(patience));
+    let real_profiles = Profiles::new(real.clone(), config_dir.to_owned());
+    let mut session = match watched(patience, slow, || real.status()) {
         Ok(()) => {
-            reply(Reply::Store(StoreKind::Saved(store.location())));
-            Profiles::new(store, config_dir)
+            reply(Reply::Store(StoreKind::Saved(real.location())));
+            None
         }
         Err(err) => {
-            let dir = tempfile::Builder::new()
-                .prefix("sinch-ticket-session-")
-                .tempdir();
-            let index_dir = dir
-                .as_ref()
-                .map(|d| d.path().to_owned())
-                .unwrap_or(config_dir);
-            _session_dir = dir.ok();
             reply(Reply::Store(StoreKind::SessionOnly {
                 reason: err.to_string(),
+                unreachable: listed_names(config_dir),
             }));
-            Profiles::new(
-                Box::new(MemoryStore::default()) as Box<dyn SecretStore>,
-                index_dir,
-            )
+            Some(SessionOnly::start(config_dir, patience))
         }
     };
-    let list = |profiles: &Profiles<Box<dyn SecretStore>>| match profiles.list() {
+    let mut locked = false;
+    let list = |profiles: &Profiles<Store>| match profiles.list() {
         Ok((list, warnings)) => Reply::Listed {
             default: list.iter().find(|p| p.is_default).map(|p| p.name.clone()),
             profiles: list,
@@ -182,53 +310,103 @@ fn serve(
         },
         Err(err) => Reply::Failed(err.to_string()),
     };
-    reply(list(&profiles));
+    reply(list(
+        session.as_ref().map_or(&real_profiles, |s| &s.profiles),
+    ));
 
-    for request in requests {
-        let answer = match request {
-            Request::Refresh => list(&profiles),
-            Request::Load(name) => {
-                let loaded = profiles.load(&name).map_err(|e| e.to_string());
-                Reply::Loaded(name, loaded)
-            }
-            Request::Save {
-                name,
-                key,
-                secret,
-                replace,
-                rename_from,
-            } => {
-                let mut saved = profiles
-                    .add(&name, &key, &secret, replace)
-                    .map_err(|e| e.to_string());
-                if let (Ok(_), Some(old)) = (&saved, rename_from.filter(|old| *old != name)) {
-                    let was_default =
-                        profiles.default_name().ok().flatten().as_deref() == Some(old.as_str());
-                    if let Err(err) = profiles.remove(&old) {
-                        saved = Err(format!(
-                            "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"
-                        ));
-                    } else if was_default {
-                        let _ = profiles.set_default(&name);
-                    }
-                }
-                Reply::Saved(name, saved)
-            }
-            Request::Delete(name) => {
-                let deleted = profiles.remove(&name).map_err(|e| e.to_string());
-                Reply::Deleted(name, deleted)
-            }
-            Request::SetDefault(name) => match profiles.set_default(&name) {
-                Ok(()) => list(&profiles),
-                Err(err) => Reply::Failed(err.to_string()),
+    loop {
+        let request = match &mut session {
+            None => match requests.recv() {
+                Ok(request) => request,
+                Err(_) => return,
             },
-            Request::Remember { name, user, expiry } => {
-                match profiles.remember(&name, &user, &expiry) {
-                    Ok(()) => list(&profiles),
-                    Err(err) => Reply::Failed(err.to_string()),
+            Some(waiting) => match requests.recv_timeout(waiting.retry_after) {
+                Ok(request) => request,
+                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {
+                    if real.status().is_ok() {
+                        let (moved, not_moved) = waiting.move_into(&real_profiles);
+                        session = None;
+                        reply(Reply::Store(StoreKind::Saved(real.location())));
+                        reply(Reply::KeyringBack { moved, not_moved });
+                    } else {
+                        waiting.retry_after = (waiting.retry_after * 2).min(RETRY_MAX);
+                    }
+                    continue;
+                }
+            },
+        };
+        let profiles = session.as_ref().map_or(&real_profiles, |s| &s.profiles);
+        let (answer, outcome) = watched(patience, slow, || handle(profiles, request, &list));
+        if session.is_none() {
+            match outcome.as_ref().err().and_then(locked_reason) {
+                Some(reason) => {
+                    locked = true;
+                    reply(Reply::Store(StoreKind::Locked { reason }));
+                }
+                None if locked && outcome.is_ok() => {
+                    locked = false;
+                    reply(Reply::Store(StoreKind::Saved(real.location())));
+                }
+                None => {}
+            }
+        }
+        reply(answer);
+    }
+}
+
+/// Carries out one request: the answer for the window, and the outcome as a typed result
+/// (to tell a locked keyring from other failures).
+fn handle(
+    profiles: &Profiles<Store>,
+    request: Request,
+    list: &impl Fn(&Profiles<Store>) -> Reply,
+) -> (Reply, Result<(), ProfileError>) {
+    let text = |err: &ProfileError| err.to_string();
+    match request {
+        Request::Refresh => (list(profiles), Ok(())),
+        Request::Load(name) => {
+            let loaded = profiles.load(&name);
+            let outcome = loaded.as_ref().map(drop).map_err(Clone::clone);
+            (Reply::Loaded(name, loaded.map_err(|e| text(&e))), outcome)
+        }
+        Request::Save {
+            name,
+            key,
+            secret,
+            replace,
+            rename_from,
+        } => {
+            let mut saved = profiles.add(&name, &key, &secret, replace);
+            let outcome = saved.as_ref().map(drop).map_err(Clone::clone);
+            let mut saved_text = saved.as_mut().map(std::mem::take).map_err(|e| text(e));
+            if let (Ok(_), Some(old)) = (&saved, rename_from.filter(|old| *old != name)) {
+                let was_default =
+                    profiles.default_name().ok().flatten().as_deref() == Some(old.as_str());
+                if let Err(err) = profiles.remove(&old) {
+                    saved_text = Err(format!(
+                        "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"
+                    ));
+                } else if was_default {
+                    let _ = profiles.set_default(&name);
                 }
             }
-        };
-        reply(answer);
+            (Reply::Saved(name, saved_text), outcome)
+        }
+        Request::Delete(name) => {
+            let deleted = profiles.remove(&name);
+            let outcome = deleted.clone();
+            (Reply::Deleted(name, deleted.map_err(|e| text(&e))), outcome)
+        }
+        Request::SetDefault(name) => match profiles.set_default(&name) {
+            Ok(()) => (list(profiles), Ok(())),
+            Err(err) => (Reply::Failed(text(&err)), Err(err)),
+        },
+        Request::Remember { name, user, expiry } => {
+            match profiles.remember(&name, &user, &expiry) {
+                Ok(()) => (list(profiles), Ok(())),
+                Err(err) => (Reply::Failed(text(&err)), Err(err)),
+            }
+        }
     }
 }

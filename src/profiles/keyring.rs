@@ -77,7 +77,27 @@ pub trait SecretStore: Send + Sync {
     fn location(&self) -> &'static str;
 }
 
-/// Lets callers choose the store at run time (the window: OS keyring, or memory).
+/// Lets callers choose the store at run time (the window: OS keyring, or memory) and share it
+/// (the window's worker probes a keyring that did not answer while it works in memory).
+impl SecretStore for std::sync::Arc<dyn SecretStore> {
+    fn status(&self) -> Result<(), KeyringError> {
+        (**self).status()
+    }
+    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        (**self).get(name)
+    }
+    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+        (**self).set(name, value)
+    }
+    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
+        (**self).delete(name)
+    }
+    fn location(&self) -> &'static str {
+        (**self).location()
+    }
+}
+
+/// Lets callers choose the store at run time.
 impl SecretStore for Box<dyn SecretStore> {
     fn status(&self) -> Result<(), KeyringError> {
         (**self).status()
@@ -96,40 +116,57 @@ impl SecretStore for Box<dyn SecretStore> {
     }
 }
 
-/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
-/// each call run on a worker thread and abandoned after a timeout.
+/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
+///
+/// The default, for the command line, runs each call on a worker thread and abandons it
+/// after [`DEFAULT_TIMEOUT`], so a command never hangs; the process then exits, and with it
+/// the rest of the abandoned exchange. The window uses [`OsKeyring::patient`] instead.
 #[derive(Debug, Clone)]
 pub struct OsKeyring {
-    timeout: Duration,
+    /// `None`: reads and writes wait for the keyring's answer, however long it takes.
+    timeout: Option<Duration>,
 }
 
 impl Default for OsKeyring {
     fn default() -> Self {
         Self {
-            timeout: DEFAULT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
         }
     }
 }
 
 impl OsKeyring {
+    /// A keyring whose reads and writes are never abandoned, for a program that lives on
+    /// after a slow call: an abandoned write could still land later, after its caller had
+    /// reported it failed, and leave the keyring and the index disagreeing. The caller
+    /// runs calls off its UI thread and tells the user while one is slow (the window's
+    /// worker does). [`SecretStore::status`] still gives up after [`DEFAULT_TIMEOUT`]: it
+    /// changes nothing.
+    pub fn patient() -> Self {
+        Self { timeout: None }
+    }
+
     fn entry_call<T: Send + 'static>(
         &self,
         name: &str,
         call: impl FnOnce(&keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
     ) -> Result<T, KeyringError> {
         let name = name.to_owned();
-        with_timeout(self.timeout, move || {
+        let run = move || {
             store_ready()?;
             let entry = keyring::Entry::new(SERVICE, &name).map_err(|e| classify(&e, &name))?;
             call(&entry).map_err(|e| classify(&e, &name))
-        })
-        .and_then(|result| result)
+        };
+        match self.timeout {
+            Some(timeout) => with_timeout(timeout, run).and_then(|result| result),
+            None => run(),
+        }
     }
 }
 
 impl SecretStore for OsKeyring {
     fn status(&self) -> Result<(), KeyringError> {
-        with_timeout(self.timeout, store_ready).and_then(|r| r)
+        with_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT), store_ready).and_then(|r| r)
     }
 
     fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
