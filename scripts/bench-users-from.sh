@@ -7,11 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
 
-if ! command -v hyperfine >/dev/null; then
-  echo "installing hyperfine (Debian package)" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hyperfine >/dev/null
-fi
-cargo build --release --quiet
+scripts/setup.sh bench
+cargo build --release --locked --quiet
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -5,7 +5,7 @@
 #   scripts/bench-window.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh test
 cargo build --release --locked --quiet
 echo "release binary: $(stat -c %s target/release/sinch-ticket | awk '{printf "%.1f MiB (%d bytes)", $1/1048576, $1}') (stripped)"
 scripts/private-desktop.sh python3 scripts/bench_window.py target/release/sinch-ticket "${1:-10}"

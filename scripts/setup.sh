@@ -7,12 +7,16 @@
 #                           xdotool (real input), xclip (reads the clipboard from another
 #                           process), ImageMagick (screenshots) and script (a terminal
 #                           for prompt tests)                            [the default]
+#   scripts/setup.sh bench  all of that, plus hyperfine for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 mode=${1:-test}
 
 missing=()
-need_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || missing+=("$2"); }
+libraries=$(ldconfig -p 2>/dev/null || true)
+# A here-string, not a pipe: under pipefail, `ldconfig -p | grep -q` fails whenever grep
+# finds its match early and ldconfig, still writing, is killed by SIGPIPE.
+need_lib() { grep -q "$1" <<<"$libraries" || missing+=("$2"); }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 
 need_lib libGL.so.1 libgl1
@@ -26,7 +30,11 @@ need_lib libxkbcommon-x11.so.0 libxkbcommon-x11-0
 need_lib libfontconfig.so.1 libfontconfig1
 ls /usr/lib/*/dri/swrast_dri.so >/dev/null 2>&1 || missing+=(libgl1-mesa-dri)
 
-if [ "$mode" = test ]; then
+case "$mode" in
+  run|test|bench) ;;
+  *) echo "setup: unknown mode '$mode': use run, test or bench" >&2; exit 2 ;;
+esac
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd dbus-daemon dbus
   need_cmd dbus-run-session dbus
   need_cmd dbus-send dbus
@@ -39,6 +47,12 @@ if [ "$mode" = test ]; then
   need_cmd import imagemagick
   need_cmd python3 python3
   need_cmd script bsdutils
+  need_cmd setpriv util-linux
+  need_cmd prlimit util-linux
+  need_cmd stty coreutils
+fi
+if [ "$mode" = bench ]; then
+  need_cmd hyperfine hyperfine
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

@@ -213,25 +213,11 @@ fn concurrent_processes_lose_no_profile() {
 #[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
 fn the_secret_never_reaches_a_file_or_the_process_arguments() {
     let session = PrivateSession::start(Bus::UnlockedKeyring);
-
-    // While `profile add` waits for its secret, its arguments are public: look at them.
-    let mut child = session
-        .sinch_ticket()
-        .args(["profile", "add", "sandbox", "--key", KEY])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(SECRET.as_bytes())
-        .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
-    assert!(!String::from_utf8_lossy(&cmdline).contains(SECRET));
+    assert!(
+        add_profile(&session, "sandbox", SECRET, &[])
+            .status
+            .success()
+    );
 
     for args in [
         &["ticket", "--user", "alice"][..],
@@ -345,63 +331,430 @@ fn a_locked_keyring_is_named_and_loses_nothing() {
     assert!(list.contains("sandbox"));
 }
 
-/// Runs `profile add` on a terminal (a pty from `script`), answering its prompts in turn.
-fn add_on_a_terminal(session: &PrivateSession, name: &str, answers: &[&str]) -> (bool, String) {
-    let command = format!(
-        "{} profile add {name} --key {KEY}",
-        env!("CARGO_BIN_EXE_sinch-ticket")
-    );
-    let mut child = session
-        .command("script")
-        .args(["-qec", &command, "/dev/null"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script runs (util-linux)");
-    let mut stdin = child.stdin.take().unwrap();
-    for answer in answers {
-        std::thread::sleep(std::time::Duration::from_millis(400));
-        stdin.write_all(format!("{answer}\r").as_bytes()).unwrap();
+/// `profile add` on a terminal (a pty from `script`), with what it has printed so far.
+struct OnATerminal {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    screen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl OnATerminal {
+    fn start(session: &PrivateSession, name: &str) -> Self {
+        let command = format!(
+            "{} profile add {name} --key {KEY}",
+            env!("CARGO_BIN_EXE_sinch-ticket")
+        );
+        let mut child = session
+            .command("script")
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script runs (util-linux)");
+        let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut stdout = child.stdout.take().unwrap();
+        let copy = screen.clone();
+        std::thread::spawn(move || {
+            use std::io::Read as _;
+            let mut buf = [0u8; 512];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                copy.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let stdin = child.stdin.take();
+        Self {
+            child,
+            stdin,
+            screen,
+        }
     }
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (a prompt), with a generous deadline.
+    fn wait_for(&self, text: &str) {
+        wait_until(&format!("{text:?} on the terminal"), || {
+            self.screen().contains(text)
+        });
+    }
+
+    /// The sinch-ticket process that `script` runs.
+    fn program_pid(&self) -> u32 {
+        let script = self.child.id();
+        let mut pid = 0;
+        wait_until("the program under script", || {
+            let children =
+                std::fs::read_to_string(format!("/proc/{script}/task/{script}/children"))
+                    .unwrap_or_default();
+            pid = children
+                .split_whitespace()
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            pid != 0
+        });
+        pid
+    }
+
+    /// Waits until the terminal no longer echoes what is typed, then types `line`.
+    fn type_hidden(&mut self, line: &str) {
+        let pts = std::fs::read_link(format!("/proc/{}/fd/0", self.program_pid())).unwrap();
+        wait_until("the terminal to stop echoing", || {
+            let out = Command::new("stty")
+                .arg("-F")
+                .arg(&pts)
+                .arg("-a")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .any(|w| w == "-echo")
+        });
+        self.type_line(line);
+    }
+
+    fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(format!("{line}\r").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn finish(mut self) -> (bool, String) {
+        drop(self.stdin.take());
+        let ok = self.child.wait().unwrap().success();
+        // The reader thread sees the end of the output once `script` has exited.
+        wait_until("the terminal's last output", || {
+            std::sync::Arc::strong_count(&self.screen) == 1
+        });
+        (ok, self.screen())
+    }
+}
+
+/// Waits until `done` holds; the deadline only turns a hang into a failure.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Every process's arguments and environment on the machine, where they hold `needle`.
+fn processes_showing(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for what in ["cmdline", "environ"] {
+            let Ok(bytes) = std::fs::read(entry.path().join(what)) else {
+                continue;
+            };
+            if String::from_utf8_lossy(&bytes).contains(needle) {
+                found.push(format!("{}/{what}", entry.path().display()));
+            }
+        }
+    }
+    found
 }
 
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
 fn on_a_terminal_the_secret_is_asked_without_echo_and_replacing_is_asked_too() {
     let session = PrivateSession::start(Bus::UnlockedKeyring);
-    let (ok, screen) = add_on_a_terminal(&session, "tty", &[SECRET]);
+    let mut tty = OnATerminal::start(&session, "tty");
+    tty.wait_for("Application secret for \"tty\" (input hidden)");
+    tty.type_hidden(SECRET);
+    let (ok, screen) = tty.finish();
     assert!(ok, "{screen}");
-    assert!(
-        screen.contains("Application secret for \"tty\" (input hidden)"),
-        "{screen}"
-    );
     assert!(!screen.contains(SECRET), "the secret was echoed: {screen}");
-    assert!(screen.contains("Saved profile \"tty\""));
+    assert!(screen.contains("Saved profile \"tty\""), "{screen}");
 
-    let (ok, screen) = add_on_a_terminal(&session, "tty", &[OTHER_SECRET, "n"]);
+    let mut tty = OnATerminal::start(&session, "tty");
+    tty.wait_for("(input hidden)");
+    tty.type_hidden(OTHER_SECRET);
+    tty.wait_for("Replace it? [y/N]");
+    // The secret was read and is held by a running process: nothing on the machine shows
+    // it in a process's arguments or environment (no helper started with it, nothing
+    // exported for a child).
+    assert_eq!(processes_showing(OTHER_SECRET), Vec::<String>::new());
+    tty.type_line("n");
+    let (ok, screen) = tty.finish();
     assert!(!ok);
-    assert!(
-        screen.contains("Replace it? [y/N]") && screen.contains("Kept the existing profile"),
-        "{screen}"
-    );
+    assert!(screen.contains("Kept the existing profile"), "{screen}");
     assert_eq!(
         text(&ticket_for_alice(&session, &["--profile", "tty"])).0,
         format!("{VECTOR}\n")
     );
 
-    let (ok, screen) = add_on_a_terminal(&session, "tty", &[OTHER_SECRET, "y"]);
+    let mut tty = OnATerminal::start(&session, "tty");
+    tty.wait_for("(input hidden)");
+    tty.type_hidden(OTHER_SECRET);
+    tty.wait_for("Replace it? [y/N]");
+    tty.type_line("y");
+    let (ok, screen) = tty.finish();
     assert!(ok, "{screen}");
     assert!(!screen.contains(OTHER_SECRET));
     assert_ne!(
         text(&ticket_for_alice(&session, &["--profile", "tty"])).0,
         format!("{VECTOR}\n")
     );
+}
+
+fn index_path(session: &PrivateSession) -> std::path::PathBuf {
+    session.home().join(".config/sinch-ticket/profiles.json")
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn a_secret_the_index_lost_is_not_replaced_without_force() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    assert!(add_profile(&session, "prod", SECRET, &[]).status.success());
+    std::fs::write(index_path(&session), "{ damaged").unwrap();
+
+    let out = add_profile(&session, "prod", "AAAAAAAAAAAAAAAAAAAAAA==", &[]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("profile attach prod"),
+        "{:?}",
+        text(&out)
+    );
+    let out = session
+        .sinch_ticket()
+        .args(["profile", "attach", "prod"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_eq!(
+        text(&ticket_for_alice(&session, &["--profile", "prod"])).0,
+        format!("{VECTOR}\n"),
+        "the original secret survived"
+    );
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn of_eight_processes_adding_one_name_exactly_one_succeeds() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    let secrets: Vec<String> = (0..8u8)
+        .map(|i| format!("{}AAAAAAAAAAAAAAAAAAAAA==", char::from(b'A' + i)))
+        .collect();
+    let names = [
+        "same", "same", "same", "same", "prod", "Prod", "PROD", "pRod",
+    ];
+    let children: Vec<_> = names
+        .iter()
+        .zip(&secrets)
+        .map(|(name, secret)| {
+            let mut cmd = session.sinch_ticket();
+            cmd.args(["profile", "add", name, "--key", KEY]);
+            spawn_with_stdin(cmd, secret)
+        })
+        .collect();
+    let outcomes: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for group in [&names[..4], &names[4..]] {
+        let won: Vec<_> = names
+            .iter()
+            .zip(&outcomes)
+            .filter(|(name, out)| group.contains(name) && out.status.success())
+            .collect();
+        assert_eq!(won.len(), 1, "{group:?}: {outcomes:?}");
+    }
+    for out in &outcomes {
+        if !out.status.success() {
+            assert_eq!(out.status.code(), Some(2), "{:?}", text(out));
+            assert!(text(out).1.contains("exists already"), "{:?}", text(out));
+        }
+    }
+    // The keyring holds exactly the secret of the add that succeeded.
+    let winner = names
+        .iter()
+        .zip(&outcomes)
+        .zip(&secrets)
+        .find(|((name, out), _)| **name == "same" && out.status.success())
+        .map(|(_, secret)| secret.clone())
+        .unwrap();
+    let mut cmd = session.sinch_ticket();
+    cmd.args(["inspect", "-", "--profile", "same"]);
+    let ticket = {
+        let mut make = session.sinch_ticket();
+        make.env("SINCH_APPLICATION_SECRET", &winner)
+            .args(["ticket", "--user", "alice", "--key", KEY]);
+        text(&run(make, "")).0
+    };
+    let out = run(cmd, &ticket);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let seen = session.secret_tool_search();
+    assert_eq!(seen.matches("attribute.username = ").count(), 2, "{seen}");
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn nothing_reaches_the_keyring_when_the_index_cannot_be_written() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    // A file where the config folder should be.
+    std::fs::write(session.home().join(".config/sinch-ticket"), b"").unwrap();
+    let out = add_profile(&session, "y", SECRET, &[]);
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
+    assert!(
+        !session.secret_tool_search().contains("username = y"),
+        "an orphan entry"
+    );
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn a_keyring_that_hangs_and_then_resumes_leaves_keyring_and_index_agreeing() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    assert!(add_profile(&session, "kept", SECRET, &[]).status.success());
+    let pid = session.keyring_pid().to_string();
+    let signal = |sig: &str| {
+        assert!(
+            Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    signal("-STOP");
+    let added = add_profile(&session, "late", SECRET, &[]);
+    let removed = session
+        .sinch_ticket()
+        .args(["profile", "remove", "kept"])
+        .output()
+        .unwrap();
+    signal("-CONT");
+    assert_eq!(added.status.code(), Some(4), "{:?}", text(&added));
+    assert!(
+        text(&added).1.contains("did not answer within 5 s"),
+        "{:?}",
+        text(&added)
+    );
+    assert_eq!(removed.status.code(), Some(4), "{:?}", text(&removed));
+
+    // Whatever the resumed keyring finishes of the abandoned calls, the two agree: listed
+    // profiles are in the keyring, and no entry is left unlisted.
+    let list = text(
+        &session
+            .sinch_ticket()
+            .args(["profile", "list"])
+            .output()
+            .unwrap(),
+    )
+    .0;
+    let seen = session.secret_tool_search();
+    for name in ["kept", "late"] {
+        let listed = list
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some(name));
+        let stored = seen.contains(&format!("username = {name}"));
+        assert_eq!(
+            listed, stored,
+            "{name}: listed {listed}, stored {stored}\n{list}\n{seen}"
+        );
+    }
+    assert!(
+        ticket_for_alice(&session, &["--profile", "kept"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn profile_commands_with_output_gone_report_it_and_their_change_is_whole() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+
+    let mut add = session.sinch_ticket();
+    add.args(["profile", "add", "a", "--key", KEY])
+        .stdout(full());
+    let out = run_with_output(add, SECRET);
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
+    assert!(text(&out).1.contains("writing to standard output failed"));
+    assert!(session.secret_tool_search().contains("username = a"));
+
+    let mut add = session.sinch_ticket();
+    add.args(["profile", "add", "b", "--key", KEY])
+        .stdout(closed());
+    let out = run_with_output(add, SECRET);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    assert!(text(&out).1.is_empty(), "{:?}", text(&out));
+
+    for args in [
+        &["profile", "show", "a"][..],
+        &["profile", "list"],
+        &["profile", "default", "b"],
+        &["profile", "attach", "a"],
+        &["profile", "remove", "b"],
+    ] {
+        let status = session
+            .sinch_ticket()
+            .args(args)
+            .stdout(full())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(
+            status.status.code(),
+            Some(3),
+            "{args:?}: {:?}",
+            text(&status)
+        );
+        assert!(!text(&status).1.contains("panicked"), "{args:?}");
+    }
+    assert!(
+        !session.secret_tool_search().contains("username = b"),
+        "remove went through"
+    );
+    let list = text(
+        &session
+            .sinch_ticket()
+            .args(["profile", "list"])
+            .output()
+            .unwrap(),
+    )
+    .0;
+    assert!(list.contains("a  ") && !list.contains("b  "), "{list}");
+}
+
+/// Runs `cmd` with `stdin` written to it and standard error captured; standard output goes
+/// where `cmd` says.
+fn run_with_output(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }

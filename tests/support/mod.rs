@@ -175,6 +175,15 @@ impl PrivateSession {
             .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
     }
 
+    /// The process id of the session's gnome-keyring, to stop and continue it as a hung
+    /// keyring would be.
+    pub fn keyring_pid(&self) -> u32 {
+        self.keyring
+            .as_ref()
+            .expect("a session with a keyring")
+            .id()
+    }
+
     pub fn home(&self) -> PathBuf {
         self.root().join("home")
     }
