@@ -18,11 +18,11 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const OTHER_SECRET: &str = "ax8hTTQJF0OPXL32r1LHMA==";
 const VECTOR: &str = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:aOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=";
 
-/// Starts `cmd` with its output captured and `stdin` written to it.
-fn spawn_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
+/// Starts `cmd` with `stdin` written to it and its standard error captured; its standard
+/// output goes where `cmd` says.
+fn start_with_stdin(cmd: &mut Command, stdin: &str) -> std::process::Child {
     let mut child = cmd
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -33,6 +33,11 @@ fn spawn_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
         .write_all(stdin.as_bytes())
         .unwrap();
     child
+}
+
+/// Starts `cmd` with its output captured and `stdin` written to it.
+fn spawn_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
+    start_with_stdin(cmd.stdout(Stdio::piped()), stdin)
 }
 
 fn run(cmd: Command, stdin: &str) -> Output {
@@ -745,16 +750,7 @@ fn profile_commands_with_output_gone_report_it_and_their_change_is_whole() {
 /// Runs `cmd` with `stdin` written to it and standard error captured; standard output goes
 /// where `cmd` says.
 fn run_with_output(mut cmd: Command, stdin: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
+    start_with_stdin(&mut cmd, stdin)
+        .wait_with_output()
         .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }

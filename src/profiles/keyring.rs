@@ -97,25 +97,6 @@ impl SecretStore for std::sync::Arc<dyn SecretStore> {
     }
 }
 
-/// Lets callers choose the store at run time.
-impl SecretStore for Box<dyn SecretStore> {
-    fn status(&self) -> Result<(), KeyringError> {
-        (**self).status()
-    }
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        (**self).get(name)
-    }
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-        (**self).set(name, value)
-    }
-    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
-        (**self).delete(name)
-    }
-    fn location(&self) -> &'static str {
-        (**self).location()
-    }
-}
-
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
 ///
 /// The default, for the command line, runs each call on a worker thread and abandons it
@@ -229,7 +210,7 @@ fn classify(err: &keyring::Error, name: &str) -> KeyringError {
             "the keyring holds several entries named \"{name}\"; remove the extra ones with \
              your keyring manager"
         )),
-        other => KeyringError::Failed(format!("{other:?}").chars().take(200).collect()),
+        other => KeyringError::Failed(other.to_string().chars().take(200).collect()),
     }
 }
 
