@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Remakes assets/screenshot.png, the README's picture of the window: the release binary on a
 # private desktop (scripts/private-desktop.sh), "alice" typed, Ctrl+Enter and Ctrl+Shift+C
-# pressed, exactly as a user would.
+# pressed, exactly as a user would. The keys are pressed again until the clipboard holds the
+# ticket (the window may not be ready for them at first), so nothing here waits a fixed time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh test
 cargo build --release --locked --quiet
 scripts/private-desktop.sh bash -c '
+  # Downloads where a user has them, so the Test page field shows a path a user would see.
+  mkdir -p "$XDG_CONFIG_HOME"
+  echo "XDG_DOWNLOAD_DIR=\"/home/alice/Downloads\"" > "$XDG_CONFIG_HOME/user-dirs.dirs"
   target/release/sinch-ticket & app=$!
   id=$(xdotool search --sync --name "^sinch-ticket$" | head -1)
-  sleep 1.5
-  xdotool windowfocus --sync "$id" type --delay 40 alice
-  xdotool key ctrl+Return
-  sleep 0.3
-  xdotool key ctrl+shift+c
-  sleep 1
+  for _ in $(seq 100); do
+    if xdotool windowfocus --sync "$id" 2>/dev/null; then
+      xdotool key ctrl+a type --delay 40 alice
+      xdotool key ctrl+Return ctrl+shift+c
+      if xclip -o -selection clipboard 2>/dev/null | grep -q :; then break; fi
+    fi
+    sleep 0.2
+  done
+  xclip -o -selection clipboard | grep -q : || { echo "no ticket was copied" >&2; exit 1; }
   import -window "$id" assets/screenshot.png
   kill $app
 '

@@ -428,7 +428,7 @@ fn bad_inputs_get_one_clear_sentence_and_exit_2() {
         (
             vec!["jwt", "--user", "foo", "--nonce", "", "--key", KEY],
             Some(SECRET),
-            "--nonce is empty",
+            "nonce is empty",
         ),
     ];
     for (args, secret, expected) in cases {

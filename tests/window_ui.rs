@@ -123,9 +123,20 @@ fn seed(store: impl SecretStore, config: &std::path::Path) {
 /// A window over an in-memory keyring that already holds `sandbox` (the default) and
 /// `production`, and then behaves as `control` says.
 fn world_with(control: Control) -> World {
+    world_from(control, true)
+}
+
+/// A window as on first run: no profile anywhere.
+fn first_run() -> World {
+    world_from(Control::default(), false)
+}
+
+fn world_from(control: Control, seeded: bool) -> World {
     let config = tempfile::tempdir().unwrap();
     let store = Controlled::default();
-    seed(store.clone(), config.path());
+    if seeded {
+        seed(store.clone(), config.path());
+    }
     store.change(|c| *c = control);
     let clipboard = RecordingClipboard::default();
     let clock = Arc::new(Mutex::new(start()));
@@ -276,17 +287,22 @@ impl World {
 fn type_a_username_press_generate_and_the_ticket_verifies() {
     let mut world = world();
     assert_eq!(
-        world.app().settings.profile.as_deref(),
+        world.app().profiles.selected.as_deref(),
         Some("sandbox"),
         "the default is preselected"
     );
     world.type_into("Username", "alice");
     world.click("Generate ticket");
 
-    let generated = world.app().generated.as_ref().expect("a ticket was made");
+    let generated = world
+        .app()
+        .generate
+        .generated
+        .as_ref()
+        .expect("a ticket was made");
     let secret = AppSecret::from_base64(SECRET).unwrap();
     let report = inspect(
-        &generated.credential,
+        &generated.made.credential,
         Some(VerifyWith {
             secret: &secret,
             application_key: Some(KEY),
@@ -311,9 +327,11 @@ fn ctrl_enter_generates_and_copy_asks_for_exactly_the_ticket_or_the_snippet() {
     world.harness.run_steps(2);
     let ticket = world
         .app()
+        .generate
         .generated
         .as_ref()
         .expect("Ctrl+Enter generated")
+        .made
         .credential
         .clone();
 
@@ -351,7 +369,15 @@ fn a_jwt_for_the_current_sdk_is_made_with_the_other_profile() {
     world.click("Registration JWT (Voice & Video SDKs)");
     world.click("10 min");
     world.click("Generate JWT");
-    let jwt = world.app().generated.as_ref().unwrap().credential.clone();
+    let jwt = world
+        .app()
+        .generate
+        .generated
+        .as_ref()
+        .unwrap()
+        .made
+        .credential
+        .clone();
     let secret = AppSecret::from_base64(OTHER_SECRET).unwrap();
     let report = inspect(
         &jwt,
@@ -382,7 +408,7 @@ fn bad_input_explains_itself_and_the_button_says_why_it_is_disabled() {
         "the reason is shown beside the disabled button"
     );
     world.click("Generate ticket");
-    assert!(world.app().generated.is_none());
+    assert!(world.app().generate.generated.is_none());
 
     world.type_into("Username", "alice");
     world.click("Custom");
@@ -392,7 +418,7 @@ fn bad_input_explains_itself_and_the_button_says_why_it_is_disabled() {
         "inline message next to the field"
     );
     world.click("Generate ticket");
-    assert!(world.app().generated.is_none());
+    assert!(world.app().generate.generated.is_none());
 }
 
 #[test]
@@ -400,17 +426,17 @@ fn switching_profiles_never_leaves_the_previous_secret_in_a_field() {
     let mut world = world();
     world.click("Edit…");
     world.type_into("Application secret", OTHER_SECRET);
-    assert!(world.app().editor.is_some());
+    assert!(world.app().profiles.editor.is_some());
 
     world.choose_profile("production");
     assert!(
-        world.app().editor.is_none(),
+        world.app().profiles.editor.is_none(),
         "the editor closed, taking the typed secret with it"
     );
-    assert_eq!(world.app().loaded.as_ref().unwrap().key, OTHER_KEY);
+    assert_eq!(world.app().profiles.loaded.as_ref().unwrap().key, OTHER_KEY);
 
     world.click("Edit…");
-    let editor = world.app().editor.as_ref().unwrap();
+    let editor = world.app().profiles.editor.as_ref().unwrap();
     assert_eq!(editor.name, "production");
     assert!(editor.secret.is_empty(), "no secret is pre-filled");
     assert!(!editor.reveal, "the reveal toggle starts hidden");
@@ -433,12 +459,12 @@ fn a_profile_added_in_the_window_lands_in_the_keyring() {
     world.replace_text("Application secret", SECRET);
     world.click("Save profile");
     assert!(
-        world.app().editor.is_none(),
+        world.app().profiles.editor.is_none(),
         "{:?}",
-        world.app().editor.as_ref().map(|e| &e.error)
+        world.app().profiles.editor.as_ref().map(|e| &e.error)
     );
     assert!(world.stored("staging").unwrap().contains(KEY));
-    assert_eq!(world.app().settings.profile.as_deref(), Some("staging"));
+    assert_eq!(world.app().profiles.selected.as_deref(), Some("staging"));
     assert!(world.shows("Saved profile \"staging\""));
 }
 
@@ -509,7 +535,7 @@ fn without_a_keyring_the_window_says_session_only_and_still_works() {
     world.type_into("Username", "alice");
     world.click("Generate ticket");
     assert!(
-        world.app().generated.is_some(),
+        world.app().generate.generated.is_some(),
         "typed credentials work for the session"
     );
 }
@@ -600,7 +626,14 @@ fn session_profiles_move_into_the_keyring_when_it_answers_again() {
             .all(|p| listed.contains(&(*p).to_owned())),
         "{listed:?}"
     );
-    assert!(world.app().profiles.iter().any(|p| p.name == "production"));
+    assert!(
+        world
+            .app()
+            .profiles
+            .list
+            .iter()
+            .any(|p| p.name == "production")
+    );
 }
 
 #[test]
@@ -611,10 +644,60 @@ fn a_locked_keyring_is_shown_as_locked_and_retry_reads_it_once_unlocked() {
     });
     assert!(world.shows("OS keyring locked"));
     assert!(!world.shows("Stored in"));
-    assert!(world.app().loaded.is_none());
+    assert!(world.app().profiles.loaded.is_none());
 
     world.store.change(|c| c.call_error = None);
     world.click("Retry");
     assert!(world.shows("Stored in the test keyring"));
-    assert_eq!(world.app().loaded.as_ref().unwrap().name, "sandbox");
+    assert_eq!(
+        world.app().profiles.loaded.as_ref().unwrap().name,
+        "sandbox"
+    );
+}
+
+#[test]
+fn on_first_run_the_generate_button_asks_for_a_profile_first() {
+    let mut world = first_run();
+    assert!(world.shows("No profiles yet"));
+    assert!(
+        world.shows("Add a profile first"),
+        "the first thing to fix is that there is no profile"
+    );
+    assert!(!world.shows("The username is empty"));
+    world.type_into("Username", "alice");
+    assert!(world.shows("Add a profile first"));
+}
+
+#[test]
+fn typing_right_after_add_goes_into_the_profile_name() {
+    let mut world = world();
+    world.click("Add…");
+    world.harness.run_steps(1);
+    world.harness.event(egui::Event::Text("staging".into()));
+    world.harness.run_steps(2);
+    assert_eq!(
+        world.app().profiles.editor.as_ref().unwrap().name,
+        "staging"
+    );
+    assert!(world.field("Profile name").is_focused());
+}
+
+#[test]
+fn a_long_warning_wraps_inside_the_window() {
+    let mut world = world();
+    world.click("Add…");
+    world.type_into(
+        "Application key",
+        "this is clearly not a key but a sentence pasted by mistake",
+    );
+    let warning = world
+        .harness
+        .query_all_by_label_contains("does not look like a Sinch key")
+        .next()
+        .expect("the key warning is shown");
+    let right = warning.rect().right();
+    assert!(
+        right <= 900.0,
+        "the warning runs off the window: its right edge is at {right}"
+    );
 }

@@ -4,24 +4,41 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use zeroize::Zeroizing;
 
+/// Why the clipboard could not be used, in words that say what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClipboardError {
+    /// There is no clipboard to use (no display, say).
+    #[error("the clipboard is not available ({0}); select the text and copy it by hand")]
+    Unavailable(String),
+    /// Putting text there failed.
+    #[error("copying failed ({0}); select the text and copy it by hand")]
+    CopyFailed(String),
+    /// Reading it back failed.
+    #[error("the clipboard could not be read ({0})")]
+    ReadFailed(String),
+    /// Emptying it failed.
+    #[error("clearing the clipboard failed ({0})")]
+    ClearFailed(String),
+}
+
 /// The system clipboard, or a stand-in for tests.
 pub trait Clipboard {
     /// Puts `text` on the clipboard.
-    fn set(&mut self, text: &str) -> Result<(), String>;
+    fn set(&mut self, text: &str) -> Result<(), ClipboardError>;
     /// What the clipboard holds now.
-    fn get(&mut self) -> Result<String, String>;
+    fn get(&mut self) -> Result<String, ClipboardError>;
     /// Empties the clipboard.
-    fn clear(&mut self) -> Result<(), String>;
+    fn clear(&mut self) -> Result<(), ClipboardError>;
 }
 
 impl Clipboard for Box<dyn Clipboard> {
-    fn set(&mut self, text: &str) -> Result<(), String> {
+    fn set(&mut self, text: &str) -> Result<(), ClipboardError> {
         (**self).set(text)
     }
-    fn get(&mut self) -> Result<String, String> {
+    fn get(&mut self) -> Result<String, ClipboardError> {
         (**self).get()
     }
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipboardError> {
         (**self).clear()
     }
 }
@@ -30,44 +47,43 @@ impl Clipboard for Box<dyn Clipboard> {
 /// this must live as long as the app; our copies are marked to be kept out of clipboard
 /// history where the platform allows.
 pub struct SystemClipboard {
-    inner: Result<arboard::Clipboard, String>,
+    inner: Result<arboard::Clipboard, ClipboardError>,
 }
 
 impl Default for SystemClipboard {
     fn default() -> Self {
         Self {
-            inner: arboard::Clipboard::new().map_err(|err| {
-                format!(
-                    "the clipboard is not available ({err}); select the text and copy it by hand"
-                )
-            }),
+            inner: arboard::Clipboard::new()
+                .map_err(|err| ClipboardError::Unavailable(err.to_string())),
         }
     }
 }
 
 impl SystemClipboard {
-    fn inner(&mut self) -> Result<&mut arboard::Clipboard, String> {
+    fn inner(&mut self) -> Result<&mut arboard::Clipboard, ClipboardError> {
         self.inner.as_mut().map_err(|err| err.clone())
     }
 }
 
 impl Clipboard for SystemClipboard {
-    fn set(&mut self, text: &str) -> Result<(), String> {
+    fn set(&mut self, text: &str) -> Result<(), ClipboardError> {
         let set = self.inner()?.set();
         #[cfg(target_os = "linux")]
         let set = arboard::SetExtLinux::exclude_from_history(set);
         set.text(text)
-            .map_err(|err| format!("copying failed ({err}); select the text and copy it by hand"))
+            .map_err(|err| ClipboardError::CopyFailed(err.to_string()))
     }
 
-    fn get(&mut self) -> Result<String, String> {
-        self.inner()?.get_text().map_err(|err| err.to_string())
+    fn get(&mut self) -> Result<String, ClipboardError> {
+        self.inner()?
+            .get_text()
+            .map_err(|err| ClipboardError::ReadFailed(err.to_string()))
     }
 
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipboardError> {
         self.inner()?
             .clear()
-            .map_err(|err| format!("clearing the clipboard failed ({err})"))
+            .map_err(|err| ClipboardError::ClearFailed(err.to_string()))
     }
 }
 
@@ -76,8 +92,8 @@ impl Clipboard for SystemClipboard {
 #[derive(Clone, Default)]
 pub struct RecordingClipboard {
     content: std::sync::Arc<std::sync::Mutex<Option<String>>>,
-    /// When set, every call fails with this message (an unavailable clipboard).
-    pub failure: Option<String>,
+    /// When set, every call fails with this (an unavailable clipboard).
+    pub failure: Option<ClipboardError>,
 }
 
 impl RecordingClipboard {
@@ -95,7 +111,7 @@ impl RecordingClipboard {
 }
 
 impl Clipboard for RecordingClipboard {
-    fn set(&mut self, text: &str) -> Result<(), String> {
+    fn set(&mut self, text: &str) -> Result<(), ClipboardError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
         }
@@ -103,14 +119,14 @@ impl Clipboard for RecordingClipboard {
         Ok(())
     }
 
-    fn get(&mut self) -> Result<String, String> {
+    fn get(&mut self) -> Result<String, ClipboardError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
         }
         Ok(self.content().unwrap_or_default())
     }
 
-    fn clear(&mut self) -> Result<(), String> {
+    fn clear(&mut self) -> Result<(), ClipboardError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
         }
@@ -140,8 +156,8 @@ pub enum CopyStatus {
         /// Seconds until it is cleared, or `None` for "never".
         clears_in: Option<i64>,
     },
-    /// Something went wrong; the message says what to do.
-    Failed(String),
+    /// Something went wrong; the error says what to do.
+    Failed(ClipboardError),
     /// Our copy was cleared (after its time, or by "Clear now").
     Cleared,
     /// The clipboard changed meanwhile, so it was left alone.
@@ -304,12 +320,14 @@ mod tests {
     #[test]
     fn a_failed_copy_is_reported_not_claimed() {
         let clipboard = RecordingClipboard {
-            failure: Some("the clipboard is not available".into()),
+            failure: Some(ClipboardError::Unavailable("no display".into())),
             ..Default::default()
         };
         let mut guard = ClipboardGuard::new(clipboard);
         assert!(!guard.copy("x", "ticket", Some(60), at(0)));
-        assert!(matches!(guard.status(), CopyStatus::Failed(m) if m.contains("not available")));
+        assert!(
+            matches!(guard.status(), CopyStatus::Failed(err) if err.to_string().contains("not available"))
+        );
         assert!(!guard.counting_down());
     }
 }

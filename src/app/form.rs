@@ -3,35 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::credential::{Capabilities, MIN_JWT_TTL_SECS, check_user_id, time};
-
-/// Which credential to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Format {
-    /// Legacy user ticket, for the JavaScript SDK v1.
-    #[default]
-    LegacyTicket,
-    /// Registration JWT, for the current Voice & Video SDKs.
-    RegistrationJwt,
-}
-
-impl Format {
-    /// The label shown on its radio button.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::LegacyTicket => "Legacy ticket (JS SDK v1)",
-            Self::RegistrationJwt => "Registration JWT (Voice & Video SDKs)",
-        }
-    }
-
-    /// What the copied credential is called.
-    pub fn noun(self) -> &'static str {
-        match self {
-            Self::LegacyTicket => "ticket",
-            Self::RegistrationJwt => "JWT",
-        }
-    }
-}
+use crate::credential::{Capabilities, CredentialKind, check_lifetime, check_user_id, time};
 
 /// The expiry presets, and "custom" for anything typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -83,7 +55,7 @@ pub struct FormState {
     /// The custom expiry as typed (`90s`, `2h`, `3600`).
     pub custom_expiry: String,
     /// Ticket or JWT.
-    pub format: Format,
+    pub format: CredentialKind,
     /// The JS SDK v1 capabilities for the snippet.
     pub capabilities: Capabilities,
 }
@@ -94,7 +66,7 @@ impl Default for FormState {
             username: String::new(),
             expiry: Expiry::default(),
             custom_expiry: "2h".into(),
-            format: Format::default(),
+            format: CredentialKind::default(),
             capabilities: Capabilities::default(),
         }
     }
@@ -124,15 +96,7 @@ impl FormState {
         let user = check_user_id(&self.username);
         let expiry = time::parse_duration(self.expiry_text())
             .map_err(|e| e.to_string())
-            .and_then(|secs| {
-                if self.format == Format::RegistrationJwt && secs < MIN_JWT_TTL_SECS {
-                    Err(format!(
-                        "a registration JWT must live at least {MIN_JWT_TTL_SECS} s (Sinch rejects shorter ones)"
-                    ))
-                } else {
-                    Ok(secs)
-                }
-            });
+            .and_then(|secs| check_lifetime(self.format, secs).map(|()| secs));
         FormCheck {
             username_error: user.error,
             username_warnings: user.warnings,
@@ -142,21 +106,12 @@ impl FormState {
 }
 
 impl FormCheck {
-    /// Why the generate button is disabled, or `None` when it is enabled.
+    /// What keeps the form from being made into a credential, or `None`.
     pub fn blocker(&self) -> Option<String> {
         if let Some(error) = &self.username_error {
-            return Some(capitalize(error));
+            return Some(error.clone());
         }
-        self.expiry.as_ref().err().map(|e| format!("Expiry: {e}"))
-    }
-}
-
-/// "the username is empty" -> "The username is empty".
-pub fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        self.expiry.as_ref().err().map(|e| format!("expiry: {e}"))
     }
 }
 
@@ -170,7 +125,7 @@ mod tests {
         let check = form.check();
         assert_eq!(
             check.blocker().unwrap(),
-            "The username is empty: type the user id your app signs in with"
+            "the username is empty: type the user id your app signs in with"
         );
         assert_eq!(check.expiry, Ok(3600));
     }
@@ -188,7 +143,7 @@ mod tests {
         assert!(form.check().blocker().unwrap().contains("not a duration"));
         form.custom_expiry = "30s".into();
         assert_eq!(form.check().blocker(), None);
-        form.format = Format::RegistrationJwt;
+        form.format = CredentialKind::RegistrationJwt;
         assert!(form.check().blocker().unwrap().contains("at least 60 s"));
     }
 

@@ -2,12 +2,28 @@
 //! countdown, copy it or a JS snippet, and inspect any token. A thin face over
 //! [`crate::credential`] and [`crate::profiles`].
 //!
+//! Each part of the window is a panel in a file of its own that owns its state, draws
+//! itself, and returns [`Action`]s; this file is the dispatcher that applies them at the end
+//! of the frame, and holds the keyring worker and the clipboard.
+//!
+//! - `profile_panel.rs`: the profile bar and editor; a save goes to `worker.rs`.
+//! - `generate_tab.rs`: the form, the result, Copy; `inspect_tab.rs`: any token, verified.
+//! - `status_line.rs`: copy status, news, a slow keyring.
+//! - `form.rs`: the form's rules; `widgets.rs`: shared drawing helpers.
+//! - `worker.rs`: keyring work off the UI thread; `clipboard.rs`: copy, and clear only
+//!   what is still ours.
+//!
 //! State is split as in egui's demo app: [`Settings`] is what is remembered between runs
 //! (nothing secret, no credential); everything else lives only as long as the window.
 
+pub mod action;
 pub mod clipboard;
 pub mod form;
-mod view;
+pub mod generate_tab;
+pub mod inspect_tab;
+pub mod profile_panel;
+pub mod status_line;
+mod widgets;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -17,31 +33,22 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
+pub use self::action::{Action, CopyWhat, Notice, PanelContext, Tab};
 use self::clipboard::{Clipboard, ClipboardGuard};
-use self::form::{FormState, Format};
-use self::worker::{Reply, Request, StoreKind, Worker};
-use crate::credential::{
-    self, AppSecret, Inspection, JwtRequest, TicketSigner, VerifyWith, inspect,
-};
-use crate::profiles::{OsKeyring, Profile, ProfileSummary, SecretStore, default_config_dir};
+use self::form::FormState;
+use self::generate_tab::GenerateTab;
+use self::inspect_tab::InspectTab;
+use self::profile_panel::{ProfilePanel, store_badge};
+use self::status_line::StatusLine;
+use self::worker::{Reply, Worker};
+use crate::profiles::{OsKeyring, SecretStore, default_config_dir};
 
 /// The app's name: window title, persistence folder.
 pub const APP_NAME: &str = "sinch-ticket";
 
 /// A clock: the window reads the time only through this, so tests can move it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// The tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Tab {
-    /// Make a credential.
-    #[default]
-    Generate,
-    /// Decode and verify any credential.
-    Inspect,
-}
 
 /// Everything remembered between runs: non-secret choices only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,96 +73,6 @@ impl Default for Settings {
             clear_clipboard_after: Some(60),
         }
     }
-}
-
-/// The profile editor, open while adding or editing a profile.
-pub struct ProfileEditor {
-    /// The name of the profile being edited, `None` when adding.
-    pub original: Option<String>,
-    /// The name typed.
-    pub name: String,
-    /// The application key typed.
-    pub key: String,
-    /// The secret typed; wiped when the editor closes.
-    pub secret: Zeroizing<String>,
-    /// Whether the secret is shown; resets whenever the editor opens.
-    pub reveal: bool,
-    /// Why the last save failed.
-    pub error: Option<String>,
-    /// A save is under way.
-    pub saving: bool,
-}
-
-impl ProfileEditor {
-    fn new(original: Option<&Profile>) -> Self {
-        Self {
-            original: original.map(|p| p.name.clone()),
-            name: original.map(|p| p.name.clone()).unwrap_or_default(),
-            key: original.map(|p| p.key.clone()).unwrap_or_default(),
-            // Editing keeps the stored secret unless a new one is typed.
-            secret: Zeroizing::new(String::new()),
-            reveal: false,
-            error: None,
-            saving: false,
-        }
-    }
-}
-
-/// A credential made in this window, with what was read back from it.
-pub struct Generated {
-    /// The ticket or JWT.
-    pub credential: String,
-    /// Which of the two.
-    pub format: Format,
-    /// The JS snippet that starts a client with it.
-    pub snippet: String,
-    /// The credential as the inspector reads it (identity, times, verdict).
-    pub inspection: Inspection,
-    /// The profile it was made with.
-    pub profile: String,
-}
-
-/// A short message under the form: news, or an error to act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// The text.
-    pub text: String,
-    /// Whether it is an error (shown in the error colour).
-    pub error: bool,
-}
-
-/// The window.
-pub struct SinchTicketApp {
-    /// Remembered between runs.
-    pub settings: Settings,
-    clock: Clock,
-    worker: Worker,
-    /// Where profiles live this session.
-    pub store: StoreKind,
-    /// The profiles, as last listed.
-    pub profiles: Vec<ProfileSummary>,
-    /// The selected profile's key and secret, once loaded from the keyring.
-    pub loaded: Option<Profile>,
-    /// Why the selected profile could not be loaded.
-    pub load_error: Option<String>,
-    /// The profile editor, when open.
-    pub editor: Option<ProfileEditor>,
-    /// Asking whether to delete this profile.
-    pub confirm_delete: Option<String>,
-    /// The last credential made.
-    pub generated: Option<Generated>,
-    /// What is pasted into the inspect tab.
-    pub inspect_input: String,
-    clipboard: ClipboardGuard<Box<dyn Clipboard>>,
-    /// The last piece of news.
-    pub notice: Option<Notice>,
-    /// Set while a keyring call has been waiting longer than the patience: for how long.
-    pub keyring_slow: Option<Duration>,
-    /// Where "Save test page" writes.
-    pub test_page_path: String,
-    focus_username: bool,
-    frames: u64,
-    log_frames: bool,
 }
 
 /// What the window is built from: the real parts, or stand-ins for tests.
@@ -186,6 +103,27 @@ impl Parts {
     }
 }
 
+/// The window: its panels, the tab shown, and the handles every panel's actions go through.
+pub struct SinchTicketApp {
+    /// The profile bar and editor.
+    pub profiles: ProfilePanel,
+    /// The Generate tab.
+    pub generate: GenerateTab,
+    /// The Inspect tab.
+    pub inspect: InspectTab,
+    /// The status line.
+    pub status: StatusLine,
+    /// The tab shown.
+    pub tab: Tab,
+    /// Seconds after which a copy is cleared; `None`: never.
+    pub clear_after: Option<u64>,
+    clock: Clock,
+    worker: Worker,
+    clipboard: ClipboardGuard<Box<dyn Clipboard>>,
+    frames: u64,
+    log_frames: bool,
+}
+
 impl SinchTicketApp {
     /// Builds the window's state, with `settings` from the last run.
     pub fn new(ctx: &egui::Context, parts: Parts, settings: Settings) -> Self {
@@ -195,31 +133,28 @@ impl SinchTicketApp {
             parts.keyring_patience,
             ctx.clone(),
         );
-        let test_page_path = dirs::download_dir()
-            .or_else(dirs::home_dir)
-            .unwrap_or_else(std::env::temp_dir)
-            .join("sinch-test-page.html")
-            .display()
-            .to_string();
         Self {
-            settings,
+            profiles: ProfilePanel::new(settings.profile),
+            generate: GenerateTab::new(settings.form),
+            inspect: InspectTab::default(),
+            status: StatusLine::default(),
+            tab: settings.tab,
+            clear_after: settings.clear_clipboard_after,
             clock: parts.clock,
             worker,
-            store: StoreKind::Checking,
-            profiles: Vec::new(),
-            loaded: None,
-            load_error: None,
-            editor: None,
-            confirm_delete: None,
-            generated: None,
-            inspect_input: String::new(),
             clipboard: ClipboardGuard::new(parts.clipboard),
-            notice: None,
-            keyring_slow: None,
-            test_page_path,
-            focus_username: true,
             frames: 0,
             log_frames: std::env::var_os("SINCH_TICKET_LOG_FRAMES").is_some(),
+        }
+    }
+
+    /// What is remembered between runs.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            profile: self.profiles.selected.clone(),
+            form: self.generate.form.clone(),
+            tab: self.tab,
+            clear_clipboard_after: self.clear_after,
         }
     }
 
@@ -228,398 +163,163 @@ impl SinchTicketApp {
         self.worker.busy()
     }
 
-    /// The current time, from the app's clock.
+    /// The time now, by the window's clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
-    }
-
-    /// The clipboard guard's status line.
-    pub fn copy_status(&self) -> &clipboard::CopyStatus {
-        self.clipboard.status()
-    }
-
-    fn notify(&mut self, text: impl Into<String>, error: bool) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error,
-        });
-    }
-
-    /// Applies the worker's answers.
-    fn apply_replies(&mut self) {
-        for reply in self.worker.poll() {
-            if !matches!(reply, Reply::Store(_) | Reply::Slow(_)) {
-                self.keyring_slow = None;
-            }
-            match reply {
-                Reply::Store(kind) => self.store = kind,
-                Reply::Slow(after) => self.keyring_slow = Some(after),
-                Reply::KeyringBack { moved, not_moved } => {
-                    let mut text = "The keyring answers again: profiles are saved in it from \
-                                    now on."
-                        .to_owned();
-                    if !moved.is_empty() {
-                        text.push_str(&format!(" Moved there: {}.", moved.join(", ")));
-                    }
-                    if !not_moved.is_empty() {
-                        text.push_str(&format!(" Not moved: {}.", not_moved.join("; ")));
-                    }
-                    self.notify(text, !not_moved.is_empty());
-                    self.worker.send(Request::Refresh);
-                    // The selected profile is read again from where it now lives.
-                    let selected = self.settings.profile.clone();
-                    self.select_profile(selected);
-                }
-                Reply::Listed {
-                    profiles,
-                    default,
-                    warnings,
-                } => {
-                    self.profiles = profiles;
-                    if let Some(warning) = warnings.into_iter().next() {
-                        self.notify(warning, true);
-                    }
-                    let selected_exists = self
-                        .settings
-                        .profile
-                        .as_ref()
-                        .is_some_and(|name| self.profiles.iter().any(|p| &p.name == name));
-                    if !selected_exists {
-                        let fallback =
-                            default.or_else(|| self.profiles.first().map(|p| p.name.clone()));
-                        self.select_profile(fallback);
-                    } else if self.loaded.is_none() && self.load_error.is_none() {
-                        let name = self.settings.profile.clone();
-                        self.select_profile(name);
-                    }
-                }
-                Reply::Loaded(name, result) => {
-                    if self.settings.profile.as_deref() != Some(name.as_str()) {
-                        continue; // The user moved on to another profile meanwhile.
-                    }
-                    match result {
-                        Ok(profile) => {
-                            self.loaded = Some(profile);
-                            self.load_error = None;
-                        }
-                        Err(err) => {
-                            self.loaded = None;
-                            self.load_error = Some(err);
-                        }
-                    }
-                }
-                Reply::Saved(name, result) => match result {
-                    Ok(warnings) => {
-                        self.editor = None;
-                        let text = if warnings.is_empty() {
-                            format!("Saved profile \"{name}\".")
-                        } else {
-                            format!("Saved profile \"{name}\". Note: {}", warnings.join("; "))
-                        };
-                        self.notify(text, false);
-                        self.loaded = None;
-                        self.settings.profile = Some(name);
-                        self.load_error = None;
-                        self.worker.send(Request::Refresh);
-                    }
-                    Err(err) => {
-                        if let Some(editor) = &mut self.editor {
-                            editor.saving = false;
-                            editor.error = Some(form::capitalize(&err));
-                        } else {
-                            self.notify(err, true);
-                        }
-                    }
-                },
-                Reply::Deleted(name, result) => match result {
-                    Ok(()) => {
-                        self.notify(format!("Deleted profile \"{name}\"."), false);
-                        if self.settings.profile.as_deref() == Some(name.as_str()) {
-                            self.settings.profile = None;
-                            self.loaded = None;
-                        }
-                        self.worker.send(Request::Refresh);
-                    }
-                    Err(err) => self.notify(err, true),
-                },
-                Reply::Failed(err) => self.notify(err, true),
-            }
-        }
-    }
-
-    /// Selects a profile and asks for its secret; the previous profile's secret is dropped
-    /// (and so wiped) at once, and the editor closes.
-    pub fn select_profile(&mut self, name: Option<String>) {
-        self.loaded = None;
-        self.load_error = None;
-        self.editor = None;
-        self.confirm_delete = None;
-        if let Some(name) = &name {
-            self.worker.send(Request::Load(name.clone()));
-            if let Some(meta) = self
-                .profiles
-                .iter()
-                .find(|p| &p.name == name)
-                .map(|p| p.meta.clone())
-                && self.settings.form.username.is_empty()
-                && let Some(user) = meta.last_user
-            {
-                self.settings.form.username = user;
-            }
-        }
-        self.settings.profile = name;
-    }
-
-    /// Opens the editor to add a profile (`None`) or edit the loaded one.
-    pub fn open_editor(&mut self, edit: bool) {
-        let current = if edit { self.loaded.as_ref() } else { None };
-        self.editor = Some(ProfileEditor::new(current));
-    }
-
-    /// Saves what the editor holds, on the worker.
-    pub fn save_editor(&mut self) {
-        let Some(editor) = &mut self.editor else {
-            return;
-        };
-        let secret = if editor.secret.trim().is_empty() {
-            // Editing without typing a new secret keeps the stored one.
-            match (&editor.original, &self.loaded) {
-                (Some(original), Some(loaded)) if &loaded.name == original => {
-                    Ok(loaded.secret.clone())
-                }
-                _ => Err(credential::SecretError::Empty),
-            }
-        } else {
-            AppSecret::from_base64(&editor.secret)
-        };
-        let secret = match secret {
-            Ok(secret) => secret,
-            Err(err) => {
-                editor.error = Some(form::capitalize(&err.to_string()));
-                return;
-            }
-        };
-        if let Err(err) = crate::profiles::validate_name(&editor.name) {
-            editor.error = Some(form::capitalize(&err.to_string()));
-            return;
-        }
-        editor.error = None;
-        editor.saving = true;
-        let replace = editor.original.as_deref() == Some(editor.name.as_str());
-        let request = Request::Save {
-            name: editor.name.clone(),
-            key: editor.key.trim().to_owned(),
-            secret,
-            replace,
-            rename_from: editor.original.clone(),
-        };
-        self.worker.send(request);
-    }
-
-    /// Asks the worker to delete a profile.
-    pub fn delete_profile(&mut self, name: String) {
-        self.confirm_delete = None;
-        self.worker.send(Request::Delete(name));
-    }
-
-    /// Makes the selected profile the default.
-    pub fn make_default(&mut self) {
-        if let Some(name) = self.settings.profile.clone() {
-            self.worker.send(Request::SetDefault(name));
-        }
-    }
-
-    /// Why generation is impossible right now, or `None` when it is possible.
-    pub fn generate_blocker(&self) -> Option<String> {
-        if let Some(blocker) = self.settings.form.check().blocker() {
-            return Some(blocker);
-        }
-        if self.settings.profile.is_none() {
-            return Some("Add a profile first: the credential is signed with its secret".into());
-        }
-        if let Some(err) = &self.load_error {
-            return Some(form::capitalize(err));
-        }
-        if self.loaded.is_none() {
-            return Some("Reading the profile's secret from the keyring…".into());
-        }
-        None
-    }
-
-    /// Makes the credential the form describes.
-    pub fn generate(&mut self) {
-        if let Some(blocker) = self.generate_blocker() {
-            self.notify(blocker, true);
-            return;
-        }
-        let (Some(profile), Ok(lifetime)) = (&self.loaded, self.settings.form.check().expiry)
-        else {
-            return;
-        };
-        let form = &self.settings.form;
-        let now = self.now();
-        let issued = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let credential = match form.format {
-            Format::LegacyTicket => TicketSigner::new(&profile.key, &profile.secret).ticket(
-                &form.username,
-                lifetime,
-                issued,
-            ),
-            Format::RegistrationJwt => credential::registration_jwt(
-                &profile.secret,
-                &JwtRequest {
-                    application_key: &profile.key,
-                    user_id: &form.username,
-                    issued_at: issued,
-                    ttl_secs: lifetime,
-                    instance_ttl_secs: None,
-                    nonce: &uuid::Uuid::new_v4().to_string(),
-                },
-            ),
-        };
-        let verify = VerifyWith {
-            secret: &profile.secret,
-            application_key: Some(&profile.key),
-        };
-        let inspection = match inspect(&credential, Some(verify), now) {
-            Ok(inspection) => inspection,
-            Err(err) => {
-                // Cannot happen for what the core just made; say so rather than panic.
-                self.notify(
-                    format!("the new credential could not be read back: {err}"),
-                    true,
-                );
-                return;
-            }
-        };
-        let snippet = match form.format {
-            Format::LegacyTicket => {
-                credential::ticket_snippet(&profile.key, &credential, form.capabilities)
-            }
-            Format::RegistrationJwt => {
-                credential::jwt_snippet(&profile.key, &form.username, &credential)
-            }
-        };
-        self.generated = Some(Generated {
-            credential,
-            format: form.format,
-            snippet,
-            inspection,
-            profile: profile.name.clone(),
-        });
-        self.worker.send(Request::Remember {
-            name: profile.name.clone(),
-            user: form.username.clone(),
-            expiry: form.expiry_text().to_owned(),
-        });
-        self.notice = None;
-    }
-
-    /// Copies the credential (`snippet == false`) or its JS snippet.
-    pub fn copy(&mut self, snippet: bool) {
-        let Some(generated) = &self.generated else {
-            self.notify("Generate a credential first (Ctrl+Enter).", true);
-            return;
-        };
-        let (text, what) = if snippet {
-            (generated.snippet.clone(), "JS snippet")
-        } else {
-            (generated.credential.clone(), generated.format.noun())
-        };
-        let now = self.now();
-        self.clipboard
-            .copy(&text, what, self.settings.clear_clipboard_after, now);
-        self.notice = None;
-    }
-
-    /// Clears our copy from the clipboard now, if it is still ours.
-    pub fn clear_clipboard(&mut self) {
-        self.clipboard.clear_now();
-    }
-
-    /// Writes a minimal HTML page that runs the snippet.
-    pub fn save_test_page(&mut self) {
-        let Some(generated) = &self.generated else {
-            return;
-        };
-        let title = format!("Sinch test page ({})", generated.profile);
-        let page = credential::test_page(&title, &generated.snippet);
-        let path = PathBuf::from(self.test_page_path.trim());
-        match std::fs::write(&path, page) {
-            Ok(()) => self.notify(
-                format!("Saved {}: open it in a browser.", path.display()),
-                false,
-            ),
-            Err(err) => self.notify(
-                format!(
-                    "could not save {} ({err}): choose a folder you can write to",
-                    path.display()
-                ),
-                true,
-            ),
-        }
-    }
-
-    /// Inspects what is pasted in the inspect tab with the selected profile's secret.
-    pub fn inspection(&self) -> Option<Result<Inspection, credential::InspectError>> {
-        if self.inspect_input.trim().is_empty() {
-            return None;
-        }
-        let verify = self.loaded.as_ref().map(|p| VerifyWith {
-            secret: &p.secret,
-            application_key: Some(&p.key),
-        });
-        Some(inspect(&self.inspect_input, verify, self.now()))
     }
 
     /// One frame of the window, inside `ui`. Also what the UI tests drive.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.frames += 1;
         if self.log_frames {
-            eprintln!("sinch-ticket: frame {}", self.frames);
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
         }
-        self.apply_replies();
         let now = self.now();
+        for reply in self.worker.poll() {
+            let actions = match reply {
+                Reply::Slow(after) => {
+                    self.status.keyring_slow = Some(after);
+                    Vec::new()
+                }
+                Reply::Store(_) => self.profiles.on_reply(reply),
+                answer => {
+                    self.status.keyring_slow = None;
+                    self.profiles.on_reply(answer)
+                }
+            };
+            self.apply(actions, ui.ctx(), now);
+        }
         self.clipboard.tick(now);
-        self.shortcuts(ui.ctx());
-        view::draw(self, ui);
+        let shortcuts = self.shortcuts(ui.ctx());
+        self.apply(shortcuts, ui.ctx(), now);
+        let actions = self.draw(ui, now);
+        self.apply(actions, ui.ctx(), now);
         self.schedule_repaint(ui.ctx(), now);
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
+    fn draw(&mut self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("sinch-ticket");
+                ui.separator();
+                for (tab, label, tip) in [
+                    (
+                        Tab::Generate,
+                        "Generate",
+                        "Make a ticket or JWT with a profile's secret",
+                    ),
+                    (
+                        Tab::Inspect,
+                        "Inspect",
+                        "Decode and verify any Sinch ticket or JWT",
+                    ),
+                ] {
+                    if ui
+                        .selectable_label(self.tab == tab, label)
+                        .on_hover_text(tip)
+                        .clicked()
+                    {
+                        actions.push(Action::ShowTab(tab));
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    store_badge(ui, &self.profiles.store);
+                });
+            });
+        });
+        let busy = self.worker.busy();
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
+            actions.extend(self.status.ui(ui, &cx));
+        });
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    // The profile serves both tabs: it signs on one and verifies on the other.
+                    actions.extend(self.profiles.ui(ui, busy));
+                    ui.add_space(8.0);
+                    let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
+                    actions.extend(match self.tab {
+                        Tab::Generate => self.generate.ui(ui, &cx),
+                        Tab::Inspect => self.inspect.ui(ui, &cx),
+                    });
+                });
+        });
+        actions
+    }
+
+    /// Applies what the panels asked for, in order: the one place where the window acts.
+    fn apply(&mut self, actions: Vec<Action>, ctx: &egui::Context, now: DateTime<Utc>) {
+        for action in actions {
+            match action {
+                Action::Worker(request) => self.worker.send(request),
+                Action::SuggestUsername(user) => self.generate.suggest_username(user),
+                Action::Generate => match self.generate.generate(self.profiles.state(), now) {
+                    Ok(remember) => {
+                        self.status.notice = None;
+                        self.worker.send(remember);
+                    }
+                    Err(why) => self.status.notice = Some(Notice::error(why)),
+                },
+                Action::Copy(what) => match self.generate.copy_text(what) {
+                    Some((text, noun)) => {
+                        self.clipboard.copy(text, noun, self.clear_after, now);
+                        self.status.notice = None;
+                    }
+                    None => {
+                        self.status.notice =
+                            Some(Notice::error("generate a credential first (Ctrl+Enter)."));
+                    }
+                },
+                Action::ClearClipboard => self.clipboard.clear_now(),
+                Action::SetClearAfter(after) => self.clear_after = after,
+                Action::SaveTestPage => {
+                    self.status.notice = Some(match self.generate.save_test_page() {
+                        Ok(path) => {
+                            Notice::info(format!("saved {}: open it in a browser.", path.display()))
+                        }
+                        Err(why) => Notice::error(why),
+                    });
+                }
+                Action::ShowTab(tab) => self.tab = tab,
+                Action::Notify(notice) => self.status.notice = Some(notice),
+                // Closing through the viewport saves the settings and runs `on_exit`.
+                Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            }
+        }
+    }
+
+    fn shortcuts(&self, ctx: &egui::Context) -> Vec<Action> {
         use egui::{Key, KeyboardShortcut, Modifiers};
         const GENERATE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
         const COPY: KeyboardShortcut =
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::C);
         const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
-        let (generate, copy, quit) = ctx.input_mut(|i| {
-            (
-                i.consume_shortcut(&GENERATE),
-                i.consume_shortcut(&COPY),
-                i.consume_shortcut(&QUIT),
-            )
+        let mut actions = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&GENERATE)
+                && self.tab == Tab::Generate
+                && self.profiles.editor.is_none()
+            {
+                actions.push(Action::Generate);
+            }
+            if i.consume_shortcut(&COPY) {
+                actions.push(Action::Copy(CopyWhat::Credential));
+            }
+            if i.consume_shortcut(&QUIT) {
+                actions.push(Action::Quit);
+            }
         });
-        if generate && self.settings.tab == Tab::Generate && self.editor.is_none() {
-            self.generate();
-        }
-        if copy {
-            self.copy(false);
-        }
-        if quit {
-            // Closing through the viewport saves the settings and runs `on_exit`.
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
+        actions
     }
 
     /// Repaints about once a second while a countdown is on screen, and never otherwise:
     /// an idle window uses no CPU.
     fn schedule_repaint(&self, ctx: &egui::Context, now: DateTime<Utc>) {
-        let countdown_shown = self.settings.tab == Tab::Generate
-            && self
-                .generated
-                .as_ref()
-                .and_then(|g| g.inspection.expires_at)
-                .is_some_and(|at| at > now);
+        let countdown_shown = self.tab == Tab::Generate && self.generate.counting_down(now);
         if countdown_shown || self.clipboard.counting_down() {
             let into_second = now.timestamp_subsec_millis();
             let wait = 1000u64.saturating_sub(u64::from(into_second)).max(50);
@@ -628,17 +328,21 @@ impl SinchTicketApp {
     }
 }
 
-/// "expires in 04:59" / "expires in 1:02:03" / "expired".
-pub fn countdown(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let left = (expires_at - now).num_seconds();
-    if left <= 0 {
-        return "expired".to_owned();
-    }
-    let (h, m, s) = (left / 3600, left / 60 % 60, left % 60);
-    if h > 0 {
-        format!("expires in {h}:{m:02}:{s:02}")
-    } else {
-        format!("expires in {m:02}:{s:02}")
+/// What the panels may read this frame, borrowed from the app's parts one by one (so that
+/// another part can be drawn mutably meanwhile).
+fn context<'a>(
+    now: DateTime<Utc>,
+    profiles: &'a ProfilePanel,
+    busy: bool,
+    clipboard: &'a ClipboardGuard<Box<dyn Clipboard>>,
+    clear_after: Option<u64>,
+) -> PanelContext<'a> {
+    PanelContext {
+        now,
+        profile: profiles.state(),
+        busy,
+        copy_status: clipboard.status(),
+        clear_after,
     }
 }
 
@@ -648,7 +352,7 @@ impl eframe::App for SinchTicketApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings());
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -682,18 +386,4 @@ pub fn run() -> Result<(), String> {
         }),
     )
     .map_err(|err| format!("the window could not be opened ({err}); is a display available? The command line works without one: sinch-ticket --help"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn countdown_reads_as_a_clock_and_ends_in_expired() {
-        let now = DateTime::from_timestamp(1_000_000, 0).unwrap();
-        let at = |s: i64| now + chrono::TimeDelta::seconds(s);
-        assert_eq!(countdown(at(299), now), "expires in 04:59");
-        assert_eq!(countdown(at(3723), now), "expires in 1:02:03");
-        assert_eq!(countdown(at(0), now), "expired");
-    }
 }

@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ use crate::profiles::{
     IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary, Profiles,
     SecretStore,
 };
+
+type Answer = (Reply, Result<(), ProfileError>);
 
 /// How long the keyring may take before the window says it is waiting for it.
 pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5);
@@ -43,18 +46,29 @@ pub enum StoreKind {
     Saved(&'static str),
     /// The keyring is there, but locked: its profiles are listed and cannot be read until it
     /// is unlocked.
-    Locked {
-        /// What the keyring said, and what to do.
-        reason: String,
-    },
+    Locked(KeyringError),
     /// No usable keyring: profiles typed now last until the window closes, unless the
     /// keyring answers again meanwhile.
     SessionOnly {
-        /// Why the keyring could not be used, and what to do.
-        reason: String,
+        /// Why the keyring could not be used.
+        reason: KeyringError,
         /// Profiles the index lists, saved in the keyring, out of reach until it answers.
         unreachable: Vec<String>,
     },
+}
+
+/// A profile to save, as the editor hands it over.
+pub struct ProfileDraft {
+    /// The name to save under.
+    pub name: String,
+    /// The application key.
+    pub key: String,
+    /// The secret.
+    pub secret: AppSecret,
+    /// Replace a profile of that name.
+    pub replace: bool,
+    /// The profile's former name, when it was renamed in the editor.
+    pub rename_from: Option<String>,
 }
 
 /// What the window asks of the worker.
@@ -63,19 +77,8 @@ pub enum Request {
     Refresh,
     /// Read a profile's key and secret.
     Load(String),
-    /// Save a profile; `rename_from` removes the old entry after a rename.
-    Save {
-        /// The name to save under.
-        name: String,
-        /// The application key.
-        key: String,
-        /// The secret.
-        secret: AppSecret,
-        /// Replace a profile of that name.
-        replace: bool,
-        /// The profile's former name, when it was renamed in the editor.
-        rename_from: Option<String>,
-    },
+    /// Save a profile.
+    Save(ProfileDraft),
     /// Delete a profile.
     Delete(String),
     /// Make a profile the default.
@@ -91,37 +94,79 @@ pub enum Request {
     },
 }
 
-/// What the worker answers.
-pub enum Reply {
-    /// Where profiles live, sent first.
-    Store(StoreKind),
-    /// The profile list.
-    Listed {
-        /// Every profile.
-        profiles: Vec<ProfileSummary>,
-        /// The default profile's name.
-        default: Option<String>,
-        /// Warnings to show (a damaged index set aside, say).
+/// The profiles as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Listing {
+    /// Every profile, sorted by name.
+    pub profiles: Vec<ProfileSummary>,
+    /// The default profile's name.
+    pub default: Option<String>,
+    /// Warnings to show (a damaged index set aside, say).
+    pub warnings: Vec<String>,
+}
+
+/// What a change to the profiles did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A profile was saved, with warnings about what was typed.
+    Saved {
+        /// Its name.
+        name: String,
+        /// Odd key or secret length, say.
         warnings: Vec<String>,
     },
-    /// A profile loaded, or why not.
-    Loaded(String, Result<Profile, String>),
-    /// A profile saved (with warnings), or why not.
-    Saved(String, Result<Vec<String>, String>),
-    /// A profile deleted, or why not.
-    Deleted(String, Result<(), String>),
-    /// Something else failed.
-    Failed(String),
-    /// The request under way has waited [`DEFAULT_PATIENCE`] (or the patience the window
-    /// was built with) for the keyring; its answer follows when the keyring answers.
+    /// A profile was deleted.
+    Deleted(String),
+    /// A profile became the default.
+    MadeDefault(String),
+    /// The last username and expiry were remembered.
+    Remembered,
+}
+
+/// The profile to select after a change, read back from the keyring.
+#[derive(Debug)]
+pub struct Selected {
+    /// Its name.
+    pub name: String,
+    /// Its key and secret, or why they could not be read.
+    pub profile: Result<Profile, ProfileError>,
+}
+
+/// What the worker answers.
+pub enum Reply {
+    /// Where profiles live, sent first, and again when that changes.
+    Store(StoreKind),
+    /// The profile list (at start-up, and after a refresh).
+    Listed(Result<Listing, ProfileError>),
+    /// A profile's key and secret, or why they could not be read.
+    Loaded {
+        /// The profile asked for.
+        name: String,
+        /// What was read.
+        profile: Result<Profile, ProfileError>,
+    },
+    /// A change to the profiles, answered in one reply: what happened or why not, the list
+    /// after it, and the profile to select (`None`: keep the current one).
+    Changed {
+        /// What happened, or why not.
+        change: Result<Change, ProfileError>,
+        /// The list after the change.
+        listing: Result<Listing, ProfileError>,
+        /// The profile to select now, read back from the keyring.
+        select: Option<Selected>,
+    },
+    /// The request under way has waited the worker's patience for the keyring; its answer
+    /// follows when the keyring answers.
     Slow(Duration),
     /// A keyring that could not be used at start-up answers now: profiles are saved in it
-    /// from here on. The window asks for the list again.
+    /// from here on, and the session's profiles were moved into it.
     KeyringBack {
         /// Session profiles now saved in the keyring.
         moved: Vec<String>,
-        /// Session profiles left out because the keyring has one of that name, and why.
-        not_moved: Vec<String>,
+        /// Session profiles left out, and why (the keyring has one of that name, say).
+        not_moved: Vec<(String, ProfileError)>,
+        /// The list after the move.
+        listing: Result<Listing, ProfileError>,
     },
 }
 
@@ -129,7 +174,8 @@ pub enum Reply {
 pub struct Worker {
     requests: Sender<Request>,
     replies: Receiver<Reply>,
-    pending: usize,
+    /// Requests sent and not yet answered, counted down by the worker once it has answered.
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl Worker {
@@ -144,6 +190,9 @@ impl Worker {
     ) -> Self {
         let (requests, incoming) = mpsc::channel::<Request>();
         let (outgoing, replies) = mpsc::channel::<Reply>();
+        // The start-up (store check and first list) counts as one request.
+        let in_flight = Arc::new(AtomicUsize::new(1));
+        let counter = in_flight.clone();
         let started = std::thread::Builder::new()
             .name("profiles".into())
             .spawn(move || {
@@ -151,20 +200,23 @@ impl Worker {
                     let _ = outgoing.send(reply);
                     ctx.request_repaint();
                 };
-                serve(store, &config_dir, patience, &incoming, &reply);
+                let answered = || {
+                    counter.fetch_sub(1, Ordering::SeqCst);
+                    ctx.request_repaint();
+                };
+                serve(store, &config_dir, patience, &incoming, &reply, &answered);
             });
         let mut worker = Self {
             requests,
             replies,
-            // The first answers (store kind, list) are on their way.
-            pending: 1,
+            in_flight,
         };
         if let Err(err) = started {
-            worker.pending = 0;
+            worker.in_flight.store(0, Ordering::SeqCst);
             let (fail_tx, fail_rx) = mpsc::channel();
-            let _ = fail_tx.send(Reply::Failed(format!(
-                "could not start the profile worker: {err}"
-            )));
+            let _ = fail_tx.send(Reply::Listed(Err(ProfileError::Keyring(
+                KeyringError::Failed(format!("could not start the profile worker: {err}")),
+            ))));
             worker.replies = fail_rx;
         }
         worker
@@ -172,29 +224,20 @@ impl Worker {
 
     /// Sends a request; its answer arrives through [`Self::poll`].
     pub fn send(&mut self, request: Request) {
-        if self.requests.send(request).is_ok() {
-            self.pending += 1;
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        if self.requests.send(request).is_err() {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
     /// The answers that arrived since the last call.
     pub fn poll(&mut self) -> Vec<Reply> {
-        let replies: Vec<Reply> = self.replies.try_iter().collect();
-        for reply in &replies {
-            // These come unasked, besides the one answer each request gets.
-            if !matches!(
-                reply,
-                Reply::Store(_) | Reply::Slow(_) | Reply::KeyringBack { .. }
-            ) {
-                self.pending = self.pending.saturating_sub(1);
-            }
-        }
-        replies
+        self.replies.try_iter().collect()
     }
 
-    /// Whether an answer is still awaited (the window shows a spinner meanwhile).
+    /// Whether a request is still being answered (the window shows a spinner meanwhile).
     pub fn busy(&self) -> bool {
-        self.pending > 0
+        self.in_flight.load(Ordering::SeqCst) > 0
     }
 }
 
@@ -224,7 +267,7 @@ impl SessionOnly {
 
     /// Saves each session profile in the keyring now reachable; one of a name the keyring
     /// already has is left out rather than replacing it.
-    fn move_into(&self, real: &Profiles<Store>) -> (Vec<String>, Vec<String>) {
+    fn move_into(&self, real: &Profiles<Store>) -> (Vec<String>, Vec<(String, ProfileError)>) {
         let (mut moved, mut not_moved) = (Vec::new(), Vec::new());
         let Ok((list, _)) = self.profiles.list() else {
             return (moved, not_moved);
@@ -236,7 +279,7 @@ impl SessionOnly {
                 .and_then(|p| real.add(&p.name, &p.key, &p.secret, false));
             match saved {
                 Ok(_) => moved.push(summary.name),
-                Err(err) => not_moved.push(format!("{} ({err})", summary.name)),
+                Err(err) => not_moved.push((summary.name, err)),
             }
         }
         (moved, not_moved)
@@ -272,11 +315,23 @@ fn watched<T>(patience: Duration, slow: impl Fn() + Sync, op: impl FnOnce() -> T
 }
 
 /// What a request's outcome says about the keyring itself.
-fn locked_reason(err: &ProfileError) -> Option<String> {
+fn locked(err: &ProfileError) -> Option<KeyringError> {
     match err {
-        ProfileError::Keyring(KeyringError::Locked(_)) => Some(err.to_string()),
+        ProfileError::Keyring(err @ KeyringError::Locked(_)) => Some(err.clone()),
         _ => None,
     }
+}
+
+fn listing(profiles: &Profiles<Store>) -> Result<Listing, ProfileError> {
+    let (profiles, warnings) = profiles.list()?;
+    Ok(Listing {
+        default: profiles
+            .iter()
+            .find(|p| p.is_default)
+            .map(|p| p.name.clone()),
+        profiles,
+        warnings,
+    })
 }
 
 fn serve(
@@ -285,6 +340,7 @@ fn serve(
     patience: Duration,
     requests: &Receiver<Request>,
     reply: &(impl Fn(Reply) + Sync),
+    answered: &impl Fn(),
 ) {
     let slow = || reply(Reply::Slow(patience));
     let real_profiles = Profiles::new(real.clone(), config_dir.to_owned());
@@ -293,26 +349,19 @@ fn serve(
             reply(Reply::Store(StoreKind::Saved(real.location())));
             None
         }
-        Err(err) => {
+        Err(reason) => {
             reply(Reply::Store(StoreKind::SessionOnly {
-                reason: err.to_string(),
+                reason,
                 unreachable: listed_names(config_dir),
             }));
             Some(SessionOnly::start(config_dir, patience))
         }
     };
-    let mut locked = false;
-    let list = |profiles: &Profiles<Store>| match profiles.list() {
-        Ok((list, warnings)) => Reply::Listed {
-            default: list.iter().find(|p| p.is_default).map(|p| p.name.clone()),
-            profiles: list,
-            warnings,
-        },
-        Err(err) => Reply::Failed(err.to_string()),
-    };
-    reply(list(
+    let mut locked_now = false;
+    reply(Reply::Listed(listing(
         session.as_ref().map_or(&real_profiles, |s| &s.profiles),
-    ));
+    )));
+    answered();
 
     loop {
         let request = match &mut session {
@@ -328,7 +377,11 @@ fn serve(
                         let (moved, not_moved) = waiting.move_into(&real_profiles);
                         session = None;
                         reply(Reply::Store(StoreKind::Saved(real.location())));
-                        reply(Reply::KeyringBack { moved, not_moved });
+                        reply(Reply::KeyringBack {
+                            moved,
+                            not_moved,
+                            listing: listing(&real_profiles),
+                        });
                     } else {
                         waiting.retry_after = (waiting.retry_after * 2).min(RETRY_MAX);
                     }
@@ -337,76 +390,124 @@ fn serve(
             },
         };
         let profiles = session.as_ref().map_or(&real_profiles, |s| &s.profiles);
-        let (answer, outcome) = watched(patience, slow, || handle(profiles, request, &list));
+        let (answer, outcome) = watched(patience, slow, || handle(profiles, request));
         if session.is_none() {
-            match outcome.as_ref().err().and_then(locked_reason) {
+            match outcome.as_ref().err().and_then(locked) {
                 Some(reason) => {
-                    locked = true;
-                    reply(Reply::Store(StoreKind::Locked { reason }));
+                    locked_now = true;
+                    reply(Reply::Store(StoreKind::Locked(reason)));
                 }
-                None if locked && outcome.is_ok() => {
-                    locked = false;
+                None if locked_now && outcome.is_ok() => {
+                    locked_now = false;
                     reply(Reply::Store(StoreKind::Saved(real.location())));
                 }
                 None => {}
             }
         }
         reply(answer);
+        answered();
     }
+}
+
+/// Reads `name` back after a change, to select it.
+fn selected(profiles: &Profiles<Store>, name: String) -> Selected {
+    Selected {
+        profile: profiles.load(&name),
+        name,
+    }
+}
+
+/// A change's reply: what happened, the list after it, and what to select.
+fn changed(
+    profiles: &Profiles<Store>,
+    change: Result<Change, ProfileError>,
+    select: Option<String>,
+) -> Answer {
+    let outcome = change.as_ref().map(drop).map_err(Clone::clone);
+    let listing = listing(profiles);
+    let select = select.map(|name| selected(profiles, name));
+    (
+        Reply::Changed {
+            change,
+            listing,
+            select,
+        },
+        outcome,
+    )
 }
 
 /// Carries out one request: the answer for the window, and the outcome as a typed result
 /// (to tell a locked keyring from other failures).
-fn handle(
-    profiles: &Profiles<Store>,
-    request: Request,
-    list: &impl Fn(&Profiles<Store>) -> Reply,
-) -> (Reply, Result<(), ProfileError>) {
-    let text = |err: &ProfileError| err.to_string();
+fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
     match request {
-        Request::Refresh => (list(profiles), Ok(())),
-        Request::Load(name) => {
-            let loaded = profiles.load(&name);
-            let outcome = loaded.as_ref().map(drop).map_err(Clone::clone);
-            (Reply::Loaded(name, loaded.map_err(|e| text(&e))), outcome)
+        Request::Refresh => {
+            let listed = listing(profiles);
+            let outcome = listed.as_ref().map(drop).map_err(Clone::clone);
+            (Reply::Listed(listed), outcome)
         }
-        Request::Save {
-            name,
-            key,
-            secret,
-            replace,
-            rename_from,
-        } => {
-            let mut saved = profiles.add(&name, &key, &secret, replace);
-            let outcome = saved.as_ref().map(drop).map_err(Clone::clone);
-            let mut saved_text = saved.as_mut().map(std::mem::take).map_err(|e| text(e));
-            if let (Ok(_), Some(old)) = (&saved, rename_from.filter(|old| *old != name)) {
-                let was_default =
-                    profiles.default_name().ok().flatten().as_deref() == Some(old.as_str());
-                if let Err(err) = profiles.remove(&old) {
-                    saved_text = Err(format!(
-                        "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"
-                    ));
-                } else if was_default {
-                    let _ = profiles.set_default(&name);
-                }
-            }
-            (Reply::Saved(name, saved_text), outcome)
+        Request::Load(name) => {
+            let profile = profiles.load(&name);
+            let outcome = profile.as_ref().map(drop).map_err(Clone::clone);
+            (Reply::Loaded { name, profile }, outcome)
+        }
+        Request::Save(draft) => {
+            let name = draft.name.clone();
+            let saved = profiles
+                .add(&draft.name, &draft.key, &draft.secret, draft.replace)
+                .and_then(|warnings| {
+                    rename_away(profiles, &name, draft.rename_from.as_deref())?;
+                    Ok(Change::Saved {
+                        name: name.clone(),
+                        warnings,
+                    })
+                });
+            let select = saved.is_ok().then_some(name);
+            changed(profiles, saved, select)
         }
         Request::Delete(name) => {
-            let deleted = profiles.remove(&name);
-            let outcome = deleted.clone();
-            (Reply::Deleted(name, deleted.map_err(|e| text(&e))), outcome)
+            let deleted = profiles.remove(&name).map(|()| Change::Deleted(name));
+            // After a delete the default (or the first profile) is selected.
+            let next = deleted.is_ok().then(|| {
+                listing(profiles).ok().and_then(|l| {
+                    l.default
+                        .or_else(|| l.profiles.first().map(|p| p.name.clone()))
+                })
+            });
+            changed(profiles, deleted, next.flatten())
         }
-        Request::SetDefault(name) => match profiles.set_default(&name) {
-            Ok(()) => (list(profiles), Ok(())),
-            Err(err) => (Reply::Failed(text(&err)), Err(err)),
-        },
+        Request::SetDefault(name) => {
+            let made = profiles
+                .set_default(&name)
+                .map(|()| Change::MadeDefault(name));
+            changed(profiles, made, None)
+        }
         Request::Remember { name, user, expiry } => {
-            match profiles.remember(&name, &user, &expiry) {
-                Ok(()) => (list(profiles), Ok(())),
-                Err(err) => (Reply::Failed(text(&err)), Err(err)),
-            }
+            let remembered = profiles
+                .remember(&name, &user, &expiry)
+                .map(|()| Change::Remembered);
+            changed(profiles, remembered, None)
         }
     }
+}
+
+/// After a rename in the editor, removes the profile's old name (keeping it the default if
+/// it was).
+fn rename_away(
+    profiles: &Profiles<Store>,
+    name: &str,
+    old: Option<&str>,
+) -> Result<(), ProfileError> {
+    let Some(old) = old.filter(|old| *old != name) else {
+        return Ok(());
+    };
+    let was_default = profiles.default_name()?.as_deref() == Some(old);
+    profiles.remove(old).map_err(|err| {
+        ProfileError::Invalid(format!(
+            "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"
+        ))
+    })?;
+    if was_default {
+        profiles.set_default(name)?;
+    }
+    Ok(())
 }

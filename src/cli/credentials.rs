@@ -59,7 +59,7 @@ pub fn secret(
             }
         }
     };
-    let secret = AppSecret::from_base64(&text).map_err(|err| Failure::usage(err.to_string()))?;
+    let secret = AppSecret::from_base64(&text)?;
     if let Some(warning) = secret.length_warning() {
         warn(&warning);
     }
@@ -67,19 +67,14 @@ pub fn secret(
 }
 
 fn load_profile(name: &str) -> Result<crate::profiles::Profile, Failure> {
-    super::profile::user_profiles()?
-        .load(name)
-        .map_err(super::profile::failure)
+    Ok(super::profile::user_profiles()?.load(name)?)
 }
 
 /// The default profile, or `None` when no default is set (the keyring is not touched then).
 fn default_profile() -> Result<Option<crate::profiles::Profile>, Failure> {
     let profiles = super::profile::user_profiles()?;
-    match profiles.default_name().map_err(super::profile::failure)? {
-        Some(name) => profiles
-            .load(&name)
-            .map(Some)
-            .map_err(super::profile::failure),
+    match profiles.default_name()? {
+        Some(name) => Ok(Some(profiles.load(&name)?)),
         None => Ok(None),
     }
 }

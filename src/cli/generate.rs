@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::{
-    self, Capabilities, JwtRequest, MIN_JWT_TTL_SECS, TicketSigner, check_user_id, time,
+    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, TicketSigner, check_user_id,
+    time,
 };
 
 /// Arguments of `sinch-ticket ticket`.
@@ -74,25 +75,8 @@ fn instant(text: &str) -> Result<DateTime<Utc>, String> {
     time::parse_instant(text).map_err(|e| e.to_string())
 }
 
-/// Checks a user id given on the command line: an error stops, warnings are printed.
-fn checked_user(user: &str) -> Result<(), Failure> {
-    let check = check_user_id(user);
-    if let Some(error) = check.error {
-        return Err(Failure::usage(error));
-    }
-    check.warnings.iter().for_each(|w| warn(w));
-    Ok(())
-}
-
 fn print(text: &str) -> Result<u8, Failure> {
     stdio::line(text).map(|()| exit::OK)
-}
-
-/// The one limit check of a credential's times, made by the core for both faces.
-fn checked_expiry(issued: DateTime<Utc>, lifetime: u64) -> Result<(), Failure> {
-    time::expiry(issued, lifetime)
-        .map(drop)
-        .map_err(|err| Failure::usage(err.to_string()))
 }
 
 /// `sinch-ticket ticket`.
@@ -104,24 +88,46 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
         .then_some("--users-from -");
     let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
     let created = args.created.unwrap_or_else(time::now_whole_seconds);
-    checked_expiry(created, args.expires_in)?;
-    let signer = TicketSigner::new(&key, &secret);
-    drop(secret);
-
     if let Some(path) = &args.users_from {
+        time::expiry(created, args.expires_in).map_err(|err| Failure::usage(err.to_string()))?;
+        let signer = TicketSigner::new(&key, &secret);
+        drop(secret);
         return ticket_batch(&signer, path, args.expires_in, created);
     }
     let user = args.user.as_deref().unwrap_or_default();
-    checked_user(user)?;
-    let ticket = signer.ticket(user, args.expires_in, created);
-    if args.snippet {
-        let capabilities = Capabilities {
-            calling: !args.no_calling,
-            messaging: !args.no_messaging,
-        };
-        print(credential::ticket_snippet(&key, &ticket, capabilities).trim_end())
+    let made = made(
+        &secret,
+        &MakeRequest {
+            kind: CredentialKind::LegacyTicket,
+            application_key: &key,
+            user,
+            lifetime_secs: args.expires_in,
+            issued_at: created,
+            instance_ttl_secs: None,
+            nonce: "",
+            capabilities: Capabilities {
+                calling: !args.no_calling,
+                messaging: !args.no_messaging,
+            },
+        },
+    )?;
+    print_made(&made, args.snippet)
+}
+
+/// Makes the credential in the core, after printing the core's warnings about its user.
+fn made(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Failure> {
+    let check = check_user_id(request.user);
+    if check.error.is_none() {
+        check.warnings.iter().for_each(|w| warn(w));
+    }
+    credential::make(secret, request).map_err(Failure::usage)
+}
+
+fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {
+    if snippet {
+        print(made.snippet.trim_end())
     } else {
-        print(&ticket)
+        print(&made.credential)
     }
 }
 
@@ -209,42 +215,20 @@ const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `sinch-ticket jwt`.
 pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
-    checked_user(&args.user)?;
-    if args.ttl < MIN_JWT_TTL_SECS {
-        return Err(Failure::usage(format!(
-            "--ttl {} s is too short: Sinch requires at least {MIN_JWT_TTL_SECS} s",
-            args.ttl
-        )));
-    }
-    if args.nonce.as_deref().is_some_and(str::is_empty) {
-        return Err(Failure::usage(
-            "--nonce is empty: leave it out for a random one",
-        ));
-    }
-    let issued_at = args.issued_at.unwrap_or_else(time::now_whole_seconds);
-    checked_expiry(issued_at, args.ttl)?;
-    if let Some(instance_ttl) = args.instance_ttl {
-        checked_expiry(issued_at, instance_ttl)?;
-    }
     let (key, secret) = credentials::for_signing(&args.credentials, None)?;
-    let nonce = args
-        .nonce
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let jwt = credential::registration_jwt(
+    let nonce = args.nonce.clone().unwrap_or_else(credential::fresh_nonce);
+    let made = made(
         &secret,
-        &JwtRequest {
+        &MakeRequest {
+            kind: CredentialKind::RegistrationJwt,
             application_key: &key,
-            user_id: &args.user,
-            issued_at,
-            ttl_secs: args.ttl,
+            user: &args.user,
+            lifetime_secs: args.ttl,
+            issued_at: args.issued_at.unwrap_or_else(time::now_whole_seconds),
             instance_ttl_secs: args.instance_ttl,
             nonce: &nonce,
+            capabilities: Capabilities::default(),
         },
-    );
-    if args.snippet {
-        print(credential::jwt_snippet(&key, &args.user, &jwt).trim_end())
-    } else {
-        print(&jwt)
-    }
+    )?;
+    print_made(&made, args.snippet)
 }

@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::Utc;
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
+use crate::credential::time::both_zones;
 use crate::credential::{Inspection, Severity, Verdict, VerifyWith, inspect};
 
 /// Arguments of `sinch-ticket inspect`.
@@ -89,14 +90,6 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
     })
 }
 
-fn both_zones(at: DateTime<Utc>) -> String {
-    format!(
-        "{} (local {})",
-        at.format("%Y-%m-%d %H:%M:%S UTC"),
-        at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z")
-    )
-}
-
 /// The report for people: what it is, who for, when, and whether it verifies.
 pub fn readable_report(inspection: &Inspection) -> String {
     let mut out = String::new();
@@ -126,18 +119,7 @@ pub fn readable_report(inspection: &Inspection) -> String {
         Verdict::NotChecked => "not checked (no secret given)".to_owned(),
     };
     line("Signature:", &signature);
-    let verdict = if inspection.accepted() {
-        let lifetime = match inspection.expired {
-            Some(true) => ", but it has expired",
-            _ => "",
-        };
-        format!("Sinch should accept it{lifetime}")
-    } else if inspection.verdict == Verdict::NotChecked {
-        "unknown until the signature is checked".to_owned()
-    } else {
-        "Sinch will reject it".to_owned()
-    };
-    line("Verdict:", &verdict);
+    line("Verdict:", inspection.verdict_sentence());
     if !inspection.findings.is_empty() {
         let _ = writeln!(out, "Findings:");
         for finding in &inspection.findings {

@@ -66,16 +66,25 @@ pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
     Ok(Profiles::new(OsKeyring::default(), dir))
 }
 
-/// A profile failure as a command-line failure with the right exit status.
-pub fn failure(err: ProfileError) -> Failure {
-    let code = match err {
-        ProfileError::Keyring(_) | ProfileError::MissingSecret(_) => exit::KEYRING,
-        ProfileError::Index(_) => exit::IO,
-        _ => exit::USAGE,
-    };
-    Failure {
-        code,
-        message: err.to_string(),
+/// A profile failure is a command-line failure with the right exit status.
+impl From<ProfileError> for Failure {
+    fn from(err: ProfileError) -> Self {
+        let code = match err {
+            ProfileError::Keyring(_) | ProfileError::MissingSecret(_) => exit::KEYRING,
+            ProfileError::Index(_) => exit::IO,
+            _ => exit::USAGE,
+        };
+        Failure {
+            code,
+            message: err.to_string(),
+        }
+    }
+}
+
+/// A secret that is not one is wrong input.
+impl From<crate::credential::SecretError> for Failure {
+    fn from(err: crate::credential::SecretError) -> Self {
+        Failure::usage(err.to_string())
     }
 }
 
@@ -86,21 +95,21 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
         ProfileCommand::Add { name, key, force } => add(&profiles, name, key, *force),
         ProfileCommand::List => list(&profiles),
         ProfileCommand::Show { name } => {
-            let profile = profiles.load(name).map_err(failure)?;
+            let profile = profiles.load(name)?;
             show(&profiles, &profile)
         }
         ProfileCommand::Remove { name } => {
-            profiles.remove(name).map_err(failure)?;
+            profiles.remove(name)?;
             stdio::human(&format!("Removed profile \"{name}\"."))?;
             Ok(exit::OK)
         }
         ProfileCommand::Default { name } => {
-            profiles.set_default(name).map_err(failure)?;
+            profiles.set_default(name)?;
             stdio::human(&format!("\"{name}\" is now the default profile."))?;
             Ok(exit::OK)
         }
         ProfileCommand::Attach { name } => {
-            let profile = profiles.attach(name).map_err(failure)?;
+            let profile = profiles.attach(name)?;
             stdio::human(&format!("Attached profile \"{name}\" from the keyring."))?;
             show(&profiles, &profile)
         }
@@ -117,7 +126,7 @@ fn read_secret(name: &str) -> Result<AppSecret, Failure> {
     } else {
         stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
     };
-    AppSecret::from_base64(&text).map_err(|err| Failure::usage(err.to_string()))
+    Ok(AppSecret::from_base64(&text)?)
 }
 
 fn confirm(question: &str) -> bool {
@@ -133,7 +142,7 @@ fn confirm(question: &str) -> bool {
 
 fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Result<u8, Failure> {
     // Check the name before asking for a secret that would then be thrown away.
-    crate::profiles::validate_name(name).map_err(failure)?;
+    crate::profiles::validate_name(name)?;
     let secret = read_secret(name)?;
     let warnings = match profiles.add(name, key, &secret, force) {
         Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
@@ -146,8 +155,7 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
             profiles.add(name, key, &secret, true)
         }
         other => other,
-    }
-    .map_err(failure)?;
+    }?;
     warnings.iter().for_each(|w| warn(w));
     stdio::human(&format!(
         "Saved profile \"{name}\" in {} (service {SERVICE}).",
@@ -157,7 +165,7 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
 }
 
 fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
-    let (summaries, warnings) = profiles.list().map_err(failure)?;
+    let (summaries, warnings) = profiles.list()?;
     warnings.iter().for_each(|w| warn(w));
     if summaries.is_empty() {
         stdio::human("No profiles yet: add one with `sinch-ticket profile add NAME --key KEY`.")?;
@@ -183,8 +191,7 @@ fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
 }
 
 fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure> {
-    let is_default =
-        profiles.default_name().map_err(failure)?.as_deref() == Some(profile.name.as_str());
+    let is_default = profiles.default_name()?.as_deref() == Some(profile.name.as_str());
     let report = format!(
         "Profile:     {}{}\n\
          Key:         {}\n\

@@ -10,7 +10,7 @@ use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, Utc};
 use hmac::Mac as _;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::jwt::{MIN_JWT_TTL_SECS, derive_signing_key, kid_date};
@@ -31,13 +31,16 @@ const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Which kind of credential the input turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The two kinds of credential: what the inspector found, and what the faces make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
     /// A legacy user ticket (JS SDK v1).
+    #[default]
+    #[serde(alias = "LegacyTicket")]
     LegacyTicket,
     /// A registration JWT (current Voice & Video SDKs).
+    #[serde(alias = "RegistrationJwt")]
     RegistrationJwt,
 }
 
@@ -47,6 +50,22 @@ impl CredentialKind {
         match self {
             Self::LegacyTicket => "legacy user ticket (JS SDK v1)",
             Self::RegistrationJwt => "registration JWT (Voice & Video SDKs)",
+        }
+    }
+
+    /// What one credential of this kind is called: "ticket", "JWT".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::LegacyTicket => "ticket",
+            Self::RegistrationJwt => "JWT",
+        }
+    }
+
+    /// Where the SDK takes it, for a tooltip.
+    pub fn where_used(self) -> &'static str {
+        match self {
+            Self::LegacyTicket => "sinchClient.start({userTicket}) in the JavaScript SDK v1",
+            Self::RegistrationJwt => "registration.register(jwt) in onCredentialsRequired",
         }
     }
 }
@@ -136,6 +155,20 @@ impl Inspection {
     pub fn accepted(&self) -> bool {
         self.verdict == Verdict::Verified
             && self.findings.iter().all(|f| f.severity != Severity::Error)
+    }
+
+    /// The verdict in one sentence, as both faces show it.
+    pub fn verdict_sentence(&self) -> &'static str {
+        if self.accepted() {
+            match self.expired {
+                Some(true) => "Sinch should accept it, but it has expired",
+                _ => "Sinch should accept it",
+            }
+        } else if self.verdict == Verdict::NotChecked {
+            "Decoded, not verified: unknown until the signature is checked"
+        } else {
+            "Sinch will reject it"
+        }
     }
 
     fn note(&mut self, severity: Severity, message: impl Into<String>) {

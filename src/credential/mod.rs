@@ -8,6 +8,7 @@
 mod inspect;
 mod json;
 mod jwt;
+mod make;
 mod secret;
 mod snippet;
 pub mod text;
@@ -19,6 +20,7 @@ pub use inspect::{
     inspect,
 };
 pub use jwt::{JwtRequest, MIN_JWT_TTL_SECS, derive_signing_key, registration_jwt};
+pub use make::{Made, MakeRequest, check_lifetime, fresh_nonce, make};
 pub use secret::{AppSecret, SecretError};
 pub use snippet::{Capabilities, js_string_literal, jwt_snippet, test_page, ticket_snippet};
 pub use ticket::{TicketBatch, TicketSigner};
@@ -36,14 +38,6 @@ fn keyed_mac(key: &[u8]) -> HmacSha256 {
     // the same fact.
     #[allow(clippy::expect_used)]
     HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
-}
-
-/// `s` as a JSON string literal, quotes included, escaped as a standard encoder does.
-pub fn json_string(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len() + 2);
-    json::push_string(&mut out, s);
-    // push_string only ever adds ASCII around and inside valid UTF-8.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// What is wrong, or merely unusual, about a user id typed for a credential.

@@ -227,10 +227,24 @@ pub fn parse_generator_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|naive| Utc.from_utc_datetime(&naive))
 }
 
+/// `at` without its fraction of a second: what a credential is stamped with.
+pub fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
+}
+
 /// The current time in whole seconds: what a freshly made credential is stamped with.
 pub fn now_whole_seconds() -> DateTime<Utc> {
-    let now = Utc::now();
-    DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now)
+    whole_seconds(Utc::now())
+}
+
+/// An instant as both faces show it: in UTC, and in the local time zone of this machine.
+pub fn both_zones(at: DateTime<Utc>) -> String {
+    format!(
+        "{} (local {})",
+        at.format("%Y-%m-%d %H:%M:%S UTC"),
+        at.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+    )
 }
 
 #[cfg(test)]

@@ -47,15 +47,41 @@ pub struct Index {
     pub profiles: BTreeMap<String, ProfileMeta>,
 }
 
-/// Why the index could not be read or written.
-#[derive(Debug)]
-pub struct IndexError(pub String);
+/// Why the index could not be read or written: a sentence that says what to do, and the
+/// error underneath when there is one.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct IndexError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
 
-impl std::fmt::Display for IndexError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl IndexError {
+    fn plain(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    fn caused(message: String, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self {
+            message,
+            source: Some(Box::new(source)),
+        }
     }
 }
+
+/// Two index errors are the same when they say the same (for tests and for the window's
+/// "has this changed" checks); their sources are only there to be inspected.
+impl PartialEq for IndexError {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for IndexError {}
 
 /// An index as read, with a warning when a damaged file had to be set aside.
 #[derive(Debug, Clone, Default)]
@@ -132,10 +158,13 @@ impl IndexFile {
             .suffix(".tmp")
             .tempfile_in(&parent)
             .map_err(|err| {
-                IndexError(format!(
-                    "could not write in {} ({err}): check that the folder is writable",
-                    parent.display()
-                ))
+                IndexError::caused(
+                    format!(
+                        "could not write in {} ({err}): check that the folder is writable",
+                        parent.display()
+                    ),
+                    err,
+                )
             })?;
         let before = index.clone();
         let result = change(&mut index)?;
@@ -148,10 +177,10 @@ impl IndexFile {
             write(temp.as_file_mut())
                 .and_then(|()| temp.persist(&target).map(drop).map_err(|err| err.error))
                 .map_err(|err| {
-                    IndexError(format!(
+                    IndexError::caused(format!(
                         "could not save the profile index {}: {err}; check that the folder is writable",
                         target.display()
-                    ))
+                    ), err)
                 })?;
         }
         Ok((result, warning))
@@ -172,10 +201,13 @@ impl IndexFile {
     fn lock(&self) -> Result<File, IndexError> {
         if !self.dir.exists() {
             fs::create_dir_all(&self.dir).map_err(|err| {
-                IndexError(format!(
-                    "could not create the settings folder {}: {err}",
-                    self.dir.display()
-                ))
+                IndexError::caused(
+                    format!(
+                        "could not create the settings folder {}: {err}",
+                        self.dir.display()
+                    ),
+                    err,
+                )
             })?;
         }
         let path = self.dir.join(LOCK_FILE);
@@ -185,10 +217,13 @@ impl IndexFile {
             .write(true)
             .open(&path)
             .map_err(|err| {
-                IndexError(format!(
-                    "could not open {}: {err}; check that the folder is writable",
-                    path.display()
-                ))
+                IndexError::caused(
+                    format!(
+                        "could not open {}: {err}; check that the folder is writable",
+                        path.display()
+                    ),
+                    err,
+                )
             })?;
         let deadline = Instant::now() + LOCK_WAIT;
         loop {
@@ -200,7 +235,7 @@ impl IndexFile {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Err(fs::TryLockError::WouldBlock) => {
-                    return Err(IndexError(format!(
+                    return Err(IndexError::plain(format!(
                         "another sinch-ticket has been changing the profiles for {} s (it holds \
                          {}): its keyring may be waiting to be unlocked; unlock it, or close \
                          that program, and retry",
@@ -209,10 +244,10 @@ impl IndexFile {
                     )));
                 }
                 Err(fs::TryLockError::Error(err)) => {
-                    return Err(IndexError(format!(
-                        "could not lock {}: {err}",
-                        path.display()
-                    )));
+                    return Err(IndexError::caused(
+                        format!("could not lock {}: {err}", path.display()),
+                        err,
+                    ));
                 }
             }
         }
@@ -222,11 +257,14 @@ impl IndexFile {
     fn read(&self) -> Result<Read, IndexError> {
         let path = self.path();
         let cannot_read = |err: std::io::Error| {
-            IndexError(format!(
-                "could not read the profile index {}: {err}; check the permissions of it and \
+            IndexError::caused(
+                format!(
+                    "could not read the profile index {}: {err}; check the permissions of it and \
                  its folder",
-                path.display()
-            ))
+                    path.display()
+                ),
+                err,
+            )
         };
         let file = match File::open(&path) {
             Ok(file) => file,
@@ -238,7 +276,7 @@ impl IndexFile {
             .read_to_end(&mut text)
             .map_err(cannot_read)?;
         if text.len() as u64 > MAX_INDEX_BYTES {
-            return Err(IndexError(format!(
+            return Err(IndexError::plain(format!(
                 "the profile index {} is larger than {} MiB, so sinch-ticket did not write it: \
                  move it away; the profiles are still in the keyring, and `sinch-ticket profile \
                  attach NAME` brings each back",
@@ -267,11 +305,14 @@ impl IndexFile {
         let path = self.path();
         let aside = set_aside_path(&path);
         fs::rename(&path, &aside).map_err(|rename_err| {
-            IndexError(format!(
-                "the profile index {} is damaged ({err}) and could not be set aside \
+            IndexError::caused(
+                format!(
+                    "the profile index {} is damaged ({err}) and could not be set aside \
                  ({rename_err}): move it away by hand",
-                path.display()
-            ))
+                    path.display()
+                ),
+                rename_err,
+            )
         })?;
         Ok(Loaded {
             index: Index::default(),
@@ -391,7 +432,7 @@ mod tests {
         let file = IndexFile::new(dir.path().to_owned());
         let result: Result<((), _), IndexError> = file.try_update(|index| {
             index.default = Some("x".into());
-            Err(IndexError("no".into()))
+            Err(IndexError::plain("no"))
         });
         assert!(result.is_err());
         assert!(!file.path().exists());

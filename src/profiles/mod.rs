@@ -10,16 +10,16 @@ mod keyring;
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
-pub use self::index::{INDEX_FILE, Index, IndexFile, ProfileMeta};
+pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
 use crate::credential::text::{code_point, first_invisible};
-use crate::credential::{AppSecret, application_key_warning, json_string};
+use crate::credential::{AppSecret, application_key_warning};
 
 /// The longest profile name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 64;
@@ -63,13 +63,14 @@ pub enum ProfileError {
     /// The index lists the profile, but the keyring has no entry for it.
     MissingSecret(String),
     /// The index file could not be read or written.
-    Index(String),
+    Index(std::sync::Arc<IndexError>),
 }
 
 impl std::fmt::Display for ProfileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Invalid(message) | Self::Index(message) => f.write_str(message),
+            Self::Invalid(message) => f.write_str(message),
+            Self::Index(err) => err.fmt(f),
             Self::NotFound(name) => write!(
                 f,
                 "there is no profile \"{name}\": see `sinch-ticket profile list`, or add it with \
@@ -96,7 +97,15 @@ impl std::fmt::Display for ProfileError {
     }
 }
 
-impl std::error::Error for ProfileError {}
+impl std::error::Error for ProfileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Keyring(err) => Some(err),
+            Self::Index(err) => Some(&**err),
+            _ => None,
+        }
+    }
+}
 
 impl From<KeyringError> for ProfileError {
     fn from(err: KeyringError) -> Self {
@@ -104,9 +113,9 @@ impl From<KeyringError> for ProfileError {
     }
 }
 
-impl From<index::IndexError> for ProfileError {
-    fn from(err: index::IndexError) -> Self {
-        Self::Index(err.0)
+impl From<IndexError> for ProfileError {
+    fn from(err: IndexError) -> Self {
+        Self::Index(std::sync::Arc::new(err))
     }
 }
 
@@ -159,15 +168,28 @@ struct Stored {
     secret: String,
 }
 
+/// What one keyring entry is written from.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    key: &'a str,
+    secret: &'a str,
+}
+
+/// The keyring entry's JSON, built in one buffer that is allocated once (a reallocation would
+/// leave a copy of the secret behind) and wiped when dropped.
 fn encode_entry(key: &str, secret: &AppSecret) -> Zeroizing<String> {
     let secret = secret.to_base64();
-    let mut text = Zeroizing::new(String::with_capacity(key.len() + secret.len() + 32));
-    text.push_str("{\"key\":");
-    text.push_str(&json_string(key));
-    text.push_str(",\"secret\":\"");
-    text.push_str(&secret);
-    text.push_str("\"}");
-    text
+    // Room for the worst case: every character of the key escaped as \u00XX.
+    let room = 32 + key.len() * 6 + secret.len();
+    let mut bytes = Zeroizing::new(Vec::with_capacity(room));
+    let stored = StoredRef {
+        key,
+        secret: &secret,
+    };
+    // Writing plain strings into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *bytes, &stored);
+    // serde_json writes UTF-8 only.
+    Zeroizing::new(String::from_utf8(std::mem::take(&mut *bytes)).unwrap_or_default())
 }
 
 fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {

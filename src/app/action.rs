@@ -1,0 +1,143 @@
+//! What panels ask for. A panel draws itself and returns [`Action`]s; `app/mod.rs` applies
+//! them at the end of the frame, in one place. So no panel writes another panel's state, and
+//! the flow of a click ("Copy ticket" -> `Action::Copy` -> the clipboard) reads top to bottom.
+
+use chrono::{DateTime, Utc};
+
+use super::clipboard::CopyStatus;
+use super::worker::Request;
+use crate::profiles::{Profile, ProfileError};
+
+/// One thing a panel wants done.
+#[must_use]
+pub enum Action {
+    /// Hand a request to the keyring worker.
+    Worker(Request),
+    /// Offer a username to the Generate tab (the last one used with a profile); it is taken
+    /// only when the field is empty.
+    SuggestUsername(String),
+    /// Make the credential the Generate tab describes, with the loaded profile.
+    Generate,
+    /// Copy the credential or its snippet.
+    Copy(CopyWhat),
+    /// Remove our copy from the clipboard now.
+    ClearClipboard,
+    /// Clear copies after this many seconds (`None`: never).
+    SetClearAfter(Option<u64>),
+    /// Write the test page.
+    SaveTestPage,
+    /// Show another tab.
+    ShowTab(Tab),
+    /// Show news or an error in the status line.
+    Notify(Notice),
+    /// Close the window (settings are saved, our copy cleared).
+    Quit,
+}
+
+/// What to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyWhat {
+    /// The ticket or JWT itself.
+    Credential,
+    /// The `<script>` snippet that starts a client with it.
+    Snippet,
+}
+
+/// The tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Tab {
+    /// Make a credential.
+    #[default]
+    Generate,
+    /// Decode and verify any credential.
+    Inspect,
+}
+
+/// Whether a notice is news or an error to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// News.
+    Info,
+    /// Something to act on (shown in the error colour).
+    Error,
+}
+
+/// A short message in the status line. Its text is a sentence as the core words it; it is
+/// capitalized where it is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// News or error.
+    pub tone: Tone,
+}
+
+impl Notice {
+    /// News.
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            tone: Tone::Info,
+        }
+    }
+
+    /// An error to act on.
+    pub fn error(text: impl ToString) -> Self {
+        Self {
+            text: text.to_string(),
+            tone: Tone::Error,
+        }
+    }
+}
+
+/// Where the selected profile stands: what the Generate and Inspect tabs sign or verify with.
+#[derive(Debug, Clone, Copy)]
+pub enum ProfileState<'a> {
+    /// There is no profile at all yet.
+    NoProfiles,
+    /// Profiles exist but none is selected.
+    NoneSelected,
+    /// Its secret is being read from the keyring.
+    Loading,
+    /// Its secret could not be read.
+    Failed(&'a ProfileError),
+    /// Ready to sign and verify.
+    Ready(&'a Profile),
+}
+
+impl<'a> ProfileState<'a> {
+    /// The profile, when it is ready.
+    pub fn ready(self) -> Option<&'a Profile> {
+        match self {
+            Self::Ready(profile) => Some(profile),
+            _ => None,
+        }
+    }
+
+    /// Why nothing can be signed yet, or `None` when a profile is ready.
+    pub fn blocker(self) -> Option<String> {
+        match self {
+            Self::NoProfiles | Self::NoneSelected => {
+                Some("add a profile first: the credential is signed with its secret".into())
+            }
+            Self::Loading => Some("reading the profile's secret from the keyring…".into()),
+            Self::Failed(err) => Some(err.to_string()),
+            Self::Ready(_) => None,
+        }
+    }
+}
+
+/// What every panel may read while it draws: shared facts, never another panel's state to
+/// change.
+pub struct PanelContext<'a> {
+    /// The time of this frame.
+    pub now: DateTime<Utc>,
+    /// The selected profile.
+    pub profile: ProfileState<'a>,
+    /// Whether keyring work is under way.
+    pub busy: bool,
+    /// How the last copy stands.
+    pub copy_status: &'a CopyStatus,
+    /// Seconds after which a copy is cleared (`None`: never).
+    pub clear_after: Option<u64>,
+}

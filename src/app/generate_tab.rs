@@ -1,0 +1,399 @@
+//! The Generate tab: the form (username, expiry, kind, capabilities), the credential made
+//! from it with its decoded form and countdown, and the copy and test-page buttons.
+//!
+//! "Copy ticket" goes: the button returns `Action::Copy(CopyWhat::Credential)` -> `app/mod.rs`
+//! asks [`GenerateTab::copy_text`] for the text -> the clipboard guard copies it and clears
+//! it after the chosen time, if it is still ours.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
+
+use super::action::{Action, CopyWhat, PanelContext, ProfileState};
+use super::form::{Expiry, FormState};
+use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
+use super::worker::Request;
+use crate::credential::{
+    self, CredentialKind, Inspection, Made, MakeRequest, VerifyWith, inspect, time,
+};
+use crate::profiles::Profile;
+
+/// A credential made in this window, with what was read back from it.
+pub struct Generated {
+    /// The credential and its snippet.
+    pub made: Made,
+    /// Ticket or JWT.
+    pub kind: CredentialKind,
+    /// The credential as the inspector reads it (identity, times, verdict).
+    pub inspection: Inspection,
+    /// The profile it was made with.
+    pub profile: String,
+}
+
+/// The Generate tab's state.
+pub struct GenerateTab {
+    /// The form as the user left it (remembered between runs).
+    pub form: FormState,
+    /// The last credential made.
+    pub generated: Option<Generated>,
+    /// Where "Save test page" writes.
+    pub test_page_path: String,
+    focus_username: bool,
+}
+
+impl GenerateTab {
+    /// The tab with the form from the last run; the username field takes the focus first.
+    pub fn new(form: FormState) -> Self {
+        let test_page_path = dirs::download_dir()
+            .or_else(dirs::home_dir)
+            .unwrap_or_else(std::env::temp_dir)
+            .join("sinch-test-page.html")
+            .display()
+            .to_string();
+        Self {
+            form,
+            generated: None,
+            test_page_path,
+            focus_username: true,
+        }
+    }
+
+    /// Takes the username last used with a profile, when none is typed.
+    pub fn suggest_username(&mut self, user: String) {
+        if self.form.username.is_empty() {
+            self.form.username = user;
+        }
+    }
+
+    /// Why nothing can be generated now, or `None`. The profile comes first: without one,
+    /// nothing in the form matters yet.
+    pub fn blocker(&self, profile: ProfileState<'_>) -> Option<String> {
+        profile.blocker().or_else(|| self.form.check().blocker())
+    }
+
+    /// Makes the credential the form describes with `profile`'s key and secret, stamped
+    /// with `now`; returns the request that remembers the username with the profile.
+    pub fn generate(
+        &mut self,
+        profile: ProfileState<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Request, String> {
+        if let Some(blocker) = self.blocker(profile) {
+            return Err(blocker);
+        }
+        let (Some(profile), Ok(lifetime)) = (profile.ready(), self.form.check().expiry) else {
+            return Err("the form is not complete".into());
+        };
+        let nonce = credential::fresh_nonce();
+        let made = credential::make(
+            &profile.secret,
+            &MakeRequest {
+                kind: self.form.format,
+                application_key: &profile.key,
+                user: &self.form.username,
+                lifetime_secs: lifetime,
+                issued_at: time::whole_seconds(now),
+                instance_ttl_secs: None,
+                nonce: &nonce,
+                capabilities: self.form.capabilities,
+            },
+        )?;
+        let inspection = read_back(&made.credential, profile, now)?;
+        self.generated = Some(Generated {
+            made,
+            kind: self.form.format,
+            inspection,
+            profile: profile.name.clone(),
+        });
+        Ok(Request::Remember {
+            name: profile.name.clone(),
+            user: self.form.username.clone(),
+            expiry: self.form.expiry_text().to_owned(),
+        })
+    }
+
+    /// The text to copy, and what it is called ("ticket", "JS snippet").
+    pub fn copy_text(&self, what: CopyWhat) -> Option<(&str, &'static str)> {
+        let generated = self.generated.as_ref()?;
+        Some(match what {
+            CopyWhat::Credential => (&generated.made.credential, generated.kind.noun()),
+            CopyWhat::Snippet => (&generated.made.snippet, "JS snippet"),
+        })
+    }
+
+    /// Writes a minimal HTML page that runs the snippet; where it went, or why not.
+    pub fn save_test_page(&self) -> Result<PathBuf, String> {
+        let Some(generated) = &self.generated else {
+            return Err("generate a credential first (Ctrl+Enter)".into());
+        };
+        let title = format!("Sinch test page ({})", generated.profile);
+        let page = credential::test_page(&title, &generated.made.snippet);
+        let path = PathBuf::from(self.test_page_path.trim());
+        std::fs::write(&path, page).map_err(|err| {
+            format!(
+                "could not save {} ({err}): choose a folder you can write to",
+                path.display()
+            )
+        })?;
+        Ok(path)
+    }
+
+    /// Whether a countdown is on screen at `now` (the window then repaints once a second).
+    pub fn counting_down(&self, now: DateTime<Utc>) -> bool {
+        self.generated
+            .as_ref()
+            .and_then(|g| g.inspection.expires_at)
+            .is_some_and(|at| at > now)
+    }
+
+    /// Draws the form, the button and the result.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.form_grid(ui);
+        ui.add_space(8.0);
+        let blocker = self.blocker(cx.profile);
+        ui.horizontal(|ui| {
+            let label = format!("Generate {}", self.form.format.noun());
+            let button = ui
+                .add_enabled(blocker.is_none(), Button::new(label))
+                .on_hover_text("Make the credential (Ctrl+Enter)");
+            let button = match &blocker {
+                Some(reason) => button.on_disabled_hover_text(capitalize(reason)),
+                None => button,
+            };
+            if button.clicked() {
+                actions.push(Action::Generate);
+            }
+        });
+        if let Some(reason) = &blocker {
+            ui.add(egui::Label::new(RichText::new(capitalize(reason)).weak()).wrap());
+        }
+        if self.generated.is_some() {
+            ui.separator();
+            actions.extend(self.result_section(ui, cx));
+        }
+        actions
+    }
+
+    fn form_grid(&mut self, ui: &mut Ui) {
+        let form = &mut self.form;
+        Grid::new("form")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                labelled(ui, "Username", |ui, label| {
+                    let response = ui
+                        .add(
+                            TextEdit::singleline(&mut form.username)
+                                .hint_text("alice")
+                                .desired_width(280.0),
+                        )
+                        .labelled_by(label)
+                        .on_hover_text("The user id your app signs in with, kept exactly as typed");
+                    if std::mem::take(&mut self.focus_username) {
+                        response.request_focus();
+                    }
+                });
+                ui.end_row();
+
+                ui.label("Expiry");
+                ui.horizontal(|ui| {
+                    for choice in Expiry::ALL {
+                        ui.selectable_value(&mut form.expiry, choice, choice.label())
+                            .on_hover_text(match choice {
+                                Expiry::Custom => {
+                                    "Type any duration: 3600, 90s, 10m, 1h, 1d, 1h30m".to_owned()
+                                }
+                                _ => format!("Valid for {}", choice.label()),
+                            });
+                    }
+                    if form.expiry == Expiry::Custom {
+                        let label = ui.label("Custom expiry");
+                        ui.add(TextEdit::singleline(&mut form.custom_expiry).desired_width(90.0))
+                            .labelled_by(label.id)
+                            .on_hover_text("Seconds (3600) or 90s, 10m, 1h, 1d; at most ten years");
+                    }
+                });
+                ui.end_row();
+
+                ui.label("Format");
+                ui.vertical(|ui| {
+                    for kind in [
+                        CredentialKind::LegacyTicket,
+                        CredentialKind::RegistrationJwt,
+                    ] {
+                        ui.radio_value(&mut form.format, kind, capitalize(kind.label()))
+                            .on_hover_text(kind.where_used());
+                    }
+                });
+                ui.end_row();
+
+                if form.format == CredentialKind::LegacyTicket {
+                    ui.label("Capabilities");
+                    ui.horizontal(|ui| {
+                        ui.checkbox(&mut form.capabilities.calling, "Calling")
+                            .on_hover_text("Start the v1 client with voice calling");
+                        ui.checkbox(&mut form.capabilities.messaging, "Messaging")
+                            .on_hover_text("Start the v1 client with instant messaging");
+                    });
+                    ui.end_row();
+                }
+            });
+        // Checked after the fields took this frame's typing, so messages never lag a frame;
+        // below the grid, so that long ones wrap to the window's width.
+        let check = self.form.check();
+        if let Some(error) = check
+            .username_error
+            .as_deref()
+            .filter(|_| !self.form.username.is_empty())
+        {
+            error_text(ui, error);
+        }
+        for warning in &check.username_warnings {
+            warning_text(ui, warning);
+        }
+        match &check.expiry {
+            Ok(secs) if self.form.expiry == Expiry::Custom => {
+                ui.weak(format!("Valid for {}", time::format_duration(*secs)));
+            }
+            Err(err) => error_text(ui, err),
+            Ok(_) => {}
+        }
+    }
+
+    fn result_section(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(generated) = &self.generated else {
+            return actions;
+        };
+        let noun = generated.kind.noun();
+        labelled(ui, &format!("Generated {noun}"), |ui, label| {
+            ui.add(
+                TextEdit::multiline(&mut generated.made.credential.as_str())
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+            .on_hover_text("Read-only: copy it with the buttons below, or select and Ctrl+C");
+        });
+        if let Some(expires_at) = generated.inspection.expires_at {
+            let color = if expires_at <= cx.now {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(
+                RichText::new(countdown(expires_at, cx.now))
+                    .color(color)
+                    .strong(),
+            );
+        }
+        inspection_grid(ui, &generated.inspection, "generated");
+
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("Copy {noun}"))
+                .on_hover_text(format!("Copy the {noun} to the clipboard (Ctrl+Shift+C)"))
+                .clicked()
+            {
+                actions.push(Action::Copy(CopyWhat::Credential));
+            }
+            if ui
+                .button("Copy JS snippet")
+                .on_hover_text("Copy a <script> block that starts a Sinch client with it")
+                .clicked()
+            {
+                actions.push(Action::Copy(CopyWhat::Snippet));
+            }
+            ui.label("Clear clipboard after");
+            let choices: [(Option<u64>, &str); 5] = [
+                (Some(30), "30 s"),
+                (Some(60), "60 s"),
+                (Some(120), "2 min"),
+                (Some(300), "5 min"),
+                (None, "never"),
+            ];
+            let current = choices
+                .iter()
+                .find(|(secs, _)| *secs == cx.clear_after)
+                .map_or("60 s", |(_, label)| *label);
+            let mut chosen = cx.clear_after;
+            ComboBox::from_id_salt("clear-after")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (secs, label) in choices {
+                        ui.selectable_value(&mut chosen, secs, label);
+                    }
+                })
+                .response
+                .on_hover_text(
+                    "Our copy is removed after this long, unless you copied something else",
+                );
+            if chosen != cx.clear_after {
+                actions.push(Action::SetClearAfter(chosen));
+            }
+        });
+        ui.horizontal(|ui| {
+            labelled(ui, "Test page", |ui, label| {
+                ui.add(TextEdit::singleline(&mut self.test_page_path).desired_width(320.0))
+                    .labelled_by(label)
+                    .on_hover_text(
+                        "Where Save test page writes a minimal HTML page that runs the snippet",
+                    );
+            });
+            if ui
+                .button("Save test page…")
+                .on_hover_text("Write the HTML page to this path")
+                .clicked()
+            {
+                actions.push(Action::SaveTestPage);
+            }
+        });
+        actions
+    }
+}
+
+/// Reads a freshly made credential back with the inspector, to show it decoded.
+fn read_back(
+    credential: &str,
+    profile: &Profile,
+    now: DateTime<Utc>,
+) -> Result<Inspection, String> {
+    let verify = VerifyWith {
+        secret: &profile.secret,
+        application_key: Some(&profile.key),
+    };
+    // Cannot fail for what the core just made; say so rather than panic.
+    inspect(credential, Some(verify), now)
+        .map_err(|err| format!("the new credential could not be read back: {err}"))
+}
+
+/// "expires in 04:59" / "expires in 1:02:03" / "expired".
+pub fn countdown(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let left = (expires_at - now).num_seconds();
+    if left <= 0 {
+        return "expired".to_owned();
+    }
+    let (h, m, s) = (left / 3600, left / 60 % 60, left % 60);
+    if h > 0 {
+        format!("expires in {h}:{m:02}:{s:02}")
+    } else {
+        format!("expires in {m:02}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdown_reads_as_a_clock_and_ends_in_expired() {
+        let now = DateTime::from_timestamp(1_000_000, 0).unwrap();
+        let at = |s: i64| now + chrono::TimeDelta::seconds(s);
+        assert_eq!(countdown(at(299), now), "expires in 04:59");
+        assert_eq!(countdown(at(3723), now), "expires in 1:02:03");
+        assert_eq!(countdown(at(0), now), "expired");
+    }
+}

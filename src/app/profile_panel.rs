@@ -1,0 +1,535 @@
+//! The profile bar and its editor: pick a profile, add, edit, delete, make default, and see
+//! where profiles live. It owns what is known of the profiles (listed by the keyring worker)
+//! and the selected profile's key and secret once loaded.
+//!
+//! A profile save goes: *Save profile* -> [`ProfilePanel::save_editor`] builds a
+//! [`ProfileDraft`] -> `Action::Worker(Request::Save)` -> the worker (`worker.rs`) saves it
+//! in the keyring and the index -> `Reply::Changed` -> [`ProfilePanel::on_reply`].
+
+use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
+use zeroize::Zeroizing;
+
+use super::action::{Action, Notice, ProfileState};
+use super::widgets::{capitalize, error_text, labelled, warning_text};
+use super::worker::{Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind};
+use crate::credential::{AppSecret, SecretError, application_key_warning};
+use crate::profiles::{Profile, ProfileError, ProfileSummary, canonical_name};
+
+/// The profile editor, open while adding or editing a profile.
+pub struct ProfileEditor {
+    /// The name of the profile being edited, `None` when adding.
+    pub original: Option<String>,
+    /// The name typed.
+    pub name: String,
+    /// The application key typed.
+    pub key: String,
+    /// The secret typed; wiped when the editor closes.
+    pub secret: Zeroizing<String>,
+    /// Whether the secret is shown; starts hidden every time the editor opens.
+    pub reveal: bool,
+    /// Why the last save failed.
+    pub error: Option<String>,
+    /// A save is under way.
+    pub saving: bool,
+    /// The first field takes the keyboard focus on the editor's first frame.
+    focus_first: bool,
+}
+
+impl ProfileEditor {
+    fn new(original: Option<&Profile>) -> Self {
+        Self {
+            original: original.map(|p| p.name.clone()),
+            name: original.map(|p| p.name.clone()).unwrap_or_default(),
+            key: original.map(|p| p.key.clone()).unwrap_or_default(),
+            // Editing keeps the stored secret unless a new one is typed.
+            secret: Zeroizing::new(String::new()),
+            reveal: false,
+            error: None,
+            saving: false,
+            focus_first: true,
+        }
+    }
+}
+
+/// The profile bar's state.
+pub struct ProfilePanel {
+    /// Where profiles live this session.
+    pub store: StoreKind,
+    /// The profiles, as last listed.
+    pub list: Vec<ProfileSummary>,
+    /// The selected profile's name (remembered between runs).
+    pub selected: Option<String>,
+    /// The selected profile's key and secret, once loaded from the keyring.
+    pub loaded: Option<Profile>,
+    /// Why the selected profile could not be loaded.
+    pub load_error: Option<ProfileError>,
+    /// The editor, when open.
+    pub editor: Option<ProfileEditor>,
+    /// Asking whether to delete this profile.
+    pub confirm_delete: Option<String>,
+}
+
+impl ProfilePanel {
+    /// The panel before the worker's first answer, with the profile selected last time.
+    pub fn new(selected: Option<String>) -> Self {
+        Self {
+            store: StoreKind::Checking,
+            list: Vec::new(),
+            selected,
+            loaded: None,
+            load_error: None,
+            editor: None,
+            confirm_delete: None,
+        }
+    }
+
+    /// Where the selected profile stands, for the tabs that sign and verify with it.
+    pub fn state(&self) -> ProfileState<'_> {
+        match (&self.selected, &self.loaded, &self.load_error) {
+            (_, Some(profile), _) => ProfileState::Ready(profile),
+            (_, None, Some(err)) => ProfileState::Failed(err),
+            (None, None, None) if self.list.is_empty() => ProfileState::NoProfiles,
+            (None, None, None) => ProfileState::NoneSelected,
+            (Some(_), None, None) => ProfileState::Loading,
+        }
+    }
+
+    /// Selects a profile and asks for its secret; the previous profile's secret is dropped
+    /// (and so wiped) at once, and the editor closes.
+    pub fn select(&mut self, name: Option<String>) -> Vec<Action> {
+        self.loaded = None;
+        self.load_error = None;
+        self.editor = None;
+        self.confirm_delete = None;
+        let mut actions = Vec::new();
+        if let Some(name) = &name {
+            actions.push(Action::Worker(Request::Load(name.clone())));
+            if let Some(user) = self
+                .list
+                .iter()
+                .find(|p| &p.name == name)
+                .and_then(|p| p.meta.last_user.clone())
+            {
+                actions.push(Action::SuggestUsername(user));
+            }
+        }
+        self.selected = name;
+        actions
+    }
+
+    /// Takes one of the keyring worker's answers.
+    pub fn on_reply(&mut self, reply: Reply) -> Vec<Action> {
+        match reply {
+            Reply::Store(kind) => {
+                self.store = kind;
+                Vec::new()
+            }
+            Reply::Listed(listing) => self.take_listing(listing),
+            Reply::Loaded { name, profile } => {
+                // The user may have moved on to another profile meanwhile.
+                if self.selected.as_deref() == Some(name.as_str()) {
+                    self.take_profile(profile);
+                }
+                Vec::new()
+            }
+            Reply::Changed {
+                change,
+                listing,
+                select,
+            } => self.take_change(change, listing, select),
+            Reply::KeyringBack {
+                moved,
+                not_moved,
+                listing,
+            } => {
+                let mut text =
+                    "the keyring answers again: profiles are saved in it from now on.".to_owned();
+                if !moved.is_empty() {
+                    text.push_str(&format!(" Moved there: {}.", moved.join(", ")));
+                }
+                let failed = !not_moved.is_empty();
+                if failed {
+                    let reasons: Vec<String> = not_moved
+                        .iter()
+                        .map(|(name, err)| format!("{name} ({err})"))
+                        .collect();
+                    text.push_str(&format!(" Not moved: {}.", reasons.join("; ")));
+                }
+                let mut actions = self.take_listing(listing);
+                // The selected profile is read again from where it now lives.
+                actions.extend(self.select(self.selected.clone()));
+                actions.push(Action::Notify(if failed {
+                    Notice::error(text)
+                } else {
+                    Notice::info(text)
+                }));
+                actions
+            }
+            // The status line shows this one; it never reaches here.
+            Reply::Slow(_) => Vec::new(),
+        }
+    }
+
+    fn take_profile(&mut self, profile: Result<Profile, ProfileError>) {
+        match profile {
+            Ok(profile) => {
+                self.loaded = Some(profile);
+                self.load_error = None;
+            }
+            Err(err) => {
+                self.loaded = None;
+                self.load_error = Some(err);
+            }
+        }
+    }
+
+    fn take_listing(&mut self, listing: Result<Listing, ProfileError>) -> Vec<Action> {
+        let listing = match listing {
+            Ok(listing) => listing,
+            Err(err) => return vec![Action::Notify(Notice::error(err))],
+        };
+        let mut actions: Vec<Action> = listing
+            .warnings
+            .into_iter()
+            .map(|w| Action::Notify(Notice::error(w)))
+            .collect();
+        self.list = listing.profiles;
+        let selected_exists = self
+            .selected
+            .as_ref()
+            .is_some_and(|name| self.list.iter().any(|p| &p.name == name));
+        if !selected_exists {
+            let fallback = listing
+                .default
+                .or_else(|| self.list.first().map(|p| p.name.clone()));
+            actions.extend(self.select(fallback));
+        } else if self.loaded.is_none() && self.load_error.is_none() {
+            actions.extend(self.select(self.selected.clone()));
+        }
+        actions
+    }
+
+    fn take_change(
+        &mut self,
+        change: Result<Change, ProfileError>,
+        listing: Result<Listing, ProfileError>,
+        select: Option<Selected>,
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        match change {
+            Ok(Change::Saved { name, warnings }) => {
+                self.editor = None;
+                let mut text = format!("saved profile \"{name}\".");
+                if !warnings.is_empty() {
+                    text.push_str(&format!(" Note: {}", warnings.join("; ")));
+                }
+                actions.push(Action::Notify(Notice::info(text)));
+            }
+            Ok(Change::Deleted(name)) => {
+                actions.push(Action::Notify(Notice::info(format!(
+                    "deleted profile \"{name}\"."
+                ))));
+            }
+            Ok(Change::MadeDefault(_) | Change::Remembered) => {}
+            Err(err) => match &mut self.editor {
+                Some(editor) if editor.saving => {
+                    editor.saving = false;
+                    editor.error = Some(err.to_string());
+                }
+                _ => actions.push(Action::Notify(Notice::error(err))),
+            },
+        }
+        if let Some(Selected { name, profile }) = select {
+            self.selected = Some(name);
+            self.take_profile(profile);
+        }
+        actions.extend(self.take_listing(listing));
+        actions
+    }
+
+    /// Saves what the editor holds: checks it here, then hands it to the worker.
+    fn save_editor(&mut self) -> Vec<Action> {
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        let secret = if editor.secret.trim().is_empty() {
+            // Editing without typing a new secret keeps the stored one.
+            match (&editor.original, &self.loaded) {
+                (Some(original), Some(loaded)) if &loaded.name == original => {
+                    Ok(loaded.secret.clone())
+                }
+                _ => Err(SecretError::Empty),
+            }
+        } else {
+            AppSecret::from_base64(&editor.secret)
+        };
+        let checked = secret.map_err(|err| err.to_string()).and_then(|secret| {
+            let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
+            Ok((name, secret))
+        });
+        let (name, secret) = match checked {
+            Ok(checked) => checked,
+            Err(err) => {
+                editor.error = Some(err);
+                return Vec::new();
+            }
+        };
+        editor.error = None;
+        editor.saving = true;
+        vec![Action::Worker(Request::Save(ProfileDraft {
+            replace: editor.original.as_deref() == Some(name.as_str()),
+            name,
+            key: editor.key.trim().to_owned(),
+            secret,
+            rename_from: editor.original.clone(),
+        }))]
+    }
+
+    /// Draws the profile bar, the delete question, the store's state and the editor.
+    /// `busy`: keyring work is under way (so "No profiles yet" may not be true yet).
+    pub fn ui(&mut self, ui: &mut Ui, busy: bool) -> Vec<Action> {
+        let mut actions = self.profile_row(ui);
+        if let Some(name) = self.confirm_delete.clone() {
+            ui.horizontal(|ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("Delete profile \"{name}\" and its secret from the keyring?"),
+                );
+                if ui.button("Delete profile").clicked() {
+                    self.confirm_delete = None;
+                    actions.push(Action::Worker(Request::Delete(name)));
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm_delete = None;
+                }
+            });
+        }
+        actions.extend(self.store_state(ui));
+        if let Some(err) = &self.load_error {
+            error_text(ui, &err.to_string());
+        } else if self.list.is_empty() && self.editor.is_none() && !busy {
+            match &self.store {
+                StoreKind::SessionOnly { unreachable, .. } if !unreachable.is_empty() => {}
+                _ => {
+                    ui.weak("No profiles yet: press Add… and paste an application key and secret from the Sinch dashboard.");
+                }
+            }
+        }
+        if self.editor.is_some() {
+            actions.extend(self.editor_ui(ui));
+        }
+        actions
+    }
+
+    fn profile_row(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.horizontal(|ui| {
+            let label = ui.label("Profile");
+            let mut choice = self.selected.clone();
+            ComboBox::from_id_salt("profile")
+                .selected_text(self.selected.as_deref().unwrap_or("(none)"))
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    for profile in &self.list {
+                        let text = if profile.is_default {
+                            format!("{} (default)", profile.name)
+                        } else {
+                            profile.name.clone()
+                        };
+                        ui.selectable_value(&mut choice, Some(profile.name.clone()), text);
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text("The Sinch application whose key and secret sign the credential");
+            if choice != self.selected {
+                actions.extend(self.select(choice));
+            }
+            if ui
+                .button("Add…")
+                .on_hover_text("Save another application's key and secret")
+                .clicked()
+            {
+                self.editor = Some(ProfileEditor::new(None));
+            }
+            if ui
+                .add_enabled(self.loaded.is_some(), Button::new("Edit…"))
+                .on_hover_text("Change this profile's name, key or secret")
+                .clicked()
+            {
+                self.editor = Some(ProfileEditor::new(self.loaded.as_ref()));
+            }
+            if ui
+                .add_enabled(self.selected.is_some(), Button::new("Delete"))
+                .on_hover_text("Remove this profile from the keyring")
+                .clicked()
+            {
+                self.confirm_delete = self.selected.clone();
+            }
+            let is_default = self
+                .list
+                .iter()
+                .any(|p| p.is_default && Some(&p.name) == self.selected.as_ref());
+            if ui
+                .add_enabled(
+                    self.selected.is_some() && !is_default,
+                    Button::new("Make default"),
+                )
+                .on_hover_text("Use this profile when the command line is given no credentials")
+                .clicked()
+                && let Some(name) = self.selected.clone()
+            {
+                actions.push(Action::Worker(Request::SetDefault(name)));
+            }
+        });
+        actions
+    }
+
+    /// Says when the keyring is locked or away, with what to do.
+    fn store_state(&mut self, ui: &mut Ui) -> Vec<Action> {
+        match &self.store {
+            StoreKind::SessionOnly {
+                reason,
+                unreachable,
+            } => {
+                let mut text = format!(
+                    "session only, not saved: {reason}. Profiles added now are forgotten when \
+                     the window closes, unless the keyring answers again before."
+                );
+                if !unreachable.is_empty() {
+                    text.push_str(&format!(
+                        " Saved profiles out of reach until it answers: {}.",
+                        unreachable.join(", ")
+                    ));
+                }
+                warning_text(ui, &text);
+                Vec::new()
+            }
+            StoreKind::Locked(_) => {
+                let mut retry = false;
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "The OS keyring is locked: unlock it, then retry.",
+                    );
+                    retry = ui
+                        .button("Retry")
+                        .on_hover_text("Read the selected profile from the keyring again")
+                        .clicked();
+                });
+                if retry {
+                    self.select(self.selected.clone())
+                } else {
+                    Vec::new()
+                }
+            }
+            StoreKind::Checking | StoreKind::Saved(_) => Vec::new(),
+        }
+    }
+
+    fn editor_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut save = false;
+        let mut cancel = false;
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.strong(if editor.original.is_some() { "Edit profile" } else { "Add profile" });
+            Grid::new("editor").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                labelled(ui, "Profile name", |ui, label| {
+                    let name = ui
+                        .add(TextEdit::singleline(&mut editor.name).hint_text("sandbox").desired_width(280.0))
+                        .labelled_by(label)
+                        .on_hover_text("A name for this Sinch application, e.g. sandbox or production");
+                    if std::mem::take(&mut editor.focus_first) {
+                        name.request_focus();
+                    }
+                });
+                ui.end_row();
+                labelled(ui, "Application key", |ui, label| {
+                    ui.add(
+                        TextEdit::singleline(&mut editor.key)
+                            .hint_text("196087a1-e815-4bc4-8984-60d8d8a43f1d")
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("The application key from the Sinch dashboard");
+                });
+                ui.end_row();
+                labelled(ui, "Application secret", |ui, label| {
+                    ui.horizontal(|ui| {
+                        let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
+                        ui.add(
+                            TextEdit::singleline(&mut *editor.secret)
+                                .password(!editor.reveal)
+                                .hint_text(hint)
+                                .desired_width(240.0),
+                        )
+                        .labelled_by(label)
+                        .on_hover_text("The application secret from the Sinch dashboard; stored only in the OS keyring");
+                        let eye = if editor.reveal { "Hide" } else { "Show" };
+                        if ui
+                            .selectable_label(editor.reveal, eye)
+                            .on_hover_text("Show or hide the secret")
+                            .clicked()
+                        {
+                            editor.reveal = !editor.reveal;
+                        }
+                    });
+                });
+                ui.end_row();
+            });
+            // Below the grid, so that a long warning wraps to the window's width.
+            if let Some(warning) = application_key_warning(editor.key.trim())
+                .filter(|_| !editor.key.trim().is_empty())
+            {
+                warning_text(ui, &warning);
+            }
+            if let Some(err) = &editor.error {
+                error_text(ui, err);
+            }
+            ui.horizontal(|ui| {
+                let label = if editor.saving { "Saving…" } else { "Save profile" };
+                save = ui
+                    .add_enabled(!editor.saving, Button::new(label))
+                    .on_hover_text("Save the key and secret in the OS keyring")
+                    .clicked();
+                cancel = ui.button("Cancel").on_hover_text("Close without saving").clicked();
+                if editor.saving {
+                    ui.spinner();
+                }
+            });
+        });
+        if cancel {
+            self.editor = None;
+            return Vec::new();
+        }
+        if save { self.save_editor() } else { Vec::new() }
+    }
+}
+
+/// The store's state in the top bar: where credentials live.
+pub fn store_badge(ui: &mut Ui, store: &StoreKind) {
+    match store {
+        StoreKind::Checking => {
+            ui.spinner();
+            ui.label("Opening the keyring…");
+        }
+        StoreKind::Saved(location) => {
+            ui.label(RichText::new(format!("Stored in {location}")).small())
+                .on_hover_text("Keys and secrets are kept in the OS keyring, never in a file");
+        }
+        StoreKind::Locked(reason) => {
+            ui.label(RichText::new("OS keyring locked").color(ui.visuals().warn_fg_color))
+                .on_hover_text(capitalize(&reason.to_string()));
+        }
+        StoreKind::SessionOnly { reason, .. } => {
+            ui.label(RichText::new("Session only, not saved").color(ui.visuals().warn_fg_color))
+                .on_hover_text(format!(
+                    "Profiles added now last until this window closes, unless the keyring \
+                     answers again meanwhile. {}",
+                    capitalize(&reason.to_string())
+                ));
+        }
+    }
+}

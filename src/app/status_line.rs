@@ -1,0 +1,74 @@
+//! The status line at the bottom: keyring work under way, how the last copy stands (with
+//! *Clear now*), and the last piece of news or error.
+
+use std::time::Duration;
+
+use eframe::egui::Ui;
+
+use super::action::{Action, Notice, PanelContext, Tone};
+use super::clipboard::CopyStatus;
+use super::widgets::capitalize;
+
+/// The status line's state.
+#[derive(Default)]
+pub struct StatusLine {
+    /// The last piece of news.
+    pub notice: Option<Notice>,
+    /// Set while a keyring call has waited longer than the worker's patience: for how long.
+    pub keyring_slow: Option<Duration>,
+}
+
+impl StatusLine {
+    /// Draws the line.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            if cx.busy {
+                ui.spinner();
+            }
+            if let Some(after) = self.keyring_slow {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "The keyring has not answered for {} s: it may be waiting for you to \
+                         unlock it. The change is made as soon as it answers.",
+                        after.as_secs()
+                    ),
+                );
+            }
+            match cx.copy_status {
+                CopyStatus::Idle => {}
+                CopyStatus::Copied { what, clears_in } => {
+                    ui.label(match clears_in {
+                        Some(secs) => format!("Copied {what}, clears in {secs} s"),
+                        None => format!("Copied {what} (not cleared automatically)"),
+                    });
+                    if ui
+                        .button("Clear now")
+                        .on_hover_text("Remove our copy from the clipboard now")
+                        .clicked()
+                    {
+                        actions.push(Action::ClearClipboard);
+                    }
+                }
+                CopyStatus::Cleared => {
+                    ui.label("Clipboard cleared.");
+                }
+                CopyStatus::LeftAlone => {
+                    ui.label("The clipboard changed since our copy, so it was left alone.");
+                }
+                CopyStatus::Failed(err) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("Not copied: {err}"));
+                }
+            }
+            if let Some(notice) = &self.notice {
+                let color = match notice.tone {
+                    Tone::Error => ui.visuals().error_fg_color,
+                    Tone::Info => ui.visuals().text_color(),
+                };
+                ui.colored_label(color, capitalize(&notice.text));
+            }
+        });
+        actions
+    }
+}

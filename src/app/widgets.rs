@@ -1,0 +1,95 @@
+//! Small drawing helpers every panel shares. Every field has a visible label that is also its
+//! accessible name: what screen readers announce and what the UI tests find widgets by.
+
+use eframe::egui::{self, Color32, Grid, RichText, Ui};
+
+use crate::credential::time::both_zones;
+use crate::credential::{Inspection, Severity, Verdict};
+
+/// "the username is empty" -> "The username is empty": messages are worded as sentence
+/// parts by the core, and capitalized here, where they are drawn, and nowhere else.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A label and the widget it names, linked so the label is the widget's accessible name.
+pub fn labelled<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id) -> R) -> R {
+    let label = ui.label(label);
+    add(ui, label.id)
+}
+
+/// An error, capitalized, in the error colour, wrapped to the space there is.
+pub fn error_text(ui: &mut Ui, text: &str) {
+    let color = ui.visuals().error_fg_color;
+    coloured(ui, text, color);
+}
+
+/// A warning, capitalized, in the warning colour, wrapped to the space there is.
+pub fn warning_text(ui: &mut Ui, text: &str) {
+    let color = ui.visuals().warn_fg_color;
+    coloured(ui, text, color);
+}
+
+fn coloured(ui: &mut Ui, text: &str, color: Color32) {
+    ui.add(egui::Label::new(RichText::new(capitalize(text)).color(color)).wrap());
+}
+
+/// What the inspector read from a credential: kind, identity, key, times, signature and
+/// findings. Shown for a generated credential and for an inspected one alike.
+pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str) {
+    Grid::new(id)
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            ui.weak("Kind");
+            ui.label(inspection.kind.label());
+            ui.end_row();
+            if let Some(identity) = &inspection.identity {
+                ui.weak("Identity");
+                ui.label(format!("{} {}", identity.kind, identity.endpoint));
+                ui.end_row();
+            }
+            if let Some(key) = &inspection.application_key {
+                ui.weak("Application key");
+                ui.monospace(key);
+                ui.end_row();
+            }
+            if let Some(at) = inspection.issued_at {
+                ui.weak("Issued");
+                ui.label(both_zones(at));
+                ui.end_row();
+            }
+            ui.weak("Expires");
+            match inspection.expires_at {
+                Some(at) => ui.label(both_zones(at)),
+                None => ui.label("not stated in the credential"),
+            };
+            ui.end_row();
+            ui.weak("Signature");
+            match &inspection.verdict {
+                Verdict::Verified => ui.colored_label(
+                    Color32::from_rgb(0x2e, 0xa0, 0x43),
+                    "Verified with the profile's secret",
+                ),
+                Verdict::Failed { reason } => ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("Does not verify: {reason}"),
+                ),
+                Verdict::NotChecked => ui.weak("not checked: select a profile to verify with"),
+            };
+            ui.end_row();
+        });
+    for finding in &inspection.findings {
+        match finding.severity {
+            Severity::Error => error_text(ui, &finding.message),
+            Severity::Warning => warning_text(ui, &finding.message),
+            Severity::Info => {
+                ui.add(egui::Label::new(RichText::new(capitalize(&finding.message)).weak()).wrap());
+            }
+        }
+    }
+}
