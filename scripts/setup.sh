@@ -49,6 +49,9 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd script bsdutils
   need_cmd setpriv util-linux
   need_cmd prlimit util-linux
+  # Sinch's own JS SDK v1 (npm sinch-rtc) runs in the test suite.
+  need_cmd node nodejs
+  need_cmd npm npm
   need_cmd stty coreutils
 fi
 if [ "$mode" = bench ]; then

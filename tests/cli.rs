@@ -1017,3 +1017,59 @@ fn a_read_only_config_folder_lists_and_an_unreadable_one_says_why() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("No profiles yet"));
 }
+
+#[test]
+fn non_ascii_usernames_are_escaped_for_the_js_sdk_unless_raw_utf8_is_asked() {
+    let escaped = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6Ilx1MDBjNXNhIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:dqVhz/cLDpTBBHiwc5RyRhowtIL9NlC63PtNh+1yJls=";
+    let ticket = |extra: &[&str]| {
+        stdout_of(
+            with_secret(SECRET)
+                .args([
+                    "ticket",
+                    "--user",
+                    "Åsa",
+                    "--created",
+                    "2026-01-02T03:04:05Z",
+                    "--key",
+                    KEY,
+                ])
+                .args(extra),
+        )
+    };
+    assert_eq!(ticket(&[]), format!("{escaped}\n"));
+    let raw = ticket(&["--raw-utf8"]);
+    use base64::Engine as _;
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(raw.split_once(':').unwrap().0)
+        .unwrap();
+    assert!(
+        String::from_utf8(json)
+            .unwrap()
+            .contains(r#""endpoint":"Åsa""#)
+    );
+    // ASCII names give the gem's bytes either way.
+    let alice = |extra: &[&str]| {
+        stdout_of(
+            with_secret(SECRET)
+                .args([
+                    "ticket",
+                    "--user",
+                    "alice",
+                    "--created",
+                    "2026-01-02T03:04:05Z",
+                    "--key",
+                    KEY,
+                ])
+                .args(extra),
+        )
+    };
+    assert_eq!(alice(&[]), format!("{VECTOR}\n"));
+    assert_eq!(alice(&["--raw-utf8"]), format!("{VECTOR}\n"));
+    // The inspector tells what the JS SDK v1 makes of the raw ticket.
+    with_secret(SECRET)
+        .args(["inspect", raw.trim(), "--key", KEY])
+        .assert()
+        .stdout(predicate::str::contains(
+            "the JS SDK v1 will see this user as",
+        ));
+}

@@ -701,3 +701,39 @@ fn a_long_warning_wraps_inside_the_window() {
         "the warning runs off the window: its right edge is at {right}"
     );
 }
+
+#[test]
+fn a_non_ascii_ticket_is_escaped_unless_raw_utf8_is_ticked() {
+    use base64::Engine as _;
+    let json_of = |world: &World| {
+        let ticket = &world
+            .app()
+            .generate
+            .generated
+            .as_ref()
+            .unwrap()
+            .made
+            .credential;
+        let json = base64::engine::general_purpose::STANDARD
+            .decode(ticket.split_once(':').unwrap().0)
+            .unwrap();
+        String::from_utf8(json).unwrap()
+    };
+    let mut world = world();
+    world.type_into("Username", "Åsa");
+    world.click("Generate ticket");
+    assert!(
+        json_of(&world).contains(r#""endpoint":"\u00c5sa""#),
+        "{}",
+        json_of(&world)
+    );
+
+    world.click("Raw UTF-8, as the sinch_auth gem writes it");
+    world.click("Generate ticket");
+    assert!(
+        json_of(&world).contains(r#""endpoint":"Åsa""#),
+        "{}",
+        json_of(&world)
+    );
+    assert!(world.shows("JS SDK v1 will see this user as"));
+}

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::credential::{Capabilities, CredentialKind, check_lifetime, check_user_id, time};
+use crate::credential::{
+    Capabilities, CredentialKind, NonAscii, check_lifetime, check_user_id, time,
+};
 
 /// The expiry presets, and "custom" for anything typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -58,6 +60,9 @@ pub struct FormState {
     pub format: CredentialKind,
     /// The JS SDK v1 capabilities for the snippet.
     pub capabilities: Capabilities,
+    /// How a ticket writes non-ASCII characters: escaped (the default), or raw UTF-8 as
+    /// the sinch_auth gem does.
+    pub non_ascii: NonAscii,
 }
 
 impl Default for FormState {
@@ -68,6 +73,7 @@ impl Default for FormState {
             custom_expiry: "2h".into(),
             format: CredentialKind::default(),
             capabilities: Capabilities::default(),
+            non_ascii: NonAscii::default(),
         }
     }
 }

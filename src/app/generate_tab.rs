@@ -15,7 +15,7 @@ use super::form::{Expiry, FormState};
 use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
 use super::worker::Request;
 use crate::credential::{
-    self, CredentialKind, Inspection, Made, MakeRequest, VerifyWith, inspect, time,
+    self, CredentialKind, Inspection, Made, MakeRequest, NonAscii, VerifyWith, inspect, time,
 };
 use crate::profiles::Profile;
 
@@ -97,6 +97,7 @@ impl GenerateTab {
                 instance_ttl_secs: None,
                 nonce: &nonce,
                 capabilities: self.form.capabilities,
+                non_ascii: self.form.non_ascii,
             },
         )?;
         let inspection = read_back(&made.credential, profile, now)?;
@@ -237,6 +238,22 @@ impl GenerateTab {
                         ui.checkbox(&mut form.capabilities.messaging, "Messaging")
                             .on_hover_text("Start the v1 client with instant messaging");
                     });
+                    ui.end_row();
+
+                    ui.label("Characters");
+                    let mut raw = form.non_ascii == NonAscii::RawUtf8;
+                    ui.checkbox(&mut raw, "Raw UTF-8, as the sinch_auth gem writes it")
+                        .on_hover_text(
+                            "Off (the default): non-ASCII letters are written as \\u escapes, \
+                             which the JS SDK v1 reads correctly. On: the gem's exact bytes, \
+                             for comparing with a backend that uses the gem; the JS SDK v1 \
+                             then misreads a name like Åsa. ASCII names are the same either way.",
+                        );
+                    form.non_ascii = if raw {
+                        NonAscii::RawUtf8
+                    } else {
+                        NonAscii::Escaped
+                    };
                     ui.end_row();
                 }
             });

@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::{
-    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, TicketSigner, check_user_id,
-    time,
+    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, NonAscii, TicketSigner,
+    check_user_id, time,
 };
 
 /// Arguments of `sinch-ticket ticket`.
@@ -37,6 +37,11 @@ pub struct TicketArgs {
     /// With --snippet: leave messaging out of the client's capabilities.
     #[arg(long, requires = "snippet")]
     no_messaging: bool,
+    /// Write non-ASCII characters of the ticket's JSON as raw UTF-8, as the sinch_auth gem
+    /// does, instead of \uXXXX escapes. Only for comparing with a backend that uses the
+    /// gem: the JS SDK v1 misreads such a username (Åsa becomes "Ã\u0085sa").
+    #[arg(long)]
+    raw_utf8: bool,
     #[command(flatten)]
     credentials: CredentialArgs,
 }
@@ -90,7 +95,7 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
     let created = args.created.unwrap_or_else(time::now_whole_seconds);
     if let Some(path) = &args.users_from {
         time::expiry(created, args.expires_in).map_err(|err| Failure::usage(err.to_string()))?;
-        let signer = TicketSigner::new(&key, &secret);
+        let signer = TicketSigner::new(&key, &secret).with_non_ascii(non_ascii(args));
         drop(secret);
         return ticket_batch(&signer, path, args.expires_in, created);
     }
@@ -109,9 +114,18 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
                 calling: !args.no_calling,
                 messaging: !args.no_messaging,
             },
+            non_ascii: non_ascii(args),
         },
     )?;
     print_made(&made, args.snippet)
+}
+
+fn non_ascii(args: &TicketArgs) -> NonAscii {
+    if args.raw_utf8 {
+        NonAscii::RawUtf8
+    } else {
+        NonAscii::Escaped
+    }
 }
 
 /// Makes the credential in the core, after printing the core's warnings about its user.
@@ -228,6 +242,7 @@ pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
             instance_ttl_secs: args.instance_ttl,
             nonce: &nonce,
             capabilities: Capabilities::default(),
+            non_ascii: NonAscii::default(),
         },
     )?;
     print_made(&made, args.snippet)

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::jwt::{MIN_JWT_TTL_SECS, derive_signing_key, kid_date};
+use super::text::terminal_safe;
 use super::time::{
     LATEST_UNIX_SECS, MAX_LIFETIME_SECS, describe_expiry, format_duration, in_range,
     parse_generator_timestamp,
@@ -393,6 +394,10 @@ fn inspect_ticket(
         ),
     }
 
+    if !latin1 && !json_bytes.is_ascii() {
+        note_sdk_v1_view(&mut inspection, &json_bytes);
+    }
+
     if let Some(key) = str_field(&map, "applicationKey") {
         inspection.application_key = Some(key.to_owned());
     } else if let Some(key) = str_field(&map, "applicationkey") {
@@ -472,6 +477,36 @@ fn inspect_ticket(
         inspection.verdict = verify_ticket(&json_bytes, &text, latin1, &mac, verify.secret);
     }
     Ok(inspection)
+}
+
+/// The JS SDK v1 reads a ticket's JSON with `atob`, one character per byte, and takes its
+/// user id from that: raw UTF-8 reaches it as Latin-1. Says what the SDK will call the user
+/// when that differs from what Sinch's server (which reads UTF-8) calls it.
+fn note_sdk_v1_view(inspection: &mut Inspection, json_bytes: &[u8]) {
+    let as_the_sdk_reads: String = json_bytes.iter().map(|&b| char::from(b)).collect();
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&as_the_sdk_reads) else {
+        return;
+    };
+    let sdk_user = map
+        .get("identity")
+        .and_then(|identity| identity.get("endpoint"))
+        .and_then(Value::as_str);
+    let Some(identity) = &inspection.identity else {
+        return;
+    };
+    if identity.kind != "username" {
+        return;
+    }
+    if let Some(sdk_user) = sdk_user.filter(|u| *u != identity.endpoint) {
+        let message = format!(
+            "the JS SDK v1 will see this user as \"{}\", not \"{}\": it reads the ticket's \
+             raw UTF-8 one byte per character, while Sinch's server reads UTF-8. A ticket that \
+             writes non-ASCII as \\u escapes (this tool's default) avoids it",
+            terminal_safe(sdk_user),
+            identity.endpoint
+        );
+        inspection.note(Severity::Warning, message);
+    }
 }
 
 fn verify_ticket(json: &[u8], text: &str, latin1: bool, mac: &[u8], secret: &AppSecret) -> Verdict {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::time::{self, InstantError};
 use super::{
-    AppSecret, Capabilities, CredentialKind, JwtRequest, MIN_JWT_TTL_SECS, TicketSigner,
+    AppSecret, Capabilities, CredentialKind, JwtRequest, MIN_JWT_TTL_SECS, NonAscii, TicketSigner,
     check_user_id, jwt_snippet, registration_jwt, ticket_snippet,
 };
 
@@ -29,6 +29,9 @@ pub struct MakeRequest<'a> {
     pub nonce: &'a str,
     /// Ticket snippet only: what the v1 client starts with.
     pub capabilities: Capabilities,
+    /// Ticket only: how characters beyond ASCII are written (escaped, unless the gem's raw
+    /// bytes are wanted).
+    pub non_ascii: NonAscii,
 }
 
 /// A credential and the JavaScript snippet that starts a Sinch client with it.
@@ -79,11 +82,9 @@ pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Strin
     }
     Ok(match request.kind {
         CredentialKind::LegacyTicket => {
-            let ticket = TicketSigner::new(request.application_key, secret).ticket(
-                request.user,
-                request.lifetime_secs,
-                request.issued_at,
-            );
+            let ticket = TicketSigner::new(request.application_key, secret)
+                .with_non_ascii(request.non_ascii)
+                .ticket(request.user, request.lifetime_secs, request.issued_at);
             Made {
                 snippet: ticket_snippet(request.application_key, &ticket, request.capabilities),
                 credential: ticket,
@@ -123,6 +124,7 @@ mod tests {
             instance_ttl_secs: None,
             nonce: "n",
             capabilities: Capabilities::default(),
+            non_ascii: NonAscii::default(),
         }
     }
 

@@ -23,7 +23,7 @@ pub use jwt::{JwtRequest, MIN_JWT_TTL_SECS, derive_signing_key, registration_jwt
 pub use make::{Made, MakeRequest, check_lifetime, fresh_nonce, make};
 pub use secret::{AppSecret, SecretError};
 pub use snippet::{Capabilities, js_string_literal, jwt_snippet, test_page, ticket_snippet};
-pub use ticket::{TicketBatch, TicketSigner};
+pub use ticket::{NonAscii, TicketBatch, TicketSigner};
 
 use hmac::{Hmac, KeyInit as _};
 use sha2::Sha256;

@@ -12,7 +12,26 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use hmac::Mac as _;
 
+use serde::{Deserialize, Serialize};
+
 use super::{AppSecret, HmacSha256, json, keyed_mac, time};
+
+/// How a ticket's JSON writes characters beyond ASCII.
+///
+/// The JS SDK v1 reads the ticket's JSON with `atob`, one character per byte, so raw UTF-8
+/// reaches it as Latin-1: a ticket for `Åsa` makes it call itself `Ã\u0085sa`, while
+/// Sinch's server (which reads UTF-8) knows the user as `Åsa`. Escaped JSON is plain ASCII,
+/// which both read alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum NonAscii {
+    /// `\u00c5` escapes (lower-case hex, surrogate pairs beyond U+FFFF): the JSON is ASCII
+    /// and the SDK reads the user id right. The default.
+    #[default]
+    Escaped,
+    /// Raw UTF-8 bytes, as the `sinch_auth` gem writes them, for comparing with a backend
+    /// that uses the gem. For ASCII usernames both give the same bytes.
+    RawUtf8,
+}
 
 const JSON_BEFORE_USER: &[u8] = br#"{"identity":{"type":"username","endpoint":"#;
 
@@ -22,6 +41,7 @@ const JSON_BEFORE_USER: &[u8] = br#"{"identity":{"type":"username","endpoint":"#
 pub struct TicketSigner {
     application_key: String,
     mac: HmacSha256,
+    non_ascii: NonAscii,
 }
 
 impl std::fmt::Debug for TicketSigner {
@@ -33,12 +53,20 @@ impl std::fmt::Debug for TicketSigner {
 }
 
 impl TicketSigner {
-    /// A signer for the application with this key and secret.
+    /// A signer for the application with this key and secret, writing non-ASCII characters
+    /// as escapes (see [`NonAscii`]).
     pub fn new(application_key: &str, secret: &AppSecret) -> Self {
         Self {
             application_key: application_key.to_owned(),
             mac: keyed_mac(secret.bytes()),
+            non_ascii: NonAscii::default(),
         }
+    }
+
+    /// The same signer, writing non-ASCII characters as `non_ascii` says.
+    pub fn with_non_ascii(mut self, non_ascii: NonAscii) -> Self {
+        self.non_ascii = non_ascii;
+        self
     }
 
     /// One ticket for `username`, valid for `expires_in` seconds from `created`.
@@ -56,7 +84,7 @@ impl TicketSigner {
         json_after_user.extend_from_slice(br#"},"expiresIn":"#);
         json_after_user.extend_from_slice(expires_in.to_string().as_bytes());
         json_after_user.extend_from_slice(br#","applicationKey":"#);
-        json::push_string(&mut json_after_user, &self.application_key);
+        json::push_string_as(&mut json_after_user, &self.application_key, self.non_ascii);
         json_after_user.extend_from_slice(br#","created":"#);
         json::push_string(&mut json_after_user, &time::ticket_timestamp(created));
         json_after_user.push(b'}');
@@ -80,7 +108,7 @@ impl TicketBatch<'_> {
     pub fn push_ticket(&mut self, username: &str, out: &mut String) {
         self.json.clear();
         self.json.extend_from_slice(JSON_BEFORE_USER);
-        json::push_string(&mut self.json, username);
+        json::push_string_as(&mut self.json, username, self.signer.non_ascii);
         self.json.extend_from_slice(&self.json_after_user);
 
         STANDARD.encode_string(&self.json, out);
@@ -117,7 +145,8 @@ mod tests {
 
     #[test]
     fn keeps_the_username_as_typed_and_escapes_it_like_a_json_encoder() {
-        let signer = TicketSigner::new(KEY, &AppSecret::from_base64(SECRET).unwrap());
+        let signer = TicketSigner::new(KEY, &AppSecret::from_base64(SECRET).unwrap())
+            .with_non_ascii(NonAscii::RawUtf8);
         let mut batch = signer.batch(60, created());
         let mut out = String::new();
         batch.push_ticket(" Åsa \"q\"/\\ ", &mut out);
@@ -128,6 +157,36 @@ mod tests {
         );
         let (encoded, _) = out.split_once(':').unwrap();
         assert_eq!(STANDARD.decode(encoded).unwrap(), json.as_bytes());
+    }
+
+    /// Known answers for the escaped form (the default), and the gem's raw bytes with
+    /// `RawUtf8`; ASCII usernames give the same ticket both ways.
+    #[test]
+    fn non_ascii_is_escaped_by_default_and_raw_when_asked() {
+        let secret = AppSecret::from_base64(SECRET).unwrap();
+        let escaped = TicketSigner::new(KEY, &secret);
+        let raw = TicketSigner::new(KEY, &secret).with_non_ascii(NonAscii::RawUtf8);
+        let json_of = |ticket: &str| {
+            String::from_utf8(STANDARD.decode(ticket.split_once(':').unwrap().0).unwrap()).unwrap()
+        };
+        let ticket = escaped.ticket("Åsa", 3600, created());
+        assert_eq!(
+            json_of(&ticket),
+            r#"{"identity":{"type":"username","endpoint":"\u00c5sa"},"expiresIn":3600,"applicationKey":"196087a1-e815-4bc4-8984-60d8d8a43f1d","created":"2026-01-02T03:04:05Z"}"#
+        );
+        assert_eq!(
+            ticket,
+            "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6Ilx1MDBjNXNhIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:dqVhz/cLDpTBBHiwc5RyRhowtIL9NlC63PtNh+1yJls="
+        );
+        assert_eq!(
+            json_of(&escaped.ticket("😀 山田", 3600, created())),
+            r#"{"identity":{"type":"username","endpoint":"\ud83d\ude00 \u5c71\u7530"},"expiresIn":3600,"applicationKey":"196087a1-e815-4bc4-8984-60d8d8a43f1d","created":"2026-01-02T03:04:05Z"}"#
+        );
+        assert!(json_of(&raw.ticket("Åsa", 3600, created())).contains(r#""endpoint":"Åsa""#));
+        assert_eq!(
+            escaped.ticket("alice", 3600, created()),
+            raw.ticket("alice", 3600, created())
+        );
     }
 
     #[test]

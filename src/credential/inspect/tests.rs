@@ -553,3 +553,44 @@ proptest! {
         let _ = inspect(&jwt, with(&secret), Utc::now());
     }
 }
+
+#[test]
+fn says_what_the_js_sdk_v1_makes_of_raw_utf8_and_not_of_escapes() {
+    use crate::credential::NonAscii;
+    let secret = secret();
+    let now = at("2026-01-02T03:04:05Z");
+    let raw = TicketSigner::new(KEY, &secret)
+        .with_non_ascii(NonAscii::RawUtf8)
+        .ticket("Åsa", 3600, now);
+    let report = inspect(&raw, with(&secret), now).unwrap();
+    assert_eq!(
+        report.verdict,
+        Verdict::Verified,
+        "a raw UTF-8 ticket still verifies"
+    );
+    assert!(report.accepted());
+    assert!(
+        has_finding(
+            &report,
+            Severity::Warning,
+            "the JS SDK v1 will see this user as \"Ã\\u0085sa\""
+        ),
+        "{report:?}"
+    );
+    assert!(
+        has_finding(&report, Severity::Warning, "\\u escapes"),
+        "{report:?}"
+    );
+
+    let escaped = TicketSigner::new(KEY, &secret).ticket("Åsa", 3600, now);
+    let report = inspect(&escaped, with(&secret), now).unwrap();
+    assert_eq!(report.identity.unwrap().endpoint, "Åsa");
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("JS SDK v1")),
+        "{:?}",
+        report.findings
+    );
+}
