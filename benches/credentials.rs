@@ -65,6 +65,51 @@ fn credentials(c: &mut Criterion) {
     c.bench_function("inspect/legacy_ticket_verified", |b| {
         b.iter(|| inspect(black_box(&ticket), Some(verify), created).is_ok());
     });
+
+    signed_requests(c, &secret);
+}
+
+/// Signing a REST request, and parsing and verifying a raw signed request: a small JSON body
+/// and a 1 MB one.
+fn signed_requests(c: &mut Criterion, secret: &AppSecret) {
+    use sinch_ticket::credential::request::{
+        CallbackKeys, SignRequest, parse_request, sign_request, verify_request,
+    };
+    let now = DateTime::from_timestamp(1_401_889_318, 0).unwrap_or_default();
+    let small = br#"{"event":"ice","callid":"c-1","cli":"46700000000","to":{"type":"number","endpoint":"46700000001"}}"#.to_vec();
+    let large = vec![b'x'; 1 << 20];
+    let mut group = c.benchmark_group("request");
+    for (name, body) in [("small", &small), ("1MB", &large)] {
+        let request = SignRequest {
+            method: "POST",
+            resource: "/callbacks/ice",
+            content_type: Some("application/json"),
+            body,
+            timestamp: "2014-06-04T13:41:58Z",
+        };
+        group.bench_function(format!("sign_{name}"), |b| {
+            b.iter(|| sign_request(KEY, secret, black_box(&request)))
+        });
+        let signed = sign_request(KEY, secret, &request);
+        let mut raw = format!(
+            "POST /callbacks/ice HTTP/1.1\r\nContent-Type: application/json\r\nx-timestamp: 2014-06-04T13:41:58Z\r\nAuthorization: {}\r\nContent-Length: {}\r\n\r\n",
+            signed.authorization,
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(body);
+        let keys = CallbackKeys {
+            key: Some(KEY),
+            secret,
+        };
+        group.bench_function(format!("parse_and_verify_{name}"), |b| {
+            b.iter(|| {
+                parse_request(black_box(&raw))
+                    .is_ok_and(|parsed| verify_request(&parsed, keys, now, Some(900)).verified)
+            })
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, credentials);

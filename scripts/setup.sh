@@ -52,6 +52,8 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   # Sinch's own JS SDK v1 (npm sinch-rtc) runs in the test suite.
   need_cmd node nodejs
   need_cmd npm npm
+  # `sign --curl` output is run by the tests.
+  need_cmd curl curl
   need_cmd stty coreutils
 fi
 if [ "$mode" = bench ]; then

@@ -4,6 +4,7 @@ mod credentials;
 mod generate;
 mod inspect;
 mod profile;
+mod rest;
 pub mod stdio;
 
 use std::ffi::OsString;
@@ -96,6 +97,37 @@ Examples:
 Secrets go only to the OS keyring (service \"sinch-ticket\", one entry per profile); the
 names, keys and the default are kept in profiles.json in the config folder.")]
     Profile(profile::ProfileArgs),
+    /// Sign a request to Sinch's Voice or Verification REST API: print its headers, JSON, or
+    /// a ready curl command.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket sign POST https://calling.api.sinch.com/calling/v1/callouts --data-file callout.json --profile sandbox
+  sinch-ticket sign GET https://verification.api.sinch.com/verification/v1/verifications/id/123 --curl
+  sinch-ticket sign POST https://calling.api.sinch.com/calling/v1/callouts --data '{}' --timestamp 2014-06-04T13:41:58Z --json
+
+The signature covers the body bytes, the Content-Type, the x-timestamp and the path with
+its query exactly as given. A body without --content-type is signed as application/json.")]
+    Sign(rest::SignArgs),
+    /// Sign a request and send it; print the status and the response body.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket send POST https://calling.api.sinch.com/calling/v1/callouts --data-file callout.json
+  sinch-ticket send GET https://verification.api.sinch.com/verification/v1/verifications/id/123 --profile sandbox
+
+Exit status: 0 the server answered 2xx; 1 it answered another status (printed); 3 the
+network, DNS or TLS failed. Plain http:// is only for loopback test servers.")]
+    Send(rest::SendArgs),
+    /// Verify a signed callback (or any signed request) pasted as raw HTTP.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket verify-callback request.txt --profile sandbox
+  pbpaste | sinch-ticket verify-callback --max-age none --json
+
+The request is read as copied from a request bin, a proxy or a server log: a request line,
+headers, an empty line and the body, with CRLF or LF line ends.
+Exit status: 0 it verifies; 1 it does not (the reason and the string to sign are printed);
+2 the input is not an HTTP request, or there is no secret to verify with.")]
+    VerifyCallback(rest::VerifyArgs),
 }
 
 /// How the application key and secret reach a command.
@@ -215,6 +247,9 @@ pub fn run(command: Command) -> u8 {
         Command::Jwt(args) => generate::jwt(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Profile(args) => profile::run(&args),
+        Command::Sign(args) => rest::sign(&args),
+        Command::Send(args) => rest::send(&args),
+        Command::VerifyCallback(args) => rest::verify_callback(&args),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ mod inspect;
 mod json;
 mod jwt;
 mod make;
+pub mod request;
 mod secret;
 mod snippet;
 pub mod text;

@@ -1,0 +1,292 @@
+use super::*;
+use proptest::prelude::*;
+
+const DOC_SECRET: &str = "JViE5vDor0Sw3WllZka15Q==";
+const KEY: &str = "5F5C418A0F914BBC8234A9BF5EDDAD97";
+
+fn secret() -> AppSecret {
+    AppSecret::from_base64(DOC_SECRET).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2014-06-04T13:45:00Z")
+        .unwrap()
+        .into()
+}
+
+fn doc_request() -> SignRequest<'static> {
+    SignRequest {
+        method: "POST",
+        resource: "/v1/sms/+46700000000",
+        content_type: Some("application/json"),
+        body: br#"{"message":"Hello world"}"#,
+        timestamp: "2014-06-04T13:41:58Z",
+    }
+}
+
+/// A raw request as a server would receive `signed`.
+fn raw(request: &SignRequest<'_>, signed: &Signed) -> Vec<u8> {
+    let mut text = format!(
+        "{} {} HTTP/1.1\r\nHost: example.com\r\nx-timestamp: {}\r\nAuthorization: {}\r\n",
+        request.method, request.resource, signed.x_timestamp, signed.authorization
+    );
+    if let Some(ct) = request.content_type {
+        text.push_str(&format!("Content-Type: {ct}\r\n"));
+    }
+    text.push_str(&format!("Content-Length: {}\r\n\r\n", request.body.len()));
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(request.body);
+    bytes
+}
+
+fn keys(secret: &AppSecret) -> CallbackKeys<'_> {
+    CallbackKeys {
+        key: Some(KEY),
+        secret,
+    }
+}
+
+#[test]
+fn signs_sinchs_documented_example() {
+    let signed = sign_request(KEY, &secret(), &doc_request());
+    assert_eq!(signed.content_md5, "jANzQ+rgAHyf1MWQFSwvYw==");
+    assert_eq!(
+        signed.authorization,
+        format!("Application {KEY}:qDXMwzfaxCRS849c/2R0hg0nphgdHciTo7OdM6MsdnM=")
+    );
+    assert_eq!(
+        signed.string_to_sign,
+        "POST\njANzQ+rgAHyf1MWQFSwvYw==\napplication/json\nx-timestamp:2014-06-04T13:41:58Z\n/v1/sms/+46700000000"
+    );
+}
+
+#[test]
+fn no_body_and_no_content_type_leave_their_lines_empty() {
+    let signed = sign_request(
+        KEY,
+        &secret(),
+        &SignRequest {
+            method: "get",
+            resource: "/verification/v1/verifications/id/1?x=%20",
+            content_type: None,
+            body: b"",
+            timestamp: "2014-06-04T13:41:58.123Z",
+        },
+    );
+    assert_eq!(
+        signed.string_to_sign,
+        "GET\n\n\nx-timestamp:2014-06-04T13:41:58.123Z\n/verification/v1/verifications/id/1?x=%20"
+    );
+}
+
+#[test]
+fn verifies_what_it_signs_with_crlf_or_bare_lf() {
+    let secret = secret();
+    let request = doc_request();
+    let signed = sign_request(KEY, &secret, &request);
+    let crlf = raw(&request, &signed);
+    let lf: Vec<u8> = String::from_utf8(crlf.clone())
+        .unwrap()
+        .replace("\r\n", "\n")
+        .into_bytes();
+    for bytes in [crlf, lf] {
+        let parsed = parse_request(&bytes).unwrap();
+        let verdict = verify_request(&parsed, keys(&secret), now(), Some(DEFAULT_MAX_AGE_SECS));
+        assert!(verdict.verified, "{verdict:?}");
+        assert_eq!(verdict.scheme.as_deref(), Some("application"));
+    }
+}
+
+#[test]
+fn names_what_probably_differs() {
+    let secret = secret();
+    let request = doc_request();
+    let signed = sign_request(KEY, &secret, &request);
+    let text = String::from_utf8(raw(&request, &signed)).unwrap();
+    let verdict_of = |text: &str, max_age: Option<u64>| {
+        verify_request(
+            &parse_request(text.as_bytes()).unwrap(),
+            keys(&secret),
+            now(),
+            max_age,
+        )
+    };
+
+    let charset = text.replace(
+        "Content-Type: application/json",
+        "Content-Type: application/json; charset=utf-8",
+    );
+    let v = verdict_of(&charset, None);
+    assert!(
+        v.reason.as_deref().unwrap().contains("Content-Type"),
+        "{v:?}"
+    );
+
+    let proxied = text.replace("POST /v1/sms", "POST /api/v1/sms");
+    let v = verdict_of(&proxied, None);
+    assert!(
+        v.reason
+            .as_deref()
+            .unwrap()
+            .contains("proxy that added /api"),
+        "{v:?}"
+    );
+
+    let with_md5 = text.replace("Host:", "Content-MD5: jANzQ+rgAHyf1MWQFSwvYw==\r\nHost:");
+    let changed = with_md5.replace("Hello world", "Hello World");
+    let v = verdict_of(&changed, None);
+    assert!(
+        v.reason
+            .as_deref()
+            .unwrap()
+            .contains("body changed in transit"),
+        "{v:?}"
+    );
+    assert!(
+        v.string_to_sign.as_deref().unwrap().starts_with("POST\n"),
+        "{v:?}"
+    );
+
+    let no_stamp = text.replace("x-timestamp: 2014-06-04T13:41:58Z\r\n", "");
+    let v = verdict_of(&no_stamp, None);
+    assert!(
+        v.reason.as_deref().unwrap().contains("no x-timestamp"),
+        "{v:?}"
+    );
+
+    let other_key = text.replace(KEY, "ffffffffffffffffffffffffffffffff");
+    let v = verdict_of(&other_key, None);
+    assert!(
+        v.reason
+            .as_deref()
+            .unwrap()
+            .contains("application key ffff"),
+        "{v:?}"
+    );
+
+    let no_auth = text.replace(&format!("Authorization: {}\r\n", signed.authorization), "");
+    let v = verdict_of(&no_auth, None);
+    assert!(
+        v.reason
+            .as_deref()
+            .unwrap()
+            .contains("no Authorization header"),
+        "{v:?}"
+    );
+
+    let bearer = text.replace("Authorization: Application", "Authorization: Bearer");
+    let v = verdict_of(&bearer, None);
+    assert!(v.reason.as_deref().unwrap().contains("\"Bearer\""), "{v:?}");
+}
+
+#[test]
+fn a_stale_timestamp_is_a_possible_replay_unless_allowed() {
+    let secret = secret();
+    let request = doc_request();
+    let signed = sign_request(KEY, &secret, &request);
+    let parsed = parse_request(&raw(&request, &signed)).unwrap();
+    let later = now() + chrono::TimeDelta::hours(2);
+    let v = verify_request(&parsed, keys(&secret), later, Some(DEFAULT_MAX_AGE_SECS));
+    assert!(!v.verified);
+    assert!(v.reason.as_deref().unwrap().contains("replay"), "{v:?}");
+    assert!(verify_request(&parsed, keys(&secret), later, None).verified);
+}
+
+#[test]
+fn basic_is_checked_as_rfc_7617_says_and_warned_about() {
+    let secret = secret();
+    let basic = |credentials: &str| {
+        let text = format!(
+            "POST /cb HTTP/1.1\nAuthorization: Basic {}\n\n{{}}",
+            STANDARD.encode(credentials)
+        );
+        verify_request(
+            &parse_request(text.as_bytes()).unwrap(),
+            keys(&secret),
+            now(),
+            None,
+        )
+    };
+    let v = basic(&format!("{KEY}:{DOC_SECRET}"));
+    assert!(v.verified, "{v:?}");
+    assert!(v.warnings[0].contains("carries the application secret itself"));
+    let v = basic(&format!("{KEY}:ax8hTTQJF0OPXL32r1LHMA=="));
+    assert!(!v.verified);
+    assert!(
+        !format!("{v:?}").contains("ax8hTTQJF0OPXL32r1LHMA=="),
+        "the secret is never echoed"
+    );
+    assert!(!format!("{v:?}").contains(DOC_SECRET));
+}
+
+#[test]
+fn what_is_not_a_request_is_named() {
+    assert_eq!(parse_request(b"  \n"), Err(ParseError::Empty));
+    assert_eq!(
+        parse_request(b"hello world"),
+        Err(ParseError::NoRequestLine)
+    );
+    assert_eq!(
+        parse_request(b"POST /x HTTP/1.1\nno colon here\n\n"),
+        Err(ParseError::BadHeader(2))
+    );
+    let cut = parse_request(b"POST /x HTTP/1.1\nContent-Length: 2\n\n{}\n").unwrap();
+    assert_eq!(
+        cut.body, b"{}",
+        "a trailing line break after the body is not part of it"
+    );
+}
+
+proptest! {
+    #[test]
+    fn sign_then_verify_holds_and_any_changed_byte_breaks_it(
+        body in proptest::collection::vec(any::<u8>(), 1..200),
+        path in "/[a-zA-Z0-9/_.~%+-]{0,40}(\\?[a-z0-9=&%]{0,20})?",
+        content_type in "[a-z]{1,12}/[a-z+.-]{1,16}(; charset=[a-zA-Z0-9-]{1,8})?",
+        flip in any::<prop::sample::Index>(),
+        which in 0usize..4,
+    ) {
+        let secret = secret();
+        let stamp = "2014-06-04T13:41:58Z";
+        let request = SignRequest {
+            method: "POST", resource: &path, content_type: Some(&content_type), body: &body, timestamp: stamp,
+        };
+        let signed = sign_request(KEY, &secret, &request);
+        let parsed = RawRequest {
+            method: "POST".into(),
+            target: path.clone(),
+            headers: vec![
+                ("x-timestamp".into(), stamp.into()),
+                ("Authorization".into(), signed.authorization.clone()),
+                ("Content-Type".into(), content_type.clone()),
+            ],
+            body: body.clone(),
+        };
+        prop_assert!(verify_request(&parsed, keys(&secret), now(), None).verified);
+
+        let mut changed = parsed.clone();
+        match which {
+            0 => { let i = flip.index(changed.body.len()); changed.body[i] ^= 0x01; }
+            1 => changed.target.push('x'),
+            2 => changed.headers[0].1 = "2014-06-04T13:41:59Z".into(),
+            _ => changed.headers[2].1.push('x'),
+        }
+        prop_assert!(!verify_request(&changed, keys(&secret), now(), None).verified);
+    }
+
+    #[test]
+    fn the_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_request(&bytes);
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_request_shaped_text(
+        method in "[A-Z]{0,7}", target in "\\PC{0,20}", rest in "\\PC{0,200}",
+    ) {
+        let text = format!("{method} {target} HTTP/1.1\n{rest}");
+        if let Ok(parsed) = parse_request(text.as_bytes()) {
+            let secret = secret();
+            let _ = verify_request(&parsed, keys(&secret), now(), Some(DEFAULT_MAX_AGE_SECS));
+        }
+    }
+}

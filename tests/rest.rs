@@ -1,0 +1,400 @@
+//! `sign`, `send` and `verify-callback` as a script uses them: the built binary against
+//! Sinch's documented vector, raw requests, and real HTTP servers on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sinch_ticket::credential::AppSecret;
+use sinch_ticket::credential::request::{CallbackKeys, parse_request, verify_request};
+
+const DOC_SECRET: &str = "JViE5vDor0Sw3WllZka15Q==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+const DOC_SIGNATURE: &str = "qDXMwzfaxCRS849c/2R0hg0nphgdHciTo7OdM6MsdnM=";
+
+fn sinch_ticket() -> Command {
+    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+    cmd.env("SINCH_APPLICATION_SECRET", DOC_SECRET)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .timeout(Duration::from_secs(60));
+    cmd
+}
+
+fn doc_sign(extra: &[&str]) -> String {
+    let out = sinch_ticket()
+        .args([
+            "sign",
+            "POST",
+            "https://messagingapi.sinch.com/v1/sms/+46700000000",
+        ])
+        .args([
+            "--data",
+            r#"{"message":"Hello world"}"#,
+            "--content-type",
+            "application/json",
+        ])
+        .args(["--timestamp", "2014-06-04T13:41:58Z", "--key", KEY])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn sign_gives_sinchs_documented_signature_in_every_form() {
+    assert_eq!(
+        doc_sign(&[]),
+        format!(
+            "x-timestamp: 2014-06-04T13:41:58Z\nAuthorization: Application {KEY}:{DOC_SIGNATURE}\nContent-Type: application/json\n"
+        )
+    );
+    let json: serde_json::Value = serde_json::from_str(&doc_sign(&["--json"])).unwrap();
+    assert_eq!(
+        json["authorization"],
+        format!("Application {KEY}:{DOC_SIGNATURE}")
+    );
+    assert_eq!(json["content_md5"], "jANzQ+rgAHyf1MWQFSwvYw==");
+    assert_eq!(json["x_timestamp"], "2014-06-04T13:41:58Z");
+    assert_eq!(json["content_type"], "application/json");
+    assert!(
+        json["string_to_sign"]
+            .as_str()
+            .unwrap()
+            .ends_with("\n/v1/sms/+46700000000")
+    );
+    let curl = doc_sign(&["--curl"]);
+    assert!(
+        curl.starts_with("curl -X POST 'https://messagingapi.sinch.com/v1/sms/+46700000000'"),
+        "{curl}"
+    );
+    assert!(
+        curl.contains(r#"--data-binary '{"message":"Hello world"}'"#),
+        "{curl}"
+    );
+    assert!(!curl.contains(DOC_SECRET));
+}
+
+#[test]
+fn sign_defaults_and_refusals_say_what_to_do() {
+    // A body without a Content-Type is signed as JSON, and says so.
+    sinch_ticket()
+        .args([
+            "sign",
+            "POST",
+            "https://x.test/a",
+            "--data",
+            "{}",
+            "--key",
+            KEY,
+            "--json",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            r#""content_type": "application/json""#,
+        ))
+        .stderr(predicate::str::contains("signed as application/json"));
+    // Not JSON under a JSON type: a warning, and the exact bytes still signed.
+    sinch_ticket()
+        .args([
+            "sign",
+            "POST",
+            "https://x.test/a",
+            "--data",
+            "not json",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not valid JSON"));
+    for (args, says) in [
+        (vec!["sign", "POST", "x.test/a"], "not a URL"),
+        (
+            vec!["sign", "PO ST", "https://x.test/a"],
+            "not an HTTP method",
+        ),
+        (
+            vec![
+                "sign",
+                "GET",
+                "https://x.test/a",
+                "--timestamp",
+                "yesterday",
+            ],
+            "RFC 3339",
+        ),
+        (
+            vec!["send", "GET", "http://192.168.1.1/a"],
+            "only for loopback",
+        ),
+        (
+            vec!["sign", "GET", "https://x.test/a", "--secret", DOC_SECRET],
+            "never taken as an argument",
+        ),
+    ] {
+        sinch_ticket()
+            .args(&args)
+            .args(["--key", KEY])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says).and(predicate::str::contains(DOC_SECRET).not()));
+    }
+}
+
+fn doc_request(auth: &str) -> String {
+    format!(
+        "POST /v1/sms/+46700000000 HTTP/1.1\r\nHost: example.com\r\nx-timestamp: 2014-06-04T13:41:58Z\r\nContent-Type: application/json\r\nAuthorization: {auth}\r\n\r\n{{\"message\":\"Hello world\"}}"
+    )
+}
+
+#[test]
+fn verify_callback_gives_a_verdict_its_reason_and_the_string_to_sign() {
+    let good = doc_request(&format!("Application {KEY}:{DOC_SIGNATURE}"));
+    sinch_ticket()
+        .args(["verify-callback", "--max-age", "none", "--key", KEY])
+        .write_stdin(good.clone())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("Verified"));
+    // Sinch's own timestamp is years old: valid, but a possible replay by default.
+    sinch_ticket()
+        .args(["verify-callback", "--key", KEY])
+        .write_stdin(good.clone())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("replay"));
+    let changed = good.replace("Hello world", "Hello World");
+    let out = sinch_ticket()
+        .args([
+            "verify-callback",
+            "--max-age",
+            "none",
+            "--key",
+            KEY,
+            "--json",
+        ])
+        .write_stdin(changed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let verdict: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verdict["verified"], false);
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not match")
+    );
+    assert!(
+        verdict["string_to_sign"]
+            .as_str()
+            .unwrap()
+            .contains("x-timestamp:2014-06-04T13:41:58Z")
+    );
+    // Another application's request.
+    sinch_ticket()
+        .args([
+            "verify-callback",
+            "--max-age",
+            "none",
+            "--key",
+            "a32e5a8d-f7d8-411c-9645-9038e8dd051d",
+        ])
+        .write_stdin(good)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("profile's key is a32e5a8d"));
+    // Basic: checked, warned about, and the secret never echoed.
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:{DOC_SECRET}"));
+    sinch_ticket()
+        .args(["verify-callback", "--key", KEY])
+        .write_stdin(doc_request(&format!("Basic {basic}")))
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("carries the application secret itself")
+                .and(predicate::str::contains(DOC_SECRET).not())
+                .and(predicate::str::contains(&basic).not()),
+        );
+    // Not a request, or nothing to verify with: exit 2.
+    sinch_ticket()
+        .args(["verify-callback", "--key", KEY])
+        .write_stdin("hello")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("request line"));
+    sinch_ticket()
+        .args(["verify-callback", "--key", KEY])
+        .env_remove("SINCH_APPLICATION_SECRET")
+        .write_stdin(doc_request("Application x:y"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no secret to verify with"));
+}
+
+/// A server on 127.0.0.1 that answers one request: it checks the signature with the core
+/// and answers 200 when it verifies, 401 when not. Returns its port and what it received.
+/// With `hold`, it answers only once the test drops the sender (a server that hangs).
+fn checking_server(
+    hold: Option<std::sync::mpsc::Receiver<()>>,
+) -> (u16, std::thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut received = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            received.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&received);
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    break;
+                }
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        if let Some(hold) = hold {
+            // Returns when the test drops its end: until then, the server hangs.
+            let _ = hold.recv();
+        }
+        let secret = AppSecret::from_base64(DOC_SECRET).unwrap();
+        let parsed = parse_request(&received).unwrap();
+        let verdict = verify_request(
+            &parsed,
+            CallbackKeys {
+                key: Some(KEY),
+                secret: &secret,
+            },
+            chrono::Utc::now(),
+            Some(60),
+        );
+        let (status, body) = if verdict.verified {
+            ("200 OK", r#"{"callId":"c-1","ok":true}"#.to_owned())
+        } else {
+            (
+                "401 Unauthorized",
+                format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
+            )
+        };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        String::from_utf8_lossy(&received).into_owned()
+    });
+    (port, handle)
+}
+
+#[test]
+fn send_signs_what_it_sends_and_reports_the_answer() {
+    let (port, server) = checking_server(None);
+    let body = "{\n  \"method\": \"ttsCallout\", \"odd\": \"a/b \\u00e9\"\n}";
+    sinch_ticket()
+        .args([
+            "send",
+            "POST",
+            &format!("http://127.0.0.1:{port}/calling/v1/callouts?x=%20y"),
+        ])
+        .args(["--data", body, "--key", KEY, "-H", "X-Trace: 1"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::starts_with("HTTP 200 OK")
+                .and(predicate::str::contains("\"callId\": \"c-1\"")),
+        );
+    let received = server.join().unwrap();
+    assert!(
+        received.contains("POST /calling/v1/callouts?x=%20y HTTP/1.1"),
+        "{received}"
+    );
+    assert!(
+        received.ends_with(body),
+        "the body went byte for byte: {received}"
+    );
+    assert!(
+        received.contains("X-Trace: 1") || received.contains("x-trace: 1"),
+        "{received}"
+    );
+
+    // Signed with another secret: the server says 401, and so does the exit status.
+    let (port, server) = checking_server(None);
+    sinch_ticket()
+        .env("SINCH_APPLICATION_SECRET", "ax8hTTQJF0OPXL32r1LHMA==")
+        .args([
+            "send",
+            "GET",
+            &format!("http://localhost:{port}/x"),
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::starts_with("HTTP 401").and(predicate::str::contains("does not match")),
+        );
+    server.join().unwrap();
+}
+
+#[test]
+fn send_names_a_refused_connection_and_a_timeout() {
+    // A port that was just free: nothing listens there.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sinch_ticket()
+        .args([
+            "send",
+            "GET",
+            &format!("http://127.0.0.1:{port}/x"),
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("connection"));
+    let (hold, held) = std::sync::mpsc::channel();
+    let (port, server) = checking_server(Some(held));
+    sinch_ticket()
+        .args([
+            "send",
+            "GET",
+            &format!("http://127.0.0.1:{port}/x"),
+            "--key",
+            KEY,
+            "--timeout",
+            "2s",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("did not answer in time"));
+    drop(hold);
+    server.join().unwrap();
+}

@@ -1,0 +1,68 @@
+// Sinch's own Node helper for signed requests (npm @sinch/sdk-client, loaded by its file path
+// from SINCH_SDK_CLIENT_DIR, since the package's exports map hides it), for the test suite.
+//
+//   node sdk_client_harness.js sign  < [{"method","body","contentType","timestamp","resource"}]
+//       prints one Authorization value per request, as generateAuthorizationHeader makes it
+//   node sdk_client_harness.js serve COUNT
+//       prints its port, then answers COUNT requests: 200 when validateAuthenticationHeader
+//       accepts them, 401 when not; prints one JSON verdict per request
+//
+// The helper signs an absent Content-Type as the text "undefined" (a quirk not copied):
+// requests without one are given '' here, which is what Sinch's servers sign.
+'use strict';
+const http = require('http');
+const path = require('path');
+
+const dir = process.env.SINCH_SDK_CLIENT_DIR;
+if (!dir) throw new Error('set SINCH_SDK_CLIENT_DIR');
+const helper = require(path.join(dir, 'node_modules/@sinch/sdk-client/dist/utils/authorization.helper.js'));
+const key = process.env.SINCH_KEY;
+const secret = process.env.SINCH_SECRET;
+
+function readStdin() {
+  return new Promise((resolve) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (c) => (text += c));
+    process.stdin.on('end', () => resolve(text));
+  });
+}
+
+async function sign() {
+  const requests = JSON.parse(await readStdin());
+  for (const r of requests) {
+    const header = helper.generateAuthorizationHeader(
+      r.method,
+      r.body === '' ? undefined : r.body,
+      r.contentType === null ? '' : r.contentType,
+      'x-timestamp:' + r.timestamp,
+      r.resource,
+      key,
+      secret,
+    );
+    process.stdout.write(header + '\n');
+  }
+}
+
+function serve(count) {
+  let left = count;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const ok = helper.validateAuthenticationHeader(key, secret, req.headers, body, req.url, req.method);
+      process.stdout.write(JSON.stringify({ method: req.method, path: req.url, ok }) + '\n');
+      res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ validated: ok }));
+      left -= 1;
+      if (left === 0) server.close();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\n'));
+}
+
+const mode = process.argv[2];
+if (mode === 'sign') sign();
+else if (mode === 'serve') serve(Number(process.argv[3] || 1));
+else throw new Error('mode: sign | serve COUNT');

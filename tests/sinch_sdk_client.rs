@@ -1,0 +1,199 @@
+//! Signed requests checked against Sinch's own Node helper (npm `@sinch/sdk-client`,
+//! `dist/utils/authorization.helper.js`): its `generateAuthorizationHeader` must give the
+//! same Authorization as ours for a spread of requests, and its
+//! `validateAuthenticationHeader`, on a local Node server, must accept what our `send` and
+//! our `sign --curl` send. Needs node, npm and curl: run by `scripts/test.sh`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const SECRET: &str = "JViE5vDor0Sw3WllZka15Q==";
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+const HELPER_VERSION: &str = "1.5.0";
+
+fn helper_dir() -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sdk-client-{HELPER_VERSION}"));
+    let marker = dir.join("node_modules/@sinch/sdk-client/package.json");
+    let installed = std::fs::read_to_string(&marker)
+        .is_ok_and(|text| text.contains(&format!("\"version\": \"{HELPER_VERSION}\"")));
+    if !installed {
+        std::fs::create_dir_all(&dir).unwrap();
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(&dir)
+            .arg(format!("@sinch/sdk-client@{HELPER_VERSION}"))
+            .status()
+            .expect("npm runs (scripts/setup.sh test installs it)");
+        assert!(status.success(), "npm install @sinch/sdk-client failed");
+    }
+    dir
+}
+
+fn harness() -> Command {
+    let mut cmd = Command::new("node");
+    cmd.arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/sdk_client_harness.js"))
+        .env("SINCH_SDK_CLIENT_DIR", helper_dir())
+        .env("SINCH_KEY", KEY)
+        .env("SINCH_SECRET", SECRET);
+    cmd
+}
+
+fn sinch_ticket(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        .args(args)
+        .env("SINCH_APPLICATION_SECRET", SECRET)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn sinchs_node_helper_computes_the_same_authorization_as_ours() {
+    // (method, path and query, content type, body)
+    let requests: Vec<(&str, &str, Option<&str>, &str)> = vec![
+        (
+            "POST",
+            "/v1/sms/+46700000000",
+            Some("application/json"),
+            r#"{"message":"Hello world"}"#,
+        ),
+        (
+            "POST",
+            "/calling/v1/callouts",
+            Some("application/json; charset=utf-8"),
+            r#"{"method":"ttsCallout","text":"Hej Åsa 👋"}"#,
+        ),
+        (
+            "GET",
+            "/verification/v1/verifications/id/1234?x=%20y&z=+1",
+            None,
+            "",
+        ),
+        ("DELETE", "/calling/v1/calls/id/abc", None, ""),
+        (
+            "PUT",
+            "/calling/v1/calls/id/abc",
+            Some("application/json"),
+            "{ \"instructions\": [] }\n",
+        ),
+        (
+            "PATCH",
+            "/calling/v1/conferences/id/c/x",
+            Some("text/plain"),
+            "not json at all",
+        ),
+    ];
+    let stamps = ["2014-06-04T13:41:58Z", "2026-11-28T10:00:00.123Z"];
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for (method, resource, content_type, body) in &requests {
+        for stamp in stamps {
+            let url = format!("https://calling.api.sinch.com{resource}");
+            let mut args = vec![
+                "sign",
+                method,
+                &url,
+                "--timestamp",
+                stamp,
+                "--key",
+                KEY,
+                "--json",
+            ];
+            if let Some(ct) = content_type {
+                args.extend(["--content-type", ct]);
+            }
+            if !body.is_empty() {
+                args.extend(["--data", body]);
+            }
+            let out = sinch_ticket(&args);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            ours.push(json["authorization"].as_str().unwrap().to_owned());
+            cases.push(serde_json::json!({
+                "method": method, "resource": resource, "contentType": content_type,
+                "body": body, "timestamp": stamp,
+            }));
+        }
+    }
+    let mut child = harness()
+        .arg("sign")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/setup.sh test installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::Value::Array(cases).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let theirs: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(theirs.len(), ours.len());
+    for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(a, b, "request {i}: {:?}", requests[i / stamps.len()]);
+    }
+}
+
+#[test]
+#[ignore = "needs node, npm and curl: run scripts/test.sh"]
+fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
+    let mut server = harness()
+        .args(["serve", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let port: u16 = lines.next().unwrap().unwrap().trim().parse().unwrap();
+    let url = format!("http://127.0.0.1:{port}/callbacks/ice?source=sinch");
+    let body = r#"{"event":"ice","callid":"c-1","cli":"46700000000","custom":"Åsa"}"#;
+
+    let out = sinch_ticket(&["send", "POST", &url, "--data", body, "--key", KEY]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let verdict: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+
+    // The curl command `sign --curl` prints, run by a shell, sends the exact bytes signed.
+    let curl = sinch_ticket(&["sign", "POST", &url, "--data", body, "--key", KEY, "--curl"]);
+    let curl = String::from_utf8(curl.stdout).unwrap();
+    let status = Command::new("sh")
+        .args([
+            "-c",
+            &format!("{} --silent --output /dev/null", curl.trim()),
+        ])
+        .status()
+        .expect("curl runs");
+    assert!(status.success());
+    let verdict: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+
+    // And it refuses what another application's secret signed.
+    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        .args(["send", "POST", &url, "--data", body, "--key", KEY])
+        .env("SINCH_APPLICATION_SECRET", "ax8hTTQJF0OPXL32r1LHMA==")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let verdict: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(verdict["ok"], false, "{verdict}");
+    assert!(server.wait().unwrap().success());
+}
