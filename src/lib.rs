@@ -2,9 +2,11 @@
 //!
 //! - [`credential`]: the pure core (formats, signing, inspection, snippets).
 //! - [`profiles`]: app profiles in the OS keyring.
+//! - [`http`]: sending a signed request, for both faces.
 //! - [`cli`] and [`app`]: the command line and the window, two thin faces over them.
 
 pub mod app;
 pub mod cli;
 pub mod credential;
+pub mod http;
 pub mod profiles;

@@ -4,16 +4,18 @@
 
 use std::io::Read as _;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::request::{
-    self, CallbackKeys, SignRequest, Signed, parse_request, sign_request, verify_request,
+    self, CallbackKeys, SignRequest, Signed, check_method, parse_request, parse_url, sign_request,
+    verify_request,
 };
 use crate::credential::time;
+use crate::http;
 
 /// The largest body read from a file or standard input.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -108,64 +110,6 @@ fn max_age(text: &str) -> Result<MaxAge, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A URL taken apart: what the signature and the transport need.
-struct Target<'a> {
-    /// `http` or `https`.
-    scheme: &'a str,
-    /// The host, without port.
-    host: &'a str,
-    /// The path and query, as written.
-    resource: &'a str,
-}
-
-fn target(url: &str) -> Result<Target<'_>, Failure> {
-    let bad = || {
-        Failure::usage(format!(
-            "'{url}' is not a URL: write it like https://calling.api.sinch.com/calling/v1/callouts"
-        ))
-    };
-    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
-    if !matches!(scheme, "http" | "https") {
-        return Err(Failure::usage(format!(
-            "'{scheme}' is not http or https: Sinch's APIs are called over https"
-        )));
-    }
-    let rest = rest.split('#').next().unwrap_or(rest);
-    let (authority, resource) = match rest.find(['/', '?']) {
-        Some(at) => (&rest[..at], &rest[at..]),
-        None => (rest, "/"),
-    };
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = if let Some(v6) = host.strip_prefix('[') {
-        v6.split(']').next().unwrap_or(v6)
-    } else {
-        host.split(':').next().unwrap_or(host)
-    };
-    if host.is_empty() {
-        return Err(bad());
-    }
-    // A query right after the host still signs a path.
-    let resource = if resource.starts_with('?') {
-        return Err(Failure::usage(format!(
-            "'{url}' has a query but no path: write the path before the '?'"
-        )));
-    } else {
-        resource
-    };
-    Ok(Target {
-        scheme,
-        host,
-        resource,
-    })
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// The body and Content-Type to send, read and checked.
 fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
     let body = match (&args.data, &args.data_file) {
@@ -231,13 +175,8 @@ fn signed(
     body: &[u8],
     content_type: Option<&str>,
 ) -> Result<Signed, Failure> {
-    let target = target(&args.url)?;
-    if !args.method.bytes().all(|b| b.is_ascii_alphabetic()) || args.method.is_empty() {
-        return Err(Failure::usage(format!(
-            "'{}' is not an HTTP method: use GET, POST, PUT, PATCH or DELETE",
-            args.method
-        )));
-    }
+    let target = parse_url(&args.url).map_err(Failure::usage)?;
+    check_method(&args.method).map_err(Failure::usage)?;
     Ok(sign_request(
         key,
         secret,
@@ -329,14 +268,8 @@ fn curl(args: &RequestArgs, signed: &Signed, body: &[u8]) -> String {
 
 /// `sinch-ticket send`.
 pub fn send(args: &SendArgs) -> Result<u8, Failure> {
-    let target = target(&args.request.url)?;
-    if target.scheme == "http" && !is_loopback(target.host) {
-        return Err(Failure::usage(format!(
-            "plain http:// is only for loopback test servers: a signed request sent in clear \
-             text to {} could be read and replayed; use https://",
-            target.host
-        )));
-    }
+    let url = parse_url(&args.request.url).map_err(Failure::usage)?;
+    url.check_transport().map_err(Failure::usage)?;
     let mut extra = Vec::new();
     for header in &args.headers {
         let Some((name, value)) = header.split_once(':') else {
@@ -358,85 +291,35 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
         content_type.as_deref(),
     )?;
     drop(secret);
-
-    let mut request = ureq::http::Request::builder()
-        .method(args.request.method.to_ascii_uppercase().as_str())
-        .uri(&args.request.url)
-        .header("x-timestamp", &signed.x_timestamp)
-        .header("Authorization", &signed.authorization);
-    if let Some(ct) = &signed.content_type {
-        request = request.header("Content-Type", ct);
-    }
-    for (name, value) in &extra {
-        request = request.header(name, value);
-    }
-    let request = request
-        .body(body)
-        .map_err(|err| Failure::usage(format!("the request cannot be built: {err}")))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(args.timeout.min(10))))
-        .timeout_global(Some(Duration::from_secs(args.timeout)))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let started = Instant::now();
-    let response = agent.run(request).map_err(network_failure)?;
-    let status = response.status();
-    let text = response
-        .into_body()
-        .with_config()
-        .limit(MAX_BODY_BYTES as u64)
-        .read_to_vec()
-        .map_err(network_failure)?;
-    let took = started.elapsed();
+    let answer = http::send(
+        &url,
+        http::Outgoing {
+            method: &args.request.method,
+            url: &args.request.url,
+            signed: &signed,
+            extra_headers: &extra,
+            body,
+            timeout: Duration::from_secs(args.timeout),
+        },
+    )
+    .map_err(|message| Failure {
+        code: exit::IO,
+        message,
+    })?;
     stdio::human(&format!(
         "HTTP {} {} ({} ms)",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or(""),
-        took.as_millis()
+        answer.status,
+        answer.reason,
+        answer.took.as_millis()
     ))?;
-    if !text.is_empty() {
-        stdio::human(&pretty(&text))?;
+    if !answer.body.is_empty() {
+        stdio::human(&answer.pretty_body())?;
     }
-    Ok(if status.is_success() {
+    Ok(if answer.is_success() {
         exit::OK
     } else {
         exit::REJECTED
     })
-}
-
-/// A response body for people: pretty JSON when it is JSON, the text otherwise.
-pub fn pretty(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(json) => format!("{json:#}"),
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
-    }
-}
-
-/// One sentence for a failure to reach the server: which kind, and what to check.
-fn network_failure(err: ureq::Error) -> Failure {
-    use ureq::Error as E;
-    let message = match &err {
-        E::Timeout(_) => {
-            format!("the server did not answer in time ({err}): is it up and reachable?")
-        }
-        E::HostNotFound => "the host name could not be resolved (DNS): check the URL".to_owned(),
-        E::ConnectionFailed => {
-            "the connection was refused or failed: is the server running on that port?".to_owned()
-        }
-        E::Io(io) => format!("the connection failed: {io}"),
-        E::Tls(_) | E::Rustls(_) => {
-            format!("the TLS handshake failed ({err}): check the host and its certificate")
-        }
-        E::BodyExceedsLimit(_) => {
-            format!("the response is larger than {} MiB", MAX_BODY_BYTES >> 20)
-        }
-        _ => format!("the request failed: {err}"),
-    };
-    Failure {
-        code: exit::IO,
-        message,
-    }
 }
 
 /// `sinch-ticket verify-callback`.
@@ -513,27 +396,6 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_give_their_path_and_query_as_written() {
-        let t = target("https://calling.api.sinch.com/calling/v1/callouts?x=%20y#frag").unwrap();
-        assert_eq!(
-            (t.scheme, t.host, t.resource),
-            (
-                "https",
-                "calling.api.sinch.com",
-                "/calling/v1/callouts?x=%20y"
-            )
-        );
-        let t = target("http://127.0.0.1:8080").unwrap();
-        assert_eq!((t.host, t.resource), ("127.0.0.1", "/"));
-        let t = target("http://[::1]:9/cb").unwrap();
-        assert_eq!((t.host, t.resource), ("::1", "/cb"));
-        assert!(target("calling.api.sinch.com/x").is_err());
-        assert!(target("ftp://x/y").is_err());
-        assert!(is_loopback("localhost") && is_loopback("127.0.0.2") && is_loopback("::1"));
-        assert!(!is_loopback("10.0.0.1") && !is_loopback("example.com"));
-    }
 
     #[test]
     fn curl_words_survive_any_quote() {

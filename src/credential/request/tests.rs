@@ -290,3 +290,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn urls_give_their_path_and_query_as_written() {
+    let u = parse_url("https://calling.api.sinch.com/calling/v1/callouts?x=%20y#frag").unwrap();
+    assert_eq!(
+        (u.scheme, u.host, u.resource),
+        (
+            "https",
+            "calling.api.sinch.com",
+            "/calling/v1/callouts?x=%20y"
+        )
+    );
+    let u = parse_url("http://127.0.0.1:8080").unwrap();
+    assert_eq!((u.host, u.resource), ("127.0.0.1", "/"));
+    assert!(u.check_transport().is_ok());
+    let u = parse_url("http://[::1]:9/cb").unwrap();
+    assert_eq!((u.host, u.resource), ("::1", "/cb"));
+    assert!(u.check_transport().is_ok());
+    assert!(
+        parse_url("http://10.0.0.1/x")
+            .unwrap()
+            .check_transport()
+            .unwrap_err()
+            .contains("loopback")
+    );
+    assert!(
+        parse_url("https://10.0.0.1/x")
+            .unwrap()
+            .check_transport()
+            .is_ok()
+    );
+    assert!(parse_url("calling.api.sinch.com/x").is_err());
+    assert!(parse_url("ftp://x/y").is_err());
+    assert!(check_method("PO ST").is_err() && check_method("patch").is_ok());
+}
