@@ -23,6 +23,15 @@ scripts/private-desktop.sh bash -c '
   done
   xclip -o -selection clipboard | grep -q : || { echo "no ticket was copied" >&2; exit 1; }
   import -window "$id" assets/screenshot.png
+  # The Request tab (Ctrl+3), its request signed (Ctrl+Enter): shot once the window shows
+  # something else than the Generate tab.
+  xdotool key ctrl+3 ctrl+Return
+  for _ in $(seq 50); do
+    import -window "$id" assets/screenshot-request.png
+    # compare exits non-zero once the two pictures differ.
+    compare -metric AE assets/screenshot.png assets/screenshot-request.png null: 2>/dev/null || break
+    sleep 0.2
+  done
   kill $app
 '
-echo "wrote assets/screenshot.png"
+echo "wrote assets/screenshot.png and assets/screenshot-request.png"

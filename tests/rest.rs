@@ -3,14 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-use std::io::{Read as _, Write as _};
+mod support;
+
 use std::net::TcpListener;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use sinch_ticket::credential::AppSecret;
-use sinch_ticket::credential::request::{CallbackKeys, parse_request, verify_request};
+use support::server::checking_server;
 
 const DOC_SECRET: &str = "JViE5vDor0Sw3WllZka15Q==";
 const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
@@ -245,75 +245,9 @@ fn verify_callback_gives_a_verdict_its_reason_and_the_string_to_sign() {
         .stderr(predicate::str::contains("no secret to verify with"));
 }
 
-/// A server on 127.0.0.1 that answers one request: it checks the signature with the core
-/// and answers 200 when it verifies, 401 when not. Returns its port and what it received.
-/// With `hold`, it answers only once the test drops the sender (a server that hangs).
-fn checking_server(
-    hold: Option<std::sync::mpsc::Receiver<()>>,
-) -> (u16, std::thread::JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let handle = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut received = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut buf).unwrap();
-            received.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&received);
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length = text[..end]
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                    })
-                    .unwrap_or(0);
-                if received.len() >= end + 4 + length {
-                    break;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-        }
-        if let Some(hold) = hold {
-            // Returns when the test drops its end: until then, the server hangs.
-            let _ = hold.recv();
-        }
-        let secret = AppSecret::from_base64(DOC_SECRET).unwrap();
-        let parsed = parse_request(&received).unwrap();
-        let verdict = verify_request(
-            &parsed,
-            CallbackKeys {
-                key: Some(KEY),
-                secret: &secret,
-            },
-            chrono::Utc::now(),
-            Some(60),
-        );
-        let (status, body) = if verdict.verified {
-            ("200 OK", r#"{"callId":"c-1","ok":true}"#.to_owned())
-        } else {
-            (
-                "401 Unauthorized",
-                format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
-            )
-        };
-        let _ = write!(
-            stream,
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        String::from_utf8_lossy(&received).into_owned()
-    });
-    (port, handle)
-}
-
 #[test]
 fn send_signs_what_it_sends_and_reports_the_answer() {
-    let (port, server) = checking_server(None);
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
     let body = "{\n  \"method\": \"ttsCallout\", \"odd\": \"a/b \\u00e9\"\n}";
     sinch_ticket()
         .args([
@@ -343,7 +277,7 @@ fn send_signs_what_it_sends_and_reports_the_answer() {
     );
 
     // Signed with another secret: the server says 401, and so does the exit status.
-    let (port, server) = checking_server(None);
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
     sinch_ticket()
         .env("SINCH_APPLICATION_SECRET", "ax8hTTQJF0OPXL32r1LHMA==")
         .args([
@@ -381,7 +315,7 @@ fn send_names_a_refused_connection_and_a_timeout() {
         .code(3)
         .stderr(predicate::str::contains("connection"));
     let (hold, held) = std::sync::mpsc::channel();
-    let (port, server) = checking_server(Some(held));
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), Some(held));
     sinch_ticket()
         .args([
             "send",

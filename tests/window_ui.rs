@@ -737,3 +737,105 @@ fn a_non_ascii_ticket_is_escaped_unless_raw_utf8_is_ticked() {
     );
     assert!(world.shows("JS SDK v1 will see this user as"));
 }
+
+#[path = "support/server.rs"]
+mod server;
+
+#[test]
+fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
+    use sinch_ticket::credential::request::{SignRequest, sign_request};
+    let mut world = world();
+    world.click("Request");
+    let (port, server_thread) = server::checking_server(SECRET, KEY, None, None);
+    world.replace_text("Host", &format!("http://127.0.0.1:{port}"));
+    world.replace_text("Path", "/calling/v1/callouts?x=1");
+    world.click("Sign");
+    // What the window shows is what the core signs for the same request at the same time.
+    let expected = sign_request(
+        KEY,
+        &AppSecret::from_base64(SECRET).unwrap(),
+        &SignRequest {
+            method: "POST",
+            resource: "/calling/v1/callouts?x=1",
+            content_type: Some("application/json"),
+            body: world.app().request.body.as_bytes(),
+            timestamp: "2026-01-02T03:04:05Z",
+        },
+    );
+    assert!(
+        world.shows(&expected.authorization),
+        "{}",
+        expected.authorization
+    );
+
+    world.click("Copy as curl");
+    let copied = world.clipboard.content().unwrap();
+    assert!(
+        copied.starts_with(&format!(
+            "curl -X POST 'http://127.0.0.1:{port}/calling/v1/callouts?x=1'"
+        )),
+        "{copied}"
+    );
+    assert!(!copied.contains(SECRET));
+    assert!(world.shows("Copied curl command, clears in 60 s"));
+
+    world.click("Send");
+    world.wait_until("the server's answer", |w| w.shows("HTTP 200 OK"));
+    let received = server_thread.join().unwrap();
+    assert!(
+        received.starts_with("POST /calling/v1/callouts?x=1 HTTP/1.1"),
+        "{received}"
+    );
+    let answer = world
+        .app()
+        .request
+        .answer
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap();
+    assert!(answer.pretty_body().contains("\"callId\": \"c-1\""));
+}
+
+#[test]
+fn the_callback_tab_says_whether_a_pasted_request_verifies_and_why_not() {
+    use sinch_ticket::credential::request::{SignRequest, sign_request};
+    let body = r#"{"event":"ice","callid":"c-1"}"#;
+    let signed = sign_request(
+        KEY,
+        &AppSecret::from_base64(SECRET).unwrap(),
+        &SignRequest {
+            method: "POST",
+            resource: "/sinch/ice",
+            content_type: Some("application/json"),
+            body: body.as_bytes(),
+            timestamp: "2026-01-02T03:04:00Z",
+        },
+    );
+    let raw = format!(
+        "POST /sinch/ice HTTP/1.1\nContent-Type: application/json\nx-timestamp: 2026-01-02T03:04:00Z\nAuthorization: {}\n\n{body}",
+        signed.authorization
+    );
+    let mut world = world();
+    world.click("Callback");
+    world.type_into("Raw request", &raw);
+    assert!(world.shows("Verified with profile \"sandbox\""));
+
+    world.replace_text(
+        "Raw request",
+        &raw.replace("POST /sinch/ice", "POST /proxy/sinch/ice"),
+    );
+    assert!(world.shows("Not verified"));
+    assert!(world.shows("proxy that added /proxy"));
+    let expected = world
+        .field("Expected string to sign")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        expected.contains("x-timestamp:2026-01-02T03:04:00Z\n/proxy/sinch/ice"),
+        "the expected string to sign is shown: {expected}"
+    );
+
+    world.replace_text("Raw request", "hello");
+    assert!(world.shows("request line"));
+}

@@ -20,6 +20,15 @@ pub enum Action {
     Generate,
     /// Copy the credential or its snippet.
     Copy(CopyWhat),
+    /// Copy other text (a signed request as curl, its headers), cleared as a ticket is.
+    CopyText {
+        /// The text.
+        text: String,
+        /// What it is called in the status line.
+        what: &'static str,
+    },
+    /// Sign the Request tab's request (Ctrl+Enter there).
+    SignRequest,
     /// Remove our copy from the clipboard now.
     ClearClipboard,
     /// Clear copies after this many seconds (`None`: never).
@@ -51,6 +60,10 @@ pub enum Tab {
     Generate,
     /// Decode and verify any credential.
     Inspect,
+    /// Sign a REST request and copy or send it.
+    Request,
+    /// Verify a signed callback.
+    Callback,
 }
 
 /// Whether a notice is news or an error to act on.

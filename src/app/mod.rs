@@ -17,11 +17,13 @@
 //! (nothing secret, no credential); everything else lives only as long as the window.
 
 pub mod action;
+pub mod callback_tab;
 pub mod clipboard;
 pub mod form;
 pub mod generate_tab;
 pub mod inspect_tab;
 pub mod profile_panel;
+pub mod request_tab;
 pub mod status_line;
 mod widgets;
 pub mod worker;
@@ -35,11 +37,13 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 pub use self::action::{Action, CopyWhat, Notice, PanelContext, Tab};
+use self::callback_tab::CallbackTab;
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
 use self::generate_tab::GenerateTab;
 use self::inspect_tab::InspectTab;
 use self::profile_panel::{ProfilePanel, store_badge};
+use self::request_tab::RequestTab;
 use self::status_line::StatusLine;
 use self::worker::{Reply, Worker};
 use crate::profiles::{OsKeyring, SecretStore, default_config_dir};
@@ -111,6 +115,10 @@ pub struct SinchTicketApp {
     pub generate: GenerateTab,
     /// The Inspect tab.
     pub inspect: InspectTab,
+    /// The Request tab.
+    pub request: RequestTab,
+    /// The Callback tab.
+    pub callback: CallbackTab,
     /// The status line.
     pub status: StatusLine,
     /// The tab shown.
@@ -137,6 +145,8 @@ impl SinchTicketApp {
             profiles: ProfilePanel::new(settings.profile),
             generate: GenerateTab::new(settings.form),
             inspect: InspectTab::default(),
+            request: RequestTab::default(),
+            callback: CallbackTab::default(),
             status: StatusLine::default(),
             tab: settings.tab,
             clear_after: settings.clear_clipboard_after,
@@ -204,18 +214,7 @@ impl SinchTicketApp {
             ui.horizontal(|ui| {
                 ui.heading("sinch-ticket");
                 ui.separator();
-                for (tab, label, tip) in [
-                    (
-                        Tab::Generate,
-                        "Generate",
-                        "Make a ticket or JWT with a profile's secret",
-                    ),
-                    (
-                        Tab::Inspect,
-                        "Inspect",
-                        "Decode and verify any Sinch ticket or JWT",
-                    ),
-                ] {
+                for (tab, label, tip) in TABS {
                     if ui
                         .selectable_label(self.tab == tab, label)
                         .on_hover_text(tip)
@@ -245,6 +244,8 @@ impl SinchTicketApp {
                     actions.extend(match self.tab {
                         Tab::Generate => self.generate.ui(ui, &cx),
                         Tab::Inspect => self.inspect.ui(ui, &cx),
+                        Tab::Request => self.request.ui(ui, &cx),
+                        Tab::Callback => self.callback.ui(ui, &cx),
                     });
                 });
         });
@@ -274,6 +275,15 @@ impl SinchTicketApp {
                             Some(Notice::error("generate a credential first (Ctrl+Enter)."));
                     }
                 },
+                Action::CopyText { text, what } => {
+                    self.clipboard.copy(&text, what, self.clear_after, now);
+                    self.status.notice = None;
+                }
+                Action::SignRequest => {
+                    if let Err(why) = self.request.sign(self.profiles.state(), now) {
+                        self.status.notice = Some(Notice::error(why));
+                    }
+                }
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {
@@ -300,11 +310,19 @@ impl SinchTicketApp {
         const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
         let mut actions = Vec::new();
         ctx.input_mut(|i| {
-            if i.consume_shortcut(&GENERATE)
-                && self.tab == Tab::Generate
-                && self.profiles.editor.is_none()
-            {
-                actions.push(Action::Generate);
+            if i.consume_shortcut(&GENERATE) && self.profiles.editor.is_none() {
+                match self.tab {
+                    Tab::Generate => actions.push(Action::Generate),
+                    Tab::Request => actions.push(Action::SignRequest),
+                    Tab::Inspect | Tab::Callback => {}
+                }
+            }
+            // Ctrl+1 … Ctrl+4 show the tabs in their order.
+            for (n, (tab, _, _)) in TABS.iter().enumerate() {
+                let key = [Key::Num1, Key::Num2, Key::Num3, Key::Num4][n];
+                if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
+                    actions.push(Action::ShowTab(*tab));
+                }
             }
             if i.consume_shortcut(&COPY) {
                 actions.push(Action::Copy(CopyWhat::Credential));
@@ -327,6 +345,30 @@ impl SinchTicketApp {
         }
     }
 }
+
+/// The tabs in their order, with their labels and tooltips.
+const TABS: [(Tab, &str, &str); 4] = [
+    (
+        Tab::Generate,
+        "Generate",
+        "Make a ticket or JWT with a profile's secret (Ctrl+1)",
+    ),
+    (
+        Tab::Inspect,
+        "Inspect",
+        "Decode and verify any Sinch ticket or JWT (Ctrl+2)",
+    ),
+    (
+        Tab::Request,
+        "Request",
+        "Sign a call to Sinch's REST APIs; copy it as curl or send it (Ctrl+3)",
+    ),
+    (
+        Tab::Callback,
+        "Callback",
+        "Verify a signed callback from Sinch (Ctrl+4)",
+    ),
+];
 
 /// What the panels may read this frame, borrowed from the app's parts one by one (so that
 /// another part can be drawn mutably meanwhile).

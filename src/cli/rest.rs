@@ -11,8 +11,8 @@ use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::request::{
-    self, CallbackKeys, SignRequest, Signed, check_method, parse_request, parse_url, sign_request,
-    verify_request,
+    self, CallbackKeys, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines,
+    parse_request, parse_url, sign_request, verify_request,
 };
 use crate::credential::time;
 use crate::http;
@@ -221,49 +221,16 @@ pub fn sign(args: &SignArgs) -> Result<u8, Failure> {
     if args.curl {
         return stdio::line(&curl(&args.request, &signed, &body)).map(|()| exit::OK);
     }
-    let mut text = format!(
-        "x-timestamp: {}\nAuthorization: {}",
-        signed.x_timestamp, signed.authorization
-    );
-    if let Some(ct) = &signed.content_type {
-        text.push_str(&format!("\nContent-Type: {ct}"));
-    }
-    stdio::human(&text).map(|()| exit::OK)
+    stdio::human(&header_lines(&signed)).map(|()| exit::OK)
 }
 
-/// `text` as one shell word, whatever it holds.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// A curl command that sends exactly what was signed: `--data-binary` keeps the bytes.
+/// The curl command for what was signed, reading the body from where the arguments said.
 fn curl(args: &RequestArgs, signed: &Signed, body: &[u8]) -> String {
-    let mut parts = vec![
-        "curl".to_owned(),
-        "-X".to_owned(),
-        args.method.to_ascii_uppercase(),
-        shell_quote(&args.url),
-        "-H".to_owned(),
-        shell_quote(&format!("x-timestamp: {}", signed.x_timestamp)),
-        "-H".to_owned(),
-        shell_quote(&format!("Authorization: {}", signed.authorization)),
-    ];
-    if let Some(ct) = &signed.content_type {
-        parts.push("-H".to_owned());
-        parts.push(shell_quote(&format!("Content-Type: {ct}")));
-    }
-    if !body.is_empty() {
-        parts.push("--data-binary".to_owned());
-        match (&args.data_file, std::str::from_utf8(body)) {
-            (Some(path), _) if path.as_os_str() != "-" => {
-                parts.push(shell_quote(&format!("@{}", path.display())));
-            }
-            (_, Ok(text)) if !text.contains('\0') => parts.push(shell_quote(text)),
-            // Bytes a shell word cannot carry: curl reads them from standard input.
-            _ => parts.push("@-".to_owned()),
-        }
-    }
-    parts.join(" ")
+    let body = match &args.data_file {
+        Some(path) if path.as_os_str() != "-" => CurlBody::File(path),
+        _ => CurlBody::Bytes(body),
+    };
+    curl_command(&args.method, &args.url, signed, body)
 }
 
 /// `sinch-ticket send`.
@@ -391,14 +358,4 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
     } else {
         exit::REJECTED
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn curl_words_survive_any_quote() {
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-    }
 }

@@ -62,11 +62,12 @@ pub fn content_md5(body: &[u8]) -> String {
     STANDARD.encode(md5::Md5::digest(body))
 }
 
-fn string_to_sign(request: &SignRequest<'_>) -> String {
+/// The text the signature covers, given the body's Content-MD5 (computed once by callers).
+fn string_to_sign(request: &SignRequest<'_>, content_md5: &str) -> String {
     format!(
         "{}\n{}\n{}\nx-timestamp:{}\n{}",
         request.method.to_ascii_uppercase(),
-        content_md5(request.body),
+        content_md5,
         request.content_type.unwrap_or_default(),
         request.timestamp,
         request.resource
@@ -83,12 +84,13 @@ fn signature(secret: &AppSecret, string_to_sign: &str) -> String {
 
 /// Signs `request` with the application's key and secret.
 pub fn sign_request(key: &str, secret: &AppSecret, request: &SignRequest<'_>) -> Signed {
-    let string_to_sign = string_to_sign(request);
+    let content_md5 = content_md5(request.body);
+    let string_to_sign = string_to_sign(request, &content_md5);
     Signed {
         authorization: format!("Application {key}:{}", signature(secret, &string_to_sign)),
         x_timestamp: request.timestamp.to_owned(),
         content_type: request.content_type.map(str::to_owned),
-        content_md5: content_md5(request.body),
+        content_md5,
         string_to_sign,
     }
 }
@@ -175,6 +177,71 @@ pub fn check_method(method: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Where a curl command takes the body from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlBody<'a> {
+    /// No body.
+    None,
+    /// The body's bytes, when they are text a shell word can carry.
+    Bytes(&'a [u8]),
+    /// A file that holds the body.
+    File(&'a std::path::Path),
+}
+
+/// `text` as one POSIX shell word, whatever it holds.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// A ready curl command that sends exactly what was signed: every value shell-quoted, the
+/// body with `--data-binary` so that curl sends its bytes unchanged. The secret is never in
+/// it (only the signature is).
+pub fn curl_command(method: &str, url: &str, signed: &Signed, body: CurlBody<'_>) -> String {
+    let mut parts = vec![
+        "curl".to_owned(),
+        "-X".to_owned(),
+        method.to_ascii_uppercase(),
+        shell_quote(url),
+        "-H".to_owned(),
+        shell_quote(&format!("x-timestamp: {}", signed.x_timestamp)),
+        "-H".to_owned(),
+        shell_quote(&format!("Authorization: {}", signed.authorization)),
+    ];
+    if let Some(ct) = &signed.content_type {
+        parts.push("-H".to_owned());
+        parts.push(shell_quote(&format!("Content-Type: {ct}")));
+    }
+    match body {
+        CurlBody::None => {}
+        CurlBody::Bytes([]) => {}
+        CurlBody::File(path) => {
+            parts.push("--data-binary".to_owned());
+            parts.push(shell_quote(&format!("@{}", path.display())));
+        }
+        CurlBody::Bytes(bytes) => {
+            parts.push("--data-binary".to_owned());
+            match std::str::from_utf8(bytes) {
+                Ok(text) if !text.contains('\0') => parts.push(shell_quote(text)),
+                // Bytes a shell word cannot carry: curl reads them from standard input.
+                _ => parts.push("@-".to_owned()),
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// The signed headers as lines to paste into another tool.
+pub fn header_lines(signed: &Signed) -> String {
+    let mut text = format!(
+        "x-timestamp: {}\nAuthorization: {}",
+        signed.x_timestamp, signed.authorization
+    );
+    if let Some(ct) = &signed.content_type {
+        text.push_str(&format!("\nContent-Type: {ct}"));
+    }
+    text
 }
 
 /// An HTTP/1.1 request as it was received.
@@ -398,6 +465,8 @@ fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>)
     }
     let timestamp = request.header("x-timestamp");
     let content_type = request.header("content-type");
+    // The body is hashed once, however many variants the diagnosis below tries.
+    let body_md5 = content_md5(&request.body);
     let signed = |content_type: Option<&str>, resource: &str| {
         let sign = SignRequest {
             method: &request.method,
@@ -406,7 +475,7 @@ fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>)
             body: &request.body,
             timestamp: timestamp.unwrap_or_default(),
         };
-        let text = string_to_sign(&sign);
+        let text = string_to_sign(&sign, &body_md5);
         let matches = signature(keys.secret, &text) == given;
         (text, matches)
     };
@@ -420,7 +489,7 @@ fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>)
             warnings: Vec::new(),
         };
     }
-    let reason = mismatch_reason(request, timestamp, content_type, &signed);
+    let reason = mismatch_reason(request, &body_md5, timestamp, content_type, &signed);
     RequestVerdict {
         verified: false,
         reason: Some(reason),
@@ -437,6 +506,7 @@ type SignsAs<'a> = dyn Fn(Option<&str>, &str) -> (String, bool) + 'a;
 /// What probably differs between what was signed and what arrived.
 fn mismatch_reason(
     request: &RawRequest,
+    body_md5: &str,
     timestamp: Option<&str>,
     content_type: Option<&str>,
     signed: &SignsAs<'_>,
@@ -448,7 +518,7 @@ fn mismatch_reason(
         );
     }
     if let Some(md5) = request.header("content-md5")
-        && md5 != content_md5(&request.body)
+        && md5 != body_md5
     {
         return format!(
             "{base}: the Content-MD5 header does not match the body, so the body changed in \

@@ -1,0 +1,99 @@
+//! The Callback tab: paste a request Sinch sent to your server (or any signed request), as
+//! raw HTTP, and see whether it verifies with the selected profile, why not, and the string
+//! its signature should cover, to compare with what your server computed. The verdict is
+//! the core's ([`crate::credential::request::verify_request`]), as for `verify-callback`.
+
+use eframe::egui::{self, Color32, TextEdit, Ui};
+
+use super::action::{Action, PanelContext};
+use super::widgets::{error_text, labelled, warning_text};
+use crate::credential::request::{
+    CallbackKeys, DEFAULT_MAX_AGE_SECS, parse_request, verify_request,
+};
+
+/// The Callback tab's state.
+#[derive(Default)]
+pub struct CallbackTab {
+    /// The pasted request.
+    pub input: String,
+    /// Accept an old x-timestamp (no replay check), for requests saved earlier.
+    pub any_age: bool,
+}
+
+impl CallbackTab {
+    /// Draws the input and the verdict. Verifying takes microseconds: it runs every frame the
+    /// tab is drawn, with the profile selected now.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        labelled(ui, "Raw request", |ui, label| {
+            ui.add(
+                TextEdit::multiline(&mut self.input)
+                    .font(egui::TextStyle::Monospace)
+                    .hint_text("POST /sinch/callback HTTP/1.1\nContent-Type: application/json\nx-timestamp: …\nAuthorization: Application KEY:SIGNATURE\n\n{\"event\":\"ice\", …}")
+                    .desired_rows(8)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+            .on_hover_text("The whole request as a request bin, a proxy or a server log shows it");
+        });
+        ui.checkbox(&mut self.any_age, "Accept any age (skip the replay check)")
+            .on_hover_text(
+                "Off: an x-timestamp more than 15 minutes from now makes the request invalid, \
+                 since it may be a replay",
+            );
+        if self.input.trim().is_empty() {
+            return Vec::new();
+        }
+        let request = match parse_request(self.input.as_bytes()) {
+            Ok(request) => request,
+            Err(err) => {
+                error_text(ui, &err.to_string());
+                return Vec::new();
+            }
+        };
+        let Some(profile) = cx.profile.ready() else {
+            ui.weak("Select a profile to verify with.");
+            return Vec::new();
+        };
+        let verdict = verify_request(
+            &request,
+            CallbackKeys {
+                key: Some(&profile.key),
+                secret: &profile.secret,
+            },
+            cx.now,
+            (!self.any_age).then_some(DEFAULT_MAX_AGE_SECS),
+        );
+        if verdict.verified {
+            ui.colored_label(
+                Color32::from_rgb(0x2e, 0xa0, 0x43),
+                egui::RichText::new(format!(
+                    "Verified with profile \"{}\" ({} scheme)",
+                    profile.name,
+                    verdict.scheme.as_deref().unwrap_or("?")
+                ))
+                .heading(),
+            );
+        } else {
+            ui.heading("Not verified");
+            if let Some(reason) = &verdict.reason {
+                error_text(ui, reason);
+            }
+        }
+        for warning in &verdict.warnings {
+            warning_text(ui, warning);
+        }
+        if let Some(string_to_sign) = &verdict.string_to_sign {
+            labelled(ui, "Expected string to sign", |ui, label| {
+                ui.add(
+                    TextEdit::multiline(&mut string_to_sign.as_str())
+                        .font(egui::TextStyle::Monospace)
+                        .desired_rows(5)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label)
+                .on_hover_text("Compare it, line by line, with what your server signed");
+            });
+        }
+        Vec::new()
+    }
+}
