@@ -54,6 +54,10 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd npm npm
   # `sign --curl` output is run by the tests.
   need_cmd curl curl
+  # What an install brings is validated: man pages, the desktop file, the metainfo.
+  need_cmd man man-db
+  need_cmd desktop-file-validate desktop-file-utils
+  need_cmd appstreamcli appstream
   need_cmd stty coreutils
 fi
 if [ "$mode" = bench ]; then

@@ -405,8 +405,10 @@ impl eframe::App for SinchTicketApp {
 
 /// Opens the window and runs until it is closed.
 pub fn run() -> Result<(), String> {
-    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/sinch-ticket.png"))
-        .map_err(|err| format!("the built-in icon is damaged: {err}"))?;
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!(
+        "../../assets/icons/hicolor/256x256/apps/sinch-ticket.png"
+    ))
+    .map_err(|err| format!("the built-in icon is damaged: {err}"))?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("sinch-ticket")

@@ -3,6 +3,7 @@
 mod credentials;
 mod generate;
 mod inspect;
+mod install;
 mod profile;
 mod rest;
 pub mod stdio;
@@ -128,6 +129,25 @@ headers, an empty line and the body, with CRLF or LF line ends.
 Exit status: 0 it verifies; 1 it does not (the reason and the string to sign are printed);
 2 the input is not an HTTP request, or there is no secret to verify with.")]
     VerifyCallback(rest::VerifyArgs),
+    /// Print a shell completion script for bash, zsh or fish.
+    #[command(after_help = "\
+Install:
+  sinch-ticket completions bash > ~/.local/share/bash-completion/completions/sinch-ticket
+  sinch-ticket completions zsh  > ~/.zfunc/_sinch-ticket        # with fpath+=~/.zfunc
+  sinch-ticket completions fish > ~/.config/fish/completions/sinch-ticket.fish
+
+In bash and fish, profile names complete after --profile (from `profile list --names`).")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: install::Shell,
+    },
+    /// Write the man pages into DIR (for packagers).
+    #[command(hide = true)]
+    Man {
+        /// Where to write sinch-ticket.1 and one page per subcommand.
+        dir: std::path::PathBuf,
+    },
 }
 
 /// How the application key and secret reach a command.
@@ -250,6 +270,8 @@ pub fn run(command: Command) -> u8 {
         Command::Sign(args) => rest::sign(&args),
         Command::Send(args) => rest::send(&args),
         Command::VerifyCallback(args) => rest::verify_callback(&args),
+        Command::Completions { shell } => install::completions(shell),
+        Command::Man { dir } => install::man_pages(&dir),
     };
     match result {
         Ok(code) => code,

@@ -33,7 +33,11 @@ enum ProfileCommand {
         force: bool,
     },
     /// List the profiles: names, keys, which is the default. Never secrets.
-    List,
+    List {
+        /// Only the names, one per line (what shell completion uses).
+        #[arg(long)]
+        names: bool,
+    },
     /// Show one profile: key, masked secret, where it is stored.
     Show {
         /// The profile's name.
@@ -93,7 +97,7 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
     let profiles = user_profiles()?;
     match &args.command {
         ProfileCommand::Add { name, key, force } => add(&profiles, name, key, *force),
-        ProfileCommand::List => list(&profiles),
+        ProfileCommand::List { names } => list(&profiles, *names),
         ProfileCommand::Show { name } => {
             let profile = profiles.load(name)?;
             show(&profiles, &profile)
@@ -164,9 +168,15 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
     Ok(exit::OK)
 }
 
-fn list(profiles: &Profiles<OsKeyring>) -> Result<u8, Failure> {
+fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure> {
     let (summaries, warnings) = profiles.list()?;
     warnings.iter().for_each(|w| warn(w));
+    if names_only {
+        for summary in &summaries {
+            stdio::human(&summary.name)?;
+        }
+        return Ok(exit::OK);
+    }
     if summaries.is_empty() {
         stdio::human("No profiles yet: add one with `sinch-ticket profile add NAME --key KEY`.")?;
         return Ok(exit::OK);
