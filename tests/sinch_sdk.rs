@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
+#[path = "support/npm.rs"]
+mod npm;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -15,26 +18,8 @@ const OTHER_SECRET: &str = "ax8hTTQJF0OPXL32r1LHMA==";
 const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const SDK_VERSION: &str = "1.4.12";
 
-/// Installs `sinch-rtc` once into a cache folder under the target directory.
 fn sdk_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sinch-rtc-{SDK_VERSION}"));
-    let marker = dir.join("node_modules/sinch-rtc/package.json");
-    let installed = std::fs::read_to_string(&marker)
-        .is_ok_and(|text| text.contains(&format!("\"version\": \"{SDK_VERSION}\"")));
-    if !installed {
-        std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
-            .arg(&dir)
-            .arg(format!("sinch-rtc@{SDK_VERSION}"))
-            .status()
-            .expect("npm runs (scripts/setup.sh test installs it)");
-        assert!(
-            status.success(),
-            "npm install sinch-rtc@{SDK_VERSION} failed"
-        );
-    }
-    dir
+    npm::installed("sinch-rtc", SDK_VERSION)
 }
 
 /// The program's own output for these arguments, with the secret in the environment.

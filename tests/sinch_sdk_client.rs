@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
+#[path = "support/npm.rs"]
+mod npm;
+
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -15,22 +18,7 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const HELPER_VERSION: &str = "1.5.0";
 
 fn helper_dir() -> PathBuf {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("sdk-client-{HELPER_VERSION}"));
-    let marker = dir.join("node_modules/@sinch/sdk-client/package.json");
-    let installed = std::fs::read_to_string(&marker)
-        .is_ok_and(|text| text.contains(&format!("\"version\": \"{HELPER_VERSION}\"")));
-    if !installed {
-        std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
-            .arg(&dir)
-            .arg(format!("@sinch/sdk-client@{HELPER_VERSION}"))
-            .status()
-            .expect("npm runs (scripts/setup.sh test installs it)");
-        assert!(status.success(), "npm install @sinch/sdk-client failed");
-    }
-    dir
+    npm::installed("@sinch/sdk-client", HELPER_VERSION)
 }
 
 fn harness() -> Command {

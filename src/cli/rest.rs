@@ -166,28 +166,29 @@ fn stdin_for(args: &RequestArgs) -> Option<&'static str> {
         .then_some("--data-file -")
 }
 
-/// Signs what `args` describe, at `stamp`.
-fn signed(
-    args: &RequestArgs,
-    key: &str,
-    secret: &crate::credential::AppSecret,
+/// Reads the credentials and the body `request` describes, and signs them at `stamp`: what
+/// `sign` prints and `send` sends. The secret is dropped here, once it has signed.
+fn prepare(
+    request: &RequestArgs,
+    credentials: &CredentialArgs,
     stamp: &str,
-    body: &[u8],
-    content_type: Option<&str>,
-) -> Result<Signed, Failure> {
-    let target = parse_url(&args.url).map_err(Failure::usage)?;
-    check_method(&args.method).map_err(Failure::usage)?;
-    Ok(sign_request(
-        key,
-        secret,
+) -> Result<(Signed, Vec<u8>), Failure> {
+    let target = parse_url(&request.url).map_err(Failure::usage)?;
+    check_method(&request.method).map_err(Failure::usage)?;
+    let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
+    let (body, content_type) = body(request)?;
+    let signed = sign_request(
+        &key,
+        &secret,
         &SignRequest {
-            method: &args.method,
+            method: &request.method,
             resource: target.resource,
-            content_type,
-            body,
+            content_type: content_type.as_deref(),
+            body: &body,
             timestamp: stamp,
         },
-    ))
+    );
+    Ok((signed, body))
 }
 
 /// `sinch-ticket sign`.
@@ -203,16 +204,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, Failure> {
         }
         None => request::timestamp(Utc::now()),
     };
-    let (key, secret) = credentials::for_signing(&args.credentials, stdin_for(&args.request))?;
-    let (body, content_type) = body(&args.request)?;
-    let signed = signed(
-        &args.request,
-        &key,
-        &secret,
-        &stamp,
-        &body,
-        content_type.as_deref(),
-    )?;
+    let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     if args.json {
         let report = serde_json::to_value(&signed)
             .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))?;
@@ -246,18 +238,8 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
         };
         extra.push((name.trim().to_owned(), value.trim().to_owned()));
     }
-    let (key, secret) = credentials::for_signing(&args.credentials, stdin_for(&args.request))?;
-    let (body, content_type) = body(&args.request)?;
     let stamp = request::timestamp(Utc::now());
-    let signed = signed(
-        &args.request,
-        &key,
-        &secret,
-        &stamp,
-        &body,
-        content_type.as_deref(),
-    )?;
-    drop(secret);
+    let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     let answer = http::send(
         &url,
         http::Outgoing {
