@@ -137,6 +137,64 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         "the screenshot has only {colors} colours: the window looks blank"
     );
 
+    // The Request tab (Ctrl+3), sent to a server on this machine that checks the signature.
+    // The Host field and the Send button are clicked where the tab lays them out in the
+    // default window; before Send is pressed, the field's text is copied and read back, so
+    // that nothing is ever sent anywhere but to 127.0.0.1.
+    let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
+    let host = format!("http://127.0.0.1:{port}");
+    wait_for(60, "the request at the local server", || {
+        xdotool(&session, &["windowfocus", "--sync", &id]);
+        xdotool(&session, &["key", "ctrl+3"]);
+        xdotool(
+            &session,
+            &["mousemove", "--window", &id, "245", "101", "click", "1"],
+        );
+        xdotool(&session, &["key", "ctrl+a"]);
+        xdotool(&session, &["type", "--delay", "20", &host]);
+        xdotool(&session, &["key", "ctrl+a", "ctrl+c"]);
+        let field = (0..20).find_map(|_| {
+            let text = output({
+                let mut cmd = session.command("xclip");
+                cmd.args(["-o", "-selection", "clipboard"]);
+                cmd
+            });
+            if text == host {
+                return Some(text);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        });
+        field.as_ref()?;
+        xdotool(
+            &session,
+            &["mousemove", "--window", &id, "273", "305", "click", "1"],
+        );
+        (0..50).find_map(|_| {
+            if server.is_finished() {
+                return Some(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        })
+    });
+    let received = server.join().unwrap();
+    assert!(
+        received.starts_with("POST /calling/v1/callouts HTTP/1.1"),
+        "{received}"
+    );
+    let parsed = sinch_ticket::credential::request::parse_request(received.as_bytes()).unwrap();
+    let verdict = sinch_ticket::credential::request::verify_request(
+        &parsed,
+        sinch_ticket::credential::request::CallbackKeys {
+            key: Some(KEY),
+            secret: &secret,
+        },
+        chrono::Utc::now(),
+        Some(900),
+    );
+    assert!(verdict.verified, "{verdict:?}");
+
     // Ctrl+Q closes the window the way a user does: settings are saved, our copy cleared.
     xdotool(&session, &["key", "ctrl+q"]);
     let exited = wait_for(15, "the window to close", || window.try_wait().unwrap());
