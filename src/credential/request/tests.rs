@@ -325,3 +325,26 @@ fn urls_give_their_path_and_query_as_written() {
     assert!(parse_url("ftp://x/y").is_err());
     assert!(check_method("PO ST").is_err() && check_method("patch").is_ok());
 }
+
+/// Sinch's documented signed callback (the ACE example of "Callback Request Signing"),
+/// whose header writes the scheme in lower case.
+#[test]
+fn verifies_sinchs_documented_callback() {
+    let secret = AppSecret::from_base64("BeIukql3pTKJ8RGL5zo0DA==").unwrap();
+    let key = "669E367E-6BBA-48AB-AF15-266871C28135";
+    let body = r#"{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}"#;
+    assert_eq!(content_md5(body.as_bytes()), "REWF+X220L4/Gw1spXOU7g==");
+    let raw = format!(
+        "POST /sinch/callback/ace HTTP/1.1\r\nHost: callbacks.yourdomain.com\r\ncontent-type: application/json\r\nx-timestamp: 2014-09-24T10:59:41Z\r\nauthorization: application {key}:Tg6fMyo8mj9pYfWQ9ssbx3Tc1BNC87IEygAfLbJqZb4=\r\n\r\n{body}"
+    );
+    let verdict = verify_request(
+        &parse_request(raw.as_bytes()).unwrap(),
+        CallbackKeys {
+            key: Some(key),
+            secret: &secret,
+        },
+        now(),
+        None,
+    );
+    assert!(verdict.verified, "{verdict:?}");
+}
