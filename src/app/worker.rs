@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use eframe::egui;
 
@@ -246,7 +246,10 @@ struct SessionOnly {
     profiles: Profiles<Store>,
     /// Held while the session lasts: the index folder is deleted when it ends.
     _dir: Option<tempfile::TempDir>,
+    /// The wait between tries of the keyring, doubling while it keeps failing.
     retry_after: Duration,
+    /// When the keyring is tried next: requests in between do not push it back.
+    next_try: Instant,
 }
 
 impl SessionOnly {
@@ -262,6 +265,7 @@ impl SessionOnly {
             profiles: Profiles::new(Arc::new(MemoryStore::default()), index_dir),
             _dir: dir.ok(),
             retry_after,
+            next_try: Instant::now() + retry_after,
         }
     }
 
@@ -369,7 +373,9 @@ fn serve(
                 Ok(request) => request,
                 Err(_) => return,
             },
-            Some(waiting) => match requests.recv_timeout(waiting.retry_after) {
+            Some(waiting) => match requests
+                .recv_timeout(waiting.next_try.saturating_duration_since(Instant::now()))
+            {
                 Ok(request) => request,
                 Err(RecvTimeoutError::Disconnected) => return,
                 Err(RecvTimeoutError::Timeout) => {
@@ -384,6 +390,7 @@ fn serve(
                         });
                     } else {
                         waiting.retry_after = (waiting.retry_after * 2).min(RETRY_MAX);
+                        waiting.next_try = Instant::now() + waiting.retry_after;
                     }
                     continue;
                 }
