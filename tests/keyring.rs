@@ -40,6 +40,18 @@ fn spawn_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
     start_with_stdin(cmd.stdout(Stdio::piped()), stdin)
 }
 
+/// What `profile list` prints in `session`.
+fn profile_list(session: &PrivateSession) -> String {
+    text(
+        &session
+            .sinch_ticket()
+            .args(["profile", "list"])
+            .output()
+            .unwrap(),
+    )
+    .0
+}
+
 fn run(cmd: Command, stdin: &str) -> Output {
     spawn_with_stdin(cmd, stdin).wait_with_output().unwrap()
 }
@@ -193,14 +205,7 @@ fn concurrent_processes_lose_no_profile() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let list = text(
-        &session
-            .sinch_ticket()
-            .args(["profile", "list"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let list = profile_list(&session);
     let seen = session.secret_tool_search();
     for i in 0..6 {
         assert!(
@@ -325,14 +330,7 @@ fn a_locked_keyring_is_named_and_loses_nothing() {
     // The profile is still listed, unchanged, and still works once unlocked again.
     let after = std::fs::read(session.home().join(".config/sinch-ticket/profiles.json")).unwrap();
     assert_eq!(index, after);
-    let list = text(
-        &session
-            .sinch_ticket()
-            .args(["profile", "list"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let list = profile_list(&session);
     assert!(list.contains("sandbox"));
 }
 
@@ -653,14 +651,7 @@ fn a_keyring_that_hangs_and_then_resumes_leaves_keyring_and_index_agreeing() {
 
     // Whatever the resumed keyring finishes of the abandoned calls, the two agree: listed
     // profiles are in the keyring, and no entry is left unlisted.
-    let list = text(
-        &session
-            .sinch_ticket()
-            .args(["profile", "list"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let list = profile_list(&session);
     let seen = session.secret_tool_search();
     for name in ["kept", "late"] {
         let listed = list
@@ -736,14 +727,7 @@ fn profile_commands_with_output_gone_report_it_and_their_change_is_whole() {
         !session.secret_tool_search().contains("username = b"),
         "remove went through"
     );
-    let list = text(
-        &session
-            .sinch_ticket()
-            .args(["profile", "list"])
-            .output()
-            .unwrap(),
-    )
-    .0;
+    let list = profile_list(&session);
     assert!(list.contains("a  ") && !list.contains("b  "), "{list}");
 }
 
