@@ -65,20 +65,39 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         .unwrap();
     assert!(add.wait().unwrap().success());
 
+    // The window's standard error goes to a file: a pipe nobody reads could fill and stall
+    // it, and the file is there to read when something goes wrong.
+    let stderr_file = tempfile::NamedTempFile::new().unwrap();
     let mut window = session
         .sinch_ticket()
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(stderr_file.reopen().unwrap())
         .spawn()
         .unwrap();
-    let id = wait_for(30, "the window", || {
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let id = loop {
         let id = output({
             let mut cmd = session.command("xdotool");
             cmd.args(["search", "--name", "^sinch-ticket$"]);
             cmd
         });
-        id.lines().next().map(str::to_owned)
-    });
+        if let Some(id) = id.lines().next() {
+            break id.to_owned();
+        }
+        if let Some(status) = window.try_wait().unwrap() {
+            panic!(
+                "the window exited ({status}) before showing: {}",
+                window_stderr()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no window after 90 s; its standard error: {}",
+            window_stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
     // The username field has the focus from the first frame; the profile loads in the
     // background meanwhile. Type as a user would, and if the window was not ready for the
     // keys yet (no focus, profile still loading), type them again: each round replaces the
@@ -230,8 +249,7 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
             file.display()
         );
     }
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut window.stderr.take().unwrap(), &mut stderr).unwrap();
+    let stderr = window_stderr();
     assert!(
         !stderr.contains(SECRET) && !stderr.contains("panicked"),
         "{stderr}"
