@@ -600,6 +600,24 @@ fn commands_that_print() -> Vec<(Vec<String>, &'static str)> {
     ]
 }
 
+/// Runs one of [`commands_that_print`] with its standard output going to `stdout`: its exit
+/// status and what it said on standard error.
+fn printing_to(
+    args: &[String],
+    stdin: &str,
+    stdout: impl Into<std::process::Stdio>,
+) -> (Option<i32>, String) {
+    let mut cmd = plain_sinch_ticket();
+    cmd.env("SINCH_APPLICATION_SECRET", SECRET)
+        .args(args)
+        .stdout(stdout);
+    let out = run_with_stdin(cmd, stdin);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn output_to_a_full_disk_is_exit_3_with_a_sentence_never_a_panic() {
     for (args, stdin) in commands_that_print() {
@@ -607,13 +625,8 @@ fn output_to_a_full_disk_is_exit_3_with_a_sentence_never_a_panic() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let mut cmd = plain_sinch_ticket();
-        cmd.env("SINCH_APPLICATION_SECRET", SECRET)
-            .args(&args)
-            .stdout(full);
-        let out = run_with_stdin(cmd, stdin);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        let (status, stderr) = printing_to(&args, stdin, full);
+        assert_eq!(status, Some(3), "{args:?}: {stderr}");
         assert!(
             stderr.contains("writing to standard output failed") && !stderr.contains("panicked"),
             "{args:?}: {stderr}"
@@ -626,13 +639,8 @@ fn output_to_a_closed_pipe_ends_quietly() {
     for (args, stdin) in commands_that_print() {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let mut cmd = plain_sinch_ticket();
-        cmd.env("SINCH_APPLICATION_SECRET", SECRET)
-            .args(&args)
-            .stdout(writer);
-        let out = run_with_stdin(cmd, stdin);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        let (status, stderr) = printing_to(&args, stdin, writer);
+        assert_eq!(status, Some(0), "{args:?}: {stderr}");
         assert!(
             !stderr.contains("error") && !stderr.contains("panicked"),
             "{args:?}: {stderr}"
