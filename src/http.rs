@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::credential::request::{RequestUrl, Signed};
+use crate::credential::request::RequestUrl;
 
 /// The largest response body read.
 pub const MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
@@ -19,10 +19,9 @@ pub struct Outgoing<'a> {
     pub method: &'a str,
     /// The whole URL.
     pub url: &'a str,
-    /// The signed headers.
-    pub signed: &'a Signed,
-    /// Other headers to send (not signed).
-    pub extra_headers: &'a [(String, String)],
+    /// The headers, in order: the signed ones ([`crate::credential::request::Signed::headers`])
+    /// and any others.
+    pub headers: Vec<(String, String)>,
     /// The body bytes, exactly as signed.
     pub body: Vec<u8>,
     /// How long the whole exchange may take.
@@ -36,6 +35,8 @@ pub struct Answer {
     pub status: u16,
     /// Its reason phrase ("OK").
     pub reason: String,
+    /// The Content-Type of the answer, when it has one.
+    pub content_type: Option<String>,
     /// The body.
     pub body: Vec<u8>,
     /// How long the exchange took.
@@ -63,13 +64,8 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, Strin
     url.check_transport()?;
     let mut builder = ureq::http::Request::builder()
         .method(request.method.to_ascii_uppercase().as_str())
-        .uri(request.url)
-        .header("x-timestamp", &request.signed.x_timestamp)
-        .header("Authorization", &request.signed.authorization);
-    if let Some(ct) = &request.signed.content_type {
-        builder = builder.header("Content-Type", ct);
-    }
-    for (name, value) in request.extra_headers {
+        .uri(request.url);
+    for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
     let built = builder
@@ -84,6 +80,11 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, Strin
     let started = Instant::now();
     let response = agent.run(built).map_err(network_failure)?;
     let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = response
         .into_body()
         .with_config()
@@ -93,6 +94,7 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, Strin
     Ok(Answer {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or_default().to_owned(),
+        content_type,
         body,
         took: started.elapsed(),
     })

@@ -3,10 +3,12 @@
 //! - [`credential`]: the pure core (formats, signing, inspection, snippets).
 //! - [`profiles`]: app profiles in the OS keyring.
 //! - [`http`]: sending a signed request, for both faces.
+//! - [`listen`]: a small server that receives, verifies and forwards callbacks.
 //! - [`cli`] and [`app`]: the command line and the window, two thin faces over them.
 
 pub mod app;
 pub mod cli;
 pub mod credential;
 pub mod http;
+pub mod listen;
 pub mod profiles;

@@ -145,8 +145,7 @@ impl RequestTab {
                         http::Outgoing {
                             method: &method,
                             url: &url,
-                            signed: &headers,
-                            extra_headers: &[],
+                            headers: headers.headers(),
                             body,
                             timeout: http::DEFAULT_TIMEOUT,
                         },

@@ -240,13 +240,14 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
     }
     let stamp = request::timestamp(Utc::now());
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
+    let mut headers = signed.headers();
+    headers.extend(extra);
     let answer = http::send(
         &url,
         http::Outgoing {
             method: &args.request.method,
             url: &args.request.url,
-            signed: &signed,
-            extra_headers: &extra,
+            headers,
             body,
             timeout: Duration::from_secs(args.timeout),
         },

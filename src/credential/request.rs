@@ -54,6 +54,21 @@ pub struct Signed {
     pub string_to_sign: String,
 }
 
+impl Signed {
+    /// The headers that carry the signature, as they are sent: `x-timestamp`,
+    /// `Authorization` and, when there is one, `Content-Type`.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut headers = vec![
+            ("x-timestamp".to_owned(), self.x_timestamp.clone()),
+            ("Authorization".to_owned(), self.authorization.clone()),
+        ];
+        if let Some(ct) = &self.content_type {
+            headers.push(("Content-Type".to_owned(), ct.clone()));
+        }
+        headers
+    }
+}
+
 /// `b64(MD5(body))`, or the empty text when there is no body.
 pub fn content_md5(body: &[u8]) -> String {
     if body.is_empty() {

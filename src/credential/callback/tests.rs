@@ -1,0 +1,300 @@
+use chrono::TimeZone as _;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::credential::request::{CallbackKeys, parse_request, verify_request};
+
+const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
+}
+
+fn body(event: Event) -> Value {
+    default_body(
+        event,
+        BodyInputs {
+            application_key: KEY,
+            id: "c0ffee00-0000-4000-8000-000000000001",
+            now: now(),
+        },
+    )
+}
+
+fn check(event: Event, answer: &str) -> AnswerCheck {
+    check_answer(event, &body(event), 200, answer.as_bytes())
+}
+
+#[test]
+fn every_event_names_itself_and_round_trips_through_its_names() {
+    for event in Event::ALL {
+        let body = body(event);
+        assert_eq!(body["event"], event.wire_name(), "{event}");
+        assert_eq!(Event::from_name(event.name()), Some(event));
+        assert_eq!(
+            Event::of_body(&serde_json::to_vec(&body).unwrap()),
+            Some(event)
+        );
+    }
+    assert_eq!(Event::from_name("ICE"), Some(Event::Ice));
+    assert_eq!(Event::from_name("sms"), None);
+}
+
+#[test]
+fn voice_bodies_carry_the_profiles_key_the_call_id_and_the_time_first_field_event() {
+    for event in [Event::Ice, Event::Ace, Event::Dice, Event::Pie] {
+        let body = body(event);
+        assert_eq!(body["applicationKey"], KEY, "{event}");
+        assert_eq!(body["callid"], "c0ffee00-0000-4000-8000-000000000001");
+        assert_eq!(body["timestamp"], "2026-11-28T12:00:00Z");
+        assert_eq!(body["version"], 1);
+        let text = serde_json::to_string(&body).unwrap();
+        assert!(text.starts_with("{\"event\":"), "{text}");
+    }
+    let ice = body(Event::Ice);
+    for field in [
+        "cli",
+        "to",
+        "domain",
+        "originationType",
+        "custom",
+        "callResourceUrl",
+    ] {
+        assert!(ice.get(field).is_some(), "ICE lacks {field}");
+    }
+    assert_eq!(ice["to"]["endpoint"], "+46700000001");
+    let verification = body(Event::VerificationRequest);
+    assert_eq!(verification["identity"]["endpoint"], "+46700000000");
+    assert_eq!(verification["method"], "sms");
+}
+
+#[test]
+fn set_path_keeps_text_as_text_and_numbers_as_numbers() {
+    let mut ice = body(Event::Ice);
+    set_path(&mut ice, "to.endpoint", "+46700000099").unwrap();
+    set_path(&mut ice, "custom", "order-17").unwrap();
+    set_path(&mut ice, "version", "2").unwrap();
+    set_path(&mut ice, "cli", "46700000000").unwrap();
+    set_path(&mut ice, "userRate.amount", "0.5").unwrap();
+    set_path(&mut ice, "brandNew.nested", "true").unwrap();
+    set_path(&mut ice, "callHeaders", r#"[{"key":"k","value":"v"}]"#).unwrap();
+    set_path(&mut ice, "callHeaders.0.value", "w").unwrap();
+    assert_eq!(ice["to"]["endpoint"], "+46700000099");
+    assert_eq!(ice["custom"], "order-17");
+    assert_eq!(ice["version"], 2);
+    assert_eq!(ice["cli"], "46700000000", "a phone number stays text");
+    assert_eq!(ice["userRate"]["amount"], 0.5);
+    assert_eq!(ice["brandNew"], json!({"nested": true}));
+    assert_eq!(ice["callHeaders"][0]["value"], "w");
+    // The order of existing fields is kept: `event` stays first.
+    assert!(
+        serde_json::to_string(&ice)
+            .unwrap()
+            .starts_with("{\"event\":\"ice\"")
+    );
+}
+
+#[test]
+fn set_path_says_what_is_wrong_with_a_path_or_a_value() {
+    let mut ice = body(Event::Ice);
+    let before = ice.clone();
+    for (path, value, says) in [
+        ("version", "two", "is a number"),
+        ("custom.inner", "x", "'custom' is text, not an object"),
+        ("to..endpoint", "x", "not a field path"),
+        ("callHeaders.x", "1", "is a list"),
+        ("callHeaders.3", "1", "has 0 item(s)"),
+        ("", "1", "not a field path"),
+    ] {
+        let err = set_path(&mut ice, path, value).unwrap_err();
+        assert!(err.contains(says), "{path}: {err}");
+    }
+    assert_eq!(ice, before, "a refused --set changes nothing");
+}
+
+#[test]
+fn a_triggered_callback_verifies_and_each_forgery_fails_for_its_own_reason() {
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let body = serde_json::to_vec(&body(Event::Ice)).unwrap();
+    let verdict_for = |signature, stamp: &str| {
+        let (headers, _) = sign_callback(
+            KEY,
+            &secret,
+            &CallbackRequest {
+                resource: "/sinch/callback?x=1",
+                body: &body,
+                timestamp: stamp,
+                signature,
+            },
+        );
+        let mut raw = b"POST /sinch/callback?x=1 HTTP/1.1\r\n".to_vec();
+        for (name, value) in headers {
+            raw.extend(format!("{name}: {value}\r\n").bytes());
+        }
+        raw.extend(b"\r\n");
+        raw.extend(&body);
+        let keys = CallbackKeys {
+            key: Some(KEY),
+            secret: &secret,
+        };
+        verify_request(&parse_request(&raw).unwrap(), keys, now(), Some(900))
+    };
+    assert!(verdict_for(Signature::Valid, "2026-11-28T12:00:00Z").verified);
+    let bad = verdict_for(Signature::Bad, "2026-11-28T12:00:00Z");
+    assert!(bad.reason.unwrap().contains("does not match"));
+    let none = verdict_for(Signature::Missing, "2026-11-28T12:00:00Z");
+    assert!(none.reason.unwrap().contains("no Authorization header"));
+    let stale = verdict_for(Signature::Valid, "2026-11-28T11:40:00Z");
+    assert!(stale.reason.unwrap().contains("replay"));
+}
+
+#[test]
+fn forged_callbacks_are_judged_by_status() {
+    assert_eq!(ForgeryOutcome::of_status(401), ForgeryOutcome::Rejected);
+    assert_eq!(ForgeryOutcome::of_status(403), ForgeryOutcome::Rejected);
+    assert_eq!(ForgeryOutcome::of_status(200), ForgeryOutcome::Accepted);
+    assert_eq!(ForgeryOutcome::of_status(500), ForgeryOutcome::Unclear);
+    assert!(
+        ForgeryOutcome::Accepted
+            .sentence(200)
+            .contains("your server accepted a forged callback")
+    );
+}
+
+#[test]
+fn good_svaml_passes_for_the_event_it_answers() {
+    for (event, answer) in [
+        (
+            Event::Ice,
+            r#"{"instructions":[{"name":"say","text":"Hi","locale":"en-US"}],"action":{"name":"connectPstn","number":"+46700000001","cli":"+46700000000"}}"#,
+        ),
+        (Event::Ice, r#"{"action":{"name":"connectPstn"}}"#),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"connectConf","conferenceId":"room-1"}}"#,
+        ),
+        (
+            Event::Ice,
+            r##"{"instructions":[{"name":"answer"},{"name":"playFiles","ids":["#tts[Hi]"]}],"action":{"name":"park"}}"##,
+        ),
+        (Event::Ace, r#"{"action":{"name":"continue"}}"#),
+        (
+            Event::Pie,
+            r#"{"instructions":[{"name":"stopRecording"}],"action":{"name":"hangup"}}"#,
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"runMenu","menus":[{"id":"main","options":[{"dtmf":"1","action":"return(one)"},{"dtmf":"2","action":"menu(sub)"}]},{"id":"sub"}]}}"#,
+        ),
+        (Event::VerificationRequest, r#"{"action":"allow"}"#),
+        (Event::Dice, ""),
+        (Event::Notify, "not even JSON"),
+    ] {
+        let check = check(event, answer);
+        assert!(check.ok(), "{event} {answer}: {:?}", check.problems);
+    }
+}
+
+#[test]
+fn bad_svaml_gets_one_sentence_per_problem() {
+    for (event, answer, says) in [
+        (Event::Ice, "", "the answer is empty"),
+        (Event::Ice, "{oops", "not valid JSON"),
+        (Event::Ice, "[]", "not an object"),
+        (Event::Ice, r#"{"instructions":[]}"#, "has no \"action\""),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"dance"}}"#,
+            "\"dance\" is not a SVAML action",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"continue"}}"#,
+            "cannot answer an ICE",
+        ),
+        (
+            Event::Ace,
+            r#"{"action":{"name":"connectPstn","number":"+1"}}"#,
+            "cannot answer an ACE",
+        ),
+        (
+            Event::Pie,
+            r#"{"action":{"name":"connectPstn"}}"#,
+            "connectPstn needs a \"number\"",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"connectConf"}}"#,
+            "needs a \"conferenceId\"",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"connectSip"}}"#,
+            "needs a \"destination\"",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"runMenu","menus":[{"id":"other"}]}}"#,
+            "no menu has that id",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"hangup"},"instructions":[{"name":"say"}]}"#,
+            "say, needs a \"text\"",
+        ),
+        (
+            Event::Ace,
+            r#"{"action":{"name":"hangup"},"instructions":[{"name":"sendDtmf","value":"1"}]}"#,
+            "\"sendDtmf\", cannot answer an ACE",
+        ),
+        (
+            Event::Ice,
+            r#"{"action":{"name":"hangup"},"instructions":[{"name":"playFiles"}]}"#,
+            "needs \"ids\"",
+        ),
+        (
+            Event::VerificationRequest,
+            r#"{"action":"maybe"}"#,
+            "\"allow\" or \"deny\"",
+        ),
+    ] {
+        let check = check(event, answer);
+        assert!(
+            check.problems.iter().any(|p| p.contains(says)),
+            "{event} {answer}: {:?}",
+            check.problems
+        );
+    }
+    let failed = check_answer(Event::Dice, &body(Event::Dice), 500, b"");
+    assert!(failed.problems[0].contains("HTTP 500"));
+}
+
+#[test]
+fn connect_pstn_without_a_number_needs_a_dialled_number_in_the_ice() {
+    let mut app_call = body(Event::Ice);
+    set_path(&mut app_call, "to.type", "username").unwrap();
+    let check = check_answer(
+        Event::Ice,
+        &app_call,
+        200,
+        br#"{"action":{"name":"connectPstn"}}"#,
+    );
+    assert!(
+        check.problems[0].contains("needs a \"number\""),
+        "{check:?}"
+    );
+}
+
+#[test]
+fn the_stand_in_answers_are_themselves_good_answers() {
+    for event in [
+        Event::Ice,
+        Event::Ace,
+        Event::Pie,
+        Event::VerificationRequest,
+    ] {
+        let answer = stand_in_answer(Some(event));
+        assert!(check(event, answer).ok(), "{event}: {answer}");
+    }
+}
