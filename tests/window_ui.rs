@@ -738,6 +738,8 @@ fn a_non_ascii_ticket_is_escaped_unless_raw_utf8_is_ticked() {
     assert!(world.shows("JS SDK v1 will see this user as"));
 }
 
+// Each test binary uses a part of the shared servers.
+#[allow(dead_code)]
 #[path = "support/server.rs"]
 mod server;
 

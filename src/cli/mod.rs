@@ -1,5 +1,6 @@
 //! The command line: a thin face over [`crate::credential`].
 
+mod callbacks;
 mod credentials;
 mod generate;
 mod inspect;
@@ -129,6 +130,36 @@ headers, an empty line and the body, with CRLF or LF line ends.
 Exit status: 0 it verifies; 1 it does not (the reason and the string to sign are printed);
 2 the input is not an HTTP request, or there is no secret to verify with.")]
     VerifyCallback(rest::VerifyArgs),
+    /// Send a realistic, signed Sinch callback (or a forged one) to your server and check its
+    /// answer as Sinch would.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket trigger ice --to http://localhost:3000/sinch/callback
+  sinch-ticket trigger ice --to http://localhost:3000/sinch/callback --set to.endpoint=+46700000099 --set custom=order-17
+  sinch-ticket trigger ace --to https://example.com/sinch --profile sandbox --json
+  sinch-ticket trigger dice --to http://localhost:3000/sinch/callback --signature bad
+  sinch-ticket trigger verification-request --to http://localhost:3000/verify --timestamp-age 20m
+
+Events: ice, ace, pie (answered with SVAML: one action and the instructions the event
+takes, with their required fields); dice, notify, verification-result (any 2xx);
+verification-request (answered {\"action\": \"allow\"} or \"deny\").
+Exit status: 0 the server answered as Sinch needs (for a forgery: it refused it with a 4xx);
+1 it did not (each problem is printed; a forgery it accepted says \"your server accepted a
+forged callback\"); 2 wrong usage; 3 the network failed. Plain http:// is only for this machine.")]
+    Trigger(callbacks::TriggerArgs),
+    /// Receive callbacks, verify each, print it, and forward it to your app.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket listen                                   # on 127.0.0.1:8765, default profile
+  sinch-ticket listen --port 9000 --forward-to http://localhost:3000 --profile sandbox
+  sinch-ticket listen --json | jq 'select(.verified == false)'
+
+Without --forward-to, a verified callback is answered with the least Sinch accepts (an ICE
+is hung up, an ACE or PIE continues, a verification request is denied), an unverified one
+with 401. With it, the request goes to your app unchanged and its answer comes back, checked
+as Sinch would read it. Bodies over 1 MiB get 413; a client that stalls for 10 s, or takes
+over 30 s in all, gets 408. Ctrl+C stops it (exit status 0).")]
+    Listen(callbacks::ListenArgs),
     /// Print a shell completion script for bash, zsh or fish.
     #[command(after_help = "\
 Install:
@@ -270,6 +301,8 @@ pub fn run(command: Command) -> u8 {
         Command::Sign(args) => rest::sign(&args),
         Command::Send(args) => rest::send(&args),
         Command::VerifyCallback(args) => rest::verify_callback(&args),
+        Command::Trigger(args) => callbacks::trigger(&args),
+        Command::Listen(args) => callbacks::listen(&args),
         Command::Completions { shell } => install::completions(shell),
         Command::Man { dir } => install::man_pages(&dir),
     };

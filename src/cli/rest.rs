@@ -95,13 +95,13 @@ pub struct VerifyArgs {
 
 /// How old a callback may be.
 #[derive(Debug, Clone, Copy)]
-pub struct MaxAge(Option<u64>);
+pub struct MaxAge(pub Option<u64>);
 
-fn duration(text: &str) -> Result<u64, String> {
+pub(super) fn duration(text: &str) -> Result<u64, String> {
     time::parse_duration(text).map_err(|e| e.to_string())
 }
 
-fn max_age(text: &str) -> Result<MaxAge, String> {
+pub(super) fn max_age(text: &str) -> Result<MaxAge, String> {
     if text.trim().eq_ignore_ascii_case("none") {
         return Ok(MaxAge(None));
     }
@@ -114,14 +114,20 @@ fn max_age(text: &str) -> Result<MaxAge, String> {
 fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
     let body = match (&args.data, &args.data_file) {
         (Some(text), _) => text.as_bytes().to_vec(),
-        (None, Some(path)) if path.as_os_str() == "-" => {
-            read_body(std::io::stdin().lock(), "the body on standard input")?
-        }
+        (None, Some(path)) if path.as_os_str() == "-" => read_body(
+            std::io::stdin().lock(),
+            "the body on standard input",
+            MAX_BODY_BYTES,
+        )?,
         (None, Some(path)) => {
             let file = std::fs::File::open(path).map_err(|err| {
                 Failure::io(&format!("opening the body file {}", path.display()), &err)
             })?;
-            read_body(file, &format!("the body file {}", path.display()))?
+            read_body(
+                file,
+                &format!("the body file {}", path.display()),
+                MAX_BODY_BYTES,
+            )?
         }
         (None, None) => Vec::new(),
     };
@@ -144,16 +150,21 @@ fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
     Ok((body, content_type))
 }
 
-fn read_body(input: impl std::io::Read, what: &str) -> Result<Vec<u8>, Failure> {
+/// Reads at most `limit` bytes of `input`; more is a usage error that names `what`.
+pub(super) fn read_body(
+    input: impl std::io::Read,
+    what: &str,
+    limit: usize,
+) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     input
-        .take(MAX_BODY_BYTES as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| Failure::io(&format!("reading {what}"), &err))?;
-    if bytes.len() > MAX_BODY_BYTES {
+    if bytes.len() > limit {
         return Err(Failure::usage(format!(
-            "{what} is larger than {} MiB: Sinch's API takes far smaller bodies",
-            MAX_BODY_BYTES >> 20
+            "{what} is larger than {} MiB: Sinch's APIs take far smaller bodies",
+            limit >> 20
         )));
     }
     Ok(bytes)
@@ -283,9 +294,13 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         Some(path) if path.as_os_str() != "-" => {
             let file = std::fs::File::open(path)
                 .map_err(|err| Failure::io(&format!("opening {}", path.display()), &err))?;
-            read_body(file, &path.display().to_string())?
+            read_body(file, &path.display().to_string(), MAX_BODY_BYTES)?
         }
-        _ => read_body(std::io::stdin().lock(), "the request on standard input")?,
+        _ => read_body(
+            std::io::stdin().lock(),
+            "the request on standard input",
+            MAX_BODY_BYTES,
+        )?,
     };
     let parsed = parse_request(&raw).map_err(|err| Failure::usage(err.to_string()))?;
     let Some(credentials) = credentials else {

@@ -1,49 +1,97 @@
-//! A real HTTP server on 127.0.0.1 for the tests of signed requests: it checks each
-//! request's signature with the core, as a developer's server should.
+//! Real HTTP servers on 127.0.0.1 for the tests of signed requests and callbacks: they check
+//! each request's signature with the core, as a developer's server should (or, on purpose,
+//! do not), and answer what the test asks for.
 
 use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::Receiver;
 
 use sinch_ticket::credential::AppSecret;
 use sinch_ticket::credential::request::{CallbackKeys, parse_request, verify_request};
 
-/// A server on 127.0.0.1 that answers one request: it checks the signature with the core
-/// and answers 200 when it verifies, 401 when not. Returns its port and what it received.
-/// With `hold`, it answers only once the test drops the sender (a server that hangs).
-pub fn checking_server(
+/// How a test server answers its one request.
+pub struct Answering {
+    /// The status when the request verifies (or always, without `check_signature`).
+    pub status: u16,
+    /// The body of that answer.
+    pub body: String,
+    /// Whether a request that does not verify is answered 401 (a careful server) or like
+    /// any other (a careless one).
+    pub check_signature: bool,
+    /// With `Some`, the server answers only once the test drops the sender (it hangs).
+    pub hold: Option<Receiver<()>>,
+}
+
+impl Answering {
+    /// A careful server that answers `status` and `body` to a request that verifies.
+    pub fn careful(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            body: body.to_owned(),
+            check_signature: true,
+            hold: None,
+        }
+    }
+
+    /// A careless server: it answers `status` and `body` whatever the signature.
+    pub fn careless(status: u16, body: &str) -> Self {
+        Self {
+            check_signature: false,
+            ..Self::careful(status, body)
+        }
+    }
+}
+
+/// What a test server received, and whether it verified.
+pub struct Received {
+    /// The raw request.
+    pub raw: String,
+    /// Whether its signature verified (at most 15 minutes old).
+    pub verified: bool,
+}
+
+/// Reads one request: the head, then Content-Length bytes.
+pub fn read_one(stream: &mut TcpStream) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        received.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&received);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap())
+                })
+                .unwrap_or(0);
+            if received.len() >= end + 4 + length {
+                break;
+            }
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    received
+}
+
+/// A server on 127.0.0.1 that answers one request as `answering` says. Returns its port and
+/// what it received.
+pub fn answering_server(
     secret: &'static str,
     key: &'static str,
     max_age: Option<u64>,
-    hold: Option<std::sync::mpsc::Receiver<()>>,
-) -> (u16, std::thread::JoinHandle<String>) {
+    answering: Answering,
+) -> (u16, std::thread::JoinHandle<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
-        let mut received = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut buf).unwrap();
-            received.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&received);
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length = text[..end]
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                    })
-                    .unwrap_or(0);
-                if received.len() >= end + 4 + length {
-                    break;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-        }
-        if let Some(hold) = hold {
+        let received = read_one(&mut stream);
+        if let Some(hold) = answering.hold {
             // Returns when the test drops its end: until then, the server hangs.
             let _ = hold.recv();
         }
@@ -58,20 +106,44 @@ pub fn checking_server(
             chrono::Utc::now(),
             max_age,
         );
-        let (status, body) = if verdict.verified {
-            ("200 OK", r#"{"callId":"c-1","ok":true}"#.to_owned())
+        let (status, body) = if verdict.verified || !answering.check_signature {
+            (answering.status, answering.body)
         } else {
             (
-                "401 Unauthorized",
+                401,
                 format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
             )
         };
         let _ = write!(
             stream,
-            "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
-        String::from_utf8_lossy(&received).into_owned()
+        Received {
+            raw: String::from_utf8_lossy(&received).into_owned(),
+            verified: verdict.verified,
+        }
     });
     (port, handle)
+}
+
+/// A server on 127.0.0.1 that answers one request: it checks the signature with the core
+/// and answers 200 when it verifies, 401 when not. Returns its port and what it received.
+/// With `hold`, it answers only once the test drops the sender (a server that hangs).
+pub fn checking_server(
+    secret: &'static str,
+    key: &'static str,
+    max_age: Option<u64>,
+    hold: Option<Receiver<()>>,
+) -> (u16, std::thread::JoinHandle<String>) {
+    let (port, handle) = answering_server(
+        secret,
+        key,
+        max_age,
+        Answering {
+            hold,
+            ..Answering::careful(200, r#"{"callId":"c-1","ok":true}"#)
+        },
+    );
+    (port, std::thread::spawn(move || handle.join().unwrap().raw))
 }

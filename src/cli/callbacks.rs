@@ -1,0 +1,512 @@
+//! `trigger` and `listen`: Sinch's callbacks on the developer's desk. `trigger` sends a
+//! realistic, signed (or deliberately forged) event at the developer's server and judges the
+//! answer as Sinch would; `listen` receives callbacks, verifies them, and forwards them to
+//! the developer's app. The bodies, signatures and judgements are the core's
+//! ([`crate::credential::callback`]); the server is [`crate::listen`].
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::{Local, Utc};
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+
+use super::rest::{MaxAge, duration, max_age, read_body};
+use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
+use crate::credential::callback::{
+    BodyInputs, CallbackRequest, Event, Signature, TriggerVerdict, default_body, judge_trigger,
+    set_path, sign_callback,
+};
+use crate::credential::request::{self, parse_url};
+use crate::http;
+use crate::listen::{self, Callback, Reply, Seen};
+
+/// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
+const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
+
+/// An event, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventName {
+    /// Incoming Call Event (Voice): answered with SVAML.
+    Ice,
+    /// Answered Call Event (Voice): answered with SVAML.
+    Ace,
+    /// Disconnected Call Event (Voice): any 2xx.
+    Dice,
+    /// Prompt Input Event (Voice): answered with SVAML.
+    Pie,
+    /// Notify Event (Voice): any 2xx.
+    Notify,
+    /// Verification Request Event: answered {"action": "allow"} or "deny".
+    VerificationRequest,
+    /// Verification Result Event: any 2xx.
+    VerificationResult,
+}
+
+impl From<EventName> for Event {
+    fn from(name: EventName) -> Self {
+        match name {
+            EventName::Ice => Event::Ice,
+            EventName::Ace => Event::Ace,
+            EventName::Dice => Event::Dice,
+            EventName::Pie => Event::Pie,
+            EventName::Notify => Event::Notify,
+            EventName::VerificationRequest => Event::VerificationRequest,
+            EventName::VerificationResult => Event::VerificationResult,
+        }
+    }
+}
+
+/// How `trigger` signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignatureArg {
+    /// As Sinch signs it.
+    Valid,
+    /// A wrong signature: your server should answer 401.
+    Bad,
+    /// No Authorization header: your server should answer 401.
+    None,
+}
+
+/// Arguments of `sinch-ticket trigger`.
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// The event to send.
+    #[arg(value_enum, value_name = "EVENT")]
+    event: EventName,
+    /// Your server's callback URL (https://, or http:// on this machine).
+    #[arg(long, value_name = "URL")]
+    to: String,
+    /// Set a field of the body: PATH=VALUE, with dots into objects (repeatable), e.g.
+    /// --set to.endpoint=+46700000000 --set custom=order-17.
+    #[arg(long = "set", value_name = "PATH=VALUE", conflicts_with = "data_file")]
+    sets: Vec<String>,
+    /// Send this body instead (a file, or '-' for standard input), byte for byte.
+    #[arg(long, value_name = "FILE|-")]
+    data_file: Option<PathBuf>,
+    /// Forge the signature: 'bad' (wrong) or 'none' (no Authorization header). Passes
+    /// (exit 0) when your server refuses it with a 4xx.
+    #[arg(long, value_enum, value_name = "HOW", default_value = "valid")]
+    signature: SignatureArg,
+    /// Send a stale x-timestamp, this long ago (e.g. 20m): a forgery your server should
+    /// refuse as a possible replay.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    timestamp_age: Option<u64>,
+    /// How long the whole exchange may take.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    timeout: u64,
+    /// Print what was sent, the answer and the verdict as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// Arguments of `sinch-ticket listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long, value_name = "N", default_value_t = 8765)]
+    port: u16,
+    /// The address to listen on; anything but loopback lets other machines send to it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Forward each request, unchanged, to your app at URL, and relay its answer back
+    /// (a URL without a path keeps each request's own path, which the signature covers).
+    #[arg(long, value_name = "URL")]
+    forward_to: Option<String>,
+    /// How far the x-timestamp may be from now (a duration such as 15m, or 'none').
+    #[arg(long, value_name = "DURATION|none", default_value = "15m", value_parser = max_age)]
+    max_age: MaxAge,
+    /// Print one JSON object per request (time, method, path, event, verified, reason, …).
+    #[arg(long)]
+    json: bool,
+    /// How long one read from a client may wait (for tests of slow clients).
+    #[arg(long, hide = true, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    read_timeout: u64,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+/// `sinch-ticket trigger`.
+pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
+    let event = Event::from(args.event);
+    let url = parse_url(&args.to).map_err(Failure::usage)?;
+    url.check_transport().map_err(Failure::usage)?;
+    let from_stdin = args
+        .data_file
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == "-");
+    let (key, secret) =
+        credentials::for_signing(&args.credentials, from_stdin.then_some("--data-file -"))?;
+    // A stale callback is stale throughout: its body's timestamp too.
+    let age = args.timestamp_age.unwrap_or(0);
+    let now = i64::try_from(age)
+        .ok()
+        .and_then(chrono::TimeDelta::try_seconds)
+        .and_then(|age| Utc::now().checked_sub_signed(age))
+        .filter(|then| then.timestamp() > 0)
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--timestamp-age {age} s reaches back before 1970: a few minutes past the 15 that servers allow is enough, e.g. 20m"
+            ))
+        })?;
+    let (body, sent) = match &args.data_file {
+        Some(path) => {
+            let bytes = if from_stdin {
+                read_body(
+                    std::io::stdin().lock(),
+                    "the body on standard input",
+                    MAX_TRIGGER_BODY,
+                )?
+            } else {
+                let file = std::fs::File::open(path).map_err(|err| {
+                    Failure::io(&format!("opening the body file {}", path.display()), &err)
+                })?;
+                read_body(
+                    file,
+                    &format!("the body file {}", path.display()),
+                    MAX_TRIGGER_BODY,
+                )?
+            };
+            let sent = serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|_| {
+                warn("the body is not JSON: it is sent as given, but Sinch always sends JSON");
+                Value::Null
+            });
+            (bytes, sent)
+        }
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut sent = default_body(
+                event,
+                BodyInputs {
+                    application_key: &key,
+                    id: &id,
+                    now,
+                },
+            );
+            for assignment in &args.sets {
+                let Some((path, value)) = assignment.split_once('=') else {
+                    return Err(Failure::usage(format!(
+                        "--set '{assignment}' is not PATH=VALUE, e.g. --set custom=order-17"
+                    )));
+                };
+                set_path(&mut sent, path.trim(), value)
+                    .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
+            }
+            let bytes = serde_json::to_vec(&sent)
+                .map_err(|err| Failure::usage(format!("the body cannot be written: {err}")))?;
+            (bytes, sent)
+        }
+    };
+    let stamp = request::timestamp(now);
+    let signature = match args.signature {
+        SignatureArg::Valid => Signature::Valid,
+        SignatureArg::Bad => Signature::Bad,
+        SignatureArg::None => Signature::Missing,
+    };
+    let forged = signature != Signature::Valid || args.timestamp_age.is_some();
+    let (headers, _) = sign_callback(
+        &key,
+        &secret,
+        &CallbackRequest {
+            resource: url.resource,
+            body: &body,
+            timestamp: &stamp,
+            signature,
+        },
+    );
+    drop(secret);
+    let answer = http::send(
+        &url,
+        http::Outgoing {
+            method: "POST",
+            url: &args.to,
+            headers,
+            body,
+            timeout: Duration::from_secs(args.timeout),
+        },
+    )
+    .map_err(|message| Failure {
+        code: exit::IO,
+        message,
+    })?;
+    let verdict = judge_trigger(event, &sent, forged, answer.status, &answer.body);
+    if args.json {
+        let report = json!({
+            "event": event.name(),
+            "url": args.to,
+            "forgery": forgery_words(signature, args.timestamp_age),
+            "sent": sent,
+            "status": answer.status,
+            "took_ms": answer.took.as_millis() as u64,
+            "answer": serde_json::from_slice::<Value>(&answer.body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.body).into_owned())),
+            "passed": verdict.passed,
+            "summary": verdict.summary,
+            "problems": verdict.problems,
+            "notes": verdict.notes,
+        });
+        stdio::line(&format!("{report:#}"))?;
+    } else {
+        let how = forgery_words(signature, args.timestamp_age).map_or_else(
+            || "signed as Sinch signs it".to_owned(),
+            |f| format!("forged: {f}"),
+        );
+        stdio::human(&format!(
+            "Sent {} ({}) to {}, {how}.\nHTTP {} {} ({} ms)",
+            event.name(),
+            event.title(),
+            args.to,
+            answer.status,
+            answer.reason,
+            answer.took.as_millis()
+        ))?;
+        if !answer.body.is_empty() {
+            stdio::human(&answer.pretty_body())?;
+        }
+        stdio::human(&verdict_text(&verdict))?;
+    }
+    Ok(if verdict.passed {
+        exit::OK
+    } else {
+        exit::REJECTED
+    })
+}
+
+fn forgery_words(signature: Signature, age: Option<u64>) -> Option<String> {
+    let mut words = Vec::new();
+    match signature {
+        Signature::Valid => {}
+        Signature::Bad => words.push("a wrong signature".to_owned()),
+        Signature::Missing => words.push("no Authorization header".to_owned()),
+    }
+    if let Some(age) = age {
+        words.push(format!("an x-timestamp {age} s old"));
+    }
+    (!words.is_empty()).then(|| words.join(" and "))
+}
+
+/// The verdict for people: the summary, then each problem and note on its own line.
+pub fn verdict_text(verdict: &TriggerVerdict) -> String {
+    let mut text = verdict.summary.clone();
+    for problem in &verdict.problems {
+        text.push_str(&format!("\n  - {problem}"));
+    }
+    for note in &verdict.notes {
+        text.push_str(&format!("\n  note: {note}"));
+    }
+    text
+}
+
+/// Why `listen` stopped.
+enum Stop {
+    Interrupted,
+    Output(Failure),
+}
+
+/// `sinch-ticket listen`.
+pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
+    let (key, secret) = credentials::for_signing(&args.credentials, None)?;
+    let addr = SocketAddr::new(args.bind, args.port);
+    if listen::is_open_to_others(args.bind) {
+        warn(&format!(
+            "listening on {} lets other machines send requests to this one; use it only on a network you trust",
+            args.bind
+        ));
+    }
+    let (tx, rx) = mpsc::channel::<Stop>();
+    let interrupted = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = interrupted.send(Stop::Interrupted);
+    })
+    .map_err(|err| Failure::usage(format!("cannot catch Ctrl+C: {err}")))?;
+    let json = args.json;
+    let printing = Mutex::new(tx);
+    let seen_count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&seen_count);
+    let listening = listen::start(
+        listen::Config {
+            addr,
+            key: key.clone(),
+            secret,
+            max_age: args.max_age.0,
+            forward_to: args.forward_to.clone(),
+            read_timeout: Duration::from_secs(args.read_timeout.max(1)),
+        },
+        move |seen| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // One request's lines stay together.
+            let Ok(stop) = printing.lock() else { return };
+            let written = if json {
+                stdio::line(&seen_json(&seen).to_string())
+            } else {
+                stdio::human(&seen_text(&seen))
+            };
+            if let Err(failure) = written {
+                let _ = stop.send(Stop::Output(failure));
+            }
+        },
+    )
+    .map_err(|message| Failure {
+        code: exit::IO,
+        message: message.replace("choose another port", "choose another with --port"),
+    })?;
+    let forwarding = args
+        .forward_to
+        .as_ref()
+        .map_or_else(String::new, |to| format!(", forwarding each to {to}"));
+    stdio::to_stderr(&format!(
+        "Listening on http://{} for Sinch callbacks signed with key {key}{forwarding}. Press Ctrl+C to stop.",
+        listening.addr()
+    ));
+    let stop = rx.recv().unwrap_or(Stop::Interrupted);
+    listening.stop();
+    let count = seen_count.load(std::sync::atomic::Ordering::SeqCst);
+    match stop {
+        Stop::Interrupted => {
+            stdio::to_stderr(&format!("Stopped after {count} request(s)."));
+            Ok(exit::OK)
+        }
+        Stop::Output(failure) => Err(failure),
+    }
+}
+
+/// One request for people: a line that says what and whether it verified, what it was
+/// answered, then its body.
+pub fn seen_text(seen: &Seen) -> String {
+    match seen {
+        Seen::Refused {
+            at,
+            peer,
+            status,
+            reason,
+        } => format!(
+            "{} refused a request from {peer}{}: {reason}",
+            at.with_timezone(&Local).format("%H:%M:%S"),
+            if *status == 0 {
+                String::new()
+            } else {
+                format!(" (answered {status})")
+            }
+        ),
+        Seen::Callback(callback) => {
+            let verdict = if callback.verdict.verified {
+                format!(
+                    "verified ({})",
+                    callback.verdict.scheme.as_deref().unwrap_or("?")
+                )
+            } else {
+                format!(
+                    "NOT VERIFIED: {}",
+                    callback.verdict.reason.as_deref().unwrap_or("unknown")
+                )
+            };
+            let mut text = format!(
+                "{} {} {} {} {verdict}\n  {}",
+                callback
+                    .received_at
+                    .with_timezone(&Local)
+                    .format("%H:%M:%S"),
+                callback.method,
+                callback.path,
+                callback.event.map_or("(no event)", Event::name),
+                reply_text(callback)
+            );
+            if !callback.body.is_empty() {
+                for line in callback.pretty_body().lines() {
+                    text.push_str("\n  ");
+                    text.push_str(line);
+                }
+            }
+            text
+        }
+    }
+}
+
+fn reply_text(callback: &Callback) -> String {
+    match &callback.reply {
+        Reply::StandIn { status: 200 } => {
+            let answer = crate::credential::callback::stand_in_answer(callback.event);
+            if answer.is_empty() {
+                "answered 200".to_owned()
+            } else {
+                format!("answered 200 {answer} (use --forward-to for your app's answer)")
+            }
+        }
+        Reply::StandIn { status } => format!("answered {status}"),
+        Reply::ForwardFailed { reason } => format!("answered 502: {reason}"),
+        Reply::Forwarded { answer, check } => {
+            let mut text = format!(
+                "your app answered HTTP {} {} ({} ms)",
+                answer.status,
+                answer.reason,
+                answer.took.as_millis()
+            );
+            if let Some(check) = check {
+                if check.ok() {
+                    text.push_str("; Sinch can use it");
+                } else {
+                    text.push_str("; Sinch could not use it:");
+                    for problem in &check.problems {
+                        text.push_str(&format!("\n    - {problem}"));
+                    }
+                }
+            }
+            text
+        }
+    }
+}
+
+/// One request as JSON, for scripts: always the same keys.
+pub fn seen_json(seen: &Seen) -> Value {
+    match seen {
+        Seen::Refused {
+            at,
+            peer,
+            status,
+            reason,
+        } => json!({
+            "time": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "peer": peer.to_string(),
+            "method": null,
+            "path": null,
+            "event": null,
+            "verified": false,
+            "reason": reason,
+            "status": status,
+            "refused": true,
+        }),
+        Seen::Callback(callback) => {
+            let body = serde_json::from_slice::<Value>(&callback.body).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&callback.body).into_owned())
+            });
+            let forwarded = match &callback.reply {
+                Reply::Forwarded { answer, check } => json!({
+                    "status": answer.status,
+                    "took_ms": answer.took.as_millis() as u64,
+                    "problems": check.as_ref().map(|c| c.problems.clone()),
+                }),
+                Reply::ForwardFailed { reason } => json!({ "error": reason }),
+                Reply::StandIn { .. } => Value::Null,
+            };
+            json!({
+                "time": callback.received_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "peer": callback.peer.to_string(),
+                "method": callback.method,
+                "path": callback.path,
+                "event": callback.event.map(Event::name),
+                "verified": callback.verdict.verified,
+                "reason": callback.verdict.reason,
+                "status": callback.status(),
+                "refused": false,
+                "warnings": callback.verdict.warnings,
+                "forwarded": forwarded,
+                "body": body,
+            })
+        }
+    }
+}
