@@ -185,3 +185,38 @@ fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
     assert_eq!(verdict["ok"], false, "{verdict}");
     assert!(server.wait().unwrap().success());
 }
+
+#[test]
+#[ignore = "needs node and npm: run scripts/test.sh"]
+fn sinchs_node_helper_validates_the_callbacks_trigger_sends_and_refuses_its_forgeries() {
+    let mut server = harness()
+        .args(["serve", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let port: u16 = lines.next().unwrap().unwrap().trim().parse().unwrap();
+    let url = format!("http://127.0.0.1:{port}/sinch/callback?app=sandbox");
+    for (args, exit, helper_accepts) in [
+        (&["dice", "--set", "custom=Åsa"][..], 0, true),
+        (&["verification-result"][..], 0, true),
+        // A forgery: Sinch's helper refuses it, so the server answers 401, as it should.
+        (&["dice", "--signature", "bad"][..], 0, false),
+    ] {
+        let mut argv = vec!["trigger"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["--to", &url, "--key", KEY]);
+        let out = sinch_ticket(&argv);
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let verdict: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(verdict["ok"], helper_accepts, "{args:?}: {verdict}");
+        assert_eq!(verdict["path"], "/sinch/callback?app=sandbox");
+    }
+    assert!(server.wait().unwrap().success());
+}
