@@ -17,12 +17,11 @@ use serde_json::{Value, json};
 use super::rest::{MaxAge, duration, max_age, read_body};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::callback::{
-    BodyInputs, CallbackRequest, Event, Signature, TriggerVerdict, default_body, judge_trigger,
-    set_path, sign_callback,
+    BodyInputs, Event, Signature, TriggerVerdict, default_body, set_path,
 };
 use crate::credential::request::{self, parse_url};
-use crate::http;
 use crate::listen::{self, Callback, Reply, Seen};
+use crate::trigger::{self, Trigger, Triggered};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
@@ -208,33 +207,22 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         SignatureArg::Bad => Signature::Bad,
         SignatureArg::None => Signature::Missing,
     };
-    let forged = signature != Signature::Valid || args.timestamp_age.is_some();
-    let (headers, _) = sign_callback(
-        &key,
-        &secret,
-        &CallbackRequest {
-            resource: url.resource,
-            body: &body,
-            timestamp: &stamp,
-            signature,
-        },
-    );
-    drop(secret);
-    let answer = http::send(
-        &url,
-        http::Outgoing {
-            method: "POST",
-            url: &args.to,
-            headers,
-            body,
-            timeout: Duration::from_secs(args.timeout),
-        },
-    )
+    let Triggered { answer, verdict } = trigger::send(Trigger {
+        event,
+        url: &args.to,
+        key: &key,
+        secret: &secret,
+        body,
+        timestamp: &stamp,
+        signature,
+        stale: args.timestamp_age.is_some(),
+        timeout: Duration::from_secs(args.timeout),
+    })
     .map_err(|message| Failure {
         code: exit::IO,
         message,
     })?;
-    let verdict = judge_trigger(event, &sent, forged, answer.status, &answer.body);
+    drop(secret);
     if args.json {
         let report = json!({
             "event": event.name(),
