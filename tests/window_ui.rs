@@ -800,7 +800,7 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
 }
 
 #[test]
-fn the_callback_tab_says_whether_a_pasted_request_verifies_and_why_not() {
+fn the_callbacks_tab_verify_part_says_whether_a_pasted_request_verifies_and_why_not() {
     use sinch_ticket::credential::request::{SignRequest, sign_request};
     let body = r#"{"event":"ice","callid":"c-1"}"#;
     let signed = sign_request(
@@ -819,7 +819,7 @@ fn the_callback_tab_says_whether_a_pasted_request_verifies_and_why_not() {
         signed.authorization
     );
     let mut world = world();
-    world.click("Callback");
+    world.click("Callbacks");
     world.type_into("Raw request", &raw);
     assert!(world.shows("Verified with profile \"sandbox\""));
 
@@ -840,4 +840,166 @@ fn the_callback_tab_says_whether_a_pasted_request_verifies_and_why_not() {
 
     world.replace_text("Raw request", "hello");
     assert!(world.shows("request line"));
+}
+
+const GOOD_ICE_ANSWER: &str = r#"{"action":{"name":"connectPstn","number":"+46700000001"}}"#;
+
+impl World {
+    /// Points the Trigger part at a fresh server on loopback that answers as `answering`
+    /// says, presses Send event, and waits for the answer. Returns what the server got.
+    fn trigger_at(&mut self, answering: server::Answering) -> server::Received {
+        // The window's clock is the test's, hours away from the server's: no age check.
+        let (port, server) = server::answering_server(SECRET, KEY, None, answering);
+        self.replace_text(
+            "Your server's URL",
+            &format!("http://127.0.0.1:{port}/sinch/callback"),
+        );
+        self.click("Send event");
+        self.wait_until("the server's answer", |w| {
+            w.app().callbacks.trigger.result.is_some()
+        });
+        server.join().unwrap()
+    }
+}
+
+#[test]
+fn the_callbacks_tab_triggers_a_realistic_event_and_checks_the_answer_as_sinch_would() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Trigger");
+    let body = world.field("Event body").value().unwrap_or_default();
+    assert!(body.contains("\"event\": \"ice\""), "{body}");
+    assert!(
+        body.contains(KEY),
+        "the profile's key is in the body: {body}"
+    );
+
+    let received = world.trigger_at(server::Answering::careful(
+        200,
+        r#"{"action":{"name":"dance"}}"#,
+    ));
+    assert!(received.verified, "{}", received.raw);
+    assert!(world.shows("HTTP 200"));
+    assert!(world.shows("Sinch could not use this answer"));
+    assert!(world.shows("\"dance\" is not a SVAML action"));
+
+    let received = world.trigger_at(server::Answering::careful(200, GOOD_ICE_ANSWER));
+    assert!(received.verified);
+    assert!(world.shows("Sinch can use this answer to the Incoming Call Event (Voice)."));
+
+    // Another event makes another body, sent byte for byte as shown.
+    world.click("Event");
+    world.click("dice — Disconnected Call Event (Voice)");
+    let body = world.field("Event body").value().unwrap_or_default();
+    assert!(body.contains("\"event\": \"dice\""), "{body}");
+    let received = world.trigger_at(server::Answering::careful(204, ""));
+    assert!(received.raw.ends_with(&body), "{}", received.raw);
+    assert!(world.shows("Sinch can use this answer to the Disconnected Call Event (Voice)."));
+}
+
+#[test]
+fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Trigger");
+    for forgery in ["Bad signature", "No signature"] {
+        world.click(forgery);
+        let received = world.trigger_at(server::Answering::careful(200, GOOD_ICE_ANSWER));
+        assert!(!received.verified, "{forgery}");
+        assert!(world.shows("rejected the forged callback (HTTP 401), as it should"));
+        world.trigger_at(server::Answering::careless(200, GOOD_ICE_ANSWER));
+        assert!(
+            world.shows("Your server accepted a forged callback"),
+            "{forgery}"
+        );
+    }
+    world.click("Stale timestamp");
+    let (port, server) = server::answering_server(
+        SECRET,
+        KEY,
+        Some(900),
+        server::Answering::careful(200, GOOD_ICE_ANSWER),
+    );
+    world.replace_text("Your server's URL", &format!("http://127.0.0.1:{port}/cb"));
+    world.click("Send event");
+    world.wait_until("the answer", |w| w.app().callbacks.trigger.result.is_some());
+    assert!(!server.join().unwrap().verified);
+    assert!(world.shows("as it should"));
+}
+
+#[test]
+fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() {
+    use sinch_ticket::credential::callback::{Event, Signature};
+    use sinch_ticket::credential::request;
+    use sinch_ticket::trigger::{self, Trigger};
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    world.click("Start listening");
+    let addr = world
+        .app()
+        .callbacks
+        .listen
+        .listening_on()
+        .expect("listening");
+    assert!(addr.ip().is_loopback());
+    assert!(world.shows(&format!(
+        "Listening on http://{addr} with profile \"sandbox\""
+    )));
+    // Nothing arrives, nothing repaints.
+    world.harness.run_steps(2);
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(
+        delay,
+        Duration::MAX,
+        "a listening window waits for arrivals without repainting"
+    );
+
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let send = |signature| {
+        trigger::send(Trigger {
+            event: Event::Ice,
+            url: &format!("http://{addr}/sinch/ice"),
+            key: KEY,
+            secret: &secret,
+            body: br#"{"event":"ice","callid":"c-42"}"#.to_vec(),
+            timestamp: &request::timestamp(Utc::now()),
+            signature,
+            stale: false,
+            timeout: Duration::from_secs(30),
+        })
+        .unwrap()
+    };
+    let good = send(Signature::Valid);
+    assert_eq!(good.answer.status, 200);
+    assert!(
+        good.verdict.passed,
+        "the listener answers a verified ICE with hangup"
+    );
+    let bad = send(Signature::Bad);
+    assert_eq!(bad.answer.status, 401);
+    world.wait_until("both arrivals", |w| {
+        w.app().callbacks.listen.seen.len() == 2
+    });
+    assert!(world.shows("ice  verified, answered 200"));
+    assert!(world.shows("ice  NOT VERIFIED, answered 401"));
+
+    let listed = world.app().callbacks.listen.seen.len();
+    assert_eq!(listed, 2);
+    world.harness.get_by_label_contains("NOT VERIFIED").click();
+    world.harness.run_steps(2);
+    assert!(world.shows("Not verified: the signature does not match"));
+    let headers = world.field("Headers").value().unwrap_or_default();
+    assert!(headers.contains("x-timestamp"), "{headers}");
+    assert!(!headers.contains(SECRET));
+    let string_to_sign = world.field("String to sign").value().unwrap_or_default();
+    assert!(string_to_sign.ends_with("/sinch/ice"), "{string_to_sign}");
+
+    world.click("Stop listening");
+    assert!(world.app().callbacks.listen.listening_on().is_none());
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "the port is closed again"
+    );
 }

@@ -29,6 +29,12 @@ pub enum Action {
     },
     /// Sign the Request tab's request (Ctrl+Enter there).
     SignRequest,
+    /// Send the Callbacks tab's event at the server (Ctrl+Enter in its Trigger part).
+    SendTrigger,
+    /// Start the Callbacks tab's listener with the selected profile.
+    StartListening,
+    /// Stop it.
+    StopListening,
     /// Remove our copy from the clipboard now.
     ClearClipboard,
     /// Clear copies after this many seconds (`None`: never).
@@ -62,8 +68,9 @@ pub enum Tab {
     Inspect,
     /// Sign a REST request and copy or send it.
     Request,
-    /// Verify a signed callback.
-    Callback,
+    /// Sinch's callbacks: verify, trigger, listen.
+    #[serde(alias = "Callback")]
+    Callbacks,
 }
 
 /// Whether a notice is news or an error to act on.

@@ -17,7 +17,7 @@
 //! (nothing secret, no credential); everything else lives only as long as the window.
 
 pub mod action;
-pub mod callback_tab;
+pub mod callbacks;
 pub mod clipboard;
 pub mod form;
 pub mod generate_tab;
@@ -37,7 +37,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 pub use self::action::{Action, CopyWhat, Notice, PanelContext, Tab};
-use self::callback_tab::CallbackTab;
+use self::callbacks::{CallbacksTab, Part};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
 use self::generate_tab::GenerateTab;
@@ -117,8 +117,8 @@ pub struct SinchTicketApp {
     pub inspect: InspectTab,
     /// The Request tab.
     pub request: RequestTab,
-    /// The Callback tab.
-    pub callback: CallbackTab,
+    /// The Callbacks tab.
+    pub callbacks: CallbacksTab,
     /// The status line.
     pub status: StatusLine,
     /// The tab shown.
@@ -146,7 +146,7 @@ impl SinchTicketApp {
             generate: GenerateTab::new(settings.form),
             inspect: InspectTab::default(),
             request: RequestTab::default(),
-            callback: CallbackTab::default(),
+            callbacks: CallbacksTab::default(),
             status: StatusLine::default(),
             tab: settings.tab,
             clear_after: settings.clear_clipboard_after,
@@ -245,7 +245,7 @@ impl SinchTicketApp {
                         Tab::Generate => self.generate.ui(ui, &cx),
                         Tab::Inspect => self.inspect.ui(ui, &cx),
                         Tab::Request => self.request.ui(ui, &cx),
-                        Tab::Callback => self.callback.ui(ui, &cx),
+                        Tab::Callbacks => self.callbacks.ui(ui, &cx),
                     });
                 });
         });
@@ -284,6 +284,16 @@ impl SinchTicketApp {
                         self.status.notice = Some(Notice::error(why));
                     }
                 }
+                Action::SendTrigger => {
+                    let profile = self.profiles.state();
+                    if let Err(why) = self.callbacks.trigger.send(ctx, profile, now) {
+                        self.status.notice = Some(Notice::error(why));
+                    }
+                }
+                Action::StartListening => {
+                    self.callbacks.listen.start(ctx, self.profiles.state());
+                }
+                Action::StopListening => self.callbacks.listen.stop(),
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {
@@ -314,7 +324,10 @@ impl SinchTicketApp {
                 match self.tab {
                     Tab::Generate => actions.push(Action::Generate),
                     Tab::Request => actions.push(Action::SignRequest),
-                    Tab::Inspect | Tab::Callback => {}
+                    Tab::Callbacks if self.callbacks.part == Part::Trigger => {
+                        actions.push(Action::SendTrigger);
+                    }
+                    Tab::Inspect | Tab::Callbacks => {}
                 }
             }
             // Ctrl+1 … Ctrl+4 show the tabs in their order.
@@ -364,9 +377,9 @@ const TABS: [(Tab, &str, &str); 4] = [
         "Sign a call to Sinch's REST APIs; copy it as curl or send it (Ctrl+3)",
     ),
     (
-        Tab::Callback,
-        "Callback",
-        "Verify a signed callback from Sinch (Ctrl+4)",
+        Tab::Callbacks,
+        "Callbacks",
+        "Sinch's callbacks to your server: verify one, trigger one, listen for them (Ctrl+4)",
     ),
 ];
 

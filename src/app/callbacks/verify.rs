@@ -1,26 +1,26 @@
-//! The Callback tab: paste a request Sinch sent to your server (or any signed request), as
+//! The Callbacks tab's Verify part: paste a request Sinch sent to your server (or any signed request), as
 //! raw HTTP, and see whether it verifies with the selected profile, why not, and the string
 //! its signature should cover, to compare with what your server computed. The verdict is
 //! the core's ([`crate::credential::request::verify_request`]), as for `verify-callback`.
 
 use eframe::egui::{self, Color32, TextEdit, Ui};
 
-use super::action::{Action, PanelContext};
-use super::widgets::{error_text, labelled, warning_text};
+use crate::app::action::{Action, PanelContext};
+use crate::app::widgets::{error_text, labelled, warning_text};
 use crate::credential::request::{
     CallbackKeys, DEFAULT_MAX_AGE_SECS, parse_request, verify_request,
 };
 
-/// The Callback tab's state.
+/// The Verify part's state.
 #[derive(Default)]
-pub struct CallbackTab {
+pub struct VerifyPart {
     /// The pasted request.
     pub input: String,
     /// Accept an old x-timestamp (no replay check), for requests saved earlier.
     pub any_age: bool,
 }
 
-impl CallbackTab {
+impl VerifyPart {
     /// Draws the input and the verdict. Verifying takes microseconds: it runs every frame the
     /// tab is drawn, with the profile selected now.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {

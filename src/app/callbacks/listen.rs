@@ -1,0 +1,407 @@
+//! The Callbacks tab's Listen part: start and stop a listener ([`crate::listen`], the same
+//! server as the command line's `listen`), and see the callbacks that arrive in a list with
+//! their verdicts; selecting one shows its headers, body and string to sign. The server runs
+//! on its own threads and wakes the window only when something arrives.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::mpsc::{self, Receiver};
+
+use chrono::Local;
+use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, Ui};
+
+use crate::app::action::{Action, PanelContext, ProfileState};
+use crate::app::widgets::{capitalize, error_text, labelled, warning_text};
+use crate::credential::callback::Event;
+use crate::credential::request::DEFAULT_MAX_AGE_SECS;
+use crate::listen::{self, Listening, Reply, Seen};
+
+/// The most requests kept in the list; older ones leave it.
+pub const KEPT: usize = 500;
+
+/// A running listener and where its reports arrive.
+struct Running {
+    listening: Listening,
+    seen: Receiver<Seen>,
+    profile: String,
+}
+
+/// The Listen part's state.
+pub struct ListenPart {
+    /// The port, as typed.
+    pub port: String,
+    /// Listen on every address of this machine, not only loopback.
+    pub open_to_others: bool,
+    /// Where to forward each request (empty: answer it here).
+    pub forward_to: String,
+    /// What arrived, oldest first.
+    pub seen: Vec<Seen>,
+    /// The request shown in detail.
+    pub selected: Option<usize>,
+    /// Why the listener could not start.
+    pub error: Option<String>,
+    running: Option<Running>,
+}
+
+impl Default for ListenPart {
+    fn default() -> Self {
+        Self {
+            port: "8765".into(),
+            open_to_others: false,
+            forward_to: String::new(),
+            seen: Vec::new(),
+            selected: None,
+            error: None,
+            running: None,
+        }
+    }
+}
+
+impl ListenPart {
+    /// Where it listens, while it does.
+    pub fn listening_on(&self) -> Option<SocketAddr> {
+        self.running.as_ref().map(|r| r.listening.addr())
+    }
+
+    /// Starts listening with the selected profile's key and secret.
+    pub fn start(&mut self, ctx: &egui::Context, profile: ProfileState<'_>) {
+        self.error = None;
+        let Some(ready) = profile.ready() else {
+            self.error = profile.blocker();
+            return;
+        };
+        let profile = ready;
+        let Ok(port) = self.port.trim().parse::<u16>() else {
+            self.error = Some(format!(
+                "'{}' is not a port: type a number from 1 to 65535 (0: any free port)",
+                self.port.trim()
+            ));
+            return;
+        };
+        let ip = if self.open_to_others {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        };
+        let forward_to = Some(self.forward_to.trim().to_owned()).filter(|f| !f.is_empty());
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        let started = listen::start(
+            listen::Config {
+                addr: SocketAddr::new(ip, port),
+                key: profile.key.clone(),
+                secret: profile.secret.clone(),
+                max_age: Some(DEFAULT_MAX_AGE_SECS),
+                forward_to,
+                read_timeout: listen::READ_TIMEOUT,
+            },
+            move |seen| {
+                if tx.send(seen).is_ok() {
+                    waker.request_repaint();
+                }
+            },
+        );
+        match started {
+            Ok(listening) => {
+                self.running = Some(Running {
+                    listening,
+                    seen: rx,
+                    profile: profile.name.clone(),
+                });
+            }
+            Err(why) => self.error = Some(why),
+        }
+    }
+
+    /// Stops listening (the list stays).
+    pub fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.listening.stop();
+        }
+    }
+
+    /// Takes what arrived since the last frame.
+    fn take_arrivals(&mut self) {
+        let Some(running) = &self.running else {
+            return;
+        };
+        self.seen.extend(running.seen.try_iter());
+        if self.seen.len() > KEPT {
+            let extra = self.seen.len() - KEPT;
+            self.seen.drain(..extra);
+            self.selected = self.selected.and_then(|i| i.checked_sub(extra));
+        }
+    }
+
+    /// Draws the controls, the list and the selected request.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        self.take_arrivals();
+        let mut actions = Vec::new();
+        let running = self.running.is_some();
+        Grid::new("listen")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                labelled(ui, "Port", |ui, label| {
+                    ui.add_enabled(
+                        !running,
+                        TextEdit::singleline(&mut self.port).desired_width(80.0),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("Where Sinch (through a tunnel) or `trigger` sends callbacks");
+                });
+                ui.end_row();
+                labelled(ui, "Forward to", |ui, label| {
+                    ui.add_enabled(
+                        !running,
+                        TextEdit::singleline(&mut self.forward_to)
+                            .hint_text("http://127.0.0.1:3000 (empty: answer here)")
+                            .desired_width(360.0),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text(
+                        "Your app: each request goes to it unchanged and its answer comes back, \
+                         checked as Sinch reads it. Without a path, the request keeps its own.",
+                    );
+                });
+                ui.end_row();
+            });
+        ui.add_enabled(
+            !running,
+            egui::Checkbox::new(&mut self.open_to_others, "Open to other machines"),
+        )
+        .on_hover_text("Listen on every address of this machine, not only 127.0.0.1");
+        if self.open_to_others {
+            warning_text(
+                ui,
+                "other machines can send requests to the listener: use this only on a network you trust",
+            );
+        }
+        ui.horizontal(|ui| {
+            if running {
+                if ui.button("Stop listening").clicked() {
+                    actions.push(Action::StopListening);
+                }
+                if let Some(running) = &self.running {
+                    ui.label(format!(
+                        "Listening on http://{} with profile \"{}\"",
+                        running.listening.addr(),
+                        running.profile
+                    ));
+                }
+            } else {
+                let blocker = cx.profile.blocker();
+                let start = ui
+                    .add_enabled(blocker.is_none(), Button::new("Start listening"))
+                    .on_hover_text("Receive callbacks and verify them with the selected profile");
+                let start = match &blocker {
+                    Some(reason) => start.on_disabled_hover_text(capitalize(reason)),
+                    None => start,
+                };
+                if start.clicked() {
+                    actions.push(Action::StartListening);
+                }
+            }
+            if !self.seen.is_empty() && ui.button("Clear list").clicked() {
+                self.seen.clear();
+                self.selected = None;
+            }
+        });
+        if let Some(error) = &self.error {
+            error_text(ui, error);
+        }
+        ui.separator();
+        if self.seen.is_empty() {
+            ui.weak(if running {
+                "Nothing yet: send a callback here (the Trigger part does)."
+            } else {
+                "Start listening to see callbacks arrive."
+            });
+            return actions;
+        }
+        self.list(ui);
+        if let Some(seen) = self.selected.and_then(|i| self.seen.get(i)) {
+            ui.separator();
+            details(ui, seen);
+        }
+        actions
+    }
+
+    fn list(&mut self, ui: &mut Ui) {
+        ScrollArea::vertical()
+            .id_salt("arrived")
+            .max_height(160.0)
+            .stick_to_bottom(true)
+            .show(ui, |ui| {
+                for (i, seen) in self.seen.iter().enumerate() {
+                    let (line, good) = summary(seen);
+                    let text = if good {
+                        RichText::new(line)
+                    } else {
+                        RichText::new(line).color(ui.visuals().error_fg_color)
+                    };
+                    if ui
+                        .selectable_label(self.selected == Some(i), text.monospace())
+                        .clicked()
+                    {
+                        self.selected = Some(i);
+                    }
+                }
+            });
+    }
+}
+
+/// One line for the list, and whether it verified.
+fn summary(seen: &Seen) -> (String, bool) {
+    match seen {
+        Seen::Refused {
+            at, status, reason, ..
+        } => (
+            format!(
+                "{}  refused ({status}): {reason}",
+                at.with_timezone(&Local).format("%H:%M:%S")
+            ),
+            false,
+        ),
+        Seen::Callback(callback) => {
+            let verdict = if callback.verdict.verified {
+                "verified".to_owned()
+            } else {
+                "NOT VERIFIED".to_owned()
+            };
+            (
+                format!(
+                    "{}  {} {}  {}  {verdict}, answered {}",
+                    callback
+                        .received_at
+                        .with_timezone(&Local)
+                        .format("%H:%M:%S"),
+                    callback.method,
+                    callback.path,
+                    callback.event.map_or("(no event)", Event::name),
+                    callback.status()
+                ),
+                callback.verdict.verified,
+            )
+        }
+    }
+}
+
+/// The selected request: verdict, what it was answered, headers (never a secret), body and
+/// the string to sign.
+fn details(ui: &mut Ui, seen: &Seen) {
+    let Seen::Callback(callback) = seen else {
+        if let Seen::Refused { peer, reason, .. } = seen {
+            error_text(ui, &format!("a request from {peer} was refused: {reason}"));
+        }
+        return;
+    };
+    if callback.verdict.verified {
+        ui.colored_label(
+            Color32::from_rgb(0x2e, 0xa0, 0x43),
+            format!(
+                "Verified ({} scheme)",
+                callback.verdict.scheme.as_deref().unwrap_or("?")
+            ),
+        );
+    } else {
+        error_text(
+            ui,
+            &format!(
+                "not verified: {}",
+                callback.verdict.reason.as_deref().unwrap_or("unknown")
+            ),
+        );
+    }
+    for warning in &callback.verdict.warnings {
+        warning_text(ui, warning);
+    }
+    match &callback.reply {
+        Reply::StandIn { status } => {
+            ui.weak(format!("Answered {status} by the listener."));
+        }
+        Reply::ForwardFailed { reason } => error_text(ui, &format!("answered 502: {reason}")),
+        Reply::Forwarded { answer, check } => {
+            ui.label(format!(
+                "Your app answered HTTP {} {} in {} ms.",
+                answer.status,
+                answer.reason,
+                answer.took.as_millis()
+            ));
+            for problem in check.iter().flat_map(|c| &c.problems) {
+                error_text(ui, &format!("• {problem}"));
+            }
+        }
+    }
+    let headers: String = callback
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", shown_value(name, value)))
+        .collect();
+    labelled(ui, "Headers", |ui, label| {
+        ui.add(
+            TextEdit::multiline(&mut headers.as_str())
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label);
+    });
+    labelled(ui, "Body", |ui, label| {
+        ui.add(
+            TextEdit::multiline(&mut callback.pretty_body().as_str())
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(6)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label);
+    });
+    if let Some(string_to_sign) = &callback.verdict.string_to_sign {
+        labelled(ui, "String to sign", |ui, label| {
+            ui.add(
+                TextEdit::multiline(&mut string_to_sign.as_str())
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(5)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label);
+        });
+    }
+}
+
+/// A header's value as shown: HTTP Basic carries the secret itself, so it is never shown.
+pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> {
+    let basic = name.eq_ignore_ascii_case("authorization")
+        && value
+            .split_whitespace()
+            .next()
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic"));
+    if basic {
+        "Basic [hidden: it carries the application secret]".into()
+    } else {
+        value.into()
+    }
+}
+
+impl Drop for ListenPart {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_never_shown() {
+        assert_eq!(
+            shown_value("Authorization", "Basic a2V5OnNlY3JldA=="),
+            "Basic [hidden: it carries the application secret]"
+        );
+        assert_eq!(
+            shown_value("authorization", "Application key:sig="),
+            "Application key:sig="
+        );
+        assert_eq!(shown_value("x-timestamp", "Basic"), "Basic");
+    }
+}

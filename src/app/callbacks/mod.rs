@@ -1,0 +1,80 @@
+//! The Callbacks tab: the other half of a Sinch integration, Sinch's callbacks to your
+//! server, in three parts kept in one place. Verify a request pasted as raw HTTP; Trigger a
+//! realistic signed (or forged) event at your server and see its answer checked; Listen for
+//! callbacks and see them arrive with their verdicts.
+
+pub mod listen;
+pub mod trigger;
+pub mod verify;
+
+use eframe::egui::Ui;
+
+use self::listen::ListenPart;
+use self::trigger::TriggerPart;
+use self::verify::VerifyPart;
+use super::action::{Action, PanelContext};
+
+/// The three parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Part {
+    /// Paste a request and verify it.
+    #[default]
+    Verify,
+    /// Send an event at your server.
+    Trigger,
+    /// Receive callbacks.
+    Listen,
+}
+
+const PARTS: [(Part, &str, &str); 3] = [
+    (
+        Part::Verify,
+        "Verify",
+        "Paste a request Sinch sent your server and see whether it verifies",
+    ),
+    (
+        Part::Trigger,
+        "Trigger",
+        "Send a realistic signed (or forged) event at your server and check its answer",
+    ),
+    (
+        Part::Listen,
+        "Listen",
+        "Receive callbacks, verify each, and forward them to your app",
+    ),
+];
+
+/// The Callbacks tab's state.
+#[derive(Default)]
+pub struct CallbacksTab {
+    /// The part shown.
+    pub part: Part,
+    /// Verify a pasted request.
+    pub verify: VerifyPart,
+    /// Send an event.
+    pub trigger: TriggerPart,
+    /// Receive callbacks.
+    pub listen: ListenPart,
+}
+
+impl CallbacksTab {
+    /// Draws the part selector and the part shown.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        ui.horizontal(|ui| {
+            for (part, label, tip) in PARTS {
+                let mut text = label.to_owned();
+                if part == Part::Listen && self.listen.listening_on().is_some() {
+                    text.push_str(" (on)");
+                }
+                ui.selectable_value(&mut self.part, part, text)
+                    .on_hover_text(tip);
+            }
+        });
+        ui.separator();
+        match self.part {
+            Part::Verify => self.verify.ui(ui, cx),
+            Part::Trigger => self.trigger.ui(ui, cx),
+            Part::Listen => self.listen.ui(ui, cx),
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The Callbacks tab's Trigger part: pick an event and your server's URL, edit the realistic
+//! body, and send it signed as Sinch signs it (or forged), on a worker thread; the answer is
+//! shown with its check as Sinch would read it. The same [`crate::trigger::send`] as the
+//! command line's `trigger`.
+
+use std::sync::mpsc::{self, Receiver};
+
+use chrono::{DateTime, Utc};
+use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
+
+use crate::app::action::{Action, PanelContext, ProfileState};
+use crate::app::widgets::{capitalize, error_text, labelled, warning_text};
+use crate::credential::callback::{BodyInputs, Event, Signature, default_body};
+use crate::credential::request;
+use crate::http;
+use crate::trigger::{self, Trigger, Triggered};
+
+/// How old the x-timestamp of the "stale" forgery is: past the 15 minutes servers allow.
+pub const STALE_AGE_SECS: i64 = 20 * 60;
+
+/// How the next trigger is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Forgery {
+    /// Signed as Sinch signs it.
+    #[default]
+    None,
+    /// A wrong signature.
+    BadSignature,
+    /// No Authorization header.
+    NoSignature,
+    /// An x-timestamp 20 minutes old.
+    StaleTimestamp,
+}
+
+impl Forgery {
+    const ALL: [(Forgery, &'static str, &'static str); 4] = [
+        (
+            Forgery::None,
+            "Signed",
+            "Signed as Sinch signs it: your server should accept it",
+        ),
+        (
+            Forgery::BadSignature,
+            "Bad signature",
+            "A wrong signature: your server should refuse it with a 4xx",
+        ),
+        (
+            Forgery::NoSignature,
+            "No signature",
+            "No Authorization header: your server should refuse it with a 4xx",
+        ),
+        (
+            Forgery::StaleTimestamp,
+            "Stale timestamp",
+            "An x-timestamp 20 minutes old (a replay): your server should refuse it with a 4xx",
+        ),
+    ];
+}
+
+/// The Trigger part's state.
+pub struct TriggerPart {
+    /// The event.
+    pub event: Event,
+    /// Your server's callback URL.
+    pub url: String,
+    /// The body, sent as typed.
+    pub body: String,
+    /// The event the body was made for (a new event makes a new body).
+    body_for: Option<Event>,
+    /// How to sign.
+    pub forgery: Forgery,
+    /// The last answer, or why there was none.
+    pub result: Option<Result<Triggered, String>>,
+    sending: Option<Receiver<Result<Triggered, String>>>,
+}
+
+impl Default for TriggerPart {
+    fn default() -> Self {
+        Self {
+            event: Event::Ice,
+            url: "http://127.0.0.1:3000/sinch/callback".into(),
+            body: String::new(),
+            body_for: None,
+            forgery: Forgery::None,
+            result: None,
+            sending: None,
+        }
+    }
+}
+
+impl TriggerPart {
+    /// Whether an event is on its way.
+    pub fn sending(&self) -> bool {
+        self.sending.is_some()
+    }
+
+    /// A fresh realistic body for the event, with the profile's key (a new call id, now).
+    pub fn new_body(&mut self, key: &str, now: DateTime<Utc>) {
+        let id = uuid::Uuid::new_v4().to_string();
+        let body = default_body(
+            self.event,
+            BodyInputs {
+                application_key: key,
+                id: &id,
+                now,
+            },
+        );
+        self.body = format!("{body:#}");
+        self.body_for = Some(self.event);
+    }
+
+    /// Sends the event at the URL, signed (or forged) with the selected profile, on a worker
+    /// thread; the window repaints when the server answers.
+    pub fn send(
+        &mut self,
+        ctx: &egui::Context,
+        profile: ProfileState<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), String> {
+        let Some(profile) = profile.ready() else {
+            return Err(profile
+                .blocker()
+                .unwrap_or_else(|| "select a profile to sign with".into()));
+        };
+        if self.sending() {
+            return Err("an event is already on its way".into());
+        }
+        request::parse_url(&self.url)?.check_transport()?;
+        let stamp = match self.forgery {
+            Forgery::StaleTimestamp => {
+                request::timestamp(now - chrono::TimeDelta::seconds(STALE_AGE_SECS))
+            }
+            _ => request::timestamp(now),
+        };
+        let signature = match self.forgery {
+            Forgery::BadSignature => Signature::Bad,
+            Forgery::NoSignature => Signature::Missing,
+            Forgery::None | Forgery::StaleTimestamp => Signature::Valid,
+        };
+        let (event, url, key, secret, body) = (
+            self.event,
+            self.url.trim().to_owned(),
+            profile.key.clone(),
+            profile.secret.clone(),
+            self.body.as_bytes().to_vec(),
+        );
+        let stale = self.forgery == Forgery::StaleTimestamp;
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        std::thread::Builder::new()
+            .name("trigger".into())
+            .spawn(move || {
+                let result = trigger::send(Trigger {
+                    event,
+                    url: &url,
+                    key: &key,
+                    secret: &secret,
+                    body,
+                    timestamp: &stamp,
+                    signature,
+                    stale,
+                    timeout: http::DEFAULT_TIMEOUT,
+                });
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            })
+            .map_err(|err| format!("could not start sending: {err}"))?;
+        self.sending = Some(rx);
+        self.result = None;
+        Ok(())
+    }
+
+    /// Draws the form, the send button and the answer.
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        if let Some(result) = self.sending.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.result = Some(result);
+            self.sending = None;
+        }
+        if self.body_for != Some(self.event)
+            && let Some(profile) = cx.profile.ready()
+        {
+            self.new_body(&profile.key, cx.now);
+        }
+        self.form(ui, cx);
+        let mut actions = Vec::new();
+        let blocker = cx.profile.blocker();
+        ui.horizontal(|ui| {
+            let send = ui
+                .add_enabled(
+                    blocker.is_none() && !self.sending(),
+                    Button::new(RichText::new("Send event").strong()),
+                )
+                .on_hover_text("Sign the body now and POST it to your server (Ctrl+Enter)");
+            let send = match &blocker {
+                Some(reason) => send.on_disabled_hover_text(capitalize(reason)),
+                None => send,
+            };
+            if send.clicked() {
+                actions.push(Action::SendTrigger);
+            }
+            if self.sending() {
+                ui.spinner();
+                ui.label("Sending…");
+            }
+        });
+        if let Some(reason) = &blocker {
+            ui.add(egui::Label::new(RichText::new(capitalize(reason)).weak()).wrap());
+        }
+        self.result_section(ui);
+        actions
+    }
+
+    fn form(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) {
+        Grid::new("trigger")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                labelled(ui, "Event", |ui, label| {
+                    ComboBox::from_id_salt("trigger-event")
+                        .selected_text(format!("{} — {}", self.event.name(), self.event.title()))
+                        .show_ui(ui, |ui| {
+                            for event in Event::ALL {
+                                ui.selectable_value(
+                                    &mut self.event,
+                                    event,
+                                    format!("{} — {}", event.name(), event.title()),
+                                );
+                            }
+                        })
+                        .response
+                        .labelled_by(label)
+                        .on_hover_text("The callback to send; a new event gets a new body");
+                });
+                ui.end_row();
+                labelled(ui, "Your server's URL", |ui, label| {
+                    ui.add(TextEdit::singleline(&mut self.url).desired_width(420.0))
+                        .labelled_by(label)
+                        .on_hover_text(
+                            "Where your server takes Sinch's callbacks; plain http only to this machine",
+                        );
+                });
+                ui.end_row();
+                ui.label("Signature");
+                ui.horizontal(|ui| {
+                    for (forgery, label, tip) in Forgery::ALL {
+                        ui.selectable_value(&mut self.forgery, forgery, label)
+                            .on_hover_text(tip);
+                    }
+                });
+                ui.end_row();
+            });
+        labelled(ui, "Event body", |ui, label| {
+            ui.add(
+                TextEdit::multiline(&mut self.body)
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(8)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+            .on_hover_text("Sent and signed byte for byte; edit any field");
+        });
+        ui.horizontal(|ui| {
+            if let Err(err) = serde_json::from_str::<serde_json::Value>(&self.body) {
+                warning_text(
+                    ui,
+                    &format!("not JSON ({err}): it is sent as typed, but Sinch always sends JSON"),
+                );
+            }
+            if let Some(profile) = cx.profile.ready()
+                && ui
+                    .button("New body")
+                    .on_hover_text("A fresh realistic body for this event: new call id, now")
+                    .clicked()
+            {
+                self.new_body(&profile.key, cx.now);
+            }
+        });
+        ui.add_space(4.0);
+    }
+
+    fn result_section(&self, ui: &mut Ui) {
+        match &self.result {
+            None => {}
+            Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
+            Some(Ok(Triggered { answer, verdict })) => {
+                ui.separator();
+                ui.strong(format!(
+                    "HTTP {} {} in {} ms",
+                    answer.status,
+                    answer.reason,
+                    answer.took.as_millis()
+                ));
+                if verdict.passed {
+                    ui.colored_label(
+                        egui::Color32::from_rgb(0x2e, 0xa0, 0x43),
+                        capitalize(&verdict.summary),
+                    );
+                } else {
+                    error_text(ui, &verdict.summary);
+                }
+                for problem in &verdict.problems {
+                    error_text(ui, &format!("• {problem}"));
+                }
+                for note in &verdict.notes {
+                    ui.weak(capitalize(note));
+                }
+                if !answer.body.is_empty() {
+                    labelled(ui, "Your server's answer", |ui, label| {
+                        ui.add(
+                            TextEdit::multiline(&mut answer.pretty_body().as_str())
+                                .font(egui::TextStyle::Monospace)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label);
+                    });
+                }
+            }
+        }
+    }
+}
