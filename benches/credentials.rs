@@ -67,6 +67,29 @@ fn credentials(c: &mut Criterion) {
     });
 
     signed_requests(c, &secret);
+    callbacks(c, created);
+}
+
+/// A triggered event's body (made and written), and the check of a server's SVAML answer.
+fn callbacks(c: &mut Criterion, now: DateTime<chrono::Utc>) {
+    use sinch_ticket::credential::callback::{BodyInputs, Event, check_answer, default_body};
+    let inputs = BodyInputs {
+        application_key: KEY,
+        id: "c0ffee00-0000-4000-8000-000000000001",
+        now,
+    };
+    let mut group = c.benchmark_group("callback");
+    group.bench_function("ice_body", |b| {
+        b.iter(|| {
+            serde_json::to_vec(&default_body(Event::Ice, black_box(inputs))).unwrap_or_default()
+        })
+    });
+    let sent = default_body(Event::Ice, inputs);
+    let answer = br#"{"instructions":[{"name":"say","text":"Hello","locale":"en-US"},{"name":"setCookie","key":"k","value":"v"}],"action":{"name":"connectPstn","number":"+46700000001","cli":"+46700000000"}}"#;
+    group.bench_function("check_ice_answer", |b| {
+        b.iter(|| check_answer(Event::Ice, &sent, 200, black_box(answer)).ok())
+    });
+    group.finish();
 }
 
 /// Signing a REST request, and parsing and verifying a raw signed request: a small JSON body

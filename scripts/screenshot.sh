@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Remakes assets/screenshot.png, the README's picture of the window: the release binary on a
+# Remakes assets/screenshot.png, the README's picture of the window (and the Request and
+# Callbacks tabs' pictures): the release binary on a
 # private desktop (scripts/private-desktop.sh), "alice" typed, Ctrl+Enter and Ctrl+Shift+C
 # pressed, exactly as a user would. The keys are pressed again until the clipboard holds the
 # ticket (the window may not be ready for them at first), so nothing here waits a fixed time.
@@ -32,6 +33,27 @@ scripts/private-desktop.sh bash -c '
     compare -metric AE assets/screenshot.png assets/screenshot-request.png null: 2>/dev/null || break
     sleep 0.2
   done
-  kill $app
+  # The Callbacks tab (Ctrl+4), its Trigger part (clicked where the default window lays it
+  # out), an ICE sent (Ctrl+Enter) to a listener on the port of the default URL: shot once the
+  # listener has answered and the window shows something new after each step.
+  target/release/sinch-ticket listen --port 3000 >"$HOME/listen.out" 2>"$HOME/listen.err" &
+  listener=$!
+  for _ in $(seq 50); do grep -q "^Listening on" "$HOME/listen.err" && break; sleep 0.2; done
+  shot_until_new() {  # shot_until_new OLD NEW: take NEW until it differs from OLD
+    for _ in $(seq 50); do
+      import -window "$id" "$2"
+      compare -metric AE "$1" "$2" null: 2>/dev/null || return 0
+      sleep 0.2
+    done
+    return 1
+  }
+  xdotool key ctrl+4
+  shot_until_new assets/screenshot-request.png "$HOME/tab.png"
+  xdotool mousemove --window "$id" 95 75 click 1
+  shot_until_new "$HOME/tab.png" "$HOME/before.png"
+  xdotool key ctrl+Return
+  for _ in $(seq 50); do grep -q "POST /sinch/callback" "$HOME/listen.out" && break; sleep 0.2; done
+  shot_until_new "$HOME/before.png" assets/screenshot-callbacks.png
+  kill $listener $app
 '
-echo "wrote assets/screenshot.png and assets/screenshot-request.png"
+echo "wrote assets/screenshot.png, assets/screenshot-request.png and assets/screenshot-callbacks.png"

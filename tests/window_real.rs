@@ -214,6 +214,67 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
     );
     assert!(verdict.verified, "{verdict:?}");
 
+    // The Callbacks tab (Ctrl+4), its Trigger part: one ICE at a server on this machine that
+    // checks the signature and answers SVAML. The URL field is filled and read back before
+    // Ctrl+Enter sends, as for the Request tab.
+    let (port, server) = support::server::answering_server(
+        SECRET,
+        KEY,
+        Some(900),
+        support::server::Answering::careful(200, r#"{"action":{"name":"hangup"}}"#),
+    );
+    let url = format!("http://127.0.0.1:{port}/sinch/callback");
+    wait_for(60, "the event at the local server", || {
+        xdotool(&session, &["windowfocus", "--sync", &id]);
+        xdotool(&session, &["key", "ctrl+4"]);
+        xdotool(
+            &session,
+            &["mousemove", "--window", &id, "95", "75", "click", "1"],
+        );
+        xdotool(
+            &session,
+            &["mousemove", "--window", &id, "330", "132", "click", "1"],
+        );
+        xdotool(&session, &["key", "ctrl+a"]);
+        xdotool(&session, &["type", "--delay", "20", &url]);
+        xdotool(&session, &["key", "ctrl+a", "ctrl+c"]);
+        let field = (0..20).find_map(|_| {
+            let text = output({
+                let mut cmd = session.command("xclip");
+                cmd.args(["-o", "-selection", "clipboard"]);
+                cmd
+            });
+            if text == url {
+                return Some(text);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        });
+        field.as_ref()?;
+        xdotool(&session, &["key", "ctrl+Return"]);
+        (0..50).find_map(|_| {
+            if server.is_finished() {
+                return Some(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        })
+    });
+    let received = server.join().unwrap();
+    assert!(received.verified, "{}", received.raw);
+    assert!(
+        received.raw.starts_with("POST /sinch/callback HTTP/1.1"),
+        "{}",
+        received.raw
+    );
+    let (_, body) = received.raw.split_once("\r\n\r\n").unwrap();
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["event"], "ice");
+    assert_eq!(
+        body["applicationKey"], KEY,
+        "the profile's key is in the event"
+    );
+
     // Ctrl+Q closes the window the way a user does: settings are saved, our copy cleared.
     xdotool(&session, &["key", "ctrl+q"]);
     let exited = wait_for(15, "the window to close", || window.try_wait().unwrap());

@@ -250,14 +250,20 @@ impl TriggerPart {
                 ui.end_row();
             });
         labelled(ui, "Event body", |ui, label| {
-            ui.add(
-                TextEdit::multiline(&mut self.body)
-                    .font(egui::TextStyle::Monospace)
-                    .desired_rows(8)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label)
-            .on_hover_text("Sent and signed byte for byte; edit any field");
+            // A body scrolls in its own box, so the answer below it stays in view.
+            egui::ScrollArea::vertical()
+                .id_salt("event-body")
+                .max_height(200.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        TextEdit::multiline(&mut self.body)
+                            .font(egui::TextStyle::Monospace)
+                            .desired_rows(8)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("Sent and signed byte for byte; edit any field");
+                });
         });
         ui.horizontal(|ui| {
             if let Err(err) = serde_json::from_str::<serde_json::Value>(&self.body) {
