@@ -84,6 +84,19 @@ impl Callback {
         }
     }
 
+    /// What arrived, in one line for people: local time, method, path and event.
+    pub fn headline(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.received_at
+                .with_timezone(&chrono::Local)
+                .format("%H:%M:%S"),
+            self.method,
+            self.path,
+            self.event.map_or("(no event)", Event::name)
+        )
+    }
+
     /// The status it was answered with.
     pub fn status(&self) -> u16 {
         match &self.reply {

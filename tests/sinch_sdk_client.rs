@@ -137,16 +137,29 @@ fn sinchs_node_helper_computes_the_same_authorization_as_ours() {
     }
 }
 
-#[test]
-#[ignore = "needs node, npm and curl: run scripts/test.sh"]
-fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
+/// Sinch's helper behind a Node HTTP server that answers `count` requests: the process, its
+/// verdict lines, and its port.
+fn node_server(
+    count: usize,
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    u16,
+) {
     let mut server = harness()
-        .args(["serve", "3"])
+        .args(["serve", &count.to_string()])
         .stdout(Stdio::piped())
         .spawn()
         .expect("node runs");
     let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
     let port: u16 = lines.next().unwrap().unwrap().trim().parse().unwrap();
+    (server, lines, port)
+}
+
+#[test]
+#[ignore = "needs node, npm and curl: run scripts/test.sh"]
+fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
+    let (mut server, mut lines, port) = node_server(3);
     let url = format!("http://127.0.0.1:{port}/callbacks/ice?source=sinch");
     let body = r#"{"event":"ice","callid":"c-1","cli":"46700000000","custom":"Åsa"}"#;
 
@@ -189,13 +202,7 @@ fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
 #[test]
 #[ignore = "needs node and npm: run scripts/test.sh"]
 fn sinchs_node_helper_validates_the_callbacks_trigger_sends_and_refuses_its_forgeries() {
-    let mut server = harness()
-        .args(["serve", "3"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
-    let port: u16 = lines.next().unwrap().unwrap().trim().parse().unwrap();
+    let (mut server, mut lines, port) = node_server(3);
     let url = format!("http://127.0.0.1:{port}/sinch/callback?app=sandbox");
     for (args, exit, helper_accepts) in [
         (&["dice", "--set", "custom=Åsa"][..], 0, true),

@@ -47,6 +47,42 @@ fn wait_for<T>(seconds: u64, what: &str, mut check: impl FnMut() -> Option<T>) -
     }
 }
 
+/// Clicks the text field at `at` in window `id`, types `text` over what it holds, and copies
+/// it back through the clipboard: `Some` once the field holds exactly `text`, so that nothing
+/// is sent anywhere but where the test says.
+fn fill_field(session: &PrivateSession, id: &str, at: (&str, &str), text: &str) -> Option<()> {
+    xdotool(
+        session,
+        &["mousemove", "--window", id, at.0, at.1, "click", "1"],
+    );
+    xdotool(session, &["key", "ctrl+a"]);
+    xdotool(session, &["type", "--delay", "20", text]);
+    xdotool(session, &["key", "ctrl+a", "ctrl+c"]);
+    (0..20).find_map(|_| {
+        let copied = output({
+            let mut cmd = session.command("xclip");
+            cmd.args(["-o", "-selection", "clipboard"]);
+            cmd
+        });
+        if copied == text {
+            return Some(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        None
+    })
+}
+
+/// `Some` once the test server has answered, looking for up to 5 s.
+fn finished<T>(server: &std::thread::JoinHandle<T>) -> Option<()> {
+    (0..50).find_map(|_| {
+        if server.is_finished() {
+            return Some(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        None
+    })
+}
+
 #[test]
 #[ignore = "needs Xvfb, xdotool, xclip, ImageMagick, dbus-daemon and gnome-keyring: run scripts/test.sh"]
 fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_process() {
@@ -165,37 +201,12 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
     wait_for(60, "the request at the local server", || {
         xdotool(&session, &["windowfocus", "--sync", &id]);
         xdotool(&session, &["key", "ctrl+3"]);
-        xdotool(
-            &session,
-            &["mousemove", "--window", &id, "245", "101", "click", "1"],
-        );
-        xdotool(&session, &["key", "ctrl+a"]);
-        xdotool(&session, &["type", "--delay", "20", &host]);
-        xdotool(&session, &["key", "ctrl+a", "ctrl+c"]);
-        let field = (0..20).find_map(|_| {
-            let text = output({
-                let mut cmd = session.command("xclip");
-                cmd.args(["-o", "-selection", "clipboard"]);
-                cmd
-            });
-            if text == host {
-                return Some(text);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            None
-        });
-        field.as_ref()?;
+        fill_field(&session, &id, ("245", "101"), &host)?;
         xdotool(
             &session,
             &["mousemove", "--window", &id, "273", "305", "click", "1"],
         );
-        (0..50).find_map(|_| {
-            if server.is_finished() {
-                return Some(());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            None
-        })
+        finished(&server)
     });
     let received = server.join().unwrap();
     assert!(
@@ -231,34 +242,9 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
             &session,
             &["mousemove", "--window", &id, "95", "75", "click", "1"],
         );
-        xdotool(
-            &session,
-            &["mousemove", "--window", &id, "330", "132", "click", "1"],
-        );
-        xdotool(&session, &["key", "ctrl+a"]);
-        xdotool(&session, &["type", "--delay", "20", &url]);
-        xdotool(&session, &["key", "ctrl+a", "ctrl+c"]);
-        let field = (0..20).find_map(|_| {
-            let text = output({
-                let mut cmd = session.command("xclip");
-                cmd.args(["-o", "-selection", "clipboard"]);
-                cmd
-            });
-            if text == url {
-                return Some(text);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            None
-        });
-        field.as_ref()?;
+        fill_field(&session, &id, ("330", "132"), &url)?;
         xdotool(&session, &["key", "ctrl+Return"]);
-        (0..50).find_map(|_| {
-            if server.is_finished() {
-                return Some(());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            None
-        })
+        finished(&server)
     });
     let received = server.join().unwrap();
     assert!(received.verified, "{}", received.raw);

@@ -14,7 +14,7 @@ use chrono::{Local, Utc};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::rest::{MaxAge, duration, max_age, read_body};
+use super::rest::{MaxAge, duration, max_age, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::credential::callback::{
     BodyInputs, Event, Signature, TriggerVerdict, default_body, set_path,
@@ -26,37 +26,13 @@ use crate::trigger::{self, Trigger, Triggered};
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
 
-/// An event, as named on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EventName {
-    /// Incoming Call Event (Voice): answered with SVAML.
-    Ice,
-    /// Answered Call Event (Voice): answered with SVAML.
-    Ace,
-    /// Disconnected Call Event (Voice): any 2xx.
-    Dice,
-    /// Prompt Input Event (Voice): answered with SVAML.
-    Pie,
-    /// Notify Event (Voice): any 2xx.
-    Notify,
-    /// Verification Request Event: answered {"action": "allow"} or "deny".
-    VerificationRequest,
-    /// Verification Result Event: any 2xx.
-    VerificationResult,
-}
-
-impl From<EventName> for Event {
-    fn from(name: EventName) -> Self {
-        match name {
-            EventName::Ice => Event::Ice,
-            EventName::Ace => Event::Ace,
-            EventName::Dice => Event::Dice,
-            EventName::Pie => Event::Pie,
-            EventName::Notify => Event::Notify,
-            EventName::VerificationRequest => Event::VerificationRequest,
-            EventName::VerificationResult => Event::VerificationResult,
-        }
-    }
+/// The events, as named on the command line: the core's list, each with its title as help
+/// (so that `--help` and the shell completions list them).
+fn event_parser() -> impl clap::builder::TypedValueParser<Value = Event> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    PossibleValuesParser::new(Event::ALL.map(|e| PossibleValue::new(e.name()).help(e.title())))
+        // Only the names above get here, and each names an event.
+        .map(|name| Event::from_name(&name).unwrap_or_default())
 }
 
 /// How `trigger` signs.
@@ -74,8 +50,8 @@ pub enum SignatureArg {
 #[derive(Debug, Args)]
 pub struct TriggerArgs {
     /// The event to send.
-    #[arg(value_enum, value_name = "EVENT")]
-    event: EventName,
+    #[arg(value_name = "EVENT", value_parser = event_parser())]
+    event: Event,
     /// Your server's callback URL (https://, or http:// on this machine).
     #[arg(long, value_name = "URL")]
     to: String,
@@ -132,7 +108,7 @@ pub struct ListenArgs {
 
 /// `sinch-ticket trigger`.
 pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
-    let event = Event::from(args.event);
+    let event = args.event;
     let url = parse_url(&args.to).map_err(Failure::usage)?;
     url.check_transport().map_err(Failure::usage)?;
     let from_stdin = args
@@ -155,22 +131,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         })?;
     let (body, sent) = match &args.data_file {
         Some(path) => {
-            let bytes = if from_stdin {
-                read_body(
-                    std::io::stdin().lock(),
-                    "the body on standard input",
-                    MAX_TRIGGER_BODY,
-                )?
-            } else {
-                let file = std::fs::File::open(path).map_err(|err| {
-                    Failure::io(&format!("opening the body file {}", path.display()), &err)
-                })?;
-                read_body(
-                    file,
-                    &format!("the body file {}", path.display()),
-                    MAX_TRIGGER_BODY,
-                )?
-            };
+            let bytes = read_body_file(path, MAX_TRIGGER_BODY)?;
             let sent = serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|_| {
                 warn("the body is not JSON: it is sent as given, but Sinch always sends JSON");
                 Value::Null
@@ -394,14 +355,8 @@ pub fn seen_text(seen: &Seen) -> String {
                 )
             };
             let mut text = format!(
-                "{} {} {} {} {verdict}\n  {}",
-                callback
-                    .received_at
-                    .with_timezone(&Local)
-                    .format("%H:%M:%S"),
-                callback.method,
-                callback.path,
-                callback.event.map_or("(no event)", Event::name),
+                "{} {verdict}\n  {}",
+                callback.headline(),
                 reply_text(callback)
             );
             if !callback.body.is_empty() {

@@ -114,21 +114,7 @@ pub(super) fn max_age(text: &str) -> Result<MaxAge, String> {
 fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
     let body = match (&args.data, &args.data_file) {
         (Some(text), _) => text.as_bytes().to_vec(),
-        (None, Some(path)) if path.as_os_str() == "-" => read_body(
-            std::io::stdin().lock(),
-            "the body on standard input",
-            MAX_BODY_BYTES,
-        )?,
-        (None, Some(path)) => {
-            let file = std::fs::File::open(path).map_err(|err| {
-                Failure::io(&format!("opening the body file {}", path.display()), &err)
-            })?;
-            read_body(
-                file,
-                &format!("the body file {}", path.display()),
-                MAX_BODY_BYTES,
-            )?
-        }
+        (None, Some(path)) => read_body_file(path, MAX_BODY_BYTES)?,
         (None, None) => Vec::new(),
     };
     let content_type = match &args.content_type {
@@ -148,6 +134,16 @@ fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
         warn("the body is not valid JSON, though its Content-Type says JSON: it is sent as given");
     }
     Ok((body, content_type))
+}
+
+/// Reads the body a `--data-file FILE|-` names ('-': standard input), at most `limit` bytes.
+pub(super) fn read_body_file(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, Failure> {
+    if path.as_os_str() == "-" {
+        return read_body(std::io::stdin().lock(), "the body on standard input", limit);
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|err| Failure::io(&format!("opening the body file {}", path.display()), &err))?;
+    read_body(file, &format!("the body file {}", path.display()), limit)
 }
 
 /// Reads at most `limit` bytes of `input`; more is a usage error that names `what`.

@@ -11,7 +11,6 @@ use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, 
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::widgets::{capitalize, error_text, labelled, warning_text};
-use crate::credential::callback::Event;
 use crate::credential::request::DEFAULT_MAX_AGE_SECS;
 use crate::listen::{self, Listening, Reply, Seen};
 
@@ -270,14 +269,8 @@ fn summary(seen: &Seen) -> (String, bool) {
             };
             (
                 format!(
-                    "{}  {} {}  {}  {verdict}, answered {}",
-                    callback
-                        .received_at
-                        .with_timezone(&Local)
-                        .format("%H:%M:%S"),
-                    callback.method,
-                    callback.path,
-                    callback.event.map_or("(no event)", Event::name),
+                    "{}  {verdict}, answered {}",
+                    callback.headline(),
                     callback.status()
                 ),
                 callback.verdict.verified,
