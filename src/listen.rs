@@ -347,7 +347,7 @@ fn forward(target: &str, request: &RawRequest, event: Option<Event>, stream: &Tc
     let headers = request
         .headers
         .iter()
-        .filter(|(name, _)| !HOP_BY_HOP.iter().any(|h| name.eq_ignore_ascii_case(h)))
+        .filter(|(name, _)| !NOT_FORWARDED.iter().any(|h| name.eq_ignore_ascii_case(h)))
         .cloned()
         .collect();
     let answer = parse_url(&url).and_then(|parsed| {
@@ -380,8 +380,10 @@ fn forward(target: &str, request: &RawRequest, event: Option<Event>, stream: &Tc
     }
 }
 
-/// Headers about this one connection, not the request: never forwarded.
-const HOP_BY_HOP: [&str; 7] = [
+/// Headers about this one connection, not the request, never forwarded (the HTTP client
+/// writes its own); and Accept-Encoding, so that the app's answer comes back as plain bytes
+/// to relay. None of them is signed.
+const NOT_FORWARDED: [&str; 8] = [
     "host",
     "connection",
     "keep-alive",
@@ -389,6 +391,7 @@ const HOP_BY_HOP: [&str; 7] = [
     "transfer-encoding",
     "expect",
     "upgrade",
+    "accept-encoding",
 ];
 
 /// Where a request for `path` goes: to `target` with the request's own path and query when
@@ -457,6 +460,13 @@ fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8
         raw.extend_from_slice(&buf[..n]);
         if wanted.is_none() {
             wanted = head_then_length(&raw)?;
+            // curl asks before sending a body over 1 KiB, and waits a second for an answer.
+            if let Some(total) = wanted
+                && raw.len() < total
+                && expects_continue(&raw)
+            {
+                let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            }
         }
     }
 }
@@ -522,6 +532,19 @@ fn head_then_length(raw: &[u8]) -> Result<Option<usize>, Refusal> {
         });
     }
     Ok(Some(end + length))
+}
+
+/// Whether a complete head asks for `100 Continue` before its body.
+fn expects_continue(raw: &[u8]) -> bool {
+    String::from_utf8_lossy(raw)
+        .lines()
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_once(':'))
+        .any(|(name, value)| {
+            name.trim().eq_ignore_ascii_case("expect")
+                && value.trim().eq_ignore_ascii_case("100-continue")
+        })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -49,7 +49,7 @@ pub struct Triggered {
 pub fn send(trigger: Trigger<'_>) -> Result<Triggered, String> {
     let url = parse_url(trigger.url)?;
     url.check_transport()?;
-    let (headers, _) = sign_callback(
+    let headers = sign_callback(
         trigger.key,
         trigger.secret,
         &CallbackRequest {

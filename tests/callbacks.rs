@@ -533,3 +533,31 @@ fn listen_names_a_port_in_use_and_human_output_shows_the_verdict_and_body() {
     );
     listener.interrupt();
 }
+
+#[test]
+fn listen_lets_a_client_that_expects_100_continue_send_its_body_at_once() {
+    let listener = Listener::start(&["--json"]);
+    let body = format!(r#"{{"event":"notify","custom":"{}"}}"#, "x".repeat(2000));
+    let mut stream = TcpStream::connect(("127.0.0.1", listener.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /cb HTTP/1.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    // The listener says go on before the body is sent (curl would otherwise wait a second).
+    let mut interim = [0u8; 25];
+    stream.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "unsigned: {answer}");
+    let seen = listener.next();
+    assert_eq!(seen["event"], "notify");
+    assert_eq!(seen["body"]["custom"].as_str().unwrap().len(), 2000);
+    listener.interrupt();
+}

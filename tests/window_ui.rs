@@ -897,6 +897,15 @@ fn the_callbacks_tab_triggers_a_realistic_event_and_checks_the_answer_as_sinch_w
     assert!(received.verified);
     assert!(world.shows("Sinch can use this answer to the Incoming Call Event (Voice)."));
 
+    // Another profile's key goes into an untouched body; an edited body stays as edited.
+    world.choose_profile("production");
+    let body = world.field("Event body").value().unwrap_or_default();
+    assert!(body.contains(OTHER_KEY), "{body}");
+    world.replace_text("Event body", r#"{"event":"ice","mine":true}"#);
+    world.choose_profile("sandbox (default)");
+    let body = world.field("Event body").value().unwrap_or_default();
+    assert_eq!(body, r#"{"event":"ice","mine":true}"#);
+
     // Another event makes another body, sent byte for byte as shown.
     world.click("Event");
     world.click("dice — Disconnected Call Event (Voice)");

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::AppSecret;
-use super::request::{self, SignRequest, Signed, sign_request};
+use super::request::{self, SignRequest, sign_request};
 
 /// A callback event Sinch sends to an application's server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -402,12 +402,12 @@ pub struct CallbackRequest<'a> {
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// The headers of a callback as Sinch sends it (`POST`, JSON, `x-timestamp`, the
-/// `Application` scheme), or forged as `request.signature` says, and what was signed.
+/// `Application` scheme), or forged as `request.signature` says.
 pub fn sign_callback(
     key: &str,
     secret: &AppSecret,
     request: &CallbackRequest<'_>,
-) -> (Vec<(String, String)>, Signed) {
+) -> Vec<(String, String)> {
     let mut signed = sign_request(
         key,
         secret,
@@ -422,14 +422,11 @@ pub fn sign_callback(
     if request.signature == Signature::Bad {
         signed.authorization = spoiled(&signed.authorization);
     }
-    let mut headers = vec![
-        ("Content-Type".to_owned(), CONTENT_TYPE.to_owned()),
-        ("x-timestamp".to_owned(), signed.x_timestamp.clone()),
-    ];
-    if request.signature != Signature::Missing {
-        headers.push(("Authorization".to_owned(), signed.authorization.clone()));
+    let mut headers = signed.headers();
+    if request.signature == Signature::Missing {
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
     }
-    (headers, signed)
+    headers
 }
 
 /// The same `Application KEY:SIGNATURE` with the signature's first byte changed: the right

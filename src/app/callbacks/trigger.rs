@@ -65,8 +65,9 @@ pub struct TriggerPart {
     pub url: String,
     /// The body, sent as typed.
     pub body: String,
-    /// The event the body was made for (a new event makes a new body).
-    body_for: Option<Event>,
+    /// The event and application key the body was made for, and the body as made: a new
+    /// event makes a new body; another profile does too, unless the body was edited.
+    made: Option<(Event, String, String)>,
     /// How to sign.
     pub forgery: Forgery,
     /// The last answer, or why there was none.
@@ -80,7 +81,7 @@ impl Default for TriggerPart {
             event: Event::Ice,
             url: "http://127.0.0.1:3000/sinch/callback".into(),
             body: String::new(),
-            body_for: None,
+            made: None,
             forgery: Forgery::None,
             result: None,
             sending: None,
@@ -106,7 +107,17 @@ impl TriggerPart {
             },
         );
         self.body = format!("{body:#}");
-        self.body_for = Some(self.event);
+        self.made = Some((self.event, key.to_owned(), self.body.clone()));
+    }
+
+    /// Whether the body should be made afresh for the selected event and profile `key`.
+    fn stale_body(&self, key: &str) -> bool {
+        match &self.made {
+            None => true,
+            Some((event, made_key, made)) => {
+                *event != self.event || (made_key != key && *made == self.body)
+            }
+        }
     }
 
     /// Sends the event at the URL, signed (or forged) with the selected profile, on a worker
@@ -176,8 +187,8 @@ impl TriggerPart {
             self.result = Some(result);
             self.sending = None;
         }
-        if self.body_for != Some(self.event)
-            && let Some(profile) = cx.profile.ready()
+        if let Some(profile) = cx.profile.ready()
+            && self.stale_body(&profile.key)
         {
             self.new_body(&profile.key, cx.now);
         }

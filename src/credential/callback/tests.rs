@@ -118,7 +118,7 @@ fn a_triggered_callback_verifies_and_each_forgery_fails_for_its_own_reason() {
     let secret = AppSecret::from_base64(SECRET).unwrap();
     let body = serde_json::to_vec(&body(Event::Ice)).unwrap();
     let verdict_for = |signature, stamp: &str| {
-        let (headers, _) = sign_callback(
+        let headers = sign_callback(
             KEY,
             &secret,
             &CallbackRequest {
