@@ -497,6 +497,20 @@ fn listen_names_a_port_in_use_and_human_output_shows_the_verdict_and_body() {
         )))
         .stderr(predicate::str::contains("--port"));
     drop(taken);
+    sinch_ticket()
+        .args([
+            "listen",
+            "--key",
+            KEY,
+            "--forward-to",
+            "http://example.com/app",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--forward-to http://example.com/app",
+        ))
+        .stderr(predicate::str::contains("https://"));
 
     let listener = Listener::start(&[]);
     sinch_ticket()

@@ -259,6 +259,12 @@ enum Stop {
 
 /// `sinch-ticket listen`.
 pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
+    if let Some(target) = &args.forward_to {
+        let url = parse_url(target)
+            .map_err(|why| Failure::usage(format!("--forward-to {target}: {why}")))?;
+        url.check_transport()
+            .map_err(|why| Failure::usage(format!("--forward-to {target}: {why}")))?;
+    }
     let (key, secret) = credentials::for_signing(&args.credentials, None)?;
     let addr = SocketAddr::new(args.bind, args.port);
     if listen::is_open_to_others(args.bind) {
