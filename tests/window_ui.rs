@@ -1017,3 +1017,42 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
         "the port is closed again"
     );
 }
+
+#[test]
+fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Trigger");
+    world.click("Event");
+    world.click("pie — Prompt Input Event (Voice)");
+    world.replace_text("Your server's URL", "http://127.0.0.1:4567/hooks/voice");
+    let settings = world.app().settings();
+    assert_eq!(settings.callbacks.url, "http://127.0.0.1:4567/hooks/voice");
+    assert_eq!(settings.callbacks.event, "pie");
+    let saved = serde_json::to_string(&settings).unwrap();
+    assert!(
+        !saved.contains(KEY),
+        "no body (with its key) is remembered: {saved}"
+    );
+
+    // The next run starts where this one left off.
+    let settings: Settings = serde_json::from_str(&saved).unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let parts = Parts {
+        store: Arc::new(MemoryStore::default()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir: config.path().to_owned(),
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(start),
+    };
+    let harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, settings));
+    let app = harness.state();
+    assert_eq!(
+        app.callbacks.trigger.url,
+        "http://127.0.0.1:4567/hooks/voice"
+    );
+    assert_eq!(app.callbacks.trigger.event.name(), "pie");
+    assert_eq!(app.tab, sinch_ticket::app::action::Tab::Callbacks);
+}

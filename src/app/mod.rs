@@ -37,7 +37,7 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 pub use self::action::{Action, CopyWhat, Notice, PanelContext, Tab};
-use self::callbacks::{CallbacksTab, Part};
+use self::callbacks::{CallbacksSettings, CallbacksTab, Part};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
 use self::generate_tab::GenerateTab;
@@ -66,6 +66,8 @@ pub struct Settings {
     pub tab: Tab,
     /// Seconds after which a copy is cleared from the clipboard; `None`: never.
     pub clear_clipboard_after: Option<u64>,
+    /// Where the Callbacks tab sends events and listens.
+    pub callbacks: CallbacksSettings,
 }
 
 impl Default for Settings {
@@ -75,6 +77,7 @@ impl Default for Settings {
             form: FormState::default(),
             tab: Tab::default(),
             clear_clipboard_after: Some(60),
+            callbacks: CallbacksSettings::default(),
         }
     }
 }
@@ -146,7 +149,7 @@ impl SinchTicketApp {
             generate: GenerateTab::new(settings.form),
             inspect: InspectTab::default(),
             request: RequestTab::default(),
-            callbacks: CallbacksTab::default(),
+            callbacks: CallbacksTab::new(settings.callbacks),
             status: StatusLine::default(),
             tab: settings.tab,
             clear_after: settings.clear_clipboard_after,
@@ -165,6 +168,7 @@ impl SinchTicketApp {
             form: self.generate.form.clone(),
             tab: self.tab,
             clear_clipboard_after: self.clear_after,
+            callbacks: self.callbacks.settings(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod trigger;
 pub mod verify;
 
 use eframe::egui::Ui;
+use serde::{Deserialize, Serialize};
 
 use self::listen::ListenPart;
 use self::trigger::TriggerPart;
@@ -15,7 +16,7 @@ use self::verify::VerifyPart;
 use super::action::{Action, PanelContext};
 
 /// The three parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Part {
     /// Paste a request and verify it.
     #[default]
@@ -57,7 +58,56 @@ pub struct CallbacksTab {
     pub listen: ListenPart,
 }
 
+/// What the Callbacks tab remembers between runs: where your server and app are, never a
+/// request or an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CallbacksSettings {
+    /// The part last shown.
+    pub part: Part,
+    /// The event last triggered, by its command-line name.
+    pub event: String,
+    /// Your server's callback URL.
+    pub url: String,
+    /// The listener's port.
+    pub port: String,
+    /// Where the listener forwards to.
+    pub forward_to: String,
+}
+
+impl Default for CallbacksSettings {
+    fn default() -> Self {
+        CallbacksTab::default().settings()
+    }
+}
+
 impl CallbacksTab {
+    /// The tab as the last run left it.
+    pub fn new(settings: CallbacksSettings) -> Self {
+        let mut tab = Self {
+            part: settings.part,
+            ..Self::default()
+        };
+        if let Some(event) = crate::credential::callback::Event::from_name(&settings.event) {
+            tab.trigger.event = event;
+        }
+        tab.trigger.url = settings.url;
+        tab.listen.port = settings.port;
+        tab.listen.forward_to = settings.forward_to;
+        tab
+    }
+
+    /// What to remember of it.
+    pub fn settings(&self) -> CallbacksSettings {
+        CallbacksSettings {
+            part: self.part,
+            event: self.trigger.event.name().to_owned(),
+            url: self.trigger.url.clone(),
+            port: self.listen.port.clone(),
+            forward_to: self.listen.forward_to.clone(),
+        }
+    }
+
     /// Draws the part selector and the part shown.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         ui.horizontal(|ui| {

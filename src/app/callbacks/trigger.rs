@@ -136,7 +136,8 @@ impl TriggerPart {
         if self.sending() {
             return Err("an event is already on its way".into());
         }
-        request::parse_url(&self.url)?.check_transport()?;
+        let url = self.url.trim().to_owned();
+        request::parse_url(&url)?.check_transport()?;
         let stamp = match self.forgery {
             Forgery::StaleTimestamp => {
                 request::timestamp(now - chrono::TimeDelta::seconds(STALE_AGE_SECS))
@@ -148,9 +149,8 @@ impl TriggerPart {
             Forgery::NoSignature => Signature::Missing,
             Forgery::None | Forgery::StaleTimestamp => Signature::Valid,
         };
-        let (event, url, key, secret, body) = (
+        let (event, key, secret, body) = (
             self.event,
-            self.url.trim().to_owned(),
             profile.key.clone(),
             profile.secret.clone(),
             self.body.as_bytes().to_vec(),
