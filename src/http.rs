@@ -49,6 +49,16 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
+    /// The status line for people, e.g. `HTTP 200 OK (12 ms)`.
+    pub fn status_line(&self) -> String {
+        format!(
+            "HTTP {} {} ({} ms)",
+            self.status,
+            self.reason,
+            self.took.as_millis()
+        )
+    }
+
     /// The body for people: pretty JSON when it is JSON, the text otherwise.
     pub fn pretty_body(&self) -> String {
         match serde_json::from_slice::<serde_json::Value>(&self.body) {

@@ -367,12 +367,7 @@ impl RequestTab {
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(answer)) => {
                 ui.separator();
-                let line = format!(
-                    "HTTP {} {} in {} ms",
-                    answer.status,
-                    answer.reason,
-                    answer.took.as_millis()
-                );
+                let line = answer.status_line();
                 if answer.is_success() {
                     ui.strong(line);
                 } else {

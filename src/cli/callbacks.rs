@@ -206,13 +206,11 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
             |f| format!("forged: {f}"),
         );
         stdio::human(&format!(
-            "Sent {} ({}) to {}, {how}.\nHTTP {} {} ({} ms)",
+            "Sent {} ({}) to {}, {how}.\n{}",
             event.name(),
             event.title(),
             args.to,
-            answer.status,
-            answer.reason,
-            answer.took.as_millis()
+            answer.status_line()
         ))?;
         if !answer.body.is_empty() {
             stdio::human(&answer.pretty_body())?;
@@ -389,12 +387,7 @@ fn reply_text(callback: &Callback) -> String {
         Reply::StandIn { status } => format!("answered {status}"),
         Reply::ForwardFailed { reason } => format!("answered 502: {reason}"),
         Reply::Forwarded { answer, check } => {
-            let mut text = format!(
-                "your app answered HTTP {} {} ({} ms)",
-                answer.status,
-                answer.reason,
-                answer.took.as_millis()
-            );
+            let mut text = format!("your app answered {}", answer.status_line());
             if let Some(check) = check {
                 if check.ok() {
                     text.push_str("; Sinch can use it");

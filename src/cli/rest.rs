@@ -263,12 +263,7 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
         code: exit::IO,
         message,
     })?;
-    stdio::human(&format!(
-        "HTTP {} {} ({} ms)",
-        answer.status,
-        answer.reason,
-        answer.took.as_millis()
-    ))?;
+    stdio::human(&answer.status_line())?;
     if !answer.body.is_empty() {
         stdio::human(&answer.pretty_body())?;
     }

@@ -314,12 +314,7 @@ fn details(ui: &mut Ui, seen: &Seen) {
         }
         Reply::ForwardFailed { reason } => error_text(ui, &format!("answered 502: {reason}")),
         Reply::Forwarded { answer, check } => {
-            ui.label(format!(
-                "Your app answered HTTP {} {} in {} ms.",
-                answer.status,
-                answer.reason,
-                answer.took.as_millis()
-            ));
+            ui.label(format!("Your app answered {}.", answer.status_line()));
             for problem in check.iter().flat_map(|c| &c.problems) {
                 error_text(ui, &format!("• {problem}"));
             }

@@ -301,12 +301,7 @@ impl TriggerPart {
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(Triggered { answer, verdict })) => {
                 ui.separator();
-                ui.strong(format!(
-                    "HTTP {} {} in {} ms",
-                    answer.status,
-                    answer.reason,
-                    answer.took.as_millis()
-                ));
+                ui.strong(answer.status_line());
                 if verdict.passed {
                     ui.colored_label(
                         egui::Color32::from_rgb(0x2e, 0xa0, 0x43),
