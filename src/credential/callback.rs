@@ -644,8 +644,8 @@ fn check_action(event: Event, sent: &Value, action: &Map<String, Value>, check: 
     };
     match name {
         "connectPstn" => {
-            // Without a number, Sinch dials the number the caller dialled: fine for an ICE of
-            // a call to a phone number, nothing to dial otherwise.
+            // Sinch's types make `number` optional; as we read it, the call then goes to the
+            // number that was dialled, which only an ICE of a call to a phone number has.
             let dialled_number = event == Event::Ice
                 && sent
                     .pointer("/to/type")
