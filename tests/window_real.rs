@@ -35,14 +35,24 @@ fn try_xdotool(session: &PrivateSession, args: &[&str]) -> bool {
         .success()
 }
 
-/// Waits until `check` returns something, or fails the test after `seconds`.
-fn wait_for<T>(seconds: u64, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+/// Waits until `check` returns something, or fails the test after `seconds` with what
+/// `evidence` says (the window's standard error, where its picture was saved).
+fn wait_for<T>(
+    seconds: u64,
+    what: &str,
+    evidence: &dyn Fn() -> String,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     loop {
         if let Some(value) = check() {
             return value;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; {}",
+            evidence()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -134,16 +144,35 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         );
         std::thread::sleep(Duration::from_millis(100));
     };
-    // The username field has the focus from the first frame; the profile loads in the
-    // background meanwhile. Type as a user would, and if the window was not ready for the
-    // keys yet (no focus, profile still loading), type them again: each round replaces the
-    // username, so repeating is harmless.
-    let pasted = wait_for(60, "the ticket on the clipboard", || {
+    // When a wait fails: the window's standard error and a picture of it, for the next one
+    // who reads the failure.
+    let evidence = || {
+        let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window-failure.png");
+        let _ = session
+            .command("import")
+            .args(["-window", &id, shot.to_str().unwrap_or_default()])
+            .status();
+        format!(
+            "the window as it was: {}; its standard error: {}",
+            shot.display(),
+            window_stderr()
+        )
+    };
+    // The profile loads in the background meanwhile. Click the username field (its focus
+    // from the first frame may be gone once the window manager has focused the window) and
+    // type as a user would; if the window was not ready for the keys yet (not mapped,
+    // profile still loading), do it again: each round replaces the username, so repeating
+    // is harmless.
+    let pasted = wait_for(60, "the ticket on the clipboard", &evidence, || {
         // Focusing fails until the window is mapped: then simply try again.
         if !try_xdotool(&session, &["windowfocus", "--sync", &id]) {
             std::thread::sleep(Duration::from_millis(100));
             return None;
         }
+        xdotool(
+            &session,
+            &["mousemove", "--window", &id, "227", "75", "click", "1"],
+        );
         xdotool(&session, &["key", "ctrl+a"]);
         xdotool(&session, &["type", "--delay", "40", "alice"]);
         xdotool(&session, &["key", "ctrl+Return"]);
@@ -198,7 +227,7 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
     // that nothing is ever sent anywhere but to 127.0.0.1.
     let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
     let host = format!("http://127.0.0.1:{port}");
-    wait_for(60, "the request at the local server", || {
+    wait_for(60, "the request at the local server", &evidence, || {
         xdotool(&session, &["windowfocus", "--sync", &id]);
         xdotool(&session, &["key", "ctrl+3"]);
         fill_field(&session, &id, ("245", "101"), &host)?;
@@ -235,7 +264,7 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         support::server::Answering::careful(200, r#"{"action":{"name":"hangup"}}"#),
     );
     let url = format!("http://127.0.0.1:{port}/sinch/callback");
-    wait_for(60, "the event at the local server", || {
+    wait_for(60, "the event at the local server", &evidence, || {
         xdotool(&session, &["windowfocus", "--sync", &id]);
         xdotool(&session, &["key", "ctrl+4"]);
         xdotool(
@@ -263,7 +292,9 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
 
     // Ctrl+Q closes the window the way a user does: settings are saved, our copy cleared.
     xdotool(&session, &["key", "ctrl+q"]);
-    let exited = wait_for(15, "the window to close", || window.try_wait().unwrap());
+    let exited = wait_for(15, "the window to close", &window_stderr, || {
+        window.try_wait().unwrap()
+    });
     assert!(exited.success(), "{exited:?}");
     let leftover = output({
         let mut cmd = session.command("xclip");
