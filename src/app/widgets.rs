@@ -22,6 +22,20 @@ pub fn labelled<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)
     add(ui, label.id)
 }
 
+/// Text to read and select but not edit (headers, a body, a string to sign), monospace,
+/// under a label that is its accessible name, at least `rows` high.
+pub fn read_only_block(ui: &mut Ui, label: &str, text: &str, rows: usize) -> egui::Response {
+    labelled(ui, label, |ui, label| {
+        ui.add(
+            egui::TextEdit::multiline(&mut &*text)
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(rows)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label)
+    })
+}
+
 /// An error, capitalized, in the error colour, wrapped to the space there is.
 pub fn error_text(ui: &mut Ui, text: &str) {
     let color = ui.visuals().error_fg_color;

@@ -10,7 +10,7 @@ use chrono::Local;
 use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
-use crate::app::widgets::{capitalize, error_text, labelled, warning_text};
+use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
 use crate::credential::request::DEFAULT_MAX_AGE_SECS;
 use crate::listen::{self, Listening, Reply, Seen};
 
@@ -325,34 +325,10 @@ fn details(ui: &mut Ui, seen: &Seen) {
         .iter()
         .map(|(name, value)| format!("{name}: {}\n", shown_value(name, value)))
         .collect();
-    labelled(ui, "Headers", |ui, label| {
-        ui.add(
-            TextEdit::multiline(&mut headers.as_str())
-                .font(egui::TextStyle::Monospace)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label);
-    });
-    labelled(ui, "Body", |ui, label| {
-        ui.add(
-            TextEdit::multiline(&mut callback.pretty_body().as_str())
-                .font(egui::TextStyle::Monospace)
-                .desired_rows(6)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label);
-    });
+    read_only_block(ui, "Headers", &headers, 3);
+    read_only_block(ui, "Body", &callback.pretty_body(), 6);
     if let Some(string_to_sign) = &callback.verdict.string_to_sign {
-        labelled(ui, "String to sign", |ui, label| {
-            ui.add(
-                TextEdit::multiline(&mut string_to_sign.as_str())
-                    .font(egui::TextStyle::Monospace)
-                    .desired_rows(5)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label);
-        });
+        read_only_block(ui, "String to sign", string_to_sign, 5);
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
-use crate::app::widgets::{capitalize, error_text, labelled, warning_text};
+use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
 use crate::credential::callback::{BodyInputs, Event, Signature, default_body};
 use crate::credential::request;
 use crate::http;
@@ -317,14 +317,7 @@ impl TriggerPart {
                     ui.weak(capitalize(note));
                 }
                 if !answer.body.is_empty() {
-                    labelled(ui, "Your server's answer", |ui, label| {
-                        ui.add(
-                            TextEdit::multiline(&mut answer.pretty_body().as_str())
-                                .font(egui::TextStyle::Monospace)
-                                .desired_width(f32::INFINITY),
-                        )
-                        .labelled_by(label);
-                    });
+                    read_only_block(ui, "Your server's answer", &answer.pretty_body(), 4);
                 }
             }
         }
