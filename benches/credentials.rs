@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use chrono::DateTime;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sinch_ticket::credential::{
+use sinch_ticket::sinch::{
     AppSecret, JwtRequest, TicketSigner, VerifyWith, inspect, registration_jwt,
 };
 
@@ -72,7 +72,7 @@ fn credentials(c: &mut Criterion) {
 
 /// A triggered event's body (made and written), and the check of a server's SVAML answer.
 fn callbacks(c: &mut Criterion, now: DateTime<chrono::Utc>) {
-    use sinch_ticket::credential::callback::{BodyInputs, Event, check_answer, default_body};
+    use sinch_ticket::sinch::callback::{BodyInputs, Event, check_answer, default_body};
     let inputs = BodyInputs {
         application_key: KEY,
         id: "c0ffee00-0000-4000-8000-000000000001",
@@ -95,9 +95,8 @@ fn callbacks(c: &mut Criterion, now: DateTime<chrono::Utc>) {
 /// Signing a REST request, and parsing and verifying a raw signed request: a small JSON body
 /// and a 1 MB one.
 fn signed_requests(c: &mut Criterion, secret: &AppSecret) {
-    use sinch_ticket::credential::request::{
-        CallbackKeys, SignRequest, parse_request, sign_request, verify_request,
-    };
+    use sinch_ticket::net::http1::parse_request;
+    use sinch_ticket::sinch::signing::{CallbackKeys, SignRequest, sign_request, verify_request};
     let now = DateTime::from_timestamp(1_401_889_318, 0).unwrap_or_default();
     let small = br#"{"event":"ice","callid":"c-1","cli":"46700000000","to":{"type":"number","endpoint":"46700000001"}}"#.to_vec();
     let large = vec![b'x'; 1 << 20];

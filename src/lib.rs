@@ -1,16 +1,16 @@
-//! sinch-ticket: generate, inspect and copy Sinch client credentials.
+//! sinch-ticket: generate, inspect and copy Sinch client credentials, sign Sinch REST calls,
+//! and verify, trigger and listen for Sinch callbacks.
 //!
-//! - [`credential`]: the pure core (formats, signing, inspection, snippets).
-//! - [`profiles`]: app profiles in the OS keyring.
-//! - [`http`]: sending a signed request, for both faces.
-//! - [`listen`]: a small server that receives, verifies and forwards callbacks.
-//! - [`trigger`]: sending a signed (or forged) callback at a server, and judging its answer.
-//! - [`cli`] and [`app`]: the command line and the window, two thin faces over them.
+//! One rule, visible in the tree:
+//! - [`sinch`]: the pure Sinch domain. Bytes and an explicit clock in, values out; no
+//!   socket, file, keyring, clipboard or window.
+//! - [`net`]: every socket: the HTTP/1.1 parser, the client, `trigger` and the listener.
+//! - [`profiles`]: the OS keyring and the non-secret profile index.
+//! - [`cli`] and [`app`]: the command line and the window, two thin faces that turn the
+//!   values above into words and widgets.
 
 pub mod app;
 pub mod cli;
-pub mod credential;
-pub mod http;
-pub mod listen;
+pub mod net;
 pub mod profiles;
-pub mod trigger;
+pub mod sinch;

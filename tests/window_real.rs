@@ -191,13 +191,12 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
             None
         })
     });
-    let secret = sinch_ticket::credential::AppSecret::from_base64(SECRET).unwrap();
-    let verify = sinch_ticket::credential::VerifyWith {
+    let secret = sinch_ticket::sinch::AppSecret::from_base64(SECRET).unwrap();
+    let verify = sinch_ticket::sinch::VerifyWith {
         secret: &secret,
         application_key: Some(KEY),
     };
-    let report =
-        sinch_ticket::credential::inspect(&pasted, Some(verify), chrono::Utc::now()).unwrap();
+    let report = sinch_ticket::sinch::inspect(&pasted, Some(verify), chrono::Utc::now()).unwrap();
     assert!(report.accepted(), "{report:?}");
     assert_eq!(report.identity.unwrap().endpoint, "alice");
 
@@ -242,10 +241,10 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         received.starts_with("POST /calling/v1/callouts HTTP/1.1"),
         "{received}"
     );
-    let parsed = sinch_ticket::credential::request::parse_request(received.as_bytes()).unwrap();
-    let verdict = sinch_ticket::credential::request::verify_request(
+    let parsed = sinch_ticket::net::http1::parse_request(received.as_bytes()).unwrap();
+    let verdict = sinch_ticket::sinch::signing::verify_request(
         &parsed,
-        sinch_ticket::credential::request::CallbackKeys {
+        sinch_ticket::sinch::signing::CallbackKeys {
             key: Some(KEY),
             secret: &secret,
         },

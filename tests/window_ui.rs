@@ -14,8 +14,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use sinch_ticket::app::clipboard::RecordingClipboard;
 use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
-use sinch_ticket::credential::{AppSecret, Verdict, VerifyWith, inspect};
 use sinch_ticket::profiles::{KeyringError, MemoryStore, Profiles, SecretStore};
+use sinch_ticket::sinch::{AppSecret, Verdict, VerifyWith, inspect};
 use zeroize::Zeroizing;
 
 const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
@@ -745,7 +745,7 @@ mod server;
 
 #[test]
 fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
-    use sinch_ticket::credential::request::{SignRequest, sign_request};
+    use sinch_ticket::sinch::signing::{SignRequest, sign_request};
     let mut world = world();
     world.click("Request");
     let (port, server_thread) = server::checking_server(SECRET, KEY, None, None);
@@ -801,7 +801,7 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
 
 #[test]
 fn the_callbacks_tab_verify_part_says_whether_a_pasted_request_verifies_and_why_not() {
-    use sinch_ticket::credential::request::{SignRequest, sign_request};
+    use sinch_ticket::sinch::signing::{SignRequest, sign_request};
     let body = r#"{"event":"ice","callid":"c-1"}"#;
     let signed = sign_request(
         KEY,
@@ -943,9 +943,9 @@ fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
 
 #[test]
 fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() {
-    use sinch_ticket::credential::callback::{Event, Signature};
-    use sinch_ticket::credential::request;
-    use sinch_ticket::trigger::{self, Trigger};
+    use sinch_ticket::sinch::callback::{Event, Signature};
+    use sinch_ticket::sinch::signing;
+    use sinch_ticket::net::trigger::{self, Trigger};
     let mut world = world();
     world.click("Callbacks");
     world.click("Listen");
@@ -978,7 +978,7 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
             key: KEY,
             secret: &secret,
             body: br#"{"event":"ice","callid":"c-42"}"#.to_vec(),
-            timestamp: &request::timestamp(Utc::now()),
+            timestamp: &signing::timestamp(Utc::now()),
             signature,
             stale: false,
             timeout: Duration::from_secs(30),

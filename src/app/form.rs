@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::credential::{
-    Capabilities, CredentialKind, NonAscii, check_lifetime, check_user_id, time,
-};
+use crate::sinch::{Capabilities, CredentialKind, NonAscii, check_lifetime, check_user_id, time};
 
 /// The expiry presets, and "custom" for anything typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -14,10 +14,10 @@ use super::action::{Action, CopyWhat, PanelContext, ProfileState};
 use super::form::{Expiry, FormState};
 use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
 use super::worker::Request;
-use crate::credential::{
+use crate::profiles::Profile;
+use crate::sinch::{
     self, CredentialKind, Inspection, Made, MakeRequest, NonAscii, VerifyWith, inspect, time,
 };
-use crate::profiles::Profile;
 
 /// A credential made in this window, with what was read back from it.
 pub struct Generated {
@@ -85,8 +85,8 @@ impl GenerateTab {
         let (Some(profile), Ok(lifetime)) = (profile.ready(), self.form.check().expiry) else {
             return Err("the form is not complete".into());
         };
-        let nonce = credential::fresh_nonce();
-        let made = credential::make(
+        let nonce = sinch::fresh_nonce();
+        let made = sinch::make(
             &profile.secret,
             &MakeRequest {
                 kind: self.form.format,
@@ -129,7 +129,7 @@ impl GenerateTab {
             return Err("generate a credential first (Ctrl+Enter)".into());
         };
         let title = format!("Sinch test page ({})", generated.profile);
-        let page = credential::test_page(&title, &generated.made.snippet);
+        let page = sinch::test_page(&title, &generated.made.snippet);
         let path = PathBuf::from(self.test_page_path.trim());
         std::fs::write(&path, page).map_err(|err| {
             format!(

@@ -1,12 +1,12 @@
 //! The Inspect tab: paste any Sinch ticket or JWT, from any generator, and see it decoded and
 //! verified with the selected profile. The verdict sentence comes from the core
-//! ([`crate::credential::Inspection::verdict_sentence`]), as on the command line.
+//! ([`crate::sinch::Inspection::verdict_sentence`]), as on the command line.
 
 use eframe::egui::{self, TextEdit, Ui};
 
 use super::action::{Action, PanelContext};
 use super::widgets::{error_text, inspection_grid, labelled};
-use crate::credential::{VerifyWith, inspect};
+use crate::sinch::{VerifyWith, inspect};
 
 /// The Inspect tab's state: what is pasted.
 #[derive(Default)]

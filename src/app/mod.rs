@@ -1,6 +1,6 @@
 //! The desktop window: pick a profile, generate a credential, see it decoded with a live
 //! countdown, copy it or a JS snippet, and inspect any token. A thin face over
-//! [`crate::credential`] and [`crate::profiles`].
+//! [`crate::sinch`] and [`crate::profiles`].
 //!
 //! Each part of the window is a panel in a file of its own that owns its state, draws
 //! itself, and returns [`Action`]s; this file is the dispatcher that applies them at the end

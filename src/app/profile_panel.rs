@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 use super::action::{Action, Notice, ProfileState};
 use super::widgets::{capitalize, error_text, labelled, warning_text};
 use super::worker::{Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind};
-use crate::credential::{AppSecret, SecretError, application_key_warning};
 use crate::profiles::{Profile, ProfileError, ProfileSummary, canonical_name};
+use crate::sinch::{AppSecret, SecretError, application_key_warning};
 
 /// The profile editor, open while adding or editing a profile.
 pub struct ProfileEditor {

@@ -10,11 +10,11 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, PanelContext, ProfileState};
 use super::widgets::{capitalize, error_text, labelled, warning_text};
-use crate::credential::request::{
-    self, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines, parse_url,
-    sign_request,
+use crate::net::client::{self, Answer};
+use crate::net::target::parse_url;
+use crate::sinch::signing::{
+    self, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines, sign_request,
 };
-use crate::http::{self, Answer};
 
 /// Sinch's current API hosts (Voice: the global and regional calling hosts, and the
 /// configuration host; Verification), and this machine for a local test server.
@@ -110,7 +110,7 @@ impl RequestTab {
                 resource: &resource,
                 content_type,
                 body: &body,
-                timestamp: &request::timestamp(now),
+                timestamp: &signing::timestamp(now),
             },
         );
         self.signed = Some(SignedRequest {
@@ -140,14 +140,14 @@ impl RequestTab {
             .name("send".into())
             .spawn(move || {
                 let answer = parse_url(&url).and_then(|target| {
-                    http::send(
+                    client::send(
                         &target,
-                        http::Outgoing {
+                        client::Outgoing {
                             method: &method,
                             url: &url,
                             headers: headers.headers(),
                             body,
-                            timeout: http::DEFAULT_TIMEOUT,
+                            timeout: client::DEFAULT_TIMEOUT,
                         },
                     )
                 });

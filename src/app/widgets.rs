@@ -3,8 +3,8 @@
 
 use eframe::egui::{self, Color32, Grid, RichText, Ui};
 
-use crate::credential::time::both_zones;
-use crate::credential::{Inspection, Severity, Verdict};
+use crate::sinch::time::both_zones;
+use crate::sinch::{Inspection, Severity, Verdict};
 
 /// "the username is empty" -> "The username is empty": messages are worded as sentence
 /// parts by the core, and capitalized here, where they are drawn, and nowhere else.

@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
-use crate::credential::AppSecret;
 use crate::profiles::{
     IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary, Profiles,
     SecretStore,
 };
+use crate::sinch::AppSecret;
 
 type Answer = (Reply, Result<(), ProfileError>);
 

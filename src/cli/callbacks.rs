@@ -2,7 +2,7 @@
 //! realistic, signed (or deliberately forged) event at the developer's server and judges the
 //! answer as Sinch would; `listen` receives callbacks, verifies them, and forwards them to
 //! the developer's app. The bodies, signatures and judgements are the core's
-//! ([`crate::credential::callback`]); the server is [`crate::listen`].
+//! ([`crate::sinch::callback`]); the server is [`crate::net::listen`].
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -16,12 +16,13 @@ use serde_json::{Value, json};
 
 use super::rest::{MaxAge, duration, max_age, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
-use crate::credential::callback::{
+use crate::net::listen::{self, Callback, Reply, Seen};
+use crate::net::target::parse_url;
+use crate::net::trigger::{self, Trigger, Triggered};
+use crate::sinch::callback::{
     BodyInputs, Event, Signature, TriggerVerdict, default_body, set_path,
 };
-use crate::credential::request::{self, parse_url};
-use crate::listen::{self, Callback, Reply, Seen};
-use crate::trigger::{self, Trigger, Triggered};
+use crate::sinch::signing;
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
@@ -162,7 +163,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
             (bytes, sent)
         }
     };
-    let stamp = request::timestamp(now);
+    let stamp = signing::timestamp(now);
     let signature = match args.signature {
         SignatureArg::Valid => Signature::Valid,
         SignatureArg::Bad => Signature::Bad,
@@ -377,7 +378,7 @@ pub fn seen_text(seen: &Seen) -> String {
 fn reply_text(callback: &Callback) -> String {
     match &callback.reply {
         Reply::StandIn { status: 200 } => {
-            let answer = crate::credential::callback::stand_in_answer(callback.event);
+            let answer = crate::sinch::callback::stand_in_answer(callback.event);
             if answer.is_empty() {
                 "answered 200".to_owned()
             } else {

@@ -3,7 +3,7 @@
 use zeroize::Zeroizing;
 
 use super::{CredentialArgs, Failure, stdio, warn};
-use crate::credential::AppSecret;
+use crate::sinch::AppSecret;
 
 /// The environment variable that carries the application secret.
 pub const SECRET_ENV: &str = "SINCH_APPLICATION_SECRET";
@@ -114,7 +114,7 @@ pub fn for_signing(
             }
         },
     };
-    if let Some(warning) = crate::credential::application_key_warning(&key) {
+    if let Some(warning) = crate::sinch::application_key_warning(&key) {
         warn(&warning);
     }
     Ok((key, secret))

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
-use crate::credential::{
+use crate::sinch::{
     self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, NonAscii, TicketSigner,
     check_user_id, time,
 };
@@ -134,7 +134,7 @@ fn made(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Failure> 
     if check.error.is_none() {
         check.warnings.iter().for_each(|w| warn(w));
     }
-    credential::make(secret, request).map_err(Failure::usage)
+    sinch::make(secret, request).map_err(Failure::usage)
 }
 
 fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {
@@ -230,7 +230,7 @@ const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 /// `sinch-ticket jwt`.
 pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
     let (key, secret) = credentials::for_signing(&args.credentials, None)?;
-    let nonce = args.nonce.clone().unwrap_or_else(credential::fresh_nonce);
+    let nonce = args.nonce.clone().unwrap_or_else(sinch::fresh_nonce);
     let made = made(
         &secret,
         &MakeRequest {

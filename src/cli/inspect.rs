@@ -7,8 +7,8 @@ use chrono::Utc;
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
-use crate::credential::time::both_zones;
-use crate::credential::{Inspection, Severity, Verdict, VerifyWith, inspect};
+use crate::sinch::time::both_zones;
+use crate::sinch::{Inspection, Severity, Verdict, VerifyWith, inspect};
 
 /// Arguments of `sinch-ticket inspect`.
 #[derive(Debug, Args)]

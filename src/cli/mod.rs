@@ -1,4 +1,4 @@
-//! The command line: a thin face over [`crate::credential`].
+//! The command line: a thin face over [`crate::sinch`].
 
 mod callbacks;
 mod credentials;

@@ -6,10 +6,10 @@ use clap::{Args, Subcommand};
 use zeroize::Zeroizing;
 
 use super::{Failure, exit, stdio, warn};
-use crate::credential::AppSecret;
 use crate::profiles::{
     OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _, default_config_dir,
 };
+use crate::sinch::AppSecret;
 
 /// Arguments of `sinch-ticket profile`.
 #[derive(Debug, Args)]
@@ -86,8 +86,8 @@ impl From<ProfileError> for Failure {
 }
 
 /// A secret that is not one is wrong input.
-impl From<crate::credential::SecretError> for Failure {
-    fn from(err: crate::credential::SecretError) -> Self {
+impl From<crate::sinch::SecretError> for Failure {
+    fn from(err: crate::sinch::SecretError) -> Self {
         Failure::usage(err.to_string())
     }
 }

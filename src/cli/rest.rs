@@ -1,6 +1,6 @@
 //! `sign`, `send` and `verify-callback`: Sinch REST requests signed with a profile's key and
 //! secret, and the signed callbacks Sinch sends back. The signing and checking are the
-//! core's ([`crate::credential::request`]); this file reads arguments and prints.
+//! core's ([`crate::sinch::signing`]); this file reads arguments and prints.
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -10,12 +10,14 @@ use chrono::Utc;
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
-use crate::credential::request::{
+use crate::net::client;
+use crate::net::http1::parse_request;
+use crate::net::target::parse_url;
+use crate::sinch::signing::{
     self, CallbackKeys, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines,
-    parse_request, parse_url, sign_request, verify_request,
+    sign_request, verify_request,
 };
-use crate::credential::time;
-use crate::http;
+use crate::sinch::time;
 
 /// The largest body read from a file or standard input.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -209,7 +211,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, Failure> {
             })?;
             text.clone()
         }
-        None => request::timestamp(Utc::now()),
+        None => signing::timestamp(Utc::now()),
     };
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     if args.json {
@@ -245,13 +247,13 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
         };
         extra.push((name.trim().to_owned(), value.trim().to_owned()));
     }
-    let stamp = request::timestamp(Utc::now());
+    let stamp = signing::timestamp(Utc::now());
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     let mut headers = signed.headers();
     headers.extend(extra);
-    let answer = http::send(
+    let answer = client::send(
         &url,
-        http::Outgoing {
+        client::Outgoing {
             method: &args.request.method,
             url: &args.request.url,
             headers,

@@ -13,7 +13,7 @@ use std::io::{BufRead as _, ErrorKind, Read, Write as _};
 use zeroize::{Zeroize as _, Zeroizing};
 
 use super::{Failure, exit};
-use crate::credential::text::terminal_safe;
+use crate::sinch::text::terminal_safe;
 
 /// The longest secret read from standard input. A Sinch secret is 24 characters.
 pub const MAX_SECRET_BYTES: usize = 4 * 1024;

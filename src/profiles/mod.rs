@@ -18,8 +18,8 @@ pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
-use crate::credential::text::{code_point, first_invisible};
-use crate::credential::{AppSecret, application_key_warning};
+use crate::sinch::text::{code_point, first_invisible};
+use crate::sinch::{AppSecret, application_key_warning};
 
 /// The longest profile name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 64;

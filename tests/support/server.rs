@@ -6,8 +6,9 @@ use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::Receiver;
 
-use sinch_ticket::credential::AppSecret;
-use sinch_ticket::credential::request::{CallbackKeys, parse_request, verify_request};
+use sinch_ticket::net::http1::parse_request;
+use sinch_ticket::sinch::AppSecret;
+use sinch_ticket::sinch::signing::{CallbackKeys, verify_request};
 
 /// How a test server answers its one request.
 pub struct Answering {

@@ -1,4 +1,4 @@
-//! The Callbacks tab's Listen part: start and stop a listener ([`crate::listen`], the same
+//! The Callbacks tab's Listen part: start and stop a listener ([`crate::net::listen`], the same
 //! server as the command line's `listen`), and see the callbacks that arrive in a list with
 //! their verdicts; selecting one shows its headers, body and string to sign. The server runs
 //! on its own threads and wakes the window only when something arrives.
@@ -11,8 +11,8 @@ use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, 
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
-use crate::credential::request::DEFAULT_MAX_AGE_SECS;
-use crate::listen::{self, Listening, Reply, Seen};
+use crate::net::listen::{self, Listening, Reply, Seen};
+use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
 /// The most requests kept in the list; older ones leave it.
 pub const KEPT: usize = 500;

@@ -88,7 +88,7 @@ impl CallbacksTab {
             part: settings.part,
             ..Self::default()
         };
-        if let Some(event) = crate::credential::callback::Event::from_name(&settings.event) {
+        if let Some(event) = crate::sinch::callback::Event::from_name(&settings.event) {
             tab.trigger.event = event;
         }
         tab.trigger.url = settings.url;

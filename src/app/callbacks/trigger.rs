@@ -1,6 +1,6 @@
 //! The Callbacks tab's Trigger part: pick an event and your server's URL, edit the realistic
 //! body, and send it signed as Sinch signs it (or forged), on a worker thread; the answer is
-//! shown with its check as Sinch would read it. The same [`crate::trigger::send`] as the
+//! shown with its check as Sinch would read it. The same [`crate::net::trigger::send`] as the
 //! command line's `trigger`.
 
 use std::sync::mpsc::{self, Receiver};
@@ -10,10 +10,10 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
-use crate::credential::callback::{BodyInputs, Event, Signature, default_body};
-use crate::credential::request;
-use crate::http;
-use crate::trigger::{self, Trigger, Triggered};
+use crate::net::client;
+use crate::net::trigger::{self, Trigger, Triggered};
+use crate::sinch::callback::{BodyInputs, Event, Signature, default_body};
+use crate::sinch::signing;
 
 /// How old the x-timestamp of the "stale" forgery is: past the 15 minutes servers allow.
 pub const STALE_AGE_SECS: i64 = 20 * 60;
@@ -137,12 +137,12 @@ impl TriggerPart {
             return Err("an event is already on its way".into());
         }
         let url = self.url.trim().to_owned();
-        request::parse_url(&url)?.check_transport()?;
+        crate::net::target::parse_url(&url)?.check_transport()?;
         let stamp = match self.forgery {
             Forgery::StaleTimestamp => {
-                request::timestamp(now - chrono::TimeDelta::seconds(STALE_AGE_SECS))
+                signing::timestamp(now - chrono::TimeDelta::seconds(STALE_AGE_SECS))
             }
-            _ => request::timestamp(now),
+            _ => signing::timestamp(now),
         };
         let signature = match self.forgery {
             Forgery::BadSignature => Signature::Bad,
@@ -170,7 +170,7 @@ impl TriggerPart {
                     timestamp: &stamp,
                     signature,
                     stale,
-                    timeout: http::DEFAULT_TIMEOUT,
+                    timeout: client::DEFAULT_TIMEOUT,
                 });
                 let _ = tx.send(result);
                 ctx.request_repaint();

@@ -1,15 +1,14 @@
 //! The Callbacks tab's Verify part: paste a request Sinch sent to your server (or any signed request), as
 //! raw HTTP, and see whether it verifies with the selected profile, why not, and the string
 //! its signature should cover, to compare with what your server computed. The verdict is
-//! the core's ([`crate::credential::request::verify_request`]), as for `verify-callback`.
+//! the core's ([`crate::sinch::signing::verify_request`]), as for `verify-callback`.
 
 use eframe::egui::{self, Color32, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext};
 use crate::app::widgets::{error_text, labelled, warning_text};
-use crate::credential::request::{
-    CallbackKeys, DEFAULT_MAX_AGE_SECS, parse_request, verify_request,
-};
+use crate::net::http1::parse_request;
+use crate::sinch::signing::{CallbackKeys, DEFAULT_MAX_AGE_SECS, verify_request};
 
 /// The Verify part's state.
 #[derive(Default)]

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::credential::request::RequestUrl;
+use crate::net::target::RequestUrl;
 
 /// The largest response body read.
 pub const MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
@@ -19,7 +19,7 @@ pub struct Outgoing<'a> {
     pub method: &'a str,
     /// The whole URL.
     pub url: &'a str,
-    /// The headers, in order: the signed ones ([`crate::credential::request::Signed::headers`])
+    /// The headers, in order: the signed ones ([`crate::sinch::signing::Signed::headers`])
     /// and any others.
     pub headers: Vec<(String, String)>,
     /// The body bytes, exactly as signed.

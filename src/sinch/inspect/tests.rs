@@ -1,5 +1,5 @@
 use super::*;
-use crate::credential::{JwtRequest, TicketSigner, registration_jwt};
+use crate::sinch::{JwtRequest, TicketSigner, registration_jwt};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use proptest::prelude::*;
 
@@ -477,15 +477,15 @@ proptest! {
     /// inspector accepts: the two share one set of limits.
     #[test]
     fn the_generator_and_the_inspector_agree_on_limits(
-        iat in 0i64..=crate::credential::time::LATEST_UNIX_SECS,
-        ttl in 60u64..=crate::credential::time::MAX_LIFETIME_SECS,
+        iat in 0i64..=crate::sinch::time::LATEST_UNIX_SECS,
+        ttl in 60u64..=crate::sinch::time::MAX_LIFETIME_SECS,
         near_the_end in any::<bool>(),
     ) {
-        let latest = crate::credential::time::LATEST_UNIX_SECS;
+        let latest = crate::sinch::time::LATEST_UNIX_SECS;
         let iat = if near_the_end { latest - (iat % (2 * ttl as i64)) } else { iat };
         let secret = secret();
         let issued_at = DateTime::from_timestamp(iat, 0).unwrap();
-        let Ok(expires) = crate::credential::time::expiry(issued_at, ttl) else {
+        let Ok(expires) = crate::sinch::time::expiry(issued_at, ttl) else {
             prop_assert!(iat + ttl as i64 > latest);
             return Ok(());
         };
@@ -505,7 +505,7 @@ proptest! {
     #[test]
     fn every_generated_ticket_inspects_as_what_was_asked(
         user in "\\PC{1,40}|[\\s\\S]{1,20}",
-        expires_in in 1u64..=crate::credential::time::MAX_LIFETIME_SECS,
+        expires_in in 1u64..=crate::sinch::time::MAX_LIFETIME_SECS,
         created_secs in 0i64..4_000_000_000,
     ) {
         let secret = secret();
@@ -556,7 +556,7 @@ proptest! {
 
 #[test]
 fn says_what_the_js_sdk_v1_makes_of_raw_utf8_and_not_of_escapes() {
-    use crate::credential::NonAscii;
+    use crate::sinch::NonAscii;
     let secret = secret();
     let now = at("2026-01-02T03:04:05Z");
     let raw = TicketSigner::new(KEY, &secret)

@@ -1,17 +1,17 @@
 //! Triggering a callback: one signed (or forged) event sent at the developer's server and
 //! judged, for both faces (`trigger` and the window's Callbacks tab). The body, the signature
-//! and the judgement are the core's ([`crate::credential::callback`]); this sends it.
+//! and the judgement are the core's ([`crate::sinch::callback`]); this sends it.
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::credential::AppSecret;
-use crate::credential::callback::{
+use crate::net::client::{self, Answer};
+use crate::net::target::parse_url;
+use crate::sinch::AppSecret;
+use crate::sinch::callback::{
     CallbackRequest, Event, Signature, TriggerVerdict, judge_trigger, sign_callback,
 };
-use crate::credential::request::parse_url;
-use crate::http::{self, Answer};
 
 /// An event to send.
 pub struct Trigger<'a> {
@@ -60,9 +60,9 @@ pub fn send(trigger: Trigger<'_>) -> Result<Triggered, String> {
         },
     );
     let sent: Value = serde_json::from_slice(&trigger.body).unwrap_or_default();
-    let answer = http::send(
+    let answer = client::send(
         &url,
-        http::Outgoing {
+        client::Outgoing {
             method: "POST",
             url: trigger.url,
             headers,

@@ -1,4 +1,6 @@
 use super::*;
+use crate::net::http1::{ParseError, parse_request};
+use crate::net::target::parse_url;
 use proptest::prelude::*;
 
 const DOC_SECRET: &str = "JViE5vDor0Sw3WllZka15Q==";

@@ -1,6 +1,6 @@
 //! Listening for Sinch's callbacks: a small HTTP/1.1 server for both faces (`listen` and
 //! the window's Callbacks tab). Each request is verified with the core
-//! ([`crate::credential::request::verify_request`]), then either answered with the least
+//! ([`crate::sinch::signing::verify_request`]), then either answered with the least
 //! Sinch accepts or forwarded unchanged to the developer's app, whose answer is relayed back
 //! and checked as Sinch would read it.
 //!
@@ -18,12 +18,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::credential::AppSecret;
-use crate::credential::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
-use crate::credential::request::{
-    CallbackKeys, RawRequest, RequestVerdict, parse_request, parse_url, verify_request,
-};
-use crate::http::{self, Answer};
+use crate::net::client::{self, Answer};
+use crate::net::http1::parse_request;
+use crate::net::target::parse_url;
+use crate::sinch::AppSecret;
+use crate::sinch::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
+use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict, verify_request};
 
 /// The largest body taken; a bigger one is answered 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -351,14 +351,14 @@ fn forward(target: &str, request: &RawRequest, event: Option<Event>, stream: &Tc
         .cloned()
         .collect();
     let answer = parse_url(&url).and_then(|parsed| {
-        http::send(
+        client::send(
             &parsed,
-            http::Outgoing {
+            client::Outgoing {
                 method: &request.method,
                 url: &url,
                 headers,
                 body: request.body.clone(),
-                timeout: http::DEFAULT_TIMEOUT,
+                timeout: client::DEFAULT_TIMEOUT,
             },
         )
     });

@@ -1,8 +1,10 @@
-use chrono::TimeZone as _;
+use chrono::{DateTime, TimeZone as _, Utc};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::credential::request::{CallbackKeys, parse_request, verify_request};
+use crate::net::http1::parse_request;
+use crate::sinch::AppSecret;
+use crate::sinch::signing::{CallbackKeys, verify_request};
 
 const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";

@@ -1,0 +1,201 @@
+//! Realistic callback bodies, as Sinch's reference shows them, and `--set` edits of them.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::Event;
+use crate::sinch::signing;
+
+/// What a default body is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyInputs<'a> {
+    /// The application key (the profile's): Sinch names it in every Voice event.
+    pub application_key: &'a str,
+    /// The call id, or the verification id (a fresh UUID for each trigger).
+    pub id: &'a str,
+    /// When the event happened.
+    pub now: DateTime<Utc>,
+}
+
+/// A realistic body for `event`, as Sinch's reference shows one: a phone call from
+/// +46700000000 to +46700000001 (Sinch's own example numbers), or an SMS verification of
+/// +46700000000.
+pub fn default_body(event: Event, inputs: BodyInputs<'_>) -> Value {
+    let BodyInputs {
+        application_key: key,
+        id,
+        now,
+    } = inputs;
+    let timestamp = signing::timestamp(now);
+    let caller = "+46700000000";
+    let callee = json!({"type": "number", "endpoint": "+46700000001"});
+    let rate = json!({"currencyId": "USD", "amount": 0.0144});
+    match event {
+        Event::Ice => json!({
+            "event": "ice",
+            "callid": id,
+            "callResourceUrl": format!("https://calling-euc1.api.sinch.com/calling/v1/calls/id/{id}"),
+            "timestamp": timestamp,
+            "version": 1,
+            "custom": "customData",
+            "userRate": rate,
+            "cli": caller,
+            "to": callee,
+            "domain": "pstn",
+            "applicationKey": key,
+            "originationType": "pstn",
+            "rdnis": "",
+            "callHeaders": [],
+        }),
+        Event::Ace => json!({
+            "event": "ace",
+            "callid": id,
+            "timestamp": timestamp,
+            "version": 1,
+            "custom": "customData",
+            "applicationKey": key,
+        }),
+        Event::Dice => json!({
+            "event": "dice",
+            "callid": id,
+            "timestamp": timestamp,
+            "reason": "CALLERHANGUP",
+            "result": "ANSWERED",
+            "version": 1,
+            "custom": "customData",
+            "debit": {"currencyId": "USD", "amount": 0.0288},
+            "userRate": rate,
+            "to": callee,
+            "applicationKey": key,
+            "duration": 120,
+            "from": caller,
+            "callHeaders": [],
+        }),
+        Event::Pie => json!({
+            "event": "pie",
+            "callid": id,
+            "timestamp": timestamp,
+            "menuResult": {"menuId": "main", "type": "return", "value": "1", "inputMethod": "dtmf"},
+            "version": 1,
+            "custom": "customData",
+            "applicationKey": key,
+        }),
+        Event::Notify => json!({
+            "event": "notify",
+            "callid": id,
+            "version": 1,
+            "type": "recording_available",
+            "custom": "customData",
+            "destination": format!("https://example.com/recordings/{id}.mp3"),
+        }),
+        Event::VerificationRequest => json!({
+            "id": id,
+            "event": "VerificationRequestEvent",
+            "method": "sms",
+            "identity": {"type": "number", "endpoint": caller},
+            "price": {"amount": 0.0453, "currencyId": "USD"},
+            "rate": {"amount": 0.0, "currencyId": "USD"},
+            "reference": "ref-0001",
+            "custom": "customData",
+            "acceptLanguage": ["en-US"],
+        }),
+        Event::VerificationResult => json!({
+            "id": id,
+            "event": "VerificationResultEvent",
+            "method": "sms",
+            "identity": {"type": "number", "endpoint": caller},
+            "status": "SUCCESSFUL",
+            "reference": "ref-0001",
+            "source": "manual",
+            "custom": "customData",
+        }),
+    }
+}
+
+/// Sets the field at `path` (dots between names, numbers for array items: `to.endpoint`,
+/// `callHeaders.0.key`) to `value`, creating objects on the way.
+///
+/// The value keeps the type of the field it replaces: text for a text field (so that a phone
+/// number stays text), JSON for a number, a boolean, an object or an array. A new field is
+/// JSON when `value` is JSON (`3`, `true`, `{"a":1}`, `"quoted"`), text otherwise.
+pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), String> {
+    let names: Vec<&str> = path.split('.').collect();
+    if names.iter().any(|n| n.trim().is_empty()) {
+        return Err(format!(
+            "'{path}' is not a field path: write names with dots between them, e.g. to.endpoint"
+        ));
+    }
+    let mut here = body;
+    let mut walked = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let last = i + 1 == names.len();
+        let place = if walked.is_empty() {
+            "the body".to_owned()
+        } else {
+            format!("'{walked}'")
+        };
+        let slot = match here {
+            Value::Object(map) => {
+                if last {
+                    let new = typed_like(map.get(*name), value, path)?;
+                    map.insert((*name).to_owned(), new);
+                    return Ok(());
+                }
+                map.entry((*name).to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()))
+            }
+            Value::Array(items) => {
+                let index: usize = name.parse().map_err(|_| {
+                    format!("{place} is a list: name an item by its number, e.g. {walked}.0")
+                })?;
+                let len = items.len();
+                let Some(item) = items.get_mut(index) else {
+                    return Err(format!(
+                        "{place} has {len} item(s): there is no item {index} to set"
+                    ));
+                };
+                if last {
+                    *item = typed_like(Some(item), value, path)?;
+                    return Ok(());
+                }
+                item
+            }
+            other => {
+                return Err(format!(
+                    "{place} is {}, not an object: '{path}' cannot be set inside it",
+                    kind_of(other)
+                ));
+            }
+        };
+        if !walked.is_empty() {
+            walked.push('.');
+        }
+        walked.push_str(name);
+        here = slot;
+    }
+    Ok(())
+}
+
+fn typed_like(old: Option<&Value>, text: &str, path: &str) -> Result<Value, String> {
+    match old {
+        Some(Value::String(_)) => Ok(Value::String(text.to_owned())),
+        Some(old) => serde_json::from_str(text).map_err(|_| {
+            format!(
+                "'{path}' is {} in the body, and '{text}' is not valid JSON for it",
+                kind_of(old)
+            )
+        }),
+        None => Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,69 @@
+//! A signed request rendered for other tools: a curl command that sends exactly what was
+//! signed, or the signed headers as lines to paste.
+
+use super::Signed;
+
+/// Where a curl command takes the body from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CurlBody<'a> {
+    /// No body.
+    None,
+    /// The body's bytes, when they are text a shell word can carry.
+    Bytes(&'a [u8]),
+    /// A file that holds the body.
+    File(&'a std::path::Path),
+}
+
+/// `text` as one POSIX shell word, whatever it holds.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// A ready curl command that sends exactly what was signed: every value shell-quoted, the
+/// body with `--data-binary` so that curl sends its bytes unchanged. The secret is never in
+/// it (only the signature is).
+pub fn curl_command(method: &str, url: &str, signed: &Signed, body: CurlBody<'_>) -> String {
+    let mut parts = vec![
+        "curl".to_owned(),
+        "-X".to_owned(),
+        method.to_ascii_uppercase(),
+        shell_quote(url),
+        "-H".to_owned(),
+        shell_quote(&format!("x-timestamp: {}", signed.x_timestamp)),
+        "-H".to_owned(),
+        shell_quote(&format!("Authorization: {}", signed.authorization)),
+    ];
+    if let Some(ct) = &signed.content_type {
+        parts.push("-H".to_owned());
+        parts.push(shell_quote(&format!("Content-Type: {ct}")));
+    }
+    match body {
+        CurlBody::None => {}
+        CurlBody::Bytes([]) => {}
+        CurlBody::File(path) => {
+            parts.push("--data-binary".to_owned());
+            parts.push(shell_quote(&format!("@{}", path.display())));
+        }
+        CurlBody::Bytes(bytes) => {
+            parts.push("--data-binary".to_owned());
+            match std::str::from_utf8(bytes) {
+                Ok(text) if !text.contains('\0') => parts.push(shell_quote(text)),
+                // Bytes a shell word cannot carry: curl reads them from standard input.
+                _ => parts.push("@-".to_owned()),
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// The signed headers as lines to paste into another tool.
+pub fn header_lines(signed: &Signed) -> String {
+    let mut text = format!(
+        "x-timestamp: {}\nAuthorization: {}",
+        signed.x_timestamp, signed.authorization
+    );
+    if let Some(ct) = &signed.content_type {
+        text.push_str(&format!("\nContent-Type: {ct}"));
+    }
+    text
+}

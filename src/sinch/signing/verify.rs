@@ -1,0 +1,265 @@
+//! Verifying a received request signed with the application scheme (or HTTP Basic), and
+//! saying as precisely as possible why a signature does not match.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{RawRequest, SignRequest, content_md5, signature, string_to_sign};
+use crate::sinch::{AppSecret, time};
+
+/// What to verify a request with.
+#[derive(Debug, Clone, Copy)]
+pub struct CallbackKeys<'a> {
+    /// The application key the request must name; `None` takes the one it names.
+    pub key: Option<&'a str>,
+    /// The application secret.
+    pub secret: &'a AppSecret,
+}
+
+/// The verdict on a signed request, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestVerdict {
+    /// Whether the request is what Sinch signs, and fresh enough.
+    pub verified: bool,
+    /// Why not, in a sentence (`None` when verified).
+    pub reason: Option<String>,
+    /// `application`, `basic`, or what the header says.
+    pub scheme: Option<String>,
+    /// What the signature should have covered, to compare with one's own server's.
+    pub string_to_sign: Option<String>,
+    /// Things worth knowing that do not decide the verdict.
+    pub warnings: Vec<String>,
+}
+
+impl RequestVerdict {
+    fn invalid(reason: impl Into<String>) -> Self {
+        Self {
+            verified: false,
+            reason: Some(reason.into()),
+            scheme: None,
+            string_to_sign: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Verifies a request signed with the application's key and secret (a Sinch callback, or a
+/// request a client signed), at `now`. `max_age_secs` bounds how far its `x-timestamp` may
+/// be from now (`None`: any age).
+pub fn verify_request(
+    request: &RawRequest,
+    keys: CallbackKeys<'_>,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) -> RequestVerdict {
+    let Some(authorization) = request.header("authorization") else {
+        return RequestVerdict::invalid(
+            "there is no Authorization header: Sinch signs every callback, so this request did \
+             not come from Sinch, or a proxy removed the header",
+        );
+    };
+    let (scheme, value) = authorization
+        .split_once(' ')
+        .map_or((authorization, ""), |(s, v)| (s, v.trim()));
+    let mut verdict = match scheme.to_ascii_lowercase().as_str() {
+        "application" => verify_application(request, value, keys),
+        "basic" => verify_basic(value, keys),
+        _ => RequestVerdict::invalid(format!(
+            "the Authorization scheme is \"{scheme}\", but Sinch signs with \"Application\" \
+             (or \"Basic\")"
+        )),
+    };
+    verdict.scheme = Some(scheme.to_ascii_lowercase());
+    if verdict.verified && verdict.scheme.as_deref() == Some("application") {
+        check_age(&mut verdict, request, now, max_age_secs);
+    }
+    verdict
+}
+
+fn verify_basic(value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
+    let warning = "HTTP Basic carries the application secret itself in every request: fine for \
+                   a quick test, not for production";
+    let decoded = STANDARD
+        .decode(value)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some(decoded) = decoded else {
+        return RequestVerdict::invalid("the Basic credentials are not base64 of KEY:SECRET");
+    };
+    let decoded = zeroize::Zeroizing::new(decoded);
+    let Some((key, secret)) = decoded.split_once(':') else {
+        return RequestVerdict::invalid(
+            "the Basic credentials hold no colon: they are not KEY:SECRET",
+        );
+    };
+    let mut verdict = if let Some(expected) = keys.key.filter(|k| *k != key) {
+        RequestVerdict::invalid(format!(
+            "the Basic credentials name key {key}, but the profile's key is {expected}"
+        ))
+    } else if AppSecret::from_base64(secret).ok().as_ref() != Some(keys.secret) {
+        // The secret is never echoed, not even the wrong one.
+        RequestVerdict::invalid("the Basic credentials carry another secret than the profile's")
+    } else {
+        RequestVerdict {
+            verified: true,
+            reason: None,
+            scheme: None,
+            string_to_sign: None,
+            warnings: Vec::new(),
+        }
+    };
+    verdict.warnings.push(warning.to_owned());
+    verdict
+}
+
+fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
+    let Some((key, given)) = value.split_once(':') else {
+        return RequestVerdict::invalid(
+            "the Authorization value is not KEY:SIGNATURE after \"Application\"",
+        );
+    };
+    if let Some(expected) = keys.key.filter(|k| *k != key) {
+        return RequestVerdict::invalid(format!(
+            "the request is signed for application key {key}, but the profile's key is \
+             {expected}: pick the profile of that application"
+        ));
+    }
+    let timestamp = request.header("x-timestamp");
+    let content_type = request.header("content-type");
+    // The body is hashed once, however many variants the diagnosis below tries.
+    let body_md5 = content_md5(&request.body);
+    let signed = |content_type: Option<&str>, resource: &str| {
+        let sign = SignRequest {
+            method: &request.method,
+            resource,
+            content_type,
+            body: &request.body,
+            timestamp: timestamp.unwrap_or_default(),
+        };
+        let text = string_to_sign(&sign, &body_md5);
+        let matches = signature(keys.secret, &text) == given;
+        (text, matches)
+    };
+    let (text, matches) = signed(content_type, &request.target);
+    if matches {
+        return RequestVerdict {
+            verified: true,
+            reason: None,
+            scheme: None,
+            string_to_sign: Some(text),
+            warnings: Vec::new(),
+        };
+    }
+    let reason = mismatch_reason(request, &body_md5, timestamp, content_type, &signed);
+    RequestVerdict {
+        verified: false,
+        reason: Some(reason),
+        scheme: None,
+        string_to_sign: Some(text),
+        warnings: Vec::new(),
+    }
+}
+
+/// Signs the arrived request as if it had this Content-Type and path: the string to sign,
+/// and whether its signature matches the one given.
+type SignsAs<'a> = dyn Fn(Option<&str>, &str) -> (String, bool) + 'a;
+
+/// What probably differs between what was signed and what arrived.
+fn mismatch_reason(
+    request: &RawRequest,
+    body_md5: &str,
+    timestamp: Option<&str>,
+    content_type: Option<&str>,
+    signed: &SignsAs<'_>,
+) -> String {
+    let base = "the signature does not match this secret";
+    if timestamp.is_none() {
+        return format!(
+            "{base}: the request has no x-timestamp header, which the signature covers"
+        );
+    }
+    if let Some(md5) = request.header("content-md5")
+        && md5 != body_md5
+    {
+        return format!(
+            "{base}: the Content-MD5 header does not match the body, so the body changed in \
+             transit (re-serialized JSON, changed line ends or white space)"
+        );
+    }
+    // A Content-Type whose charset or case differs.
+    let mut variants: Vec<Option<String>> = vec![None];
+    if let Some(sent) = content_type {
+        let bare = sent.split(';').next().unwrap_or(sent).trim().to_owned();
+        variants.push(Some(bare.clone()));
+        variants.push(Some(bare.to_ascii_lowercase()));
+        variants.push(Some(format!("{bare}; charset=utf-8")));
+        variants.push(Some(format!("{bare}; charset=UTF-8")));
+        variants.push(Some(sent.to_ascii_lowercase()));
+    } else {
+        variants.push(Some("application/json".into()));
+    }
+    for variant in variants.iter().filter(|v| v.as_deref() != content_type) {
+        if signed(variant.as_deref(), &request.target).1 {
+            return format!(
+                "{base} as sent, but it does with Content-Type {}: the Content-Type header \
+                 was changed on the way (its charset or case), or the signer used another",
+                variant
+                    .as_deref()
+                    .map_or("absent".to_owned(), |v| format!("\"{v}\""))
+            );
+        }
+    }
+    // A path behind a proxy prefix.
+    let path = request.target.as_str();
+    let mut trimmed = path;
+    while let Some(rest) = trimmed
+        .strip_prefix('/')
+        .and_then(|t| t.find('/').map(|i| &t[i..]))
+    {
+        trimmed = rest;
+        if signed(content_type, trimmed).1 {
+            let prefix = &path[..path.len() - trimmed.len()];
+            return format!(
+                "{base} for path {path}, but it does for {trimmed}: the request passed through \
+                 a proxy that added {prefix}; verify against the path Sinch called"
+            );
+        }
+    }
+    format!(
+        "{base}: the body, the Content-Type, the path or the x-timestamp differ from what was \
+         signed, or another application's secret signed it; compare the string to sign below \
+         with your server's"
+    )
+}
+
+fn check_age(
+    verdict: &mut RequestVerdict,
+    request: &RawRequest,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) {
+    let Some(stamp) = request.header("x-timestamp") else {
+        return;
+    };
+    let Some(at) = time::parse_generator_timestamp(stamp) else {
+        verdict.warnings.push(format!(
+            "the x-timestamp \"{stamp}\" is not an ISO 8601 time: Sinch writes e.g. 2014-06-04T13:41:58Z"
+        ));
+        return;
+    };
+    let age = (now - at).num_seconds().unsigned_abs();
+    let Some(max) = max_age_secs else {
+        return;
+    };
+    if age > max {
+        verdict.verified = false;
+        verdict.reason = Some(format!(
+            "the signature is valid, but the x-timestamp is {} away from now (more than {}): \
+             the request may be a replay; allow it with --max-age",
+            time::format_duration(age),
+            time::format_duration(max)
+        ));
+    }
+}
