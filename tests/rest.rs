@@ -75,7 +75,9 @@ fn sign_gives_sinchs_documented_signature_in_every_form() {
     );
     let curl = doc_sign(&["--curl"]);
     assert!(
-        curl.starts_with("curl -X POST 'https://messagingapi.sinch.com/v1/sms/+46700000000'"),
+        curl.starts_with(
+            "curl --path-as-is -X POST 'https://messagingapi.sinch.com/v1/sms/+46700000000'"
+        ),
         "{curl}"
     );
     assert!(

@@ -774,7 +774,7 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
     let copied = world.clipboard.content().unwrap();
     assert!(
         copied.starts_with(&format!(
-            "curl -X POST 'http://127.0.0.1:{port}/calling/v1/callouts?x=1'"
+            "curl --path-as-is -X POST 'http://127.0.0.1:{port}/calling/v1/callouts?x=1'"
         )),
         "{copied}"
     );
@@ -939,13 +939,23 @@ fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
         world.trigger_at_checking_age(Some(900), server::Answering::careful(200, GOOD_ICE_ANSWER));
     assert!(!received.verified);
     assert!(world.shows("as it should"));
+    // Stale throughout, as the command line's --timestamp-age sends it: the body's own
+    // timestamp is the aged x-timestamp, twenty minutes before the server's clock.
+    let request = sinch_ticket::net::http1::parse_request(received.raw.as_bytes()).unwrap();
+    let stamp = request.header("x-timestamp").unwrap().to_owned();
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body["timestamp"], stamp.as_str(), "{}", received.raw);
+    let age = Utc::now()
+        - chrono::DateTime::parse_from_rfc3339(&stamp)
+            .unwrap()
+            .to_utc();
+    assert!((19..=21).contains(&age.num_minutes()), "{stamp}");
 }
 
 #[test]
 fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() {
-    use sinch_ticket::sinch::callback::{Event, Signature};
-    use sinch_ticket::sinch::signing;
     use sinch_ticket::net::trigger::{self, Trigger};
+    use sinch_ticket::sinch::callback::{Event, Forgery};
     let mut world = world();
     world.click("Callbacks");
     world.click("Listen");
@@ -971,27 +981,26 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
     );
 
     let secret = AppSecret::from_base64(SECRET).unwrap();
-    let send = |signature| {
+    let send = |forgery| {
         trigger::send(Trigger {
             event: Event::Ice,
             url: &format!("http://{addr}/sinch/ice"),
             key: KEY,
             secret: &secret,
             body: br#"{"event":"ice","callid":"c-42"}"#.to_vec(),
-            timestamp: &signing::timestamp(Utc::now()),
-            signature,
-            stale: false,
+            sent_at: Utc::now(),
+            forgery,
             timeout: Duration::from_secs(30),
         })
         .unwrap()
     };
-    let good = send(Signature::Valid);
+    let good = send(Forgery::None);
     assert_eq!(good.answer.status, 200);
     assert!(
         good.verdict.passed,
         "the listener answers a verified ICE with hangup"
     );
-    let bad = send(Signature::Bad);
+    let bad = send(Forgery::BadSignature);
     assert_eq!(bad.answer.status, 401);
     world.wait_until("both arrivals", |w| {
         w.app().callbacks.listen.seen.len() == 2

@@ -10,10 +10,12 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, PanelContext, ProfileState};
 use super::widgets::{capitalize, error_text, labelled, warning_text};
+use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
-use crate::net::target::parse_url;
+use crate::net::target::{self, parse_url};
 use crate::sinch::signing::{
-    self, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines, sign_request,
+    self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
+    header_lines, sign_request,
 };
 
 /// Sinch's current API hosts (Voice: the global and regional calling hosts, and the
@@ -99,8 +101,14 @@ impl RequestTab {
         };
         check_method(&self.method)?;
         let url = self.url();
-        let resource = parse_url(&url)?.resource.to_owned();
+        let resource = parse_url(&url)
+            .map_err(|e| e.to_string())?
+            .resource
+            .to_owned();
         let content_type = Some(self.content_type.trim()).filter(|ct| !ct.is_empty());
+        if let Some(content_type) = content_type {
+            check_content_type(content_type)?;
+        }
         let body = self.body.as_bytes().to_vec();
         let signed = sign_request(
             &profile.key,
@@ -127,7 +135,7 @@ impl RequestTab {
         let Some(signed) = &self.signed else {
             return Err("sign the request first".into());
         };
-        parse_url(&signed.url)?.check_transport()?;
+        target::sendable(&signed.url).map_err(|e| e.to_string())?;
         let (tx, rx) = mpsc::channel();
         let (method, url, headers, body) = (
             signed.method.clone(),
@@ -139,18 +147,21 @@ impl RequestTab {
         std::thread::Builder::new()
             .name("send".into())
             .spawn(move || {
-                let answer = parse_url(&url).and_then(|target| {
-                    client::send(
-                        &target,
-                        client::Outgoing {
-                            method: &method,
-                            url: &url,
-                            headers: headers.headers(),
-                            body,
-                            timeout: client::DEFAULT_TIMEOUT,
-                        },
-                    )
-                });
+                let answer = target::sendable(&url)
+                    .map_err(SendError::from)
+                    .and_then(|target| {
+                        client::send(
+                            &target,
+                            client::Outgoing {
+                                method: &method,
+                                url: &url,
+                                headers: headers.headers(),
+                                body,
+                                timeout: client::DEFAULT_TIMEOUT,
+                            },
+                        )
+                    })
+                    .map_err(|err| err.to_string());
                 let _ = tx.send(answer);
                 ctx.request_repaint();
             })

@@ -6,7 +6,8 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -17,12 +18,9 @@ use serde_json::{Value, json};
 use super::rest::{MaxAge, duration, max_age, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::listen::{self, Callback, Reply, Seen};
-use crate::net::target::parse_url;
+use crate::net::target;
 use crate::net::trigger::{self, Trigger, Triggered};
-use crate::sinch::callback::{
-    BodyInputs, Event, Signature, TriggerVerdict, default_body, set_path,
-};
-use crate::sinch::signing;
+use crate::sinch::callback::{BodyInputs, Event, Forgery, TriggerVerdict, default_body, set_path};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
@@ -67,9 +65,9 @@ pub struct TriggerArgs {
     /// (exit 0) when your server refuses it with a 4xx.
     #[arg(long, value_enum, value_name = "HOW", default_value = "valid")]
     signature: SignatureArg,
-    /// Send a stale x-timestamp, this long ago (e.g. 20m): a forgery your server should
-    /// refuse as a possible replay.
-    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    /// Send a stale callback, this long ago (at least 16m, e.g. 20m): its x-timestamp and its
+    /// body's timestamp are both aged. A forgery your server should refuse as a replay.
+    #[arg(long, value_name = "DURATION", value_parser = duration, conflicts_with = "signature")]
     timestamp_age: Option<u64>,
     /// How long the whole exchange may take.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
@@ -90,10 +88,15 @@ pub struct ListenArgs {
     /// The address to listen on; anything but loopback lets other machines send to it.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     bind: IpAddr,
-    /// Forward each request, unchanged, to your app at URL, and relay its answer back
-    /// (a URL without a path keeps each request's own path, which the signature covers).
+    /// Forward each request that verifies, unchanged, to your app at URL, and relay its
+    /// answer back (a URL without a path keeps each request's own path, which the signature
+    /// covers).
     #[arg(long, value_name = "URL")]
     forward_to: Option<String>,
+    /// Forward requests that do not verify too (to test your app's own check); without it
+    /// they are answered 401 here.
+    #[arg(long, requires = "forward_to")]
+    forward_unverified: bool,
     /// How far the x-timestamp may be from now (a duration such as 15m, or 'none').
     #[arg(long, value_name = "DURATION|none", default_value = "15m", value_parser = max_age)]
     max_age: MaxAge,
@@ -107,29 +110,29 @@ pub struct ListenArgs {
     credentials: CredentialArgs,
 }
 
+/// The forgery the arguments ask for.
+fn forgery(args: &TriggerArgs) -> Forgery {
+    match (args.timestamp_age, args.signature) {
+        (Some(age), _) => Forgery::Stale(Duration::from_secs(age)),
+        (None, SignatureArg::Valid) => Forgery::None,
+        (None, SignatureArg::Bad) => Forgery::BadSignature,
+        (None, SignatureArg::None) => Forgery::NoSignature,
+    }
+}
+
 /// `sinch-ticket trigger`.
 pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
     let event = args.event;
-    let url = parse_url(&args.to).map_err(Failure::usage)?;
-    url.check_transport().map_err(Failure::usage)?;
+    target::sendable(&args.to)?;
+    let forgery = forgery(args);
+    // A stale callback is stale throughout: its body's timestamp too.
+    let sent_at = forgery.sent_at(Utc::now())?;
     let from_stdin = args
         .data_file
         .as_ref()
         .is_some_and(|p| p.as_os_str() == "-");
     let (key, secret) =
         credentials::for_signing(&args.credentials, from_stdin.then_some("--data-file -"))?;
-    // A stale callback is stale throughout: its body's timestamp too.
-    let age = args.timestamp_age.unwrap_or(0);
-    let now = i64::try_from(age)
-        .ok()
-        .and_then(chrono::TimeDelta::try_seconds)
-        .and_then(|age| Utc::now().checked_sub_signed(age))
-        .filter(|then| then.timestamp() > 0)
-        .ok_or_else(|| {
-            Failure::usage(format!(
-                "--timestamp-age {age} s reaches back before 1970: a few minutes past the 15 that servers allow is enough, e.g. 20m"
-            ))
-        })?;
     let (body, sent) = match &args.data_file {
         Some(path) => {
             let bytes = read_body_file(path, MAX_TRIGGER_BODY)?;
@@ -146,7 +149,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
                 BodyInputs {
                     application_key: &key,
                     id: &id,
-                    now,
+                    now: sent_at,
                 },
             );
             for assignment in &args.sets {
@@ -163,36 +166,26 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
             (bytes, sent)
         }
     };
-    let stamp = signing::timestamp(now);
-    let signature = match args.signature {
-        SignatureArg::Valid => Signature::Valid,
-        SignatureArg::Bad => Signature::Bad,
-        SignatureArg::None => Signature::Missing,
-    };
     let Triggered { answer, verdict } = trigger::send(Trigger {
         event,
         url: &args.to,
         key: &key,
         secret: &secret,
         body,
-        timestamp: &stamp,
-        signature,
-        stale: args.timestamp_age.is_some(),
+        sent_at,
+        forgery,
         timeout: Duration::from_secs(args.timeout),
-    })
-    .map_err(|message| Failure {
-        code: exit::IO,
-        message,
     })?;
     drop(secret);
     if args.json {
         let report = json!({
             "event": event.name(),
             "url": args.to,
-            "forgery": forgery_words(signature, args.timestamp_age),
+            "forgery": forgery.words(),
             "sent": sent,
             "status": answer.status,
-            "took_ms": answer.took.as_millis() as u64,
+            "location": answer.location,
+            "took_ms": u64::try_from(answer.took.as_millis()).unwrap_or(u64::MAX),
             "answer": serde_json::from_slice::<Value>(&answer.body)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.body).into_owned())),
             "passed": verdict.passed,
@@ -202,7 +195,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         });
         stdio::line(&format!("{report:#}"))?;
     } else {
-        let how = forgery_words(signature, args.timestamp_age).map_or_else(
+        let how = forgery.words().map_or_else(
             || "signed as Sinch signs it".to_owned(),
             |f| format!("forged: {f}"),
         );
@@ -225,19 +218,6 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
     })
 }
 
-fn forgery_words(signature: Signature, age: Option<u64>) -> Option<String> {
-    let mut words = Vec::new();
-    match signature {
-        Signature::Valid => {}
-        Signature::Bad => words.push("a wrong signature".to_owned()),
-        Signature::Missing => words.push("no Authorization header".to_owned()),
-    }
-    if let Some(age) = age {
-        words.push(format!("an x-timestamp {age} s old"));
-    }
-    (!words.is_empty()).then(|| words.join(" and "))
-}
-
 /// The verdict for people: the summary, then each problem and note on its own line.
 pub fn verdict_text(verdict: &TriggerVerdict) -> String {
     let mut text = verdict.summary.clone();
@@ -250,38 +230,54 @@ pub fn verdict_text(verdict: &TriggerVerdict) -> String {
     text
 }
 
-/// Why `listen` stopped.
-enum Stop {
-    Interrupted,
-    Output(Failure),
-}
+/// How many records wait for the terminal at most; past that they are counted, not kept,
+/// so that a slow reader of the output never slows the listener's answers.
+const PRINT_QUEUE: usize = 4096;
 
 /// `sinch-ticket listen`.
 pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
-    if let Some(target) = &args.forward_to {
-        let url = parse_url(target)
-            .map_err(|why| Failure::usage(format!("--forward-to {target}: {why}")))?;
-        url.check_transport()
-            .map_err(|why| Failure::usage(format!("--forward-to {target}: {why}")))?;
+    if let Some(forward) = &args.forward_to {
+        target::sendable(forward)
+            .map_err(|why| Failure::usage(format!("--forward-to {forward}: {why}")))?;
     }
     let (key, secret) = credentials::for_signing(&args.credentials, None)?;
     let addr = SocketAddr::new(args.bind, args.port);
     if listen::is_open_to_others(args.bind) {
         warn(&format!(
-            "listening on {} lets other machines send requests to this one; use it only on a network you trust",
+            "listening on {} lets other machines send requests to this one; use it only on a network you trust (only POST is taken)",
             args.bind
         ));
     }
-    let (tx, rx) = mpsc::channel::<Stop>();
-    let interrupted = tx.clone();
+    let (interrupt, interrupted) = mpsc::channel::<()>();
     ctrlc::set_handler(move || {
-        let _ = interrupted.send(Stop::Interrupted);
+        let _ = interrupt.send(());
     })
     .map_err(|err| Failure::usage(format!("cannot catch Ctrl+C: {err}")))?;
+    // Records go through a bounded queue to one printing thread: answering never waits for
+    // the terminal.
+    let (records, queue) = mpsc::sync_channel::<Seen>(PRINT_QUEUE);
+    let (seen, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (counted, lost) = (Arc::clone(&seen), Arc::clone(&dropped));
     let json = args.json;
-    let printing = Mutex::new(tx);
-    let seen_count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&seen_count);
+    let (failed, output_failed) = mpsc::channel::<Failure>();
+    let printer = std::thread::Builder::new()
+        .name("listen-print".into())
+        .spawn(move || {
+            for record in queue {
+                let written = if json {
+                    serde_json::to_string(&record.record())
+                        .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))
+                        .and_then(|line| stdio::line(&line))
+                } else {
+                    stdio::human(&seen_text(&record))
+                };
+                if let Err(failure) = written {
+                    let _ = failed.send(failure);
+                    return;
+                }
+            }
+        })
+        .map_err(|err| Failure::usage(format!("cannot start printing: {err}")))?;
     let listening = listen::start(
         listen::Config {
             addr,
@@ -289,44 +285,50 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
             secret,
             max_age: args.max_age.0,
             forward_to: args.forward_to.clone(),
+            forward_unverified: args.forward_unverified,
             read_timeout: Duration::from_secs(args.read_timeout.max(1)),
         },
-        move |seen| {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            // One request's lines stay together.
-            let Ok(stop) = printing.lock() else { return };
-            let written = if json {
-                stdio::line(&seen_json(&seen).to_string())
-            } else {
-                stdio::human(&seen_text(&seen))
-            };
-            if let Err(failure) = written {
-                let _ = stop.send(Stop::Output(failure));
+        move |record| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            if records.try_send(record).is_err() {
+                lost.fetch_add(1, Ordering::SeqCst);
             }
         },
-    )
-    .map_err(|message| Failure {
-        code: exit::IO,
-        message: message.replace("choose another port", "choose another with --port"),
-    })?;
-    let forwarding = args
-        .forward_to
-        .as_ref()
-        .map_or_else(String::new, |to| format!(", forwarding each to {to}"));
+    )?;
+    let forwarding = args.forward_to.as_ref().map_or_else(String::new, |to| {
+        format!(", forwarding each that verifies to {to}")
+    });
     stdio::to_stderr(&format!(
         "Listening on http://{} for Sinch callbacks signed with key {key}{forwarding}. Press Ctrl+C to stop.",
         listening.addr()
     ));
-    let stop = rx.recv().unwrap_or(Stop::Interrupted);
-    listening.stop();
-    let count = seen_count.load(std::sync::atomic::Ordering::SeqCst);
-    match stop {
-        Stop::Interrupted => {
-            stdio::to_stderr(&format!("Stopped after {count} request(s)."));
-            Ok(exit::OK)
+    // Until Ctrl+C, or until the output cannot be written.
+    let output = loop {
+        if interrupted.recv_timeout(Duration::from_millis(200)).is_ok() {
+            break None;
         }
-        Stop::Output(failure) => Err(failure),
+        if let Ok(failure) = output_failed.try_recv() {
+            break Some(failure);
+        }
+    };
+    // Every request answered so far is reported before the listener is gone, and printed
+    // before the program ends.
+    drop(listening);
+    let _ = printer.join();
+    if let Some(failure) = output.or_else(|| output_failed.try_recv().ok()) {
+        return Err(failure);
     }
+    let dropped = dropped.load(Ordering::SeqCst);
+    if dropped > 0 {
+        warn(&format!(
+            "{dropped} record(s) could not be printed: the output was read too slowly (every request was answered)"
+        ));
+    }
+    stdio::to_stderr(&format!(
+        "Stopped after {} request(s).",
+        seen.load(Ordering::SeqCst)
+    ));
+    Ok(exit::OK)
 }
 
 /// One request for people: a line that says what and whether it verified, what it was
@@ -341,11 +343,7 @@ pub fn seen_text(seen: &Seen) -> String {
         } => format!(
             "{} refused a request from {peer}{}: {reason}",
             at.with_timezone(&Local).format("%H:%M:%S"),
-            if *status == 0 {
-                String::new()
-            } else {
-                format!(" (answered {status})")
-            }
+            status.map_or_else(String::new, |status| format!(" (answered {status})"))
         ),
         Seen::Callback(callback) => {
             let verdict = if callback.verdict.verified {
@@ -386,8 +384,16 @@ fn reply_text(callback: &Callback) -> String {
             }
         }
         Reply::StandIn { status } => format!("answered {status}"),
-        Reply::ForwardFailed { reason } => format!("answered 502: {reason}"),
-        Reply::Forwarded { answer, check } => {
+        Reply::NotForwarded { status: 405 } => {
+            "answered 405, not forwarded: only POST is taken off loopback".to_owned()
+        }
+        Reply::NotForwarded { status } => format!(
+            "answered {status}, not forwarded since it did not verify (--forward-unverified forwards such requests too)"
+        ),
+        Reply::ForwardFailed { url, error } => {
+            format!("answered 502: the app at {url} could not be reached: {error}")
+        }
+        Reply::Forwarded { answer, check, .. } => {
             let mut text = format!("your app answered {}", answer.status_line());
             if let Some(check) = check {
                 if check.ok() {
@@ -400,56 +406,6 @@ fn reply_text(callback: &Callback) -> String {
                 }
             }
             text
-        }
-    }
-}
-
-/// One request as JSON, for scripts: always the same keys.
-pub fn seen_json(seen: &Seen) -> Value {
-    match seen {
-        Seen::Refused {
-            at,
-            peer,
-            status,
-            reason,
-        } => json!({
-            "time": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "peer": peer.to_string(),
-            "method": null,
-            "path": null,
-            "event": null,
-            "verified": false,
-            "reason": reason,
-            "status": status,
-            "refused": true,
-        }),
-        Seen::Callback(callback) => {
-            let body = serde_json::from_slice::<Value>(&callback.body).unwrap_or_else(|_| {
-                Value::String(String::from_utf8_lossy(&callback.body).into_owned())
-            });
-            let forwarded = match &callback.reply {
-                Reply::Forwarded { answer, check } => json!({
-                    "status": answer.status,
-                    "took_ms": answer.took.as_millis() as u64,
-                    "problems": check.as_ref().map(|c| c.problems.clone()),
-                }),
-                Reply::ForwardFailed { reason } => json!({ "error": reason }),
-                Reply::StandIn { .. } => Value::Null,
-            };
-            json!({
-                "time": callback.received_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                "peer": callback.peer.to_string(),
-                "method": callback.method,
-                "path": callback.path,
-                "event": callback.event.map(Event::name),
-                "verified": callback.verdict.verified,
-                "reason": callback.verdict.reason,
-                "status": callback.status(),
-                "refused": false,
-                "warnings": callback.verdict.warnings,
-                "forwarded": forwarded,
-                "body": body,
-            })
         }
     }
 }

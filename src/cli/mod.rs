@@ -234,6 +234,53 @@ impl Failure {
     }
 }
 
+impl From<crate::net::target::TargetError> for Failure {
+    fn from(err: crate::net::target::TargetError) -> Self {
+        Self::usage(err.to_string())
+    }
+}
+
+impl From<crate::net::client::SendError> for Failure {
+    fn from(err: crate::net::client::SendError) -> Self {
+        use crate::net::client::SendError;
+        let code = if err.is_usage() {
+            exit::USAGE
+        } else {
+            exit::IO
+        };
+        let message = match &err {
+            SendError::Timeout(_) => format!("{err} Or allow it longer with --timeout."),
+            _ => err.to_string(),
+        };
+        Self { code, message }
+    }
+}
+
+impl From<crate::net::listen::StartError> for Failure {
+    fn from(err: crate::net::listen::StartError) -> Self {
+        use crate::net::listen::StartError;
+        match &err {
+            StartError::Forward(target) => Self::usage(format!("--forward-to: {target}")),
+            StartError::PortInUse { ip, port } => Self {
+                code: exit::IO,
+                message: format!(
+                    "port {port} is already in use on {ip}: stop the program that holds it, or choose another with --port"
+                ),
+            },
+            _ => Self {
+                code: exit::IO,
+                message: err.to_string(),
+            },
+        }
+    }
+}
+
+impl From<crate::sinch::callback::ForgeryError> for Failure {
+    fn from(err: crate::sinch::callback::ForgeryError) -> Self {
+        Self::usage(format!("--timestamp-age: {err}"))
+    }
+}
+
 /// Reads the command line. A mistake in it is reported as clap words it, except that any
 /// value given with a `--secret…` flag is hidden: clap would quote it back ("unexpected
 /// value 'VALUE'"), and the value may be the secret itself.

@@ -12,10 +12,10 @@ use clap::Args;
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::client;
 use crate::net::http1::parse_request;
-use crate::net::target::parse_url;
+use crate::net::target::{self, parse_url};
 use crate::sinch::signing::{
-    self, CallbackKeys, CurlBody, SignRequest, Signed, check_method, curl_command, header_lines,
-    sign_request, verify_request,
+    self, CallbackKeys, CurlBody, SignRequest, Signed, check_content_type, check_method,
+    curl_command, header_lines, sign_request, verify_request,
 };
 use crate::sinch::time;
 
@@ -120,7 +120,11 @@ fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
         (None, None) => Vec::new(),
     };
     let content_type = match &args.content_type {
-        Some(ct) => Some(ct.clone()),
+        Some(ct) => {
+            check_content_type(ct)
+                .map_err(|why| Failure::usage(format!("--content-type: {why}")))?;
+            Some(ct.clone())
+        }
         None if !body.is_empty() => {
             warn("no --content-type given: the body is sent and signed as application/json");
             Some("application/json".to_owned())
@@ -182,7 +186,7 @@ fn prepare(
     credentials: &CredentialArgs,
     stamp: &str,
 ) -> Result<(Signed, Vec<u8>), Failure> {
-    let target = parse_url(&request.url).map_err(Failure::usage)?;
+    let target = parse_url(&request.url)?;
     check_method(&request.method).map_err(Failure::usage)?;
     let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
     let (body, content_type) = body(request)?;
@@ -234,18 +238,55 @@ fn curl(args: &RequestArgs, signed: &Signed, body: &[u8]) -> String {
     curl_command(&args.method, &args.url, signed, body)
 }
 
+/// Headers `-H` may not set: they frame the request (the client writes them from the body
+/// and the URL) or they are what was signed (`--content-type` sets the Content-Type).
+const NOT_EXTRA: [(&str, &str); 6] = [
+    ("content-length", "the client writes it from the body"),
+    (
+        "transfer-encoding",
+        "the client writes the body with a Content-Length",
+    ),
+    ("host", "the client writes it from the URL"),
+    ("authorization", "it is the signature this command makes"),
+    (
+        "x-timestamp",
+        "it is signed: give --timestamp to `sign` instead",
+    ),
+    ("content-type", "it is signed: give --content-type instead"),
+];
+
+/// One `-H 'Name: value'`, checked as HTTP defines a header.
+fn extra_header(header: &str) -> Result<(String, String), Failure> {
+    let Some((name, value)) = header.split_once(':') else {
+        return Err(Failure::usage(format!(
+            "-H '{}' is not 'Name: value'",
+            crate::sinch::text::terminal_safe(header)
+        )));
+    };
+    let (name, value) = (name.trim(), value.trim());
+    if let Some((_, why)) = NOT_EXTRA.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        return Err(Failure::usage(format!("-H cannot set {name}: {why}")));
+    }
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Failure::usage(format!(
+            "-H: '{}' is not a header name (letters, digits and - only, no spaces)",
+            crate::sinch::text::terminal_safe(name)
+        )));
+    }
+    if http::HeaderValue::from_str(value).is_err() {
+        return Err(Failure::usage(format!(
+            "-H {name}: the value holds a line break or another character a header cannot carry"
+        )));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 /// `sinch-ticket send`.
 pub fn send(args: &SendArgs) -> Result<u8, Failure> {
-    let url = parse_url(&args.request.url).map_err(Failure::usage)?;
-    url.check_transport().map_err(Failure::usage)?;
+    let url = target::sendable(&args.request.url)?;
     let mut extra = Vec::new();
     for header in &args.headers {
-        let Some((name, value)) = header.split_once(':') else {
-            return Err(Failure::usage(format!(
-                "-H '{header}' is not 'Name: value'"
-            )));
-        };
-        extra.push((name.trim().to_owned(), value.trim().to_owned()));
+        extra.push(extra_header(header)?);
     }
     let stamp = signing::timestamp(Utc::now());
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
@@ -260,11 +301,7 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
             body,
             timeout: Duration::from_secs(args.timeout),
         },
-    )
-    .map_err(|message| Failure {
-        code: exit::IO,
-        message,
-    })?;
+    )?;
     stdio::human(&answer.status_line())?;
     if !answer.body.is_empty() {
         stdio::human(&answer.pretty_body())?;
@@ -328,8 +365,13 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
             )
         } else {
             format!(
-                "NOT VERIFIED: {}",
-                verdict.reason.as_deref().unwrap_or("unknown")
+                "NOT VERIFIED: {}{}",
+                verdict.reason.as_deref().unwrap_or("unknown"),
+                if verdict.too_old {
+                    "; allow it with --max-age"
+                } else {
+                    ""
+                }
             )
         };
         for warning in &verdict.warnings {

@@ -1,10 +1,12 @@
-//! Sending a signed request: the one HTTP client both faces use (the command line's `send`
-//! and the window's Request tab). A blocking ureq agent with rustls; callers that must not
-//! block (the window) run it on a worker thread.
+//! Sending a request: the one HTTP client of the program (`send`, `trigger`, the listener's
+//! forwarding, the window's Request and Callbacks tabs). A blocking ureq agent with rustls
+//! that **follows no redirect**: a 3xx is an answer, shown with its Location, never a reason
+//! to send the caller's signed headers and body to another host, port or scheme. Callers
+//! that must not block (the window) run it on a worker thread.
 
 use std::time::{Duration, Instant};
 
-use crate::net::target::RequestUrl;
+use crate::net::target::{RequestUrl, TargetError};
 
 /// The largest response body read.
 pub const MAX_RESPONSE_BYTES: u64 = 10 * 1024 * 1024;
@@ -37,6 +39,8 @@ pub struct Answer {
     pub reason: String,
     /// The Content-Type of the answer, when it has one.
     pub content_type: Option<String>,
+    /// Where a redirect points (the `Location` of a 3xx), when it has one.
+    pub location: Option<String>,
     /// The body.
     pub body: Vec<u8>,
     /// How long the exchange took.
@@ -49,14 +53,25 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    /// The status line for people, e.g. `HTTP 200 OK (12 ms)`.
+    /// The status line for people, e.g. `HTTP 200 OK (12 ms)`, or
+    /// `HTTP 302 Found (3 ms), a redirect to https://… (not followed)`.
     pub fn status_line(&self) -> String {
-        format!(
+        let mut line = format!(
             "HTTP {} {} ({} ms)",
             self.status,
             self.reason,
             self.took.as_millis()
-        )
+        );
+        if (300..400).contains(&self.status) {
+            match &self.location {
+                Some(to) => line.push_str(&format!(
+                    ", a redirect to {} (not followed)",
+                    crate::sinch::text::terminal_safe(to)
+                )),
+                None => line.push_str(", a redirect without a Location (not followed)"),
+            }
+        }
+        line
     }
 
     /// The body for people: pretty JSON when it is JSON, the text otherwise.
@@ -68,9 +83,46 @@ impl Answer {
     }
 }
 
+/// Why a request got no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The URL may not be used (not a URL, plain http off this machine, …).
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// The request itself cannot be made (a header name or value HTTP cannot carry).
+    #[error("the request cannot be built: {0}")]
+    Build(String),
+    /// The host name did not resolve.
+    #[error("the host name could not be resolved (DNS): check the URL")]
+    Dns,
+    /// Nobody listens there, or the connection failed.
+    #[error("the connection was refused or failed: is the server running on that port?")]
+    Refused,
+    /// The TLS handshake failed.
+    #[error("the TLS handshake failed ({0}): check the host and its certificate")]
+    Tls(String),
+    /// No answer in time.
+    #[error("the server did not answer in time (within {} s): is it up and reachable?", .0.as_secs_f32().ceil())]
+    Timeout(Duration),
+    /// The answer was larger than [`MAX_RESPONSE_BYTES`].
+    #[error("the answer is larger than {} MiB", MAX_RESPONSE_BYTES >> 20)]
+    TooLarge,
+    /// Anything else the connection did.
+    #[error("the connection failed: {0}")]
+    Io(String),
+}
+
+impl SendError {
+    /// Whether the request was wrong before any network was involved: the caller's mistake
+    /// (a usage error), not the network's.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Self::Target(_) | Self::Build(_))
+    }
+}
+
 /// Sends `request` to `url`, which must allow it (see [`RequestUrl::check_transport`]).
-/// The error is one sentence that says whether the network, DNS or TLS failed.
-pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, String> {
+/// Redirects are answers: nothing is sent twice, nor anywhere else.
+pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendError> {
     url.check_transport()?;
     let mut builder = ureq::http::Request::builder()
         .method(request.method.to_ascii_uppercase().as_str())
@@ -80,57 +132,55 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, Strin
     }
     let built = builder
         .body(request.body)
-        .map_err(|err| format!("the request cannot be built: {err}"))?;
+        .map_err(|err| SendError::Build(err.to_string()))?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(CONNECT_TIMEOUT.min(request.timeout)))
         .timeout_global(Some(request.timeout))
         .http_status_as_error(false)
+        .max_redirects(0)
         .build()
         .into();
     let started = Instant::now();
-    let response = agent.run(built).map_err(network_failure)?;
+    let failed = |err| network_failure(err, request.timeout);
+    let response = agent.run(built).map_err(failed)?;
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, location) = (header("content-type"), header("location"));
     let body = response
         .into_body()
         .with_config()
         .limit(MAX_RESPONSE_BYTES)
         .read_to_vec()
-        .map_err(network_failure)?;
+        .map_err(failed)?;
     Ok(Answer {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or_default().to_owned(),
         content_type,
+        location,
         body,
         took: started.elapsed(),
     })
 }
 
-/// One sentence for a failure to reach the server: which kind, and what to check.
-fn network_failure(err: ureq::Error) -> String {
+/// Which kind of failure a ureq error is.
+fn network_failure(err: ureq::Error, timeout: Duration) -> SendError {
     use ureq::Error as E;
-    match &err {
-        E::Timeout(_) => {
-            format!("the server did not answer in time ({err}): is it up and reachable?")
-        }
-        E::HostNotFound => "the host name could not be resolved (DNS): check the URL".to_owned(),
-        E::ConnectionFailed => {
-            "the connection was refused or failed: is the server running on that port?".to_owned()
-        }
-        E::Io(io) => format!("the connection failed: {io}"),
-        E::Tls(_) | E::Rustls(_) => {
-            format!("the TLS handshake failed ({err}): check the host and its certificate")
-        }
-        E::BodyExceedsLimit(_) => {
-            format!(
-                "the response is larger than {} MiB",
-                MAX_RESPONSE_BYTES >> 20
-            )
-        }
-        _ => format!("the request failed: {err}"),
+    match err {
+        E::Timeout(_) => SendError::Timeout(timeout),
+        E::HostNotFound => SendError::Dns,
+        E::ConnectionFailed => SendError::Refused,
+        E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => SendError::Refused,
+        E::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SendError::Timeout(timeout),
+        E::Io(io) => SendError::Io(io.to_string()),
+        E::Tls(_) | E::Rustls(_) => SendError::Tls(err.to_string()),
+        E::BodyExceedsLimit(_) => SendError::TooLarge,
+        E::Http(_) | E::BadUri(_) | E::InvalidProxyUrl => SendError::Build(err.to_string()),
+        other => SendError::Io(other.to_string()),
     }
 }

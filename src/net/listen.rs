@@ -1,40 +1,41 @@
-//! Listening for Sinch's callbacks: a small HTTP/1.1 server for both faces (`listen` and
-//! the window's Callbacks tab). Each request is verified with the core
-//! ([`crate::sinch::signing::verify_request`]), then either answered with the least
-//! Sinch accepts or forwarded unchanged to the developer's app, whose answer is relayed back
-//! and checked as Sinch would read it.
+//! Listening for Sinch's callbacks, for both faces (`listen` and the window's Callbacks tab):
+//! each request is read by the server loop ([`super::server`]), verified with the core
+//! ([`crate::sinch::signing::verify_request`]), then answered with the least Sinch accepts or
+//! forwarded unchanged to the developer's app, whose answer is relayed back and checked as
+//! Sinch would read it.
 //!
-//! Written on `std::net` rather than tiny_http: tiny_http 0.12 sets no read timeout on the
-//! connections it accepts, so one slow client would hold a thread for ever. Here each
-//! connection has its own thread, a timeout on every read, a deadline for the whole request,
-//! a bound on its size, and one request per connection (`Connection: close`).
+//! A tool, not a relay:
+//! - only requests that verify are forwarded, unless [`Config::forward_unverified`] says so;
+//! - listening off loopback, only POST is taken (Sinch's callbacks are POSTs);
+//! - a refusal tells the caller only that the signature is not valid: no key, no diagnosis,
+//!   no forward address. The diagnosis is in the local record ([`Seen`]);
+//! - answering never waits for whoever reads the records: `on_seen` is called after the
+//!   answer is written, and must not block (the command line queues them).
 
-use std::io::{Read as _, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::net::client::{self, Answer};
-use crate::net::http1::parse_request;
-use crate::net::target::parse_url;
+use super::server::{self, Connection, Limits, Refusal, Slots};
+use crate::net::client::{self, Answer, SendError};
+use crate::net::target::{self, TargetError};
 use crate::sinch::AppSecret;
 use crate::sinch::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
 use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict, verify_request};
 
 /// The largest body taken; a bigger one is answered 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The largest request line and headers taken; more is answered 431.
-pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long one read may wait for the client.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a client may take to send its whole request.
-pub const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
-/// How many connections are served at once; more are answered 503.
-pub const MAX_CONNECTIONS: usize = 64;
+
+/// What the caller of an unverified request is told: nothing about why.
+const NOT_VALID: &str = r#"{"error":"the signature is not valid"}"#;
 
 /// What to listen with.
 pub struct Config {
@@ -46,8 +47,10 @@ pub struct Config {
     pub secret: AppSecret,
     /// How far an `x-timestamp` may be from now (`None`: any age).
     pub max_age: Option<u64>,
-    /// The app to forward each request to, unchanged (`http://` only on loopback).
+    /// The app to forward requests to, unchanged (`http://` only on loopback).
     pub forward_to: Option<String>,
+    /// Forward requests that do not verify too (to test the app's own check).
+    pub forward_unverified: bool,
     /// How long one read may wait (tests shorten it).
     pub read_timeout: Duration,
 }
@@ -78,7 +81,7 @@ pub struct Callback {
 impl Callback {
     /// The body for people: pretty JSON when it is JSON, the text otherwise.
     pub fn pretty_body(&self) -> String {
-        match serde_json::from_slice::<serde_json::Value>(&self.body) {
+        match serde_json::from_slice::<Value>(&self.body) {
             Ok(json) => format!("{json:#}"),
             Err(_) => String::from_utf8_lossy(&self.body).into_owned(),
         }
@@ -100,7 +103,7 @@ impl Callback {
     /// The status it was answered with.
     pub fn status(&self) -> u16 {
         match &self.reply {
-            Reply::StandIn { status } => *status,
+            Reply::StandIn { status } | Reply::NotForwarded { status } => *status,
             Reply::Forwarded { answer, .. } => answer.status,
             Reply::ForwardFailed { .. } => 502,
         }
@@ -115,8 +118,15 @@ pub enum Reply {
         /// The status sent.
         status: u16,
     },
+    /// Not forwarded, since it did not verify (or was not a POST off loopback).
+    NotForwarded {
+        /// The status sent instead.
+        status: u16,
+    },
     /// It was forwarded to the app, and the app's answer relayed.
     Forwarded {
+        /// Where it went.
+        url: String,
         /// The app's answer.
         answer: Answer,
         /// The app's answer as Sinch would read it (when the event is known).
@@ -124,8 +134,10 @@ pub enum Reply {
     },
     /// The app could not be reached; the sender was answered 502.
     ForwardFailed {
-        /// Why, in a sentence.
-        reason: String,
+        /// Where it should have gone.
+        url: String,
+        /// Why not.
+        error: SendError,
     },
 }
 
@@ -140,9 +152,162 @@ pub enum Seen {
         at: DateTime<Utc>,
         /// Who.
         peer: SocketAddr,
-        /// The status it was answered (when it could be).
-        status: u16,
+        /// The status it was answered, when it could be.
+        status: Option<u16>,
         /// Why, in a sentence.
+        reason: String,
+    },
+}
+
+/// One record of what the listener saw, as `listen --json` prints it: the same keys every
+/// time, `null` where there is no value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// When, RFC 3339 with milliseconds, UTC.
+    pub time: String,
+    /// Who sent it.
+    pub peer: String,
+    /// The method.
+    pub method: Option<String>,
+    /// The path and query.
+    pub path: Option<String>,
+    /// The event its body names.
+    pub event: Option<&'static str>,
+    /// The scheme of its Authorization header (`application`, `basic`, …).
+    pub scheme: Option<String>,
+    /// Whether it verified.
+    pub verified: bool,
+    /// Why not (or why it was refused).
+    pub reason: Option<String>,
+    /// The status it was answered.
+    pub status: Option<u16>,
+    /// Whether it was refused before a whole request arrived.
+    pub refused: bool,
+    /// What is worth knowing.
+    pub warnings: Vec<String>,
+    /// What the app answered, when it was forwarded.
+    pub forwarded: Option<ForwardRecord>,
+    /// The body: JSON when it is JSON, text otherwise.
+    pub body: Option<Value>,
+}
+
+/// What happened to a forwarded request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForwardRecord {
+    /// Where it went.
+    pub url: String,
+    /// The app's status.
+    pub status: Option<u16>,
+    /// How long the app took.
+    pub took_ms: Option<u64>,
+    /// Where the app redirected to (not followed).
+    pub location: Option<String>,
+    /// What Sinch could not use in the app's answer (`null`: not checked).
+    pub problems: Option<Vec<String>>,
+    /// Why the app could not be reached.
+    pub error: Option<String>,
+}
+
+impl Seen {
+    /// The record of it.
+    pub fn record(&self) -> Record {
+        let millis = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        match self {
+            Seen::Refused {
+                at,
+                peer,
+                status,
+                reason,
+            } => Record {
+                time: millis(at),
+                peer: peer.to_string(),
+                method: None,
+                path: None,
+                event: None,
+                scheme: None,
+                verified: false,
+                reason: Some(reason.clone()),
+                status: *status,
+                refused: true,
+                warnings: Vec::new(),
+                forwarded: None,
+                body: None,
+            },
+            Seen::Callback(callback) => {
+                let body = (!callback.body.is_empty()).then(|| {
+                    serde_json::from_slice::<Value>(&callback.body).unwrap_or_else(|_| {
+                        Value::String(String::from_utf8_lossy(&callback.body).into_owned())
+                    })
+                });
+                let forwarded = match &callback.reply {
+                    Reply::Forwarded { url, answer, check } => Some(ForwardRecord {
+                        url: url.clone(),
+                        status: Some(answer.status),
+                        took_ms: Some(u64::try_from(answer.took.as_millis()).unwrap_or(u64::MAX)),
+                        location: answer.location.clone(),
+                        problems: check.as_ref().map(|c| c.problems.clone()),
+                        error: None,
+                    }),
+                    Reply::ForwardFailed { url, error } => Some(ForwardRecord {
+                        url: url.clone(),
+                        status: None,
+                        took_ms: None,
+                        location: None,
+                        problems: None,
+                        error: Some(error.to_string()),
+                    }),
+                    Reply::StandIn { .. } | Reply::NotForwarded { .. } => None,
+                };
+                Record {
+                    time: millis(&callback.received_at),
+                    peer: callback.peer.to_string(),
+                    method: Some(callback.method.clone()),
+                    path: Some(callback.path.clone()),
+                    event: callback.event.map(Event::name),
+                    scheme: callback.verdict.scheme.clone(),
+                    verified: callback.verdict.verified,
+                    reason: callback.verdict.reason.clone(),
+                    status: Some(callback.status()),
+                    refused: false,
+                    warnings: callback.verdict.warnings.clone(),
+                    forwarded,
+                    body,
+                }
+            }
+        }
+    }
+}
+
+/// Why the listener cannot start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    /// The forward address cannot be used.
+    #[error("the forward address: {0}")]
+    Forward(#[from] TargetError),
+    /// The port is taken.
+    #[error(
+        "port {port} is already in use on {ip}: stop the program that holds it, or choose another port"
+    )]
+    PortInUse {
+        /// The address.
+        ip: IpAddr,
+        /// The port.
+        port: u16,
+    },
+    /// A port below 1024 without the privilege.
+    #[error("listening on port {0} needs privileges this user lacks: choose a port above 1023")]
+    Privileged(u16),
+    /// Not an address of this machine.
+    #[error(
+        "{0} is not an address of this machine: listen on 127.0.0.1, or on one of its own addresses"
+    )]
+    NotHere(IpAddr),
+    /// Anything else.
+    #[error("cannot listen on {addr}: {reason}")]
+    Other {
+        /// The address.
+        addr: SocketAddr,
+        /// What the system said.
         reason: String,
     },
 }
@@ -151,6 +316,7 @@ pub enum Seen {
 pub struct Listening {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
+    slots: Arc<Slots>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -160,8 +326,9 @@ impl Listening {
         self.addr
     }
 
-    /// Stops accepting, and returns once the accepting thread has ended. Requests being
-    /// served finish on their own threads.
+    /// Stops accepting, ends the connections still sending their requests (none of them is
+    /// a request yet), and returns once every request being answered has been answered and
+    /// reported, so that whoever reads the records has them all.
     pub fn stop(mut self) {
         self.halt();
     }
@@ -182,6 +349,7 @@ impl Listening {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        self.slots.drain(Limits::default().deadline);
     }
 }
 
@@ -199,109 +367,85 @@ pub fn is_open_to_others(ip: IpAddr) -> bool {
 }
 
 /// Starts listening on `config.addr`; `on_seen` is called, on a connection's own thread,
-/// for each request once it has been answered. The error is one sentence.
+/// for each request once it has been answered (a bare connect and close is no request). It
+/// must not block: the next callback may be waiting for the connection's place.
 pub fn start(
     config: Config,
     on_seen: impl Fn(Seen) + Send + Sync + 'static,
-) -> Result<Listening, String> {
-    if let Some(target) = &config.forward_to {
-        let url = parse_url(target).map_err(|e| format!("the forward address: {e}"))?;
-        url.check_transport()
-            .map_err(|e| format!("the forward address: {e}"))?;
+) -> Result<Listening, StartError> {
+    if let Some(forward) = &config.forward_to {
+        target::sendable(forward)?;
     }
     let listener = TcpListener::bind(config.addr).map_err(|err| bind_failure(config.addr, &err))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|err| format!("the listening address cannot be read: {err}"))?;
+    let addr = listener.local_addr().map_err(|err| StartError::Other {
+        addr: config.addr,
+        reason: err.to_string(),
+    })?;
+    let limits = Limits {
+        read_timeout: config.read_timeout,
+        max_body: MAX_BODY_BYTES,
+        ..Limits::default()
+    };
     let stop = Arc::new(AtomicBool::new(false));
-    let serving = Arc::new(AtomicUsize::new(0));
-    let shared = Arc::new((config, on_seen));
-    let stopping = Arc::clone(&stop);
+    let slots = Arc::new(Slots::default());
+    let serve: Arc<dyn Fn(Connection) + Send + Sync> = Arc::new(move |connection| {
+        if let Some(seen) = answer_one(connection, &config) {
+            on_seen(seen);
+        }
+    });
+    let (stopping, taken) = (Arc::clone(&stop), Arc::clone(&slots));
     let thread = std::thread::Builder::new()
         .name("listen".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                if serving.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-                    let _ = respond(&stream, 503, "text/plain", b"too many connections\n");
-                    continue;
-                }
-                serving.fetch_add(1, Ordering::SeqCst);
-                let (shared, done) = (Arc::clone(&shared), Arc::clone(&serving));
-                let spawned = std::thread::Builder::new()
-                    .name("listen-connection".into())
-                    .spawn(move || {
-                        let (config, on_seen) = &*shared;
-                        if let Some(seen) = serve(stream, config) {
-                            on_seen(seen);
-                        }
-                        done.fetch_sub(1, Ordering::SeqCst);
-                    });
-                if spawned.is_err() {
-                    serving.fetch_sub(1, Ordering::SeqCst);
-                }
-            }
-        })
-        .map_err(|err| format!("the listener could not start: {err}"))?;
+        .spawn(move || server::accept_loop(&listener, limits, &taken, &stopping, &serve))
+        .map_err(|err| StartError::Other {
+            addr,
+            reason: err.to_string(),
+        })?;
     Ok(Listening {
         addr,
         stop,
+        slots,
         thread: Some(thread),
     })
 }
 
-fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> String {
+fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
     use std::io::ErrorKind as K;
     match err.kind() {
-        K::AddrInUse => format!(
-            "port {} is already in use on {}: stop the program that holds it, or choose another port",
-            addr.port(),
-            addr.ip()
-        ),
-        K::PermissionDenied => format!(
-            "listening on port {} needs privileges this user lacks: choose a port above 1023",
-            addr.port()
-        ),
-        K::AddrNotAvailable => format!(
-            "{} is not an address of this machine: listen on 127.0.0.1, or on one of its own addresses",
-            addr.ip()
-        ),
-        _ => format!("cannot listen on {addr}: {err}"),
+        K::AddrInUse => StartError::PortInUse {
+            ip: addr.ip(),
+            port: addr.port(),
+        },
+        K::PermissionDenied => StartError::Privileged(addr.port()),
+        K::AddrNotAvailable => StartError::NotHere(addr.ip()),
+        _ => StartError::Other {
+            addr,
+            reason: err.to_string(),
+        },
     }
 }
 
 /// Serves one connection: reads its request, verifies it, answers it.
-fn serve(mut stream: TcpStream, config: &Config) -> Option<Seen> {
-    let peer = stream.peer_addr().ok()?;
-    let refused = |status: u16, reason: String| Seen::Refused {
-        at: Utc::now(),
-        peer,
-        status,
-        reason,
-    };
-    let raw = match read_request(&mut stream, config.read_timeout) {
-        Ok(raw) => raw,
+fn answer_one(mut connection: Connection, config: &Config) -> Option<Seen> {
+    let peer = connection.peer;
+    let request = match connection.read_request() {
+        Ok(Some(request)) => request,
+        Ok(None) => return None,
         Err(Refusal { status, reason }) => {
-            if status != 0 {
-                let _ = respond(
-                    &stream,
-                    status,
-                    "text/plain",
-                    format!("{reason}\n").as_bytes(),
-                );
+            if let Some(status) = status {
+                let body = format!("{reason}\n");
+                let _ =
+                    connection.respond(status, &[("Content-Type", "text/plain")], body.as_bytes());
             }
-            return Some(refused(status, reason));
-        }
-    };
-    let request = match parse_request(&raw) {
-        Ok(request) => request,
-        Err(err) => {
-            let reason = err.to_string();
-            let _ = respond(&stream, 400, "text/plain", format!("{reason}\n").as_bytes());
-            return Some(refused(400, reason));
+            if !connection.got_bytes {
+                return None;
+            }
+            return Some(Seen::Refused {
+                at: Utc::now(),
+                peer,
+                status,
+                reason,
+            });
         }
     };
     let received_at = Utc::now();
@@ -315,17 +459,38 @@ fn serve(mut stream: TcpStream, config: &Config) -> Option<Seen> {
         config.max_age,
     );
     let event = Event::of_body(&request.body);
-    let reply = match &config.forward_to {
-        Some(target) => forward(target, &request, event, &stream),
-        None => {
-            let (status, body) = if verdict.verified {
-                (200, stand_in_answer(event).to_owned())
-            } else {
-                let reason = verdict.reason.clone().unwrap_or_default();
-                (401, serde_json::json!({ "error": reason }).to_string())
-            };
-            let _ = respond(&stream, status, "application/json", body.as_bytes());
-            Reply::StandIn { status }
+    let open = is_open_to_others(config.addr.ip());
+    let reply = if open && !request.method.eq_ignore_ascii_case("POST") {
+        // Off loopback, this is a callback receiver and nothing else.
+        let body = b"only POST is taken here: Sinch's callbacks are POSTs\n";
+        let _ = connection.respond(
+            405,
+            &[("Allow", "POST"), ("Content-Type", "text/plain")],
+            body,
+        );
+        Reply::NotForwarded { status: 405 }
+    } else {
+        match &config.forward_to {
+            Some(forward) if verdict.verified || config.forward_unverified => {
+                relay(&mut connection, forward, &request, event)
+            }
+            forward => {
+                let (status, body) = if verdict.verified {
+                    (200, stand_in_answer(event))
+                } else {
+                    (401, NOT_VALID)
+                };
+                let _ = connection.respond(
+                    status,
+                    &[("Content-Type", "application/json")],
+                    body.as_bytes(),
+                );
+                if forward.is_some() {
+                    Reply::NotForwarded { status }
+                } else {
+                    Reply::StandIn { status }
+                }
+            }
         }
     };
     Some(Seen::Callback(Box::new(Callback {
@@ -341,41 +506,58 @@ fn serve(mut stream: TcpStream, config: &Config) -> Option<Seen> {
     })))
 }
 
-/// Forwards `request` unchanged to the app at `target`, relays its answer, and checks it.
-fn forward(target: &str, request: &RawRequest, event: Option<Event>, stream: &TcpStream) -> Reply {
-    let url = forward_url(target, &request.target);
+/// Forwards `request` unchanged to the app at `forward`, relays its answer, and checks it.
+fn relay(
+    connection: &mut Connection,
+    forward: &str,
+    request: &RawRequest,
+    event: Option<Event>,
+) -> Reply {
+    let url = target::forward_url(forward, &request.target);
     let headers = request
         .headers
         .iter()
         .filter(|(name, _)| !NOT_FORWARDED.iter().any(|h| name.eq_ignore_ascii_case(h)))
         .cloned()
         .collect();
-    let answer = parse_url(&url).and_then(|parsed| {
-        client::send(
-            &parsed,
-            client::Outgoing {
-                method: &request.method,
-                url: &url,
-                headers,
-                body: request.body.clone(),
-                timeout: client::DEFAULT_TIMEOUT,
-            },
-        )
-    });
+    let answer = target::sendable(&url)
+        .map_err(SendError::from)
+        .and_then(|parsed| {
+            client::send(
+                &parsed,
+                client::Outgoing {
+                    method: &request.method,
+                    url: &url,
+                    headers,
+                    body: request.body.clone(),
+                    timeout: connection
+                        .time_left()
+                        .min(client::DEFAULT_TIMEOUT)
+                        .max(Duration::from_secs(1)),
+                },
+            )
+        });
     match answer {
         Ok(answer) => {
             let content_type = answer.content_type.as_deref().unwrap_or("text/plain");
-            let _ = respond(stream, answer.status, content_type, &answer.body);
+            let _ = connection.respond(
+                answer.status,
+                &[("Content-Type", content_type)],
+                &answer.body,
+            );
             let check = event.map(|event| {
                 let sent = serde_json::from_slice(&request.body).unwrap_or_default();
                 check_answer(event, &sent, answer.status, &answer.body)
             });
-            Reply::Forwarded { answer, check }
+            Reply::Forwarded { url, answer, check }
         }
-        Err(reason) => {
-            let reason = format!("the app at {url} could not be reached: {reason}");
-            let _ = respond(stream, 502, "text/plain", format!("{reason}\n").as_bytes());
-            Reply::ForwardFailed { reason }
+        Err(error) => {
+            let _ = connection.respond(
+                502,
+                &[("Content-Type", "text/plain")],
+                b"the app behind this listener could not be reached\n",
+            );
+            Reply::ForwardFailed { url, error }
         }
     }
 }
@@ -393,249 +575,3 @@ const NOT_FORWARDED: [&str; 8] = [
     "upgrade",
     "accept-encoding",
 ];
-
-/// Where a request for `path` goes: to `target` with the request's own path and query when
-/// `target` names no path (the signature covers the path, so it stays), to `target` as
-/// written otherwise.
-pub fn forward_url(target: &str, path: &str) -> String {
-    let after_scheme = target.split_once("://").map_or(target, |(_, rest)| rest);
-    if after_scheme.trim_end_matches('/').contains('/') {
-        target.to_owned()
-    } else {
-        format!("{}{path}", target.trim_end_matches('/'))
-    }
-}
-
-struct Refusal {
-    /// 0: nothing can be answered (the client left).
-    status: u16,
-    reason: String,
-}
-
-/// Reads one request: the head (bounded), then exactly Content-Length body bytes (bounded),
-/// within the per-read timeout and the whole-request deadline.
-fn read_request(stream: &mut TcpStream, read_timeout: Duration) -> Result<Vec<u8>, Refusal> {
-    let started = Instant::now();
-    let deadline = REQUEST_DEADLINE.max(read_timeout);
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    let mut wanted: Option<usize> = None;
-    loop {
-        if let Some(total) = wanted
-            && raw.len() >= total
-        {
-            raw.truncate(total);
-            return Ok(raw);
-        }
-        let left = deadline.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            return Err(slow(deadline));
-        }
-        let _ = stream.set_read_timeout(Some(read_timeout.min(left)));
-        let n = match stream.read(&mut buf) {
-            Ok(0) => {
-                return Err(Refusal {
-                    status: 0,
-                    reason: "the client closed the connection before the request was complete"
-                        .into(),
-                });
-            }
-            Ok(n) => n,
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Err(slow(read_timeout));
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(err) => {
-                return Err(Refusal {
-                    status: 0,
-                    reason: format!("reading the request failed: {err}"),
-                });
-            }
-        };
-        raw.extend_from_slice(&buf[..n]);
-        if wanted.is_none() {
-            wanted = head_then_length(&raw)?;
-            // curl asks before sending a body over 1 KiB, and waits a second for an answer.
-            if let Some(total) = wanted
-                && raw.len() < total
-                && expects_continue(&raw)
-            {
-                let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-            }
-        }
-    }
-}
-
-fn slow(waited: Duration) -> Refusal {
-    Refusal {
-        status: 408,
-        reason: format!(
-            "the client sent its request too slowly (nothing for {} s, or not all of it within {} s)",
-            waited.as_secs(),
-            REQUEST_DEADLINE.as_secs()
-        ),
-    }
-}
-
-/// Once the head is complete: the whole request's length in bytes. Refuses heads and bodies
-/// that are too big, and bodies without a Content-Length.
-fn head_then_length(raw: &[u8]) -> Result<Option<usize>, Refusal> {
-    let end = find(raw, b"\r\n\r\n")
-        .map(|i| i + 4)
-        .or_else(|| find(raw, b"\n\n").map(|i| i + 2));
-    let Some(end) = end else {
-        if raw.len() > MAX_HEAD_BYTES {
-            return Err(Refusal {
-                status: 431,
-                reason: format!(
-                    "the request line and headers are larger than {} KiB",
-                    MAX_HEAD_BYTES / 1024
-                ),
-            });
-        }
-        return Ok(None);
-    };
-    let head = String::from_utf8_lossy(&raw[..end]);
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|line| {
-            let (n, v) = line.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_owned())
-        })
-    };
-    if header("transfer-encoding").is_some_and(|te| !te.eq_ignore_ascii_case("identity")) {
-        return Err(Refusal {
-            status: 411,
-            reason: "the body is chunked: send it with a Content-Length, as Sinch does".into(),
-        });
-    }
-    let length = match header("content-length") {
-        None => 0,
-        Some(text) => text.parse::<usize>().map_err(|_| Refusal {
-            status: 400,
-            reason: format!("the Content-Length '{text}' is not a number"),
-        })?,
-    };
-    if length > MAX_BODY_BYTES {
-        return Err(Refusal {
-            status: 413,
-            reason: format!(
-                "the body is {length} bytes: the listener takes at most {} MiB",
-                MAX_BODY_BYTES >> 20
-            ),
-        });
-    }
-    Ok(Some(end + length))
-}
-
-/// Whether a complete head asks for `100 Continue` before its body.
-fn expects_continue(raw: &[u8]) -> bool {
-    String::from_utf8_lossy(raw)
-        .lines()
-        .skip(1)
-        .take_while(|line| !line.trim().is_empty())
-        .filter_map(|line| line.split_once(':'))
-        .any(|(name, value)| {
-            name.trim().eq_ignore_ascii_case("expect")
-                && value.trim().eq_ignore_ascii_case("100-continue")
-        })
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Writes a whole response and closes the connection's sending side.
-fn respond(
-    mut stream: &TcpStream,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> std::io::Result<()> {
-    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        reason_phrase(status),
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    stream.flush()?;
-    stream.shutdown(std::net::Shutdown::Write)
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forwarding_keeps_the_signed_path_unless_the_target_names_one() {
-        assert_eq!(
-            forward_url("http://127.0.0.1:3000", "/sinch/ice?x=1"),
-            "http://127.0.0.1:3000/sinch/ice?x=1"
-        );
-        assert_eq!(
-            forward_url("http://127.0.0.1:3000/", "/sinch/ice"),
-            "http://127.0.0.1:3000/sinch/ice"
-        );
-        assert_eq!(
-            forward_url("http://127.0.0.1:3000/hooks/voice", "/sinch/ice"),
-            "http://127.0.0.1:3000/hooks/voice"
-        );
-    }
-
-    #[test]
-    fn a_head_is_measured_and_oversized_or_chunked_bodies_are_refused() {
-        assert!(matches!(
-            head_then_length(b"POST / HTTP/1.1\r\nHost: x"),
-            Ok(None)
-        ));
-        assert!(matches!(
-            head_then_length(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab"),
-            Ok(Some(n)) if n == 41
-        ));
-        let big = format!(
-            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
-            MAX_BODY_BYTES + 1
-        );
-        assert!(matches!(
-            head_then_length(big.as_bytes()),
-            Err(Refusal { status: 413, .. })
-        ));
-        let chunked = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
-        assert!(matches!(
-            head_then_length(chunked),
-            Err(Refusal { status: 411, .. })
-        ));
-        let endless = vec![b'a'; MAX_HEAD_BYTES + 1];
-        assert!(matches!(
-            head_then_length(&endless),
-            Err(Refusal { status: 431, .. })
-        ));
-    }
-}

@@ -1,17 +1,19 @@
 //! Triggering a callback: one signed (or forged) event sent at the developer's server and
-//! judged, for both faces (`trigger` and the window's Callbacks tab). The body, the signature
-//! and the judgement are the core's ([`crate::sinch::callback`]); this sends it.
+//! judged, for both faces (`trigger` and the window's Callbacks tab). The body, the signature,
+//! the forgery and the judgement are the core's ([`crate::sinch::callback`]); this sends it.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::net::client::{self, Answer};
-use crate::net::target::parse_url;
+use crate::net::client::{self, Answer, SendError};
+use crate::net::target;
 use crate::sinch::AppSecret;
 use crate::sinch::callback::{
-    CallbackRequest, Event, Signature, TriggerVerdict, judge_trigger, sign_callback,
+    CallbackRequest, Event, Forgery, TriggerVerdict, judge_trigger, sign_callback,
 };
+use crate::sinch::signing;
 
 /// An event to send.
 pub struct Trigger<'a> {
@@ -19,18 +21,17 @@ pub struct Trigger<'a> {
     pub event: Event,
     /// The server's callback URL.
     pub url: &'a str,
-    /// The application key and secret to sign with.
+    /// The application key to sign with.
     pub key: &'a str,
     /// The secret.
     pub secret: &'a AppSecret,
     /// The body bytes, sent as given.
     pub body: Vec<u8>,
-    /// The `x-timestamp` to send (an old one forges a replay).
-    pub timestamp: &'a str,
-    /// How to sign.
-    pub signature: Signature,
-    /// Whether the timestamp is stale on purpose.
-    pub stale: bool,
+    /// When the callback claims to be from: [`Forgery::sent_at`], which the body was made
+    /// with too.
+    pub sent_at: DateTime<Utc>,
+    /// What to forge, if anything.
+    pub forgery: Forgery,
     /// How long the exchange may take.
     pub timeout: Duration,
 }
@@ -44,19 +45,18 @@ pub struct Triggered {
     pub verdict: TriggerVerdict,
 }
 
-/// Signs `trigger` (or forges it), sends it, and judges the answer. The error is one
-/// sentence: the URL is not allowed, or the network failed.
-pub fn send(trigger: Trigger<'_>) -> Result<Triggered, String> {
-    let url = parse_url(trigger.url)?;
-    url.check_transport()?;
+/// Signs `trigger` (or forges it), sends it, and judges the answer.
+pub fn send(trigger: Trigger<'_>) -> Result<Triggered, SendError> {
+    let url = target::sendable(trigger.url)?;
+    let stamp = signing::timestamp(trigger.sent_at);
     let headers = sign_callback(
         trigger.key,
         trigger.secret,
         &CallbackRequest {
             resource: url.resource,
             body: &trigger.body,
-            timestamp: trigger.timestamp,
-            signature: trigger.signature,
+            timestamp: &stamp,
+            forgery: trigger.forgery,
         },
     );
     let sent: Value = serde_json::from_slice(&trigger.body).unwrap_or_default();
@@ -70,7 +70,12 @@ pub fn send(trigger: Trigger<'_>) -> Result<Triggered, String> {
             timeout: trigger.timeout,
         },
     )?;
-    let forged = trigger.signature != Signature::Valid || trigger.stale;
-    let verdict = judge_trigger(trigger.event, &sent, forged, answer.status, &answer.body);
+    let verdict = judge_trigger(
+        trigger.event,
+        &sent,
+        trigger.forgery,
+        answer.status,
+        &answer.body,
+    );
     Ok(Triggered { answer, verdict })
 }

@@ -25,7 +25,7 @@ use crate::sinch::{AppSecret, application_key_warning};
 pub const MAX_NAME_CHARS: usize = 64;
 
 /// A profile ready to sign with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Profile {
     /// Its name.
     pub name: String,

@@ -95,15 +95,14 @@ impl std::fmt::Debug for AppSecret {
     }
 }
 
-impl PartialEq for AppSecret {
-    fn eq(&self, other: &Self) -> bool {
-        // Comparing secrets only happens in tests and "did it change" checks, never against
-        // attacker input, so a plain comparison is fine here.
-        self.bytes.as_slice() == other.bytes.as_slice()
+impl AppSecret {
+    /// Whether both are the same secret, compared in constant time (a secret a caller sent,
+    /// as in HTTP Basic, may be compared with this one). There is deliberately no `==`.
+    pub fn ct_eq(&self, other: &AppSecret) -> bool {
+        use subtle::ConstantTimeEq as _;
+        bool::from(self.bytes.as_slice().ct_eq(other.bytes.as_slice()))
     }
 }
-
-impl Eq for AppSecret {}
 
 #[cfg(test)]
 mod tests {

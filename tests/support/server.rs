@@ -6,7 +6,7 @@ use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::Receiver;
 
-use sinch_ticket::net::http1::parse_request;
+use sinch_ticket::net::http1::{parse_head, parse_request};
 use sinch_ticket::sinch::AppSecret;
 use sinch_ticket::sinch::signing::{CallbackKeys, verify_request};
 
@@ -21,6 +21,8 @@ pub struct Answering {
     pub check_signature: bool,
     /// With `Some`, the server answers only once the test drops the sender (it hangs).
     pub hold: Option<Receiver<()>>,
+    /// With `Some`, a `Location` header in the answer (for redirects).
+    pub location: Option<String>,
 }
 
 impl Answering {
@@ -31,6 +33,7 @@ impl Answering {
             body: body.to_owned(),
             check_signature: true,
             hold: None,
+            location: None,
         }
     }
 
@@ -51,32 +54,24 @@ pub struct Received {
     pub verified: bool,
 }
 
-/// Reads one request: the head, then Content-Length bytes.
+/// Reads one request off the wire with the program's own HTTP/1.1 parser: the head, then
+/// Content-Length bytes. Returns the bytes as received.
 pub fn read_one(stream: &mut TcpStream) -> Vec<u8> {
     let mut received = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
+        if let Some(head) = parse_head(&received).unwrap()
+            && received.len() >= head.len + head.content_length
+        {
+            received.truncate(head.len + head.content_length);
+            return received;
+        }
         let n = stream.read(&mut buf).unwrap();
-        received.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&received);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap())
-                })
-                .unwrap_or(0);
-            if received.len() >= end + 4 + length {
-                break;
-            }
-        }
         if n == 0 {
-            break;
+            return received;
         }
+        received.extend_from_slice(&buf[..n]);
     }
-    received
 }
 
 /// A server on 127.0.0.1 that answers one request as `answering` says. Returns its port and
@@ -115,9 +110,13 @@ pub fn answering_server(
                 format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
             )
         };
+        let location = answering
+            .location
+            .map(|to| format!("Location: {to}\r\n"))
+            .unwrap_or_default();
         let _ = write!(
             stream,
-            "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status} Whatever\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         Received {

@@ -30,8 +30,10 @@ pub struct ListenPart {
     pub port: String,
     /// Listen on every address of this machine, not only loopback.
     pub open_to_others: bool,
-    /// Where to forward each request (empty: answer it here).
+    /// Where to forward each request that verifies (empty: answer it here).
     pub forward_to: String,
+    /// Forward requests that do not verify too (never remembered: it starts off).
+    pub forward_unverified: bool,
     /// What arrived, oldest first.
     pub seen: Vec<Seen>,
     /// The request shown in detail.
@@ -47,6 +49,7 @@ impl Default for ListenPart {
             port: "8765".into(),
             open_to_others: false,
             forward_to: String::new(),
+            forward_unverified: false,
             seen: Vec::new(),
             selected: None,
             error: None,
@@ -91,6 +94,7 @@ impl ListenPart {
                 secret: profile.secret.clone(),
                 max_age: Some(DEFAULT_MAX_AGE_SECS),
                 forward_to,
+                forward_unverified: self.forward_unverified,
                 read_timeout: listen::READ_TIMEOUT,
             },
             move |seen| {
@@ -107,7 +111,7 @@ impl ListenPart {
                     profile: profile.name.clone(),
                 });
             }
-            Err(why) => self.error = Some(why),
+            Err(why) => self.error = Some(why.to_string()),
         }
     }
 
@@ -158,12 +162,24 @@ impl ListenPart {
                     )
                     .labelled_by(label)
                     .on_hover_text(
-                        "Your app: each request goes to it unchanged and its answer comes back, \
-                         checked as Sinch reads it. Without a path, the request keeps its own.",
+                        "Your app: each request that verifies goes to it unchanged and its answer \
+                         comes back, checked as Sinch reads it. Without a path, the request keeps \
+                         its own.",
                     );
                 });
                 ui.end_row();
             });
+        ui.add_enabled(
+            !running && !self.forward_to.trim().is_empty(),
+            egui::Checkbox::new(
+                &mut self.forward_unverified,
+                "Forward unverified requests too",
+            ),
+        )
+        .on_hover_text(
+            "To test your app's own check: requests whose signature does not hold go to it too \
+             (otherwise the listener answers them 401)",
+        );
         ui.add_enabled(
             !running,
             egui::Checkbox::new(&mut self.open_to_others, "Open to other machines"),
@@ -256,8 +272,9 @@ fn summary(seen: &Seen) -> (String, bool) {
             at, status, reason, ..
         } => (
             format!(
-                "{}  refused ({status}): {reason}",
-                at.with_timezone(&Local).format("%H:%M:%S")
+                "{}  refused{}: {reason}",
+                at.with_timezone(&Local).format("%H:%M:%S"),
+                status.map_or_else(String::new, |s| format!(" ({s})"))
             ),
             false,
         ),
@@ -312,8 +329,20 @@ fn details(ui: &mut Ui, seen: &Seen) {
         Reply::StandIn { status } => {
             ui.weak(format!("Answered {status} by the listener."));
         }
-        Reply::ForwardFailed { reason } => error_text(ui, &format!("answered 502: {reason}")),
-        Reply::Forwarded { answer, check } => {
+        Reply::NotForwarded { status: 405 } => {
+            ui.weak("Answered 405 by the listener: only POST is taken from other machines.");
+        }
+        Reply::NotForwarded { status } => {
+            ui.weak(format!(
+                "Answered {status} by the listener, not forwarded: it did not verify (tick \
+                 \"Forward unverified requests too\" to send such requests to your app)."
+            ));
+        }
+        Reply::ForwardFailed { url, error } => error_text(
+            ui,
+            &format!("answered 502: your app at {url} could not be reached: {error}"),
+        ),
+        Reply::Forwarded { answer, check, .. } => {
             ui.label(format!("Your app answered {}.", answer.status_line()));
             for problem in check.iter().flat_map(|c| &c.problems) {
                 error_text(ui, &format!("• {problem}"));

@@ -10,52 +10,34 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
-use crate::net::client;
 use crate::net::trigger::{self, Trigger, Triggered};
-use crate::sinch::callback::{BodyInputs, Event, Signature, default_body};
-use crate::sinch::signing;
+use crate::net::{client, target};
+use crate::sinch::callback::{BodyInputs, Event, Forgery, default_body};
 
-/// How old the x-timestamp of the "stale" forgery is: past the 15 minutes servers allow.
-pub const STALE_AGE_SECS: i64 = 20 * 60;
-
-/// How the next trigger is signed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Forgery {
-    /// Signed as Sinch signs it.
-    #[default]
-    None,
-    /// A wrong signature.
-    BadSignature,
-    /// No Authorization header.
-    NoSignature,
-    /// An x-timestamp 20 minutes old.
-    StaleTimestamp,
-}
-
-impl Forgery {
-    const ALL: [(Forgery, &'static str, &'static str); 4] = [
-        (
-            Forgery::None,
-            "Signed",
-            "Signed as Sinch signs it: your server should accept it",
-        ),
-        (
-            Forgery::BadSignature,
-            "Bad signature",
-            "A wrong signature: your server should refuse it with a 4xx",
-        ),
-        (
-            Forgery::NoSignature,
-            "No signature",
-            "No Authorization header: your server should refuse it with a 4xx",
-        ),
-        (
-            Forgery::StaleTimestamp,
-            "Stale timestamp",
-            "An x-timestamp 20 minutes old (a replay): your server should refuse it with a 4xx",
-        ),
-    ];
-}
+/// The forgeries offered, with their labels and tooltips: the core's model, as the command
+/// line's `--signature` and `--timestamp-age` use it.
+const FORGERIES: [(Forgery, &str, &str); 4] = [
+    (
+        Forgery::None,
+        "Signed",
+        "Signed as Sinch signs it: your server should accept it",
+    ),
+    (
+        Forgery::BadSignature,
+        "Bad signature",
+        "A wrong signature: your server should refuse it with a 4xx",
+    ),
+    (
+        Forgery::NoSignature,
+        "No signature",
+        "No Authorization header: your server should refuse it with a 4xx",
+    ),
+    (
+        Forgery::STALE,
+        "Stale timestamp",
+        "Signed 20 minutes ago, its body's timestamp too (a replay): your server should refuse it with a 4xx",
+    ),
+];
 
 /// The Trigger part's state.
 pub struct TriggerPart {
@@ -65,14 +47,22 @@ pub struct TriggerPart {
     pub url: String,
     /// The body, sent as typed.
     pub body: String,
-    /// The event and application key the body was made for, and the body as made: a new
-    /// event makes a new body; another profile does too, unless the body was edited.
-    made: Option<(Event, String, String)>,
+    /// What the body was made from, and the body as made: a new event makes a new body;
+    /// another profile does too, unless the body was edited.
+    made: Option<Made>,
     /// How to sign.
     pub forgery: Forgery,
     /// The last answer, or why there was none.
     pub result: Option<Result<Triggered, String>>,
     sending: Option<Receiver<Result<Triggered, String>>>,
+}
+
+/// What a default body was made from.
+struct Made {
+    event: Event,
+    key: String,
+    id: String,
+    body: String,
 }
 
 impl Default for TriggerPart {
@@ -97,26 +87,39 @@ impl TriggerPart {
 
     /// A fresh realistic body for the event, with the profile's key (a new call id, now).
     pub fn new_body(&mut self, key: &str, now: DateTime<Utc>) {
-        let id = uuid::Uuid::new_v4().to_string();
+        self.make_body(key, uuid::Uuid::new_v4().to_string(), now);
+    }
+
+    fn make_body(&mut self, key: &str, id: String, at: DateTime<Utc>) {
         let body = default_body(
             self.event,
             BodyInputs {
                 application_key: key,
                 id: &id,
-                now,
+                now: at,
             },
         );
         self.body = format!("{body:#}");
-        self.made = Some((self.event, key.to_owned(), self.body.clone()));
+        self.made = Some(Made {
+            event: self.event,
+            key: key.to_owned(),
+            id,
+            body: self.body.clone(),
+        });
+    }
+
+    /// Whether the body is the one made, as made (not edited).
+    fn unedited(&self) -> bool {
+        self.made
+            .as_ref()
+            .is_some_and(|made| made.body == self.body)
     }
 
     /// Whether the body should be made afresh for the selected event and profile `key`.
     fn stale_body(&self, key: &str) -> bool {
         match &self.made {
             None => true,
-            Some((event, made_key, made)) => {
-                *event != self.event || (made_key != key && *made == self.body)
-            }
+            Some(made) => made.event != self.event || (made.key != key && self.unedited()),
         }
     }
 
@@ -137,25 +140,23 @@ impl TriggerPart {
             return Err("an event is already on its way".into());
         }
         let url = self.url.trim().to_owned();
-        crate::net::target::parse_url(&url)?.check_transport()?;
-        let stamp = match self.forgery {
-            Forgery::StaleTimestamp => {
-                signing::timestamp(now - chrono::TimeDelta::seconds(STALE_AGE_SECS))
-            }
-            _ => signing::timestamp(now),
-        };
-        let signature = match self.forgery {
-            Forgery::BadSignature => Signature::Bad,
-            Forgery::NoSignature => Signature::Missing,
-            Forgery::None | Forgery::StaleTimestamp => Signature::Valid,
-        };
-        let (event, key, secret, body) = (
+        target::sendable(&url).map_err(|err| err.to_string())?;
+        let sent_at = self.forgery.sent_at(now).map_err(|err| err.to_string())?;
+        // A stale callback is stale throughout: an unedited body is made again at the aged
+        // time (same call id), as the command line's --timestamp-age makes it.
+        if sent_at != now
+            && self.unedited()
+            && let Some(id) = self.made.as_ref().map(|made| made.id.clone())
+        {
+            self.make_body(&profile.key, id, sent_at);
+        }
+        let (event, key, secret, body, forgery) = (
             self.event,
             profile.key.clone(),
             profile.secret.clone(),
             self.body.as_bytes().to_vec(),
+            self.forgery,
         );
-        let stale = self.forgery == Forgery::StaleTimestamp;
         let (tx, rx) = mpsc::channel();
         let ctx = ctx.clone();
         std::thread::Builder::new()
@@ -167,11 +168,11 @@ impl TriggerPart {
                     key: &key,
                     secret: &secret,
                     body,
-                    timestamp: &stamp,
-                    signature,
-                    stale,
+                    sent_at,
+                    forgery,
                     timeout: client::DEFAULT_TIMEOUT,
-                });
+                })
+                .map_err(|err| err.to_string());
                 let _ = tx.send(result);
                 ctx.request_repaint();
             })
@@ -253,7 +254,7 @@ impl TriggerPart {
                 ui.end_row();
                 ui.label("Signature");
                 ui.horizontal(|ui| {
-                    for (forgery, label, tip) in Forgery::ALL {
+                    for (forgery, label, tip) in FORGERIES {
                         ui.selectable_value(&mut self.forgery, forgery, label)
                             .on_hover_text(tip);
                     }

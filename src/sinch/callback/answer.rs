@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Event, Expects, ForgeryOutcome};
+use super::{Event, Expects, Forgery, ForgeryOutcome};
 
 /// The check of a server's answer to an event, as Sinch would read it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -25,8 +25,13 @@ impl AnswerCheck {
 pub fn check_answer(event: Event, sent: &Value, status: u16, body: &[u8]) -> AnswerCheck {
     let mut check = AnswerCheck::default();
     if !(200..300).contains(&status) {
+        let redirect = if (300..400).contains(&status) {
+            " (a redirect: Sinch does not follow it, the callback must be answered where it was sent)"
+        } else {
+            ""
+        };
         check.problems.push(format!(
-            "the server answered HTTP {status}: Sinch needs a 2xx{}",
+            "the server answered HTTP {status}{redirect}: Sinch needs a 2xx{}",
             match event.expects() {
                 Expects::Svaml => " with SVAML, or the call fails",
                 _ => "",
@@ -313,16 +318,16 @@ pub struct TriggerVerdict {
 }
 
 /// Judges the answer (`status`, `body`) to a triggered `event` whose body was `sent`. A
-/// `forged` callback (a bad or missing signature, a stale timestamp) passes when the server
+/// forged callback (a bad or missing signature, a stale timestamp) passes when the server
 /// refuses it; a genuine one when Sinch could use the answer.
 pub fn judge_trigger(
     event: Event,
     sent: &Value,
-    forged: bool,
+    forgery: Forgery,
     status: u16,
     body: &[u8],
 ) -> TriggerVerdict {
-    if forged {
+    if forgery.is_forged() {
         let outcome = ForgeryOutcome::of_status(status);
         return TriggerVerdict {
             passed: outcome == ForgeryOutcome::Rejected,

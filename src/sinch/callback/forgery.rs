@@ -1,19 +1,95 @@
 //! A callback signed as Sinch signs it, or forged on purpose, and what a server's answer
 //! to a forgery says about it.
 
-use crate::sinch::AppSecret;
-use crate::sinch::signing::{SignRequest, sign_request};
+use std::time::Duration;
 
-/// How a triggered callback is signed.
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::sinch::signing::{DEFAULT_MAX_AGE_SECS, SignRequest, sign_request};
+use crate::sinch::{AppSecret, time};
+
+/// A forgery a careful server must refuse, sent on purpose, or none: one model for both
+/// faces (the command line's `--signature` and `--timestamp-age`, the window's choice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Signature {
-    /// As Sinch signs it.
+pub enum Forgery {
+    /// Signed as Sinch signs it.
     #[default]
-    Valid,
-    /// A wrong signature of the right shape: a server must refuse it.
-    Bad,
-    /// No `Authorization` header at all: a server must refuse it.
-    Missing,
+    None,
+    /// A wrong signature of the right shape.
+    BadSignature,
+    /// No `Authorization` header at all.
+    NoSignature,
+    /// Signed correctly, but this long ago: the body's timestamp and the `x-timestamp` are
+    /// both aged, as a replayed callback's would be.
+    Stale(Duration),
+}
+
+/// Why a forgery cannot be sent as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ForgeryError {
+    /// A stale age that a careful server still accepts: its acceptance would prove nothing.
+    #[error(
+        "a callback {} old is still within the {} a careful server accepts, so accepting it is right: a stale forgery must be at least {} old, e.g. 20m",
+        time::format_duration(*.age), time::format_duration(DEFAULT_MAX_AGE_SECS), time::format_duration(MIN_STALE_SECS)
+    )]
+    NotStale {
+        /// The age asked for, in seconds.
+        age: u64,
+    },
+    /// A stale age that reaches back before 1970.
+    #[error("a callback {} old would be from before 1970: {} is enough", time::format_duration(*.age), time::format_duration(DEFAULT_STALE_SECS))]
+    BeforeEpoch {
+        /// The age asked for, in seconds.
+        age: u64,
+    },
+}
+
+/// How much older than the accepted window a stale forgery must be, for clocks that differ.
+pub const STALE_MARGIN_SECS: u64 = 60;
+/// The least age of a stale forgery: the accepted window plus the margin.
+pub const MIN_STALE_SECS: u64 = DEFAULT_MAX_AGE_SECS + STALE_MARGIN_SECS;
+/// The age of a stale forgery when none is given.
+pub const DEFAULT_STALE_SECS: u64 = 20 * 60;
+
+impl Forgery {
+    /// A stale forgery of the default age.
+    pub const STALE: Forgery = Forgery::Stale(Duration::from_secs(DEFAULT_STALE_SECS));
+
+    /// Whether this is a forgery at all.
+    pub fn is_forged(self) -> bool {
+        self != Forgery::None
+    }
+
+    /// The moment the callback claims to be from, for its body and its `x-timestamp`: `now`,
+    /// or the stale age before it. Refuses a stale age that proves nothing.
+    pub fn sent_at(self, now: DateTime<Utc>) -> Result<DateTime<Utc>, ForgeryError> {
+        let Forgery::Stale(age) = self else {
+            return Ok(now);
+        };
+        let age = age.as_secs();
+        if age < MIN_STALE_SECS {
+            return Err(ForgeryError::NotStale { age });
+        }
+        i64::try_from(age)
+            .ok()
+            .and_then(TimeDelta::try_seconds)
+            .and_then(|delta| now.checked_sub_signed(delta))
+            .filter(|then| then.timestamp() > 0)
+            .ok_or(ForgeryError::BeforeEpoch { age })
+    }
+
+    /// What was forged, in words (`None` for a genuine callback).
+    pub fn words(self) -> Option<String> {
+        match self {
+            Forgery::None => None,
+            Forgery::BadSignature => Some("a wrong signature".into()),
+            Forgery::NoSignature => Some("no Authorization header".into()),
+            Forgery::Stale(age) => Some(format!(
+                "a timestamp {} old",
+                time::format_duration(age.as_secs())
+            )),
+        }
+    }
 }
 
 /// A callback to send: what is signed and how.
@@ -23,17 +99,17 @@ pub struct CallbackRequest<'a> {
     pub resource: &'a str,
     /// The body bytes.
     pub body: &'a [u8],
-    /// The `x-timestamp` to send.
+    /// The `x-timestamp` to send (already aged for a stale forgery).
     pub timestamp: &'a str,
-    /// How to sign it.
-    pub signature: Signature,
+    /// What to forge, if anything.
+    pub forgery: Forgery,
 }
 
 /// The Content-Type Sinch sends its callbacks with.
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// The headers of a callback as Sinch sends it (`POST`, JSON, `x-timestamp`, the
-/// `Application` scheme), or forged as `request.signature` says.
+/// `Application` scheme), or forged as `request.forgery` says.
 pub fn sign_callback(
     key: &str,
     secret: &AppSecret,
@@ -50,11 +126,11 @@ pub fn sign_callback(
             timestamp: request.timestamp,
         },
     );
-    if request.signature == Signature::Bad {
+    if request.forgery == Forgery::BadSignature {
         signed.authorization = spoiled(&signed.authorization);
     }
     let mut headers = signed.headers();
-    if request.signature == Signature::Missing {
+    if request.forgery == Forgery::NoSignature {
         headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
     }
     headers

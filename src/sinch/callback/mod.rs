@@ -26,7 +26,10 @@ mod forgery;
 
 pub use answer::{AnswerCheck, TriggerVerdict, check_answer, judge_trigger, stand_in_answer};
 pub use body::{BodyInputs, default_body, set_path};
-pub use forgery::{CONTENT_TYPE, CallbackRequest, ForgeryOutcome, Signature, sign_callback};
+pub use forgery::{
+    CONTENT_TYPE, CallbackRequest, DEFAULT_STALE_SECS, Forgery, ForgeryError, ForgeryOutcome,
+    MIN_STALE_SECS, sign_callback,
+};
 
 use serde_json::Value;
 

@@ -119,7 +119,7 @@ fn set_path_says_what_is_wrong_with_a_path_or_a_value() {
 fn a_triggered_callback_verifies_and_each_forgery_fails_for_its_own_reason() {
     let secret = AppSecret::from_base64(SECRET).unwrap();
     let body = serde_json::to_vec(&body(Event::Ice)).unwrap();
-    let verdict_for = |signature, stamp: &str| {
+    let verdict_for = |forgery, stamp: &str| {
         let headers = sign_callback(
             KEY,
             &secret,
@@ -127,7 +127,7 @@ fn a_triggered_callback_verifies_and_each_forgery_fails_for_its_own_reason() {
                 resource: "/sinch/callback?x=1",
                 body: &body,
                 timestamp: stamp,
-                signature,
+                forgery,
             },
         );
         let mut raw = b"POST /sinch/callback?x=1 HTTP/1.1\r\n".to_vec();
@@ -142,13 +142,35 @@ fn a_triggered_callback_verifies_and_each_forgery_fails_for_its_own_reason() {
         };
         verify_request(&parse_request(&raw).unwrap(), keys, now(), Some(900))
     };
-    assert!(verdict_for(Signature::Valid, "2026-11-28T12:00:00Z").verified);
-    let bad = verdict_for(Signature::Bad, "2026-11-28T12:00:00Z");
+    assert!(verdict_for(Forgery::None, "2026-11-28T12:00:00Z").verified);
+    let bad = verdict_for(Forgery::BadSignature, "2026-11-28T12:00:00Z");
     assert!(bad.reason.unwrap().contains("does not match"));
-    let none = verdict_for(Signature::Missing, "2026-11-28T12:00:00Z");
+    let none = verdict_for(Forgery::NoSignature, "2026-11-28T12:00:00Z");
     assert!(none.reason.unwrap().contains("no Authorization header"));
-    let stale = verdict_for(Signature::Valid, "2026-11-28T11:40:00Z");
+    let at = Forgery::STALE.sent_at(now()).unwrap();
+    let stale = verdict_for(Forgery::STALE, &crate::sinch::signing::timestamp(at));
     assert!(stale.reason.unwrap().contains("replay"));
+}
+
+#[test]
+fn a_stale_forgery_must_be_older_than_what_a_careful_server_accepts() {
+    let stale = |secs| Forgery::Stale(std::time::Duration::from_secs(secs)).sent_at(now());
+    assert_eq!(
+        Forgery::STALE.sent_at(now()).unwrap(),
+        now() - chrono::TimeDelta::minutes(20)
+    );
+    // Within the accepted 15 minutes (plus a minute for clocks), accepting it is right.
+    let err = stale(5 * 60).unwrap_err();
+    assert_eq!(err, ForgeryError::NotStale { age: 300 });
+    assert!(err.to_string().contains("at least 16m"), "{err}");
+    assert!(stale(16 * 60 - 1).is_err());
+    assert!(stale(16 * 60).is_ok());
+    assert!(matches!(
+        stale(100 * 365 * 86_400),
+        Err(ForgeryError::BeforeEpoch { .. })
+    ));
+    assert_eq!(Forgery::None.sent_at(now()), Ok(now()));
+    assert_eq!(Forgery::BadSignature.sent_at(now()), Ok(now()));
 }
 
 #[test]

@@ -99,6 +99,15 @@ fn string_to_sign(request: &SignRequest<'_>, content_md5: &str) -> String {
     )
 }
 
+/// Whether `given` (the decoded MAC of a request) is the MAC of `string_to_sign`, compared in
+/// constant time.
+fn signature_matches(secret: &AppSecret, string_to_sign: &str, given: &[u8]) -> bool {
+    keyed_mac(secret.bytes())
+        .chain_update(string_to_sign.as_bytes())
+        .verify_slice(given)
+        .is_ok()
+}
+
 fn signature(secret: &AppSecret, string_to_sign: &str) -> String {
     let tag = keyed_mac(secret.bytes())
         .chain_update(string_to_sign.as_bytes())
@@ -131,6 +140,18 @@ pub fn check_method(method: &str) -> Result<(), String> {
         return Err(format!(
             "'{method}' is not an HTTP method: use GET, POST, PUT, PATCH or DELETE"
         ));
+    }
+    Ok(())
+}
+
+/// Whether `content_type` can be sent as a header and signed as it is: a line break in it
+/// would end the header (and start another one), which no signature should cover.
+pub fn check_content_type(content_type: &str) -> Result<(), String> {
+    if content_type.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(
+            "the Content-Type holds a line break or another control character: a header cannot carry it"
+                .to_owned(),
+        );
     }
     Ok(())
 }

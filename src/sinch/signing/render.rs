@@ -20,11 +20,13 @@ pub fn shell_quote(text: &str) -> String {
 }
 
 /// A ready curl command that sends exactly what was signed: every value shell-quoted, the
-/// body with `--data-binary` so that curl sends its bytes unchanged. The secret is never in
-/// it (only the signature is).
+/// path as written (`--path-as-is`: curl would otherwise remove `/../` and `/./` segments,
+/// which the signature covers), the body with `--data-binary` so that curl sends its bytes
+/// unchanged. The secret is never in it (only the signature is).
 pub fn curl_command(method: &str, url: &str, signed: &Signed, body: CurlBody<'_>) -> String {
     let mut parts = vec![
         "curl".to_owned(),
+        "--path-as-is".to_owned(),
         "-X".to_owned(),
         method.to_ascii_uppercase(),
         shell_quote(url),

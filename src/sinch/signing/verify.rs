@@ -6,7 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{RawRequest, SignRequest, content_md5, signature, string_to_sign};
+use super::{RawRequest, SignRequest, content_md5, signature_matches, string_to_sign};
 use crate::sinch::{AppSecret, time};
 
 /// What to verify a request with.
@@ -31,6 +31,9 @@ pub struct RequestVerdict {
     pub string_to_sign: Option<String>,
     /// Things worth knowing that do not decide the verdict.
     pub warnings: Vec<String>,
+    /// Set when the signature holds but the request's age is outside the limit (or cannot be
+    /// told): a wider limit would verify it. Each face says how to allow it.
+    pub too_old: bool,
 }
 
 impl RequestVerdict {
@@ -38,12 +41,25 @@ impl RequestVerdict {
         Self {
             verified: false,
             reason: Some(reason.into()),
+            ..Self::valid(None)
+        }
+    }
+
+    fn valid(string_to_sign: Option<String>) -> Self {
+        Self {
+            verified: true,
+            reason: None,
             scheme: None,
-            string_to_sign: None,
+            string_to_sign,
             warnings: Vec::new(),
+            too_old: false,
         }
     }
 }
+
+/// How many leading path segments the diagnosis tries to remove, looking for a proxy's
+/// prefix: a bound, so that a long path is judged in linear time.
+const MAX_PREFIX_TRIES: usize = 4;
 
 /// Verifies a request signed with the application's key and secret (a Sinch callback, or a
 /// request a client signed), at `now`. `max_age_secs` bounds how far its `x-timestamp` may
@@ -94,21 +110,18 @@ fn verify_basic(value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
             "the Basic credentials hold no colon: they are not KEY:SECRET",
         );
     };
-    let mut verdict = if let Some(expected) = keys.key.filter(|k| *k != key) {
+    let same_secret = AppSecret::from_base64(secret)
+        .ok()
+        .is_some_and(|given| given.ct_eq(keys.secret));
+    let mut verdict = if let Some(expected) = keys.key.filter(|k| !k.eq_ignore_ascii_case(key)) {
         RequestVerdict::invalid(format!(
             "the Basic credentials name key {key}, but the profile's key is {expected}"
         ))
-    } else if AppSecret::from_base64(secret).ok().as_ref() != Some(keys.secret) {
+    } else if !same_secret {
         // The secret is never echoed, not even the wrong one.
         RequestVerdict::invalid("the Basic credentials carry another secret than the profile's")
     } else {
-        RequestVerdict {
-            verified: true,
-            reason: None,
-            scheme: None,
-            string_to_sign: None,
-            warnings: Vec::new(),
-        }
+        RequestVerdict::valid(None)
     };
     verdict.warnings.push(warning.to_owned());
     verdict
@@ -120,12 +133,22 @@ fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>)
             "the Authorization value is not KEY:SIGNATURE after \"Application\"",
         );
     };
-    if let Some(expected) = keys.key.filter(|k| *k != key) {
+    // Keys are UUIDs; Sinch's own callback example writes one in upper case.
+    if let Some(expected) = keys.key.filter(|k| !k.eq_ignore_ascii_case(key)) {
         return RequestVerdict::invalid(format!(
             "the request is signed for application key {key}, but the profile's key is \
              {expected}: pick the profile of that application"
         ));
     }
+    let Some(given) = STANDARD
+        .decode(given.trim())
+        .ok()
+        .filter(|mac| mac.len() == 32)
+    else {
+        return RequestVerdict::invalid(
+            "the signature after KEY: is not the base64 of a 32-byte HMAC-SHA256",
+        );
+    };
     let timestamp = request.header("x-timestamp");
     let content_type = request.header("content-type");
     // The body is hashed once, however many variants the diagnosis below tries.
@@ -139,26 +162,19 @@ fn verify_application(request: &RawRequest, value: &str, keys: CallbackKeys<'_>)
             timestamp: timestamp.unwrap_or_default(),
         };
         let text = string_to_sign(&sign, &body_md5);
-        let matches = signature(keys.secret, &text) == given;
+        // In constant time: hmac's verify_slice compares with `subtle`.
+        let matches = signature_matches(keys.secret, &text, &given);
         (text, matches)
     };
     let (text, matches) = signed(content_type, &request.target);
     if matches {
-        return RequestVerdict {
-            verified: true,
-            reason: None,
-            scheme: None,
-            string_to_sign: Some(text),
-            warnings: Vec::new(),
-        };
+        return RequestVerdict::valid(Some(text));
     }
     let reason = mismatch_reason(request, &body_md5, timestamp, content_type, &signed);
     RequestVerdict {
         verified: false,
         reason: Some(reason),
-        scheme: None,
-        string_to_sign: Some(text),
-        warnings: Vec::new(),
+        ..RequestVerdict::valid(Some(text))
     }
 }
 
@@ -214,10 +230,13 @@ fn mismatch_reason(
     // A path behind a proxy prefix.
     let path = request.target.as_str();
     let mut trimmed = path;
-    while let Some(rest) = trimmed
-        .strip_prefix('/')
-        .and_then(|t| t.find('/').map(|i| &t[i..]))
-    {
+    for _ in 0..MAX_PREFIX_TRIES {
+        let Some(rest) = trimmed
+            .strip_prefix('/')
+            .and_then(|t| t.find('/').map(|i| &t[i..]))
+        else {
+            break;
+        };
         trimmed = rest;
         if signed(content_type, trimmed).1 {
             let prefix = &path[..path.len() - trimmed.len()];
@@ -234,32 +253,47 @@ fn mismatch_reason(
     )
 }
 
+/// Fails a verified request closed when an age limit is in force and its `x-timestamp` is
+/// missing, not a time, or too far from `now`: such a request could be a replay.
 fn check_age(
     verdict: &mut RequestVerdict,
     request: &RawRequest,
     now: DateTime<Utc>,
     max_age_secs: Option<u64>,
 ) {
-    let Some(stamp) = request.header("x-timestamp") else {
-        return;
-    };
-    let Some(at) = time::parse_generator_timestamp(stamp) else {
-        verdict.warnings.push(format!(
-            "the x-timestamp \"{stamp}\" is not an ISO 8601 time: Sinch writes e.g. 2014-06-04T13:41:58Z"
-        ));
-        return;
-    };
-    let age = (now - at).num_seconds().unsigned_abs();
+    let stamp = request.header("x-timestamp");
+    let at = stamp.and_then(time::parse_generator_timestamp);
     let Some(max) = max_age_secs else {
+        if let (Some(stamp), None) = (stamp, at) {
+            verdict.warnings.push(format!(
+                "the x-timestamp \"{stamp}\" is not an ISO 8601 time: Sinch writes e.g. 2014-06-04T13:41:58Z"
+            ));
+        }
         return;
     };
-    if age > max {
-        verdict.verified = false;
-        verdict.reason = Some(format!(
-            "the signature is valid, but the x-timestamp is {} away from now (more than {}): \
-             the request may be a replay; allow it with --max-age",
-            time::format_duration(age),
-            time::format_duration(max)
-        ));
-    }
+    let refusal = match (stamp, at) {
+        (None, _) => "the signature is valid, but the request has no x-timestamp, so its age \
+                      cannot be checked: it may be a replay"
+            .to_owned(),
+        (Some(stamp), None) => format!(
+            "the signature is valid, but the x-timestamp \"{stamp}\" is not an ISO 8601 time \
+             (Sinch writes e.g. 2014-06-04T13:41:58Z), so its age cannot be checked: it may be \
+             a replay"
+        ),
+        (Some(_), Some(at)) => {
+            let age = (now - at).num_seconds().unsigned_abs();
+            if age <= max {
+                return;
+            }
+            format!(
+                "the signature is valid, but the x-timestamp is {} away from now (more than \
+                 {}): the request may be a replay",
+                time::format_duration(age),
+                time::format_duration(max)
+            )
+        }
+    };
+    verdict.verified = false;
+    verdict.too_old = true;
+    verdict.reason = Some(refusal);
 }

@@ -1,0 +1,402 @@
+//! The listener's server loop, with a bound on every size and time: how connections are
+//! accepted, how many are served at once, how one request is read (with [`super::http1`]) and
+//! how it is answered. What a request means is [`super::listen`]'s business.
+//!
+//! Written on `std::net`, one thread per connection, rather than on tiny_http: tiny_http 0.12
+//! sets no read timeout on the connections it accepts, so one slow client would hold a thread
+//! for ever. Here:
+//! - a request's head must arrive within [`Limits::head_deadline`], and the whole exchange,
+//!   the answer written included, within [`Limits::deadline`];
+//! - at most [`Limits::max_connections`] are served at once; when all are taken, the oldest
+//!   connection still sending its request is dropped for the new one (a client that drips a
+//!   byte every few seconds cannot keep Sinch out), and only when every connection is already
+//!   being answered does a new one get 503;
+//! - a failing `accept` (out of file descriptors) backs off instead of spinning a core;
+//! - one request per connection (`Connection: close`).
+
+use std::io::{Read as _, Write as _};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::http1::{self, HeadError};
+use crate::sinch::signing::RawRequest;
+
+/// The bounds a server keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The most connections served at once.
+    pub max_connections: usize,
+    /// How long one read may wait for the client.
+    pub read_timeout: Duration,
+    /// How long the client may take to send the request line and headers.
+    pub head_deadline: Duration,
+    /// How long the whole exchange may take, from accepting to the answer written.
+    pub deadline: Duration,
+    /// The largest body taken; a bigger one is answered 413 before it is read.
+    pub max_body: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 128,
+            read_timeout: Duration::from_secs(10),
+            head_deadline: Duration::from_secs(10),
+            deadline: Duration::from_secs(30),
+            max_body: 1024 * 1024,
+        }
+    }
+}
+
+/// Why a connection ended before a whole request arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The status answered; `None` when nothing could be answered (the client left).
+    pub status: Option<u16>,
+    /// Why, in a sentence (for the local output, and the answer's body).
+    pub reason: String,
+}
+
+impl Refusal {
+    fn gone(reason: impl Into<String>) -> Self {
+        Self {
+            status: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<HeadError> for Refusal {
+    fn from(err: HeadError) -> Self {
+        Self {
+            status: Some(err.status()),
+            reason: err.to_string(),
+        }
+    }
+}
+
+struct Slot {
+    id: u64,
+    since: Instant,
+    stream: TcpStream,
+    reading: bool,
+}
+
+/// The connections being served: a bounded set, from which the oldest one still reading its
+/// request is shed when a new one needs its place.
+#[derive(Default)]
+pub struct Slots {
+    taken: Mutex<Vec<Slot>>,
+    emptied: Condvar,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl Slots {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.taken.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a place for `stream`, shedding the oldest reader when all are taken; `None`
+    /// when every place is answering a request.
+    fn admit(&self, stream: &TcpStream, max: usize) -> Option<u64> {
+        let watcher = stream.try_clone().ok()?;
+        let mut taken = self.lock();
+        if taken.len() >= max {
+            let oldest = taken
+                .iter()
+                .enumerate()
+                .filter(|(_, slot)| slot.reading)
+                .min_by_key(|(_, slot)| slot.since)
+                .map(|(i, _)| i)?;
+            let shed = taken.swap_remove(oldest);
+            let _ = shed.stream.shutdown(Shutdown::Both);
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        taken.push(Slot {
+            id,
+            since: Instant::now(),
+            stream: watcher,
+            reading: true,
+        });
+        Some(id)
+    }
+
+    /// The request has arrived whole: from now on the connection is not shed.
+    fn answering(&self, id: u64) {
+        if let Some(slot) = self.lock().iter_mut().find(|s| s.id == id) {
+            slot.reading = false;
+        }
+    }
+
+    fn leave(&self, id: u64) {
+        let mut taken = self.lock();
+        taken.retain(|s| s.id != id);
+        if taken.is_empty() {
+            self.emptied.notify_all();
+        }
+    }
+
+    /// Ends every connection still sending its request (on stop: none of them is a request
+    /// yet), then waits up to `patience` for those being answered.
+    pub fn drain(&self, patience: Duration) {
+        let mut taken = self.lock();
+        for slot in taken.iter().filter(|s| s.reading) {
+            let _ = slot.stream.shutdown(Shutdown::Both);
+        }
+        let until = Instant::now() + patience;
+        while !taken.is_empty() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            taken = self
+                .emptied
+                .wait_timeout(taken, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// How many connections are being served.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One accepted connection, with its deadlines.
+pub struct Connection {
+    stream: TcpStream,
+    /// Who connected.
+    pub peer: SocketAddr,
+    started: Instant,
+    limits: Limits,
+    slot: u64,
+    slots: Arc<Slots>,
+    /// Whether any byte arrived: a bare connect and close (a port probe) is not a request.
+    pub got_bytes: bool,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.slots.leave(self.slot);
+    }
+}
+
+impl Connection {
+    fn left(&self, deadline: Duration) -> Duration {
+        deadline.saturating_sub(self.started.elapsed())
+    }
+
+    /// What is left of the whole exchange's time: a forward to the app gets no more.
+    pub fn time_left(&self) -> Duration {
+        self.left(self.limits.deadline)
+    }
+
+    /// Reads one request: the head (bounded, within the head deadline), then exactly
+    /// Content-Length body bytes (bounded, within the whole deadline). `Ok(None)` when the
+    /// client closed without sending a byte.
+    pub fn read_request(&mut self) -> Result<Option<RawRequest>, Refusal> {
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 16 * 1024];
+        let head = loop {
+            if let Some(head) = http1::parse_head(&raw)? {
+                break head;
+            }
+            if !self.read_some(&mut raw, &mut buf, self.limits.head_deadline)? {
+                return Ok(None);
+            }
+        };
+        if head.content_length > self.limits.max_body {
+            return Err(Refusal {
+                status: Some(413),
+                reason: format!(
+                    "the body is {} bytes: the listener takes at most {} MiB",
+                    head.content_length,
+                    self.limits.max_body >> 20
+                ),
+            });
+        }
+        let total = head.len + head.content_length;
+        if raw.len() < total && head.expects_continue() {
+            // curl asks before sending a body over 1 KiB, and waits a second for an answer.
+            let _ = self.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        while raw.len() < total {
+            self.read_some(&mut raw, &mut buf, self.limits.deadline)?;
+        }
+        raw.truncate(total);
+        let body = raw.split_off(head.len);
+        self.slots.answering(self.slot);
+        Ok(Some(head.into_request(body)))
+    }
+
+    /// Reads what comes within `deadline` (from the start); `false` when the client closed
+    /// before its first byte.
+    fn read_some(
+        &mut self,
+        raw: &mut Vec<u8>,
+        buf: &mut [u8],
+        deadline: Duration,
+    ) -> Result<bool, Refusal> {
+        loop {
+            let left = self.left(deadline);
+            if left.is_zero() {
+                return Err(self.too_slow());
+            }
+            let _ = self
+                .stream
+                .set_read_timeout(Some(self.limits.read_timeout.min(left)));
+            match self.stream.read(buf) {
+                Ok(0) if raw.is_empty() => return Ok(false),
+                Ok(0) => {
+                    return Err(Refusal::gone(
+                        "the client closed the connection before the request was complete",
+                    ));
+                }
+                Ok(n) => {
+                    self.got_bytes = true;
+                    raw.extend_from_slice(&buf[..n]);
+                    return Ok(true);
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(self.too_slow());
+                }
+                Err(err) if raw.is_empty() && !self.got_bytes => {
+                    // Shed, or reset before a byte: not a request.
+                    let _ = err;
+                    return Ok(false);
+                }
+                Err(err) => {
+                    return Err(Refusal::gone(format!("reading the request failed: {err}")));
+                }
+            }
+        }
+    }
+
+    fn too_slow(&self) -> Refusal {
+        Refusal {
+            status: Some(408),
+            reason: format!(
+                "the client sent its request too slowly (its head must come within {} s, all of it within {} s, with no pause over {} s)",
+                self.limits.head_deadline.as_secs(),
+                self.limits.deadline.as_secs(),
+                self.limits.read_timeout.as_secs()
+            ),
+        }
+    }
+
+    /// Writes a whole answer within what is left of the deadline, and closes the sending side.
+    pub fn respond(
+        &mut self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<()> {
+        let left = self.time_left().max(Duration::from_millis(100));
+        self.stream.set_write_timeout(Some(left))?;
+        let mut head = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        ));
+        self.stream.write_all(head.as_bytes())?;
+        self.stream.write_all(body)?;
+        self.stream.flush()?;
+        self.stream.shutdown(Shutdown::Write)
+    }
+}
+
+/// Accepts connections on `listener` until `stop` is set, handing each (with its place
+/// among [`Limits::max_connections`]) to `serve` on a thread of its own. A connection for
+/// which there is no place gets 503. A failing `accept` (no file descriptor left, say) is
+/// retried after a pause that doubles up to a second, so it never spins a core.
+pub fn accept_loop(
+    listener: &TcpListener,
+    limits: Limits,
+    slots: &Arc<Slots>,
+    stop: &AtomicBool,
+    serve: &Arc<dyn Fn(Connection) + Send + Sync>,
+) {
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let (stream, peer) = match listener.accept() {
+            Ok(accepted) => {
+                pause = Duration::from_millis(5);
+                accepted
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(slot) = slots.admit(&stream, limits.max_connections) else {
+            let mut busy = stream;
+            let _ = busy.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = busy.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 21\r\nConnection: close\r\n\r\ntoo many connections\n",
+            );
+            continue;
+        };
+        let connection = Connection {
+            stream,
+            peer,
+            started: Instant::now(),
+            limits,
+            slot,
+            slots: Arc::clone(slots),
+            got_bytes: false,
+        };
+        let serve = Arc::clone(serve);
+        // A thread that cannot start drops the connection (and its place) at once.
+        let _ = std::thread::Builder::new()
+            .name("listen-connection".into())
+            .spawn(move || serve(connection));
+    }
+}
+
+/// The reason phrase of the statuses this program answers.
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
