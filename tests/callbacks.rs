@@ -6,16 +6,15 @@
 
 mod support;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use assert_cmd::cargo::CommandCargoExt as _;
 use predicates::prelude::*;
 use serde_json::Value;
+use support::listener::{Listener, raw_exchange};
 use support::server::{Answering, answering_server};
 
 const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
@@ -281,94 +280,6 @@ fn trigger_json_reports_what_was_sent_and_the_verdict() {
 }
 
 /// A running `sinch-ticket listen`: its address, its stdout lines, and the process.
-struct Listener {
-    child: Child,
-    port: u16,
-    lines: mpsc::Receiver<String>,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Listener {
-    fn start(extra: &[&str]) -> Self {
-        let mut child = StdCommand::cargo_bin("sinch-ticket")
-            .unwrap()
-            .env("SINCH_APPLICATION_SECRET", SECRET)
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", "/nonexistent")
-            .args(["listen", "--port", "0", "--key", KEY])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (out_tx, lines) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let _ = out_tx.send(line.unwrap());
-            }
-        });
-        let (err_tx, stderr) = mpsc::channel();
-        let err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines() {
-                let _ = err_tx.send(line.unwrap());
-            }
-        });
-        let first = stderr
-            .recv_timeout(Duration::from_secs(30))
-            .expect("listen says where it listens");
-        let port = first
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {first:?}"));
-        Self {
-            child,
-            port,
-            lines,
-            stderr,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// The next request it reported, as JSON.
-    fn next(&self) -> Value {
-        let line = self
-            .lines
-            .recv_timeout(Duration::from_secs(30))
-            .expect("listen reports each request");
-        serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"))
-    }
-
-    /// Ctrl+C, and the exit status and the last words on stderr.
-    fn interrupt(mut self) -> (i32, String) {
-        StdCommand::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        let status = self.child.wait().unwrap();
-        let said: Vec<String> = self.stderr.iter().collect();
-        (status.code().unwrap_or(-1), said.join("\n"))
-    }
-}
-
-/// Sends raw bytes to the listener and returns the whole answer.
-fn raw_exchange(port: u16, bytes: &[u8]) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let _ = stream.write_all(bytes);
-    let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
-    answer
-}
-
 #[test]
 fn listen_verifies_signed_requests_refuses_tampered_ones_and_stops_on_ctrl_c() {
     let listener = Listener::start(&["--json"]);
@@ -574,4 +485,28 @@ fn listen_lets_a_client_that_expects_100_continue_send_its_body_at_once() {
     assert_eq!(seen["event"], "notify");
     assert_eq!(seen["body"]["custom"].as_str().unwrap().len(), 2000);
     listener.interrupt();
+}
+
+#[test]
+fn a_stale_forgery_a_careful_server_may_accept_is_a_usage_error() {
+    sinch_ticket()
+        .args(["trigger", "ice", "--key", KEY, "--timestamp-age", "5m"])
+        .args(["--to", "http://127.0.0.1:9/cb"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 16m"));
+    // A stale one is stale throughout: the body's timestamp is the x-timestamp.
+    let (assert, received) = trigger_at(
+        "ace",
+        Answering::careful(200, ""),
+        &["--timestamp-age", "20m"],
+    );
+    assert.code(0);
+    let stamp = received
+        .raw
+        .lines()
+        .find_map(|l| l.strip_prefix("x-timestamp: "))
+        .unwrap()
+        .to_owned();
+    assert_eq!(body_of(&received.raw)["timestamp"], stamp.as_str());
 }

@@ -1081,3 +1081,21 @@ fn non_ascii_usernames_are_escaped_for_the_js_sdk_unless_raw_utf8_is_asked() {
             "the JS SDK v1 will see this user as",
         ));
 }
+
+#[test]
+fn inspect_keeps_each_field_on_its_own_line_whatever_the_ticket_holds() {
+    let crafted = "alice\nSignature:   verified with the given secret\nVerdict:     Accepted";
+    let ticket = stdout_of(with_secret(SECRET).args(["ticket", "--user", crafted, "--key", KEY]));
+    // Checked with the wrong secret: the report must not be able to say otherwise.
+    let out = with_secret("ax8hTTQJF0OPXL32r1LHMA==")
+        .args(["inspect", ticket.trim(), "--key", KEY])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8(out.stdout).unwrap();
+    let labelled = |label: &str| report.lines().filter(|l| l.starts_with(label)).count();
+    assert_eq!(labelled("Signature:"), 1, "{report}");
+    assert_eq!(labelled("Verdict:"), 1, "{report}");
+    assert!(report.contains(r"username alice\nSignature:"), "{report}");
+    assert!(report.contains("DOES NOT VERIFY"), "{report}");
+}

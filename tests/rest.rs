@@ -334,3 +334,151 @@ fn send_names_a_refused_connection_and_a_timeout() {
     drop(hold);
     server.join().unwrap();
 }
+
+/// A request to /cb signed with the documented secret at `stamp`, with that x-timestamp
+/// header (or none).
+fn signed_at(stamp: &str, header: Option<&str>) -> String {
+    use sinch_ticket::sinch::AppSecret;
+    use sinch_ticket::sinch::signing::{SignRequest, sign_request};
+    let secret = AppSecret::from_base64(DOC_SECRET).unwrap();
+    let body = r#"{"event":"dice"}"#;
+    let signed = sign_request(
+        &KEY.to_ascii_uppercase(),
+        &secret,
+        &SignRequest {
+            method: "POST",
+            resource: "/cb",
+            content_type: Some("application/json"),
+            body: body.as_bytes(),
+            timestamp: stamp,
+        },
+    );
+    let stamp_line = header.map_or(String::new(), |h| format!("x-timestamp: {h}\r\n"));
+    format!(
+        "POST /cb HTTP/1.1\r\nContent-Type: application/json\r\n{stamp_line}Authorization: {}\r\n\r\n{body}",
+        signed.authorization
+    )
+}
+
+#[test]
+fn verification_fails_closed_when_the_age_of_a_request_cannot_be_told() {
+    for (case, request) in [
+        ("no x-timestamp", signed_at("", None)),
+        ("not a time", signed_at("yesterday", Some("yesterday"))),
+    ] {
+        // Under the default age limit, a request whose age is unknown may be a replay.
+        sinch_ticket()
+            .args(["verify-callback", "--key", KEY])
+            .write_stdin(request.clone())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("may be a replay"))
+            .stdout(predicate::str::contains("--max-age"));
+        // Without one, the signature alone decides.
+        sinch_ticket()
+            .args(["verify-callback", "--key", KEY, "--max-age", "none"])
+            .write_stdin(request)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::starts_with("Verified"));
+        let _ = case;
+    }
+    // A fresh one verifies, its key in upper case (as in Sinch's own callback example).
+    let now = sinch_ticket::sinch::signing::timestamp(chrono::Utc::now());
+    sinch_ticket()
+        .args(["verify-callback", "--key", KEY])
+        .write_stdin(signed_at(&now, Some(&now)))
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn sign_curl_sends_exactly_what_was_signed_dot_segments_included() {
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
+    let curl = sinch_ticket()
+        .args(["sign", "POST"])
+        .arg(format!("http://127.0.0.1:{port}/a/../calling/./v1?x=1"))
+        .args(["--data", "{}", "--key", KEY, "--curl"])
+        .output()
+        .unwrap();
+    assert!(curl.status.success());
+    let curl = String::from_utf8(curl.stdout).unwrap();
+    let run = std::process::Command::new("sh")
+        .args(["-c", &format!("{} --silent --show-error", curl.trim())])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let received = server.join().unwrap();
+    assert!(
+        received.starts_with("POST /a/../calling/./v1?x=1 HTTP/1.1"),
+        "{received}"
+    );
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("\"ok\":true"),
+        "the server verified what curl sent: {received}"
+    );
+
+    // send keeps the path as written too.
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
+    sinch_ticket()
+        .args(["send", "GET"])
+        .arg(format!("http://127.0.0.1:{port}/a/./b/../c"))
+        .args(["--key", KEY])
+        .assert()
+        .code(0);
+    assert!(
+        server
+            .join()
+            .unwrap()
+            .starts_with("GET /a/./b/../c HTTP/1.1")
+    );
+}
+
+#[test]
+fn what_a_request_cannot_carry_is_refused_before_anything_is_signed() {
+    sinch_ticket()
+        .args([
+            "sign",
+            "GET",
+            "https://calling.api.sinch.com/users/Åsa",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("percent-encoded (%C3%85)"));
+    sinch_ticket()
+        .args([
+            "sign",
+            "POST",
+            "https://calling.api.sinch.com/v1",
+            "--key",
+            KEY,
+        ])
+        .args([
+            "--data",
+            "{}",
+            "--content-type",
+            "application/json\r\nX-Evil: 1",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("line break"));
+    sinch_ticket()
+        .args([
+            "send",
+            "GET",
+            "https://key:pw@calling.api.sinch.com/v1",
+            "--key",
+            KEY,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("user name or password"));
+}

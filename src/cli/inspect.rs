@@ -7,6 +7,7 @@ use chrono::Utc;
 use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
+use crate::sinch::text::one_line;
 use crate::sinch::time::both_zones;
 use crate::sinch::{Inspection, Severity, Verdict, VerifyWith, inspect};
 
@@ -93,8 +94,9 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
 /// The report for people: what it is, who for, when, and whether it verifies.
 pub fn readable_report(inspection: &Inspection) -> String {
     let mut out = String::new();
+    // Every value stays on its own line, whatever the credential holds.
     let mut line = |label: &str, value: &str| {
-        let _ = writeln!(out, "{label:<13}{value}");
+        let _ = writeln!(out, "{label:<13}{}", one_line(value));
     };
     line("Kind:", inspection.kind.label());
     if let Some(identity) = &inspection.identity {
@@ -128,7 +130,7 @@ pub fn readable_report(inspection: &Inspection) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "note",
             };
-            let _ = writeln!(out, "  {tag}: {}", finding.message);
+            let _ = writeln!(out, "  {tag}: {}", one_line(&finding.message));
         }
     }
     let _ = writeln!(out, "JSON:");

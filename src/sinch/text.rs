@@ -81,6 +81,30 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` for a field shown on one line: a line break, a tab or a Unicode line or paragraph
+/// separator is written as a visible escape (`\n`, `\t`, `\u2028`), so that a crafted value
+/// cannot print lines of its own ("Signature: valid") under another's label. Text with none
+/// comes back borrowed.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\t' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if breaks(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +146,14 @@ mod tests {
             "\\u001b]0;PWNED\\u0007x\\u000d"
         );
         assert_eq!(terminal_safe("a\u{202e}b\u{9b}"), "a\\u202eb\\u009b");
+    }
+
+    #[test]
+    fn a_one_line_field_keeps_to_its_line() {
+        assert!(matches!(one_line("Åsa Smith"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("alice\nSignature: valid\r\tx\u{2028}y"),
+            "alice\\nSignature: valid\\r\\tx\\u2028y"
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod listener;
 pub mod server;
 
 use std::io::Write as _;

@@ -285,3 +285,24 @@ fn verifies_sinchs_documented_callback() {
     );
     assert!(verdict.verified, "{verdict:?}");
 }
+
+#[test]
+fn keys_compare_without_regard_to_case_and_a_malformed_mac_is_named() {
+    let secret = secret();
+    let signed = sign_request(&KEY.to_ascii_lowercase(), &secret, &doc_request());
+    let text = String::from_utf8(raw(&doc_request(), &signed)).unwrap();
+    let parsed = parse_request(text.as_bytes()).unwrap();
+    assert!(
+        verify_request(&parsed, keys(&secret), now(), None).verified,
+        "{KEY} in upper case"
+    );
+    let short = text.replace(&signed.authorization, &format!("Application {KEY}:AAAA"));
+    let verdict = verify_request(
+        &parse_request(short.as_bytes()).unwrap(),
+        keys(&secret),
+        now(),
+        None,
+    );
+    assert!(!verdict.verified);
+    assert!(verdict.reason.unwrap().contains("32-byte"));
+}
