@@ -7,7 +7,8 @@ use zeroize::Zeroizing;
 
 use super::{Failure, exit, stdio, warn};
 use crate::profiles::{
-    OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _, default_config_dir,
+    KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _,
+    default_config_dir,
 };
 use crate::sinch::AppSecret;
 
@@ -78,9 +79,26 @@ impl From<ProfileError> for Failure {
             ProfileError::Index(_) => exit::IO,
             _ => exit::USAGE,
         };
+        // The command line's own advice, after the profiles layer's words.
+        let advice = match &err {
+            ProfileError::NotFound(name) => format!(
+                ": see `sinch-ticket profile list`, or add it with `sinch-ticket profile add {name} --key KEY`"
+            ),
+            ProfileError::Exists(_) => ": add --force to replace it".to_owned(),
+            ProfileError::Unlisted(name) => format!(
+                ": bring it back with `sinch-ticket profile attach {name}`, or add --force to replace its secret"
+            ),
+            ProfileError::MissingSecret(name) => {
+                format!(" (`sinch-ticket profile add {name} --key KEY --force`)")
+            }
+            ProfileError::Keyring(KeyringError::Unavailable(_)) => {
+                "; until then give --key and SINCH_APPLICATION_SECRET".to_owned()
+            }
+            _ => String::new(),
+        };
         Failure {
             code,
-            message: err.to_string(),
+            message: format!("{err}{advice}"),
         }
     }
 }

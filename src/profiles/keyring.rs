@@ -37,8 +37,7 @@ impl std::fmt::Display for KeyringError {
             Self::Unavailable(detail) => write!(
                 f,
                 "the OS keyring is not available ({detail}): start a Secret Service such as \
-                 gnome-keyring or KeePassXC (or log in to a desktop session); until then give \
-                 --key and SINCH_APPLICATION_SECRET"
+                 gnome-keyring or KeePassXC (or log in to a desktop session)"
             ),
             Self::Locked(detail) => write!(
                 f,

@@ -66,31 +66,25 @@ pub enum ProfileError {
     Index(std::sync::Arc<IndexError>),
 }
 
+/// The words here are the same for both faces; each face adds how to act on them in its own
+/// terms (the command line names its commands and flags, the window its buttons).
 impl std::fmt::Display for ProfileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Invalid(message) => f.write_str(message),
             Self::Index(err) => err.fmt(f),
-            Self::NotFound(name) => write!(
-                f,
-                "there is no profile \"{name}\": see `sinch-ticket profile list`, or add it with \
-                 `sinch-ticket profile add {name} --key KEY`"
-            ),
-            Self::Exists(name) => write!(
-                f,
-                "a profile named \"{name}\" exists already: add --force to replace it"
-            ),
+            Self::NotFound(name) => write!(f, "there is no profile \"{name}\""),
+            Self::Exists(name) => write!(f, "a profile named \"{name}\" exists already"),
             Self::Unlisted(name) => write!(
                 f,
                 "the keyring already holds a profile \"{name}\" that the index does not list \
-                 (the index was lost or damaged): bring it back with `sinch-ticket profile \
-                 attach {name}`, or add --force to replace its secret"
+                 (the index was lost or damaged); saving would replace its secret"
             ),
             Self::MissingSecret(name) => write!(
                 f,
                 "profile \"{name}\" is listed, but the keyring has no entry for it: this may be \
                  another keyring than the one it was saved in; unlock or select that one, or \
-                 save the profile again with `sinch-ticket profile add {name} --key KEY --force`"
+                 save the profile again"
             ),
             Self::Keyring(err) => err.fmt(f),
         }
