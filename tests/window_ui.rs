@@ -1065,3 +1065,66 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
     assert_eq!(app.callbacks.trigger.event.name(), "pie");
     assert_eq!(app.tab, sinch_ticket::app::action::Tab::Callbacks);
 }
+
+#[test]
+fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
+    use sinch_ticket::net::trigger::{self, Trigger};
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let send_forged = |addr: std::net::SocketAddr| {
+        trigger::send(Trigger {
+            event: Event::Dice,
+            url: &format!("http://{addr}/sinch/dice"),
+            key: KEY,
+            secret: &secret,
+            body: br#"{"event":"dice","callid":"c-7"}"#.to_vec(),
+            sent_at: Utc::now(),
+            forgery: Forgery::BadSignature,
+            timeout: Duration::from_secs(30),
+        })
+        .unwrap()
+    };
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    // Unticked: the listener answers 401 itself, and the app hears nothing.
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let app_url = format!("http://127.0.0.1:{}", app.local_addr().unwrap().port());
+    world.replace_text("Forward to", &app_url);
+    world.click("Start listening");
+    let addr = world
+        .app()
+        .callbacks
+        .listen
+        .listening_on()
+        .expect("listening");
+    assert_eq!(send_forged(addr).answer.status, 401);
+    world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
+    world.harness.get_by_label_contains("NOT VERIFIED").click();
+    world.harness.run_steps(2);
+    assert!(world.shows("not forwarded"), "the details say why");
+    world.click("Stop listening");
+    app.set_nonblocking(true).unwrap();
+    assert!(
+        app.accept().is_err(),
+        "an unverified request reached the app"
+    );
+
+    // Ticked: it goes to the app, whose own check is what is tested.
+    let (app_port, app) =
+        server::answering_server(SECRET, KEY, Some(900), server::Answering::careful(200, ""));
+    world.replace_text("Forward to", &format!("http://127.0.0.1:{app_port}"));
+    world.click("Forward unverified requests too");
+    world.click("Start listening");
+    let addr = world
+        .app()
+        .callbacks
+        .listen
+        .listening_on()
+        .expect("listening");
+    assert_eq!(send_forged(addr).answer.status, 401, "the app refused it");
+    let at_app = app.join().unwrap();
+    assert!(!at_app.verified, "{}", at_app.raw);
+    world.click("Stop listening");
+}

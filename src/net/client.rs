@@ -184,3 +184,38 @@ fn network_failure(err: ureq::Error, timeout: Duration) -> SendError {
         other => SendError::Io(other.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_that_cannot_be_made_is_the_callers_mistake_not_the_networks() {
+        assert!(SendError::Build("bad header".into()).is_usage());
+        assert!(SendError::Target(TargetError::Credentials).is_usage());
+        for network in [
+            SendError::Dns,
+            SendError::Refused,
+            SendError::Timeout(Duration::from_secs(1)),
+            SendError::TooLarge,
+        ] {
+            assert!(!network.is_usage(), "{network}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_says_where_it_points_and_that_it_was_not_followed() {
+        let answer = Answer {
+            status: 302,
+            reason: "Found".into(),
+            content_type: None,
+            location: Some("https://elsewhere.example/\u{1b}[2J".into()),
+            body: Vec::new(),
+            took: Duration::from_millis(3),
+        };
+        assert_eq!(
+            answer.status_line(),
+            "HTTP 302 Found (3 ms), a redirect to https://elsewhere.example/\\u001b[2J (not followed)"
+        );
+    }
+}

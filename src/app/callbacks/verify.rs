@@ -75,7 +75,13 @@ impl VerifyPart {
         } else {
             ui.heading("Not verified");
             if let Some(reason) = &verdict.reason {
-                error_text(ui, reason);
+                // The window's own way to allow it: the checkbox above.
+                let advice = if verdict.too_old {
+                    "; tick \"Accept any age\" above to check the signature alone"
+                } else {
+                    ""
+                };
+                error_text(ui, &format!("{reason}{advice}"));
             }
         }
         for warning in &verdict.warnings {
