@@ -4,6 +4,7 @@
 #                           Mesa's software OpenGL (for machines without a GPU), fontconfig
 #   scripts/setup.sh test   all of that, plus what the whole test suite drives: dbus-daemon
 #                           and gnome-keyring (a real Secret Service), secret-tool, Xvfb,
+#                           openbox and x11-utils (a window manager, to minimise the window),
 #                           xdotool (real input), xclip (reads the clipboard from another
 #                           process), ImageMagick (screenshots) and script (a terminal
 #                           for prompt tests)                            [the default]
@@ -43,6 +44,11 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd Xvfb xvfb
   need_cmd xauth xauth
   need_cmd xdotool xdotool
+  # A window manager, so that a test can minimise the real window; xprop and xwininfo to
+  # see that it did.
+  need_cmd openbox openbox
+  need_cmd xprop x11-utils
+  need_cmd xwininfo x11-utils
   need_cmd xclip xclip
   need_cmd import imagemagick
   need_cmd python3 python3

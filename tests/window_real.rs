@@ -98,99 +98,11 @@ fn finished<T>(server: &std::thread::JoinHandle<T>) -> Option<()> {
 fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_process() {
     let mut session = PrivateSession::start(Bus::UnlockedKeyring);
     session.start_display();
-    let mut add = session
-        .sinch_ticket()
-        .args(["profile", "add", "sandbox", "--key", KEY])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(SECRET.as_bytes())
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-
-    // The window's standard error goes to a file: a pipe nobody reads could fill and stall
-    // it, and the file is there to read when something goes wrong.
-    let stderr_file = tempfile::NamedTempFile::new().unwrap();
-    let mut window = session
-        .sinch_ticket()
-        .stdout(Stdio::null())
-        .stderr(stderr_file.reopen().unwrap())
-        .spawn()
-        .unwrap();
+    add_profile(&session);
+    let (mut window, id, stderr_file) = start_window(&session);
     let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let id = loop {
-        let id = output({
-            let mut cmd = session.command("xdotool");
-            cmd.args(["search", "--name", "^sinch-ticket$"]);
-            cmd
-        });
-        if let Some(id) = id.lines().next() {
-            break id.to_owned();
-        }
-        if let Some(status) = window.try_wait().unwrap() {
-            panic!(
-                "the window exited ({status}) before showing: {}",
-                window_stderr()
-            );
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no window after 90 s; its standard error: {}",
-            window_stderr()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    // When a wait fails: the window's standard error and a picture of it, for the next one
-    // who reads the failure.
-    let evidence = || {
-        let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window-failure.png");
-        let _ = session
-            .command("import")
-            .args(["-window", &id, shot.to_str().unwrap_or_default()])
-            .status();
-        format!(
-            "the window as it was: {}; its standard error: {}",
-            shot.display(),
-            window_stderr()
-        )
-    };
-    // The profile loads in the background meanwhile. Click the username field (its focus
-    // from the first frame may be gone once the window manager has focused the window) and
-    // type as a user would; if the window was not ready for the keys yet (not mapped,
-    // profile still loading), do it again: each round replaces the username, so repeating
-    // is harmless.
-    let pasted = wait_for(60, "the ticket on the clipboard", &evidence, || {
-        // Focusing fails until the window is mapped: then simply try again.
-        if !try_xdotool(&session, &["windowfocus", "--sync", &id]) {
-            std::thread::sleep(Duration::from_millis(100));
-            return None;
-        }
-        xdotool(
-            &session,
-            &["mousemove", "--window", &id, "227", "75", "click", "1"],
-        );
-        xdotool(&session, &["key", "ctrl+a"]);
-        xdotool(&session, &["type", "--delay", "40", "alice"]);
-        xdotool(&session, &["key", "ctrl+Return"]);
-        xdotool(&session, &["key", "ctrl+shift+c"]);
-        // The copy is served by the window's process; give it a few looks before retyping.
-        (0..20).find_map(|_| {
-            let text = output({
-                let mut cmd = session.command("xclip");
-                cmd.args(["-o", "-selection", "clipboard"]);
-                cmd
-            });
-            if text.contains(':') {
-                return Some(text);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            None
-        })
-    });
+    let evidence = || evidence_of(&session, &id, &window_stderr());
+    let pasted = copy_a_ticket(&session, &id, &evidence);
     let secret = sinch_ticket::sinch::AppSecret::from_base64(SECRET).unwrap();
     let verify = sinch_ticket::sinch::VerifyWith {
         secret: &secret,
@@ -331,4 +243,167 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         !stderr.contains(SECRET) && !stderr.contains("panicked"),
         "{stderr}"
     );
+}
+
+/// Adds profile "sandbox" with the test key and secret, as a user does.
+fn add_profile(session: &PrivateSession) {
+    let mut add = session
+        .sinch_ticket()
+        .args(["profile", "add", "sandbox", "--key", KEY])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(SECRET.as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+}
+
+/// Starts the window and waits until it shows: the process, its X window id, and the file
+/// its standard error goes to (a pipe nobody reads could fill and stall it, and the file is
+/// there to read when something goes wrong).
+fn start_window(
+    session: &PrivateSession,
+) -> (std::process::Child, String, tempfile::NamedTempFile) {
+    let stderr_file = tempfile::NamedTempFile::new().unwrap();
+    let mut window = session
+        .sinch_ticket()
+        .stdout(Stdio::null())
+        .stderr(stderr_file.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let id = loop {
+        let id = output({
+            let mut cmd = session.command("xdotool");
+            cmd.args(["search", "--name", "^sinch-ticket$"]);
+            cmd
+        });
+        if let Some(id) = id.lines().next() {
+            break id.to_owned();
+        }
+        if let Some(status) = window.try_wait().unwrap() {
+            panic!(
+                "the window exited ({status}) before showing: {}",
+                window_stderr()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no window after 90 s; its standard error: {}",
+            window_stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (window, id, stderr_file)
+}
+
+/// When a wait fails: the window's standard error and a picture of it, for the next one who
+/// reads the failure.
+fn evidence_of(session: &PrivateSession, id: &str, stderr: &str) -> String {
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window-failure.png");
+    let _ = session
+        .command("import")
+        .args(["-window", id, shot.to_str().unwrap_or_default()])
+        .status();
+    format!(
+        "the window as it was: {}; its standard error: {stderr}",
+        shot.display()
+    )
+}
+
+/// What the clipboard holds, read by another process.
+fn clipboard(session: &PrivateSession) -> String {
+    output({
+        let mut cmd = session.command("xclip");
+        cmd.args(["-o", "-selection", "clipboard"]);
+        cmd
+    })
+}
+
+/// Types "alice" into the username field, generates (Ctrl+Enter) and copies (Ctrl+Shift+C)
+/// as a user would, and returns the ticket as another process reads it off the clipboard.
+fn copy_a_ticket(session: &PrivateSession, id: &str, evidence: &dyn Fn() -> String) -> String {
+    // The profile loads in the background meanwhile. Click the username field (its focus
+    // from the first frame may be gone once a window manager has focused the window) and
+    // type as a user would; if the window was not ready for the keys yet (not mapped,
+    // profile still loading), do it again: each round replaces the username, so repeating
+    // is harmless.
+    wait_for(60, "the ticket on the clipboard", evidence, || {
+        // Focusing fails until the window is mapped: then simply try again.
+        if !try_xdotool(session, &["windowfocus", "--sync", id]) {
+            std::thread::sleep(Duration::from_millis(100));
+            return None;
+        }
+        xdotool(
+            session,
+            &["mousemove", "--window", id, "227", "75", "click", "1"],
+        );
+        xdotool(session, &["key", "ctrl+a"]);
+        xdotool(session, &["type", "--delay", "40", "alice"]);
+        xdotool(session, &["key", "ctrl+Return"]);
+        xdotool(session, &["key", "ctrl+shift+c"]);
+        // The copy is served by the window's process; give it a few looks before retyping.
+        (0..20).find_map(|_| {
+            let text = clipboard(session);
+            if text.contains(':') {
+                return Some(text);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            None
+        })
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb, openbox, xdotool, xclip, x11-utils, dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn a_copied_ticket_is_cleared_on_time_while_the_window_is_minimised() {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    session.start_window_manager();
+    add_profile(&session);
+    // Copies clear after 10 s: the window's own setting, as the last run left it.
+    let data = session.home().join(".local/share/sinch-ticket");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("app.ron"),
+        "{\n    \"app\": \"(clear_clipboard_after: Some(10))\",\n}\n",
+    )
+    .unwrap();
+    let (mut window, id, stderr_file) = start_window(&session);
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let evidence = || evidence_of(&session, &id, &window_stderr());
+    let ticket = copy_a_ticket(&session, &id, &evidence);
+
+    // Minimised under the window manager: eframe stops drawing it.
+    xdotool(&session, &["windowminimize", "--sync", &id]);
+    let unmapped = || {
+        output({
+            let mut cmd = session.command("xwininfo");
+            cmd.args(["-id", &id]);
+            cmd
+        })
+        .contains("IsUnMapped")
+    };
+    wait_for(30, "the window to be minimised", &evidence, || {
+        unmapped().then_some(())
+    });
+    // The copy goes on time all the same, read by another process while the window is away.
+    wait_for(
+        40,
+        "the clipboard to be cleared while minimised",
+        &evidence,
+        || (!clipboard(&session).contains(&ticket)).then_some(()),
+    );
+    assert!(
+        unmapped(),
+        "the window was restored before the copy was cleared"
+    );
+    let _ = window.kill();
+    let _ = window.wait();
+    let stderr = window_stderr();
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -792,6 +792,7 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
         .app()
         .request
         .answer
+        .last
         .as_ref()
         .unwrap()
         .as_ref()
@@ -866,7 +867,7 @@ impl World {
         );
         self.click("Send event");
         self.wait_until("the server's answer", |w| {
-            w.app().callbacks.trigger.result.is_some()
+            w.app().callbacks.trigger.result.last.is_some()
         });
         server.join().unwrap()
     }
@@ -1127,4 +1128,23 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     let at_app = app.join().unwrap();
     assert!(!at_app.verified, "{}", at_app.raw);
     world.click("Stop listening");
+}
+
+#[test]
+fn the_clipboard_is_cleared_on_time_while_no_frame_is_drawn() {
+    let mut world = world();
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    world.click("Copy ticket");
+    assert!(world.clipboard.content().is_some());
+    // Minimised or covered: eframe draws nothing, but calls the app's logic when it asked to
+    // be woken. Only that runs here, 61 s later.
+    *world.clock.lock().unwrap() += TimeDelta::seconds(61);
+    let ctx = world.harness.ctx.clone();
+    world.harness.state_mut().tick(&ctx);
+    assert_eq!(
+        world.clipboard.content(),
+        None,
+        "the copy is cleared without a frame being drawn"
+    );
 }

@@ -27,8 +27,8 @@ pub enum Action {
         /// What it is called in the status line.
         what: &'static str,
     },
-    /// Sign the Request tab's request (Ctrl+Enter there).
-    SignRequest,
+    /// Sign the Request tab's request (Ctrl+Enter there), then copy or send it.
+    Request(RequestDo),
     /// Send the Callbacks tab's event at the server (Ctrl+Enter in its Trigger part).
     SendTrigger,
     /// Start the Callbacks tab's listener with the selected profile.
@@ -47,6 +47,19 @@ pub enum Action {
     Notify(Notice),
     /// Close the window (settings are saved, our copy cleared).
     Quit,
+}
+
+/// What the Request tab's buttons ask for: each signs the request afresh first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestDo {
+    /// Sign it and show the headers.
+    Sign,
+    /// Copy it as a curl command.
+    CopyCurl,
+    /// Copy the signed headers.
+    CopyHeaders,
+    /// Send it.
+    Send,
 }
 
 /// What to copy.

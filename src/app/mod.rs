@@ -22,6 +22,7 @@ pub mod clipboard;
 pub mod form;
 pub mod generate_tab;
 pub mod inspect_tab;
+pub mod job;
 pub mod profile_panel;
 pub mod request_tab;
 pub mod status_line;
@@ -36,7 +37,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-pub use self::action::{Action, CopyWhat, Notice, PanelContext, Tab};
+pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab};
 use self::callbacks::{CallbacksSettings, CallbacksTab, Part};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
@@ -182,13 +183,12 @@ impl SinchTicketApp {
         (self.clock)()
     }
 
-    /// One frame of the window, inside `ui`. Also what the UI tests drive.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
-        self.frames += 1;
-        if self.log_frames {
-            use std::io::Write as _;
-            let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
-        }
+    /// The window's time-driven work, drawn or not: eframe calls it (through
+    /// [`eframe::App::logic`]) before every frame and also while the window is minimised or
+    /// covered, whenever a repaint was asked for. It polls the keyring worker, clears the
+    /// clipboard when its time is up, takes the listener's arrivals and finished sends, and
+    /// asks to be called again when the next of those is due.
+    pub fn tick(&mut self, ctx: &egui::Context) {
         let now = self.now();
         for reply in self.worker.poll() {
             let actions = match reply {
@@ -202,9 +202,24 @@ impl SinchTicketApp {
                     self.profiles.on_reply(answer)
                 }
             };
-            self.apply(actions, ui.ctx(), now);
+            self.apply(actions, ctx, now);
         }
         self.clipboard.tick(now);
+        self.request.poll();
+        self.callbacks.trigger.poll();
+        self.callbacks.listen.take_arrivals();
+        self.schedule_repaint(ctx, now);
+    }
+
+    /// One frame of the window, inside `ui`: it only draws and applies what was asked for.
+    /// (The UI tests drive it through eframe, which calls [`Self::tick`] first.)
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.frames += 1;
+        if self.log_frames {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
+        }
+        let now = self.now();
         let shortcuts = self.shortcuts(ui.ctx());
         self.apply(shortcuts, ui.ctx(), now);
         let actions = self.draw(ui, now);
@@ -283,16 +298,17 @@ impl SinchTicketApp {
                     self.clipboard.copy(&text, what, self.clear_after, now);
                     self.status.notice = None;
                 }
-                Action::SignRequest => {
-                    if let Err(why) = self.request.sign(self.profiles.state(), now) {
-                        self.status.notice = Some(Notice::error(why));
+                Action::Request(what) => {
+                    let profile = self.profiles.state();
+                    if let Some(Action::CopyText { text, what }) =
+                        self.request.perform(what, ctx, profile, now)
+                    {
+                        self.clipboard.copy(&text, what, self.clear_after, now);
                     }
                 }
                 Action::SendTrigger => {
                     let profile = self.profiles.state();
-                    if let Err(why) = self.callbacks.trigger.send(ctx, profile, now) {
-                        self.status.notice = Some(Notice::error(why));
-                    }
+                    self.callbacks.trigger.send_now(ctx, profile, now);
                 }
                 Action::StartListening => {
                     self.callbacks.listen.start(ctx, self.profiles.state());
@@ -327,7 +343,7 @@ impl SinchTicketApp {
             if i.consume_shortcut(&GENERATE) && self.profiles.editor.is_none() {
                 match self.tab {
                     Tab::Generate => actions.push(Action::Generate),
-                    Tab::Request => actions.push(Action::SignRequest),
+                    Tab::Request => actions.push(Action::Request(RequestDo::Sign)),
                     Tab::Callbacks if self.callbacks.part == Part::Trigger => {
                         actions.push(Action::SendTrigger);
                     }
@@ -406,6 +422,10 @@ fn context<'a>(
 }
 
 impl eframe::App for SinchTicketApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.tick(ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }

@@ -3,12 +3,11 @@
 //! the clipboard rules of a ticket: a signed request can be replayed until its timestamp
 //! ages), or sent from a worker thread with the response shown.
 
-use std::sync::mpsc::{self, Receiver};
-
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
-use super::action::{Action, PanelContext, ProfileState};
+use super::action::{Action, PanelContext, ProfileState, RequestDo};
+use super::job::Slot;
 use super::widgets::{capitalize, error_text, labelled, warning_text};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
@@ -66,9 +65,11 @@ pub struct RequestTab {
     pub body: String,
     /// The last request signed.
     pub signed: Option<SignedRequest>,
-    /// The last answer, or why there was none.
-    pub answer: Option<Result<Answer, String>>,
-    sending: Option<Receiver<Result<Answer, String>>>,
+    /// The send under way, and the last answer (or why there was none).
+    pub answer: Slot<Result<Answer, String>>,
+    /// Why the last Sign, Copy or Send did not happen, with the form it was about: shown
+    /// beside the buttons until the form changes or the next one succeeds.
+    pub problem: Option<(String, u64)>,
 }
 
 impl Default for RequestTab {
@@ -80,16 +81,89 @@ impl Default for RequestTab {
             content_type: "application/json".into(),
             body: r#"{"method":"ttsCallout","ttsCallout":{"cli":"+46700000000","destination":{"type":"number","endpoint":"+46700000001"},"locale":"en-US","text":"Hello from sinch-ticket"}}"#.into(),
             signed: None,
-            answer: None,
-            sending: None,
+            answer: Slot::default(),
+            problem: None,
         }
     }
 }
 
 impl RequestTab {
-    /// The whole URL as typed.
+    /// The whole URL: the host, then the path, which always starts a path of its own (a
+    /// path typed without its `/` cannot change the host: `evil.example/x` stays a path).
     pub fn url(&self) -> String {
-        format!("{}{}", self.host.trim_end_matches('/'), self.path)
+        let host = self.host.trim().trim_end_matches('/');
+        let path = self.path.trim_start();
+        if path.starts_with('/') {
+            format!("{host}{path}")
+        } else {
+            format!("{host}/{path}")
+        }
+    }
+
+    /// A fingerprint of the form: a problem is about the form it was found in.
+    fn form_print(&self) -> u64 {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (
+            &self.method,
+            &self.host,
+            &self.path,
+            &self.content_type,
+            &self.body,
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Does what a button (or Ctrl+Enter) asked, with the selected profile, at `now`: the
+    /// action's result stays on this tab. What is to be copied is returned.
+    pub fn perform(
+        &mut self,
+        what: RequestDo,
+        ctx: &egui::Context,
+        profile: ProfileState<'_>,
+        now: DateTime<Utc>,
+    ) -> Option<Action> {
+        let outcome = self.sign(profile, now).and_then(|()| {
+            let Some(signed) = &self.signed else {
+                return Err("sign the request first".to_owned());
+            };
+            Ok(match what {
+                RequestDo::Sign => None,
+                RequestDo::CopyCurl => Some(Action::CopyText {
+                    text: curl_command(
+                        &signed.method,
+                        &signed.url,
+                        &signed.signed,
+                        CurlBody::Bytes(&signed.body),
+                    ),
+                    what: "curl command",
+                }),
+                RequestDo::CopyHeaders => Some(Action::CopyText {
+                    text: header_lines(&signed.signed),
+                    what: "signed headers",
+                }),
+                RequestDo::Send => {
+                    self.send(ctx)?;
+                    None
+                }
+            })
+        });
+        match outcome {
+            Ok(copy) => {
+                self.problem = None;
+                copy
+            }
+            Err(why) => {
+                self.problem = Some((why, self.form_print()));
+                None
+            }
+        }
+    }
+
+    /// Collects a finished send (also while the window is hidden).
+    pub fn poll(&mut self) {
+        self.answer.poll();
     }
 
     /// Signs the request as it stands, with the selected profile, at `now`.
@@ -136,104 +210,92 @@ impl RequestTab {
             return Err("sign the request first".into());
         };
         target::sendable(&signed.url).map_err(|e| e.to_string())?;
-        let (tx, rx) = mpsc::channel();
         let (method, url, headers, body) = (
             signed.method.clone(),
             signed.url.clone(),
             signed.signed.clone(),
             signed.body.clone(),
         );
-        let ctx = ctx.clone();
-        std::thread::Builder::new()
-            .name("send".into())
-            .spawn(move || {
-                let answer = target::sendable(&url)
-                    .map_err(SendError::from)
-                    .and_then(|target| {
-                        client::send(
-                            &target,
-                            client::Outgoing {
-                                method: &method,
-                                url: &url,
-                                headers: headers.headers(),
-                                body,
-                                timeout: client::DEFAULT_TIMEOUT,
-                            },
-                        )
-                    })
-                    .map_err(|err| err.to_string());
-                let _ = tx.send(answer);
-                ctx.request_repaint();
-            })
-            .map_err(|err| format!("could not start sending: {err}"))?;
-        self.sending = Some(rx);
-        self.answer = None;
-        Ok(())
+        self.answer.start("send", ctx, move || {
+            target::sendable(&url)
+                .map_err(SendError::from)
+                .and_then(|target| {
+                    client::send(
+                        &target,
+                        client::Outgoing {
+                            method: &method,
+                            url: &url,
+                            headers: headers.headers(),
+                            body,
+                            timeout: client::DEFAULT_TIMEOUT,
+                        },
+                    )
+                })
+                .map_err(|err| err.to_string())
+        })
     }
 
     /// Whether a request is on its way.
     pub fn sending(&self) -> bool {
-        self.sending.is_some()
+        self.answer.busy()
     }
 
     /// Draws the form, the signed headers and the answer.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
-        if let Some(answer) = self.sending.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            self.answer = Some(answer);
-            self.sending = None;
-        }
         let mut actions = Vec::new();
         self.form(ui);
+        // A problem is about the form it was found in: once that changes, it is gone.
+        if self
+            .problem
+            .as_ref()
+            .is_some_and(|(_, print)| *print != self.form_print())
+        {
+            self.problem = None;
+        }
         ui.add_space(6.0);
-        let mut problem = None;
         let blocker = cx.profile.blocker();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let enabled = blocker.is_none();
-            let pressed = |ui: &mut Ui, label: &str, tip: &str| {
+            let mut button = |ui: &mut Ui, label: &str, tip: &str, on: bool, what| {
                 let button = ui
-                    .add_enabled(enabled, Button::new(label))
+                    .add_enabled(enabled && on, Button::new(label))
                     .on_hover_text(tip);
                 let button = match &blocker {
                     Some(reason) => button.on_disabled_hover_text(capitalize(reason)),
                     None => button,
                 };
-                button.clicked()
+                if button.clicked() {
+                    actions.push(Action::Request(what));
+                }
             };
-            let sign = pressed(ui, "Sign", "Sign the request now (Ctrl+Enter)");
-            let curl = pressed(
+            button(
+                ui,
+                "Sign",
+                "Sign the request now (Ctrl+Enter)",
+                true,
+                RequestDo::Sign,
+            );
+            button(
                 ui,
                 "Copy as curl",
                 "Sign now and copy a curl command that sends it",
+                true,
+                RequestDo::CopyCurl,
             );
-            let headers = pressed(ui, "Copy headers", "Sign now and copy the headers to add");
-            let send = ui
-                .add_enabled(enabled && !self.sending(), Button::new("Send"))
-                .on_hover_text("Sign now and send it; the answer is shown below")
-                .clicked();
-            if sign || curl || headers || send {
-                if let Err(err) = self.sign(cx.profile, cx.now) {
-                    problem = Some(err);
-                    return;
-                }
-                if let Some(signed) = &self.signed {
-                    if curl {
-                        let body = CurlBody::Bytes(&signed.body);
-                        actions.push(Action::CopyText {
-                            text: curl_command(&signed.method, &signed.url, &signed.signed, body),
-                            what: "curl command",
-                        });
-                    }
-                    if headers {
-                        actions.push(Action::CopyText {
-                            text: header_lines(&signed.signed),
-                            what: "signed headers",
-                        });
-                    }
-                }
-                if send && let Err(err) = self.send(ui.ctx()) {
-                    problem = Some(err);
-                }
-            }
+            button(
+                ui,
+                "Copy headers",
+                "Sign now and copy the headers to add",
+                true,
+                RequestDo::CopyHeaders,
+            );
+            button(
+                ui,
+                "Send",
+                "Sign now and send it; the answer is shown below",
+                !self.sending(),
+                RequestDo::Send,
+            );
             if self.sending() {
                 ui.spinner();
                 ui.label("Sending…");
@@ -242,7 +304,7 @@ impl RequestTab {
         if let Some(reason) = &blocker {
             ui.add(egui::Label::new(RichText::new(capitalize(reason)).weak()).wrap());
         }
-        if let Some(problem) = &problem {
+        if let Some((problem, _)) = &self.problem {
             error_text(ui, problem);
         }
         self.signed_section(ui);
@@ -373,7 +435,7 @@ impl RequestTab {
     }
 
     fn answer_section(&self, ui: &mut Ui) {
-        match &self.answer {
+        match &self.answer.last {
             None => {}
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(answer)) => {

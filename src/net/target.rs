@@ -21,7 +21,7 @@ pub struct RequestUrl<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
     /// Not a URL at all.
-    #[error("'{0}' is not a URL: write it like https://calling.api.sinch.com/calling/v1/callouts")]
+    #[error("'{0}' is not a URL: write it whole, from its scheme (https://) to its path")]
     NotAUrl(String),
     /// A scheme other than http or https.
     #[error("'{0}' is not http or https: Sinch's APIs are called over https")]

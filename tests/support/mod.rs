@@ -19,6 +19,7 @@ pub struct PrivateSession {
     bus: Child,
     keyring: Option<Child>,
     display: Option<(Child, String)>,
+    window_manager: Option<Child>,
     address: String,
 }
 
@@ -77,6 +78,7 @@ impl PrivateSession {
             bus: bus_child,
             keyring: None,
             display: None,
+            window_manager: None,
             address: address.trim().to_owned(),
         };
         if matches!(bus, Bus::UnlockedKeyring) {
@@ -146,7 +148,39 @@ impl PrivateSession {
         self.display = Some((xvfb, format!(":{}", number.trim())));
     }
 
+    /// Starts a window manager (openbox) on the session's display, as a desktop has one:
+    /// windows can then be minimised. Returns once it manages the display.
+    pub fn start_window_manager(&mut self) {
+        let openbox = self
+            .command("openbox")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox runs (apt-get install openbox)");
+        self.window_manager = Some(openbox);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = self
+                .command("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .expect("xprop runs (apt-get install x11-utils)");
+            if String::from_utf8_lossy(&out.stdout).contains("window id") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "openbox did not take the display"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn stop(&mut self) {
+        if let Some(mut openbox) = self.window_manager.take() {
+            let _ = openbox.kill();
+            let _ = openbox.wait();
+        }
         if let Some((mut xvfb, _)) = self.display.take() {
             let _ = xvfb.kill();
             let _ = xvfb.wait();

@@ -4,6 +4,8 @@
 //! on its own threads and wakes the window only when something arrives.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 
 use chrono::Local;
@@ -14,13 +16,38 @@ use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, war
 use crate::net::listen::{self, Listening, Reply, Seen};
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
-/// The most requests kept in the list; older ones leave it.
+/// The most requests kept in the list; older ones leave it. Arrivals wait for the window in
+/// a queue of the same size: past that, they are counted, not kept.
 pub const KEPT: usize = 500;
+/// The most of a body kept for display; the rest is named as cut.
+pub const BODY_KEPT: usize = 64 * 1024;
+
+/// A request as the list keeps it.
+pub struct Arrival {
+    /// What the listener saw (its body at most [`BODY_KEPT`] bytes).
+    pub seen: Seen,
+    /// How many bytes of the body were cut off.
+    pub cut: usize,
+}
+
+impl Arrival {
+    fn new(mut seen: Seen) -> Self {
+        let mut cut = 0;
+        if let Seen::Callback(callback) = &mut seen
+            && callback.body.len() > BODY_KEPT
+        {
+            cut = callback.body.len() - BODY_KEPT;
+            callback.body.truncate(BODY_KEPT);
+        }
+        Self { seen, cut }
+    }
+}
 
 /// A running listener and where its reports arrive.
 struct Running {
     listening: Listening,
-    seen: Receiver<Seen>,
+    seen: Receiver<Arrival>,
+    dropped: Arc<AtomicUsize>,
     profile: String,
 }
 
@@ -35,7 +62,9 @@ pub struct ListenPart {
     /// Forward requests that do not verify too (never remembered: it starts off).
     pub forward_unverified: bool,
     /// What arrived, oldest first.
-    pub seen: Vec<Seen>,
+    pub seen: Vec<Arrival>,
+    /// How many arrivals the window could not take (its queue was full).
+    pub dropped: usize,
     /// The request shown in detail.
     pub selected: Option<usize>,
     /// Why the listener could not start.
@@ -51,6 +80,7 @@ impl Default for ListenPart {
             forward_to: String::new(),
             forward_unverified: false,
             seen: Vec::new(),
+            dropped: 0,
             selected: None,
             error: None,
             running: None,
@@ -85,7 +115,9 @@ impl ListenPart {
             IpAddr::V4(Ipv4Addr::LOCALHOST)
         };
         let forward_to = Some(self.forward_to.trim().to_owned()).filter(|f| !f.is_empty());
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(KEPT);
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let lost = Arc::clone(&dropped);
         let waker = ctx.clone();
         let started = listen::start(
             listen::Config {
@@ -98,9 +130,11 @@ impl ListenPart {
                 read_timeout: listen::READ_TIMEOUT,
             },
             move |seen| {
-                if tx.send(seen).is_ok() {
-                    waker.request_repaint();
+                // Never blocks the connection: a full queue counts the arrival instead.
+                if tx.try_send(Arrival::new(seen)).is_err() {
+                    lost.fetch_add(1, Ordering::Relaxed);
                 }
+                waker.request_repaint();
             },
         );
         match started {
@@ -108,6 +142,7 @@ impl ListenPart {
                 self.running = Some(Running {
                     listening,
                     seen: rx,
+                    dropped,
                     profile: profile.name.clone(),
                 });
             }
@@ -122,12 +157,14 @@ impl ListenPart {
         }
     }
 
-    /// Takes what arrived since the last frame.
-    fn take_arrivals(&mut self) {
+    /// Takes what arrived since the last call: from the window's time-driven work, so the
+    /// queue drains while the window is hidden or another tab is shown.
+    pub fn take_arrivals(&mut self) {
         let Some(running) = &self.running else {
             return;
         };
         self.seen.extend(running.seen.try_iter());
+        self.dropped += running.dropped.swap(0, Ordering::Relaxed);
         if self.seen.len() > KEPT {
             let extra = self.seen.len() - KEPT;
             self.seen.drain(..extra);
@@ -137,7 +174,6 @@ impl ListenPart {
 
     /// Draws the controls, the list and the selected request.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
-        self.take_arrivals();
         let mut actions = Vec::new();
         let running = self.running.is_some();
         Grid::new("listen")
@@ -218,6 +254,7 @@ impl ListenPart {
             }
             if !self.seen.is_empty() && ui.button("Clear list").clicked() {
                 self.seen.clear();
+                self.dropped = 0;
                 self.selected = None;
             }
         });
@@ -234,9 +271,19 @@ impl ListenPart {
             return actions;
         }
         self.list(ui);
-        if let Some(seen) = self.selected.and_then(|i| self.seen.get(i)) {
+        if self.dropped > 0 {
+            warning_text(
+                ui,
+                &format!(
+                    "{} arrival(s) were not listed: they came faster than the list could take them \
+                     (each was answered all the same)",
+                    self.dropped
+                ),
+            );
+        }
+        if let Some(arrival) = self.selected.and_then(|i| self.seen.get(i)) {
             ui.separator();
-            details(ui, seen);
+            details(ui, &arrival.seen, arrival.cut);
         }
         actions
     }
@@ -247,8 +294,8 @@ impl ListenPart {
             .max_height(160.0)
             .stick_to_bottom(true)
             .show(ui, |ui| {
-                for (i, seen) in self.seen.iter().enumerate() {
-                    let (line, good) = summary(seen);
+                for (i, arrival) in self.seen.iter().enumerate() {
+                    let (line, good) = summary(&arrival.seen);
                     let text = if good {
                         RichText::new(line)
                     } else {
@@ -298,7 +345,7 @@ fn summary(seen: &Seen) -> (String, bool) {
 
 /// The selected request: verdict, what it was answered, headers (never a secret), body and
 /// the string to sign.
-fn details(ui: &mut Ui, seen: &Seen) {
+fn details(ui: &mut Ui, seen: &Seen, cut: usize) {
     let Seen::Callback(callback) = seen else {
         if let Seen::Refused { peer, reason, .. } = seen {
             error_text(ui, &format!("a request from {peer} was refused: {reason}"));
@@ -355,7 +402,11 @@ fn details(ui: &mut Ui, seen: &Seen) {
         .map(|(name, value)| format!("{name}: {}\n", shown_value(name, value)))
         .collect();
     read_only_block(ui, "Headers", &headers, 3);
-    read_only_block(ui, "Body", &callback.pretty_body(), 6);
+    let mut body = callback.pretty_body();
+    if cut > 0 {
+        body.push_str(&format!("\n… and {cut} more bytes, not kept for display"));
+    }
+    read_only_block(ui, "Body", &body, 6);
     if let Some(string_to_sign) = &callback.verdict.string_to_sign {
         read_only_block(ui, "String to sign", string_to_sign, 5);
     }

@@ -3,12 +3,11 @@
 //! shown with its check as Sinch would read it. The same [`crate::net::trigger::send`] as the
 //! command line's `trigger`.
 
-use std::sync::mpsc::{self, Receiver};
-
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
+use crate::app::job::Slot;
 use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
 use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
@@ -52,9 +51,9 @@ pub struct TriggerPart {
     made: Option<Made>,
     /// How to sign.
     pub forgery: Forgery,
-    /// The last answer, or why there was none.
-    pub result: Option<Result<Triggered, String>>,
-    sending: Option<Receiver<Result<Triggered, String>>>,
+    /// The send under way, and the last answer (or why there was none): shown on this
+    /// part, and nowhere else.
+    pub result: Slot<Result<Triggered, String>>,
 }
 
 /// What a default body was made from.
@@ -73,8 +72,7 @@ impl Default for TriggerPart {
             body: String::new(),
             made: None,
             forgery: Forgery::None,
-            result: None,
-            sending: None,
+            result: Slot::default(),
         }
     }
 }
@@ -82,7 +80,20 @@ impl Default for TriggerPart {
 impl TriggerPart {
     /// Whether an event is on its way.
     pub fn sending(&self) -> bool {
-        self.sending.is_some()
+        self.result.busy()
+    }
+
+    /// Collects a finished send (also while the window is hidden).
+    pub fn poll(&mut self) {
+        self.result.poll();
+    }
+
+    /// Sends the event as [`TriggerPart::send`] does; why it could not be sent is the
+    /// part's last result, shown where its answer would be.
+    pub fn send_now(&mut self, ctx: &egui::Context, profile: ProfileState<'_>, now: DateTime<Utc>) {
+        if let Err(why) = self.send(ctx, profile, now) {
+            self.result.last = Some(Err(why));
+        }
     }
 
     /// A fresh realistic body for the event, with the profile's key (a new call id, now).
@@ -157,37 +168,23 @@ impl TriggerPart {
             self.body.as_bytes().to_vec(),
             self.forgery,
         );
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        std::thread::Builder::new()
-            .name("trigger".into())
-            .spawn(move || {
-                let result = trigger::send(Trigger {
-                    event,
-                    url: &url,
-                    key: &key,
-                    secret: &secret,
-                    body,
-                    sent_at,
-                    forgery,
-                    timeout: client::DEFAULT_TIMEOUT,
-                })
-                .map_err(|err| err.to_string());
-                let _ = tx.send(result);
-                ctx.request_repaint();
+        self.result.start("trigger", ctx, move || {
+            trigger::send(Trigger {
+                event,
+                url: &url,
+                key: &key,
+                secret: &secret,
+                body,
+                sent_at,
+                forgery,
+                timeout: client::DEFAULT_TIMEOUT,
             })
-            .map_err(|err| format!("could not start sending: {err}"))?;
-        self.sending = Some(rx);
-        self.result = None;
-        Ok(())
+            .map_err(|err| err.to_string())
+        })
     }
 
     /// Draws the form, the send button and the answer.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
-        if let Some(result) = self.sending.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            self.result = Some(result);
-            self.sending = None;
-        }
         if let Some(profile) = cx.profile.ready()
             && self.stale_body(&profile.key)
         {
@@ -297,7 +294,7 @@ impl TriggerPart {
     }
 
     fn result_section(&self, ui: &mut Ui) {
-        match &self.result {
+        match &self.result.last {
             None => {}
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(Triggered { answer, verdict })) => {
