@@ -544,9 +544,11 @@ fn without_a_keyring_the_window_says_session_only_and_still_works() {
 fn the_inspect_tab_verifies_with_the_selected_profile_and_explains_garbage() {
     let mut world = world();
     world.click("Inspect");
+    // Nothing is said about verification while there is nothing to verify.
+    assert!(!world.shows("verified") && !world.shows("Verified"));
     world.type_into("Token to inspect", "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:aOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=");
     assert!(world.shows("Sinch should accept it"));
-    assert!(world.shows("Verified with the profile's secret"));
+    assert!(world.shows("Verified with the secret of profile \"sandbox\""));
 
     world.choose_profile("production");
     assert!(
@@ -1147,4 +1149,104 @@ fn the_clipboard_is_cleared_on_time_while_no_frame_is_drawn() {
         None,
         "the copy is cleared without a frame being drawn"
     );
+}
+
+#[test]
+fn a_credential_that_no_longer_matches_the_form_or_its_profile_says_so() {
+    let mut world = world();
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    assert!(world.shows("Verified with the secret of profile \"sandbox\""));
+    assert!(!world.shows("before the form changed"));
+    world.type_into("Username", "x");
+    assert!(
+        world.shows("before the form changed (username): it is for alice"),
+        "the shown ticket is no longer what the form says"
+    );
+    world.replace_text("Username", "alice");
+    assert!(!world.shows("before the form changed"), "it matches again");
+    // Another profile: the old verdict is not claimed for it.
+    world.choose_profile("production");
+    assert!(world.shows("before the form changed (profile)"));
+    assert!(!world.shows("Verified with the secret of profile"));
+}
+
+#[test]
+fn ctrl_shift_c_copies_only_what_the_tab_shows_and_notices_queue_until_fixed() {
+    let mut world = world();
+    // A failed generate (no username) and a failed copy: both are said, neither replaces
+    // the other.
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    world.harness.run_steps(2);
+    let generate_error = world.app().status.notices[0].text.clone();
+    world.harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::C,
+    );
+    world.harness.run_steps(2);
+    assert!(world.app().status.shows(&generate_error), "still there");
+    assert!(world.app().status.shows("generate a credential first"));
+
+    // Fixed: typed and generated, the generate error goes; copied, the copy error goes.
+    world.type_into("Username", "bob");
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert!(!world.app().status.shows(&generate_error));
+    world.harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::C,
+    );
+    world.harness.run_steps(2);
+    assert!(
+        world.app().status.notices.is_empty(),
+        "{:?}",
+        world.app().status.notices
+    );
+    let ticket = world.clipboard.content().unwrap();
+
+    // On another tab the shortcut copies nothing out of sight.
+    world.clipboard.replace("mine");
+    world.click("Request");
+    world.harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::C,
+    );
+    world.harness.run_steps(2);
+    assert_eq!(world.clipboard.content().as_deref(), Some("mine"));
+    assert!(
+        world
+            .app()
+            .status
+            .shows("copies the credential of the Generate tab")
+    );
+    assert!(ticket.contains(':'));
+}
+
+#[test]
+fn a_request_tab_error_stays_beside_its_button_until_the_form_changes() {
+    let mut world = world();
+    world.click("Request");
+    world.replace_text("Host", "calling.api.sinch.com");
+    world.click("Sign");
+    assert!(world.shows("is not a URL"), "said beside the button");
+    // The next frames (a mouse move) keep it.
+    world.harness.event(egui::Event::PointerGone);
+    world.harness.run_steps(3);
+    assert!(world.shows("is not a URL"));
+    assert!(
+        world.app().status.notices.is_empty(),
+        "not also in the status line"
+    );
+    world.replace_text("Host", "https://calling.api.sinch.com");
+    assert!(!world.shows("is not a URL"), "gone once the form changed");
+    world.click("Sign");
+    assert!(world.shows("Signed POST https://calling.api.sinch.com/calling/v1/callouts"));
+    // A path typed without its slash stays a path: it cannot change the host.
+    world.replace_text("Path", "evil.example/x");
+    world.click("Sign");
+    assert!(world.shows("Signed POST https://calling.api.sinch.com/evil.example/x"));
 }

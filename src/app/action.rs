@@ -95,6 +95,24 @@ pub enum Tone {
     Error,
 }
 
+/// What a notice is about: a new notice replaces the one about the same thing, and a success
+/// there clears an error there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// Generating a credential.
+    Generate,
+    /// Copying to the clipboard.
+    Copy,
+    /// Saving the test page.
+    TestPage,
+    /// Saving, deleting and listing profiles.
+    Profiles,
+    /// The profile index (a damaged one, say).
+    Index,
+    /// Where profiles live: the keyring answering again, moves into it.
+    Keyring,
+}
+
 /// A short message in the status line. Its text is a sentence as the core words it; it is
 /// capitalized where it is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,22 +121,26 @@ pub struct Notice {
     pub text: String,
     /// News or error.
     pub tone: Tone,
+    /// What it is about.
+    pub topic: Topic,
 }
 
 impl Notice {
-    /// News.
-    pub fn info(text: impl Into<String>) -> Self {
+    /// News about `topic`.
+    pub fn info(topic: Topic, text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
             tone: Tone::Info,
+            topic,
         }
     }
 
-    /// An error to act on.
-    pub fn error(text: impl ToString) -> Self {
+    /// An error to act on, about `topic`.
+    pub fn error(topic: Topic, text: impl ToString) -> Self {
         Self {
             text: text.to_string(),
             tone: Tone::Error,
+            topic,
         }
     }
 }

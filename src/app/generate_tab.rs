@@ -29,6 +29,32 @@ pub struct Generated {
     pub inspection: Inspection,
     /// The profile it was made with.
     pub profile: String,
+    /// The form it was made from: once the form differs, the credential is marked stale.
+    pub form: FormState,
+}
+
+impl Generated {
+    /// What differs between what this was made from and the form and profile now: empty
+    /// while it still matches.
+    pub fn differences(&self, form: &FormState, profile: Option<&str>) -> Vec<&'static str> {
+        let mut differ = Vec::new();
+        if self.form.username != form.username {
+            differ.push("username");
+        }
+        if self.form.expiry_text() != form.expiry_text() {
+            differ.push("expiry");
+        }
+        if self.form.format != form.format {
+            differ.push("format");
+        }
+        if self.form.capabilities != form.capabilities || self.form.non_ascii != form.non_ascii {
+            differ.push("options");
+        }
+        if profile != Some(self.profile.as_str()) {
+            differ.push("profile");
+        }
+        differ
+    }
 }
 
 /// The Generate tab's state.
@@ -106,6 +132,7 @@ impl GenerateTab {
             kind: self.form.format,
             inspection,
             profile: profile.name.clone(),
+            form: self.form.clone(),
         });
         Ok(Request::Remember {
             name: profile.name.clone(),
@@ -307,7 +334,26 @@ impl GenerateTab {
                     .strong(),
             );
         }
-        inspection_grid(ui, &generated.inspection, "generated");
+        let selected = cx.profile.ready().map(|p| p.name.as_str());
+        let differ = generated.differences(&self.form, selected);
+        if !differ.is_empty() {
+            warning_text(
+                ui,
+                &format!(
+                    "made before the form changed ({}): it is for {} with profile \"{}\"; \
+                     press Generate (Ctrl+Enter) for one that matches the form",
+                    differ.join(", "),
+                    generated
+                        .inspection
+                        .identity
+                        .as_ref()
+                        .map_or("?", |i| i.endpoint.as_str()),
+                    generated.profile
+                ),
+            );
+        }
+        let current = (!differ.contains(&"profile")).then_some(generated.profile.as_str());
+        inspection_grid(ui, &generated.inspection, "generated", current);
 
         ui.horizontal(|ui| {
             if ui

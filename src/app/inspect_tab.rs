@@ -32,13 +32,13 @@ impl InspectTab {
             .labelled_by(label)
             .on_hover_text("Any Sinch ticket or JWT, from any generator");
         });
-        let profile = cx.profile.ready();
-        match profile {
-            Some(profile) => ui.weak(format!("Verified with profile \"{}\".", profile.name)),
-            None => ui.weak("No profile loaded: tokens are decoded but not verified."),
-        };
+        // Nothing is said about verification until there is something to verify.
         if self.input.trim().is_empty() {
             return Vec::new();
+        }
+        let profile = cx.profile.ready();
+        if profile.is_none() {
+            ui.weak("No profile loaded: the token is decoded but not verified.");
         }
         let verify = profile.map(|p| VerifyWith {
             secret: &p.secret,
@@ -51,7 +51,12 @@ impl InspectTab {
                 if let Some(expiry) = &inspection.expiry {
                     ui.label(expiry);
                 }
-                inspection_grid(ui, &inspection, "inspected");
+                inspection_grid(
+                    ui,
+                    &inspection,
+                    "inspected",
+                    profile.map(|p| p.name.as_str()),
+                );
                 ui.collapsing("Decoded JSON", |ui| {
                     ui.add(
                         TextEdit::multiline(&mut inspection.json.as_str())

@@ -37,7 +37,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab};
+pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab, Topic};
 use self::callbacks::{CallbacksSettings, CallbacksTab, Part};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
@@ -279,24 +279,23 @@ impl SinchTicketApp {
                 Action::SuggestUsername(user) => self.generate.suggest_username(user),
                 Action::Generate => match self.generate.generate(self.profiles.state(), now) {
                     Ok(remember) => {
-                        self.status.notice = None;
+                        self.status.resolved(Topic::Generate);
                         self.worker.send(remember);
                     }
-                    Err(why) => self.status.notice = Some(Notice::error(why)),
+                    Err(why) => self.status.push(Notice::error(Topic::Generate, why)),
                 },
-                Action::Copy(what) => match self.generate.copy_text(what) {
+                Action::Copy(what) => match self.copy_text(what) {
                     Some((text, noun)) => {
-                        self.clipboard.copy(text, noun, self.clear_after, now);
-                        self.status.notice = None;
+                        self.clipboard.copy(&text, noun, self.clear_after, now);
+                        self.status.resolved(Topic::Copy);
                     }
-                    None => {
-                        self.status.notice =
-                            Some(Notice::error("generate a credential first (Ctrl+Enter)."));
-                    }
+                    None => self
+                        .status
+                        .push(Notice::error(Topic::Copy, self.nothing_to_copy())),
                 },
                 Action::CopyText { text, what } => {
                     self.clipboard.copy(&text, what, self.clear_after, now);
-                    self.status.notice = None;
+                    self.status.resolved(Topic::Copy);
                 }
                 Action::Request(what) => {
                     let profile = self.profiles.state();
@@ -317,18 +316,39 @@ impl SinchTicketApp {
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {
-                    self.status.notice = Some(match self.generate.save_test_page() {
-                        Ok(path) => {
-                            Notice::info(format!("saved {}: open it in a browser.", path.display()))
-                        }
-                        Err(why) => Notice::error(why),
+                    self.status.push(match self.generate.save_test_page() {
+                        Ok(path) => Notice::info(
+                            Topic::TestPage,
+                            format!("saved {}: open it in a browser.", path.display()),
+                        ),
+                        Err(why) => Notice::error(Topic::TestPage, why),
                     });
                 }
                 Action::ShowTab(tab) => self.tab = tab,
-                Action::Notify(notice) => self.status.notice = Some(notice),
+                Action::Notify(notice) => self.status.push(notice),
                 // Closing through the viewport saves the settings and runs `on_exit`.
                 Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
+        }
+    }
+
+    /// What Copy (or Ctrl+Shift+C) copies: the credential the Generate tab shows, and only
+    /// while that tab is shown: a shortcut never copies what is out of sight.
+    fn copy_text(&self, what: CopyWhat) -> Option<(String, &'static str)> {
+        if self.tab != Tab::Generate {
+            return None;
+        }
+        self.generate
+            .copy_text(what)
+            .map(|(text, noun)| (text.to_owned(), noun))
+    }
+
+    /// Why Copy found nothing to copy.
+    fn nothing_to_copy(&self) -> &'static str {
+        if self.tab == Tab::Generate {
+            "generate a credential first (Ctrl+Enter)."
+        } else {
+            "Ctrl+Shift+C copies the credential of the Generate tab (Ctrl+1): this tab has its own Copy buttons."
         }
     }
 

@@ -9,7 +9,7 @@
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 use zeroize::Zeroizing;
 
-use super::action::{Action, Notice, ProfileState};
+use super::action::{Action, Notice, ProfileState, Topic};
 use super::widgets::{capitalize, error_text, labelled, warning_text};
 use super::worker::{Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind};
 use crate::profiles::{Profile, ProfileError, ProfileSummary, canonical_name};
@@ -159,9 +159,9 @@ impl ProfilePanel {
                 // The selected profile is read again from where it now lives.
                 actions.extend(self.select(self.selected.clone()));
                 actions.push(Action::Notify(if failed {
-                    Notice::error(text)
+                    Notice::error(Topic::Keyring, text)
                 } else {
-                    Notice::info(text)
+                    Notice::info(Topic::Keyring, text)
                 }));
                 actions
             }
@@ -186,12 +186,12 @@ impl ProfilePanel {
     fn take_listing(&mut self, listing: Result<Listing, ProfileError>) -> Vec<Action> {
         let listing = match listing {
             Ok(listing) => listing,
-            Err(err) => return vec![Action::Notify(Notice::error(err))],
+            Err(err) => return vec![Action::Notify(Notice::error(Topic::Index, err))],
         };
         let mut actions: Vec<Action> = listing
             .warnings
             .into_iter()
-            .map(|w| Action::Notify(Notice::error(w)))
+            .map(|w| Action::Notify(Notice::error(Topic::Index, w)))
             .collect();
         self.list = listing.profiles;
         let selected_exists = self
@@ -223,12 +223,13 @@ impl ProfilePanel {
                 if !warnings.is_empty() {
                     text.push_str(&format!(" Note: {}", warnings.join("; ")));
                 }
-                actions.push(Action::Notify(Notice::info(text)));
+                actions.push(Action::Notify(Notice::info(Topic::Profiles, text)));
             }
             Ok(Change::Deleted(name)) => {
-                actions.push(Action::Notify(Notice::info(format!(
-                    "deleted profile \"{name}\"."
-                ))));
+                actions.push(Action::Notify(Notice::info(
+                    Topic::Profiles,
+                    format!("deleted profile \"{name}\"."),
+                )));
             }
             Ok(Change::MadeDefault(_) | Change::Remembered) => {}
             Err(err) => match &mut self.editor {
@@ -236,7 +237,7 @@ impl ProfilePanel {
                     editor.saving = false;
                     editor.error = Some(err.to_string());
                 }
-                _ => actions.push(Action::Notify(Notice::error(err))),
+                _ => actions.push(Action::Notify(Notice::error(Topic::Profiles, err))),
             },
         }
         if let Some(Selected { name, profile }) = select {

@@ -5,20 +5,42 @@ use std::time::Duration;
 
 use eframe::egui::Ui;
 
-use super::action::{Action, Notice, PanelContext, Tone};
+use super::action::{Action, Notice, PanelContext, Tone, Topic};
 use super::clipboard::CopyStatus;
 use super::widgets::capitalize;
+
+/// The most notices shown at once; older ones leave.
+const SHOWN: usize = 4;
 
 /// The status line's state.
 #[derive(Default)]
 pub struct StatusLine {
-    /// The last piece of news.
-    pub notice: Option<Notice>,
+    /// The news and errors, oldest first, at most one per topic.
+    pub notices: Vec<Notice>,
     /// Set while a keyring call has waited longer than the worker's patience: for how long.
     pub keyring_slow: Option<Duration>,
 }
 
 impl StatusLine {
+    /// Adds `notice`, in place of the one about the same topic.
+    pub fn push(&mut self, notice: Notice) {
+        self.notices.retain(|n| n.topic != notice.topic);
+        self.notices.push(notice);
+        if self.notices.len() > SHOWN {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Something about `topic` succeeded: its error (or news) is no longer true.
+    pub fn resolved(&mut self, topic: Topic) {
+        self.notices.retain(|n| n.topic != topic);
+    }
+
+    /// Whether a notice with this text is shown (for tests and the screen reader alike).
+    pub fn shows(&self, text: &str) -> bool {
+        self.notices.iter().any(|n| n.text.contains(text))
+    }
+
     /// Draws the line.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -61,14 +83,32 @@ impl StatusLine {
                     ui.colored_label(ui.visuals().error_fg_color, format!("Not copied: {err}"));
                 }
             }
-            if let Some(notice) = &self.notice {
+        });
+        let mut dismissed = None;
+        for (i, notice) in self.notices.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
                 let color = match notice.tone {
                     Tone::Error => ui.visuals().error_fg_color,
                     Tone::Info => ui.visuals().text_color(),
                 };
-                ui.colored_label(color, capitalize(&notice.text));
-            }
-        });
+                ui.add(
+                    eframe::egui::Label::new(
+                        eframe::egui::RichText::new(capitalize(&notice.text)).color(color),
+                    )
+                    .wrap(),
+                );
+                if ui
+                    .small_button("Dismiss")
+                    .on_hover_text("Remove this message")
+                    .clicked()
+                {
+                    dismissed = Some(i);
+                }
+            });
+        }
+        if let Some(i) = dismissed {
+            self.notices.remove(i);
+        }
         actions
     }
 }

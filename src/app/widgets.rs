@@ -53,8 +53,10 @@ fn coloured(ui: &mut Ui, text: &str, color: Color32) {
 }
 
 /// What the inspector read from a credential: kind, identity, key, times, signature and
-/// findings. Shown for a generated credential and for an inspected one alike.
-pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str) {
+/// findings. Shown for a generated credential and for an inspected one alike. `profile` is
+/// the profile whose secret checked the signature; `None` when that profile is no longer
+/// the one selected (the verdict then says only what it was).
+pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: Option<&str>) {
     Grid::new(id)
         .num_columns(2)
         .spacing([12.0, 4.0])
@@ -85,10 +87,13 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str) {
             ui.end_row();
             ui.weak("Signature");
             match &inspection.verdict {
-                Verdict::Verified => ui.colored_label(
-                    Color32::from_rgb(0x2e, 0xa0, 0x43),
-                    "Verified with the profile's secret",
-                ),
+                Verdict::Verified => match profile {
+                    Some(name) => ui.colored_label(
+                        Color32::from_rgb(0x2e, 0xa0, 0x43),
+                        format!("Verified with the secret of profile \"{name}\""),
+                    ),
+                    None => ui.weak("verified when it was made, with a profile no longer selected"),
+                },
                 Verdict::Failed { reason } => ui.colored_label(
                     ui.visuals().error_fg_color,
                     format!("Does not verify: {reason}"),
