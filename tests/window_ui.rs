@@ -232,7 +232,9 @@ impl World {
         self.harness.run_steps(1);
         self.harness.event(egui::Event::PointerGone);
         self.field(label).type_text(text);
-        self.harness.run_steps(1);
+        // Two frames: what the text changed (a message appearing or going) is laid out
+        // before the next click, as a user sees it before clicking.
+        self.harness.run_steps(2);
     }
 
     /// Replaces a field's text: click into it, select all, type.
@@ -243,7 +245,7 @@ impl World {
             .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         self.harness.run_steps(1);
         self.field(label).type_text(text);
-        self.harness.run_steps(1);
+        self.harness.run_steps(2);
     }
 
     /// Clicks the widget labelled `label`, then moves the pointer away as a user's hand
@@ -1249,4 +1251,62 @@ fn a_request_tab_error_stays_beside_its_button_until_the_form_changes() {
     world.replace_text("Path", "evil.example/x");
     world.click("Sign");
     assert!(world.shows("Signed POST https://calling.api.sinch.com/evil.example/x"));
+}
+
+#[test]
+fn the_profile_editor_checks_as_you_type_saves_on_enter_closes_on_escape_and_forgets_the_secret() {
+    let mut world = world();
+    world.click("Add…");
+    world.type_into("Profile name", "staging");
+    world.type_into("Application key", KEY);
+    world.press("Save profile");
+    assert!(
+        world.shows("secret is empty"),
+        "an empty secret is named on saving"
+    );
+    // Typed: the message goes as soon as the secret is there, before anything is saved.
+    world.type_into("Application secret", SECRET);
+    assert!(!world.shows("secret is empty"));
+    assert!(world.app().profiles.editor.is_some(), "nothing saved yet");
+    world.replace_text("Application secret", "not base64!");
+    assert!(world.shows("not valid base64"), "said as it is typed");
+    world.replace_text("Application secret", SECRET);
+    // Enter saves.
+    world.harness.key_press(egui::Key::Enter);
+    world.settle();
+    assert!(world.stored("staging").is_some(), "Enter saved the profile");
+    assert!(world.app().profiles.editor.is_none());
+    let state = egui::text_edit::TextEditState::load(
+        &world.harness.ctx,
+        sinch_ticket::app::profile_panel::secret_field_id(),
+    );
+    assert!(
+        state.is_none(),
+        "egui's undo copies of the secret are dropped"
+    );
+
+    // Escape closes without saving.
+    world.click("Add…");
+    world.type_into("Profile name", "scratch");
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(2);
+    assert!(
+        world.app().profiles.editor.is_none(),
+        "Escape closed the editor"
+    );
+    assert_eq!(world.stored("scratch"), None);
+}
+
+#[test]
+fn the_listen_port_is_checked_as_it_is_typed() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "80a");
+    assert!(
+        world.shows("'80a' is not a port"),
+        "before Start is pressed"
+    );
+    world.replace_text("Port", "8765");
+    assert!(!world.shows("is not a port"));
 }

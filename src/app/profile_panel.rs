@@ -27,8 +27,11 @@ pub struct ProfileEditor {
     pub secret: Zeroizing<String>,
     /// Whether the secret is shown; starts hidden every time the editor opens.
     pub reveal: bool,
-    /// Why the last save failed.
+    /// Why the form cannot be saved (checked as the user types, once a save was tried), or
+    /// why the keyring refused the last save.
     pub error: Option<String>,
+    /// A save was tried: from then on the fields are checked as they change.
+    tried: bool,
     /// A save is under way.
     pub saving: bool,
     /// The first field takes the keyboard focus on the editor's first frame.
@@ -45,6 +48,7 @@ impl ProfileEditor {
             secret: Zeroizing::new(String::new()),
             reveal: false,
             error: None,
+            tried: false,
             saving: false,
             focus_first: true,
         }
@@ -235,6 +239,8 @@ impl ProfilePanel {
             Err(err) => match &mut self.editor {
                 Some(editor) if editor.saving => {
                     editor.saving = false;
+                    // The keyring's refusal stands until the next save is tried.
+                    editor.tried = false;
                     editor.error = Some(err.to_string());
                 }
                 _ => actions.push(Action::Notify(Notice::error(Topic::Profiles, err))),
@@ -248,10 +254,10 @@ impl ProfilePanel {
         actions
     }
 
-    /// Saves what the editor holds: checks it here, then hands it to the worker.
-    fn save_editor(&mut self) -> Vec<Action> {
-        let Some(editor) = &mut self.editor else {
-            return Vec::new();
+    /// The name and secret the editor would save, or why it cannot.
+    fn checked(&self) -> Result<(String, AppSecret), String> {
+        let Some(editor) = &self.editor else {
+            return Err("no profile is being edited".into());
         };
         let secret = if editor.secret.trim().is_empty() {
             // Editing without typing a new secret keeps the stored one.
@@ -264,10 +270,18 @@ impl ProfilePanel {
         } else {
             AppSecret::from_base64(&editor.secret)
         };
-        let checked = secret.map_err(|err| err.to_string()).and_then(|secret| {
-            let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
-            Ok((name, secret))
-        });
+        let secret = secret.map_err(|err| err.to_string())?;
+        let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
+        Ok((name, secret))
+    }
+
+    /// Saves what the editor holds: checks it here, then hands it to the worker.
+    fn save_editor(&mut self) -> Vec<Action> {
+        let checked = self.checked();
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        editor.tried = true;
         let (name, secret) = match checked {
             Ok(checked) => checked,
             Err(err) => {
@@ -286,9 +300,21 @@ impl ProfilePanel {
         }))]
     }
 
+    /// Closes the editor: the secret typed is wiped, and so (as far as egui allows) are the
+    /// copies egui keeps of the secret field's text for undo.
+    pub fn close_editor(&mut self, ctx: &egui::Context) {
+        self.editor = None;
+        forget_secret_field(ctx);
+    }
+
     /// Draws the profile bar, the delete question, the store's state and the editor.
     /// `busy`: keyring work is under way (so "No profiles yet" may not be true yet).
     pub fn ui(&mut self, ui: &mut Ui, busy: bool) -> Vec<Action> {
+        if self.editor.is_none() {
+            // However the editor closed (saved, another profile chosen), egui forgets what
+            // was typed into its secret field.
+            forget_secret_field(ui.ctx());
+        }
         let mut actions = self.profile_row(ui);
         if let Some(name) = self.confirm_delete.clone() {
             ui.horizontal(|ui| {
@@ -429,6 +455,14 @@ impl ProfilePanel {
     }
 
     fn editor_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        // Once a save was tried, what is wrong is said as the fields change, and so is its
+        // being fixed (checked before drawing, so that the frame shows what is true now).
+        if self.editor.as_ref().is_some_and(|e| e.tried && !e.saving) {
+            let now_wrong = self.checked().err();
+            if let Some(editor) = &mut self.editor {
+                editor.error = now_wrong;
+            }
+        }
         let mut save = false;
         let mut cancel = false;
         let Some(editor) = &mut self.editor else {
@@ -462,6 +496,7 @@ impl ProfilePanel {
                         let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
                         ui.add(
                             TextEdit::singleline(&mut *editor.secret)
+                                .id(secret_field_id())
                                 .password(!editor.reveal)
                                 .hint_text(hint)
                                 .desired_width(240.0),
@@ -489,24 +524,46 @@ impl ProfilePanel {
             if let Some(err) = &editor.error {
                 error_text(ui, err);
             }
+            // Enter saves, Escape closes, from any field of the editor.
+            let (enter, escape) =
+                ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
             ui.horizontal(|ui| {
                 let label = if editor.saving { "Saving…" } else { "Save profile" };
                 save = ui
                     .add_enabled(!editor.saving, Button::new(label))
-                    .on_hover_text("Save the key and secret in the OS keyring")
+                    .on_hover_text("Save the key and secret in the OS keyring (Enter)")
                     .clicked();
-                cancel = ui.button("Cancel").on_hover_text("Close without saving").clicked();
+                cancel = ui
+                    .button("Cancel")
+                    .on_hover_text("Close without saving (Escape)")
+                    .clicked()
+                    || escape;
+                save |= enter && !editor.saving;
                 if editor.saving {
                     ui.spinner();
                 }
             });
         });
         if cancel {
-            self.editor = None;
+            self.close_editor(ui.ctx());
             return Vec::new();
         }
-        if save { self.save_editor() } else { Vec::new() }
+        if save {
+            return self.save_editor();
+        }
+        Vec::new()
     }
+}
+
+/// The id of the editor's secret field, whose edit state is forgotten when the editor closes.
+pub fn secret_field_id() -> egui::Id {
+    egui::Id::unique("profile-editor-secret")
+}
+
+/// Drops egui's state of the secret field: its undo history holds copies of every edit.
+/// Best effort: egui's strings are not zeroized when dropped.
+fn forget_secret_field(ctx: &egui::Context) {
+    ctx.data_mut(|data| data.remove::<egui::text_edit::TextEditState>(secret_field_id()));
 }
 
 /// The store's state in the top bar: where credentials live.

@@ -102,12 +102,12 @@ impl ListenPart {
             return;
         };
         let profile = ready;
-        let Ok(port) = self.port.trim().parse::<u16>() else {
-            self.error = Some(format!(
-                "'{}' is not a port: type a number from 1 to 65535 (0: any free port)",
-                self.port.trim()
-            ));
-            return;
+        let port = match self.port_number() {
+            Ok(port) => port,
+            Err(why) => {
+                self.error = Some(why);
+                return;
+            }
         };
         let ip = if self.open_to_others {
             IpAddr::V4(Ipv4Addr::UNSPECIFIED)
@@ -150,6 +150,16 @@ impl ListenPart {
         }
     }
 
+    /// The port typed, or why it is not one.
+    fn port_number(&self) -> Result<u16, String> {
+        self.port.trim().parse::<u16>().map_err(|_| {
+            format!(
+                "'{}' is not a port: type a number from 1 to 65535 (0: any free port)",
+                self.port.trim()
+            )
+        })
+    }
+
     /// Stops listening (the list stays).
     pub fn stop(&mut self) {
         if let Some(running) = self.running.take() {
@@ -189,6 +199,12 @@ impl ListenPart {
                     .on_hover_text("Where Sinch (through a tunnel) or `trigger` sends callbacks");
                 });
                 ui.end_row();
+                // Said as it is typed, not only when Start is pressed.
+                if let Err(why) = self.port_number() {
+                    ui.label("");
+                    error_text(ui, &why);
+                    ui.end_row();
+                }
                 labelled(ui, "Forward to", |ui, label| {
                     ui.add_enabled(
                         !running,
