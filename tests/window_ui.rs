@@ -145,7 +145,7 @@ fn world_from(control: Control, seeded: bool) -> World {
         Parts {
             store: Arc::new(store.clone()),
             keyring_patience: Duration::from_millis(200),
-            config_dir: config.path().to_owned(),
+            config_dir: Some(config.path().to_owned()),
             clipboard: Box::new(clipboard.clone()),
             clock: Arc::new(move || *clock.lock().unwrap()),
         }
@@ -1055,7 +1055,7 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
     let parts = Parts {
         store: Arc::new(MemoryStore::default()),
         keyring_patience: Duration::from_millis(200),
-        config_dir: config.path().to_owned(),
+        config_dir: Some(config.path().to_owned()),
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(start),
     };
@@ -1309,4 +1309,79 @@ fn the_listen_port_is_checked_as_it_is_typed() {
     );
     world.replace_text("Port", "8765");
     assert!(!world.shows("is not a port"));
+}
+
+#[test]
+fn without_a_config_folder_the_window_keeps_profiles_for_the_session_only() {
+    let shared = std::env::temp_dir()
+        .join("sinch-ticket")
+        .join("profiles.json");
+    let before = std::fs::metadata(&shared).and_then(|m| m.modified()).ok();
+    let store = Controlled::default();
+    let parts = Parts {
+        store: Arc::new(store.clone()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir: None,
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(start),
+    };
+    let harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
+    let mut world = World {
+        harness,
+        clipboard: RecordingClipboard::default(),
+        store,
+        clock: Arc::new(Mutex::new(start())),
+        config: tempfile::tempdir().unwrap(),
+    };
+    world.settle();
+    assert!(world.shows("Session only, not saved"));
+    assert!(world.shows("no folder for the profile index"));
+    world.click("Add…");
+    world.type_into("Profile name", "temp");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.click("Save profile");
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    assert!(world.app().generate.generated.is_some());
+    assert_eq!(world.stored("temp"), None, "nothing reached the keyring");
+    let after = std::fs::metadata(&shared).and_then(|m| m.modified()).ok();
+    assert_eq!(before, after, "no shared index in {}", shared.display());
+}
+
+#[test]
+fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut world = world();
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    let ticket = world.app().generate.generated.as_ref().unwrap().made.credential.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    world.replace_text("Test page", page.to_str().unwrap());
+    world.click("Save test page…");
+    world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
+    assert!(world.app().status.shows("saved"), "{:?}", world.app().status.notices);
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains(&ticket), "the page runs this ticket");
+    let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the page holds a live credential: owner only");
+    // Saving again replaces our own page.
+    world.click("Save test page…");
+    world.wait_until("the page to be saved again", |w| !w.app().generate.page.busy());
+    assert!(world.app().status.shows("saved"), "{:?}", world.app().status.notices);
+
+    // Someone else's file is left alone.
+    let theirs = dir.path().join("index.html");
+    std::fs::write(&theirs, "<html>my own work</html>").unwrap();
+    world.replace_text("Test page", theirs.to_str().unwrap());
+    world.click("Save test page…");
+    world.wait_until("the refusal", |w| !w.app().generate.page.busy());
+    assert!(world.app().status.shows("left alone"), "{:?}", world.app().status.notices);
+    assert_eq!(
+        std::fs::read_to_string(&theirs).unwrap(),
+        "<html>my own work</html>"
+    );
 }

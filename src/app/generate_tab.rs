@@ -12,12 +12,65 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, CopyWhat, PanelContext, ProfileState};
 use super::form::{Expiry, FormState};
+use super::job::Slot;
 use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
 use super::worker::Request;
 use crate::profiles::Profile;
 use crate::sinch::{
     self, CredentialKind, Inspection, Made, MakeRequest, NonAscii, VerifyWith, inspect, time,
 };
+
+/// Writes a test page at `path`: a new file readable by its owner only (the page holds a live
+/// credential), or over an earlier page of ours (it carries [`sinch::TEST_PAGE_MARK`]); any
+/// other file is left alone, and so is a symbolic link.
+pub fn write_test_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+    use std::io::{Read as _, Write as _};
+    let shown = path.display();
+    let failed = |err: std::io::Error| {
+        format!("could not save {shown} ({err}): choose a folder you can write to")
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            let meta = std::fs::symlink_metadata(path).map_err(failed)?;
+            if !meta.is_file() {
+                return Err(format!(
+                    "{shown} is a link or not a regular file: it is left alone; choose another file name"
+                ));
+            }
+            let mut head = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
+                .map_err(failed)?;
+            if !String::from_utf8_lossy(&head).contains(sinch::TEST_PAGE_MARK) {
+                return Err(format!(
+                    "{shown} exists and is not a test page this program saved: it is left alone; choose another file name"
+                ));
+            }
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(failed)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(failed)?;
+            }
+            file
+        }
+        Err(err) => return Err(failed(err)),
+    };
+    file.write_all(page.as_bytes()).map_err(failed)
+}
 
 /// A credential made in this window, with what was read back from it.
 pub struct Generated {
@@ -65,6 +118,8 @@ pub struct GenerateTab {
     pub generated: Option<Generated>,
     /// Where "Save test page" writes.
     pub test_page_path: String,
+    /// The test page being written (off the UI thread), and where the last one went.
+    pub page: Slot<Result<PathBuf, String>>,
     focus_username: bool,
 }
 
@@ -81,6 +136,7 @@ impl GenerateTab {
             form,
             generated: None,
             test_page_path,
+            page: Slot::default(),
             focus_username: true,
         }
     }
@@ -150,21 +206,27 @@ impl GenerateTab {
         })
     }
 
-    /// Writes a minimal HTML page that runs the snippet; where it went, or why not.
-    pub fn save_test_page(&self) -> Result<PathBuf, String> {
+    /// Starts writing a minimal HTML page that runs the snippet, off the UI thread; its
+    /// outcome comes through [`GenerateTab::take_saved_page`].
+    pub fn save_test_page(&mut self, ctx: &egui::Context) -> Result<(), String> {
         let Some(generated) = &self.generated else {
             return Err("generate a credential first (Ctrl+Enter)".into());
         };
         let title = format!("Sinch test page ({})", generated.profile);
         let page = sinch::test_page(&title, &generated.made.snippet);
         let path = PathBuf::from(self.test_page_path.trim());
-        std::fs::write(&path, page).map_err(|err| {
-            format!(
-                "could not save {} ({err}): choose a folder you can write to",
-                path.display()
-            )
-        })?;
-        Ok(path)
+        self.page.start("test-page", ctx, move || {
+            write_test_page(&path, &page).map(|()| path)
+        })
+    }
+
+    /// Where the test page went, or why not, once it has been written.
+    pub fn take_saved_page(&mut self) -> Option<Result<PathBuf, String>> {
+        if self.page.poll() {
+            self.page.last.take()
+        } else {
+            None
+        }
     }
 
     /// Whether a countdown is on screen at `now` (the window then repaints once a second).

@@ -89,8 +89,9 @@ pub struct Parts {
     pub store: Arc<dyn SecretStore>,
     /// How long a keyring call may take before the window says it is waiting for it.
     pub keyring_patience: Duration,
-    /// The folder of the profile index.
-    pub config_dir: PathBuf,
+    /// The folder of the profile index; `None` when there is none (no HOME): the window then
+    /// keeps profiles for the session only, never in a shared folder such as /tmp.
+    pub config_dir: Option<PathBuf>,
     /// The clipboard.
     pub clipboard: Box<dyn Clipboard>,
     /// The clock.
@@ -104,7 +105,7 @@ impl Parts {
             // Never abandon a keyring call in a program that lives on: see worker.rs.
             store: Arc::new(OsKeyring::patient()),
             keyring_patience: worker::DEFAULT_PATIENCE,
-            config_dir: default_config_dir().unwrap_or_else(|| std::env::temp_dir().join(APP_NAME)),
+            config_dir: default_config_dir(),
             clipboard: Box::new(clipboard::SystemClipboard::default()),
             clock: Arc::new(Utc::now),
         }
@@ -205,6 +206,15 @@ impl SinchTicketApp {
             self.apply(actions, ctx, now);
         }
         self.clipboard.tick(now);
+        if let Some(saved) = self.generate.take_saved_page() {
+            self.status.push(match saved {
+                Ok(path) => Notice::info(
+                    Topic::TestPage,
+                    format!("saved {}: open it in a browser.", path.display()),
+                ),
+                Err(why) => Notice::error(Topic::TestPage, why),
+            });
+        }
         self.request.poll();
         self.callbacks.trigger.poll();
         self.callbacks.listen.take_arrivals();
@@ -316,13 +326,9 @@ impl SinchTicketApp {
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {
-                    self.status.push(match self.generate.save_test_page() {
-                        Ok(path) => Notice::info(
-                            Topic::TestPage,
-                            format!("saved {}: open it in a browser.", path.display()),
-                        ),
-                        Err(why) => Notice::error(Topic::TestPage, why),
-                    });
+                    if let Err(why) = self.generate.save_test_page(ctx) {
+                        self.status.push(Notice::error(Topic::TestPage, why));
+                    }
                 }
                 Action::ShowTab(tab) => self.tab = tab,
                 Action::Notify(notice) => self.status.push(notice),

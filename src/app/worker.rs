@@ -184,7 +184,7 @@ impl Worker {
     /// `patience` is how long a keyring call runs before the window is told it is slow.
     pub fn spawn(
         store: Store,
-        config_dir: PathBuf,
+        config_dir: Option<PathBuf>,
         patience: Duration,
         ctx: egui::Context,
     ) -> Self {
@@ -204,7 +204,14 @@ impl Worker {
                     counter.fetch_sub(1, Ordering::SeqCst);
                     ctx.request_repaint();
                 };
-                serve(store, &config_dir, patience, &incoming, &reply, &answered);
+                serve(
+                    store,
+                    config_dir.as_deref(),
+                    patience,
+                    &incoming,
+                    &reply,
+                    &answered,
+                );
             });
         let mut worker = Self {
             requests,
@@ -253,14 +260,18 @@ struct SessionOnly {
 }
 
 impl SessionOnly {
-    fn start(config_dir: &Path, retry_after: Duration) -> Self {
+    /// The session's profiles, with their index in a private folder of their own (made for
+    /// this session, mode 0700, removed when it ends); `fallback` only if none can be made.
+    fn start(fallback: Option<&Path>, retry_after: Duration) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("sinch-ticket-session-")
             .tempdir();
-        let index_dir = dir
-            .as_ref()
-            .map(|d| d.path().to_owned())
-            .unwrap_or_else(|_| config_dir.join("session"));
+        let index_dir = match (&dir, fallback) {
+            (Ok(dir), _) => dir.path().to_owned(),
+            (Err(_), Some(config_dir)) => config_dir.join("session"),
+            // Nowhere at all: the index cannot be written, and saving says so.
+            (Err(_), None) => PathBuf::from("/nonexistent/sinch-ticket-session"),
+        };
         Self {
             profiles: Profiles::new(Arc::new(MemoryStore::default()), index_dir),
             _dir: dir.ok(),
@@ -340,13 +351,30 @@ fn listing(profiles: &Profiles<Store>) -> Result<Listing, ProfileError> {
 
 fn serve(
     real: Store,
-    config_dir: &Path,
+    config_dir: Option<&Path>,
     patience: Duration,
     requests: &Receiver<Request>,
     reply: &(impl Fn(Reply) + Sync),
     answered: &impl Fn(),
 ) {
     let slow = || reply(Reply::Slow(patience));
+    let Some(config_dir) = config_dir else {
+        // No folder for the index: session only, for good (the keyring is not retried,
+        // since nothing could be listed in it anyway).
+        reply(Reply::Store(StoreKind::SessionOnly {
+            reason: KeyringError::NoIndexFolder,
+            unreachable: Vec::new(),
+        }));
+        let session = SessionOnly::start(None, patience);
+        reply(Reply::Listed(listing(&session.profiles)));
+        answered();
+        while let Ok(request) = requests.recv() {
+            let (answer, _) = watched(patience, slow, || handle(&session.profiles, request));
+            reply(answer);
+            answered();
+        }
+        return;
+    };
     let real_profiles = Profiles::new(real.clone(), config_dir.to_owned());
     let mut session = match watched(patience, slow, || real.status()) {
         Ok(()) => {
@@ -358,7 +386,7 @@ fn serve(
                 reason,
                 unreachable: listed_names(config_dir),
             }));
-            Some(SessionOnly::start(config_dir, patience))
+            Some(SessionOnly::start(Some(config_dir), patience))
         }
     };
     let mut locked_now = false;

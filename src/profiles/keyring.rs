@@ -29,6 +29,9 @@ pub enum KeyringError {
     Unreadable(String),
     /// Anything else the platform reported.
     Failed(String),
+    /// There is no folder for the profile index (no HOME): profiles can be kept for the
+    /// session only, whatever the keyring could do.
+    NoIndexFolder,
 }
 
 impl std::fmt::Display for KeyringError {
@@ -56,6 +59,10 @@ impl std::fmt::Display for KeyringError {
                  remove it and add the profile again"
             ),
             Self::Failed(detail) => write!(f, "the OS keyring failed: {detail}"),
+            Self::NoIndexFolder => f.write_str(
+                "there is no folder for the profile index (neither XDG_CONFIG_HOME nor HOME is \
+                 set), so no profile can be saved: set HOME and start again",
+            ),
         }
     }
 }

@@ -97,6 +97,10 @@ pub fn jwt_snippet(application_key: &str, user_id: &str, jwt: &str) -> String {
 }
 
 /// A minimal HTML page that runs `snippet`, for "Save test page...".
+/// The mark a test page carries, so that a later save knows the file is one of ours.
+pub const TEST_PAGE_MARK: &str = "<meta name=\"generator\" content=\"sinch-ticket test page\">";
+
+/// A minimal HTML page that runs `snippet`, marked with [`TEST_PAGE_MARK`].
 pub fn test_page(title: &str, snippet: &str) -> String {
     let title: String = title
         .chars()
@@ -108,7 +112,7 @@ pub fn test_page(title: &str, snippet: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n</head>\n<body>\n\
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{TEST_PAGE_MARK}\n<title>{title}</title>\n</head>\n<body>\n\
          <p>Open the browser console to follow the Sinch client.</p>\n{snippet}</body>\n</html>\n"
     )
 }
