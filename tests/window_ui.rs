@@ -1357,21 +1357,39 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let mut world = world();
     world.type_into("Username", "alice");
     world.click("Generate ticket");
-    let ticket = world.app().generate.generated.as_ref().unwrap().made.credential.clone();
+    let ticket = world
+        .app()
+        .generate
+        .generated
+        .as_ref()
+        .unwrap()
+        .made
+        .credential
+        .clone();
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
     world.replace_text("Test page", page.to_str().unwrap());
     world.click("Save test page…");
     world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
-    assert!(world.app().status.shows("saved"), "{:?}", world.app().status.notices);
+    assert!(
+        world.app().status.shows("saved"),
+        "{:?}",
+        world.app().status.notices
+    );
     let text = std::fs::read_to_string(&page).unwrap();
     assert!(text.contains(&ticket), "the page runs this ticket");
     let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the page holds a live credential: owner only");
     // Saving again replaces our own page.
     world.click("Save test page…");
-    world.wait_until("the page to be saved again", |w| !w.app().generate.page.busy());
-    assert!(world.app().status.shows("saved"), "{:?}", world.app().status.notices);
+    world.wait_until("the page to be saved again", |w| {
+        !w.app().generate.page.busy()
+    });
+    assert!(
+        world.app().status.shows("saved"),
+        "{:?}",
+        world.app().status.notices
+    );
 
     // Someone else's file is left alone.
     let theirs = dir.path().join("index.html");
@@ -1379,7 +1397,11 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     world.replace_text("Test page", theirs.to_str().unwrap());
     world.click("Save test page…");
     world.wait_until("the refusal", |w| !w.app().generate.page.busy());
-    assert!(world.app().status.shows("left alone"), "{:?}", world.app().status.notices);
+    assert!(
+        world.app().status.shows("left alone"),
+        "{:?}",
+        world.app().status.notices
+    );
     assert_eq!(
         std::fs::read_to_string(&theirs).unwrap(),
         "<html>my own work</html>"

@@ -3,6 +3,7 @@
 //! the flow of a click ("Copy ticket" -> `Action::Copy` -> the clipboard) reads top to bottom.
 
 use chrono::{DateTime, Utc};
+use eframe::egui;
 
 use super::clipboard::CopyStatus;
 use super::worker::Request;
@@ -84,6 +85,25 @@ pub enum Tab {
     /// Sinch's callbacks: verify, trigger, listen.
     #[serde(alias = "Callback")]
     Callbacks,
+}
+
+impl Tab {
+    /// Every tab, in the order the window shows them (Ctrl+1, Ctrl+2, …).
+    pub const ALL: [Tab; 4] = [Tab::Generate, Tab::Inspect, Tab::Request, Tab::Callbacks];
+}
+
+/// What every tab of the window is: a title and tooltip for the tab bar, its drawing, and
+/// what Ctrl+Enter does on it. The tab bar, Ctrl+1…N and Ctrl+Enter all come from this, so
+/// adding a tab is adding one implementation.
+pub trait TabPanel {
+    /// The label in the tab bar.
+    fn title(&self) -> &'static str;
+    /// What the tab is for (the tab's tooltip).
+    fn tooltip(&self) -> &'static str;
+    /// Draws the tab and returns what it asks for.
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Vec<Action>;
+    /// What Ctrl+Enter does on this tab, if anything.
+    fn primary_action(&self) -> Option<Action>;
 }
 
 /// Whether a notice is news or an error to act on.

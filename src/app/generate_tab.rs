@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
-use super::action::{Action, CopyWhat, PanelContext, ProfileState};
+use super::action::{Action, CopyWhat, PanelContext, ProfileState, TabPanel};
 use super::form::{Expiry, FormState};
 use super::job::Slot;
 use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
@@ -238,7 +238,7 @@ impl GenerateTab {
     }
 
     /// Draws the form, the button and the result.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+    pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
         self.form_grid(ui);
         ui.add_space(8.0);
@@ -506,6 +506,24 @@ pub fn countdown(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
         format!("expires in {h}:{m:02}:{s:02}")
     } else {
         format!("expires in {m:02}:{s:02}")
+    }
+}
+
+impl TabPanel for GenerateTab {
+    fn title(&self) -> &'static str {
+        "Generate"
+    }
+
+    fn tooltip(&self) -> &'static str {
+        "Make a ticket or JWT with a profile's secret (Ctrl+1)"
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        self.draw(ui, cx)
+    }
+
+    fn primary_action(&self) -> Option<Action> {
+        Some(Action::Generate)
     }
 }
 

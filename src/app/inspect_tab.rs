@@ -4,7 +4,7 @@
 
 use eframe::egui::{self, TextEdit, Ui};
 
-use super::action::{Action, PanelContext};
+use super::action::{Action, PanelContext, TabPanel};
 use super::widgets::{error_text, inspection_grid, labelled};
 use crate::sinch::{VerifyWith, inspect};
 
@@ -18,7 +18,7 @@ pub struct InspectTab {
 impl InspectTab {
     /// Draws the input and the report. Inspecting takes microseconds, so it runs every frame
     /// the tab is drawn, and always with the profile selected now.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+    pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         labelled(ui, "Token to inspect", |ui, label| {
             ui.add(
                 TextEdit::multiline(&mut self.input)
@@ -67,5 +67,23 @@ impl InspectTab {
             }
         }
         Vec::new()
+    }
+}
+
+impl TabPanel for InspectTab {
+    fn title(&self) -> &'static str {
+        "Inspect"
+    }
+
+    fn tooltip(&self) -> &'static str {
+        "Decode and verify any Sinch ticket or JWT (Ctrl+2)"
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        self.draw(ui, cx)
+    }
+
+    fn primary_action(&self) -> Option<Action> {
+        None
     }
 }

@@ -37,8 +37,8 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab, Topic};
-use self::callbacks::{CallbacksSettings, CallbacksTab, Part};
+pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab, TabPanel, Topic};
+use self::callbacks::{CallbacksSettings, CallbacksTab};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
 use self::generate_tab::GenerateTab;
@@ -243,10 +243,11 @@ impl SinchTicketApp {
             ui.horizontal(|ui| {
                 ui.heading("sinch-ticket");
                 ui.separator();
-                for (tab, label, tip) in TABS {
+                for tab in Tab::ALL {
+                    let panel = self.panel(tab);
                     if ui
-                        .selectable_label(self.tab == tab, label)
-                        .on_hover_text(tip)
+                        .selectable_label(self.tab == tab, panel.title())
+                        .on_hover_text(panel.tooltip())
                         .clicked()
                     {
                         actions.push(Action::ShowTab(tab));
@@ -270,12 +271,13 @@ impl SinchTicketApp {
                     actions.extend(self.profiles.ui(ui, busy));
                     ui.add_space(8.0);
                     let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
-                    actions.extend(match self.tab {
-                        Tab::Generate => self.generate.ui(ui, &cx),
-                        Tab::Inspect => self.inspect.ui(ui, &cx),
-                        Tab::Request => self.request.ui(ui, &cx),
-                        Tab::Callbacks => self.callbacks.ui(ui, &cx),
-                    });
+                    let panel: &mut dyn TabPanel = match self.tab {
+                        Tab::Generate => &mut self.generate,
+                        Tab::Inspect => &mut self.inspect,
+                        Tab::Request => &mut self.request,
+                        Tab::Callbacks => &mut self.callbacks,
+                    };
+                    actions.extend(panel.ui(ui, &cx));
                 });
         });
         actions
@@ -338,6 +340,16 @@ impl SinchTicketApp {
         }
     }
 
+    /// The panel of `tab`.
+    fn panel(&self, tab: Tab) -> &dyn TabPanel {
+        match tab {
+            Tab::Generate => &self.generate,
+            Tab::Inspect => &self.inspect,
+            Tab::Request => &self.request,
+            Tab::Callbacks => &self.callbacks,
+        }
+    }
+
     /// What Copy (or Ctrl+Shift+C) copies: the credential the Generate tab shows, and only
     /// while that tab is shown: a shortcut never copies what is out of sight.
     fn copy_text(&self, what: CopyWhat) -> Option<(String, &'static str)> {
@@ -367,20 +379,13 @@ impl SinchTicketApp {
         let mut actions = Vec::new();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&GENERATE) && self.profiles.editor.is_none() {
-                match self.tab {
-                    Tab::Generate => actions.push(Action::Generate),
-                    Tab::Request => actions.push(Action::Request(RequestDo::Sign)),
-                    Tab::Callbacks if self.callbacks.part == Part::Trigger => {
-                        actions.push(Action::SendTrigger);
-                    }
-                    Tab::Inspect | Tab::Callbacks => {}
-                }
+                actions.extend(self.panel(self.tab).primary_action());
             }
-            // Ctrl+1 … Ctrl+4 show the tabs in their order.
-            for (n, (tab, _, _)) in TABS.iter().enumerate() {
-                let key = [Key::Num1, Key::Num2, Key::Num3, Key::Num4][n];
+            // Ctrl+1 … Ctrl+9 show the tabs in their order (zipped: a tenth tab has no key,
+            // and nothing can index past the keys).
+            for (tab, key) in Tab::ALL.into_iter().zip(NUMBER_KEYS) {
                 if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
-                    actions.push(Action::ShowTab(*tab));
+                    actions.push(Action::ShowTab(tab));
                 }
             }
             if i.consume_shortcut(&COPY) {
@@ -405,28 +410,17 @@ impl SinchTicketApp {
     }
 }
 
-/// The tabs in their order, with their labels and tooltips.
-const TABS: [(Tab, &str, &str); 4] = [
-    (
-        Tab::Generate,
-        "Generate",
-        "Make a ticket or JWT with a profile's secret (Ctrl+1)",
-    ),
-    (
-        Tab::Inspect,
-        "Inspect",
-        "Decode and verify any Sinch ticket or JWT (Ctrl+2)",
-    ),
-    (
-        Tab::Request,
-        "Request",
-        "Sign a call to Sinch's REST APIs; copy it as curl or send it (Ctrl+3)",
-    ),
-    (
-        Tab::Callbacks,
-        "Callbacks",
-        "Sinch's callbacks to your server: verify one, trigger one, listen for them (Ctrl+4)",
-    ),
+/// The keys of Ctrl+1 … Ctrl+9, for the tabs in their order.
+const NUMBER_KEYS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
 ];
 
 /// What the panels may read this frame, borrowed from the app's parts one by one (so that

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
-use super::action::{Action, PanelContext, ProfileState, RequestDo};
+use super::action::{Action, PanelContext, ProfileState, RequestDo, TabPanel};
 use super::job::Slot;
 use super::widgets::{capitalize, error_text, labelled, warning_text};
 use crate::net::client::SendError;
@@ -241,7 +241,7 @@ impl RequestTab {
     }
 
     /// Draws the form, the signed headers and the answer.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+    pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
         self.form(ui);
         // A problem is about the form it was found in: once that changes, it is gone.
@@ -453,5 +453,23 @@ impl RequestTab {
                 );
             }
         }
+    }
+}
+
+impl TabPanel for RequestTab {
+    fn title(&self) -> &'static str {
+        "Request"
+    }
+
+    fn tooltip(&self) -> &'static str {
+        "Sign a call to Sinch's REST APIs; copy it as curl or send it (Ctrl+3)"
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        self.draw(ui, cx)
+    }
+
+    fn primary_action(&self) -> Option<Action> {
+        Some(Action::Request(RequestDo::Sign))
     }
 }

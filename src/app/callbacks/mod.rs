@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use self::listen::ListenPart;
 use self::trigger::TriggerPart;
 use self::verify::VerifyPart;
-use super::action::{Action, PanelContext};
+use super::action::{Action, PanelContext, TabPanel};
 
 /// The three parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -109,7 +109,7 @@ impl CallbacksTab {
     }
 
     /// Draws the part selector and the part shown.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+    pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         ui.horizontal(|ui| {
             for (part, label, tip) in PARTS {
                 let mut text = label.to_owned();
@@ -126,5 +126,23 @@ impl CallbacksTab {
             Part::Trigger => self.trigger.ui(ui, cx),
             Part::Listen => self.listen.ui(ui, cx),
         }
+    }
+}
+
+impl TabPanel for CallbacksTab {
+    fn title(&self) -> &'static str {
+        "Callbacks"
+    }
+
+    fn tooltip(&self) -> &'static str {
+        "Sinch's callbacks to your server: verify one, trigger one, listen for them (Ctrl+4)"
+    }
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        self.draw(ui, cx)
+    }
+
+    fn primary_action(&self) -> Option<Action> {
+        (self.part == Part::Trigger).then_some(Action::SendTrigger)
     }
 }
