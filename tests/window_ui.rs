@@ -1407,3 +1407,70 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
         "<html>my own work</html>"
     );
 }
+
+#[test]
+fn ctrl_and_a_number_shows_each_tab_and_ctrl_enter_does_what_that_tab_does() {
+    use sinch_ticket::app::action::Tab;
+    let mut world = world();
+    let keys = [
+        egui::Key::Num1,
+        egui::Key::Num2,
+        egui::Key::Num3,
+        egui::Key::Num4,
+    ];
+    for (tab, key) in Tab::ALL.into_iter().zip(keys) {
+        world
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, key);
+        world.harness.run_steps(2);
+        assert_eq!(world.app().tab, tab);
+    }
+    // On the Request tab Ctrl+Enter signs; on the Generate tab it generates.
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    world.harness.run_steps(1);
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert!(world.app().request.signed.is_some(), "signed by Ctrl+Enter");
+    assert!(
+        world.app().generate.generated.is_none(),
+        "and nothing generated"
+    );
+}
+
+#[test]
+fn at_the_minimum_size_nothing_runs_past_the_window() {
+    use egui_kittest::kittest::by;
+    let mut world = world();
+    world.harness.set_size(egui::vec2(520.0, 420.0));
+    world.harness.run_steps(3);
+    world.type_into(
+        "Username",
+        "a-rather-long-username-for-a-small-window@example.com",
+    );
+    world.click("Generate ticket");
+    for tab in ["Generate", "Inspect", "Request", "Callbacks"] {
+        world.click(tab);
+        world.harness.run_steps(2);
+        for role in [
+            Role::Button,
+            Role::TextInput,
+            Role::MultilineTextInput,
+            Role::ComboBox,
+        ] {
+            for node in world.harness.query_all(by().role(role)) {
+                let rect = node.rect();
+                assert!(
+                    rect.max.x <= 521.0,
+                    "{tab}: {:?} {:?} ends at x = {} in a 520 px window",
+                    role,
+                    format!("{node:?}").chars().take(120).collect::<String>(),
+                    rect.max.x
+                );
+            }
+        }
+    }
+}

@@ -73,7 +73,9 @@ pub enum CopyWhat {
 }
 
 /// The tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Tab {
     /// Make a credential.
     #[default]

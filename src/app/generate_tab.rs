@@ -13,7 +13,9 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 use super::action::{Action, CopyWhat, PanelContext, ProfileState, TabPanel};
 use super::form::{Expiry, FormState};
 use super::job::Slot;
-use super::widgets::{capitalize, error_text, inspection_grid, labelled, warning_text};
+use super::widgets::{
+    capitalize, error_text, field_width, inspection_grid, labelled, warning_text,
+};
 use super::worker::Request;
 use crate::profiles::Profile;
 use crate::sinch::{
@@ -277,7 +279,7 @@ impl GenerateTab {
                         .add(
                             TextEdit::singleline(&mut form.username)
                                 .hint_text("alice")
-                                .desired_width(280.0),
+                                .desired_width(field_width(ui, 280.0)),
                         )
                         .labelled_by(label)
                         .on_hover_text("The user id your app signs in with, kept exactly as typed");
@@ -462,11 +464,14 @@ impl GenerateTab {
         });
         ui.horizontal(|ui| {
             labelled(ui, "Test page", |ui, label| {
-                ui.add(TextEdit::singleline(&mut self.test_page_path).desired_width(320.0))
-                    .labelled_by(label)
-                    .on_hover_text(
-                        "Where Save test page writes a minimal HTML page that runs the snippet",
-                    );
+                ui.add(
+                    TextEdit::singleline(&mut self.test_page_path)
+                        .desired_width(field_width(ui, 320.0)),
+                )
+                .labelled_by(label)
+                .on_hover_text(
+                    "Where Save test page writes a minimal HTML page that runs the snippet",
+                );
             });
             if ui
                 .button("Save test page…")

@@ -240,7 +240,9 @@ impl SinchTicketApp {
     fn draw(&mut self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Vec<Action> {
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: in a narrow window the keyring badge goes to a line of its own
+            // instead of running under the tabs.
+            ui.horizontal_wrapped(|ui| {
                 ui.heading("sinch-ticket");
                 ui.separator();
                 for tab in Tab::ALL {
@@ -253,9 +255,8 @@ impl SinchTicketApp {
                         actions.push(Action::ShowTab(tab));
                     }
                 }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    store_badge(ui, &self.profiles.store);
-                });
+                ui.separator();
+                store_badge(ui, &self.profiles.store);
             });
         });
         let busy = self.worker.busy();
@@ -264,7 +265,9 @@ impl SinchTicketApp {
             actions.extend(self.status.ui(ui, &cx));
         });
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            // Each tab scrolls on its own, and keeps its place while another is shown.
             egui::ScrollArea::vertical()
+                .id_salt(("tab", self.tab))
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     // The profile serves both tabs: it signs on one and verifies on the other.

@@ -10,7 +10,7 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 use zeroize::Zeroizing;
 
 use super::action::{Action, Notice, ProfileState, Topic};
-use super::widgets::{capitalize, error_text, labelled, warning_text};
+use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
 use super::worker::{Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind};
 use crate::profiles::{Profile, ProfileError, ProfileSummary, canonical_name};
 use crate::sinch::{AppSecret, SecretError, application_key_warning};
@@ -350,7 +350,8 @@ impl ProfilePanel {
 
     fn profile_row(&mut self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = Vec::new();
-        ui.horizontal(|ui| {
+        // Wrapped, so that no button is cut off in a narrow window.
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Profile");
             let mut choice = self.selected.clone();
             ComboBox::from_id_salt("profile")
@@ -473,7 +474,7 @@ impl ProfilePanel {
             Grid::new("editor").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
                 labelled(ui, "Profile name", |ui, label| {
                     let name = ui
-                        .add(TextEdit::singleline(&mut editor.name).hint_text("sandbox").desired_width(280.0))
+                        .add(TextEdit::singleline(&mut editor.name).hint_text("sandbox").desired_width(field_width(ui, 280.0)))
                         .labelled_by(label)
                         .on_hover_text("A name for this Sinch application, e.g. sandbox or production");
                     if std::mem::take(&mut editor.focus_first) {
@@ -485,7 +486,7 @@ impl ProfilePanel {
                     ui.add(
                         TextEdit::singleline(&mut editor.key)
                             .hint_text("196087a1-e815-4bc4-8984-60d8d8a43f1d")
-                            .desired_width(280.0),
+                            .desired_width(field_width(ui, 280.0)),
                     )
                     .labelled_by(label)
                     .on_hover_text("The application key from the Sinch dashboard");
@@ -499,7 +500,7 @@ impl ProfilePanel {
                                 .id(secret_field_id())
                                 .password(!editor.reveal)
                                 .hint_text(hint)
-                                .desired_width(240.0),
+                                .desired_width(field_width(ui, 240.0)),
                         )
                         .labelled_by(label)
                         .on_hover_text("The application secret from the Sinch dashboard; stored only in the OS keyring");

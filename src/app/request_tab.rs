@@ -8,7 +8,7 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, PanelContext, ProfileState, RequestDo, TabPanel};
 use super::job::Slot;
-use super::widgets::{capitalize, error_text, labelled, warning_text};
+use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
 use crate::net::target::{self, parse_url};
@@ -331,9 +331,12 @@ impl RequestTab {
                 ui.end_row();
                 labelled(ui, "Host", |ui, label| {
                     ui.horizontal(|ui| {
-                        ui.add(TextEdit::singleline(&mut self.host).desired_width(300.0))
-                            .labelled_by(label)
-                            .on_hover_text("Scheme and host; plain http only to this machine");
+                        ui.add(
+                            TextEdit::singleline(&mut self.host)
+                                .desired_width(field_width(ui, 300.0) - 110.0),
+                        )
+                        .labelled_by(label)
+                        .on_hover_text("Scheme and host; plain http only to this machine");
                         ComboBox::from_id_salt("host-preset")
                             .selected_text("Sinch hosts")
                             .show_ui(ui, |ui| {
@@ -348,15 +351,20 @@ impl RequestTab {
                 });
                 ui.end_row();
                 labelled(ui, "Path", |ui, label| {
-                    ui.add(TextEdit::singleline(&mut self.path).desired_width(420.0))
-                        .labelled_by(label)
-                        .on_hover_text("The path and query, signed exactly as written");
+                    ui.add(
+                        TextEdit::singleline(&mut self.path).desired_width(field_width(ui, 420.0)),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("The path and query, signed exactly as written");
                 });
                 ui.end_row();
                 labelled(ui, "Content type", |ui, label| {
-                    ui.add(TextEdit::singleline(&mut self.content_type).desired_width(300.0))
-                        .labelled_by(label)
-                        .on_hover_text("Signed exactly as written; empty for none");
+                    ui.add(
+                        TextEdit::singleline(&mut self.content_type)
+                            .desired_width(field_width(ui, 300.0)),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("Signed exactly as written; empty for none");
                 });
                 ui.end_row();
             });

@@ -66,7 +66,8 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             ui.end_row();
             if let Some(identity) = &inspection.identity {
                 ui.weak("Identity");
-                ui.label(format!("{} {}", identity.kind, identity.endpoint));
+                // A long user id wraps rather than widening the window's content.
+                ui.add(egui::Label::new(format!("{} {}", identity.kind, identity.endpoint)).wrap());
                 ui.end_row();
             }
             if let Some(key) = &inspection.application_key {
@@ -111,4 +112,10 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             }
         }
     }
+}
+
+/// The width for a text field that would like `wanted` pixels: less when the window is
+/// narrower, so that no field runs past the window's edge.
+pub fn field_width(ui: &Ui, wanted: f32) -> f32 {
+    wanted.min((ui.available_width() - 8.0).max(80.0))
 }

@@ -12,7 +12,9 @@ use chrono::Local;
 use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
-use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
+use crate::app::widgets::{
+    capitalize, error_text, field_width, labelled, read_only_block, warning_text,
+};
 use crate::net::listen::{self, Listening, Reply, Seen};
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
@@ -210,7 +212,7 @@ impl ListenPart {
                         !running,
                         TextEdit::singleline(&mut self.forward_to)
                             .hint_text("http://127.0.0.1:3000 (empty: answer here)")
-                            .desired_width(360.0),
+                            .desired_width(field_width(ui, 360.0)),
                     )
                     .labelled_by(label)
                     .on_hover_text(
@@ -312,7 +314,10 @@ impl ListenPart {
             .show(ui, |ui| {
                 for (i, arrival) in self.seen.iter().enumerate() {
                     let (line, good) = summary(&arrival.seen);
-                    let text = if good {
+                    // Red on the selection's blue cannot be read: a selected row keeps the
+                    // selection's own text colour (its words say NOT VERIFIED).
+                    let selected = self.selected == Some(i);
+                    let text = if good || selected {
                         RichText::new(line)
                     } else {
                         RichText::new(line).color(ui.visuals().error_fg_color)

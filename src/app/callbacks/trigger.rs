@@ -8,7 +8,9 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
-use crate::app::widgets::{capitalize, error_text, labelled, read_only_block, warning_text};
+use crate::app::widgets::{
+    capitalize, error_text, field_width, labelled, read_only_block, warning_text,
+};
 use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
 use crate::sinch::callback::{BodyInputs, Event, Forgery, default_body};
@@ -242,7 +244,7 @@ impl TriggerPart {
                 });
                 ui.end_row();
                 labelled(ui, "Your server's URL", |ui, label| {
-                    ui.add(TextEdit::singleline(&mut self.url).desired_width(420.0))
+                    ui.add(TextEdit::singleline(&mut self.url).desired_width(field_width(ui, 420.0)))
                         .labelled_by(label)
                         .on_hover_text(
                             "Where your server takes Sinch's callbacks; plain http only to this machine",
