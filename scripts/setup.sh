@@ -6,8 +6,9 @@
 #                           and gnome-keyring (a real Secret Service), secret-tool, Xvfb,
 #                           openbox and x11-utils (a window manager, to minimise the window),
 #                           xdotool (real input), xclip (reads the clipboard from another
-#                           process), ImageMagick (screenshots) and script (a terminal
-#                           for prompt tests)                            [the default]
+#                           process), ImageMagick (screenshots), script (a terminal
+#                           for prompt tests), node and npm (Sinch's own SDKs) and
+#                           chromium (the saved test page in a real browser) [the default]
 #   scripts/setup.sh bench  all of that, plus hyperfine for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -58,6 +59,8 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   # Sinch's own JS SDK v1 (npm sinch-rtc) runs in the test suite.
   need_cmd node nodejs
   need_cmd npm npm
+  # The window's saved test page is opened in a real headless browser.
+  need_cmd chromium chromium
   # `sign --curl` output is run by the tests.
   need_cmd curl curl
   # What an install brings is validated: man pages, the desktop file, the metainfo.

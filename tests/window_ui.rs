@@ -1474,3 +1474,204 @@ fn at_the_minimum_size_nothing_runs_past_the_window() {
         }
     }
 }
+
+#[allow(dead_code)]
+#[path = "support/npm.rs"]
+mod npm;
+
+/// A stand-in for Sinch's API and a CDN, on 127.0.0.1, for a page in a real browser: it
+/// serves the page, Sinch's JS SDK v1 from the suite's npm copy, and what the SDK asks of
+/// Sinch's API when it starts, checking the ticket as Sinch's server does (the MAC over the
+/// exact bytes, the key, the expiry). Returns its port; each ticket check is sent to `seen`.
+fn sinch_stand_in(
+    page: String,
+    sdk_dir: std::path::PathBuf,
+    seen: std::sync::mpsc::Sender<Result<String, String>>,
+) -> u16 {
+    use base64::Engine as _;
+    use hmac::{KeyInit as _, Mac as _};
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sdk = std::fs::read_to_string(sdk_dir.join("node_modules/sinch-rtc/lib/sinch.node.min.js"))
+        .unwrap()
+        .replace("navigator=navigator||", "navigator=window.navigator||");
+    let sdk = format!(
+        "var __sinch = {{exports: {{}}}};\n(function (require, module, exports, global) {{\n{sdk}\n}})(window.__sinchRequire, __sinch, __sinch.exports, window);\nwindow.SinchClient = __sinch.exports;\n"
+    );
+    let q = std::fs::read_to_string(sdk_dir.join("node_modules/q/q.js")).unwrap();
+    let shim = include_str!("browser/sinch-browser.js").to_owned();
+    let wrap = r#"(function () {
+  // The page's SinchClient, pointed at this stand-in instead of Sinch's hosts; when its
+  // start settles, the page's title says how, and who the SDK thinks the user is.
+  const Real = window.SinchClient;
+  const urlObj = {};
+  for (const n of ['base', 'user', 'calling', 'messaging', 'portal', 'reporting', 'verification']) {
+    urlObj[n] = location.origin + '/v1/';
+  }
+  urlObj.reporting_v2 = location.origin + '/v2/';
+  window.SinchClient = function (config) {
+    const client = new Real(Object.assign({}, config, { urlObj }, { startActiveConnection: false }));
+    const start = client.start.bind(client);
+    client.start = function (...args) {
+      const started = start(...args);
+      Promise.resolve(started).then(
+        () => { document.title = 'started:' + client.user.userId; },
+        (err) => { document.title = 'failed:' + (err && (err.message || JSON.stringify(err))); },
+      );
+      return started;
+    };
+    return client;
+  };
+})();
+"#
+    .to_owned();
+    let page = page.replace(
+        r#"<script src="https://cdn.sinch.com/latest/sinch.min.js"></script>"#,
+        r#"<script src="/q.js"></script><script src="/shim.js"></script><script src="/sinch.js"></script><script src="/wrap.js"></script>"#,
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let received = server::read_one(&mut stream);
+            let Ok(request) = sinch_ticket::net::http1::parse_request(&received) else {
+                continue;
+            };
+            let path = request.target.clone();
+            let (status, kind, body) = match (request.method.as_str(), path.as_str()) {
+                ("GET", "/page.html") => (200, "text/html; charset=utf-8", page.clone()),
+                ("GET", "/q.js") => (200, "text/javascript", q.clone()),
+                ("GET", "/shim.js") => (200, "text/javascript", shim.clone()),
+                ("GET", "/sinch.js") => (200, "text/javascript", sdk.clone()),
+                ("GET", "/wrap.js") => (200, "text/javascript", wrap.clone()),
+                ("GET", p) if p.starts_with("/v1/timestamp") => (
+                    200,
+                    "application/json",
+                    format!(r#"{{"timestamp":"{}"}}"#, Utc::now().to_rfc3339()),
+                ),
+                ("POST", "/v1/instance") => {
+                    let checked = (|| {
+                        let auth = request.header("authorization").ok_or("no Authorization")?;
+                        let ticket = auth.strip_prefix("user ").ok_or("not a user ticket")?;
+                        let (json, mac) = ticket.split_once(':').ok_or("no MAC")?;
+                        let b64 = base64::engine::general_purpose::STANDARD;
+                        let json = b64.decode(json).map_err(|_| "not base64")?;
+                        let mac = b64.decode(mac).map_err(|_| "MAC not base64")?;
+                        let key = b64.decode(SECRET).unwrap();
+                        let mut hmac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+                        hmac.update(&json);
+                        hmac.verify_slice(&mac).map_err(|_| "MAC mismatch")?;
+                        let ticket: serde_json::Value =
+                            serde_json::from_slice(&json).map_err(|_| "not JSON")?;
+                        if ticket["applicationKey"] != KEY {
+                            return Err("wrong application key");
+                        }
+                        let created = chrono::DateTime::parse_from_rfc3339(
+                            ticket["created"].as_str().unwrap_or_default(),
+                        )
+                        .map_err(|_| "no created")?;
+                        let expires = created
+                            + TimeDelta::seconds(ticket["expiresIn"].as_i64().unwrap_or(0));
+                        if expires < Utc::now() {
+                            return Err("expired");
+                        }
+                        Ok(ticket["identity"]["endpoint"].as_str().unwrap_or_default().to_owned())
+                    })();
+                    let _ = seen.send(checked.clone().map_err(str::to_owned));
+                    match checked {
+                        Ok(_) => (
+                            200,
+                            "application/json",
+                            r#"{"id":"instance-1","secret":"aW5zdGFuY2Ugc2VjcmV0","expiresIn":86400}"#
+                                .to_owned(),
+                        ),
+                        Err(why) => (401, "application/json", format!(r#"{{"message":"{why}"}}"#)),
+                    }
+                }
+                // What the SDK reads of its messaging configuration (the networks are never
+                // reached: the page starts no active connection).
+                ("GET", p) if p.starts_with("/v1/configuration/user") => (
+                    200,
+                    "application/json",
+                    r#"{"rtcConfiguration":{"broadcastNetwork":{"host":"127.0.0.1","publishKey":"pub","subscribeKey":"sub"},"signalNetwork":{"host":"127.0.0.1","publishKey":"pub","subscribeKey":"sub"}},"rtcProfile":{"key":"k","broadcastChannel":"b","signalChannel":"s","transportChannel":"t"}}"#
+                        .to_owned(),
+                ),
+                _ => (404, "application/json", "{}".to_owned()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} Whatever\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let mut rest = [0u8; 64];
+            let _ = stream.read(&mut rest);
+        }
+    });
+    port
+}
+
+#[test]
+#[ignore = "needs chromium and npm (Sinch's JS SDK v1): run scripts/test.sh"]
+fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
+    let mut world = world();
+    // Made now: Sinch's server (and the stand-in) refuse an expired ticket.
+    *world.clock.lock().unwrap() = Utc::now();
+    world.type_into("Username", "Åsa");
+    world.click("Generate ticket");
+    let dir = tempfile::tempdir().unwrap();
+    let page_path = dir.path().join("sinch-test-page.html");
+    world.replace_text("Test page", page_path.to_str().unwrap());
+    world.click("Save test page…");
+    world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
+    let page = std::fs::read_to_string(&page_path).expect("the window saved the page");
+
+    let sdk_dir = npm::installed("sinch-rtc", "1.4.12");
+    // q ships with the SDK (its dependency).
+    let (seen_tx, seen) = std::sync::mpsc::channel();
+    let port = sinch_stand_in(page, sdk_dir, seen_tx);
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("http://127.0.0.1:{port}/page.html"))
+        // Nothing of the person running the tests: no session bus, no display, no HOME.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("DISPLAY")
+        .env("HOME", profile.path())
+        .output()
+        .expect("chromium runs (scripts/setup.sh test installs it)");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let title = dom
+        .split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map(|(title, _)| title.to_owned())
+        .unwrap_or_default();
+    assert_eq!(
+        title,
+        "started:Åsa",
+        "the SDK, started by the page, knows the user by the right name; chromium said: {}",
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(
+        seen.try_recv()
+            .expect("the SDK sent its ticket to the stand-in"),
+        Ok("Åsa".to_owned()),
+        "Sinch's server would accept the ticket, for the same user"
+    );
+}
