@@ -955,6 +955,14 @@ fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
             .unwrap()
             .to_utc();
     assert!((19..=21).contains(&age.num_minutes()), "{stamp}");
+    // Signed again: the body made stale is made fresh, and the careful server takes it.
+    world.click("Signed");
+    let received =
+        world.trigger_at_checking_age(Some(900), server::Answering::careful(200, GOOD_ICE_ANSWER));
+    assert!(received.verified, "{}", received.raw);
+    let request = sinch_ticket::net::http1::parse_request(received.raw.as_bytes()).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body["timestamp"], request.header("x-timestamp").unwrap());
 }
 
 #[test]

@@ -63,6 +63,8 @@ struct Made {
     event: Event,
     key: String,
     id: String,
+    /// Made at a stale forgery's aged time, not when it was made.
+    aged: bool,
     body: String,
 }
 
@@ -100,10 +102,10 @@ impl TriggerPart {
 
     /// A fresh realistic body for the event, with the profile's key (a new call id, now).
     pub fn new_body(&mut self, key: &str, now: DateTime<Utc>) {
-        self.make_body(key, uuid::Uuid::new_v4().to_string(), now);
+        self.make_body(key, uuid::Uuid::new_v4().to_string(), now, false);
     }
 
-    fn make_body(&mut self, key: &str, id: String, at: DateTime<Utc>) {
+    fn make_body(&mut self, key: &str, id: String, at: DateTime<Utc>, aged: bool) {
         let body = default_body(
             self.event,
             BodyInputs {
@@ -117,6 +119,7 @@ impl TriggerPart {
             event: self.event,
             key: key.to_owned(),
             id,
+            aged,
             body: self.body.clone(),
         });
     }
@@ -155,13 +158,17 @@ impl TriggerPart {
         let url = self.url.trim().to_owned();
         target::sendable(&url).map_err(|err| err.to_string())?;
         let sent_at = self.forgery.sent_at(now).map_err(|err| err.to_string())?;
-        // A stale callback is stale throughout: an unedited body is made again at the aged
-        // time (same call id), as the command line's --timestamp-age makes it.
-        if sent_at != now
-            && self.unedited()
-            && let Some(id) = self.made.as_ref().map(|made| made.id.clone())
+        // A stale callback is stale throughout: an unedited body is made again at the time
+        // it claims (same call id), as the command line's --timestamp-age makes it; and a
+        // body made stale before is made fresh again for a callback sent now.
+        if self.unedited()
+            && let Some(id) = self
+                .made
+                .as_ref()
+                .filter(|made| sent_at != now || made.aged)
+                .map(|made| made.id.clone())
         {
-            self.make_body(&profile.key, id, sent_at);
+            self.make_body(&profile.key, id, sent_at, sent_at != now);
         }
         let (event, key, secret, body, forgery) = (
             self.event,
