@@ -1683,3 +1683,49 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
         "Sinch's server would accept the ticket, for the same user"
     );
 }
+
+#[test]
+fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
+    use sinch_ticket::net::trigger::{self, Trigger};
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    world.click("Start listening");
+    let addr = world
+        .app()
+        .callbacks
+        .listen
+        .listening_on()
+        .expect("listening");
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let body = format!(r#"{{"event":"dice","custom":"{}"}}"#, "x".repeat(100_000));
+    let answered = trigger::send(Trigger {
+        event: Event::Dice,
+        url: &format!("http://{addr}/sinch/dice"),
+        key: KEY,
+        secret: &secret,
+        body: body.clone().into_bytes(),
+        sent_at: Utc::now(),
+        forgery: Forgery::None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+    assert_eq!(answered.answer.status, 200);
+    world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
+    let cut = world.app().callbacks.listen.seen[0].cut;
+    assert_eq!(cut, body.len() - 64 * 1024);
+    world
+        .harness
+        .get_by_label_contains("verified, answered 200")
+        .click();
+    world.harness.run_steps(2);
+    let shown = world.field("Body").value().unwrap_or_default();
+    assert!(
+        shown.ends_with(&format!("… and {cut} more bytes, not kept for display")),
+        "{}",
+        &shown[shown.len().saturating_sub(80)..]
+    );
+    world.click("Stop listening");
+}
