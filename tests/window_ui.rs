@@ -1729,3 +1729,59 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
     );
     world.click("Stop listening");
 }
+
+#[test]
+fn a_profile_the_index_lost_is_brought_back_from_the_window_not_replaced() {
+    // The keyring holds sandbox and production; the index that listed them is gone.
+    let config = tempfile::tempdir().unwrap();
+    let store = Controlled::default();
+    seed(store.clone(), config.path());
+    std::fs::remove_file(config.path().join("profiles.json")).unwrap();
+    let parts = Parts {
+        store: Arc::new(store.clone()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir: Some(config.path().to_owned()),
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(start),
+    };
+    let harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
+    let mut world = World {
+        harness,
+        clipboard: RecordingClipboard::default(),
+        store,
+        clock: Arc::new(Mutex::new(start())),
+        config,
+    };
+    world.settle();
+    let saved = world.stored("sandbox").unwrap();
+    world.click("Add…");
+    world.type_into("Profile name", "sandbox");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", OTHER_SECRET);
+    world.click("Save profile");
+    assert!(
+        world.shows("index does not list"),
+        "the window says why it did not save: {:?} {:?}",
+        world
+            .app()
+            .profiles
+            .editor
+            .as_ref()
+            .map(|e| (&e.error, &e.unlisted)),
+        world.app().status.notices
+    );
+    assert!(
+        !world.shows("--force") && !world.shows("sinch-ticket profile"),
+        "in its own words"
+    );
+    world.click("Bring back the saved one");
+    assert_eq!(
+        world.stored("sandbox").unwrap(),
+        saved,
+        "the secret the keyring held"
+    );
+    assert!(world.listed().contains(&"sandbox".to_owned()));
+    assert!(world.shows("Brought back profile \"sandbox\""));
+}

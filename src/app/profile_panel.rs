@@ -32,6 +32,9 @@ pub struct ProfileEditor {
     pub error: Option<String>,
     /// A save was tried: from then on the fields are checked as they change.
     tried: bool,
+    /// The keyring holds a profile of this name that the index lost: it can be brought
+    /// back as it is instead of replaced.
+    pub unlisted: Option<String>,
     /// A save is under way.
     pub saving: bool,
     /// The first field takes the keyboard focus on the editor's first frame.
@@ -49,6 +52,7 @@ impl ProfileEditor {
             reveal: false,
             error: None,
             tried: false,
+            unlisted: None,
             saving: false,
             focus_first: true,
         }
@@ -99,11 +103,15 @@ impl ProfilePanel {
     }
 
     /// Selects a profile and asks for its secret; the previous profile's secret is dropped
-    /// (and so wiped) at once, and the editor closes.
+    /// (and so wiped) at once, and the editor closes when another profile is chosen. (Still
+    /// none selected, after a refused save with no profile listed: the editor stays, with
+    /// the refusal in it.)
     pub fn select(&mut self, name: Option<String>) -> Vec<Action> {
         self.loaded = None;
         self.load_error = None;
-        self.editor = None;
+        if name.is_some() || self.selected.is_some() {
+            self.editor = None;
+        }
         self.confirm_delete = None;
         let mut actions = Vec::new();
         if let Some(name) = &name {
@@ -229,6 +237,15 @@ impl ProfilePanel {
                 }
                 actions.push(Action::Notify(Notice::info(Topic::Profiles, text)));
             }
+            Ok(Change::Attached(name)) => {
+                self.editor = None;
+                actions.push(Action::Notify(Notice::info(
+                    Topic::Profiles,
+                    format!(
+                        "brought back profile \"{name}\" from the keyring, its secret as it was."
+                    ),
+                )));
+            }
             Ok(Change::Deleted(name)) => {
                 actions.push(Action::Notify(Notice::info(
                     Topic::Profiles,
@@ -242,6 +259,11 @@ impl ProfilePanel {
                     // The keyring's refusal stands until the next save is tried.
                     editor.tried = false;
                     editor.error = Some(err.to_string());
+                    // A profile the index lost: the window's way back is a button.
+                    editor.unlisted = match &err {
+                        ProfileError::Unlisted(name) => Some(name.clone()),
+                        _ => None,
+                    };
                 }
                 _ => actions.push(Action::Notify(Notice::error(Topic::Profiles, err))),
             },
@@ -466,6 +488,7 @@ impl ProfilePanel {
         }
         let mut save = false;
         let mut cancel = false;
+        let mut attach = None;
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
@@ -525,6 +548,14 @@ impl ProfilePanel {
             if let Some(err) = &editor.error {
                 error_text(ui, err);
             }
+            if let Some(name) = &editor.unlisted
+                && ui
+                    .button("Bring back the saved one")
+                    .on_hover_text("List it again with the key and secret the keyring holds")
+                    .clicked()
+            {
+                attach = Some(name.clone());
+            }
             // Enter saves, Escape closes, from any field of the editor.
             let (enter, escape) =
                 ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
@@ -545,6 +576,9 @@ impl ProfilePanel {
                 }
             });
         });
+        if let Some(name) = attach {
+            return vec![Action::Worker(Request::Attach(name))];
+        }
         if cancel {
             self.close_editor(ui.ctx());
             return Vec::new();

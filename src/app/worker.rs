@@ -83,6 +83,8 @@ pub enum Request {
     Delete(String),
     /// Make a profile the default.
     SetDefault(String),
+    /// List again a profile the keyring still holds but the index lost.
+    Attach(String),
     /// Remember the username and expiry last used with a profile.
     Remember {
         /// The profile.
@@ -117,6 +119,8 @@ pub enum Change {
     },
     /// A profile was deleted.
     Deleted(String),
+    /// A profile the index had lost was listed again from the keyring.
+    Attached(String),
     /// A profile became the default.
     MadeDefault(String),
     /// The last username and expiry were remembered.
@@ -509,6 +513,13 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
                 })
             });
             changed(profiles, deleted, next.flatten())
+        }
+        Request::Attach(name) => {
+            let attached = profiles
+                .attach(&name)
+                .map(|_| Change::Attached(name.clone()));
+            let select = attached.is_ok().then_some(name);
+            changed(profiles, attached, select)
         }
         Request::SetDefault(name) => {
             let made = profiles

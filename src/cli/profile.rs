@@ -188,7 +188,10 @@ fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Re
 
 fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure> {
     let (summaries, warnings) = profiles.list()?;
-    warnings.iter().for_each(|w| warn(w));
+    // The only warning a listing has is a damaged index set aside: say how, here.
+    warnings
+        .iter()
+        .for_each(|w| warn(&format!("{w}, with `sinch-ticket profile attach NAME`")));
     if names_only {
         for summary in &summaries {
             stdio::human(&summary.name)?;

@@ -318,8 +318,8 @@ impl IndexFile {
             index: Index::default(),
             warning: Some(format!(
                 "the profile index was damaged ({err}); it was kept as {} and a new \
-                 one started. Profiles are still in the keyring: bring each back with \
-                 `sinch-ticket profile attach NAME`",
+                 one started. Its profiles are still in the keyring: bring each back by its \
+                 name",
                 aside.display()
             )),
         })
@@ -379,7 +379,11 @@ mod tests {
         fs::write(file.path(), b"{ this is not json").unwrap();
         let loaded = file.load().unwrap();
         let warning = loaded.warning.unwrap();
-        assert!(warning.contains("profile attach"), "{warning}");
+        assert!(warning.contains("bring each back by its name"), "{warning}");
+        assert!(
+            !warning.contains("sinch-ticket"),
+            "no face's advice: {warning}"
+        );
         let kept: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())

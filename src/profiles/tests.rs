@@ -155,7 +155,7 @@ fn a_damaged_index_loses_no_profile_the_keyring_still_has() {
     std::fs::write(profiles.index_path(), "\u{0}garbage").unwrap();
     let (list, warnings) = profiles.list().unwrap();
     assert!(list.is_empty());
-    assert!(warnings[0].contains("profile attach"));
+    assert!(warnings[0].contains("still in the keyring"));
     let attached = profiles.attach("sandbox").unwrap();
     assert_eq!(attached.key, KEY);
     let (list, _) = profiles.list().unwrap();
