@@ -168,6 +168,55 @@ fn world() -> World {
     world_with(Control::default())
 }
 
+/// Sends `body` as `event` to the window's listener at `addr`, signed with the sandbox
+/// profile's key and secret (or forged), as Sinch (or an impostor) would.
+fn callback_at(
+    addr: std::net::SocketAddr,
+    event: sinch_ticket::sinch::callback::Event,
+    body: &[u8],
+    forgery: sinch_ticket::sinch::callback::Forgery,
+) -> sinch_ticket::net::trigger::Triggered {
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
+        event,
+        url: &format!("http://{addr}/sinch/{event}"),
+        key: KEY,
+        secret: &secret,
+        body: body.to_vec(),
+        sent_at: Utc::now(),
+        forgery,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap()
+}
+
+/// A window over `store`, with the index in `config_dir` (or none), as the window starts.
+fn world_over(
+    store: Controlled,
+    config_dir: Option<std::path::PathBuf>,
+    config: tempfile::TempDir,
+) -> World {
+    let parts = Parts {
+        store: Arc::new(store.clone()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir,
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(start),
+    };
+    let harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
+    let mut world = World {
+        harness,
+        clipboard: RecordingClipboard::default(),
+        store,
+        clock: Arc::new(Mutex::new(start())),
+        config,
+    };
+    world.settle();
+    world
+}
+
 impl World {
     /// Runs frames until the keyring worker has answered everything.
     fn settle(&mut self) {
@@ -967,7 +1016,6 @@ fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
 
 #[test]
 fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() {
-    use sinch_ticket::net::trigger::{self, Trigger};
     use sinch_ticket::sinch::callback::{Event, Forgery};
     let mut world = world();
     world.click("Callbacks");
@@ -993,19 +1041,13 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
         "a listening window waits for arrivals without repainting"
     );
 
-    let secret = AppSecret::from_base64(SECRET).unwrap();
     let send = |forgery| {
-        trigger::send(Trigger {
-            event: Event::Ice,
-            url: &format!("http://{addr}/sinch/ice"),
-            key: KEY,
-            secret: &secret,
-            body: br#"{"event":"ice","callid":"c-42"}"#.to_vec(),
-            sent_at: Utc::now(),
+        callback_at(
+            addr,
+            Event::Ice,
+            br#"{"event":"ice","callid":"c-42"}"#,
             forgery,
-            timeout: Duration::from_secs(30),
-        })
-        .unwrap()
+        )
     };
     let good = send(Forgery::None);
     assert_eq!(good.answer.status, 200);
@@ -1081,21 +1123,14 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
 
 #[test]
 fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
-    use sinch_ticket::net::trigger::{self, Trigger};
     use sinch_ticket::sinch::callback::{Event, Forgery};
-    let secret = AppSecret::from_base64(SECRET).unwrap();
     let send_forged = |addr: std::net::SocketAddr| {
-        trigger::send(Trigger {
-            event: Event::Dice,
-            url: &format!("http://{addr}/sinch/dice"),
-            key: KEY,
-            secret: &secret,
-            body: br#"{"event":"dice","callid":"c-7"}"#.to_vec(),
-            sent_at: Utc::now(),
-            forgery: Forgery::BadSignature,
-            timeout: Duration::from_secs(30),
-        })
-        .unwrap()
+        callback_at(
+            addr,
+            Event::Dice,
+            br#"{"event":"dice","callid":"c-7"}"#,
+            Forgery::BadSignature,
+        )
     };
     let mut world = world();
     world.click("Callbacks");
@@ -1325,25 +1360,7 @@ fn without_a_config_folder_the_window_keeps_profiles_for_the_session_only() {
         .join("sinch-ticket")
         .join("profiles.json");
     let before = std::fs::metadata(&shared).and_then(|m| m.modified()).ok();
-    let store = Controlled::default();
-    let parts = Parts {
-        store: Arc::new(store.clone()),
-        keyring_patience: Duration::from_millis(200),
-        config_dir: None,
-        clipboard: Box::new(RecordingClipboard::default()),
-        clock: Arc::new(start),
-    };
-    let harness = Harness::builder()
-        .with_size([900.0, 1000.0])
-        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
-    let mut world = World {
-        harness,
-        clipboard: RecordingClipboard::default(),
-        store,
-        clock: Arc::new(Mutex::new(start())),
-        config: tempfile::tempdir().unwrap(),
-    };
-    world.settle();
+    let mut world = world_over(Controlled::default(), None, tempfile::tempdir().unwrap());
     assert!(world.shows("Session only, not saved"));
     assert!(world.shows("no folder for the profile index"));
     world.click("Add…");
@@ -1686,7 +1703,6 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
 
 #[test]
 fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
-    use sinch_ticket::net::trigger::{self, Trigger};
     use sinch_ticket::sinch::callback::{Event, Forgery};
     let mut world = world();
     world.click("Callbacks");
@@ -1699,19 +1715,8 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
         .listen
         .listening_on()
         .expect("listening");
-    let secret = AppSecret::from_base64(SECRET).unwrap();
     let body = format!(r#"{{"event":"dice","custom":"{}"}}"#, "x".repeat(100_000));
-    let answered = trigger::send(Trigger {
-        event: Event::Dice,
-        url: &format!("http://{addr}/sinch/dice"),
-        key: KEY,
-        secret: &secret,
-        body: body.clone().into_bytes(),
-        sent_at: Utc::now(),
-        forgery: Forgery::None,
-        timeout: Duration::from_secs(30),
-    })
-    .unwrap();
+    let answered = callback_at(addr, Event::Dice, body.as_bytes(), Forgery::None);
     assert_eq!(answered.answer.status, 200);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     let cut = world.app().callbacks.listen.seen[0].cut;
@@ -1737,24 +1742,8 @@ fn a_profile_the_index_lost_is_brought_back_from_the_window_not_replaced() {
     let store = Controlled::default();
     seed(store.clone(), config.path());
     std::fs::remove_file(config.path().join("profiles.json")).unwrap();
-    let parts = Parts {
-        store: Arc::new(store.clone()),
-        keyring_patience: Duration::from_millis(200),
-        config_dir: Some(config.path().to_owned()),
-        clipboard: Box::new(RecordingClipboard::default()),
-        clock: Arc::new(start),
-    };
-    let harness = Harness::builder()
-        .with_size([900.0, 1000.0])
-        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
-    let mut world = World {
-        harness,
-        clipboard: RecordingClipboard::default(),
-        store,
-        clock: Arc::new(Mutex::new(start())),
-        config,
-    };
-    world.settle();
+    let dir = config.path().to_owned();
+    let mut world = world_over(store, Some(dir), config);
     let saved = world.stored("sandbox").unwrap();
     world.click("Add…");
     world.type_into("Profile name", "sandbox");
