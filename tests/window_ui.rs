@@ -1240,7 +1240,12 @@ fn ctrl_shift_c_copies_only_what_the_tab_shows_and_notices_queue_until_fixed() {
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     world.harness.run_steps(2);
-    assert!(!world.app().status.shows(&generate_error));
+    assert!(
+        !world.app().status.shows(&generate_error),
+        "{:?}; username {:?}",
+        world.app().status.notices,
+        world.app().generate.form.username
+    );
     world.harness.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::C,

@@ -14,7 +14,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -174,12 +173,19 @@ pub enum Reply {
     },
 }
 
+/// What the worker sends back: its replies, and a mark after each request is answered.
+enum Message {
+    Reply(Reply),
+    Answered,
+}
+
 /// The window's handle on the worker.
 pub struct Worker {
     requests: Sender<Request>,
-    replies: Receiver<Reply>,
-    /// Requests sent and not yet answered, counted down by the worker once it has answered.
-    in_flight: Arc<AtomicUsize>,
+    replies: Receiver<Message>,
+    /// Requests sent and not yet answered: counted down when the window takes the mark that
+    /// follows an answer, so that "not busy" means the answers have been applied too.
+    in_flight: usize,
 }
 
 impl Worker {
@@ -193,19 +199,16 @@ impl Worker {
         ctx: egui::Context,
     ) -> Self {
         let (requests, incoming) = mpsc::channel::<Request>();
-        let (outgoing, replies) = mpsc::channel::<Reply>();
-        // The start-up (store check and first list) counts as one request.
-        let in_flight = Arc::new(AtomicUsize::new(1));
-        let counter = in_flight.clone();
+        let (outgoing, replies) = mpsc::channel::<Message>();
         let started = std::thread::Builder::new()
             .name("profiles".into())
             .spawn(move || {
                 let reply = |reply: Reply| {
-                    let _ = outgoing.send(reply);
+                    let _ = outgoing.send(Message::Reply(reply));
                     ctx.request_repaint();
                 };
                 let answered = || {
-                    counter.fetch_sub(1, Ordering::SeqCst);
+                    let _ = outgoing.send(Message::Answered);
                     ctx.request_repaint();
                 };
                 serve(
@@ -217,17 +220,18 @@ impl Worker {
                     &answered,
                 );
             });
+        // The start-up (store check and first list) counts as one request.
         let mut worker = Self {
             requests,
             replies,
-            in_flight,
+            in_flight: 1,
         };
         if let Err(err) = started {
-            worker.in_flight.store(0, Ordering::SeqCst);
+            worker.in_flight = 0;
             let (fail_tx, fail_rx) = mpsc::channel();
-            let _ = fail_tx.send(Reply::Listed(Err(ProfileError::Keyring(
+            let _ = fail_tx.send(Message::Reply(Reply::Listed(Err(ProfileError::Keyring(
                 KeyringError::Failed(format!("could not start the profile worker: {err}")),
-            ))));
+            )))));
             worker.replies = fail_rx;
         }
         worker
@@ -235,20 +239,27 @@ impl Worker {
 
     /// Sends a request; its answer arrives through [`Self::poll`].
     pub fn send(&mut self, request: Request) {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        if self.requests.send(request).is_err() {
-            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if self.requests.send(request).is_ok() {
+            self.in_flight += 1;
         }
     }
 
     /// The answers that arrived since the last call.
     pub fn poll(&mut self) -> Vec<Reply> {
-        self.replies.try_iter().collect()
+        let mut replies = Vec::new();
+        for message in self.replies.try_iter() {
+            match message {
+                Message::Reply(reply) => replies.push(reply),
+                Message::Answered => self.in_flight = self.in_flight.saturating_sub(1),
+            }
+        }
+        replies
     }
 
-    /// Whether a request is still being answered (the window shows a spinner meanwhile).
+    /// Whether a request is still being answered, or its answer not yet taken (the window
+    /// shows a spinner meanwhile).
     pub fn busy(&self) -> bool {
-        self.in_flight.load(Ordering::SeqCst) > 0
+        self.in_flight > 0
     }
 }
 
