@@ -175,7 +175,7 @@ pub enum Reply {
 
 /// What the worker sends back: its replies, and a mark after each request is answered.
 enum Message {
-    Reply(Reply),
+    Reply(Box<Reply>),
     Answered,
 }
 
@@ -204,7 +204,7 @@ impl Worker {
             .name("profiles".into())
             .spawn(move || {
                 let reply = |reply: Reply| {
-                    let _ = outgoing.send(Message::Reply(reply));
+                    let _ = outgoing.send(Message::Reply(Box::new(reply)));
                     ctx.request_repaint();
                 };
                 let answered = || {
@@ -229,8 +229,10 @@ impl Worker {
         if let Err(err) = started {
             worker.in_flight = 0;
             let (fail_tx, fail_rx) = mpsc::channel();
-            let _ = fail_tx.send(Message::Reply(Reply::Listed(Err(ProfileError::Keyring(
-                KeyringError::Failed(format!("could not start the profile worker: {err}")),
+            let _ = fail_tx.send(Message::Reply(Box::new(Reply::Listed(Err(
+                ProfileError::Keyring(KeyringError::Failed(format!(
+                    "could not start the profile worker: {err}"
+                ))),
             )))));
             worker.replies = fail_rx;
         }
@@ -249,7 +251,7 @@ impl Worker {
         let mut replies = Vec::new();
         for message in self.replies.try_iter() {
             match message {
-                Message::Reply(reply) => replies.push(reply),
+                Message::Reply(reply) => replies.push(*reply),
                 Message::Answered => self.in_flight = self.in_flight.saturating_sub(1),
             }
         }
