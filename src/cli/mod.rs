@@ -116,8 +116,12 @@ Examples:
   sinch-ticket send POST https://calling.api.sinch.com/calling/v1/callouts --data-file callout.json
   sinch-ticket send GET https://verification.api.sinch.com/verification/v1/verifications/id/123 --profile sandbox
 
-Exit status: 0 the server answered 2xx; 1 it answered another status (printed); 3 the
-network, DNS or TLS failed. Plain http:// is only for loopback test servers.")]
+No redirect is followed: a 3xx is printed with its Location. -H cannot set the headers that
+frame the request or are signed (Content-Length, Transfer-Encoding, Host, Authorization,
+x-timestamp, Content-Type).
+Exit status: 0 the server answered 2xx; 1 it answered another status (printed); 2 the
+request cannot be made as given; 3 the network, DNS or TLS failed. Plain http:// is only for
+loopback test servers.")]
     Send(rest::SendArgs),
     /// Verify a signed callback (or any signed request) pasted as raw HTTP.
     #[command(after_help = "\
@@ -140,6 +144,9 @@ Examples:
   sinch-ticket trigger dice --to http://localhost:3000/sinch/callback --signature bad
   sinch-ticket trigger verification-request --to http://localhost:3000/verify --timestamp-age 20m
 
+A stale forgery (--timestamp-age) must be at least 16m old: within the 15 minutes a careful
+server accepts, accepting it is right.
+
 Events: ice, ace, pie (answered with SVAML: one action and the instructions the event
 takes, with their required fields); dice, notify, verification-result (any 2xx);
 verification-request (answered {\"action\": \"allow\"} or \"deny\").
@@ -156,9 +163,12 @@ Examples:
 
 Without --forward-to, a verified callback is answered with the least Sinch accepts (an ICE
 is hung up, an ACE or PIE continues, a verification request is denied), an unverified one
-with 401. With it, the request goes to your app unchanged and its answer comes back, checked
-as Sinch would read it. Bodies over 1 MiB get 413; a client that stalls for 10 s, or takes
-over 30 s in all, gets 408. Ctrl+C stops it (exit status 0).")]
+with 401. With it, a request that verifies goes to your app unchanged and its answer comes
+back, checked as Sinch would read it (--forward-unverified sends the others on too). A
+caller is never told why a request did not verify; this output says. Off loopback (--bind)
+only POST is taken. What HTTP/1.1 calls ambiguous is 400; bodies over 1 MiB get 413; a
+request whose head takes over 10 s, or over 30 s in all, gets 408; redirects are relayed,
+never followed. Ctrl+C prints every request answered and stops it (exit status 0).")]
     Listen(callbacks::ListenArgs),
     /// Print a shell completion script for bash, zsh or fish.
     #[command(after_help = "\
