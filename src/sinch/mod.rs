@@ -16,6 +16,7 @@ mod snippet;
 pub mod text;
 mod ticket;
 pub mod time;
+pub mod webhook;
 
 pub use inspect::{
     CredentialKind, Finding, Identity, InspectError, Inspection, Severity, Verdict, VerifyWith,

@@ -1,0 +1,494 @@
+//! Webhook signatures of Sinch's project products, with their own webhook secret (used as its
+//! UTF-8 bytes, never base64-decoded): the Conversation API (and SMS, where HMAC is switched
+//! on), the Numbers API and Mailgun. `../shared/SINCH-FORMATS.md` §5 has the rules and the
+//! known answers; each is a test below.
+//!
+//! ```text
+//! Conversation/SMS  x-sinch-webhook-signature = b64(HMAC-SHA256(secret, body "." nonce "." timestamp))
+//! Numbers           X-Sinch-Signature         = hex(HMAC-SHA1(secret, body))
+//! Mailgun           signature                 = hex(HMAC-SHA256(key, timestamp token))
+//! ```
+//!
+//! Each signs the raw body bytes (Mailgun: only its timestamp and token), so a server that
+//! re-serializes the JSON before checking cannot verify: when a signature does not match,
+//! [`verify_webhook`] tries the usual causes and names the one that fits.
+//!
+//! Pure like the rest of the core: the request, the secret and the clock come in.
+//! (Building block for the verify-callback, trigger and listen work of issue 17; the faces
+//! do not use it yet.)
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use serde::Serialize;
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::signing::RawRequest;
+use super::time;
+
+/// Which product signed a webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// The Conversation API, and SMS callbacks with HMAC switched on.
+    Conversation,
+    /// The Numbers API.
+    Numbers,
+    /// Mailgun.
+    Mailgun,
+}
+
+impl Scheme {
+    /// Its name, as `--scheme` and the verdicts write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Conversation => "conversation",
+            Scheme::Numbers => "numbers",
+            Scheme::Mailgun => "mailgun",
+        }
+    }
+
+    /// The scheme a request carries the signature of, from its headers (and, for Mailgun,
+    /// its body): `None` when it carries none of these.
+    pub fn of_request(request: &RawRequest) -> Option<Scheme> {
+        if request.header("x-sinch-webhook-signature").is_some() {
+            return Some(Scheme::Conversation);
+        }
+        if request.header("x-sinch-signature").is_some() {
+            return Some(Scheme::Numbers);
+        }
+        mailgun_fields(request).map(|_| Scheme::Mailgun)
+    }
+}
+
+/// A webhook secret, as the dashboard shows it: its UTF-8 bytes are the HMAC key. Wiped when
+/// dropped, never shown.
+#[derive(Clone)]
+pub struct WebhookSecret(Zeroizing<Vec<u8>>);
+
+impl WebhookSecret {
+    /// The secret typed or pasted (surrounding white space, such as a newline, dropped).
+    pub fn new(text: &str) -> Self {
+        Self(Zeroizing::new(text.trim().as_bytes().to_vec()))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(<redacted>)")
+    }
+}
+
+fn hmac256(key: &[u8], parts: &[&[u8]]) -> Hmac<sha2::Sha256> {
+    // HMAC takes keys of any length; see `keyed_mac` in this module's parent.
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts any key");
+    for part in parts {
+        mac.update(part);
+    }
+    mac
+}
+
+fn hmac1(key: &[u8], body: &[u8]) -> Hmac<sha1::Sha1> {
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key).expect("HMAC accepts any key");
+    mac.update(body);
+    mac
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// The Conversation (and SMS) signature of `body` with `nonce` and `timestamp`.
+pub fn conversation_signature(
+    secret: &WebhookSecret,
+    body: &[u8],
+    nonce: &str,
+    timestamp: &str,
+) -> String {
+    let mac = hmac256(
+        secret.bytes(),
+        &[body, b".", nonce.as_bytes(), b".", timestamp.as_bytes()],
+    );
+    STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The Numbers signature of `body`.
+pub fn numbers_signature(secret: &WebhookSecret, body: &[u8]) -> String {
+    hex(&hmac1(secret.bytes(), body).finalize().into_bytes())
+}
+
+/// The Mailgun signature of `timestamp` and `token`.
+pub fn mailgun_signature(key: &WebhookSecret, timestamp: &str, token: &str) -> String {
+    let mac = hmac256(key.bytes(), &[timestamp.as_bytes(), token.as_bytes()]);
+    hex(&mac.finalize().into_bytes())
+}
+
+/// The verdict on a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookVerdict {
+    /// Whether it is what the product signs, and fresh enough.
+    pub verified: bool,
+    /// The scheme its signature is in.
+    pub scheme: Option<Scheme>,
+    /// Why not, in a sentence.
+    pub reason: Option<String>,
+    /// What is worth knowing that does not decide the verdict.
+    pub warnings: Vec<String>,
+    /// Set when the signature holds but the age is outside the limit (or cannot be told).
+    pub too_old: bool,
+}
+
+impl WebhookVerdict {
+    fn refused(scheme: Option<Scheme>, reason: impl Into<String>) -> Self {
+        Self {
+            verified: false,
+            scheme,
+            reason: Some(reason.into()),
+            warnings: Vec::new(),
+            too_old: false,
+        }
+    }
+}
+
+/// Verifies a webhook in `scheme` (or the one the request carries) with `secret`, at `now`;
+/// `max_age_secs` bounds how old its timestamp may be, for the schemes that have one.
+pub fn verify_webhook(
+    request: &RawRequest,
+    scheme: Option<Scheme>,
+    secret: &WebhookSecret,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) -> WebhookVerdict {
+    let Some(scheme) = scheme.or_else(|| Scheme::of_request(request)) else {
+        return WebhookVerdict::refused(
+            None,
+            "the request carries no webhook signature: no x-sinch-webhook-signature \
+             (Conversation, SMS), no X-Sinch-Signature (Numbers), no Mailgun signature",
+        );
+    };
+    match scheme {
+        Scheme::Conversation => verify_conversation(request, secret, now, max_age_secs),
+        Scheme::Numbers => verify_numbers(request, secret),
+        Scheme::Mailgun => verify_mailgun(request, secret, now, max_age_secs),
+    }
+}
+
+/// What commonly happens to a body between Sinch and the code that checks it, each with the
+/// sentence that names it: the body as the checker may have had it.
+fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
+    // The smallest changes first, so that the cause named is the one that happened.
+    let mut variants = Vec::new();
+    if let Some(trimmed) = body.strip_suffix(b"\n") {
+        variants.push((
+            trimmed.strip_suffix(b"\r").unwrap_or(trimmed).to_vec(),
+            "a trailing line break was added to the body after it was signed",
+        ));
+    } else {
+        let mut longer = body.to_vec();
+        longer.push(b'\n');
+        variants.push((
+            longer,
+            "a trailing line break was removed from the body after it was signed",
+        ));
+    }
+    let text = String::from_utf8_lossy(body);
+    if text.contains("\r\n") {
+        variants.push((
+            text.replace("\r\n", "\n").into_bytes(),
+            "the line ends changed from LF (as signed) to CRLF on the way: check the raw bytes",
+        ));
+    } else if text.contains('\n') {
+        variants.push((
+            text.replace('\n', "\r\n").into_bytes(),
+            "the line ends changed from CRLF (as signed) to LF on the way: check the raw bytes",
+        ));
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(body)
+        && let Ok(compact) = serde_json::to_vec(&value)
+        && compact != body
+    {
+        variants.push((
+            compact,
+            "the body was parsed and serialized again before checking (JSON.stringify and the \
+             like change spacing, escapes and numbers): check the raw bytes as they arrived",
+        ));
+    }
+    variants
+}
+
+/// The secret as it may have been used by mistake: base64-decoded, or base64-encoded.
+fn secret_variants(secret: &WebhookSecret) -> Vec<(WebhookSecret, &'static str)> {
+    let mut variants = Vec::new();
+    if let Ok(decoded) = STANDARD.decode(secret.bytes()) {
+        variants.push((
+            WebhookSecret(Zeroizing::new(decoded)),
+            "the signer used the secret base64-decoded; a webhook secret is used as its text",
+        ));
+    }
+    variants.push((
+        WebhookSecret(Zeroizing::new(STANDARD.encode(secret.bytes()).into_bytes())),
+        "the signer used the secret base64-encoded; a webhook secret is used as its text",
+    ));
+    variants
+}
+
+fn age_refusal(
+    stamp: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) -> Option<String> {
+    let max = max_age_secs?;
+    let Some(at) = stamp else {
+        return Some(
+            "the signature is valid, but the timestamp cannot be read, so its age cannot be \
+             checked: it may be a replay"
+                .to_owned(),
+        );
+    };
+    let age = (now - at).num_seconds().unsigned_abs();
+    (age > max).then(|| {
+        format!(
+            "the signature is valid, but the timestamp is {} away from now (more than {}): \
+             it may be a replay",
+            time::format_duration(age),
+            time::format_duration(max)
+        )
+    })
+}
+
+fn unix_time(text: &str) -> Option<DateTime<Utc>> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+}
+
+fn verify_conversation(
+    request: &RawRequest,
+    secret: &WebhookSecret,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) -> WebhookVerdict {
+    let scheme = Some(Scheme::Conversation);
+    let (Some(given), Some(nonce), Some(stamp)) = (
+        request.header("x-sinch-webhook-signature"),
+        request.header("x-sinch-webhook-signature-nonce"),
+        request.header("x-sinch-webhook-signature-timestamp"),
+    ) else {
+        return WebhookVerdict::refused(
+            scheme,
+            "a Conversation or SMS webhook needs x-sinch-webhook-signature, -nonce and \
+             -timestamp: one is missing",
+        );
+    };
+    let Some(given) = STANDARD.decode(given.trim()).ok().filter(|m| m.len() == 32) else {
+        return WebhookVerdict::refused(
+            scheme,
+            "x-sinch-webhook-signature is not the base64 of a 32-byte HMAC-SHA256",
+        );
+    };
+    let holds = |secret: &WebhookSecret, body: &[u8], nonce: &str, stamp: &str| {
+        hmac256(
+            secret.bytes(),
+            &[body, b".", nonce.as_bytes(), b".", stamp.as_bytes()],
+        )
+        .verify_slice(&given)
+        .is_ok()
+    };
+    if !holds(secret, &request.body, nonce, stamp) {
+        let base = "the signature does not match this webhook secret";
+        let cause = body_variants(&request.body)
+            .into_iter()
+            .find(|(body, _)| holds(secret, body, nonce, stamp))
+            .map(|(_, cause)| cause)
+            .or_else(|| {
+                holds(secret, &request.body, stamp, nonce).then_some(
+                    "the signer put the timestamp before the nonce: it is body.nonce.timestamp",
+                )
+            })
+            .or_else(|| {
+                secret_variants(secret)
+                    .into_iter()
+                    .find(|(other, _)| holds(other, &request.body, nonce, stamp))
+                    .map(|(_, cause)| cause)
+            });
+        return WebhookVerdict::refused(
+            scheme,
+            match cause {
+                Some(cause) => format!("{base}: {cause}"),
+                None => format!(
+                    "{base}: the body, the nonce or the timestamp differ from what was signed, \
+                     or another secret signed it (an overridden callback URL is signed with \
+                     the app's secret_for_overridden_callback_urls)"
+                ),
+            },
+        );
+    }
+    let mut verdict = WebhookVerdict {
+        verified: true,
+        scheme,
+        reason: None,
+        warnings: Vec::new(),
+        too_old: false,
+    };
+    if let Some(refusal) = age_refusal(unix_time(stamp), now, max_age_secs) {
+        verdict.verified = false;
+        verdict.too_old = true;
+        verdict.reason = Some(refusal);
+    }
+    verdict
+}
+
+fn verify_numbers(request: &RawRequest, secret: &WebhookSecret) -> WebhookVerdict {
+    let scheme = Some(Scheme::Numbers);
+    let Some(given) = request
+        .header("x-sinch-signature")
+        .and_then(unhex)
+        .filter(|m| m.len() == 20)
+    else {
+        return WebhookVerdict::refused(
+            scheme,
+            "X-Sinch-Signature is not the hex of a 20-byte HMAC-SHA1",
+        );
+    };
+    let holds = |secret: &WebhookSecret, body: &[u8]| {
+        hmac1(secret.bytes(), body).verify_slice(&given).is_ok()
+    };
+    if !holds(secret, &request.body) {
+        let base = "the signature does not match this callback secret";
+        let cause = body_variants(&request.body)
+            .into_iter()
+            .find(|(body, _)| holds(secret, body))
+            .map(|(_, cause)| cause)
+            .or_else(|| {
+                secret_variants(secret)
+                    .into_iter()
+                    .find(|(other, _)| holds(other, &request.body))
+                    .map(|(_, cause)| cause)
+            });
+        return WebhookVerdict::refused(
+            scheme,
+            match cause {
+                Some(cause) => format!("{base}: {cause}"),
+                None => format!(
+                    "{base}: the body differs from what was signed, or another project's \
+                     hmacSecret signed it"
+                ),
+            },
+        );
+    }
+    WebhookVerdict {
+        verified: true,
+        scheme,
+        reason: None,
+        warnings: vec![
+            "a Numbers callback has no timestamp and no nonce: nothing protects it against a \
+             replay"
+                .to_owned(),
+        ],
+        too_old: false,
+    }
+}
+
+/// Mailgun's timestamp, token and signature: from the JSON body's `signature` object, or
+/// from form fields.
+fn mailgun_fields(request: &RawRequest) -> Option<(String, String, String)> {
+    if let Ok(body) = serde_json::from_slice::<Value>(&request.body) {
+        let signature = body.get("signature")?;
+        let field = |name: &str| {
+            signature.get(name).and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+        };
+        return Some((field("timestamp")?, field("token")?, field("signature")?));
+    }
+    let text = std::str::from_utf8(&request.body).ok()?;
+    let field = |name: &str| {
+        text.split('&').find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    };
+    Some((field("timestamp")?, field("token")?, field("signature")?))
+}
+
+fn verify_mailgun(
+    request: &RawRequest,
+    secret: &WebhookSecret,
+    now: DateTime<Utc>,
+    max_age_secs: Option<u64>,
+) -> WebhookVerdict {
+    let scheme = Some(Scheme::Mailgun);
+    let Some((stamp, token, given)) = mailgun_fields(request) else {
+        return WebhookVerdict::refused(
+            scheme,
+            "a Mailgun webhook carries timestamp, token and signature (a \"signature\" object \
+             in JSON, or form fields): they are not all there",
+        );
+    };
+    let Some(given) = unhex(&given).filter(|m| m.len() == 32) else {
+        return WebhookVerdict::refused(
+            scheme,
+            "the Mailgun signature is not the hex of a 32-byte HMAC-SHA256",
+        );
+    };
+    let holds = |key: &WebhookSecret| {
+        hmac256(key.bytes(), &[stamp.as_bytes(), token.as_bytes()])
+            .verify_slice(&given)
+            .is_ok()
+    };
+    if !holds(secret) {
+        return WebhookVerdict::refused(
+            scheme,
+            "the signature does not match this signing key: use the \"HTTP webhook signing \
+             key\" of the Mailgun domain, not its API key",
+        );
+    }
+    let mut verdict = WebhookVerdict {
+        verified: true,
+        scheme,
+        reason: None,
+        warnings: vec![
+            "Mailgun's signature covers only its timestamp and token, not event-data: the \
+             event itself is not protected"
+                .to_owned(),
+        ],
+        too_old: false,
+    };
+    if let Some(refusal) = age_refusal(unix_time(&stamp), now, max_age_secs) {
+        verdict.verified = false;
+        verdict.too_old = true;
+        verdict.reason = Some(refusal);
+    }
+    verdict
+}
+
+#[cfg(test)]
+mod tests;
