@@ -227,3 +227,63 @@ fn sinchs_node_helper_validates_the_callbacks_trigger_sends_and_refuses_its_forg
     }
     assert!(server.wait().unwrap().success());
 }
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn sinchs_node_helper_accepts_our_webhook_signatures_and_refuses_a_changed_byte() {
+    use sinch_ticket::sinch::webhook::{WebhookSecret, conversation_signature, numbers_signature};
+    let bodies = [
+        r#"{"app_id":"01E","message":{"contact_message":{"text_message":{"text":"Hej Åsa 👋"}}}}"#,
+        r#"{"type":"delivery_report_sms","batch_id":"01F","statuses":[{"code":0,"status":"Delivered"}]}"#,
+        "{\r\n  \"eventId\": \"e-1\",\r\n  \"status\": \"SUCCEEDED\"\r\n}\n",
+    ];
+    let secrets = [
+        "foo_secret1234",
+        "sëcret with spaces and ünicode",
+        "c2VjcmV0",
+    ];
+    let mut cases = Vec::new();
+    let mut expected = Vec::new();
+    for body in bodies {
+        for secret_text in secrets {
+            let secret = WebhookSecret::new(secret_text);
+            let (nonce, stamp) = ("01FJA8B4A7BM43YGWSG9GBV067", "1634579353");
+            let signature = conversation_signature(&secret, body.as_bytes(), nonce, stamp);
+            let headers = serde_json::json!({
+                "x-sinch-webhook-signature-nonce": nonce,
+                "x-sinch-webhook-signature-timestamp": stamp,
+                "x-sinch-webhook-signature-algorithm": "HmacSHA256",
+                "x-sinch-webhook-signature": signature,
+            });
+            let changed = body.replacen('"', "'", 1);
+            cases.push(serde_json::json!({"kind": "conversation", "secret": secret_text, "headers": headers, "body": body}));
+            cases.push(serde_json::json!({"kind": "conversation", "secret": secret_text, "headers": headers, "body": changed}));
+            expected.extend([true, false]);
+            let signature = numbers_signature(&secret, body.as_bytes());
+            let headers = serde_json::json!({ "X-Sinch-Signature": signature });
+            cases.push(serde_json::json!({"kind": "numbers", "secret": secret_text, "headers": headers, "body": body}));
+            cases.push(serde_json::json!({"kind": "numbers", "secret": secret_text, "headers": headers, "body": changed}));
+            expected.extend([true, false]);
+        }
+    }
+    let mut child = harness()
+        .arg("webhooks")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&cases).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let verdicts: Vec<bool> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l == "true")
+        .collect();
+    assert_eq!(verdicts, expected, "Sinch's helper, case by case");
+}

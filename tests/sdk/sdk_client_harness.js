@@ -3,6 +3,9 @@
 //
 //   node sdk_client_harness.js sign  < [{"method","body","contentType","timestamp","resource"}]
 //       prints one Authorization value per request, as generateAuthorizationHeader makes it
+//   node sdk_client_harness.js webhooks < [{"kind": "conversation"|"numbers", "secret", "headers", "body"}]
+//       prints one line per webhook: true when validateWebhookSignature (Conversation, SMS)
+//       or validateSignatureHeader (Numbers) accepts it, the body passed as a string
 //   node sdk_client_harness.js serve COUNT
 //       prints its port, then answers COUNT requests: 200 when validateAuthenticationHeader
 //       accepts them, 401 when not; prints one JSON verdict per request
@@ -44,6 +47,17 @@ async function sign() {
   }
 }
 
+async function webhooks() {
+  const cases = JSON.parse(await readStdin());
+  for (const c of cases) {
+    const ok =
+      c.kind === 'numbers'
+        ? helper.validateSignatureHeader(c.secret, c.headers, c.body)
+        : helper.validateWebhookSignature(c.secret, c.headers, c.body);
+    process.stdout.write(String(ok) + '\n');
+  }
+}
+
 function serve(count) {
   let left = count;
   const server = http.createServer((req, res) => {
@@ -64,5 +78,6 @@ function serve(count) {
 
 const mode = process.argv[2];
 if (mode === 'sign') sign();
+else if (mode === 'webhooks') webhooks();
 else if (mode === 'serve') serve(Number(process.argv[3] || 1));
-else throw new Error('mode: sign | serve COUNT');
+else throw new Error('mode: sign | webhooks | serve COUNT');
