@@ -482,3 +482,92 @@ fn what_a_request_cannot_carry_is_refused_before_anything_is_signed() {
         .code(2)
         .stderr(predicate::str::contains("user name or password"));
 }
+
+const CONVERSATION_BODY: &str = r#"{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS","identity":"48123456789","app_id":""}],"display_name":"New Test Contact","email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},"message_metadata":""}"#;
+
+/// Sinch's published Conversation webhook (FORMATS §5.1) as a raw request, with `body`.
+fn conversation_webhook(body: &str) -> String {
+    format!(
+        "POST /webhooks/conversation HTTP/1.1\r\nContent-Type: application/json\r\nx-sinch-webhook-signature-nonce: 01FJA8B4A7BM43YGWSG9GBV067\r\nx-sinch-webhook-signature-timestamp: 1634579353\r\nx-sinch-webhook-signature-algorithm: HmacSHA256\r\nx-sinch-webhook-signature: 6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=\r\n\r\n{body}"
+    )
+}
+
+#[test]
+fn verify_callback_recognises_and_verifies_webhook_schemes_and_names_why_not() {
+    let webhook = || {
+        let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+        cmd.env_remove("SINCH_APPLICATION_SECRET")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("SINCH_WEBHOOK_SECRET", "foo_secret1234")
+            .timeout(Duration::from_secs(60));
+        cmd
+    };
+    webhook()
+        .args(["verify-callback", "--max-age", "none"])
+        .write_stdin(conversation_webhook(CONVERSATION_BODY))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "signed with the conversation scheme",
+        ));
+    // Its timestamp is from 2021: a possible replay under the default age limit.
+    webhook()
+        .args(["verify-callback"])
+        .write_stdin(conversation_webhook(CONVERSATION_BODY))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("replay").and(predicate::str::contains("--max-age")));
+    // The body as a server that parsed and re-serialized it has it.
+    let pretty = format!(
+        "{:#}",
+        serde_json::from_str::<serde_json::Value>(CONVERSATION_BODY).unwrap()
+    );
+    webhook()
+        .args(["verify-callback", "--max-age", "none", "--json"])
+        .write_stdin(conversation_webhook(&pretty))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("parsed and serialized again"))
+        .stdout(predicate::str::contains("\"scheme\": \"conversation\""));
+    // No webhook secret: said, exit 2; the secret is never echoed.
+    webhook()
+        .env_remove("SINCH_WEBHOOK_SECRET")
+        .args(["verify-callback", "--max-age", "none"])
+        .write_stdin(conversation_webhook(CONVERSATION_BODY))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SINCH_WEBHOOK_SECRET"));
+    // Numbers: verified, with the replay warning; Mailgun forced on a JSON body.
+    let numbers_body = r#"{"eventId":"01hpa0mww4m79q8j2dwn3ggbgz","timestamp":"2024-02-10T17:22:09.412722588","projectId":"37b62a7b-0177-abcd-efgh-e10f848de123","resourceId":"+17818510001","resourceType":"ACTIVE_NUMBER","eventType":"DEPROVISIONING_FROM_VOICE_PLATFORM","status":"SUCCEEDED","failureCode":null}"#;
+    webhook()
+        .env("SINCH_WEBHOOK_SECRET", "my-callback-secret")
+        .args(["verify-callback"])
+        .write_stdin(format!(
+            "POST /numbers HTTP/1.1\r\nX-Sinch-Signature: b93021e0182c2772dbcdf4e8983ae8f409e78c3b\r\n\r\n{numbers_body}"
+        ))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("numbers scheme").and(predicate::str::contains("replay")))
+        .stdout(predicate::str::contains("my-callback-secret").not());
+    let mailgun = r#"{"signature":{"timestamp":"1529006854","token":"a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0","signature":"b63c0701c4f4b614f272106a1b367c5c3369bcdca664ae73ebd52787e45eef07"},"event-data":{"event":"delivered"}}"#;
+    webhook()
+        .env(
+            "SINCH_WEBHOOK_SECRET",
+            "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+        )
+        .args([
+            "verify-callback",
+            "--scheme",
+            "mailgun",
+            "--max-age",
+            "none",
+        ])
+        .write_stdin(format!(
+            "POST /mailgun HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{mailgun}"
+        ))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("event-data"));
+}

@@ -8,6 +8,41 @@ use crate::sinch::AppSecret;
 /// The environment variable that carries the application secret.
 pub const SECRET_ENV: &str = "SINCH_APPLICATION_SECRET";
 
+/// The environment variable that carries a webhook secret (Conversation, SMS, Numbers,
+/// Mailgun).
+pub const WEBHOOK_SECRET_ENV: &str = "SINCH_WEBHOOK_SECRET";
+
+/// The webhook secret from standard input (`from_stdin`) or SINCH_WEBHOOK_SECRET; `None`
+/// when neither gives one. `stdin_taken` names what else already reads standard input.
+pub fn webhook_secret(
+    from_stdin: bool,
+    stdin_taken: Option<&str>,
+) -> Result<Option<crate::sinch::webhook::WebhookSecret>, Failure> {
+    use crate::sinch::webhook::WebhookSecret;
+    if from_stdin {
+        if let Some(other) = stdin_taken {
+            return Err(Failure::usage(format!(
+                "--webhook-secret-stdin and {other} cannot both read standard input: put the secret in {WEBHOOK_SECRET_ENV} instead"
+            )));
+        }
+        let text = stdio::read_secret(
+            std::io::stdin().lock(),
+            "the webhook secret on standard input",
+        )?;
+        return Ok(Some(WebhookSecret::new(&text)));
+    }
+    match std::env::var(WEBHOOK_SECRET_ENV) {
+        Ok(text) => {
+            let text = Zeroizing::new(text);
+            Ok((!text.trim().is_empty()).then(|| WebhookSecret::new(&text)))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::usage(format!(
+            "{WEBHOOK_SECRET_ENV} is not valid text: set it to the webhook secret from the Sinch dashboard"
+        ))),
+    }
+}
+
 /// An application key and its secret, ready to sign or verify with.
 pub struct Credentials {
     /// The application key.

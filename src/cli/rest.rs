@@ -18,6 +18,7 @@ use crate::sinch::signing::{
     curl_command, header_lines, sign_request, verify_request,
 };
 use crate::sinch::time;
+use crate::sinch::webhook::{Scheme, verify_webhook};
 
 /// The largest body read from a file or standard input.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -91,8 +92,33 @@ pub struct VerifyArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     json: bool,
+    /// Which signature to check: found from the request (auto), or forced.
+    #[arg(long, value_enum, value_name = "SCHEME", default_value = "auto")]
+    scheme: SchemeArg,
+    /// Read the webhook secret (Conversation, SMS, Numbers, Mailgun) from standard input
+    /// instead of SINCH_WEBHOOK_SECRET.
+    #[arg(long)]
+    webhook_secret_stdin: bool,
     #[command(flatten)]
     credentials: CredentialArgs,
+}
+
+/// The signature schemes `verify-callback` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemeArg {
+    /// Whichever the request carries.
+    Auto,
+    /// Sinch's application signing (Voice, Verification) or HTTP Basic: the application key
+    /// and secret.
+    Application,
+    /// Conversation API webhooks (x-sinch-webhook-signature): the webhook secret.
+    Conversation,
+    /// SMS callbacks with HMAC switched on: the same scheme as Conversation.
+    Sms,
+    /// Numbers API callbacks (X-Sinch-Signature): the project's callback secret.
+    Numbers,
+    /// Mailgun webhooks: the HTTP webhook signing key.
+    Mailgun,
 }
 
 /// How old a callback may be.
@@ -316,10 +342,7 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
 /// `sinch-ticket verify-callback`.
 pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
     let from_stdin = args.file.as_ref().is_none_or(|f| f.as_os_str() == "-");
-    let credentials = credentials::for_verifying(
-        &args.credentials,
-        from_stdin.then_some("reading the request from it"),
-    )?;
+    let stdin_taken = from_stdin.then_some("reading the request from it");
     let raw = match &args.file {
         Some(path) if path.as_os_str() != "-" => {
             let file = std::fs::File::open(path)
@@ -333,6 +356,39 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         )?,
     };
     let parsed = parse_request(&raw).map_err(|err| Failure::usage(err.to_string()))?;
+    let webhook = match args.scheme {
+        SchemeArg::Auto => Scheme::of_request(&parsed),
+        SchemeArg::Application => None,
+        SchemeArg::Conversation | SchemeArg::Sms => Some(Scheme::Conversation),
+        SchemeArg::Numbers => Some(Scheme::Numbers),
+        SchemeArg::Mailgun => Some(Scheme::Mailgun),
+    };
+    if let Some(scheme) = webhook {
+        let secret = credentials::webhook_secret(args.webhook_secret_stdin, stdin_taken)?
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "no webhook secret to verify this {} webhook with: set {} or use --webhook-secret-stdin",
+                    scheme.name(),
+                    credentials::WEBHOOK_SECRET_ENV
+                ))
+            })?;
+        let verdict = verify_webhook(&parsed, Some(scheme), &secret, Utc::now(), args.max_age.0);
+        drop(secret);
+        return report_verdict(
+            args.json,
+            &parsed,
+            &serde_json::to_value(&verdict),
+            Verdict {
+                verified: verdict.verified,
+                scheme: verdict.scheme.map(Scheme::name),
+                reason: verdict.reason.as_deref(),
+                too_old: verdict.too_old,
+                warnings: &verdict.warnings,
+                string_to_sign: None,
+            },
+        );
+    }
+    let credentials = credentials::for_verifying(&args.credentials, stdin_taken)?;
     let Some(credentials) = credentials else {
         return Err(Failure::usage(format!(
             "no secret to verify with: use --profile NAME, or --key KEY with {} or --secret-stdin",
@@ -351,8 +407,41 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         Utc::now(),
         args.max_age.0,
     );
-    if args.json {
-        let report = serde_json::to_value(&verdict)
+    report_verdict(
+        args.json,
+        &parsed,
+        &serde_json::to_value(&verdict),
+        Verdict {
+            verified: verdict.verified,
+            scheme: verdict.scheme.as_deref(),
+            reason: verdict.reason.as_deref(),
+            too_old: verdict.too_old,
+            warnings: &verdict.warnings,
+            string_to_sign: verdict.string_to_sign.as_deref(),
+        },
+    )
+}
+
+/// What `verify-callback` says of a verdict, whichever scheme it is in.
+struct Verdict<'a> {
+    verified: bool,
+    scheme: Option<&'a str>,
+    reason: Option<&'a str>,
+    too_old: bool,
+    warnings: &'a [String],
+    string_to_sign: Option<&'a str>,
+}
+
+/// Prints a verdict (its JSON, or sentences) and gives the exit status.
+fn report_verdict(
+    json: bool,
+    parsed: &crate::sinch::signing::RawRequest,
+    report: &serde_json::Result<serde_json::Value>,
+    verdict: Verdict<'_>,
+) -> Result<u8, Failure> {
+    if json {
+        let report = report
+            .as_ref()
             .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))?;
         stdio::line(&format!("{report:#}"))?;
     } else {
@@ -361,12 +450,12 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
                 "Verified: {} {} signed with the {} scheme.",
                 parsed.method,
                 parsed.target,
-                verdict.scheme.as_deref().unwrap_or("?")
+                verdict.scheme.unwrap_or("?")
             )
         } else {
             format!(
                 "NOT VERIFIED: {}{}",
-                verdict.reason.as_deref().unwrap_or("unknown"),
+                verdict.reason.unwrap_or("unknown"),
                 if verdict.too_old {
                     "; allow it with --max-age"
                 } else {
@@ -374,11 +463,11 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
                 }
             )
         };
-        for warning in &verdict.warnings {
+        for warning in verdict.warnings {
             text.push_str(&format!("\nwarning: {warning}"));
         }
         if !verdict.verified
-            && let Some(string_to_sign) = &verdict.string_to_sign
+            && let Some(string_to_sign) = verdict.string_to_sign
         {
             text.push_str("\nString to sign (between the lines):\n---\n");
             text.push_str(string_to_sign);
