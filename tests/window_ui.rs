@@ -1333,6 +1333,23 @@ fn the_profile_editor_checks_as_you_type_saves_on_enter_closes_on_escape_and_for
         "egui's undo copies of the secret are dropped"
     );
 
+    // Enter elsewhere (a new line in the Request tab's body) saves nothing.
+    world.click("Add…");
+    world.type_into("Profile name", "elsewhere");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.click("Request");
+    world.type_into("Body", "{}");
+    world.harness.key_press(egui::Key::Enter);
+    world.settle();
+    assert_eq!(
+        world.stored("elsewhere"),
+        None,
+        "Enter in another field saved the profile"
+    );
+    assert!(world.app().profiles.editor.is_some());
+    world.click("Cancel");
+
     // Escape closes without saving.
     world.click("Add…");
     world.type_into("Profile name", "scratch");

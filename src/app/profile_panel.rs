@@ -492,6 +492,9 @@ impl ProfilePanel {
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
+        // Enter and Escape act when they end the typing in one of the editor's own fields
+        // (a singleline field gives up its focus on either), not anywhere in the window.
+        let mut left_a_field = false;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong(if editor.original.is_some() { "Edit profile" } else { "Add profile" });
             Grid::new("editor").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
@@ -500,25 +503,27 @@ impl ProfilePanel {
                         .add(TextEdit::singleline(&mut editor.name).hint_text("sandbox").desired_width(field_width(ui, 280.0)))
                         .labelled_by(label)
                         .on_hover_text("A name for this Sinch application, e.g. sandbox or production");
+                    left_a_field |= name.lost_focus();
                     if std::mem::take(&mut editor.focus_first) {
                         name.request_focus();
                     }
                 });
                 ui.end_row();
                 labelled(ui, "Application key", |ui, label| {
-                    ui.add(
+                    let key = ui.add(
                         TextEdit::singleline(&mut editor.key)
                             .hint_text("196087a1-e815-4bc4-8984-60d8d8a43f1d")
                             .desired_width(field_width(ui, 280.0)),
                     )
                     .labelled_by(label)
                     .on_hover_text("The application key from the Sinch dashboard");
+                    left_a_field |= key.lost_focus();
                 });
                 ui.end_row();
                 labelled(ui, "Application secret", |ui, label| {
                     ui.horizontal(|ui| {
                         let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
-                        ui.add(
+                        let secret = ui.add(
                             TextEdit::singleline(&mut *editor.secret)
                                 .id(secret_field_id())
                                 .password(!editor.reveal)
@@ -527,6 +532,7 @@ impl ProfilePanel {
                         )
                         .labelled_by(label)
                         .on_hover_text("The application secret from the Sinch dashboard; stored only in the OS keyring");
+                        left_a_field |= secret.lost_focus();
                         let eye = if editor.reveal { "Hide" } else { "Show" };
                         if ui
                             .selectable_label(editor.reveal, eye)
@@ -557,8 +563,12 @@ impl ProfilePanel {
                 attach = Some(name.clone());
             }
             // Enter saves, Escape closes, from any field of the editor.
-            let (enter, escape) =
-                ui.input(|i| (i.key_pressed(egui::Key::Enter), i.key_pressed(egui::Key::Escape)));
+            let (enter, escape) = ui.input(|i| {
+                (
+                    left_a_field && i.key_pressed(egui::Key::Enter),
+                    left_a_field && i.key_pressed(egui::Key::Escape),
+                )
+            });
             ui.horizontal(|ui| {
                 let label = if editor.saving { "Saving…" } else { "Save profile" };
                 save = ui
