@@ -88,9 +88,7 @@ impl std::fmt::Debug for WebhookSecret {
 }
 
 fn hmac256(key: &[u8], parts: &[&[u8]]) -> Hmac<sha2::Sha256> {
-    // HMAC takes keys of any length; see `keyed_mac` in this module's parent.
-    #[allow(clippy::expect_used)]
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts any key");
+    let mut mac = super::keyed_mac(key);
     for part in parts {
         mac.update(part);
     }
@@ -98,6 +96,8 @@ fn hmac256(key: &[u8], parts: &[&[u8]]) -> Hmac<sha2::Sha256> {
 }
 
 fn hmac1(key: &[u8], body: &[u8]) -> Hmac<sha1::Sha1> {
+    // HMAC takes keys of any length (longer ones are hashed first); `new_from_slice` only
+    // fails for MACs with a fixed key size, which HMAC is not (as for `keyed_mac`).
     #[allow(clippy::expect_used)]
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key).expect("HMAC accepts any key");
     mac.update(body);
