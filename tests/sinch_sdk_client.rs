@@ -30,6 +30,29 @@ fn harness() -> Command {
     cmd
 }
 
+/// Runs the harness in `mode` with `input` on its standard input: the lines it printed.
+fn harness_lines(mode: &str, input: &serde_json::Value) -> Vec<String> {
+    let mut child = harness()
+        .arg(mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("node runs (scripts/setup.sh test installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn sinch_ticket(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
         .args(args)
@@ -112,25 +135,7 @@ fn sinchs_node_helper_computes_the_same_authorization_as_ours() {
             }));
         }
     }
-    let mut child = harness()
-        .arg("sign")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node runs (scripts/setup.sh test installs it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::Value::Array(cases).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let theirs: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let theirs = harness_lines("sign", &serde_json::Value::Array(cases));
     assert_eq!(theirs.len(), ours.len());
     for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
         assert_eq!(a, b, "request {i}: {:?}", requests[i / stamps.len()]);
@@ -266,23 +271,8 @@ fn sinchs_node_helper_accepts_our_webhook_signatures_and_refuses_a_changed_byte(
             expected.extend([true, false]);
         }
     }
-    let mut child = harness()
-        .arg("webhooks")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&cases).unwrap().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let verdicts: Vec<bool> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
+    let verdicts: Vec<bool> = harness_lines("webhooks", &serde_json::Value::Array(cases))
+        .iter()
         .map(|l| l == "true")
         .collect();
     assert_eq!(verdicts, expected, "Sinch's helper, case by case");

@@ -259,6 +259,16 @@ impl World {
             .collect()
     }
 
+    /// Presses Start listening on the Listen part and returns where it listens.
+    fn start_listening(&mut self) -> std::net::SocketAddr {
+        self.click("Start listening");
+        self.app()
+            .callbacks
+            .listen
+            .listening_on()
+            .expect("listening")
+    }
+
     fn advance(&mut self, secs: i64) {
         *self.clock.lock().unwrap() += TimeDelta::seconds(secs);
         self.harness.run_steps(2);
@@ -1021,13 +1031,7 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
     world.click("Callbacks");
     world.click("Listen");
     world.replace_text("Port", "0");
-    world.click("Start listening");
-    let addr = world
-        .app()
-        .callbacks
-        .listen
-        .listening_on()
-        .expect("listening");
+    let addr = world.start_listening();
     assert!(addr.ip().is_loopback());
     assert!(world.shows(&format!(
         "Listening on http://{addr} with profile \"sandbox\""
@@ -1140,13 +1144,7 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let app_url = format!("http://127.0.0.1:{}", app.local_addr().unwrap().port());
     world.replace_text("Forward to", &app_url);
-    world.click("Start listening");
-    let addr = world
-        .app()
-        .callbacks
-        .listen
-        .listening_on()
-        .expect("listening");
+    let addr = world.start_listening();
     assert_eq!(send_forged(addr).answer.status, 401);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     world.harness.get_by_label_contains("NOT VERIFIED").click();
@@ -1164,13 +1162,7 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
         server::answering_server(SECRET, KEY, Some(900), server::Answering::careful(200, ""));
     world.replace_text("Forward to", &format!("http://127.0.0.1:{app_port}"));
     world.click("Forward unverified requests too");
-    world.click("Start listening");
-    let addr = world
-        .app()
-        .callbacks
-        .listen
-        .listening_on()
-        .expect("listening");
+    let addr = world.start_listening();
     assert_eq!(send_forged(addr).answer.status, 401, "the app refused it");
     let at_app = app.join().unwrap();
     assert!(!at_app.verified, "{}", at_app.raw);
@@ -1730,13 +1722,7 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
     world.click("Callbacks");
     world.click("Listen");
     world.replace_text("Port", "0");
-    world.click("Start listening");
-    let addr = world
-        .app()
-        .callbacks
-        .listen
-        .listening_on()
-        .expect("listening");
+    let addr = world.start_listening();
     let body = format!(r#"{{"event":"dice","custom":"{}"}}"#, "x".repeat(100_000));
     let answered = callback_at(addr, Event::Dice, body.as_bytes(), Forgery::None);
     assert_eq!(answered.answer.status, 200);

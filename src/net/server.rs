@@ -158,16 +158,6 @@ impl Slots {
                 .0;
         }
     }
-
-    /// How many connections are being served.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// One accepted connection, with its deadlines.

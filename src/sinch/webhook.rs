@@ -257,6 +257,28 @@ fn secret_variants(secret: &WebhookSecret) -> Vec<(WebhookSecret, &'static str)>
     variants
 }
 
+/// The cause of a mismatch that fits, by trying, smallest change first: the body as the
+/// checker may have had it, then `between` (what only one scheme can get wrong), then the
+/// secret as the signer may have used it. `holds` says whether a secret and body verify.
+fn mismatch_cause(
+    secret: &WebhookSecret,
+    body: &[u8],
+    holds: &dyn Fn(&WebhookSecret, &[u8]) -> bool,
+    between: impl FnOnce() -> Option<&'static str>,
+) -> Option<&'static str> {
+    body_variants(body)
+        .into_iter()
+        .find(|(variant, _)| holds(secret, variant))
+        .map(|(_, cause)| cause)
+        .or_else(between)
+        .or_else(|| {
+            secret_variants(secret)
+                .into_iter()
+                .find(|(other, _)| holds(other, body))
+                .map(|(_, cause)| cause)
+        })
+}
+
 fn age_refusal(
     stamp: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -322,21 +344,16 @@ fn verify_conversation(
     };
     if !holds(secret, &request.body, nonce, stamp) {
         let base = "the signature does not match this webhook secret";
-        let cause = body_variants(&request.body)
-            .into_iter()
-            .find(|(body, _)| holds(secret, body, nonce, stamp))
-            .map(|(_, cause)| cause)
-            .or_else(|| {
+        let cause = mismatch_cause(
+            secret,
+            &request.body,
+            &|secret, body| holds(secret, body, nonce, stamp),
+            || {
                 holds(secret, &request.body, stamp, nonce).then_some(
                     "the signer put the timestamp before the nonce: it is body.nonce.timestamp",
                 )
-            })
-            .or_else(|| {
-                secret_variants(secret)
-                    .into_iter()
-                    .find(|(other, _)| holds(other, &request.body, nonce, stamp))
-                    .map(|(_, cause)| cause)
-            });
+            },
+        );
         return WebhookVerdict::refused(
             scheme,
             match cause {
@@ -381,16 +398,7 @@ fn verify_numbers(request: &RawRequest, secret: &WebhookSecret) -> WebhookVerdic
     };
     if !holds(secret, &request.body) {
         let base = "the signature does not match this callback secret";
-        let cause = body_variants(&request.body)
-            .into_iter()
-            .find(|(body, _)| holds(secret, body))
-            .map(|(_, cause)| cause)
-            .or_else(|| {
-                secret_variants(secret)
-                    .into_iter()
-                    .find(|(other, _)| holds(other, &request.body))
-                    .map(|(_, cause)| cause)
-            });
+        let cause = mismatch_cause(secret, &request.body, &holds, || None);
         return WebhookVerdict::refused(
             scheme,
             match cause {
