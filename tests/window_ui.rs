@@ -79,14 +79,14 @@ impl SecretStore for Controlled {
             None => Ok(()),
         }
     }
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        self.call(|s| s.get(name))
+    fn get(&self, service: &str, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        self.call(|s| s.get(service, name))
     }
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-        self.call(|s| s.set(name, value))
+    fn set(&self, service: &str, name: &str, value: &str) -> Result<(), KeyringError> {
+        self.call(|s| s.set(service, name, value))
     }
-    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
-        self.call(|s| s.delete(name))
+    fn delete(&self, service: &str, name: &str) -> Result<bool, KeyringError> {
+        self.call(|s| s.delete(service, name))
     }
     fn location(&self) -> &'static str {
         "the test keyring"
@@ -327,7 +327,7 @@ impl World {
     fn stored(&self, name: &str) -> Option<String> {
         self.store
             .inner
-            .get(name)
+            .get(sinch_ticket::profiles::SERVICE, name)
             .unwrap()
             .map(|entry| entry.to_string())
     }

@@ -43,6 +43,49 @@ pub fn webhook_secret(
     }
 }
 
+/// The webhook secret a `scheme` is checked or signed with, from the first place that gives
+/// one: standard input (`from_stdin`), the profile named with `--profile`,
+/// SINCH_WEBHOOK_SECRET, the default profile.
+pub fn webhook_secret_for(
+    args: &CredentialArgs,
+    from_stdin: bool,
+    stdin_taken: Option<&str>,
+    scheme: crate::sinch::webhook::Scheme,
+) -> Result<crate::sinch::webhook::WebhookSecret, Failure> {
+    use crate::profiles::{CredentialKind, ProfileError};
+    let kind = CredentialKind::for_scheme(scheme);
+    if from_stdin && let Some(secret) = webhook_secret(true, stdin_taken)? {
+        return Ok(secret);
+    }
+    if let Some(name) = &args.profile {
+        return Ok(super::profile::user_profiles()?.webhook_secret(name, kind)?);
+    }
+    if let Some(secret) = webhook_secret(false, None)? {
+        return Ok(secret);
+    }
+    let none = || {
+        Failure::usage(format!(
+            "no {} to check this {} webhook with: set {WEBHOOK_SECRET_ENV}, use \
+             --webhook-secret-stdin, or save it in a profile with `sinch-ticket profile \
+             webhook-secret add NAME {kind}`",
+            kind.title(),
+            scheme.name(),
+        ))
+    };
+    // Without a config folder or a default, there is simply no secret to use.
+    let default = super::profile::user_profiles()
+        .ok()
+        .and_then(|profiles| Some((profiles.default_name().ok().flatten()?, profiles)));
+    let Some((name, profiles)) = default else {
+        return Err(none());
+    };
+    match profiles.webhook_secret(&name, kind) {
+        Ok(secret) => Ok(secret),
+        Err(ProfileError::NoCredential { listed: false, .. }) => Err(none()),
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// An application key and its secret, ready to sign or verify with.
 pub struct Credentials {
     /// The application key.

@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 
 use super::{Failure, exit, stdio, warn};
 use crate::profiles::{
-    KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretStore as _,
-    default_config_dir,
+    CredentialKind, KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE,
+    SecretStore as _, default_config_dir,
 };
 use crate::sinch::AppSecret;
 
@@ -59,6 +59,64 @@ enum ProfileCommand {
         /// The profile's name, as it was saved.
         name: String,
     },
+    /// Add, replace or remove a profile's webhook secrets (Conversation/SMS, Numbers,
+    /// Mailgun), each kept in the OS keyring beside the application secret.
+    #[command(subcommand)]
+    WebhookSecret(WebhookSecretCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookSecretCommand {
+    /// Save a webhook secret in a profile. It is read without echo from the terminal, or
+    /// from standard input when it is piped.
+    #[command(after_help = "\
+Kinds:
+  conversation  the Conversation API webhook's secret; SMS callbacks with HMAC switched on
+                are signed with the same scheme and secret
+  numbers       the Numbers API project's callback secret (hmacSecret)
+  mailgun       the Mailgun domain's HTTP webhook signing key (not its API key)
+
+Example:
+  sinch-ticket profile webhook-secret add sandbox conversation")]
+    Add {
+        /// The profile's name.
+        name: String,
+        /// Which secret: conversation (also SMS), numbers or mailgun.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// Replace a secret of that kind without asking.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove a profile's webhook secret of one kind.
+    Remove {
+        /// The profile's name.
+        name: String,
+        /// Which secret: conversation, numbers or mailgun.
+        #[arg(value_enum)]
+        kind: KindArg,
+    },
+}
+
+/// The credential kinds, as the command line names them.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    /// The Conversation API's webhook secret (also SMS).
+    Conversation,
+    /// The Numbers API's callback secret.
+    Numbers,
+    /// Mailgun's HTTP webhook signing key.
+    Mailgun,
+}
+
+impl From<KindArg> for CredentialKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Conversation => CredentialKind::Conversation,
+            KindArg::Numbers => CredentialKind::Numbers,
+            KindArg::Mailgun => CredentialKind::Mailgun,
+        }
+    }
 }
 
 /// The profiles of the user running the command: the OS keyring and the config folder.
@@ -75,7 +133,9 @@ pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
 impl From<ProfileError> for Failure {
     fn from(err: ProfileError) -> Self {
         let code = match err {
-            ProfileError::Keyring(_) | ProfileError::MissingSecret(_) => exit::KEYRING,
+            ProfileError::Keyring(_)
+            | ProfileError::MissingSecret(_)
+            | ProfileError::NoCredential { listed: true, .. } => exit::KEYRING,
             ProfileError::Index(_) => exit::IO,
             _ => exit::USAGE,
         };
@@ -94,6 +154,11 @@ impl From<ProfileError> for Failure {
             ProfileError::Keyring(KeyringError::Unavailable(_)) => {
                 "; until then give --key and SINCH_APPLICATION_SECRET".to_owned()
             }
+            ProfileError::NoCredential { profile, kind, .. } => format!(
+                ": add it with `sinch-ticket profile webhook-secret add {profile} {kind}`, or set {}",
+                super::credentials::WEBHOOK_SECRET_ENV
+            ),
+            ProfileError::CredentialExists { .. } => ": add --force to replace it".to_owned(),
             _ => String::new(),
         };
         Failure {
@@ -135,7 +200,60 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
             stdio::human(&format!("Attached profile \"{name}\" from the keyring."))?;
             show(&profiles, &profile)
         }
+        ProfileCommand::WebhookSecret(WebhookSecretCommand::Add { name, kind, force }) => {
+            add_webhook_secret(&profiles, name, (*kind).into(), *force)
+        }
+        ProfileCommand::WebhookSecret(WebhookSecretCommand::Remove { name, kind }) => {
+            let kind = CredentialKind::from(*kind);
+            profiles.remove_webhook_secret(name, kind)?;
+            stdio::human(&format!(
+                "Removed the {} of profile \"{name}\".",
+                kind.title()
+            ))?;
+            Ok(exit::OK)
+        }
     }
+}
+
+fn add_webhook_secret(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    kind: CredentialKind,
+    force: bool,
+) -> Result<u8, Failure> {
+    // Ask for the secret only for a profile that exists.
+    crate::profiles::validate_name(name)?;
+    if !profiles.list()?.0.iter().any(|p| p.name == name) {
+        return Err(ProfileError::NotFound(name.to_owned()).into());
+    }
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{} for \"{name}\" (input hidden): ", kind.title()))
+            .map(Zeroizing::new)
+            .map_err(|err| Failure::io("reading the secret from the terminal", &err))?
+    } else {
+        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
+    };
+    let warnings = match profiles.set_webhook_secret(name, kind, &text, force) {
+        Err(ProfileError::CredentialExists { .. }) if std::io::stdin().is_terminal() => {
+            if !confirm(&format!(
+                "Profile \"{name}\" has a {} already. Replace it?",
+                kind.title()
+            )) {
+                stdio::to_stderr(&format!("Kept the existing {}.", kind.title()));
+                return Ok(exit::USAGE);
+            }
+            profiles.set_webhook_secret(name, kind, &text, true)
+        }
+        other => other,
+    }?;
+    warnings.iter().for_each(|w| warn(w));
+    stdio::human(&format!(
+        "Saved the {} of profile \"{name}\" in {} (service {}).",
+        kind.title(),
+        profiles.store().location(),
+        kind.service()
+    ))?;
+    Ok(exit::OK)
 }
 
 fn read_secret(name: &str) -> Result<AppSecret, Failure> {
@@ -213,8 +331,19 @@ fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure>
         } else {
             ""
         };
+        let kinds = if summary.meta.credentials.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = summary
+                .meta
+                .credentials
+                .iter()
+                .map(String::as_str)
+                .collect();
+            format!("  webhooks: {}", names.join(", "))
+        };
         stdio::human(&format!(
-            "{:<width$}  {}{marker}",
+            "{:<width$}  {}{marker}{kinds}",
             summary.name, summary.meta.key
         ))?;
     }
@@ -223,12 +352,31 @@ fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure>
 
 fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure> {
     let is_default = profiles.default_name()?.as_deref() == Some(profile.name.as_str());
+    let secrets = profiles.webhook_secrets(&profile.name)?;
+    let mut webhooks = String::new();
+    for kind in CredentialKind::ALL {
+        if let Some(secret) = secrets.get(kind) {
+            webhooks.push_str(&format!(
+                "\nWebhook:     {} {} ({}, service \"{}\")",
+                kind.name(),
+                secret.masked(),
+                kind.title(),
+                kind.service()
+            ));
+        }
+    }
+    if secrets.is_empty() {
+        webhooks.push_str(&format!(
+            "\nWebhook:     none (add one with `sinch-ticket profile webhook-secret add {} KIND`)",
+            profile.name
+        ));
+    }
     let report = format!(
         "Profile:     {}{}\n\
          Key:         {}\n\
          Secret:      {}\n\
          Stored in:   {}, service \"{SERVICE}\", entry \"{}\"\n\
-         Index:       {}",
+         Index:       {}{webhooks}",
         profile.name,
         if is_default { " (default)" } else { "" },
         profile.key,

@@ -95,8 +95,8 @@ pub struct VerifyArgs {
     /// Which signature to check: found from the request (auto), or forced.
     #[arg(long, value_enum, value_name = "SCHEME", default_value = "auto")]
     scheme: SchemeArg,
-    /// Read the webhook secret (Conversation, SMS, Numbers, Mailgun) from standard input
-    /// instead of SINCH_WEBHOOK_SECRET.
+    /// Read the webhook secret (Conversation, SMS, Numbers, Mailgun) from standard input,
+    /// instead of the profile's (--profile) or SINCH_WEBHOOK_SECRET.
     #[arg(long)]
     webhook_secret_stdin: bool,
     #[command(flatten)]
@@ -364,14 +364,12 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         SchemeArg::Mailgun => Some(Scheme::Mailgun),
     };
     if let Some(scheme) = webhook {
-        let secret = credentials::webhook_secret(args.webhook_secret_stdin, stdin_taken)?
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "no webhook secret to verify this {} webhook with: set {} or use --webhook-secret-stdin",
-                    scheme.name(),
-                    credentials::WEBHOOK_SECRET_ENV
-                ))
-            })?;
+        let secret = credentials::webhook_secret_for(
+            &args.credentials,
+            args.webhook_secret_stdin,
+            stdin_taken,
+            scheme,
+        )?;
         let verdict = verify_webhook(&parsed, Some(scheme), &secret, Utc::now(), args.max_age.0);
         drop(secret);
         return report_verdict(

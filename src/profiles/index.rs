@@ -6,7 +6,7 @@
 //! profile, and a crash never leaves a half-written index. Because every write is such a
 //! rename, reading needs no lock: a read-only config folder can still be listed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -35,6 +35,13 @@ pub struct ProfileMeta {
     pub last_user: Option<String>,
     /// The expiry last used with this profile, as typed (`1h`, `600`).
     pub last_expiry: Option<String>,
+    /// The credentials it holds besides the application's, by kind name (`conversation`):
+    /// names, so that a kind this version does not know survives its rewrites.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub credentials: BTreeSet<String>,
+    /// Fields a later version wrote, kept as they were.
+    #[serde(flatten)]
+    pub later: BTreeMap<String, serde_json::Value>,
 }
 
 /// The whole index as stored.
@@ -45,6 +52,9 @@ pub struct Index {
     pub default: Option<String>,
     /// Every profile, by name.
     pub profiles: BTreeMap<String, ProfileMeta>,
+    /// Fields a later version wrote, kept as they were.
+    #[serde(flatten)]
+    pub later: BTreeMap<String, serde_json::Value>,
 }
 
 /// Why the index could not be read or written: a sentence that says what to do, and the
@@ -363,13 +373,24 @@ mod tests {
         assert_eq!(loaded.index.default.as_deref(), Some("sandbox"));
         assert_eq!(loaded.index.profiles["sandbox"].key, "k");
         assert!(loaded.warning.is_none());
-        // Files from a later version with more fields still load.
+        // Files from a later version with more fields still load, and keep those fields
+        // (and a credential kind this version does not know) through this version's writes.
         fs::write(
             file.path(),
-            r#"{"default":null,"profiles":{},"theme":"dark"}"#,
+            r#"{"default":null,"profiles":{"a":{"key":"k","credentials":["conversation","token"],"region":"eu"}},"theme":"dark"}"#,
         )
         .unwrap();
         assert!(file.load().unwrap().warning.is_none());
+        file.update(|index| index.default = Some("a".into()))
+            .unwrap();
+        let written: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(file.path()).unwrap()).unwrap();
+        assert_eq!(written["theme"], "dark");
+        assert_eq!(written["profiles"]["a"]["region"], "eu");
+        assert_eq!(
+            written["profiles"]["a"]["credentials"],
+            serde_json::json!(["conversation", "token"])
+        );
     }
 
     #[test]

@@ -69,16 +69,18 @@ impl std::fmt::Display for KeyringError {
 
 impl std::error::Error for KeyringError {}
 
-/// A store of one secret text per profile name.
+/// A store of secret texts, one per service and profile name (the keyring's own "service"
+/// and "user"): the application entry of profile `sandbox` is [`SERVICE`] and `sandbox`,
+/// its other credentials have a service of their own (see `CredentialKind::service`).
 pub trait SecretStore: Send + Sync {
     /// Whether the store can be used at all, checked without touching any entry.
     fn status(&self) -> Result<(), KeyringError>;
-    /// The stored text for `name`, or `None` when there is no such entry.
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError>;
-    /// Stores `value` for `name` in one call, replacing what was there.
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError>;
-    /// Deletes the entry for `name`; `false` when there was none.
-    fn delete(&self, name: &str) -> Result<bool, KeyringError>;
+    /// The stored text for `name` under `service`, or `None` when there is no such entry.
+    fn get(&self, service: &str, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError>;
+    /// Stores `value` for `name` under `service` in one call, replacing what was there.
+    fn set(&self, service: &str, name: &str, value: &str) -> Result<(), KeyringError>;
+    /// Deletes the entry for `name` under `service`; `false` when there was none.
+    fn delete(&self, service: &str, name: &str) -> Result<bool, KeyringError>;
     /// Where the secrets live, in words for people.
     fn location(&self) -> &'static str;
 }
@@ -89,14 +91,14 @@ impl SecretStore for std::sync::Arc<dyn SecretStore> {
     fn status(&self) -> Result<(), KeyringError> {
         (**self).status()
     }
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        (**self).get(name)
+    fn get(&self, service: &str, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        (**self).get(service, name)
     }
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
-        (**self).set(name, value)
+    fn set(&self, service: &str, name: &str, value: &str) -> Result<(), KeyringError> {
+        (**self).set(service, name, value)
     }
-    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
-        (**self).delete(name)
+    fn delete(&self, service: &str, name: &str) -> Result<bool, KeyringError> {
+        (**self).delete(service, name)
     }
     fn location(&self) -> &'static str {
         (**self).location()
@@ -135,13 +137,14 @@ impl OsKeyring {
 
     fn entry_call<T: Send + 'static>(
         &self,
+        service: &str,
         name: &str,
         call: impl FnOnce(&keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
     ) -> Result<T, KeyringError> {
-        let name = name.to_owned();
+        let (service, name) = (service.to_owned(), name.to_owned());
         let run = move || {
             store_ready()?;
-            let entry = keyring::Entry::new(SERVICE, &name).map_err(|e| classify(&e, &name))?;
+            let entry = keyring::Entry::new(&service, &name).map_err(|e| classify(&e, &name))?;
             call(&entry).map_err(|e| classify(&e, &name))
         };
         match self.timeout {
@@ -156,21 +159,21 @@ impl SecretStore for OsKeyring {
         with_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT), store_ready).and_then(|r| r)
     }
 
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        self.entry_call(name, |entry| match entry.get_password() {
+    fn get(&self, service: &str, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        self.entry_call(service, name, |entry| match entry.get_password() {
             Ok(text) => Ok(Some(Zeroizing::new(text))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(err) => Err(err),
         })
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+    fn set(&self, service: &str, name: &str, value: &str) -> Result<(), KeyringError> {
         let value = Zeroizing::new(value.to_owned());
-        self.entry_call(name, move |entry| entry.set_password(&value))
+        self.entry_call(service, name, move |entry| entry.set_password(&value))
     }
 
-    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
-        self.entry_call(name, |entry| match entry.delete_credential() {
+    fn delete(&self, service: &str, name: &str) -> Result<bool, KeyringError> {
+        self.entry_call(service, name, |entry| match entry.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(err) => Err(err),
@@ -242,11 +245,14 @@ pub(crate) fn with_timeout<T: Send + 'static>(
     })
 }
 
+/// The in-memory store's entries, by service and name.
+type Entries = BTreeMap<(String, String), Zeroizing<String>>;
+
 /// An in-memory store: for tests of the logic above the keyring, and for the window's
 /// "session only" mode when there is no keyring. Nothing in it outlives the process.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    entries: Arc<Mutex<BTreeMap<String, Zeroizing<String>>>>,
+    entries: Arc<Mutex<Entries>>,
     failure: Option<KeyringError>,
 }
 
@@ -259,9 +265,7 @@ impl MemoryStore {
         }
     }
 
-    fn entries(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, BTreeMap<String, Zeroizing<String>>>, KeyringError> {
+    fn entries(&self) -> Result<std::sync::MutexGuard<'_, Entries>, KeyringError> {
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
         }
@@ -276,18 +280,21 @@ impl SecretStore for MemoryStore {
         self.entries().map(|_| ())
     }
 
-    fn get(&self, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
-        Ok(self.entries()?.get(name).cloned())
+    fn get(&self, service: &str, name: &str) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        let key = (service.to_owned(), name.to_owned());
+        Ok(self.entries()?.get(&key).cloned())
     }
 
-    fn set(&self, name: &str, value: &str) -> Result<(), KeyringError> {
+    fn set(&self, service: &str, name: &str, value: &str) -> Result<(), KeyringError> {
+        let key = (service.to_owned(), name.to_owned());
         self.entries()?
-            .insert(name.to_owned(), Zeroizing::new(value.to_owned()));
+            .insert(key, Zeroizing::new(value.to_owned()));
         Ok(())
     }
 
-    fn delete(&self, name: &str) -> Result<bool, KeyringError> {
-        Ok(self.entries()?.remove(name).is_some())
+    fn delete(&self, service: &str, name: &str) -> Result<bool, KeyringError> {
+        let key = (service.to_owned(), name.to_owned());
+        Ok(self.entries()?.remove(&key).is_some())
     }
 
     fn location(&self) -> &'static str {

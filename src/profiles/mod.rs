@@ -1,10 +1,13 @@
-//! App profiles: a name, an application key and a secret. Key and secret live together in
-//! one keyring entry (so a profile is never half saved); a small non-secret index remembers
-//! the names, the default, and what was last typed for each.
+//! App profiles: a name, an application key and a secret, and the other credentials a
+//! profile may hold by kind (webhook secrets, see `credential.rs`). Key and secret live
+//! together in one keyring entry (so a profile is never half saved), each other credential
+//! in an entry of its own; a small non-secret index remembers the names, the default, which
+//! kinds each holds, and what was last typed for each.
 //!
 //! Used by the command line and the window alike. Every keyring call may block for up to the
 //! store's timeout: the window calls these from a worker thread.
 
+mod credential;
 mod index;
 mod keyring;
 
@@ -14,11 +17,15 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization as _;
 use zeroize::Zeroizing;
 
+pub use self::credential::{
+    CredentialKind, MAX_SECRET_BYTES, WebhookSecrets, check_webhook_secret,
+};
 pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
 use crate::sinch::text::{code_point, first_invisible};
+use crate::sinch::webhook::WebhookSecret;
 use crate::sinch::{AppSecret, application_key_warning};
 
 /// The longest profile name accepted, in characters.
@@ -64,6 +71,23 @@ pub enum ProfileError {
     MissingSecret(String),
     /// The index file could not be read or written.
     Index(std::sync::Arc<IndexError>),
+    /// The profile holds no credential of that kind. `listed`: the index says it does, but
+    /// the keyring has no entry for it.
+    NoCredential {
+        /// The profile's name.
+        profile: String,
+        /// The kind asked for.
+        kind: CredentialKind,
+        /// Whether the index lists it.
+        listed: bool,
+    },
+    /// The profile holds a credential of that kind and replacing it was not asked for.
+    CredentialExists {
+        /// The profile's name.
+        profile: String,
+        /// Its kind.
+        kind: CredentialKind,
+    },
 }
 
 /// The words here are the same for both faces; each face adds how to act on them in its own
@@ -87,6 +111,25 @@ impl std::fmt::Display for ProfileError {
                  save the profile again"
             ),
             Self::Keyring(err) => err.fmt(f),
+            Self::NoCredential {
+                profile,
+                kind,
+                listed: false,
+            } => write!(f, "profile \"{profile}\" has no {}", kind.title()),
+            Self::NoCredential {
+                profile,
+                kind,
+                listed: true,
+            } => write!(
+                f,
+                "profile \"{profile}\" is listed with a {}, but the keyring has no entry for \
+                 it: this may be another keyring than the one it was saved in; unlock or \
+                 select that one, or save it again",
+                kind.title()
+            ),
+            Self::CredentialExists { profile, kind } => {
+                write!(f, "profile \"{profile}\" has a {} already", kind.title())
+            }
         }
     }
 }
@@ -288,12 +331,18 @@ impl<S: SecretStore> Profiles<S> {
                 }
                 Some(_) if !replace => return Err(ProfileError::Exists(name.clone())),
                 Some(_) => {}
-                None if !replace && self.store.get(&name)?.is_some() => {
-                    return Err(ProfileError::Unlisted(name.clone()));
+                None if self.store.get(SERVICE, &name)?.is_some() => {
+                    if !replace {
+                        return Err(ProfileError::Unlisted(name.clone()));
+                    }
                 }
-                None => {}
+                // A new profile starts with no other credential, even where an older
+                // version's `profile remove` left some behind (it knew only this entry).
+                None => {
+                    self.delete_credentials(&name, &CredentialKind::ALL)?;
+                }
             }
-            self.store.set(&name, &entry)?;
+            self.store.set(SERVICE, &name, &entry)?;
             let meta = index.profiles.entry(name.clone()).or_default();
             meta.key = key.to_owned();
             if index.default.is_none() {
@@ -308,7 +357,7 @@ impl<S: SecretStore> Profiles<S> {
     /// Reads a profile's key and secret from the keyring.
     pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
         let name = &canonical_name(name)?;
-        let Some(text) = self.store.get(name)? else {
+        let Some(text) = self.store.get(SERVICE, name)? else {
             let listed = self.index.load()?.index.profiles.contains_key(name);
             return Err(if listed {
                 ProfileError::MissingSecret(name.to_owned())
@@ -335,6 +384,7 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Brings a profile back into the index from its keyring entry (after the index was
     /// damaged or deleted).
+    /// Its other credentials are found again in the keyring too.
     pub fn attach(&self, name: &str) -> Result<Profile, ProfileError> {
         let profile = self.load(name)?;
         self.index.update(|index| {
@@ -342,17 +392,20 @@ impl<S: SecretStore> Profiles<S> {
                 index.default = Some(profile.name.clone());
             }
         })?;
+        self.webhook_secrets(&profile.name)?;
         Ok(profile)
     }
 
-    /// Removes a profile, under the index lock: the keyring entry first (so a failure leaves
-    /// it whole), then the index.
+    /// Removes a profile, under the index lock: the keyring entries first (its other
+    /// credentials, then the application's, so a failure leaves the profile usable), then
+    /// the index.
     pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
         let name = canonical_name(name)?;
         self.index
             .try_update(|index| {
+                let others = self.delete_credentials(&name, &CredentialKind::ALL)?;
                 let listed = index.profiles.remove(&name).is_some();
-                let deleted = self.store.delete(&name)?;
+                let deleted = self.store.delete(SERVICE, &name)? || others;
                 if !listed && !deleted {
                     return Err(ProfileError::NotFound(name.clone()));
                 }
@@ -379,6 +432,159 @@ impl<S: SecretStore> Profiles<S> {
         } else {
             Err(ProfileError::NotFound(name.to_owned()))
         }
+    }
+
+    /// Deletes the keyring entries of `kinds` for profile `name`; whether there were any.
+    fn delete_credentials(
+        &self,
+        name: &str,
+        kinds: &[CredentialKind],
+    ) -> Result<bool, ProfileError> {
+        let mut any = false;
+        for kind in kinds {
+            any |= self.store.delete(&kind.service(), name)?;
+        }
+        Ok(any)
+    }
+
+    /// Saves a webhook secret of `kind` in a profile that exists, under the index lock;
+    /// one already there is replaced only when `replace` says so.
+    pub fn set_webhook_secret(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+        secret: &str,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let name = canonical_name(name)?;
+        check_webhook_secret(kind, secret).map_err(ProfileError::Invalid)?;
+        let entry = credential::encode(secret.trim());
+        self.store.status()?;
+        let service = kind.service();
+        let ((), warning) = self.index.try_update(|index| {
+            let Some(meta) = index.profiles.get_mut(&name) else {
+                return Err(ProfileError::NotFound(name.clone()));
+            };
+            let held = meta.credentials.contains(kind.name())
+                || self.store.get(&service, &name)?.is_some();
+            if held && !replace {
+                return Err(ProfileError::CredentialExists {
+                    profile: name.clone(),
+                    kind,
+                });
+            }
+            self.store.set(&service, &name, &entry)?;
+            meta.credentials.insert(kind.name().to_owned());
+            Ok(())
+        })?;
+        Ok(warning.into_iter().collect())
+    }
+
+    /// Removes a profile's webhook secret of `kind`, keyring entry first.
+    pub fn remove_webhook_secret(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+    ) -> Result<(), ProfileError> {
+        let name = canonical_name(name)?;
+        self.index
+            .try_update(|index| {
+                let deleted = self.delete_credentials(&name, &[kind])?;
+                let Some(meta) = index.profiles.get_mut(&name) else {
+                    return Err(ProfileError::NotFound(name.clone()));
+                };
+                let listed = meta.credentials.remove(kind.name());
+                if !listed && !deleted {
+                    return Err(ProfileError::NoCredential {
+                        profile: name.clone(),
+                        kind,
+                        listed: false,
+                    });
+                }
+                Ok(())
+            })
+            .map(drop)
+    }
+
+    /// A profile's webhook secret of `kind`, from the keyring. The index is put right when
+    /// it did not list it (an older version rewrote the index, say).
+    pub fn webhook_secret(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+    ) -> Result<WebhookSecret, ProfileError> {
+        let name = canonical_name(name)?;
+        let listed = self.listed_kinds(&name)?;
+        match self.read_credential(&name, kind)? {
+            Some(secret) => {
+                if !listed.contains(kind.name()) {
+                    self.note_kinds(&name, &[kind])?;
+                }
+                Ok(secret)
+            }
+            None => Err(ProfileError::NoCredential {
+                listed: listed.contains(kind.name()),
+                profile: name,
+                kind,
+            }),
+        }
+    }
+
+    /// Every webhook secret a profile holds, from the keyring (one read per kind); the index
+    /// is put right as by [`Self::webhook_secret`].
+    pub fn webhook_secrets(&self, name: &str) -> Result<WebhookSecrets, ProfileError> {
+        let name = canonical_name(name)?;
+        let mut secrets = WebhookSecrets::default();
+        for kind in CredentialKind::ALL {
+            if let Some(secret) = self.read_credential(&name, kind)? {
+                secrets.insert(kind, secret);
+            }
+        }
+        let listed = self.listed_kinds(&name)?;
+        let unlisted: Vec<_> = secrets
+            .kinds()
+            .into_iter()
+            .filter(|kind| !listed.contains(kind.name()))
+            .collect();
+        if !unlisted.is_empty() {
+            self.note_kinds(&name, &unlisted)?;
+        }
+        Ok(secrets)
+    }
+
+    fn read_credential(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+    ) -> Result<Option<WebhookSecret>, ProfileError> {
+        let Some(text) = self.store.get(&kind.service(), name)? else {
+            return Ok(None);
+        };
+        credential::decode(&text)
+            .map(Some)
+            .ok_or_else(|| ProfileError::Keyring(KeyringError::Unreadable(name.to_owned())))
+    }
+
+    fn listed_kinds(&self, name: &str) -> Result<std::collections::BTreeSet<String>, ProfileError> {
+        Ok(self
+            .index
+            .load()?
+            .index
+            .profiles
+            .get(name)
+            .map(|meta| meta.credentials.clone())
+            .unwrap_or_default())
+    }
+
+    /// Adds `kinds` to what the index lists for `name`, when it lists the profile.
+    fn note_kinds(&self, name: &str, kinds: &[CredentialKind]) -> Result<(), ProfileError> {
+        self.index.update(|index| {
+            if let Some(meta) = index.profiles.get_mut(name) {
+                meta.credentials
+                    .extend(kinds.iter().map(|kind| kind.name().to_owned()));
+            }
+        })?;
+        Ok(())
     }
 
     /// Remembers the username and expiry last used with a profile (for the window's form).

@@ -39,7 +39,7 @@ fn add_then_load_gives_back_key_and_secret_and_the_first_is_default() {
 fn one_keyring_entry_holds_key_and_secret_and_the_index_holds_no_secret() {
     let (profiles, _dir) = profiles();
     profiles.add("sandbox", KEY, &secret(), false).unwrap();
-    let entry = profiles.store().get("sandbox").unwrap().unwrap();
+    let entry = profiles.store().get(SERVICE, "sandbox").unwrap().unwrap();
     assert!(entry.contains(KEY) && entry.contains(SECRET));
     let index = std::fs::read_to_string(profiles.index_path()).unwrap();
     assert!(index.contains(KEY));
@@ -125,7 +125,7 @@ fn remove_and_default() {
     );
     profiles.remove("b").unwrap();
     assert_eq!(profiles.default_name().unwrap(), None);
-    assert_eq!(profiles.store().get("b").unwrap(), None);
+    assert_eq!(profiles.store().get(SERVICE, "b").unwrap(), None);
     assert_eq!(
         profiles.remove("b"),
         Err(ProfileError::NotFound("b".into()))
@@ -176,7 +176,7 @@ fn remembers_the_last_username_and_expiry() {
 #[test]
 fn an_entry_not_written_by_us_is_named_not_shown() {
     let (profiles, _dir) = profiles();
-    profiles.store().set("foreign", "hunter2").unwrap();
+    profiles.store().set(SERVICE, "foreign", "hunter2").unwrap();
     let err = profiles.load("foreign").unwrap_err().to_string();
     assert!(err.contains("not written by sinch-ticket"), "{err}");
     assert!(!err.contains("hunter2"));
@@ -186,7 +186,7 @@ fn an_entry_not_written_by_us_is_named_not_shown() {
 fn a_listed_profile_missing_from_the_keyring_is_named_as_such() {
     let (profiles, _dir) = profiles();
     profiles.add("sandbox", KEY, &secret(), false).unwrap();
-    profiles.store().delete("sandbox").unwrap();
+    profiles.store().delete(SERVICE, "sandbox").unwrap();
     let err = profiles.load("sandbox").unwrap_err();
     assert_eq!(err, ProfileError::MissingSecret("sandbox".into()));
     assert!(err.to_string().contains("another keyring"));
@@ -276,7 +276,11 @@ fn nothing_reaches_the_keyring_when_the_index_cannot_be_written() {
     let profiles = Profiles::new(store.clone(), dir.path().join("cfg"));
     let err = profiles.add("y", KEY, &secret(), false).unwrap_err();
     assert!(matches!(err, ProfileError::Index(_)), "{err:?}");
-    assert_eq!(store.get("y").unwrap(), None, "an orphan keyring entry");
+    assert_eq!(
+        store.get(SERVICE, "y").unwrap(),
+        None,
+        "an orphan keyring entry"
+    );
 }
 
 #[test]
@@ -295,4 +299,243 @@ fn names_are_one_profile_however_they_are_typed_and_hidden_characters_are_refuse
         let err = profiles.add(hidden, KEY, &secret(), false).unwrap_err();
         assert!(err.to_string().contains("invisible"), "{hidden:?}: {err}");
     }
+}
+
+const CONVERSATION_SECRET: &str = "foo_secret1234";
+
+fn webhook(text: &str) -> WebhookSecret {
+    WebhookSecret::new(text)
+}
+
+#[test]
+fn webhook_secrets_are_kept_by_kind_in_their_own_entries_and_listed_without_the_keyring() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    profiles
+        .set_webhook_secret(
+            "sandbox",
+            CredentialKind::Conversation,
+            CONVERSATION_SECRET,
+            false,
+        )
+        .unwrap();
+    profiles
+        .set_webhook_secret("sandbox", CredentialKind::Mailgun, "key-3ax6\n", false)
+        .unwrap();
+
+    // Each in its own entry; the application entry is what it always was.
+    let store = profiles.store();
+    let entry = store
+        .get("sinch-ticket:conversation", "sandbox")
+        .unwrap()
+        .unwrap();
+    assert_eq!(&*entry, r#"{"secret":"foo_secret1234"}"#);
+    let app = store.get(SERVICE, "sandbox").unwrap().unwrap();
+    assert_eq!(
+        app.as_str(),
+        format!(r#"{{"key":"{KEY}","secret":"{SECRET}"}}"#)
+    );
+    let index = std::fs::read_to_string(profiles.index_path()).unwrap();
+    assert!(!index.contains(CONVERSATION_SECRET) && !index.contains("key-3ax6"));
+
+    let (list, _) = profiles.list().unwrap();
+    let kinds: Vec<_> = list[0].meta.credentials.iter().cloned().collect();
+    assert_eq!(kinds, ["conversation", "mailgun"]);
+
+    let found = profiles.webhook_secrets("sandbox").unwrap();
+    assert_eq!(
+        found.kinds(),
+        [CredentialKind::Conversation, CredentialKind::Mailgun]
+    );
+    assert!(
+        found
+            .get(CredentialKind::Mailgun)
+            .unwrap()
+            .ct_eq(&webhook("key-3ax6"))
+    );
+    assert!(
+        profiles
+            .webhook_secret("sandbox", CredentialKind::Conversation)
+            .unwrap()
+            .ct_eq(&webhook(CONVERSATION_SECRET))
+    );
+    assert_eq!(
+        profiles
+            .webhook_secret("sandbox", CredentialKind::Numbers)
+            .unwrap_err(),
+        ProfileError::NoCredential {
+            profile: "sandbox".into(),
+            kind: CredentialKind::Numbers,
+            listed: false
+        }
+    );
+}
+
+#[test]
+fn a_webhook_secret_is_replaced_only_when_asked_and_removed_alone() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    let numbers = CredentialKind::Numbers;
+    profiles
+        .set_webhook_secret("sandbox", numbers, "first", false)
+        .unwrap();
+    assert_eq!(
+        profiles.set_webhook_secret("sandbox", numbers, "second", false),
+        Err(ProfileError::CredentialExists {
+            profile: "sandbox".into(),
+            kind: numbers
+        })
+    );
+    assert!(
+        profiles
+            .webhook_secret("sandbox", numbers)
+            .unwrap()
+            .ct_eq(&webhook("first"))
+    );
+    profiles
+        .set_webhook_secret("sandbox", numbers, "second", true)
+        .unwrap();
+    assert!(
+        profiles
+            .webhook_secret("sandbox", numbers)
+            .unwrap()
+            .ct_eq(&webhook("second"))
+    );
+
+    profiles.remove_webhook_secret("sandbox", numbers).unwrap();
+    assert!(profiles.webhook_secrets("sandbox").unwrap().is_empty());
+    assert!(
+        profiles.load("sandbox").unwrap().secret.ct_eq(&secret()),
+        "the app stays"
+    );
+    assert!(matches!(
+        profiles.remove_webhook_secret("sandbox", numbers),
+        Err(ProfileError::NoCredential { listed: false, .. })
+    ));
+    // Only for a profile that exists, and never an empty or hidden secret.
+    assert_eq!(
+        profiles.set_webhook_secret("nobody", numbers, "x", false),
+        Err(ProfileError::NotFound("nobody".into()))
+    );
+    for bad in ["", "  \n", "ab\u{200b}cd"] {
+        let err = profiles
+            .set_webhook_secret("sandbox", numbers, bad, false)
+            .unwrap_err();
+        assert!(matches!(err, ProfileError::Invalid(_)), "{bad:?}: {err}");
+    }
+    let long = "x".repeat(MAX_SECRET_BYTES + 1);
+    assert!(
+        profiles
+            .set_webhook_secret("sandbox", numbers, &long, false)
+            .is_err()
+    );
+}
+
+#[test]
+fn removing_a_profile_removes_its_webhook_secrets_and_a_new_one_inherits_none() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    profiles
+        .set_webhook_secret("sandbox", CredentialKind::Conversation, "s", false)
+        .unwrap();
+    profiles.remove("sandbox").unwrap();
+    let store = profiles.store();
+    assert_eq!(
+        store.get("sinch-ticket:conversation", "sandbox").unwrap(),
+        None
+    );
+
+    // What an older version's `profile remove` leaves: the entries it did not know.
+    profiles.add("old", KEY, &secret(), false).unwrap();
+    profiles
+        .set_webhook_secret("old", CredentialKind::Numbers, "left behind", false)
+        .unwrap();
+    store.delete(SERVICE, "old").unwrap();
+    profiles
+        .index
+        .update(|index| index.profiles.remove("old"))
+        .unwrap();
+    profiles.add("old", KEY, &secret(), false).unwrap();
+    assert!(profiles.webhook_secrets("old").unwrap().is_empty());
+    assert!(profiles.list().unwrap().0[0].meta.credentials.is_empty());
+}
+
+/// The index and keyring entry exactly as sinch-ticket 0.1 (before webhook secrets) wrote them.
+const RELEASE_0_1_INDEX: &str = r#"{
+  "default": "sandbox",
+  "profiles": {
+    "sandbox": {
+      "key": "196087a1-e815-4bc4-8984-60d8d8a43f1d",
+      "last_user": "alice",
+      "last_expiry": "1h"
+    }
+  }
+}
+"#;
+
+/// What sinch-ticket 0.1 reads of an index: its own struct, which ignores other fields.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct ReleaseMeta {
+    key: String,
+    last_user: Option<String>,
+    last_expiry: Option<String>,
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+struct ReleaseIndex {
+    default: Option<String>,
+    profiles: std::collections::BTreeMap<String, ReleaseMeta>,
+}
+
+#[test]
+fn profiles_of_the_previous_release_upgrade_intact_and_survive_a_downgrade() {
+    let (profiles, _dir) = profiles();
+    std::fs::create_dir_all(profiles.index_path().parent().unwrap()).unwrap();
+    std::fs::write(profiles.index_path(), RELEASE_0_1_INDEX).unwrap();
+    let entry = format!(r#"{{"key":"{KEY}","secret":"{SECRET}"}}"#);
+    profiles.store().set(SERVICE, "sandbox", &entry).unwrap();
+
+    // Upgrade: everything is there, and a webhook secret is added.
+    let loaded = profiles.load("sandbox").unwrap();
+    assert!(loaded.key == KEY && loaded.secret.ct_eq(&secret()));
+    let (list, warnings) = profiles.list().unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(list[0].meta.last_user.as_deref(), Some("alice"));
+    assert!(list[0].is_default);
+    profiles
+        .set_webhook_secret("sandbox", CredentialKind::Conversation, "s3cret", false)
+        .unwrap();
+
+    // What the older version reads: the same entry, byte for byte, and an index its own
+    // struct parses, with everything it knew.
+    assert_eq!(
+        profiles
+            .store()
+            .get(SERVICE, "sandbox")
+            .unwrap()
+            .unwrap()
+            .as_str(),
+        entry
+    );
+    let text = std::fs::read_to_string(profiles.index_path()).unwrap();
+    let old: ReleaseIndex = serde_json::from_str(&text).unwrap();
+    assert_eq!(old.default.as_deref(), Some("sandbox"));
+    assert_eq!(old.profiles["sandbox"].key, KEY);
+    assert_eq!(old.profiles["sandbox"].last_expiry.as_deref(), Some("1h"));
+
+    // The older version rewrites the index with its own struct (any change it makes does),
+    // dropping the list of webhook secrets; the secret itself stays in the keyring, and is
+    // found and listed again the next time it is read.
+    std::fs::write(profiles.index_path(), serde_json::to_string(&old).unwrap()).unwrap();
+    assert!(profiles.list().unwrap().0[0].meta.credentials.is_empty());
+    let found = profiles.webhook_secrets("sandbox").unwrap();
+    assert!(
+        found
+            .get(CredentialKind::Conversation)
+            .unwrap()
+            .ct_eq(&webhook("s3cret"))
+    );
+    let (list, _) = profiles.list().unwrap();
+    assert!(list[0].meta.credentials.contains("conversation"));
+    assert_eq!(list[0].meta.last_user.as_deref(), Some("alice"));
 }

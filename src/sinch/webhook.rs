@@ -79,6 +79,20 @@ impl WebhookSecret {
     fn bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// How it is shown: never its characters, only its length.
+    pub fn masked(&self) -> String {
+        format!(
+            "•••••••• ({} characters)",
+            String::from_utf8_lossy(self.bytes()).chars().count()
+        )
+    }
+
+    /// Whether two secrets are the same, in constant time.
+    pub fn ct_eq(&self, other: &WebhookSecret) -> bool {
+        use subtle::ConstantTimeEq as _;
+        bool::from(self.bytes().ct_eq(other.bytes()))
+    }
 }
 
 impl std::fmt::Debug for WebhookSecret {
