@@ -571,3 +571,31 @@ fn verify_callback_recognises_and_verifies_webhook_schemes_and_names_why_not() {
         .code(0)
         .stdout(predicate::str::contains("event-data"));
 }
+
+#[test]
+fn verify_callback_verifies_a_voice_v2_service_webhook_with_the_service_id_and_secret() {
+    let body = r#"{"event":"call.incoming","call":{"callId":"01AN4Z07BY79KA1307SR9X4MV3"}}"#;
+    let request = |body: &str| {
+        format!(
+            "POST /voice-webhooks HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\nx-timestamp: 2026-04-01T12:00:00.0000000Z\r\nce-type: call.incoming\r\nce-specversion: 1.0\r\nAuthorization: service svc-1:EWFtVTrykdhMTdyYSbn40GBJpf5UBeggO9T99sdwLyY=\r\n\r\n{body}"
+        )
+    };
+    let verify = |text: String| {
+        Command::cargo_bin("sinch-ticket")
+            .unwrap()
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("SINCH_APPLICATION_SECRET", "F5wrP9SKYU6w8sbZXkp7GA==")
+            .args(["verify-callback", "--key", "svc-1", "--max-age", "none"])
+            .write_stdin(text)
+            .timeout(Duration::from_secs(60))
+            .assert()
+    };
+    verify(request(body))
+        .code(0)
+        .stdout(predicate::str::contains("signed with the service scheme"))
+        .stdout(predicate::str::contains("call.incoming"));
+    verify(request(&body.replace("01AN", "01AM")))
+        .code(1)
+        .stdout(predicate::str::contains("NOT VERIFIED"));
+}

@@ -132,9 +132,12 @@ Examples:
 The request is read as copied from a request bin, a proxy or a server log: a request line,
 headers, an empty line and the body, with CRLF or LF line ends. The scheme is found from the
 request (--scheme forces one): Authorization: Application or Basic (the application key and
-secret), x-sinch-webhook-signature (Conversation, SMS), X-Sinch-Signature (Numbers), or a
-Mailgun signature in the body; the webhook secret comes from SINCH_WEBHOOK_SECRET or
---webhook-secret-stdin. When a signature does not match, the likely cause is named.
+secret), Authorization: service (Voice API v2: the service ID as --key, its secret as the
+application secret), x-sinch-webhook-signature (Conversation, SMS), X-Sinch-Signature
+(Numbers), or a Mailgun signature in the body. The webhook secret comes from
+--webhook-secret-stdin, the profile (--profile, `profile webhook-secret add`),
+SINCH_WEBHOOK_SECRET, or the default profile. When a signature does not match, the likely
+cause is named.
 Exit status: 0 it verifies; 1 it does not (the reason and the string to sign are printed);
 2 the input is not an HTTP request, or there is no secret to verify with.")]
     VerifyCallback(rest::VerifyArgs),

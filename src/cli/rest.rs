@@ -111,6 +111,9 @@ pub enum SchemeArg {
     /// Sinch's application signing (Voice, Verification) or HTTP Basic: the application key
     /// and secret.
     Application,
+    /// Voice API v2 (preview) webhooks (Authorization: service ID:SIGNATURE): the service ID
+    /// as --key, the service's secret as the application secret.
+    Service,
     /// Conversation API webhooks (x-sinch-webhook-signature): the webhook secret.
     Conversation,
     /// SMS callbacks with HMAC switched on: the same scheme as Conversation.
@@ -358,7 +361,7 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
     let parsed = parse_request(&raw).map_err(|err| Failure::usage(err.to_string()))?;
     let webhook = match args.scheme {
         SchemeArg::Auto => Scheme::of_request(&parsed),
-        SchemeArg::Application => None,
+        SchemeArg::Application | SchemeArg::Service => None,
         SchemeArg::Conversation | SchemeArg::Sms => Some(Scheme::Conversation),
         SchemeArg::Numbers => Some(Scheme::Numbers),
         SchemeArg::Mailgun => Some(Scheme::Mailgun),

@@ -306,3 +306,56 @@ fn keys_compare_without_regard_to_case_and_a_malformed_mac_is_named() {
     assert!(!verdict.verified);
     assert!(verdict.reason.unwrap().contains("32-byte"));
 }
+
+/// Voice API v2 (preview) webhooks: the application scheme's string to sign, the word
+/// `service`, a service ID and the service's secret (SINCH-FORMATS.md §5.4).
+#[test]
+fn verifies_the_voice_v2_service_vector_and_a_changed_byte_breaks_it() {
+    let secret = AppSecret::from_base64("F5wrP9SKYU6w8sbZXkp7GA==").unwrap();
+    let body = r#"{"event":"call.incoming","call":{"callId":"01AN4Z07BY79KA1307SR9X4MV3"}}"#;
+    let request = |body: &str, id: &str| {
+        format!(
+            "POST /voice-webhooks HTTP/1.1\r\nContent-Type: application/json; charset=utf-8\r\n\
+             x-timestamp: 2026-04-01T12:00:00.0000000Z\r\nce-id: 1\r\nce-source: /voice\r\n\
+             ce-specversion: 1.0\r\nce-time: 2026-04-01T12:00:00Z\r\nce-type: call.incoming\r\n\
+             Authorization: service {id}:EWFtVTrykdhMTdyYSbn40GBJpf5UBeggO9T99sdwLyY=\r\n\r\n{body}"
+        )
+    };
+    let at: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-04-01T12:01:00Z")
+        .unwrap()
+        .into();
+    let check = |text: String, key: Option<&str>| {
+        verify_request(
+            &parse_request(text.as_bytes()).unwrap(),
+            CallbackKeys {
+                key,
+                secret: &secret,
+            },
+            at,
+            Some(900),
+        )
+    };
+    let verdict = check(request(body, "my-service"), Some("my-service"));
+    assert!(verdict.verified, "{verdict:?}");
+    assert_eq!(verdict.scheme.as_deref(), Some("service"));
+    assert!(
+        verdict.warnings.iter().any(|w| w.contains("call.incoming")),
+        "{verdict:?}"
+    );
+    // Within 15 minutes of its x-timestamp only, as for the application scheme.
+    let late = verify_request(
+        &parse_request(request(body, "s").as_bytes()).unwrap(),
+        CallbackKeys {
+            key: None,
+            secret: &secret,
+        },
+        at + chrono::Duration::hours(1),
+        Some(900),
+    );
+    assert!(!late.verified && late.too_old, "{late:?}");
+
+    let changed = body.replace("01AN", "01AM");
+    assert!(!check(request(&changed, "s"), None).verified);
+    let other = check(request(body, "my-service"), Some("another"));
+    assert!(other.reason.unwrap().contains("service ID my-service"));
+}
