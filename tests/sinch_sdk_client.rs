@@ -151,8 +151,23 @@ fn node_server(
     std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
     u16,
 ) {
+    node_server_in("serve", count, "")
+}
+
+/// A Node server in the harness's `mode`, for `count` requests, webhooks checked with
+/// `webhook_secret`: the process, its output lines after the port, and the port.
+fn node_server_in(
+    mode: &str,
+    count: usize,
+    webhook_secret: &str,
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    u16,
+) {
     let mut server = harness()
-        .args(["serve", &count.to_string()])
+        .args([mode, &count.to_string()])
+        .env("SINCH_WEBHOOK_SECRET", webhook_secret)
         .stdout(Stdio::piped())
         .spawn()
         .expect("node runs");
@@ -276,4 +291,95 @@ fn sinchs_node_helper_accepts_our_webhook_signatures_and_refuses_a_changed_byte(
         .map(|l| l == "true")
         .collect();
     assert_eq!(verdicts, expected, "Sinch's helper, case by case");
+}
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forgeries() {
+    // A secret with non-ASCII letters and spaces, used as its UTF-8 bytes by both sides.
+    let secret = "sëcret ünicode 🔑";
+    let genuine: Vec<Vec<&str>> = vec![
+        vec![
+            "conversation-message-inbound",
+            "--set",
+            "message.contact_message.text_message.text=Hej Åsa 👋",
+        ],
+        vec!["conversation-message-delivery"],
+        vec!["conversation-event-inbound"],
+        vec![
+            "conversation-contact-create",
+            "--set",
+            "contact_create_notification.contact.display_name=Zoë Ærø",
+        ],
+        vec!["sms-delivery-report"],
+        vec!["sms-inbound", "--set", "body=Grüße ✓"],
+        vec!["numbers-provisioning"],
+    ];
+    // (arguments, trigger's exit status, Sinch's helper accepts, the server answers 200)
+    let mut runs: Vec<(Vec<&str>, i32, bool)> = genuine.into_iter().map(|a| (a, 0, true)).collect();
+    for event in [
+        "conversation-message-inbound",
+        "sms-delivery-report",
+        "numbers-provisioning",
+    ] {
+        runs.push((vec![event, "--signature", "bad"], 0, false));
+        runs.push((vec![event, "--signature", "none"], 0, false));
+    }
+    // Sinch's helper ignores the timestamp: a stale Conversation webhook passes it, so a
+    // server that only calls the helper accepts a replay, and trigger says so (exit 1).
+    runs.push((
+        vec!["conversation-message-inbound", "--timestamp-age", "20m"],
+        1,
+        true,
+    ));
+    let requests = runs.len() + 2;
+    let (mut server, mut lines, port) = node_server_in("serve-webhooks", requests, secret);
+    let url = format!("http://127.0.0.1:{port}/webhooks");
+    for (args, exit, helper_accepts) in &runs {
+        let mut argv = vec!["trigger"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["--to", &url]);
+        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+            .args(&argv)
+            .env("SINCH_WEBHOOK_SECRET", secret)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(*exit),
+            "{args:?}: {said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let verdict: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(verdict["ok"], *helper_accepts, "{args:?}: {verdict}");
+        if let Some(text) = args.iter().find_map(|a| a.split_once('=').map(|(_, v)| v)) {
+            assert!(
+                verdict["body"].as_str().unwrap().contains(text),
+                "{verdict}"
+            );
+        }
+    }
+    // --replay: the helper accepts both sends; the server refuses the reused nonce.
+    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        .args(["trigger", "sms-inbound", "--replay", "--to", &url])
+        .env("SINCH_WEBHOOK_SECRET", secret)
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("refused it sent again"), "{said}");
+    for replayed in [false, true] {
+        let verdict: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(verdict["ok"], true, "{verdict}");
+        assert_eq!(verdict["replayed"], replayed, "{verdict}");
+    }
+    assert!(server.wait().unwrap().success());
 }

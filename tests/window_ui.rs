@@ -180,10 +180,13 @@ fn callback_at(
     sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
         event,
         url: &format!("http://{addr}/sinch/{event}"),
-        key: KEY,
-        secret: &secret,
+        signer: sinch_ticket::net::trigger::Signer::Application {
+            key: KEY,
+            secret: &secret,
+        },
         body: body.to_vec(),
         sent_at: Utc::now(),
+        nonce: String::new(),
         forgery,
         timeout: Duration::from_secs(30),
     })

@@ -464,7 +464,7 @@ fn serve(
 /// Reads `name` back after a change, to select it.
 fn selected(profiles: &Profiles<Store>, name: String) -> Selected {
     Selected {
-        profile: profiles.load(&name),
+        profile: profiles.load_with_webhooks(&name),
         name,
     }
 }
@@ -498,7 +498,7 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
             (Reply::Listed(listed), outcome)
         }
         Request::Load(name) => {
-            let profile = profiles.load(&name);
+            let profile = profiles.load_with_webhooks(&name);
             let outcome = profile.as_ref().map(drop).map_err(Clone::clone);
             (Reply::Loaded { name, profile }, outcome)
         }
@@ -560,6 +560,16 @@ fn rename_away(
         return Ok(());
     };
     let was_default = profiles.default_name()?.as_deref() == Some(old);
+    // The webhook secrets go with the profile to its new name (unless it has its own).
+    let moved = profiles.webhook_secrets(old)?;
+    for kind in moved.kinds() {
+        if let Some(secret) = moved.get(kind) {
+            match profiles.set_webhook_secret(name, kind, &secret.expose_text(), false) {
+                Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
     profiles.remove(old).map_err(|err| {
         ProfileError::Invalid(format!(
             "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"

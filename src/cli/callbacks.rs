@@ -19,7 +19,7 @@ use super::rest::{MaxAge, duration, max_age, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::listen::{self, Callback, Reply, Seen};
 use crate::net::target;
-use crate::net::trigger::{self, Trigger, Triggered};
+use crate::net::trigger::{self, Signer, Trigger, Triggered};
 use crate::sinch::callback::{BodyInputs, Event, Forgery, TriggerVerdict, default_body, set_path};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
@@ -41,7 +41,8 @@ pub enum SignatureArg {
     Valid,
     /// A wrong signature: your server should answer 401.
     Bad,
-    /// No Authorization header: your server should answer 401.
+    /// No signature (no Authorization header; no webhook signature): your server should
+    /// answer 401.
     None,
 }
 
@@ -65,10 +66,18 @@ pub struct TriggerArgs {
     /// (exit 0) when your server refuses it with a 4xx.
     #[arg(long, value_enum, value_name = "HOW", default_value = "valid")]
     signature: SignatureArg,
-    /// Send a stale callback, this long ago (at least 16m, e.g. 20m): its x-timestamp and its
-    /// body's timestamp are both aged. A forgery your server should refuse as a replay.
+    /// Send a stale callback, this long ago (at least 16m, e.g. 20m): its signed timestamp and
+    /// its body's timestamps are all aged. A forgery your server should refuse as a replay.
     #[arg(long, value_name = "DURATION", value_parser = duration, conflicts_with = "signature")]
     timestamp_age: Option<u64>,
+    /// Send the same genuine webhook twice, with the same nonce (Conversation, SMS) or token
+    /// (Mailgun): passes when your server takes the first and refuses the second with a 4xx.
+    #[arg(long, conflicts_with_all = ["signature", "timestamp_age"])]
+    replay: bool,
+    /// Read the webhook secret (Conversation, SMS, Numbers, Mailgun events) from standard
+    /// input, instead of the profile's (--profile) or SINCH_WEBHOOK_SECRET.
+    #[arg(long)]
+    webhook_secret_stdin: bool,
     /// How long the whole exchange may take.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
     timeout: u64,
@@ -112,6 +121,9 @@ pub struct ListenArgs {
 
 /// The forgery the arguments ask for.
 fn forgery(args: &TriggerArgs) -> Forgery {
+    if args.replay {
+        return Forgery::Replay;
+    }
     match (args.timestamp_age, args.signature) {
         (Some(age), _) => Forgery::Stale(Duration::from_secs(age)),
         (None, SignatureArg::Valid) => Forgery::None,
@@ -125,22 +137,42 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
     let event = args.event;
     target::sendable(&args.to)?;
     let forgery = forgery(args);
+    forgery.check_for(event)?;
     // A stale callback is stale throughout: its body's timestamp too.
     let sent_at = forgery.sent_at(Utc::now())?;
     let from_stdin = args
         .data_file
         .as_ref()
         .is_some_and(|p| p.as_os_str() == "-");
-    let (key, secret) =
-        credentials::for_signing(&args.credentials, from_stdin.then_some("--data-file -"))?;
-    let (body, sent) = match &args.data_file {
+    let stdin_taken = from_stdin.then_some("--data-file -");
+    let scheme = event.product().scheme();
+    let (key, app_secret, webhook_secret) = match scheme {
+        None => {
+            let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
+            (key, Some(secret), None)
+        }
+        Some(scheme) => {
+            let secret = credentials::webhook_secret_for(
+                &args.credentials,
+                args.webhook_secret_stdin,
+                stdin_taken,
+                scheme,
+            )?;
+            (String::new(), None, Some(secret))
+        }
+    };
+    let signer = match (&app_secret, &webhook_secret) {
+        (Some(secret), _) => Signer::Application { key: &key, secret },
+        (None, Some(secret)) => Signer::Webhook(secret),
+        (None, None) => return Err(Failure::usage("no secret to sign with")),
+    };
+    let body = match &args.data_file {
         Some(path) => {
             let bytes = read_body_file(path, MAX_TRIGGER_BODY)?;
-            let sent = serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|_| {
+            if serde_json::from_slice::<Value>(&bytes).is_err() {
                 warn("the body is not JSON: it is sent as given, but Sinch always sends JSON");
-                Value::Null
-            });
-            (bytes, sent)
+            }
+            bytes
         }
         None => {
             let id = uuid::Uuid::new_v4().to_string();
@@ -161,28 +193,35 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
                 set_path(&mut sent, path.trim(), value)
                     .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
             }
-            let bytes = serde_json::to_vec(&sent)
-                .map_err(|err| Failure::usage(format!("the body cannot be written: {err}")))?;
-            (bytes, sent)
+            serde_json::to_vec(&sent)
+                .map_err(|err| Failure::usage(format!("the body cannot be written: {err}")))?
         }
     };
-    let Triggered { answer, verdict } = trigger::send(Trigger {
+    let Triggered {
+        answer,
+        first,
+        body,
+        verdict,
+    } = trigger::send(Trigger {
         event,
         url: &args.to,
-        key: &key,
-        secret: &secret,
+        signer,
         body,
         sent_at,
+        nonce: trigger::fresh_nonce(scheme),
         forgery,
         timeout: Duration::from_secs(args.timeout),
     })?;
-    drop(secret);
+    drop((app_secret, webhook_secret));
+    let sent = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
     if args.json {
         let report = json!({
             "event": event.name(),
+            "product": event.product().title(),
             "url": args.to,
             "forgery": forgery.words(),
             "sent": sent,
+            "first_status": first.as_ref().map(|a| a.status),
             "status": answer.status,
             "location": answer.location,
             "took_ms": u64::try_from(answer.took.as_millis()).unwrap_or(u64::MAX),
@@ -195,17 +234,29 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         });
         stdio::line(&format!("{report:#}"))?;
     } else {
-        let how = forgery.words().map_or_else(
-            || "signed as Sinch signs it".to_owned(),
-            |f| format!("forged: {f}"),
-        );
-        stdio::human(&format!(
-            "Sent {} ({}) to {}, {how}.\n{}",
+        let signed = match scheme {
+            None => "signed as Sinch signs it".to_owned(),
+            Some(scheme) => format!("signed with the {} webhook secret", scheme.name()),
+        };
+        let how = forgery.words().map_or(signed, |f| format!("forged: {f}"));
+        let mut text = format!(
+            "Sent {} ({}) to {}, {how}.",
             event.name(),
             event.title(),
-            args.to,
-            answer.status_line()
-        ))?;
+            args.to
+        );
+        if let Some(first) = &first {
+            text.push_str(&format!(
+                "
+First: {}
+Again: ",
+                first.status_line()
+            ));
+        } else {
+            text.push('\n');
+        }
+        text.push_str(&answer.status_line());
+        stdio::human(&text)?;
         if !answer.body.is_empty() {
             stdio::human(&answer.pretty_body())?;
         }

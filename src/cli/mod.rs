@@ -294,7 +294,22 @@ impl From<crate::net::listen::StartError> for Failure {
 
 impl From<crate::sinch::callback::ForgeryError> for Failure {
     fn from(err: crate::sinch::callback::ForgeryError) -> Self {
-        Self::usage(format!("--timestamp-age: {err}"))
+        use crate::sinch::callback::ForgeryError;
+        let flag = match err {
+            ForgeryError::NoNonce(_) => "--replay",
+            _ => "--timestamp-age",
+        };
+        Self::usage(format!("{flag}: {err}"))
+    }
+}
+
+impl From<crate::net::trigger::TriggerError> for Failure {
+    fn from(err: crate::net::trigger::TriggerError) -> Self {
+        use crate::net::trigger::TriggerError;
+        match err {
+            TriggerError::Send(err) => err.into(),
+            TriggerError::Refused(why) => Self::usage(why),
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! Triggering a callback: one signed (or forged) event sent at the developer's server and
 //! judged, for both faces (`trigger` and the window's Callbacks tab). The body, the signature,
-//! the forgery and the judgement are the core's ([`crate::sinch::callback`]); this sends it.
+//! the forgery and the judgement are the core's ([`crate::sinch::callback`]); this sends it
+//! (twice for a replay).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -11,65 +12,172 @@ use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
 use crate::sinch::AppSecret;
 use crate::sinch::callback::{
-    CallbackRequest, Event, Forgery, TriggerVerdict, judge_trigger, sign_callback,
+    CallbackRequest, Event, Forgery, TriggerVerdict, WebhookRequest, judge_replay, judge_trigger,
+    sign_callback, sign_webhook,
 };
 use crate::sinch::signing;
+use crate::sinch::webhook::{Scheme, WebhookSecret};
+
+/// What signs a triggered callback: the application (Voice, Verification) or a product's
+/// webhook secret.
+#[derive(Debug, Clone, Copy)]
+pub enum Signer<'a> {
+    /// The application key and secret.
+    Application {
+        /// The application key.
+        key: &'a str,
+        /// Its secret.
+        secret: &'a AppSecret,
+    },
+    /// A webhook secret, for the event's product's scheme.
+    Webhook(&'a WebhookSecret),
+}
 
 /// An event to send.
 pub struct Trigger<'a> {
-    /// The event, for judging the answer.
+    /// The event, for judging the answer (its product says how it is signed).
     pub event: Event,
     /// The server's callback URL.
     pub url: &'a str,
-    /// The application key to sign with.
-    pub key: &'a str,
-    /// The secret.
-    pub secret: &'a AppSecret,
-    /// The body bytes, sent as given.
+    /// What signs it.
+    pub signer: Signer<'a>,
+    /// The body bytes, sent as given (a Mailgun body gets its `signature` object filled in).
     pub body: Vec<u8>,
     /// When the callback claims to be from: [`Forgery::sent_at`], which the body was made
     /// with too.
     pub sent_at: DateTime<Utc>,
+    /// The webhook's nonce (Conversation, SMS) or token (Mailgun): [`fresh_nonce`].
+    pub nonce: String,
     /// What to forge, if anything.
     pub forgery: Forgery,
-    /// How long the exchange may take.
+    /// How long the exchange may take (both sends of a replay, together).
     pub timeout: Duration,
 }
 
 /// What the server answered, and the verdict on it.
 #[derive(Debug, Clone)]
 pub struct Triggered {
-    /// The answer.
+    /// The answer (to the second send, for a replay).
     pub answer: Answer,
+    /// The answer to the first send of a replay.
+    pub first: Option<Answer>,
+    /// The body as sent.
+    pub body: Vec<u8>,
     /// Whether it is what Sinch needs (or, for a forgery, a refusal).
     pub verdict: TriggerVerdict,
 }
 
-/// Signs `trigger` (or forges it), sends it, and judges the answer.
-pub fn send(trigger: Trigger<'_>) -> Result<Triggered, SendError> {
-    let url = target::sendable(trigger.url)?;
-    let stamp = signing::timestamp(trigger.sent_at);
-    let headers = sign_callback(
-        trigger.key,
-        trigger.secret,
-        &CallbackRequest {
-            resource: url.resource,
-            body: &trigger.body,
-            timestamp: &stamp,
-            forgery: trigger.forgery,
-        },
+/// Why a trigger could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum TriggerError {
+    /// The request could not be sent, or no answer came.
+    #[error(transparent)]
+    Send(#[from] SendError),
+    /// The event cannot be signed or forged as asked.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl TriggerError {
+    /// Whether the arguments were wrong (rather than the network).
+    pub fn is_usage(&self) -> bool {
+        match self {
+            TriggerError::Send(err) => err.is_usage(),
+            TriggerError::Refused(_) => true,
+        }
+    }
+}
+
+/// A fresh random nonce for a webhook of `scheme`: 26 characters like Sinch's ULIDs, or a
+/// Mailgun token of 50 hex digits.
+pub fn fresh_nonce(scheme: Option<Scheme>) -> String {
+    let hex = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
     );
-    let sent: Value = serde_json::from_slice(&trigger.body).unwrap_or_default();
-    let answer = client::send(
-        &url,
-        client::Outgoing {
-            method: "POST",
-            url: trigger.url,
-            headers,
-            body: trigger.body,
-            timeout: trigger.timeout,
-        },
-    )?;
+    match scheme {
+        Some(Scheme::Mailgun) => hex[..50].to_owned(),
+        _ => hex[..26].to_ascii_uppercase(),
+    }
+}
+
+/// Signs `trigger` (or forges it), sends it (twice for a replay), and judges the answer.
+pub fn send(trigger: Trigger<'_>) -> Result<Triggered, TriggerError> {
+    let url = target::sendable(trigger.url).map_err(SendError::from)?;
+    trigger
+        .forgery
+        .check_for(trigger.event)
+        .map_err(|err| TriggerError::Refused(err.to_string()))?;
+    let (headers, body) = match (trigger.signer, trigger.event.product().scheme()) {
+        (Signer::Application { key, secret }, None) => {
+            let stamp = signing::timestamp(trigger.sent_at);
+            let headers = sign_callback(
+                key,
+                secret,
+                &CallbackRequest {
+                    resource: url.resource,
+                    body: &trigger.body,
+                    timestamp: &stamp,
+                    forgery: trigger.forgery,
+                },
+            );
+            (headers, trigger.body)
+        }
+        (Signer::Webhook(secret), Some(scheme)) => sign_webhook(
+            secret,
+            &WebhookRequest {
+                scheme,
+                body: &trigger.body,
+                nonce: &trigger.nonce,
+                sent_at: trigger.sent_at,
+                forgery: trigger.forgery,
+            },
+        )
+        .map_err(|err| TriggerError::Refused(err.to_string()))?,
+        (Signer::Application { .. }, Some(_)) => {
+            return Err(TriggerError::Refused(format!(
+                "{} is signed with a webhook secret, not the application's",
+                trigger.event.title()
+            )));
+        }
+        (Signer::Webhook(_), None) => {
+            return Err(TriggerError::Refused(format!(
+                "{} is signed with the application key and secret, not a webhook secret",
+                trigger.event.title()
+            )));
+        }
+    };
+    let sent: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let started = Instant::now();
+    let post = |timeout: Duration| {
+        client::send(
+            &url,
+            client::Outgoing {
+                method: "POST",
+                url: trigger.url,
+                headers: headers.clone(),
+                body: body.clone(),
+                timeout,
+            },
+        )
+    };
+    if trigger.forgery == Forgery::Replay {
+        let first = post(trigger.timeout)?;
+        let left = trigger
+            .timeout
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_secs(1));
+        let answer = post(left)?;
+        let verdict = judge_replay(trigger.event, first.status, answer.status);
+        return Ok(Triggered {
+            answer,
+            first: Some(first),
+            body,
+            verdict,
+        });
+    }
+    let answer = post(trigger.timeout)?;
     let verdict = judge_trigger(
         trigger.event,
         &sent,
@@ -77,5 +185,10 @@ pub fn send(trigger: Trigger<'_>) -> Result<Triggered, SendError> {
         answer.status,
         &answer.body,
     );
-    Ok(Triggered { answer, verdict })
+    Ok(Triggered {
+        answer,
+        first: None,
+        body,
+        verdict,
+    })
 }

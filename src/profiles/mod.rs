@@ -40,6 +40,9 @@ pub struct Profile {
     pub key: String,
     /// The application secret.
     pub secret: AppSecret,
+    /// Its webhook secrets: filled by [`Profiles::load_with_webhooks`], empty from
+    /// [`Profiles::load`] (which reads only what signs with the application).
+    pub webhooks: WebhookSecrets,
 }
 
 /// One line of `profile list`.
@@ -238,6 +241,7 @@ fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {
         name: name.to_owned(),
         key: stored.key,
         secret,
+        webhooks: WebhookSecrets::default(),
     })
 }
 
@@ -379,6 +383,14 @@ impl<S: SecretStore> Profiles<S> {
                 index.profiles.entry(name.to_owned()).or_default().key = profile.key.clone();
             })?;
         }
+        Ok(profile)
+    }
+
+    /// Reads a profile with its webhook secrets (one more keyring read per kind): for the
+    /// window and `listen`, which use every scheme the profile can verify.
+    pub fn load_with_webhooks(&self, name: &str) -> Result<Profile, ProfileError> {
+        let mut profile = self.load(name)?;
+        profile.webhooks = self.webhook_secrets(&profile.name)?;
         Ok(profile)
     }
 

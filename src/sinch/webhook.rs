@@ -80,6 +80,11 @@ impl WebhookSecret {
         &self.0
     }
 
+    /// Its text, for storing it again (in a buffer wiped when dropped). Never shown.
+    pub fn expose_text(&self) -> Zeroizing<String> {
+        Zeroizing::new(String::from_utf8_lossy(self.bytes()).into_owned())
+    }
+
     /// How it is shown: never its characters, only its length.
     pub fn masked(&self) -> String {
         format!(

@@ -9,6 +9,10 @@
 //   node sdk_client_harness.js serve COUNT
 //       prints its port, then answers COUNT requests: 200 when validateAuthenticationHeader
 //       accepts them, 401 when not; prints one JSON verdict per request
+//   node sdk_client_harness.js serve-webhooks COUNT
+//       the same for webhooks signed with SINCH_WEBHOOK_SECRET: validateSignatureHeader when
+//       the request has X-Sinch-Signature (Numbers), validateWebhookSignature otherwise; as
+//       a careful server, it also answers 401 to a valid webhook whose nonce it has seen
 //
 // The helper signs an absent Content-Type as the text "undefined" (a quirk not copied):
 // requests without one are given '' here, which is what Sinch's servers sign.
@@ -76,8 +80,35 @@ function serve(count) {
   server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\n'));
 }
 
+function serveWebhooks(count) {
+  let left = count;
+  const seen = new Set();
+  const webhookSecret = process.env.SINCH_WEBHOOK_SECRET;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const numbers = 'x-sinch-signature' in req.headers;
+      const ok = numbers
+        ? helper.validateSignatureHeader(webhookSecret, req.headers, body)
+        : helper.validateWebhookSignature(webhookSecret, req.headers, body);
+      const nonce = req.headers['x-sinch-webhook-signature-nonce'];
+      const replayed = ok && nonce !== undefined && seen.has(nonce);
+      if (nonce !== undefined) seen.add(nonce);
+      process.stdout.write(JSON.stringify({ kind: numbers ? 'numbers' : 'conversation', ok, replayed, body }) + '\n');
+      res.writeHead(ok && !replayed ? 200 : 401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ validated: ok, replayed }));
+      left -= 1;
+      if (left === 0) server.close();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\n'));
+}
+
 const mode = process.argv[2];
 if (mode === 'sign') sign();
 else if (mode === 'webhooks') webhooks();
 else if (mode === 'serve') serve(Number(process.argv[3] || 1));
-else throw new Error('mode: sign | webhooks | serve COUNT');
+else if (mode === 'serve-webhooks') serveWebhooks(Number(process.argv[3] || 1));
+else throw new Error('mode: sign | webhooks | serve COUNT | serve-webhooks COUNT');

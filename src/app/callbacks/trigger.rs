@@ -11,13 +11,14 @@ use crate::app::job::Slot;
 use crate::app::widgets::{
     capitalize, error_text, field_width, labelled, read_only_block, warning_text,
 };
-use crate::net::trigger::{self, Trigger, Triggered};
+use crate::net::trigger::{self, Signer, Trigger, Triggered};
 use crate::net::{client, target};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, default_body};
+use crate::profiles::{CredentialKind, Profile};
+use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, default_body};
 
 /// The forgeries offered, with their labels and tooltips: the core's model, as the command
 /// line's `--signature` and `--timestamp-age` use it.
-const FORGERIES: [(Forgery, &str, &str); 4] = [
+const FORGERIES: [(Forgery, &str, &str); 5] = [
     (
         Forgery::None,
         "Signed",
@@ -38,7 +39,27 @@ const FORGERIES: [(Forgery, &str, &str); 4] = [
         "Stale timestamp",
         "Signed 20 minutes ago, its body's timestamp too (a replay): your server should refuse it with a 4xx",
     ),
+    (
+        Forgery::Replay,
+        "Sent twice",
+        "The same webhook twice, same nonce or token (Conversation, SMS, Mailgun): your server should take the first and refuse the second with a 4xx",
+    ),
 ];
+
+/// Why `profile` cannot sign `event`: it is a webhook event and the profile has no secret
+/// of its kind. `None` when it can.
+fn missing_webhook_secret(event: Event, profile: &Profile) -> Option<String> {
+    let scheme = event.product().scheme()?;
+    let kind = CredentialKind::for_scheme(scheme);
+    profile.webhooks.get(kind).is_none().then(|| {
+        format!(
+            "profile \"{}\" has no {}: add it in the profile editor (Edit), or with `sinch-ticket profile webhook-secret add {} {kind}`",
+            profile.name,
+            kind.title(),
+            profile.name
+        )
+    })
+}
 
 /// The Trigger part's state.
 pub struct TriggerPart {
@@ -157,6 +178,9 @@ impl TriggerPart {
         }
         let url = self.url.trim().to_owned();
         target::sendable(&url).map_err(|err| err.to_string())?;
+        self.forgery
+            .check_for(self.event)
+            .map_err(|err| err.to_string())?;
         let sent_at = self.forgery.sent_at(now).map_err(|err| err.to_string())?;
         // A stale callback is stale throughout: an unedited body is made again at the time
         // it claims (same call id), as the command line's --timestamp-age makes it; and a
@@ -170,6 +194,14 @@ impl TriggerPart {
         {
             self.make_body(&profile.key, id, sent_at, sent_at != now);
         }
+        let scheme = self.event.product().scheme();
+        let webhook = match scheme {
+            None => None,
+            Some(scheme) => match profile.webhooks.for_scheme(scheme) {
+                Some(secret) => Some(secret.clone()),
+                None => return Err(missing_webhook_secret(self.event, profile).unwrap_or_default()),
+            },
+        };
         let (event, key, secret, body, forgery) = (
             self.event,
             profile.key.clone(),
@@ -178,13 +210,20 @@ impl TriggerPart {
             self.forgery,
         );
         self.result.start("trigger", ctx, move || {
+            let signer = match &webhook {
+                Some(secret) => Signer::Webhook(secret),
+                None => Signer::Application {
+                    key: &key,
+                    secret: &secret,
+                },
+            };
             trigger::send(Trigger {
                 event,
                 url: &url,
-                key: &key,
-                secret: &secret,
+                signer,
                 body,
                 sent_at,
+                nonce: trigger::fresh_nonce(scheme),
                 forgery,
                 timeout: client::DEFAULT_TIMEOUT,
             })
@@ -224,6 +263,11 @@ impl TriggerPart {
         if let Some(reason) = &blocker {
             ui.add(egui::Label::new(RichText::new(capitalize(reason)).weak()).wrap());
         }
+        if let Some(profile) = cx.profile.ready()
+            && let Some(missing) = missing_webhook_secret(self.event, profile)
+        {
+            warning_text(ui, &missing);
+        }
         self.result_section(ui);
         actions
     }
@@ -237,12 +281,17 @@ impl TriggerPart {
                     ComboBox::from_id_salt("trigger-event")
                         .selected_text(format!("{} — {}", self.event.name(), self.event.title()))
                         .show_ui(ui, |ui| {
-                            for event in Event::ALL {
-                                ui.selectable_value(
-                                    &mut self.event,
-                                    event,
-                                    format!("{} — {}", event.name(), event.title()),
-                                );
+                            for product in Product::ALL {
+                                ui.label(RichText::new(product.title()).strong());
+                                ui.indent(product.title(), |ui| {
+                                    for event in product.events() {
+                                        ui.selectable_value(
+                                            &mut self.event,
+                                            event,
+                                            format!("{} — {}", event.name(), event.title()),
+                                        );
+                                    }
+                                });
                             }
                         })
                         .response
@@ -306,9 +355,19 @@ impl TriggerPart {
         match &self.result.last {
             None => {}
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
-            Some(Ok(Triggered { answer, verdict })) => {
+            Some(Ok(Triggered {
+                answer,
+                verdict,
+                first,
+                ..
+            })) => {
                 ui.separator();
-                ui.strong(answer.status_line());
+                if let Some(first) = first {
+                    ui.label(format!("First: {}", first.status_line()));
+                    ui.strong(format!("Again: {}", answer.status_line()));
+                } else {
+                    ui.strong(answer.status_line());
+                }
                 if verdict.passed {
                     ui.colored_label(
                         egui::Color32::from_rgb(0x2e, 0xa0, 0x43),

@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Event, Expects, Forgery, ForgeryOutcome};
+use super::{Event, Expects, Forgery, ForgeryOutcome, Product};
+use crate::sinch::webhook::Scheme;
 
 /// The check of a server's answer to an event, as Sinch would read it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -24,14 +25,36 @@ impl AnswerCheck {
 /// Checks the answer `status` and `body` a server gave to `event`, whose body was `sent`.
 pub fn check_answer(event: Event, sent: &Value, status: u16, body: &[u8]) -> AnswerCheck {
     let mut check = AnswerCheck::default();
+    let redirect = if (300..400).contains(&status) {
+        " (a redirect: Sinch does not follow it, the callback must be answered where it was sent)"
+    } else {
+        ""
+    };
+    if event.expects() == Expects::Mailgun {
+        match status {
+            200 => {}
+            406 => check.problems.push(
+                "the server answered HTTP 406: Mailgun takes that as a refusal and never sends \
+                 this webhook again"
+                    .into(),
+            ),
+            _ => check.problems.push(format!(
+                "the server answered HTTP {status}{redirect}: Mailgun takes only 200 as done \
+                 (and 406 as a refusal) and retries anything else for up to 8 hours"
+            )),
+        }
+        return check;
+    }
     if !(200..300).contains(&status) {
-        let redirect = if (300..400).contains(&status) {
-            " (a redirect: Sinch does not follow it, the callback must be answered where it was sent)"
-        } else {
-            ""
+        let retried = match event.product() {
+            Product::Sms if status == 429 || status >= 500 => {
+                "; SMS retries it after 5 s, 10 s, 20 s, doubling each time"
+            }
+            Product::Sms => "; SMS does not retry a 4xx other than 429: the callback is lost",
+            _ => "",
         };
         check.problems.push(format!(
-            "the server answered HTTP {status}{redirect}: Sinch needs a 2xx{}",
+            "the server answered HTTP {status}{redirect}: Sinch needs a 2xx{}{retried}",
             match event.expects() {
                 Expects::Svaml => " with SVAML, or the call fails",
                 _ => "",
@@ -40,7 +63,7 @@ pub fn check_answer(event: Event, sent: &Value, status: u16, body: &[u8]) -> Ans
         return check;
     }
     match event.expects() {
-        Expects::AnyBody => {}
+        Expects::AnyBody | Expects::Mailgun => {}
         Expects::AllowOrDeny => check_allow_or_deny(body, &mut check),
         Expects::Svaml => check_svaml(event, sent, body, &mut check),
     }
@@ -346,6 +369,61 @@ pub fn judge_trigger(
         },
         problems: check.problems,
         notes: check.notes,
+    }
+}
+
+/// Judges a replay: the same `event` sent twice, answered `first` then `second`. It passes
+/// when the server took the first and refused the second.
+pub fn judge_replay(event: Event, first: u16, second: u16) -> TriggerVerdict {
+    let what = if event.product().scheme() == Some(Scheme::Mailgun) {
+        "token"
+    } else {
+        "nonce"
+    };
+    let took_first = if event.expects() == Expects::Mailgun {
+        first == 200
+    } else {
+        (200..300).contains(&first)
+    };
+    let verdict = |passed: bool, summary: String| TriggerVerdict {
+        passed,
+        summary,
+        problems: Vec::new(),
+        notes: Vec::new(),
+    };
+    if !took_first {
+        return verdict(
+            false,
+            format!(
+                "your server did not take the first, genuine send (HTTP {first}), so the \
+                 replay proves nothing: make it answer a genuine {} first",
+                event.title()
+            ),
+        );
+    }
+    match ForgeryOutcome::of_status(second) {
+        ForgeryOutcome::Rejected => verdict(
+            true,
+            format!(
+                "your server took the callback once (HTTP {first}) and refused it sent again \
+                 with the same {what} (HTTP {second}), as it should"
+            ),
+        ),
+        ForgeryOutcome::Accepted => verdict(
+            false,
+            format!(
+                "your server accepted the same callback twice (HTTP {first}, then {second}): \
+                 remember each {what} for as long as its timestamp is accepted, and refuse \
+                 one seen before"
+            ),
+        ),
+        ForgeryOutcome::Unclear => verdict(
+            false,
+            format!(
+                "your server answered HTTP {second} to the callback sent again with the same \
+                 {what}: refuse it with a 4xx instead"
+            ),
+        ),
     }
 }
 

@@ -18,8 +18,8 @@ pub struct BodyInputs<'a> {
 }
 
 /// A realistic body for `event`, as Sinch's reference shows one: a phone call from
-/// +46700000000 to +46700000001 (Sinch's own example numbers), or an SMS verification of
-/// +46700000000.
+/// +46700000000 to +46700000001 (Sinch's own example numbers), an SMS verification of
+/// +46700000000, or a project product's webhook (`webhook_body.rs`).
 pub fn default_body(event: Event, inputs: BodyInputs<'_>) -> Value {
     let BodyInputs {
         application_key: key,
@@ -109,6 +109,17 @@ pub fn default_body(event: Event, inputs: BodyInputs<'_>) -> Value {
             "source": "manual",
             "custom": "customData",
         }),
+        webhook @ (Event::ConversationMessageInbound
+        | Event::ConversationMessageDelivery
+        | Event::ConversationEventInbound
+        | Event::ConversationContactCreate
+        | Event::SmsDeliveryReport
+        | Event::SmsInbound
+        | Event::NumbersProvisioning
+        | Event::MailgunDelivered
+        | Event::MailgunFailed) => {
+            super::webhook_body::webhook_body(webhook, id, now).unwrap_or_default()
+        }
     }
 }
 

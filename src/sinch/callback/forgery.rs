@@ -5,7 +5,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use serde_json::Value;
+
+use super::{Event, Product};
 use crate::sinch::signing::{DEFAULT_MAX_AGE_SECS, SignRequest, sign_request};
+use crate::sinch::webhook::{
+    Scheme, WebhookSecret, conversation_signature, mailgun_signature, numbers_signature,
+};
 use crate::sinch::{AppSecret, time};
 
 /// A forgery a careful server must refuse, sent on purpose, or none: one model for both
@@ -22,6 +28,9 @@ pub enum Forgery {
     /// Signed correctly, but this long ago: the body's timestamp and the `x-timestamp` are
     /// both aged, as a replayed callback's would be.
     Stale(Duration),
+    /// Signed correctly and sent twice, with the same nonce (Conversation, SMS) or token
+    /// (Mailgun): the first should be taken, the second refused.
+    Replay,
 }
 
 /// Why a forgery cannot be sent as asked.
@@ -42,6 +51,12 @@ pub enum ForgeryError {
         /// The age asked for, in seconds.
         age: u64,
     },
+    /// A stale forgery of a product whose signature covers no time.
+    #[error("{} callbacks carry no signed timestamp, so a stale one cannot be forged: nothing but the body's own fields tells a server its age", .0.title())]
+    NoTimestamp(Product),
+    /// A replay of a product whose signature covers no nonce or token.
+    #[error("{} callbacks carry no signed nonce or token, so a server cannot tell a replay from a new callback: --replay is for Conversation, SMS and Mailgun", .0.title())]
+    NoNonce(Product),
 }
 
 /// How much older than the accepted window a stale forgery must be, for clocks that differ.
@@ -78,12 +93,23 @@ impl Forgery {
             .ok_or(ForgeryError::BeforeEpoch { age })
     }
 
+    /// Refuses a forgery that `event`'s product cannot carry.
+    pub fn check_for(self, event: Event) -> Result<(), ForgeryError> {
+        let product = event.product();
+        match (self, product.scheme()) {
+            (Forgery::Stale(_), Some(Scheme::Numbers)) => Err(ForgeryError::NoTimestamp(product)),
+            (Forgery::Replay, None | Some(Scheme::Numbers)) => Err(ForgeryError::NoNonce(product)),
+            _ => Ok(()),
+        }
+    }
+
     /// What was forged, in words (`None` for a genuine callback).
     pub fn words(self) -> Option<String> {
         match self {
             Forgery::None => None,
             Forgery::BadSignature => Some("a wrong signature".into()),
-            Forgery::NoSignature => Some("no Authorization header".into()),
+            Forgery::NoSignature => Some("no signature".into()),
+            Forgery::Replay => Some("the same callback sent twice".into()),
             Forgery::Stale(age) => Some(format!(
                 "a timestamp {} old",
                 time::format_duration(age.as_secs())
@@ -139,17 +165,137 @@ pub fn sign_callback(
 /// The same `Application KEY:SIGNATURE` with the signature's first byte changed: the right
 /// shape and length, the wrong MAC.
 fn spoiled(authorization: &str) -> String {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
     let Some((head, signature)) = authorization.rsplit_once(':') else {
         return format!("{authorization}x");
     };
-    let mut bytes = STANDARD.decode(signature).unwrap_or_default();
+    format!("{head}:{}", spoiled_base64(signature))
+}
+
+/// A webhook to sign with a webhook secret.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    /// The scheme of the product that sends it.
+    pub scheme: Scheme,
+    /// The body bytes (for Mailgun, a JSON object whose `signature` is filled in).
+    pub body: &'a [u8],
+    /// A fresh random nonce (Conversation, SMS) or token (Mailgun; 50 characters).
+    pub nonce: &'a str,
+    /// When it claims to be sent (already aged for a stale forgery).
+    pub sent_at: DateTime<Utc>,
+    /// What to forge, if anything ([`Forgery::Replay`] signs as genuine: sending twice is
+    /// the sender's part).
+    pub forgery: Forgery,
+}
+
+/// Header names and values, in the order sent.
+pub type Headers = Vec<(String, String)>;
+
+/// Why a webhook cannot be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookSignError {
+    /// A Mailgun body that is not a JSON object: its signature has nowhere to go.
+    #[error(
+        "a Mailgun webhook is a JSON object with \"signature\" and \"event-data\": this body is not a JSON object"
+    )]
+    MailgunNotObject,
+}
+
+/// The headers and body of a webhook as its product sends it, signed with `secret` (or
+/// forged as `request.forgery` says): Conversation and SMS in `x-sinch-webhook-signature*`
+/// headers, Numbers in `X-Sinch-Signature`, Mailgun in the body's `signature` object (the
+/// only case where the body changes).
+pub fn sign_webhook(
+    secret: &WebhookSecret,
+    request: &WebhookRequest<'_>,
+) -> Result<(Headers, Vec<u8>), WebhookSignError> {
+    let json = ("Content-Type".to_owned(), "application/json".to_owned());
+    let forged = request.forgery;
+    match request.scheme {
+        Scheme::Conversation => {
+            let stamp = request.sent_at.timestamp().to_string();
+            let mut signature = conversation_signature(secret, request.body, request.nonce, &stamp);
+            if forged == Forgery::BadSignature {
+                signature = spoiled_base64(&signature);
+            }
+            let mut headers = vec![
+                json,
+                (
+                    "x-sinch-webhook-signature-nonce".into(),
+                    request.nonce.into(),
+                ),
+                ("x-sinch-webhook-signature-timestamp".into(), stamp),
+                (
+                    "x-sinch-webhook-signature-algorithm".into(),
+                    "HmacSHA256".into(),
+                ),
+                ("x-sinch-webhook-signature".into(), signature),
+            ];
+            if forged == Forgery::NoSignature {
+                headers.retain(|(name, _)| !name.starts_with("x-sinch-webhook-signature"));
+            }
+            Ok((headers, request.body.to_vec()))
+        }
+        Scheme::Numbers => {
+            let mut headers = vec![json];
+            if forged != Forgery::NoSignature {
+                let mut signature = numbers_signature(secret, request.body);
+                if forged == Forgery::BadSignature {
+                    signature = spoiled_hex(&signature);
+                }
+                headers.push(("X-Sinch-Signature".into(), signature));
+            }
+            Ok((headers, request.body.to_vec()))
+        }
+        Scheme::Mailgun => {
+            let mut body: Value = serde_json::from_slice(request.body)
+                .ok()
+                .filter(Value::is_object)
+                .ok_or(WebhookSignError::MailgunNotObject)?;
+            let stamp = request.sent_at.timestamp().to_string();
+            let mut signature = mailgun_signature(secret, &stamp, request.nonce);
+            if forged == Forgery::BadSignature {
+                signature = spoiled_hex(&signature);
+            }
+            if let Value::Object(map) = &mut body {
+                if forged == Forgery::NoSignature {
+                    map.shift_remove("signature");
+                } else {
+                    map.insert(
+                        "signature".into(),
+                        serde_json::json!({
+                            "timestamp": stamp,
+                            "token": request.nonce,
+                            "signature": signature,
+                        }),
+                    );
+                }
+            }
+            // Writing a JSON value into a Vec cannot fail.
+            let bytes = serde_json::to_vec(&body).unwrap_or_default();
+            Ok((vec![json], bytes))
+        }
+    }
+}
+
+/// The same base64 MAC with its first byte changed.
+fn spoiled_base64(mac: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let mut bytes = STANDARD.decode(mac).unwrap_or_default();
     match bytes.first_mut() {
         Some(first) => *first ^= 0x01,
         None => bytes.push(0),
     }
-    format!("{head}:{}", STANDARD.encode(bytes))
+    STANDARD.encode(bytes)
+}
+
+/// The same hex MAC with its first digit changed.
+fn spoiled_hex(mac: &str) -> String {
+    let mut chars: Vec<char> = mac.chars().collect();
+    if let Some(first) = chars.first_mut() {
+        *first = if *first == '0' { '1' } else { '0' };
+    }
+    chars.into_iter().collect()
 }
 
 /// What a server did with a forged callback.
