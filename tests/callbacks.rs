@@ -510,3 +510,131 @@ fn a_stale_forgery_a_careful_server_may_accept_is_a_usage_error() {
         .to_owned();
     assert_eq!(body_of(&received.raw)["timestamp"], stamp.as_str());
 }
+
+const WEBHOOK_SECRET: &str = "sëcret ünicode";
+
+/// A listener that verifies webhooks with [`WEBHOOK_SECRET`] too.
+fn webhook_listener(extra: &[&str]) -> Listener {
+    Listener::start_with(extra, |cmd| {
+        cmd.env("SINCH_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    })
+}
+
+fn webhook_trigger(event: &str, url: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    sinch_ticket()
+        .env("SINCH_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .args(["trigger", event, "--to", url])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn listen_verifies_every_scheme_side_by_side_and_names_scheme_and_event() {
+    let listener = webhook_listener(&["--json"]);
+    let url = listener.url("/hooks");
+    let events = [
+        ("ice", "application"),
+        ("conversation-message-inbound", "conversation"),
+        ("conversation-message-delivery", "conversation"),
+        ("conversation-event-inbound", "conversation"),
+        ("conversation-contact-create", "conversation"),
+        ("sms-delivery-report", "conversation"),
+        ("sms-inbound", "conversation"),
+        ("numbers-provisioning", "numbers"),
+        ("mailgun-delivered", "mailgun"),
+        ("mailgun-failed", "mailgun"),
+    ];
+    for (event, scheme) in events {
+        let extra: &[&str] = if event == "ice" { &["--key", KEY] } else { &[] };
+        webhook_trigger(event, &url, extra)
+            .code(0)
+            .stdout(predicate::str::contains("Sinch can use this answer"));
+        let record = listener.next();
+        assert_eq!(record["verified"], true, "{event}: {record}");
+        assert_eq!(record["scheme"], scheme, "{event}: {record}");
+        assert_eq!(record["event"], event, "{record}");
+    }
+    // Each forgery is refused, and trigger says the server did right.
+    for (event, forgery) in [
+        ("conversation-message-inbound", &["--signature", "bad"][..]),
+        ("sms-inbound", &["--signature", "none"][..]),
+        ("numbers-provisioning", &["--signature", "bad"][..]),
+        ("mailgun-delivered", &["--signature", "none"][..]),
+        ("mailgun-failed", &["--timestamp-age", "20m"][..]),
+        ("conversation-event-inbound", &["--timestamp-age", "1h"][..]),
+    ] {
+        webhook_trigger(event, &url, forgery)
+            .code(0)
+            .stdout(predicate::str::contains("rejected the forged callback"));
+        let record = listener.next();
+        assert_eq!(record["verified"], false, "{event} {forgery:?}: {record}");
+        assert_eq!(record["status"], 401);
+    }
+    // The same nonce (or Mailgun token) twice: the listener takes it once.
+    for event in ["conversation-message-inbound", "mailgun-delivered"] {
+        webhook_trigger(event, &url, &["--replay"])
+            .code(0)
+            .stdout(predicate::str::contains("refused it sent again"));
+        assert_eq!(listener.next()["verified"], true);
+        let again = listener.next();
+        assert_eq!(again["verified"], false, "{again}");
+        assert!(
+            again["reason"].as_str().unwrap().contains("a replay"),
+            "{again}"
+        );
+    }
+    let (code, said) = listener.interrupt();
+    assert_eq!(code, 0, "{said}");
+}
+
+#[test]
+fn webhook_triggers_refuse_what_their_product_cannot_carry_and_need_their_secret() {
+    let url = "http://127.0.0.1:9/hooks";
+    for (event, args, says) in [
+        (
+            "numbers-provisioning",
+            &["--timestamp-age", "20m"][..],
+            "no signed timestamp",
+        ),
+        ("numbers-provisioning", &["--replay"][..], "no signed nonce"),
+        ("ice", &["--replay", "--key", KEY][..], "no signed nonce"),
+    ] {
+        webhook_trigger(event, url, args)
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    sinch_ticket()
+        .args(["trigger", "sms-inbound", "--to", url])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Conversation/SMS webhook secret"))
+        .stderr(predicate::str::contains("SINCH_WEBHOOK_SECRET"));
+    // The help lists the events with their products.
+    sinch_ticket()
+        .args(["trigger", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("mailgun-failed"))
+        .stdout(predicate::str::contains("Inbound Message (SMS)"));
+}
+
+#[test]
+fn an_answer_is_judged_by_the_rules_of_the_webhooks_product() {
+    // Mailgun: a 204 is retried, so it fails; SMS: a 503 is retried on a schedule.
+    for (event, status, says) in [
+        (
+            "mailgun-delivered",
+            204,
+            "retries anything else for up to 8 hours",
+        ),
+        ("mailgun-failed", 406, "never sends this webhook again"),
+        ("sms-delivery-report", 503, "5 s, 10 s, 20 s"),
+    ] {
+        let (port, server) = answering_server(SECRET, KEY, None, Answering::careless(status, ""));
+        let url = format!("http://127.0.0.1:{port}/hooks");
+        webhook_trigger(event, &url, &[])
+            .code(1)
+            .stdout(predicate::str::contains(says));
+        server.join().unwrap();
+    }
+}

@@ -9,6 +9,10 @@
 #[path = "support/npm.rs"]
 mod npm;
 
+#[path = "support/listener.rs"]
+#[allow(dead_code)] // Not every helper of the listener is used here.
+mod listener;
+
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -382,4 +386,99 @@ fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forg
         assert_eq!(verdict["replayed"], replayed, "{verdict}");
     }
     assert!(server.wait().unwrap().success());
+}
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn webhooks_signed_by_sinchs_helper_verify_in_verify_callback_and_listen_and_tampering_is_named() {
+    let secret = "sëcret ünicode 🔑";
+    // As a Conversation webhook may arrive: compact, its non-ASCII letters escaped.
+    let body = r#"{"app_id":"01E","project_id":"p","message":{"contact_message":{"text_message":{"text":"Hej \u00c5sa \ud83d\udc4b"}}}}"#;
+    let nonce = "01FJA8B4A7BM43YGWSG9GBV067";
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let signature = harness_lines(
+        "sign-webhooks",
+        &serde_json::json!([{"secret": secret, "body": body, "nonce": nonce, "timestamp": stamp}]),
+    )
+    .remove(0);
+    let request = |body: &str| {
+        format!(
+            "POST /webhooks HTTP/1.1\r\nContent-Type: application/json\r\n\
+             x-sinch-webhook-signature-nonce: {nonce}\r\n\
+             x-sinch-webhook-signature-timestamp: {stamp}\r\n\
+             x-sinch-webhook-signature-algorithm: HmacSHA256\r\n\
+             x-sinch-webhook-signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    // What a server that parses and serializes again checks: the letters unescaped (as
+    // JSON.stringify writes them), or the body pretty-printed.
+    let parsed: serde_json::Value = serde_json::from_str(body).unwrap();
+    let cases = [
+        (body.to_owned(), 0, "conversation scheme"),
+        (
+            serde_json::to_string(&parsed).unwrap(),
+            1,
+            "parsed and serialized again",
+        ),
+        (
+            serde_json::to_string_pretty(&parsed).unwrap(),
+            1,
+            "parsed and serialized again",
+        ),
+        (format!("{body}\n"), 1, "trailing line break was added"),
+        (body.replace("Hej", "Hey"), 1, "differ from what was signed"),
+    ];
+    let verify = |raw: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+            .args(["verify-callback"])
+            .env("SINCH_WEBHOOK_SECRET", secret)
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(raw.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    for (sent, exit, says) in &cases {
+        let out = verify(&request(sent));
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(*exit), "{said}");
+        assert!(said.contains(says), "{says:?} in {said}");
+    }
+
+    // A running listen verifies it the same way, and refuses each tampered one with 401,
+    // the cause in its record.
+    let listener = listener::Listener::start_with(&["--json"], |cmd| {
+        cmd.env("SINCH_WEBHOOK_SECRET", secret);
+    });
+    for (sent, exit, says) in &cases {
+        let answer = listener::raw_exchange(listener.port, request(sent).as_bytes());
+        let record = listener.next();
+        if *exit == 0 {
+            assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+            assert_eq!(record["verified"], true, "{record}");
+            assert_eq!(record["scheme"], "conversation");
+        } else {
+            assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+            assert!(!answer.contains(says), "the cause stays local: {answer}");
+            assert!(
+                record["reason"].as_str().unwrap().contains(says),
+                "{record}"
+            );
+        }
+    }
+    let (code, said) = listener.interrupt();
+    assert_eq!(code, 0, "{said}");
 }

@@ -562,8 +562,9 @@ fn rename_away(
     let was_default = profiles.default_name()?.as_deref() == Some(old);
     // The webhook secrets go with the profile to its new name (unless it has its own).
     let moved = profiles.webhook_secrets(old)?;
-    for kind in moved.kinds() {
-        if let Some(secret) = moved.get(kind) {
+    for scheme in moved.schemes() {
+        let kind = crate::profiles::CredentialKind::for_scheme(scheme);
+        if let Some(secret) = moved.get(scheme) {
             match profiles.set_webhook_secret(name, kind, &secret.expose_text(), false) {
                 Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
                 Err(err) => return Err(err),

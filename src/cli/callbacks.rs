@@ -109,9 +109,14 @@ pub struct ListenArgs {
     /// How far the x-timestamp may be from now (a duration such as 15m, or 'none').
     #[arg(long, value_name = "DURATION|none", default_value = "15m", value_parser = max_age)]
     max_age: MaxAge,
-    /// Print one JSON object per request (time, method, path, event, verified, reason, …).
+    /// Print one JSON object per request (time, method, path, event, scheme, verified,
+    /// reason, …).
     #[arg(long)]
     json: bool,
+    /// Read a webhook secret (used for Conversation, SMS, Numbers and Mailgun webhooks the
+    /// profile has no secret for) from standard input, instead of SINCH_WEBHOOK_SECRET.
+    #[arg(long)]
+    webhook_secret_stdin: bool,
     /// How long one read from a client may wait (for tests of slow clients).
     #[arg(long, hide = true, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     read_timeout: u64,
@@ -291,7 +296,8 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         target::sendable(forward)
             .map_err(|why| Failure::usage(format!("--forward-to {forward}: {why}")))?;
     }
-    let (key, secret) = credentials::for_signing(&args.credentials, None)?;
+    let (application, webhooks) =
+        credentials::for_listening(&args.credentials, args.webhook_secret_stdin)?;
     let addr = SocketAddr::new(args.bind, args.port);
     if listen::is_open_to_others(args.bind) {
         warn(&format!(
@@ -332,8 +338,8 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     let listening = listen::start(
         listen::Config {
             addr,
-            key: key.clone(),
-            secret,
+            application: application.clone(),
+            webhooks: webhooks.clone(),
             max_age: args.max_age.0,
             forward_to: args.forward_to.clone(),
             forward_unverified: args.forward_unverified,
@@ -349,9 +355,19 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     let forwarding = args.forward_to.as_ref().map_or_else(String::new, |to| {
         format!(", forwarding each that verifies to {to}")
     });
+    let mut signed = Vec::new();
+    if let Some((key, _)) = &application {
+        signed.push(format!("key {key}"));
+    }
+    let schemes: Vec<&str> = webhooks.schemes().into_iter().map(|s| s.name()).collect();
+    if !schemes.is_empty() {
+        signed.push(format!("the {} webhook secret(s)", schemes.join(", ")));
+    }
+    drop((application, webhooks));
     stdio::to_stderr(&format!(
-        "Listening on http://{} for Sinch callbacks signed with key {key}{forwarding}. Press Ctrl+C to stop.",
-        listening.addr()
+        "Listening on http://{} for Sinch callbacks signed with {}{forwarding}. Press Ctrl+C to stop.",
+        listening.addr(),
+        signed.join(" and ")
     ));
     // Until Ctrl+C, or until the output cannot be written.
     let output = loop {
@@ -424,6 +440,18 @@ pub fn seen_text(seen: &Seen) -> String {
     }
 }
 
+/// What Mailgun does with a refusal other than 406: it sends the webhook again.
+fn mailgun_retries(callback: &Callback) -> &'static str {
+    let mailgun = callback
+        .event
+        .is_some_and(|e| e.product() == crate::sinch::callback::Product::Mailgun);
+    if mailgun && callback.status() != 200 {
+        "; Mailgun retries it for up to 8 hours (only a 406 from your app refuses it for good)"
+    } else {
+        ""
+    }
+}
+
 fn reply_text(callback: &Callback) -> String {
     match &callback.reply {
         Reply::StandIn { status: 200 } => {
@@ -434,12 +462,13 @@ fn reply_text(callback: &Callback) -> String {
                 format!("answered 200 {answer} (use --forward-to for your app's answer)")
             }
         }
-        Reply::StandIn { status } => format!("answered {status}"),
+        Reply::StandIn { status } => format!("answered {status}{}", mailgun_retries(callback)),
         Reply::NotForwarded { status: 405 } => {
             "answered 405, not forwarded: only POST is taken off loopback".to_owned()
         }
         Reply::NotForwarded { status } => format!(
-            "answered {status}, not forwarded since it did not verify (--forward-unverified forwards such requests too)"
+            "answered {status}, not forwarded since it did not verify (--forward-unverified forwards such requests too){}",
+            mailgun_retries(callback)
         ),
         Reply::ForwardFailed { url, error } => {
             format!("answered 502: the app at {url} could not be reached: {error}")

@@ -86,6 +86,61 @@ pub fn webhook_secret_for(
     }
 }
 
+/// Everything `listen` verifies with: the application key and secret (when given), and the
+/// webhook secrets by scheme. From `--profile` (all its secrets, SINCH_WEBHOOK_SECRET filling
+/// the schemes it lacks), from `--key` with the secret and/or a webhook secret, or from the
+/// default profile when nothing at all is given.
+pub fn for_listening(
+    args: &CredentialArgs,
+    webhook_from_stdin: bool,
+) -> Result<
+    (
+        Option<(String, AppSecret)>,
+        crate::sinch::webhook::WebhookSecrets,
+    ),
+    Failure,
+> {
+    use crate::sinch::webhook::WebhookSecrets;
+    let stdin_taken = args.secret_stdin.then_some("--secret-stdin");
+    let webhook = webhook_secret(webhook_from_stdin, stdin_taken)?;
+    let fill = |mut secrets: WebhookSecrets| {
+        if let Some(given) = &webhook {
+            for scheme in WebhookSecrets::for_every_scheme(given).schemes() {
+                if secrets.get(scheme).is_none() {
+                    secrets.insert(scheme, given.clone());
+                }
+            }
+        }
+        secrets
+    };
+    if let Some(name) = &args.profile {
+        refuse_secret_argument(args)?;
+        let profile = super::profile::user_profiles()?.load_with_webhooks(name)?;
+        return Ok((Some((profile.key, profile.secret)), fill(profile.webhooks)));
+    }
+    let application_given = args.key.is_some()
+        || args.secret_stdin
+        || args.secret.is_some()
+        || std::env::var_os(SECRET_ENV).is_some();
+    if application_given || webhook.is_some() {
+        let application = if application_given {
+            Some(for_signing(args, None)?)
+        } else {
+            None
+        };
+        return Ok((application, fill(WebhookSecrets::default())));
+    }
+    let profiles = super::profile::user_profiles()?;
+    let Some(name) = profiles.default_name()? else {
+        return Err(Failure::usage(format!(
+            "nothing to verify with and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
+             give --key KEY with the secret ({HOW_TO_GIVE_A_SECRET}), or set {WEBHOOK_SECRET_ENV}"
+        )));
+    };
+    let profile = profiles.load_with_webhooks(&name)?;
+    Ok((Some((profile.key, profile.secret)), profile.webhooks))
+}
+
 /// An application key and its secret, ready to sign or verify with.
 pub struct Credentials {
     /// The application key.

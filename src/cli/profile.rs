@@ -355,7 +355,7 @@ fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure
     let secrets = profiles.webhook_secrets(&profile.name)?;
     let mut webhooks = String::new();
     for kind in CredentialKind::ALL {
-        if let Some(secret) = secrets.get(kind) {
+        if let Some(secret) = secrets.get(kind.scheme()) {
             webhooks.push_str(&format!(
                 "\nWebhook:     {} {} ({}, service \"{}\")",
                 kind.name(),

@@ -1,6 +1,7 @@
 //! Listening for Sinch's callbacks, for both faces (`listen` and the window's Callbacks tab):
 //! each request is read by the server loop ([`super::server`]), verified with the core
-//! ([`crate::sinch::signing::verify_request`]), then answered with the least Sinch accepts or
+//! ([`crate::sinch::received::verify_received`]: the application scheme and every webhook
+//! scheme there is a secret for, side by side), then answered with the least Sinch accepts or
 //! forwarded unchanged to the developer's app, whose answer is relayed back and checked as
 //! Sinch would read it.
 //!
@@ -27,7 +28,9 @@ use crate::net::client::{self, Answer, SendError};
 use crate::net::target::{self, TargetError};
 use crate::sinch::AppSecret;
 use crate::sinch::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
-use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict, verify_request};
+use crate::sinch::received::{Secrets, verify_received};
+use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict};
+use crate::sinch::webhook::{Scheme, WebhookSecrets, replay_token};
 
 /// The largest body taken; a bigger one is answered 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -37,14 +40,57 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// What the caller of an unverified request is told: nothing about why.
 const NOT_VALID: &str = r#"{"error":"the signature is not valid"}"#;
 
+/// How many nonces and tokens the listener remembers at most; past that the oldest are
+/// forgotten (a flood of distinct valid webhooks needs the secret to make).
+const REMEMBERED: usize = 65_536;
+
+/// The nonces (Conversation, SMS) and tokens (Mailgun) of the webhooks that verified, for
+/// as long as their age is accepted: one seen again is a replay, and refused.
+#[derive(Default)]
+struct Remembered {
+    seen: std::collections::HashMap<String, DateTime<Utc>>,
+    order: std::collections::VecDeque<(DateTime<Utc>, String)>,
+}
+
+impl Remembered {
+    /// Notes `token` at `now`; when it was seen already, when that was.
+    fn note(
+        &mut self,
+        token: String,
+        now: DateTime<Utc>,
+        keep_secs: Option<u64>,
+    ) -> Option<DateTime<Utc>> {
+        // An age limit too long to count is no limit (only the count bounds the memory).
+        let keep = keep_secs
+            .and_then(|secs| i64::try_from(secs).ok())
+            .and_then(chrono::TimeDelta::try_seconds);
+        while let Some((at, _)) = self.order.front() {
+            let expired = keep.is_some_and(|keep| now - *at > keep);
+            if !expired && self.order.len() < REMEMBERED {
+                break;
+            }
+            if let Some((_, old)) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        if let Some(at) = self.seen.get(&token) {
+            return Some(*at);
+        }
+        self.seen.insert(token.clone(), now);
+        self.order.push_back((now, token));
+        None
+    }
+}
+
 /// What to listen with.
 pub struct Config {
     /// Where to listen.
     pub addr: SocketAddr,
-    /// The application key callbacks must name.
-    pub key: String,
-    /// The application secret to verify them with.
-    pub secret: AppSecret,
+    /// The application key callbacks must name, and its secret; `None`: only webhooks are
+    /// verified.
+    pub application: Option<(String, AppSecret)>,
+    /// The webhook secrets, by scheme (Conversation/SMS, Numbers, Mailgun).
+    pub webhooks: WebhookSecrets,
     /// How far an `x-timestamp` may be from now (`None`: any age).
     pub max_age: Option<u64>,
     /// The app to forward requests to, unchanged (`http://` only on loopback).
@@ -173,7 +219,8 @@ pub struct Record {
     pub path: Option<String>,
     /// The event its body names.
     pub event: Option<&'static str>,
-    /// The scheme of its Authorization header (`application`, `basic`, …).
+    /// The scheme it is signed in (`application`, `basic`, `service`, `conversation`,
+    /// `numbers`, `mailgun`).
     pub scheme: Option<String>,
     /// Whether it verified.
     pub verified: bool,
@@ -388,8 +435,9 @@ pub fn start(
     };
     let stop = Arc::new(AtomicBool::new(false));
     let slots = Arc::new(Slots::default());
+    let remembered = std::sync::Mutex::new(Remembered::default());
     let serve: Arc<dyn Fn(Connection) + Send + Sync> = Arc::new(move |connection| {
-        if let Some(seen) = answer_one(connection, &config) {
+        if let Some(seen) = answer_one(connection, &config, &remembered) {
             on_seen(seen);
         }
     });
@@ -426,7 +474,11 @@ fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
 }
 
 /// Serves one connection: reads its request, verifies it, answers it.
-fn answer_one(mut connection: Connection, config: &Config) -> Option<Seen> {
+fn answer_one(
+    mut connection: Connection,
+    config: &Config,
+    remembered: &std::sync::Mutex<Remembered>,
+) -> Option<Seen> {
     let peer = connection.peer;
     let request = match connection.read_request() {
         Ok(Some(request)) => request,
@@ -449,15 +501,40 @@ fn answer_one(mut connection: Connection, config: &Config) -> Option<Seen> {
         }
     };
     let received_at = Utc::now();
-    let verdict = verify_request(
+    let (verdict, _) = verify_received(
         &request,
-        CallbackKeys {
-            key: Some(&config.key),
-            secret: &config.secret,
+        Secrets {
+            application: config
+                .application
+                .as_ref()
+                .map(|(key, secret)| CallbackKeys {
+                    key: Some(key),
+                    secret,
+                }),
+            webhooks: &config.webhooks,
         },
+        None,
         received_at,
         config.max_age,
     );
+    let mut verdict = verdict;
+    if verdict.verified
+        && let Some(scheme) = Scheme::of_request(&request)
+        && let Some(token) = replay_token(&request, scheme)
+        && let Ok(mut remembered) = remembered.lock()
+        && let Some(first) = remembered.note(token, received_at, config.max_age)
+    {
+        verdict.verified = false;
+        verdict.reason = Some(format!(
+            "the signature is valid, but this {} was seen {} ago: a replay",
+            if scheme == Scheme::Mailgun {
+                "token"
+            } else {
+                "nonce"
+            },
+            crate::sinch::time::format_duration((received_at - first).num_seconds().unsigned_abs())
+        ));
+    }
     let event = Event::of_body(&request.body);
     let open = is_open_to_others(config.addr.ip());
     let reply = if open && !request.method.eq_ignore_ascii_case("POST") {

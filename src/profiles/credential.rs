@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::keyring::SERVICE;
+pub use crate::sinch::webhook::WebhookSecrets;
 use crate::sinch::webhook::{Scheme, WebhookSecret};
 
 /// One kind of credential a profile can hold besides its application key and secret.
@@ -82,39 +83,6 @@ impl CredentialKind {
 impl std::fmt::Display for CredentialKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// The webhook secrets one profile holds, each kind at most once.
-#[derive(Debug, Clone, Default)]
-pub struct WebhookSecrets(Vec<(CredentialKind, WebhookSecret)>);
-
-impl WebhookSecrets {
-    /// The secret of `kind`, when the profile has one.
-    pub fn get(&self, kind: CredentialKind) -> Option<&WebhookSecret> {
-        self.0.iter().find(|(k, _)| *k == kind).map(|(_, s)| s)
-    }
-
-    /// The secret a webhook `scheme` is verified with.
-    pub fn for_scheme(&self, scheme: Scheme) -> Option<&WebhookSecret> {
-        self.get(CredentialKind::for_scheme(scheme))
-    }
-
-    /// Puts in (or replaces) the secret of `kind`.
-    pub fn insert(&mut self, kind: CredentialKind, secret: WebhookSecret) {
-        self.0.retain(|(k, _)| *k != kind);
-        self.0.push((kind, secret));
-        self.0.sort_by_key(|(k, _)| *k);
-    }
-
-    /// The kinds held, in [`CredentialKind::ALL`]'s order.
-    pub fn kinds(&self) -> Vec<CredentialKind> {
-        self.0.iter().map(|(k, _)| *k).collect()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

@@ -549,13 +549,14 @@ impl<S: SecretStore> Profiles<S> {
         let mut secrets = WebhookSecrets::default();
         for kind in CredentialKind::ALL {
             if let Some(secret) = self.read_credential(&name, kind)? {
-                secrets.insert(kind, secret);
+                secrets.insert(kind.scheme(), secret);
             }
         }
         let listed = self.listed_kinds(&name)?;
         let unlisted: Vec<_> = secrets
-            .kinds()
+            .schemes()
             .into_iter()
+            .map(CredentialKind::for_scheme)
             .filter(|kind| !listed.contains(kind.name()))
             .collect();
         if !unlisted.is_empty() {

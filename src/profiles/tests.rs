@@ -301,6 +301,8 @@ fn names_are_one_profile_however_they_are_typed_and_hidden_characters_are_refuse
     }
 }
 
+use crate::sinch::webhook::Scheme;
+
 const CONVERSATION_SECRET: &str = "foo_secret1234";
 
 fn webhook(text: &str) -> WebhookSecret {
@@ -343,13 +345,10 @@ fn webhook_secrets_are_kept_by_kind_in_their_own_entries_and_listed_without_the_
     assert_eq!(kinds, ["conversation", "mailgun"]);
 
     let found = profiles.webhook_secrets("sandbox").unwrap();
-    assert_eq!(
-        found.kinds(),
-        [CredentialKind::Conversation, CredentialKind::Mailgun]
-    );
+    assert_eq!(found.schemes(), [Scheme::Conversation, Scheme::Mailgun]);
     assert!(
         found
-            .get(CredentialKind::Mailgun)
+            .get(Scheme::Mailgun)
             .unwrap()
             .ct_eq(&webhook("key-3ax6"))
     );
@@ -531,7 +530,7 @@ fn profiles_of_the_previous_release_upgrade_intact_and_survive_a_downgrade() {
     let found = profiles.webhook_secrets("sandbox").unwrap();
     assert!(
         found
-            .get(CredentialKind::Conversation)
+            .get(Scheme::Conversation)
             .unwrap()
             .ct_eq(&webhook("s3cret"))
     );

@@ -10,6 +10,7 @@ mod inspect;
 mod json;
 mod jwt;
 mod make;
+pub mod received;
 mod secret;
 pub mod signing;
 mod snippet;

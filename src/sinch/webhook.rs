@@ -31,7 +31,7 @@ use super::signing::RawRequest;
 use super::time;
 
 /// Which product signed a webhook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// The Conversation API, and SMS callbacks with HMAC switched on.
@@ -106,6 +106,48 @@ impl std::fmt::Debug for WebhookSecret {
     }
 }
 
+/// The webhook secrets at hand (a profile's, or one given for every scheme), each scheme at
+/// most once.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookSecrets(Vec<(Scheme, WebhookSecret)>);
+
+impl WebhookSecrets {
+    /// One secret for every scheme (SINCH_WEBHOOK_SECRET: whichever product sends).
+    pub fn for_every_scheme(secret: &WebhookSecret) -> Self {
+        Self(
+            [Scheme::Conversation, Scheme::Numbers, Scheme::Mailgun]
+                .into_iter()
+                .map(|scheme| (scheme, secret.clone()))
+                .collect(),
+        )
+    }
+
+    /// The secret `scheme` is verified and signed with, when there is one.
+    pub fn get(&self, scheme: Scheme) -> Option<&WebhookSecret> {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == scheme)
+            .map(|(_, secret)| secret)
+    }
+
+    /// Puts in (or replaces) the secret of `scheme`.
+    pub fn insert(&mut self, scheme: Scheme, secret: WebhookSecret) {
+        self.0.retain(|(s, _)| *s != scheme);
+        self.0.push((scheme, secret));
+        self.0.sort_by_key(|(s, _)| *s);
+    }
+
+    /// The schemes held, in order.
+    pub fn schemes(&self) -> Vec<Scheme> {
+        self.0.iter().map(|(s, _)| *s).collect()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 fn hmac256(key: &[u8], parts: &[&[u8]]) -> Hmac<sha2::Sha256> {
     let mut mac = super::keyed_mac(key);
     for part in parts {
@@ -165,6 +207,20 @@ pub fn numbers_signature(secret: &WebhookSecret, body: &[u8]) -> String {
 pub fn mailgun_signature(key: &WebhookSecret, timestamp: &str, token: &str) -> String {
     let mac = hmac256(key.bytes(), &[timestamp.as_bytes(), token.as_bytes()]);
     hex(&mac.finalize().into_bytes())
+}
+
+/// What makes a webhook of `scheme` unique, so that a receiver can refuse one it has seen:
+/// the nonce (Conversation, SMS) or Mailgun's token, prefixed with the scheme. `None` for
+/// Numbers, which has neither.
+pub fn replay_token(request: &RawRequest, scheme: Scheme) -> Option<String> {
+    let token = match scheme {
+        Scheme::Conversation => request
+            .header("x-sinch-webhook-signature-nonce")?
+            .to_owned(),
+        Scheme::Mailgun => mailgun_fields(request)?.1,
+        Scheme::Numbers => return None,
+    };
+    Some(format!("{}:{}", scheme.name(), token.trim()))
 }
 
 /// The verdict on a webhook.
@@ -247,17 +303,46 @@ fn body_variants(body: &[u8]) -> Vec<(Vec<u8>, &'static str)> {
             "the line ends changed from CRLF (as signed) to LF on the way: check the raw bytes",
         ));
     }
-    if let Ok(value) = serde_json::from_slice::<Value>(body)
-        && let Ok(compact) = serde_json::to_vec(&value)
-        && compact != body
-    {
-        variants.push((
-            compact,
-            "the body was parsed and serialized again before checking (JSON.stringify and the \
-             like change spacing, escapes and numbers): check the raw bytes as they arrived",
-        ));
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        const RESERIALIZED: &str = "the body was parsed and serialized again before checking \
+             (JSON.stringify and the like change spacing, escapes and numbers): check the raw \
+             bytes as they arrived";
+        // As signed, the body may have been compact, or had its non-ASCII letters escaped
+        // (\u00e9 where the checker has é): what parsing and serializing again undoes.
+        let compact = serde_json::to_string(&value).unwrap_or_default();
+        for candidate in [
+            escape_non_ascii(&text),
+            compact.clone(),
+            escape_non_ascii(&compact),
+        ] {
+            if candidate.as_bytes() != body
+                && !variants
+                    .iter()
+                    .any(|(seen, _)| seen == candidate.as_bytes())
+            {
+                variants.push((candidate.into_bytes(), RESERIALIZED));
+            }
+        }
     }
     variants
+}
+
+/// JSON text with every non-ASCII character written as a `\uXXXX` escape (surrogate pairs
+/// beyond the first plane), as many serializers write it. In JSON, such characters can only
+/// be inside strings, so the text means the same.
+fn escape_non_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
 }
 
 /// The secret as it may have been used by mistake: base64-decoded, or base64-encoded.
@@ -378,9 +463,10 @@ fn verify_conversation(
             match cause {
                 Some(cause) => format!("{base}: {cause}"),
                 None => format!(
-                    "{base}: the body, the nonce or the timestamp differ from what was signed, \
-                     or another secret signed it (an overridden callback URL is signed with \
-                     the app's secret_for_overridden_callback_urls)"
+                    "{base}: the body, the nonce or the timestamp differ from what was signed \
+                     (a server that parses the JSON and serializes it again before checking \
+                     changes the body), or another secret signed it (an overridden callback \
+                     URL is signed with the app's secret_for_overridden_callback_urls)"
                 ),
             },
         );

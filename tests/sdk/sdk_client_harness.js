@@ -6,6 +6,10 @@
 //   node sdk_client_harness.js webhooks < [{"kind": "conversation"|"numbers", "secret", "headers", "body"}]
 //       prints one line per webhook: true when validateWebhookSignature (Conversation, SMS)
 //       or validateSignatureHeader (Numbers) accepts it, the body passed as a string
+//   node sdk_client_harness.js sign-webhooks < [{"secret", "body", "nonce", "timestamp"}]
+//       prints one x-sinch-webhook-signature per webhook, as computeSignedData and
+//       calculateWebhookSignature make it (Conversation, SMS; the Numbers signer is not
+//       exported)
 //   node sdk_client_harness.js serve COUNT
 //       prints its port, then answers COUNT requests: 200 when validateAuthenticationHeader
 //       accepts them, 401 when not; prints one JSON verdict per request
@@ -62,6 +66,14 @@ async function webhooks() {
   }
 }
 
+async function signWebhooks() {
+  const cases = JSON.parse(await readStdin());
+  for (const c of cases) {
+    const signed = helper.computeSignedData(c.body, c.nonce, c.timestamp);
+    process.stdout.write(helper.calculateWebhookSignature(signed, c.secret) + '\n');
+  }
+}
+
 function serve(count) {
   let left = count;
   const server = http.createServer((req, res) => {
@@ -109,6 +121,7 @@ function serveWebhooks(count) {
 const mode = process.argv[2];
 if (mode === 'sign') sign();
 else if (mode === 'webhooks') webhooks();
+else if (mode === 'sign-webhooks') signWebhooks();
 else if (mode === 'serve') serve(Number(process.argv[3] || 1));
 else if (mode === 'serve-webhooks') serveWebhooks(Number(process.argv[3] || 1));
-else throw new Error('mode: sign | webhooks | serve COUNT | serve-webhooks COUNT');
+else throw new Error('mode: sign | webhooks | sign-webhooks | serve COUNT | serve-webhooks COUNT');

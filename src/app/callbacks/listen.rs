@@ -124,8 +124,8 @@ impl ListenPart {
         let started = listen::start(
             listen::Config {
                 addr: SocketAddr::new(ip, port),
-                key: profile.key.clone(),
-                secret: profile.secret.clone(),
+                application: Some((profile.key.clone(), profile.secret.clone())),
+                webhooks: profile.webhooks.clone(),
                 max_age: Some(DEFAULT_MAX_AGE_SECS),
                 forward_to,
                 forward_unverified: self.forward_unverified,

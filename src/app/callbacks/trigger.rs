@@ -51,7 +51,7 @@ const FORGERIES: [(Forgery, &str, &str); 5] = [
 fn missing_webhook_secret(event: Event, profile: &Profile) -> Option<String> {
     let scheme = event.product().scheme()?;
     let kind = CredentialKind::for_scheme(scheme);
-    profile.webhooks.get(kind).is_none().then(|| {
+    profile.webhooks.get(scheme).is_none().then(|| {
         format!(
             "profile \"{}\" has no {}: add it in the profile editor (Edit), or with `sinch-ticket profile webhook-secret add {} {kind}`",
             profile.name,
@@ -197,7 +197,7 @@ impl TriggerPart {
         let scheme = self.event.product().scheme();
         let webhook = match scheme {
             None => None,
-            Some(scheme) => match profile.webhooks.for_scheme(scheme) {
+            Some(scheme) => match profile.webhooks.get(scheme) {
                 Some(secret) => Some(secret.clone()),
                 None => return Err(missing_webhook_secret(self.event, profile).unwrap_or_default()),
             },

@@ -103,6 +103,15 @@ fn a_conversation_mismatch_names_the_cause_that_fits() {
         reason(&conversation(pretty.as_bytes(), &signed_compact))
             .contains("parsed and serialized again"),
     );
+    // Signed with its letters escaped, checked after JSON.parse and JSON.stringify.
+    let escaped = r#"{"text":"Hej \u00c5sa \ud83d\udc4b"}"#;
+    assert!(
+        reason(&conversation(
+            "{\"text\":\"Hej Åsa 👋\"}".as_bytes(),
+            &sign(escaped, &secret)
+        ))
+        .contains("parsed and serialized again"),
+    );
     // CRLF turned into LF.
     let crlf = "{\r\n\"a\":1\r\n}";
     assert!(
