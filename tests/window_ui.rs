@@ -1067,7 +1067,7 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
     world.wait_until("both arrivals", |w| {
         w.app().callbacks.listen.seen.len() == 2
     });
-    assert!(world.shows("POST /sinch/ice ice  verified, answered 200"));
+    assert!(world.shows("POST /sinch/ice ice  verified (application), answered 200"));
     assert!(world.shows("POST /sinch/ice ice  NOT VERIFIED, answered 401"));
 
     let listed = world.app().callbacks.listen.seen.len();
@@ -1734,7 +1734,7 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
     assert_eq!(cut, body.len() - 64 * 1024);
     world
         .harness
-        .get_by_label_contains("verified, answered 200")
+        .get_by_label_contains("verified (application), answered 200")
         .click();
     world.harness.run_steps(2);
     let shown = world.field("Body").value().unwrap_or_default();
@@ -1784,4 +1784,179 @@ fn a_profile_the_index_lost_is_brought_back_from_the_window_not_replaced() {
     );
     assert!(world.listed().contains(&"sandbox".to_owned()));
     assert!(world.shows("Brought back profile \"sandbox\""));
+}
+
+/// Sinch's published Conversation webhook (SINCH-FORMATS.md §5.1), signed with
+/// `foo_secret1234`, as a raw request.
+const CONVERSATION_VECTOR: &str = "POST /webhooks HTTP/1.1\nContent-Type: application/json\nx-sinch-webhook-signature-nonce: 01FJA8B4A7BM43YGWSG9GBV067\nx-sinch-webhook-signature-timestamp: 1634579353\nx-sinch-webhook-signature: 6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=\n\n{\"app_id\":\"\",\"accepted_time\":\"2021-10-18T17:49:13.813615Z\",\"project_id\":\"e2df3a34-a71b-4448-9db5-a8d2baad28e4\",\"contact_create_notification\":{\"contact\":{\"id\":\"01FJA8B466Y0R2GNXD78MD9SM1\",\"channel_identities\":[{\"channel\":\"SMS\",\"identity\":\"48123456789\",\"app_id\":\"\"}],\"display_name\":\"New Test Contact\",\"email\":\"new.contact@email.com\",\"external_id\":\"\",\"metadata\":\"\",\"language\":\"EN_US\"}},\"message_metadata\":\"\"}";
+
+/// A server on 127.0.0.1 that takes one webhook, verifies it with `secret` as a careful
+/// server does (any age: the window's clock is the test's), and answers 200 or 401.
+fn webhook_server(secret: &'static str) -> (u16, std::thread::JoinHandle<(bool, String)>) {
+    use sinch_ticket::sinch::webhook::{WebhookSecret, verify_webhook};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        use std::io::Write as _;
+        let (mut stream, _) = listener.accept().unwrap();
+        let raw = server::read_one(&mut stream);
+        let request = sinch_ticket::net::http1::parse_request(&raw).unwrap();
+        let verdict = verify_webhook(
+            &request,
+            None,
+            &WebhookSecret::new(secret),
+            Utc::now(),
+            None,
+        );
+        let status = if verdict.verified { 200 } else { 401 };
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status} Whatever\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        (verdict.verified, String::from_utf8_lossy(&raw).into_owned())
+    });
+    (port, handle)
+}
+
+impl World {
+    fn webhook_entry(&self, kind: &str, name: &str) -> Option<String> {
+        self.store
+            .inner
+            .get(&format!("sinch-ticket:{kind}"), name)
+            .unwrap()
+            .map(|entry| entry.to_string())
+    }
+}
+
+#[test]
+fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_kind() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Trigger");
+    world.click("Event");
+    assert!(
+        world.shows("Conversation"),
+        "the events are grouped by product"
+    );
+    world.click("conversation-message-inbound — Message Inbound (Conversation)");
+    assert_eq!(
+        world.app().callbacks.trigger.event,
+        sinch_ticket::sinch::callback::Event::ConversationMessageInbound
+    );
+    assert!(world.shows("has no Conversation/SMS webhook secret"));
+    assert!(
+        !world.app().callbacks.trigger.body.contains(KEY),
+        "a webhook body carries no application key"
+    );
+
+    // The editor takes it masked, and saves it in its own keyring entry.
+    world.click("Edit…");
+    world.click("Webhook secrets");
+    let field = "Conversation/SMS webhook secret";
+    assert!(
+        world
+            .harness
+            .query_by_role_and_label(Role::PasswordInput, field)
+            .is_some(),
+        "masked until shown"
+    );
+    world.type_into(field, "foo_secret1234");
+    world.click("Save profile");
+    world.settle();
+    assert_eq!(
+        world.webhook_entry("conversation", "sandbox").as_deref(),
+        Some(r#"{"secret":"foo_secret1234"}"#)
+    );
+    assert!(!world.shows("has no Conversation/SMS webhook secret"));
+
+    // Trigger signs with it.
+    let (port, server) = webhook_server("foo_secret1234");
+    world.replace_text(
+        "Your server's URL",
+        &format!("http://127.0.0.1:{port}/webhooks"),
+    );
+    world.click("Send event");
+    world.wait_until("the server's answer", |w| {
+        w.app().callbacks.trigger.result.last.is_some()
+    });
+    let (verified, raw) = server.join().unwrap();
+    assert!(verified, "{raw}");
+    assert!(world.shows("Sinch can use this answer to the Message Inbound (Conversation)."));
+
+    // Verify recognises the scheme and checks it with the same secret.
+    world.click("Verify");
+    world.replace_text("Raw request", CONVERSATION_VECTOR);
+    world.click("Accept any age (skip the replay check)");
+    assert!(world.shows("Verified with profile \"sandbox\" (conversation scheme)"));
+
+    // Listen verifies it beside the application scheme.
+    world.click("Listen");
+    let addr = world.start_listening();
+    let secret = sinch_ticket::sinch::webhook::WebhookSecret::new("foo_secret1234");
+    let sent = sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
+        event: sinch_ticket::sinch::callback::Event::SmsInbound,
+        url: &format!("http://{addr}/sms"),
+        signer: sinch_ticket::net::trigger::Signer::Webhook(&secret),
+        body: br#"{"type":"mo_text","id":"1","body":"Hej"}"#.to_vec(),
+        // The listener checks the age on the real clock.
+        sent_at: Utc::now(),
+        nonce: "01FJA8B4A7BM43YGWSG9GBV067".into(),
+        forgery: sinch_ticket::sinch::callback::Forgery::None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+    assert_eq!(sent.answer.status, 200);
+    world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
+    assert!(world.shows("sms-inbound  verified (conversation), answered 200"));
+    world.click("Stop listening");
+
+    // Reopened, the editor opens its webhook section, says one is saved; Remove removes it
+    // alone.
+    world.click("Edit…");
+    assert!(
+        world.harness.query_by_label("Remove").is_some(),
+        "open, with Remove"
+    );
+    assert!(world.app().profiles.editor.as_ref().unwrap().webhooks[0].saved);
+    world.click("Remove");
+    world.click("Save profile");
+    world.settle();
+    assert_eq!(world.webhook_entry("conversation", "sandbox"), None);
+    assert!(
+        world.stored("sandbox").is_some(),
+        "the application entry stays"
+    );
+}
+
+#[test]
+fn renaming_a_profile_in_the_window_keeps_its_webhook_secrets() {
+    let mut world = world();
+    Profiles::new(world.store.clone(), world.config.path().to_owned())
+        .set_webhook_secret(
+            "sandbox",
+            sinch_ticket::profiles::CredentialKind::Numbers,
+            "n-secret",
+            false,
+        )
+        .unwrap();
+    world.click("Edit…");
+    world.replace_text("Profile name", "staging");
+    world.click("Save profile");
+    world.settle();
+    assert_eq!(world.webhook_entry("numbers", "sandbox"), None);
+    assert_eq!(
+        world.webhook_entry("numbers", "staging").as_deref(),
+        Some(r#"{"secret":"n-secret"}"#)
+    );
+    assert!(
+        world
+            .app()
+            .profiles
+            .loaded
+            .as_ref()
+            .unwrap()
+            .webhooks
+            .get(sinch_ticket::sinch::webhook::Scheme::Numbers)
+            .is_some()
+    );
 }

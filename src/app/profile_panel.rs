@@ -11,8 +11,12 @@ use zeroize::Zeroizing;
 
 use super::action::{Action, Notice, ProfileState, Topic};
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
-use super::worker::{Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind};
-use crate::profiles::{Profile, ProfileError, ProfileSummary, canonical_name};
+use super::worker::{
+    Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind, WebhookEdit,
+};
+use crate::profiles::{
+    CredentialKind, Profile, ProfileError, ProfileSummary, canonical_name, check_webhook_secret,
+};
 use crate::sinch::{AppSecret, SecretError, application_key_warning};
 
 /// The profile editor, open while adding or editing a profile.
@@ -39,6 +43,38 @@ pub struct ProfileEditor {
     pub saving: bool,
     /// The first field takes the keyboard focus on the editor's first frame.
     focus_first: bool,
+    /// One field per webhook secret kind, in [`CredentialKind::ALL`]'s order.
+    pub webhooks: Vec<WebhookField>,
+}
+
+/// The editor's field for one kind of webhook secret.
+pub struct WebhookField {
+    /// Its kind.
+    pub kind: CredentialKind,
+    /// A new secret typed (empty: keep what is saved); wiped when the editor closes.
+    pub text: Zeroizing<String>,
+    /// Whether it is shown; hidden each time the editor opens.
+    pub reveal: bool,
+    /// The profile has one saved.
+    pub saved: bool,
+    /// Remove the saved one.
+    pub remove: bool,
+}
+
+impl WebhookField {
+    /// What saving does to this kind, or why the typed secret cannot be saved.
+    fn edit(&self) -> Result<Option<WebhookEdit>, String> {
+        if self.remove {
+            return Ok(Some(WebhookEdit::Remove));
+        }
+        if self.text.trim().is_empty() {
+            return Ok(None);
+        }
+        check_webhook_secret(self.kind, &self.text)?;
+        Ok(Some(WebhookEdit::Set(Zeroizing::new(
+            self.text.trim().to_owned(),
+        ))))
+    }
 }
 
 impl ProfileEditor {
@@ -55,6 +91,16 @@ impl ProfileEditor {
             unlisted: None,
             saving: false,
             focus_first: true,
+            webhooks: CredentialKind::ALL
+                .into_iter()
+                .map(|kind| WebhookField {
+                    kind,
+                    text: Zeroizing::new(String::new()),
+                    reveal: false,
+                    saved: original.is_some_and(|p| p.webhooks.get(kind.scheme()).is_some()),
+                    remove: false,
+                })
+                .collect(),
         }
     }
 }
@@ -294,6 +340,9 @@ impl ProfilePanel {
         };
         let secret = secret.map_err(|err| err.to_string())?;
         let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
+        for field in &editor.webhooks {
+            field.edit()?;
+        }
         Ok((name, secret))
     }
 
@@ -313,12 +362,18 @@ impl ProfilePanel {
         };
         editor.error = None;
         editor.saving = true;
+        let webhooks = editor
+            .webhooks
+            .iter()
+            .filter_map(|field| Some((field.kind, field.edit().ok()??)))
+            .collect();
         vec![Action::Worker(Request::Save(ProfileDraft {
             replace: editor.original.as_deref() == Some(name.as_str()),
             name,
             key: editor.key.trim().to_owned(),
             secret,
             rename_from: editor.original.clone(),
+            webhooks,
         }))]
     }
 
@@ -545,6 +600,18 @@ impl ProfilePanel {
                 });
                 ui.end_row();
             });
+            egui::CollapsingHeader::new("Webhook secrets")
+                .id_salt("editor-webhooks")
+                .default_open(editor.webhooks.iter().any(|f| f.saved))
+                .show(ui, |ui| {
+                    ui.weak("Conversation, SMS, Numbers and Mailgun sign their webhooks with a secret of their own, used as it is typed.");
+                    Grid::new("editor-webhooks-grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                        for field in &mut editor.webhooks {
+                            left_a_field |= webhook_row(ui, field);
+                            ui.end_row();
+                        }
+                    });
+                });
             // Below the grid, so that a long warning wraps to the window's width.
             if let Some(warning) = application_key_warning(editor.key.trim())
                 .filter(|_| !editor.key.trim().is_empty())
@@ -600,15 +667,71 @@ impl ProfilePanel {
     }
 }
 
+/// One webhook secret's row of the editor: its title, a masked field, Show, and Remove for
+/// a saved one. Whether typing in its field ended this frame.
+fn webhook_row(ui: &mut Ui, field: &mut WebhookField) -> bool {
+    let mut left = false;
+    labelled(ui, field.kind.title(), |ui, label| {
+        ui.horizontal(|ui| {
+            let hint = match (field.saved, field.remove) {
+                (true, true) => "removed when saved",
+                (true, false) => "saved, unchanged",
+                (false, _) => "none",
+            };
+            let text = ui
+                .add_enabled(
+                    !field.remove,
+                    TextEdit::singleline(&mut *field.text)
+                        .id(webhook_field_id(field.kind))
+                        .password(!field.reveal)
+                        .hint_text(hint)
+                        .desired_width(field_width(ui, 200.0)),
+                )
+                .labelled_by(label)
+                .on_hover_text(format!(
+                    "The {} from the dashboard; stored only in the OS keyring",
+                    field.kind.title()
+                ));
+            left = text.lost_focus();
+            let eye = if field.reveal { "Hide" } else { "Show" };
+            if ui
+                .selectable_label(field.reveal, eye)
+                .on_hover_text(format!("Show or hide the {}", field.kind.title()))
+                .clicked()
+            {
+                field.reveal = !field.reveal;
+            }
+            if field.saved {
+                ui.checkbox(&mut field.remove, "Remove")
+                    .on_hover_text(format!(
+                        "Remove the saved {} when saving",
+                        field.kind.title()
+                    ));
+            }
+        });
+    });
+    left
+}
+
 /// The id of the editor's secret field, whose edit state is forgotten when the editor closes.
 pub fn secret_field_id() -> egui::Id {
     egui::Id::unique("profile-editor-secret")
 }
 
-/// Drops egui's state of the secret field: its undo history holds copies of every edit.
+/// The id of the editor's field for a webhook secret of `kind`.
+fn webhook_field_id(kind: CredentialKind) -> egui::Id {
+    egui::Id::unique(("profile-editor-webhook", kind.name()))
+}
+
+/// Drops egui's state of the secret fields: their undo history holds copies of every edit.
 /// Best effort: egui's strings are not zeroized when dropped.
 fn forget_secret_field(ctx: &egui::Context) {
-    ctx.data_mut(|data| data.remove::<egui::text_edit::TextEditState>(secret_field_id()));
+    ctx.data_mut(|data| {
+        data.remove::<egui::text_edit::TextEditState>(secret_field_id());
+        for kind in CredentialKind::ALL {
+            data.remove::<egui::text_edit::TextEditState>(webhook_field_id(kind));
+        }
+    });
 }
 
 /// The store's state in the top bar: where credentials live.

@@ -20,10 +20,11 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use crate::profiles::{
-    IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary, Profiles,
-    SecretStore,
+    CredentialKind, IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary,
+    Profiles, SecretStore,
 };
 use crate::sinch::AppSecret;
+use zeroize::Zeroizing;
 
 type Answer = (Reply, Result<(), ProfileError>);
 
@@ -68,6 +69,16 @@ pub struct ProfileDraft {
     pub replace: bool,
     /// The profile's former name, when it was renamed in the editor.
     pub rename_from: Option<String>,
+    /// Webhook secrets to save or remove; a kind not named keeps what it has.
+    pub webhooks: Vec<(CredentialKind, WebhookEdit)>,
+}
+
+/// What the editor does to one webhook secret.
+pub enum WebhookEdit {
+    /// Save this one (replacing what was there).
+    Set(Zeroizing<String>),
+    /// Remove it.
+    Remove,
 }
 
 /// What the window asks of the worker.
@@ -305,10 +316,10 @@ impl SessionOnly {
             return (moved, not_moved);
         };
         for summary in list {
-            let saved = self
-                .profiles
-                .load(&summary.name)
-                .and_then(|p| real.add(&p.name, &p.key, &p.secret, false));
+            let saved = self.profiles.load(&summary.name).and_then(|p| {
+                real.add(&p.name, &p.key, &p.secret, false)?;
+                copy_webhook_secrets(&self.profiles, &p.name, real, &p.name)
+            });
             match saved {
                 Ok(_) => moved.push(summary.name),
                 Err(err) => not_moved.push((summary.name, err)),
@@ -508,6 +519,19 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
                 .add(&draft.name, &draft.key, &draft.secret, draft.replace)
                 .and_then(|warnings| {
                     rename_away(profiles, &name, draft.rename_from.as_deref())?;
+                    for (kind, edit) in &draft.webhooks {
+                        match edit {
+                            WebhookEdit::Set(text) => {
+                                profiles.set_webhook_secret(&name, *kind, text, true)?;
+                            }
+                            WebhookEdit::Remove => {
+                                match profiles.remove_webhook_secret(&name, *kind) {
+                                    Ok(()) | Err(ProfileError::NoCredential { .. }) => {}
+                                    Err(err) => return Err(err),
+                                }
+                            }
+                        }
+                    }
                     Ok(Change::Saved {
                         name: name.clone(),
                         warnings,
@@ -549,6 +573,27 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
     }
 }
 
+/// Copies the webhook secrets of profile `from_name` in `from` to `to_name` in `to`, keeping
+/// any `to_name` holds already.
+fn copy_webhook_secrets(
+    from: &Profiles<Store>,
+    from_name: &str,
+    to: &Profiles<Store>,
+    to_name: &str,
+) -> Result<(), ProfileError> {
+    let secrets = from.webhook_secrets(from_name)?;
+    for scheme in secrets.schemes() {
+        let kind = CredentialKind::for_scheme(scheme);
+        if let Some(secret) = secrets.get(scheme) {
+            match to.set_webhook_secret(to_name, kind, &secret.expose_text(), false) {
+                Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// After a rename in the editor, removes the profile's old name (keeping it the default if
 /// it was).
 fn rename_away(
@@ -561,16 +606,7 @@ fn rename_away(
     };
     let was_default = profiles.default_name()?.as_deref() == Some(old);
     // The webhook secrets go with the profile to its new name (unless it has its own).
-    let moved = profiles.webhook_secrets(old)?;
-    for scheme in moved.schemes() {
-        let kind = crate::profiles::CredentialKind::for_scheme(scheme);
-        if let Some(secret) = moved.get(scheme) {
-            match profiles.set_webhook_secret(name, kind, &secret.expose_text(), false) {
-                Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
-                Err(err) => return Err(err),
-            }
-        }
-    }
+    copy_webhook_secrets(profiles, old, profiles, name)?;
     profiles.remove(old).map_err(|err| {
         ProfileError::Invalid(format!(
             "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"

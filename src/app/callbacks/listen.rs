@@ -96,7 +96,7 @@ impl ListenPart {
         self.running.as_ref().map(|r| r.listening.addr())
     }
 
-    /// Starts listening with the selected profile's key and secret.
+    /// Starts listening with the selected profile's key and secret, and its webhook secrets.
     pub fn start(&mut self, ctx: &egui::Context, profile: ProfileState<'_>) {
         self.error = None;
         let Some(ready) = profile.ready() else {
@@ -347,10 +347,10 @@ fn summary(seen: &Seen) -> (String, bool) {
             false,
         ),
         Seen::Callback(callback) => {
-            let verdict = if callback.verdict.verified {
-                "verified".to_owned()
-            } else {
-                "NOT VERIFIED".to_owned()
+            let verdict = match (&callback.verdict.scheme, callback.verdict.verified) {
+                (Some(scheme), true) => format!("verified ({scheme})"),
+                (None, true) => "verified".to_owned(),
+                (_, false) => "NOT VERIFIED".to_owned(),
             };
             (
                 format!(

@@ -280,6 +280,8 @@ impl TriggerPart {
                 labelled(ui, "Event", |ui, label| {
                     ComboBox::from_id_salt("trigger-event")
                         .selected_text(format!("{} — {}", self.event.name(), self.event.title()))
+                        // Every product's events at once, without scrolling the list.
+                        .height(640.0)
                         .show_ui(ui, |ui| {
                             for product in Product::ALL {
                                 ui.label(RichText::new(product.title()).strong());

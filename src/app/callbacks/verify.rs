@@ -1,14 +1,17 @@
 //! The Callbacks tab's Verify part: paste a request Sinch sent to your server (or any signed request), as
 //! raw HTTP, and see whether it verifies with the selected profile, why not, and the string
-//! its signature should cover, to compare with what your server computed. The verdict is
-//! the core's ([`crate::sinch::signing::verify_request`]), as for `verify-callback`.
+//! its signature should cover, to compare with what your server computed. Every scheme is
+//! recognised, and checked with the profile's secret of that kind: the core's
+//! [`crate::sinch::received::verify_received`], as `listen` checks them.
 
 use eframe::egui::{self, Color32, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext};
 use crate::app::widgets::{error_text, labelled, warning_text};
 use crate::net::http1::parse_request;
-use crate::sinch::signing::{CallbackKeys, DEFAULT_MAX_AGE_SECS, verify_request};
+use crate::profiles::CredentialKind;
+use crate::sinch::received::{Missing, Secrets, verify_received};
+use crate::sinch::signing::{CallbackKeys, DEFAULT_MAX_AGE_SECS};
 
 /// The Verify part's state.
 #[derive(Default)]
@@ -53,12 +56,16 @@ impl VerifyPart {
             ui.weak("Select a profile to verify with.");
             return Vec::new();
         };
-        let verdict = verify_request(
+        let (verdict, missing) = verify_received(
             &request,
-            CallbackKeys {
-                key: Some(&profile.key),
-                secret: &profile.secret,
+            Secrets {
+                application: Some(CallbackKeys {
+                    key: Some(&profile.key),
+                    secret: &profile.secret,
+                }),
+                webhooks: &profile.webhooks,
             },
+            None,
             cx.now,
             (!self.any_age).then_some(DEFAULT_MAX_AGE_SECS),
         );
@@ -76,10 +83,16 @@ impl VerifyPart {
             ui.heading("Not verified");
             if let Some(reason) = &verdict.reason {
                 // The window's own way to allow it: the checkbox above.
-                let advice = if verdict.too_old {
-                    "; tick \"Accept any age\" above to check the signature alone"
-                } else {
-                    ""
+                let advice = match missing {
+                    _ if verdict.too_old => {
+                        "; tick \"Accept any age\" above to check the signature alone".to_owned()
+                    }
+                    Some(Missing::Webhook(scheme)) => format!(
+                        ": add the {} to profile \"{}\" (Edit)",
+                        CredentialKind::for_scheme(scheme).title(),
+                        profile.name
+                    ),
+                    _ => String::new(),
                 };
                 error_text(ui, &format!("{reason}{advice}"));
             }
