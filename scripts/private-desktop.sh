@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command on a private desktop: a throwaway HOME, its own Xvfb display, its own D-Bus
 # session with an unlocked gnome-keyring, and a profile "sandbox" saved there (the known-answer
-# key and secret of the README's formats). The caller's keyring and display are never touched.
+# key and secret of the README's formats, and Sinch's Conversation webhook secret). The caller's keyring and display are never touched.
 #   scripts/private-desktop.sh COMMAND [ARGS...]     (needs target/release/sinch-ticket)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +21,7 @@ dbus-run-session -- bash -c '
   printf test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   printf "oYdgGRXoxEuJhGDY2KQ/HQ==" | target/release/sinch-ticket profile add sandbox \
       --key 196087a1-e815-4bc4-8984-60d8d8a43f1d >/dev/null
+  printf "foo_secret1234" | target/release/sinch-ticket profile webhook-secret add sandbox \
+      conversation >/dev/null
   exec "$@"
 ' private-desktop "$@" 2> >(grep -v "fd limit" >&2)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Remakes assets/screenshot.png, the README's picture of the window (and the Request and
-# Callbacks tabs' pictures): the release binary on a
+# Callbacks tabs' pictures, and the Trigger part's event list): the release binary on a
 # private desktop (scripts/private-desktop.sh), "alice" typed, Ctrl+Enter and Ctrl+Shift+C
 # pressed, exactly as a user would. The keys are pressed again until the clipboard holds the
 # ticket (the window may not be ready for them at first), so nothing here waits a fixed time.
@@ -54,6 +54,10 @@ scripts/private-desktop.sh bash -c '
   xdotool key ctrl+Return
   for _ in $(seq 50); do grep -q "POST /sinch/callback" "$HOME/listen.out" && break; sleep 0.2; done
   shot_until_new "$HOME/before.png" assets/screenshot-callbacks.png
+  # The Event list opened (clicked where the Trigger part lays it out): the events of every
+  # product, grouped.
+  xdotool mousemove --window "$id" 230 107 click 1
+  shot_until_new assets/screenshot-callbacks.png assets/screenshot-trigger-events.png
   kill $listener $app
 '
-echo "wrote assets/screenshot.png, assets/screenshot-request.png and assets/screenshot-callbacks.png"
+echo "wrote assets/screenshot.png, assets/screenshot-request.png, assets/screenshot-callbacks.png and assets/screenshot-trigger-events.png"

@@ -975,7 +975,7 @@ fn the_callbacks_tab_triggers_a_realistic_event_and_checks_the_answer_as_sinch_w
 
     // Another event makes another body, sent byte for byte as shown.
     world.click("Event");
-    world.click("dice — Disconnected Call Event (Voice)");
+    world.click("dice — Disconnected Call Event");
     let body = world.field("Event body").value().unwrap_or_default();
     assert!(body.contains("\"event\": \"dice\""), "{body}");
     let received = world.trigger_at(server::Answering::careful(204, ""));
@@ -1095,7 +1095,7 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
     world.click("Callbacks");
     world.click("Trigger");
     world.click("Event");
-    world.click("pie — Prompt Input Event (Voice)");
+    world.click("pie — Prompt Input Event");
     world.replace_text("Your server's URL", "http://127.0.0.1:4567/hooks/voice");
     let settings = world.app().settings();
     assert_eq!(settings.callbacks.url, "http://127.0.0.1:4567/hooks/voice");
@@ -1838,7 +1838,7 @@ fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_
         world.shows("Conversation"),
         "the events are grouped by product"
     );
-    world.click("conversation-message-inbound — Message Inbound (Conversation)");
+    world.click("conversation-message-inbound — Message Inbound");
     assert_eq!(
         world.app().callbacks.trigger.event,
         sinch_ticket::sinch::callback::Event::ConversationMessageInbound

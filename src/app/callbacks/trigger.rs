@@ -283,18 +283,22 @@ impl TriggerPart {
                         // Every product's events at once, without scrolling the list.
                         .height(640.0)
                         .show_ui(ui, |ui| {
-                            for product in Product::ALL {
-                                ui.label(RichText::new(product.title()).strong());
-                                ui.indent(product.title(), |ui| {
-                                    for event in product.events() {
-                                        ui.selectable_value(
-                                            &mut self.event,
-                                            event,
-                                            format!("{} — {}", event.name(), event.title()),
-                                        );
-                                    }
-                                });
-                            }
+                            // Two columns of products, so that every event shows at once
+                            // in the default window: the application's products and the
+                            // project products.
+                            let columns: [&[Product]; 2] = [
+                                &[Product::Voice, Product::Verification, Product::Numbers],
+                                &[Product::Conversation, Product::Sms, Product::Mailgun],
+                            ];
+                            ui.horizontal_top(|ui| {
+                                for products in columns {
+                                    ui.vertical(|ui| {
+                                        for &product in products {
+                                            self.event_group(ui, product);
+                                        }
+                                    });
+                                }
+                            });
                         })
                         .response
                         .labelled_by(label)
@@ -351,6 +355,25 @@ impl TriggerPart {
             }
         });
         ui.add_space(4.0);
+    }
+
+    /// One product's heading and its events, in the Event list.
+    fn event_group(&mut self, ui: &mut Ui, product: Product) {
+        ui.label(RichText::new(product.title()).strong());
+        ui.indent(product.title(), |ui| {
+            // Under its product's heading, a title without the product's name.
+            let suffix = format!(" ({})", product.title());
+            for event in product.events() {
+                let title = event.title();
+                let short = title.strip_suffix(&suffix).unwrap_or(title);
+                ui.selectable_value(
+                    &mut self.event,
+                    event,
+                    format!("{} — {short}", event.name()),
+                )
+                .on_hover_text(title);
+            }
+        });
     }
 
     fn result_section(&self, ui: &mut Ui) {
