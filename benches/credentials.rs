@@ -68,6 +68,7 @@ fn credentials(c: &mut Criterion) {
 
     signed_requests(c, &secret);
     callbacks(c, created);
+    webhooks(c, &secret);
 }
 
 /// A triggered event's body (made and written), and the check of a server's SVAML answer.
@@ -144,6 +145,118 @@ fn signed_requests(c: &mut Criterion, secret: &AppSecret) {
     let parsed = parse_request(raw.as_bytes()).unwrap_or_else(|_| unreachable!());
     group.bench_function("mismatch_diagnosis_200KB_path", |b| {
         b.iter(|| verify_request(black_box(&parsed), keys, now, Some(900)).verified)
+    });
+    group.finish();
+}
+
+/// Verifying a received 1 MiB webhook in each scheme, as `listen` and `verify-callback` do
+/// (parse, pick the scheme, check the signature), and the same webhook with one byte of its
+/// body changed: its signature no longer matches, and the usual causes are tried
+/// (re-serialized JSON, line ends, the secret decoded), the price of the diagnosis. (A
+/// Mailgun webhook still verifies: its signature does not cover the body.)
+fn webhooks(c: &mut Criterion, app_secret: &AppSecret) {
+    use sinch_ticket::net::http1::parse_request;
+    use sinch_ticket::sinch::callback::{Forgery, WebhookRequest, sign_webhook};
+    use sinch_ticket::sinch::received::{Secrets, verify_received};
+    use sinch_ticket::sinch::signing::{CallbackKeys, SignRequest, sign_request};
+    use sinch_ticket::sinch::webhook::{Scheme, WebhookSecret, WebhookSecrets};
+    let now = DateTime::from_timestamp(1_767_323_045, 0).unwrap_or_default();
+    let secret = WebhookSecret::new("foo_secret1234");
+    let secrets = WebhookSecrets::for_every_scheme(&secret);
+    // A 1 MiB JSON body: a Mailgun webhook must be an object with its signature in it.
+    let filler = "x".repeat((1 << 20) - 64);
+    let body = format!(r#"{{"event-data":{{"event":"delivered","note":"{filler}"}}}}"#);
+    let raw_of = |headers: &[(String, String)], body: &[u8]| {
+        let mut raw = b"POST /hooks HTTP/1.1\r\n".to_vec();
+        for (name, value) in headers {
+            raw.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        raw.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        raw.extend_from_slice(body);
+        raw
+    };
+    let mut group = c.benchmark_group("webhook_1MiB");
+    group.throughput(Throughput::Bytes(1 << 20));
+    for scheme in [Scheme::Conversation, Scheme::Numbers, Scheme::Mailgun] {
+        let Ok((headers, signed)) = sign_webhook(
+            &secret,
+            &WebhookRequest {
+                scheme,
+                body: body.as_bytes(),
+                nonce: "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0",
+                sent_at: now,
+                forgery: Forgery::None,
+            },
+        ) else {
+            return;
+        };
+        let good = raw_of(&headers, &signed);
+        let mut tampered = signed.clone();
+        if let Some(last) = tampered.iter().rposition(|b| *b == b'x') {
+            tampered[last] = b'y';
+        }
+        let bad = raw_of(&headers, &tampered);
+        for (case, raw) in [("verify", good), ("tampered_body", bad)] {
+            group.bench_function(format!("{case}_{}", scheme.name()), |b| {
+                b.iter(|| {
+                    parse_request(black_box(&raw)).is_ok_and(|parsed| {
+                        verify_received(
+                            &parsed,
+                            Secrets {
+                                application: None,
+                                webhooks: &secrets,
+                            },
+                            None,
+                            now,
+                            Some(900),
+                        )
+                        .0
+                        .verified
+                    })
+                })
+            });
+        }
+    }
+    // The application scheme (Voice, Verification) through the same door, for comparison.
+    let stamp = "2026-01-02T03:04:05Z";
+    let signed = sign_request(
+        KEY,
+        app_secret,
+        &SignRequest {
+            method: "POST",
+            resource: "/hooks",
+            content_type: Some("application/json"),
+            body: body.as_bytes(),
+            timestamp: stamp,
+        },
+    );
+    let headers = [
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+        ("x-timestamp".to_owned(), stamp.to_owned()),
+        ("Authorization".to_owned(), signed.authorization.clone()),
+    ];
+    let raw = raw_of(&headers, body.as_bytes());
+    let empty = WebhookSecrets::default();
+    group.bench_function("verify_application", |b| {
+        b.iter(|| {
+            parse_request(black_box(&raw)).is_ok_and(|parsed| {
+                verify_received(
+                    &parsed,
+                    Secrets {
+                        application: Some(CallbackKeys {
+                            key: Some(KEY),
+                            secret: app_secret,
+                        }),
+                        webhooks: &empty,
+                    },
+                    None,
+                    now,
+                    Some(900),
+                )
+                .0
+                .verified
+            })
+        })
     });
     group.finish();
 }
