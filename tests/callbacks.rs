@@ -638,3 +638,55 @@ fn an_answer_is_judged_by_the_rules_of_the_webhooks_product() {
         server.join().unwrap();
     }
 }
+
+#[test]
+fn listen_with_only_a_webhook_secret_verifies_webhooks_and_names_the_missing_application() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-ticket"))
+        .args(["listen", "--port", "0", "--json"])
+        .env("SINCH_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env_remove("SINCH_APPLICATION_SECRET")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let said = stderr.next().unwrap().unwrap();
+    assert!(
+        said.contains("signed with the conversation, numbers, mailgun webhook secret(s)"),
+        "{said}"
+    );
+    let port: u16 = said
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|port| port.parse().ok())
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/hooks");
+    webhook_trigger("numbers-provisioning", &url, &[]).code(0);
+    sinch_ticket()
+        .args(["trigger", "ice", "--key", KEY, "--to", &url])
+        .assert()
+        .code(1);
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let numbers: Value = serde_json::from_str(&stdout.next().unwrap().unwrap()).unwrap();
+    assert_eq!(numbers["verified"], true, "{numbers}");
+    assert_eq!(numbers["scheme"], "numbers");
+    let ice: Value = serde_json::from_str(&stdout.next().unwrap().unwrap()).unwrap();
+    assert_eq!(ice["verified"], false);
+    assert!(
+        ice["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no application secret"),
+        "{ice}"
+    );
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}

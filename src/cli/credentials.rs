@@ -87,9 +87,9 @@ pub fn webhook_secret_for(
 }
 
 /// Everything `listen` verifies with: the application key and secret (when given), and the
-/// webhook secrets by scheme. From `--profile` (all its secrets, SINCH_WEBHOOK_SECRET filling
-/// the schemes it lacks), from `--key` with the secret and/or a webhook secret, or from the
-/// default profile when nothing at all is given.
+/// webhook secrets by scheme. From `--profile` (all its secrets), from `--key` with the
+/// secret, or else from the default profile; a webhook secret given (SINCH_WEBHOOK_SECRET,
+/// --webhook-secret-stdin) fills the schemes the profile lacks, and is enough alone.
 pub fn for_listening(
     args: &CredentialArgs,
     webhook_from_stdin: bool,
@@ -122,23 +122,34 @@ pub fn for_listening(
         || args.secret_stdin
         || args.secret.is_some()
         || std::env::var_os(SECRET_ENV).is_some();
-    if application_given || webhook.is_some() {
-        let application = if application_given {
-            Some(for_signing(args, None)?)
-        } else {
-            None
-        };
-        return Ok((application, fill(WebhookSecrets::default())));
+    if application_given {
+        let application = for_signing(args, None)?;
+        return Ok((Some(application), fill(WebhookSecrets::default())));
     }
-    let profiles = super::profile::user_profiles()?;
-    let Some(name) = profiles.default_name()? else {
-        return Err(Failure::usage(format!(
+    // Nothing given for the application: the default profile, when there is one. With a
+    // webhook secret given, a default profile that cannot be read only means webhooks alone.
+    let default = super::profile::user_profiles().and_then(|profiles| {
+        let Some(name) = profiles.default_name()? else {
+            return Ok(None);
+        };
+        Ok(Some(profiles.load_with_webhooks(&name)?))
+    });
+    match default {
+        Ok(Some(profile)) => Ok((Some((profile.key, profile.secret)), fill(profile.webhooks))),
+        Ok(None) if webhook.is_some() => Ok((None, fill(WebhookSecrets::default()))),
+        Ok(None) => Err(Failure::usage(format!(
             "nothing to verify with and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
              give --key KEY with the secret ({HOW_TO_GIVE_A_SECRET}), or set {WEBHOOK_SECRET_ENV}"
-        )));
-    };
-    let profile = profiles.load_with_webhooks(&name)?;
-    Ok((Some((profile.key, profile.secret)), profile.webhooks))
+        ))),
+        Err(failure) if webhook.is_some() => {
+            warn(&format!(
+                "could not use the default profile ({}): verifying webhooks only",
+                failure.message
+            ));
+            Ok((None, fill(WebhookSecrets::default())))
+        }
+        Err(failure) => Err(failure),
+    }
 }
 
 /// An application key and its secret, ready to sign or verify with.

@@ -150,13 +150,29 @@ Examples:
   sinch-ticket trigger ace --to https://example.com/sinch --profile sandbox --json
   sinch-ticket trigger dice --to http://localhost:3000/sinch/callback --signature bad
   sinch-ticket trigger verification-request --to http://localhost:3000/verify --timestamp-age 20m
+  sinch-ticket trigger conversation-message-inbound --to http://localhost:3000/hooks --profile sandbox
+  SINCH_WEBHOOK_SECRET=... sinch-ticket trigger mailgun-delivered --to http://localhost:3000/mg --replay
 
 A stale forgery (--timestamp-age) must be at least 16m old: within the 15 minutes a careful
-server accepts, accepting it is right.
+server accepts, accepting it is right. --replay sends a Conversation, SMS or Mailgun webhook
+twice with the same nonce or token: a careful server refuses the second.
 
-Events: ice, ace, pie (answered with SVAML: one action and the instructions the event
-takes, with their required fields); dice, notify, verification-result (any 2xx);
-verification-request (answered {\"action\": \"allow\"} or \"deny\").
+Events, by product:
+  Voice: ice, ace, pie (answered with SVAML: one action and the instructions the event takes,
+    with their required fields); dice, notify (any 2xx).
+  Verification: verification-request (answered {\"action\": \"allow\"} or \"deny\"),
+    verification-result (any 2xx).
+  Conversation (signed with the webhook secret): conversation-message-inbound,
+    conversation-message-delivery, conversation-event-inbound, conversation-contact-create
+    (any 2xx).
+  SMS (the same scheme and secret): sms-delivery-report, sms-inbound (any 2xx; SMS retries
+    5xx and 429 after 5 s, 10 s, 20 s, doubling).
+  Numbers (the project's callback secret): numbers-provisioning (any 2xx).
+  Mailgun (the HTTP webhook signing key): mailgun-delivered, mailgun-failed (200 is done, 406
+    refuses it for good, anything else is retried for up to 8 h).
+The application events are signed with the profile's key and secret; the others with the
+profile's webhook secret of their kind (`profile webhook-secret add`), SINCH_WEBHOOK_SECRET
+or --webhook-secret-stdin.
 Exit status: 0 the server answered as Sinch needs (for a forgery: it refused it with a 4xx);
 1 it did not (each problem is printed; a forgery it accepted says \"your server accepted a
 forged callback\"); 2 wrong usage; 3 the network failed. Plain http:// is only for this machine.")]
@@ -167,6 +183,12 @@ Examples:
   sinch-ticket listen                                   # on 127.0.0.1:8765, default profile
   sinch-ticket listen --port 9000 --forward-to http://localhost:3000 --profile sandbox
   sinch-ticket listen --json | jq 'select(.verified == false)'
+  SINCH_WEBHOOK_SECRET=... sinch-ticket listen --port 9000   # webhooks only, no application
+
+Every scheme there is a secret for is verified side by side: the application's (Voice,
+Verification, Voice v2 service), and the profile's webhook secrets (Conversation, SMS,
+Numbers, Mailgun; SINCH_WEBHOOK_SECRET fills the kinds the profile lacks). A Conversation or
+SMS nonce, or a Mailgun token, seen again within the age limit is refused as a replay.
 
 Without --forward-to, a verified callback is answered with the least Sinch accepts (an ICE
 is hung up, an ACE or PIE continues, a verification request is denied), an unverified one
