@@ -342,11 +342,14 @@ struct OnATerminal {
 }
 
 impl OnATerminal {
+    /// `profile add NAME --key KEY` on a terminal.
     fn start(session: &PrivateSession, name: &str) -> Self {
-        let command = format!(
-            "{} profile add {name} --key {KEY}",
-            env!("CARGO_BIN_EXE_sinch-ticket")
-        );
+        Self::run(session, &format!("profile add {name} --key {KEY}"))
+    }
+
+    /// `sinch-ticket ARGS` on a terminal.
+    fn run(session: &PrivateSession, args: &str) -> Self {
+        let command = format!("{} {args}", env!("CARGO_BIN_EXE_sinch-ticket"));
         let mut child = session
             .command("script")
             .args(["-qec", &command, "/dev/null"])
@@ -947,5 +950,51 @@ fn a_profile_of_the_previous_release_upgrades_and_downgrades_intact() {
     assert_eq!(
         text(&ticket_for_alice(&session, &[])).0,
         format!("{VECTOR}\n")
+    );
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn on_a_terminal_a_webhook_secret_is_asked_without_echo_and_replacing_is_asked_too() {
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    assert!(
+        add_profile(&session, "sandbox", SECRET, &[])
+            .status
+            .success()
+    );
+    let add = "profile webhook-secret add sandbox mailgun";
+    let mut tty = OnATerminal::run(&session, add);
+    tty.wait_for("Mailgun webhook signing key for \"sandbox\" (input hidden)");
+    tty.type_hidden("key-3ax6xnjp29jd6fds4gc373sgvjxteol0");
+    let (ok, screen) = tty.finish();
+    assert!(ok, "{screen}");
+    assert!(
+        !screen.contains("key-3ax6"),
+        "the secret was echoed: {screen}"
+    );
+
+    let mut tty = OnATerminal::run(&session, add);
+    tty.wait_for("(input hidden)");
+    tty.type_hidden("key-other");
+    tty.wait_for("Replace it? [y/N]");
+    tty.type_line("n");
+    let (ok, screen) = tty.finish();
+    assert!(!ok);
+    assert!(
+        screen.contains("Kept the existing Mailgun webhook signing key"),
+        "{screen}"
+    );
+    assert_eq!(
+        secret_tool(
+            &session,
+            &[
+                "lookup",
+                "service",
+                "sinch-ticket:mailgun",
+                "username",
+                "sandbox"
+            ]
+        ),
+        r#"{"secret":"key-3ax6xnjp29jd6fds4gc373sgvjxteol0"}"#
     );
 }

@@ -226,13 +226,7 @@ fn add_webhook_secret(
     if !profiles.list()?.0.iter().any(|p| p.name == name) {
         return Err(ProfileError::NotFound(name.to_owned()).into());
     }
-    let text = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("{} for \"{name}\" (input hidden): ", kind.title()))
-            .map(Zeroizing::new)
-            .map_err(|err| Failure::io("reading the secret from the terminal", &err))?
-    } else {
-        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
-    };
+    let text = read_hidden(format!("{} for \"{name}\" (input hidden): ", kind.title()))?;
     let warnings = match profiles.set_webhook_secret(name, kind, &text, force) {
         Err(ProfileError::CredentialExists { .. }) if std::io::stdin().is_terminal() => {
             if !confirm(&format!(
@@ -256,16 +250,22 @@ fn add_webhook_secret(
     Ok(exit::OK)
 }
 
-fn read_secret(name: &str) -> Result<AppSecret, Failure> {
-    let text = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!(
-            "Application secret for \"{name}\" (input hidden): "
-        ))
-        .map(Zeroizing::new)
-        .map_err(|err| Failure::io("reading the secret from the terminal", &err))?
+/// A secret asked for with `prompt`, without echo, on a terminal; else read from standard
+/// input.
+fn read_hidden(prompt: String) -> Result<Zeroizing<String>, Failure> {
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|err| Failure::io("reading the secret from the terminal", &err))
     } else {
-        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
-    };
+        stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")
+    }
+}
+
+fn read_secret(name: &str) -> Result<AppSecret, Failure> {
+    let text = read_hidden(format!(
+        "Application secret for \"{name}\" (input hidden): "
+    ))?;
     Ok(AppSecret::from_base64(&text)?)
 }
 
