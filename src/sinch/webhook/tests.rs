@@ -62,6 +62,42 @@ fn sinchs_conversation_vector_verifies_and_a_changed_byte_does_not() {
     assert!(verdict.reason.unwrap().contains("does not match"));
 }
 
+/// The SMS known answer of Sinch's Node SDK tests (`@sinch/sms`, `callbacks-webhook.test.ts`):
+/// the same scheme as Conversation, with the SMS webhook's secret.
+#[test]
+fn sinchs_sms_vector_verifies_and_a_changed_byte_does_not() {
+    let body = r#"{"at":"2025-01-13T09:22:40.914Z","batch_id":"01JHFFHQ0P99JPPNQPJDV7JTBP","client_reference":"a client reference","code":0,"operator_status_at":"2025-01-13T09:22:00Z","recipient":"33662162466","status":"Delivered","type":"recipient_delivery_report_sms"}"#;
+    let secret = WebhookSecret::new("SMSWebhooksSecret");
+    let signature = conversation_signature(
+        &secret,
+        body.as_bytes(),
+        "01JHFFHWYY7HSS4FWTMDTQEK8V",
+        "1736760161",
+    );
+    assert_eq!(signature, "ZoHei66PPN/kZjw7hFVfGhJOnml3iGNCMWoyQVcE5o0=");
+    let sent = |body: &str| {
+        request(
+            &[
+                (
+                    "x-sinch-webhook-signature-nonce",
+                    "01JHFFHWYY7HSS4FWTMDTQEK8V",
+                ),
+                ("x-sinch-webhook-signature-timestamp", "1736760161"),
+                ("x-sinch-webhook-signature", &signature),
+            ],
+            body.as_bytes(),
+        )
+    };
+    let verdict = verify_webhook(&sent(body), None, &secret, at(1_736_760_200), Some(900));
+    assert!(verdict.verified, "{verdict:?}");
+    assert_eq!(
+        crate::sinch::callback::Event::of_body(body.as_bytes()),
+        Some(crate::sinch::callback::Event::SmsDeliveryReport)
+    );
+    let changed = body.replace("Delivered", "Dispatched");
+    assert!(!verify_webhook(&sent(&changed), None, &secret, at(1_736_760_200), None).verified);
+}
+
 #[test]
 fn an_old_conversation_webhook_is_a_possible_replay_unless_allowed() {
     let secret = WebhookSecret::new("foo_secret1234");
