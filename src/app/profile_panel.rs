@@ -43,7 +43,7 @@ pub struct ProfileEditor {
     pub saving: bool,
     /// The first field takes the keyboard focus on the editor's first frame.
     focus_first: bool,
-    /// One field per webhook secret kind, in [`CredentialKind::ALL`]'s order.
+    /// One field per webhook secret kind, in [`CredentialKind::WEBHOOKS`]' order.
     pub webhooks: Vec<WebhookField>,
 }
 
@@ -91,13 +91,16 @@ impl ProfileEditor {
             unlisted: None,
             saving: false,
             focus_first: true,
-            webhooks: CredentialKind::ALL
+            webhooks: CredentialKind::WEBHOOKS
                 .into_iter()
                 .map(|kind| WebhookField {
                     kind,
                     text: Zeroizing::new(String::new()),
                     reveal: false,
-                    saved: original.is_some_and(|p| p.webhooks.get(kind.scheme()).is_some()),
+                    saved: original.is_some_and(|p| {
+                        kind.scheme()
+                            .is_some_and(|scheme| p.webhooks.get(scheme).is_some())
+                    }),
                     remove: false,
                 })
                 .collect(),
@@ -728,7 +731,7 @@ fn webhook_field_id(kind: CredentialKind) -> egui::Id {
 fn forget_secret_field(ctx: &egui::Context) {
     ctx.data_mut(|data| {
         data.remove::<egui::text_edit::TextEditState>(secret_field_id());
-        for kind in CredentialKind::ALL {
+        for kind in CredentialKind::WEBHOOKS {
             data.remove::<egui::text_edit::TextEditState>(webhook_field_id(kind));
         }
     });

@@ -173,6 +173,17 @@ fn refuse_secret_argument(args: &CredentialArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The application secret in SINCH_APPLICATION_SECRET, when it is set.
+pub fn secret_from_env() -> Result<Option<AppSecret>, Failure> {
+    match std::env::var(SECRET_ENV) {
+        Ok(text) => Ok(Some(AppSecret::from_base64(&Zeroizing::new(text))?)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::usage(format!(
+            "{SECRET_ENV} is not valid text: set it to the base64 secret from the Sinch dashboard"
+        ))),
+    }
+}
+
 /// Reads the secret from where the arguments say, or `None` when none was given.
 ///
 /// `stdin_taken` names what else already reads standard input, so that both cannot.

@@ -6,6 +6,7 @@ mod generate;
 mod inspect;
 mod install;
 mod profile;
+mod project;
 mod rest;
 pub mod stdio;
 
@@ -99,8 +100,24 @@ Examples:
 Secrets go only to the OS keyring (service \"sinch-ticket\", one entry per profile); the
 names, keys and the default are kept in profiles.json in the config folder.")]
     Profile(profile::ProfileArgs),
-    /// Sign a request to Sinch's Voice or Verification REST API: print its headers, JSON, or
-    /// a ready curl command.
+    /// Fetch an OAuth2 access token for the project APIs (SMS, Conversation, Numbers) with a
+    /// project access key, reused until a minute before it expires.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket token                                  # the default profile's access key
+  sinch-ticket token --profile sms --decode           # its claims and expiry
+  SINCH_KEY_SECRET=... sinch-ticket token --project-id P --key-id K --json
+  curl -H \"Authorization: Bearer $(sinch-ticket token)\" https://us.sms.api.sinch.com/xms/v1/P/batches
+
+A token is fetched with HTTP Basic (Key ID and Key Secret) from https://auth.sinch.com/oauth2/token
+(--auth-url for a stand-in), and kept in the OS keyring beside the profile, never in a file,
+until a minute before it expires; without a profile, it is not kept. A 429 is retried up to
+3 times with jittered backoff.
+Exit status: 0 a token; 1 the auth server refused the Key ID or its secret; 2 wrong usage;
+3 the network or the auth server failed; 4 the OS keyring.")]
+    Token(project::TokenArgs),
+    /// Sign a request to Sinch's Voice or Verification REST API (or authorize one to a project
+    /// API with an OAuth2 token): print its headers, JSON, or a ready curl command.
     #[command(after_help = "\
 Examples:
   sinch-ticket sign POST https://calling.api.sinch.com/calling/v1/callouts --data-file callout.json --profile sandbox
@@ -400,6 +417,7 @@ pub fn run(command: Command) -> u8 {
         Command::Inspect(args) => inspect::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Sign(args) => rest::sign(&args),
+        Command::Token(args) => project::token(&args),
         Command::Send(args) => rest::send(&args),
         Command::VerifyCallback(args) => rest::verify_callback(&args),
         Command::Trigger(args) => callbacks::trigger(&args),

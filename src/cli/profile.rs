@@ -23,13 +23,35 @@ pub struct ProfileArgs {
 enum ProfileCommand {
     /// Save an application as a profile. The secret is read without echo from the terminal,
     /// or from standard input when it is piped.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket profile add sandbox --key 196087a1-e815-4bc4-8984-60d8d8a43f1d   # an application
+  sinch-ticket profile add sms --project-id P --key-id K      # a project access key (OAuth2)
+  printf '%s' \"$KEY_SECRET\" | sinch-ticket profile add sms --project-id P --key-id K --key-secret-stdin
+  sinch-ticket profile add sms --service-plan-id SP           # the SMS API's service plan
+
+Each can be added to a profile that exists: its other credentials stay. On a terminal each
+secret is asked for without echo; piped, the one secret comes from standard input (the
+others from SINCH_APPLICATION_SECRET, SINCH_KEY_SECRET or SINCH_SERVICE_PLAN_TOKEN).")]
     Add {
         /// The profile's name, e.g. sandbox or production.
         name: String,
         /// The application key, as shown in the Sinch dashboard.
-        #[arg(long, value_name = "KEY")]
-        key: String,
-        /// Replace a profile of the same name without asking.
+        #[arg(long, value_name = "KEY", required_unless_present_any = ["project_id", "service_plan_id"])]
+        key: Option<String>,
+        /// The project ID of an access key to add (with --key-id).
+        #[arg(long, value_name = "ID", requires = "key_id")]
+        project_id: Option<String>,
+        /// The Key ID of an access key to add (with --project-id); its Key Secret is asked for.
+        #[arg(long, value_name = "ID", requires = "project_id")]
+        key_id: Option<String>,
+        /// Read the access key's Key Secret from standard input.
+        #[arg(long, requires = "key_id")]
+        key_secret_stdin: bool,
+        /// The SMS service plan ID to add; its API token is asked for.
+        #[arg(long, value_name = "ID")]
+        service_plan_id: Option<String>,
+        /// Replace a profile (or credential) of the same name without asking.
         #[arg(long)]
         force: bool,
     },
@@ -154,11 +176,23 @@ impl From<ProfileError> for Failure {
             ProfileError::Keyring(KeyringError::Unavailable(_)) => {
                 "; until then give --key and SINCH_APPLICATION_SECRET".to_owned()
             }
-            ProfileError::NoCredential { profile, kind, .. } => format!(
-                ": add it with `sinch-ticket profile webhook-secret add {profile} {kind}`, or set {}",
-                super::credentials::WEBHOOK_SECRET_ENV
-            ),
+            ProfileError::NoCredential { profile, kind, .. } => match kind {
+                CredentialKind::AccessKey | CredentialKind::OAuthToken => format!(
+                    ": add it with `sinch-ticket profile add {profile} --project-id P --key-id K`, or give --project-id and --key-id with {}",
+                    super::project::KEY_SECRET_ENV
+                ),
+                CredentialKind::ServicePlan => format!(
+                    ": add it with `sinch-ticket profile add {profile} --service-plan-id ID`"
+                ),
+                _ => format!(
+                    ": add it with `sinch-ticket profile webhook-secret add {profile} {kind}`, or set {}",
+                    super::credentials::WEBHOOK_SECRET_ENV
+                ),
+            },
             ProfileError::CredentialExists { .. } => ": add --force to replace it".to_owned(),
+            ProfileError::NoApplication(name) => format!(
+                ": add them with `sinch-ticket profile add {name} --key KEY`, or use --auth oauth for the project APIs"
+            ),
             _ => String::new(),
         };
         Failure {
@@ -179,12 +213,42 @@ impl From<crate::sinch::SecretError> for Failure {
 pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
     let profiles = user_profiles()?;
     match &args.command {
-        ProfileCommand::Add { name, key, force } => add(&profiles, name, key, *force),
-        ProfileCommand::List { names } => list(&profiles, *names),
-        ProfileCommand::Show { name } => {
-            let profile = profiles.load(name)?;
-            show(&profiles, &profile)
+        ProfileCommand::Add {
+            name,
+            key,
+            project_id,
+            key_id,
+            key_secret_stdin,
+            service_plan_id,
+            force,
+        } => {
+            if let Some(key) = key {
+                let code = add(&profiles, name, key, *force, !*key_secret_stdin)?;
+                if code != exit::OK {
+                    return Ok(code);
+                }
+            }
+            let access = project_id
+                .as_deref()
+                .zip(key_id.as_deref())
+                .map(|(p, k)| (p, k, *key_secret_stdin));
+            super::project::add_project_credentials(
+                &profiles,
+                name,
+                access,
+                service_plan_id.as_deref(),
+                key.is_none(),
+                *force,
+            )?;
+            Ok(exit::OK)
         }
+        ProfileCommand::List { names } => list(&profiles, *names),
+        ProfileCommand::Show { name } => match profiles.load(name) {
+            Ok(profile) => show(&profiles, &profile),
+            // A profile of project credentials only: shown without an application.
+            Err(ProfileError::NoApplication(name)) => show_project_only(&profiles, &name),
+            Err(err) => Err(err.into()),
+        },
         ProfileCommand::Remove { name } => {
             profiles.remove(name)?;
             stdio::human(&format!("Removed profile \"{name}\"."))?;
@@ -262,14 +326,24 @@ fn read_hidden(prompt: String) -> Result<Zeroizing<String>, Failure> {
     }
 }
 
-fn read_secret(name: &str) -> Result<AppSecret, Failure> {
+fn read_secret(name: &str, stdin_free: bool) -> Result<AppSecret, Failure> {
+    if !stdin_free && !std::io::stdin().is_terminal() {
+        // Standard input carries another secret: this one comes from the environment.
+        return super::credentials::secret_from_env()?.ok_or_else(|| {
+            Failure::usage(format!(
+                "standard input carries the Key Secret: put the application secret in {}",
+                super::SECRET_ENV
+            ))
+        });
+    }
     let text = read_hidden(format!(
         "Application secret for \"{name}\" (input hidden): "
     ))?;
     Ok(AppSecret::from_base64(&text)?)
 }
 
-fn confirm(question: &str) -> bool {
+/// Asks a yes/no question on the terminal; only "y" or "yes" is yes.
+pub fn confirm(question: &str) -> bool {
     stdio::prompt(&format!("{question} [y/N] "));
     let mut answer = String::new();
     std::io::stdin()
@@ -280,10 +354,16 @@ fn confirm(question: &str) -> bool {
         && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
-fn add(profiles: &Profiles<OsKeyring>, name: &str, key: &str, force: bool) -> Result<u8, Failure> {
+fn add(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    key: &str,
+    force: bool,
+    stdin_free: bool,
+) -> Result<u8, Failure> {
     // Check the name before asking for a secret that would then be thrown away.
     crate::profiles::validate_name(name)?;
-    let secret = read_secret(name)?;
+    let secret = read_secret(name, stdin_free)?;
     let warnings = match profiles.add(name, key, &secret, force) {
         Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
             if std::io::stdin().is_terminal() =>
@@ -331,21 +411,38 @@ fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure>
         } else {
             ""
         };
-        let kinds = if summary.meta.credentials.is_empty() {
-            String::new()
+        let meta = &summary.meta;
+        let mut kinds = String::new();
+        let webhooks: Vec<&str> = CredentialKind::WEBHOOKS
+            .iter()
+            .map(|kind| kind.name())
+            .filter(|name| meta.credentials.contains(*name))
+            .collect();
+        if !webhooks.is_empty() {
+            kinds.push_str(&format!("  webhooks: {}", webhooks.join(", ")));
+        }
+        if meta.credentials.contains(CredentialKind::AccessKey.name()) {
+            kinds.push_str(&format!(
+                "  access key: {} (project {})",
+                meta.key_id.as_deref().unwrap_or("?"),
+                meta.project_id.as_deref().unwrap_or("?")
+            ));
+        }
+        if meta
+            .credentials
+            .contains(CredentialKind::ServicePlan.name())
+        {
+            kinds.push_str(&format!(
+                "  service plan: {}",
+                meta.service_plan_id.as_deref().unwrap_or("?")
+            ));
+        }
+        let key = if meta.key.is_empty() {
+            "(no application)"
         } else {
-            let names: Vec<&str> = summary
-                .meta
-                .credentials
-                .iter()
-                .map(String::as_str)
-                .collect();
-            format!("  webhooks: {}", names.join(", "))
+            meta.key.as_str()
         };
-        stdio::human(&format!(
-            "{:<width$}  {}{marker}{kinds}",
-            summary.name, summary.meta.key
-        ))?;
+        stdio::human(&format!("{:<width$}  {key}{marker}{kinds}", summary.name))?;
     }
     Ok(exit::OK)
 }
@@ -354,8 +451,8 @@ fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure
     let is_default = profiles.default_name()?.as_deref() == Some(profile.name.as_str());
     let secrets = profiles.webhook_secrets(&profile.name)?;
     let mut webhooks = String::new();
-    for kind in CredentialKind::ALL {
-        if let Some(secret) = secrets.get(kind.scheme()) {
+    for kind in CredentialKind::WEBHOOKS {
+        if let Some(secret) = kind.scheme().and_then(|scheme| secrets.get(scheme)) {
             webhooks.push_str(&format!(
                 "\nWebhook:     {} {} ({}, service \"{}\")",
                 kind.name(),
@@ -376,15 +473,60 @@ fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure
          Key:         {}\n\
          Secret:      {}\n\
          Stored in:   {}, service \"{SERVICE}\", entry \"{}\"\n\
-         Index:       {}{webhooks}",
+         Index:       {}{webhooks}{}",
         profile.name,
         if is_default { " (default)" } else { "" },
         profile.key,
         profile.secret.masked(),
         profiles.store().location(),
         profile.name,
-        profiles.index_path().display()
+        profiles.index_path().display(),
+        project_lines(profiles, &profile.name)?
     );
     stdio::human(&report)?;
     Ok(exit::OK)
+}
+
+/// `profile show` of a profile that holds project credentials only.
+fn show_project_only(profiles: &Profiles<OsKeyring>, name: &str) -> Result<u8, Failure> {
+    let is_default = profiles.default_name()?.as_deref() == Some(name);
+    stdio::human(&format!(
+        "Profile:     {name}{}\nKey:         none (no application: add one with `sinch-ticket profile add {name} --key KEY`)\nIndex:       {}{}",
+        if is_default { " (default)" } else { "" },
+        profiles.index_path().display(),
+        project_lines(profiles, name)?
+    ))?;
+    Ok(exit::OK)
+}
+
+/// The lines of `profile show` for a profile's project credentials (its access key, its
+/// service plan), secrets masked.
+fn project_lines(profiles: &Profiles<OsKeyring>, name: &str) -> Result<String, Failure> {
+    let (list, _) = profiles.list()?;
+    let Some(meta) = list.into_iter().find(|p| p.name == name).map(|p| p.meta) else {
+        return Ok(String::new());
+    };
+    let mut lines = String::new();
+    if meta.credentials.contains(CredentialKind::AccessKey.name()) {
+        let key = profiles.access_key(name)?;
+        lines.push_str(&format!(
+            "\nAccess key:  Key ID {}, project {}, Key Secret •••••••• ({} characters), service \"{}\"",
+            key.key_id,
+            key.project_id,
+            key.key_secret.expose().chars().count(),
+            CredentialKind::AccessKey.service()
+        ));
+    }
+    if meta
+        .credentials
+        .contains(CredentialKind::ServicePlan.name())
+    {
+        let (plan, token) = profiles.service_plan(name)?;
+        lines.push_str(&format!(
+            "\nSMS plan:    service plan {plan}, API token •••••••• ({} characters), service \"{}\"",
+            token.expose().chars().count(),
+            CredentialKind::ServicePlan.service()
+        ));
+    }
+    Ok(lines)
 }

@@ -9,10 +9,13 @@ use std::time::Duration;
 use chrono::Utc;
 use clap::Args;
 
+use super::project::{self, ProjectArgs};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::client;
 use crate::net::http1::parse_request;
+use crate::net::oauth;
 use crate::net::target::{self, parse_url};
+use crate::sinch::oauth::{ApiAuth, fill_path};
 use crate::sinch::signing::{
     self, CallbackKeys, CurlBody, SignRequest, Signed, check_content_type, check_method,
     curl_command, header_lines, sign_request, verify_request,
@@ -45,11 +48,56 @@ pub struct RequestArgs {
     content_type: Option<String>,
 }
 
+/// How a request is authorized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthArg {
+    /// Sinch's application signing with the application key and secret (Voice,
+    /// Verification).
+    Application,
+    /// HTTP Basic with the application key and secret (quick tests only).
+    Basic,
+    /// An OAuth2 bearer token from the profile's project access key (SMS, Conversation,
+    /// Numbers).
+    Oauth,
+    /// The SMS service plan's API token as the bearer.
+    ServicePlan,
+}
+
+impl From<AuthArg> for ApiAuth {
+    fn from(auth: AuthArg) -> Self {
+        match auth {
+            AuthArg::Application => ApiAuth::Application,
+            AuthArg::Basic => ApiAuth::Basic,
+            AuthArg::Oauth => ApiAuth::OAuth,
+            AuthArg::ServicePlan => ApiAuth::ServicePlan,
+        }
+    }
+}
+
+/// The authorization a request takes: `--auth`, or the one its host takes (the SMS,
+/// Conversation and Numbers hosts: OAuth), or the application's.
+fn choose_auth(given: Option<AuthArg>, url: &str) -> ApiAuth {
+    given.map(ApiAuth::from).unwrap_or_else(|| {
+        // A path with {project} is no URL yet: the host decides all the same.
+        let filled = fill_path(url, Some("p"), Some("p"));
+        parse_url(&filled)
+            .ok()
+            .and_then(|target| ApiAuth::for_host(target.host))
+            .unwrap_or(ApiAuth::Application)
+    })
+}
+
 /// Arguments of `sinch-ticket sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
     #[command(flatten)]
     request: RequestArgs,
+    /// How to authorize it: application (signed), basic, oauth (a bearer token from the
+    /// project access key), service-plan; by default, what the host takes.
+    #[arg(long, value_enum, value_name = "HOW")]
+    auth: Option<AuthArg>,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// The x-timestamp to sign (RFC 3339, used verbatim); defaults to now, whole seconds.
     #[arg(long, value_name = "RFC3339")]
     timestamp: Option<String>,
@@ -68,6 +116,13 @@ pub struct SignArgs {
 pub struct SendArgs {
     #[command(flatten)]
     request: RequestArgs,
+    /// How to authorize it: application (signed), basic, oauth (a bearer token from the
+    /// project access key, renewed once when the API says it expired), service-plan; by
+    /// default, what the host takes.
+    #[arg(long, value_enum, value_name = "HOW")]
+    auth: Option<AuthArg>,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Another header to send, as 'Name: value' (not signed; repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
@@ -246,6 +301,37 @@ pub fn sign(args: &SignArgs) -> Result<u8, Failure> {
         }
         None => signing::timestamp(Utc::now()),
     };
+    let auth = choose_auth(args.auth, &args.request.url);
+    if auth != ApiAuth::Application {
+        let authorized = authorize(&args.request, &args.credentials, &args.project, auth, 30)?;
+        if args.json {
+            let report = serde_json::json!({
+                "url": authorized.url,
+                "auth": format!("{auth:?}").to_ascii_lowercase(),
+                "headers": authorized.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect::<Vec<_>>(),
+            });
+            return stdio::line(&format!("{report:#}")).map(|()| exit::OK);
+        }
+        if args.curl {
+            let body = match &args.request.data_file {
+                Some(path) if path.as_os_str() != "-" => CurlBody::File(path),
+                _ => CurlBody::Bytes(&authorized.body),
+            };
+            let command = signing::curl_with_headers(
+                &args.request.method,
+                &authorized.url,
+                &authorized.headers,
+                body,
+            );
+            return stdio::line(&command).map(|()| exit::OK);
+        }
+        let lines: Vec<String> = authorized
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}"))
+            .collect();
+        return stdio::human(&lines.join("\n")).map(|()| exit::OK);
+    }
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     if args.json {
         let report = serde_json::to_value(&signed)
@@ -310,13 +396,176 @@ fn extra_header(header: &str) -> Result<(String, String), Failure> {
     Ok((name.to_owned(), value.to_owned()))
 }
 
+/// A request authorized another way than the application's signing: the URL with its
+/// placeholders filled, the headers to send (Authorization first) and the body; for OAuth,
+/// what renews the token when the API says it expired.
+struct Authorized {
+    url: String,
+    /// Authorization first, then the Content-Type.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    oauth: Option<OAuthCall>,
+}
+
+/// What an OAuth call needs to renew its token once.
+struct OAuthCall {
+    key: crate::sinch::oauth::AccessKey,
+    cache: Box<dyn oauth::TokenCache>,
+    token: crate::sinch::oauth::AccessToken,
+}
+
+/// Authorizes `request` with `auth` (not the application's signing), within `timeout`
+/// seconds for a token.
+fn authorize(
+    request: &RequestArgs,
+    credentials: &CredentialArgs,
+    project_args: &ProjectArgs,
+    auth: ApiAuth,
+    timeout: u64,
+) -> Result<Authorized, Failure> {
+    check_method(&request.method).map_err(Failure::usage)?;
+    let (body, content_type) = body(request)?;
+    let mut headers = Vec::new();
+    let (url, oauth) = match auth {
+        // (The application's signing is `prepare`'s; HTTP Basic carries the same key and
+        // secret.)
+        ApiAuth::Application | ApiAuth::Basic => {
+            let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
+            let pair = zeroize::Zeroizing::new(format!("{key}:{}", &*secret.to_base64()));
+            use base64::Engine as _;
+            headers.push((
+                "Authorization".to_owned(),
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
+                ),
+            ));
+            (request.url.clone(), None)
+        }
+        ApiAuth::OAuth => {
+            let (profile, key) = project::access_key(credentials.profile.as_deref(), project_args)?;
+            let url = fill_path(&request.url, Some(&key.project_id), None);
+            let cache = project::cache_for(profile, &key, project_args)?;
+            let (token, _) = oauth::token(
+                &key,
+                project_args.fetch(Duration::from_secs(timeout)),
+                &*cache,
+            )?;
+            headers.push((
+                "Authorization".to_owned(),
+                format!("Bearer {}", token.token.as_str()),
+            ));
+            (url, Some(OAuthCall { key, cache, token }))
+        }
+        ApiAuth::ServicePlan => {
+            let profiles = super::profile::user_profiles()?;
+            let name = match &credentials.profile {
+                Some(name) => name.clone(),
+                None => profiles.default_name()?.ok_or_else(|| {
+                    Failure::usage("no profile: save a service plan with `sinch-ticket profile add NAME --service-plan-id ID`")
+                })?,
+            };
+            let (plan, token) = profiles.service_plan(&name)?;
+            headers.push((
+                "Authorization".to_owned(),
+                format!("Bearer {}", token.expose()),
+            ));
+            (fill_path(&request.url, None, Some(&plan)), None)
+        }
+    };
+    if let Some(content_type) = content_type {
+        headers.push(("Content-Type".to_owned(), content_type));
+    }
+    parse_url(&url)?;
+    Ok(Authorized {
+        url,
+        headers,
+        body,
+        oauth,
+    })
+}
+
+/// `send` with a bearer or Basic: the token is renewed once when the API says it expired.
+fn send_authorized(
+    args: &SendArgs,
+    auth: ApiAuth,
+    extra: Vec<(String, String)>,
+) -> Result<u8, Failure> {
+    let authorized = authorize(
+        &args.request,
+        &args.credentials,
+        &args.project,
+        auth,
+        args.timeout,
+    )?;
+    let url = target::sendable(&authorized.url)?;
+    let timeout = Duration::from_secs(args.timeout);
+    let mut headers = authorized.headers;
+    headers.extend(extra);
+    let answer = match authorized.oauth {
+        Some(OAuthCall { key, cache, token }) => {
+            // The bearer goes in on each attempt, fresh when renewed.
+            headers.retain(|(name, _)| name != "Authorization");
+            let outgoing = client::Outgoing {
+                method: &args.request.method,
+                url: &authorized.url,
+                headers,
+                body: authorized.body,
+                timeout,
+            };
+            let fetch = args.project.fetch(timeout);
+            let (answer, _, renewed) = oauth::send_with_bearer(&url, &outgoing, token, || {
+                oauth::renew(&key, fetch, &*cache)
+            })
+            .map_err(|err| match err {
+                oauth::BearerError::Send(err) => Failure::from(err),
+                oauth::BearerError::Fetch(err) => Failure::from(err),
+            })?;
+            if renewed {
+                warn(
+                    "the API said the token had expired: a new one was fetched and the call sent once more",
+                );
+            }
+            answer
+        }
+        None => client::send(
+            &url,
+            client::Outgoing {
+                method: &args.request.method,
+                url: &authorized.url,
+                headers,
+                body: authorized.body,
+                timeout,
+            },
+        )?,
+    };
+    print_answer(&answer)
+}
+
+/// Prints an answer and gives the exit status: 0 for 2xx, 1 otherwise.
+fn print_answer(answer: &client::Answer) -> Result<u8, Failure> {
+    stdio::human(&answer.status_line())?;
+    if !answer.body.is_empty() {
+        stdio::human(&answer.pretty_body())?;
+    }
+    Ok(if answer.is_success() {
+        exit::OK
+    } else {
+        exit::REJECTED
+    })
+}
+
 /// `sinch-ticket send`.
 pub fn send(args: &SendArgs) -> Result<u8, Failure> {
-    let url = target::sendable(&args.request.url)?;
     let mut extra = Vec::new();
     for header in &args.headers {
         extra.push(extra_header(header)?);
     }
+    let auth = choose_auth(args.auth, &args.request.url);
+    if auth != ApiAuth::Application {
+        return send_authorized(args, auth, extra);
+    }
+    let url = target::sendable(&args.request.url)?;
     let stamp = signing::timestamp(Utc::now());
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     let mut headers = signed.headers();
@@ -331,15 +580,7 @@ pub fn send(args: &SendArgs) -> Result<u8, Failure> {
             timeout: Duration::from_secs(args.timeout),
         },
     )?;
-    stdio::human(&answer.status_line())?;
-    if !answer.body.is_empty() {
-        stdio::human(&answer.pretty_body())?;
-    }
-    Ok(if answer.is_success() {
-        exit::OK
-    } else {
-        exit::REJECTED
-    })
+    print_answer(&answer)
 }
 
 /// `sinch-ticket verify-callback`.

@@ -41,6 +41,8 @@ pub struct Answer {
     pub content_type: Option<String>,
     /// Where a redirect points (the `Location` of a 3xx), when it has one.
     pub location: Option<String>,
+    /// The `WWW-Authenticate` of a 401, when it has one (an expired OAuth2 token says so).
+    pub www_authenticate: Option<String>,
     /// The body.
     pub body: Vec<u8>,
     /// How long the exchange took.
@@ -152,6 +154,7 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
             .map(str::to_owned)
     };
     let (content_type, location) = (header("content-type"), header("location"));
+    let www_authenticate = header("www-authenticate");
     let body = response
         .into_body()
         .with_config()
@@ -163,6 +166,7 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
         reason: status.canonical_reason().unwrap_or_default().to_owned(),
         content_type,
         location,
+        www_authenticate,
         body,
         took: started.elapsed(),
     })
@@ -210,6 +214,7 @@ mod tests {
             reason: "Found".into(),
             content_type: None,
             location: Some("https://elsewhere.example/\u{1b}[2J".into()),
+            www_authenticate: None,
             body: Vec::new(),
             took: Duration::from_millis(3),
         };

@@ -9,6 +9,7 @@
 pub mod client;
 pub mod http1;
 pub mod listen;
+pub mod oauth;
 pub mod server;
 pub mod target;
 pub mod trigger;

@@ -27,11 +27,27 @@ pub enum CredentialKind {
     Numbers,
     /// Mailgun's HTTP webhook signing key.
     Mailgun,
+    /// The project's access key: its Key Secret (the Key ID and Project ID beside it).
+    AccessKey,
+    /// The SMS API's service plan: its API token (the Service Plan ID beside it).
+    ServicePlan,
+    /// The OAuth2 token last fetched with the access key, reused until it nears expiry.
+    OAuthToken,
 }
 
 impl CredentialKind {
+    /// The webhook secrets, in the order lists show them.
+    pub const WEBHOOKS: [CredentialKind; 3] = [Self::Conversation, Self::Numbers, Self::Mailgun];
+
     /// Every kind, in the order lists show them.
-    pub const ALL: [CredentialKind; 3] = [Self::Conversation, Self::Numbers, Self::Mailgun];
+    pub const ALL: [CredentialKind; 6] = [
+        Self::Conversation,
+        Self::Numbers,
+        Self::Mailgun,
+        Self::AccessKey,
+        Self::ServicePlan,
+        Self::OAuthToken,
+    ];
 
     /// Its name on the command line and in the index.
     pub fn name(self) -> &'static str {
@@ -39,6 +55,9 @@ impl CredentialKind {
             Self::Conversation => "conversation",
             Self::Numbers => "numbers",
             Self::Mailgun => "mailgun",
+            Self::AccessKey => "access-key",
+            Self::ServicePlan => "service-plan",
+            Self::OAuthToken => "oauth-token",
         }
     }
 
@@ -53,6 +72,9 @@ impl CredentialKind {
             Self::Conversation => "Conversation/SMS webhook secret",
             Self::Numbers => "Numbers callback secret",
             Self::Mailgun => "Mailgun webhook signing key",
+            Self::AccessKey => "project access key",
+            Self::ServicePlan => "SMS service plan API token",
+            Self::OAuthToken => "cached OAuth2 token",
         }
     }
 
@@ -61,12 +83,13 @@ impl CredentialKind {
         format!("{SERVICE}:{}", self.name())
     }
 
-    /// The webhook scheme it verifies and signs.
-    pub fn scheme(self) -> Scheme {
+    /// The webhook scheme it verifies and signs (`None`: not a webhook secret).
+    pub fn scheme(self) -> Option<Scheme> {
         match self {
-            Self::Conversation => Scheme::Conversation,
-            Self::Numbers => Scheme::Numbers,
-            Self::Mailgun => Scheme::Mailgun,
+            Self::Conversation => Some(Scheme::Conversation),
+            Self::Numbers => Some(Scheme::Numbers),
+            Self::Mailgun => Some(Scheme::Mailgun),
+            Self::AccessKey | Self::ServicePlan | Self::OAuthToken => None,
         }
     }
 
@@ -86,31 +109,61 @@ impl std::fmt::Display for CredentialKind {
     }
 }
 
-/// What a credential's keyring entry holds: JSON, so that a kind with a public half (a key
-/// ID) adds a field rather than a format.
-#[derive(Deserialize)]
-struct Stored {
-    secret: String,
+/// What a credential's keyring entry holds: JSON, the secret and, for the kinds that have
+/// one, its public half (a Key ID, a Service Plan ID), the project, the URL it was fetched
+/// from and when it expires (a cached token). A kind adds a field rather than a format.
+#[derive(Deserialize, Serialize)]
+pub(super) struct Stored {
+    pub(super) secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) project: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) expires_at: Option<String>,
 }
 
-#[derive(Serialize)]
-struct StoredRef<'a> {
-    secret: &'a str,
+impl Drop for Stored {
+    fn drop(&mut self) {
+        use zeroize::Zeroize as _;
+        self.secret.zeroize();
+    }
 }
 
-/// The entry's text for `secret`, in a buffer allocated once and wiped when dropped.
-pub(super) fn encode(secret: &str) -> Zeroizing<String> {
-    let mut bytes = Zeroizing::new(Vec::with_capacity(16 + secret.len() * 6));
-    // Writing a plain string into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *bytes, &StoredRef { secret });
+/// The entry's text for `stored`, in a buffer allocated once and wiped when dropped.
+pub(super) fn encode_stored(stored: &Stored) -> Zeroizing<String> {
+    let extra: usize = [&stored.id, &stored.project, &stored.url, &stored.expires_at]
+        .iter()
+        .map(|field| field.as_ref().map_or(0, |f| f.len() * 6 + 16))
+        .sum();
+    let mut bytes = Zeroizing::new(Vec::with_capacity(16 + stored.secret.len() * 6 + extra));
+    // Writing plain strings into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *bytes, stored);
     Zeroizing::new(String::from_utf8(std::mem::take(&mut *bytes)).unwrap_or_default())
+}
+
+/// The entry's text for a plain `secret`.
+pub(super) fn encode(secret: &str) -> Zeroizing<String> {
+    encode_stored(&Stored {
+        secret: secret.to_owned(),
+        id: None,
+        project: None,
+        url: None,
+        expires_at: None,
+    })
+}
+
+/// What an entry's text holds, `None` when this program did not write it.
+pub(super) fn decode_stored(text: &str) -> Option<Stored> {
+    serde_json::from_str(text).ok()
 }
 
 /// The secret in an entry's text, `None` when this program did not write it.
 pub(super) fn decode(text: &str) -> Option<WebhookSecret> {
-    let stored: Stored = serde_json::from_str(text).ok()?;
-    let secret = Zeroizing::new(stored.secret);
-    Some(WebhookSecret::new(&secret))
+    let stored = decode_stored(text)?;
+    Some(WebhookSecret::new(&stored.secret))
 }
 
 /// The longest webhook secret accepted (Sinch's are tens of characters).

@@ -35,6 +35,15 @@ pub struct ProfileMeta {
     pub last_user: Option<String>,
     /// The expiry last used with this profile, as typed (`1h`, `600`).
     pub last_expiry: Option<String>,
+    /// The project its access key belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The access key's Key ID (its secret is in the keyring).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// The SMS service plan's ID (its API token is in the keyring).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_plan_id: Option<String>,
     /// The credentials it holds besides the application's, by kind name (`conversation`):
     /// names, so that a kind this version does not know survives its rewrites.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]

@@ -24,6 +24,7 @@ pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
+use crate::sinch::oauth::{AccessKey, AccessToken, KeySecret};
 use crate::sinch::text::{code_point, first_invisible};
 use crate::sinch::webhook::WebhookSecret;
 use crate::sinch::{AppSecret, application_key_warning};
@@ -84,6 +85,8 @@ pub enum ProfileError {
         /// Whether the index lists it.
         listed: bool,
     },
+    /// The profile holds no application key and secret (only project credentials).
+    NoApplication(String),
     /// The profile holds a credential of that kind and replacing it was not asked for.
     CredentialExists {
         /// The profile's name.
@@ -129,6 +132,10 @@ impl std::fmt::Display for ProfileError {
                  it: this may be another keyring than the one it was saved in; unlock or \
                  select that one, or save it again",
                 kind.title()
+            ),
+            Self::NoApplication(name) => write!(
+                f,
+                "profile \"{name}\" holds no application key and secret, only project credentials"
             ),
             Self::CredentialExists { profile, kind } => {
                 write!(f, "profile \"{profile}\" has a {} already", kind.title())
@@ -333,7 +340,10 @@ impl<S: SecretStore> Profiles<S> {
                          only in case are too easy to confuse: choose another name"
                     )));
                 }
-                Some(_) if !replace => return Err(ProfileError::Exists(name.clone())),
+                // A profile with project credentials only takes its application freely.
+                Some(existing) if !replace && !index.profiles[existing.as_str()].key.is_empty() => {
+                    return Err(ProfileError::Exists(name.clone()));
+                }
                 Some(_) => {}
                 None if self.store.get(SERVICE, &name)?.is_some() => {
                     if !replace {
@@ -362,11 +372,11 @@ impl<S: SecretStore> Profiles<S> {
     pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
         let name = &canonical_name(name)?;
         let Some(text) = self.store.get(SERVICE, name)? else {
-            let listed = self.index.load()?.index.profiles.contains_key(name);
-            return Err(if listed {
-                ProfileError::MissingSecret(name.to_owned())
-            } else {
-                ProfileError::NotFound(name.to_owned())
+            let index = self.index.load()?.index;
+            return Err(match index.profiles.get(name) {
+                Some(meta) if meta.key.is_empty() => ProfileError::NoApplication(name.to_owned()),
+                Some(_) => ProfileError::MissingSecret(name.to_owned()),
+                None => ProfileError::NotFound(name.to_owned()),
             });
         };
         let profile = decode_entry(name, &text)?;
@@ -547,9 +557,11 @@ impl<S: SecretStore> Profiles<S> {
     pub fn webhook_secrets(&self, name: &str) -> Result<WebhookSecrets, ProfileError> {
         let name = canonical_name(name)?;
         let mut secrets = WebhookSecrets::default();
-        for kind in CredentialKind::ALL {
-            if let Some(secret) = self.read_credential(&name, kind)? {
-                secrets.insert(kind.scheme(), secret);
+        for kind in CredentialKind::WEBHOOKS {
+            if let (Some(scheme), Some(secret)) =
+                (kind.scheme(), self.read_credential(&name, kind)?)
+            {
+                secrets.insert(scheme, secret);
             }
         }
         let listed = self.listed_kinds(&name)?;
@@ -597,6 +609,264 @@ impl<S: SecretStore> Profiles<S> {
                     .extend(kinds.iter().map(|kind| kind.name().to_owned()));
             }
         })?;
+        Ok(())
+    }
+
+    /// Saves a project access key in profile `name` (made, without an application, when
+    /// there is none), under the index lock; one already there is replaced only when
+    /// `replace` says so. A token cached for the key it replaces is forgotten.
+    pub fn set_access_key(
+        &self,
+        name: &str,
+        key: &AccessKey,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let (project, key_id) = (key.project_id.trim(), key.key_id.trim());
+        if project.is_empty() || key_id.is_empty() {
+            return Err(ProfileError::Invalid(
+                "an access key needs its Project ID and Key ID: copy both from the dashboard's Access keys".into(),
+            ));
+        }
+        let entry = credential::encode_stored(&credential::Stored {
+            secret: key.key_secret.expose().to_owned(),
+            id: Some(key_id.to_owned()),
+            project: Some(project.to_owned()),
+            url: None,
+            expires_at: None,
+        });
+        self.set_project_credential(
+            name,
+            CredentialKind::AccessKey,
+            key.key_secret.expose(),
+            &entry,
+            replace,
+            |meta| {
+                meta.project_id = Some(project.to_owned());
+                meta.key_id = Some(key_id.to_owned());
+            },
+        )
+    }
+
+    /// Saves an SMS service plan (its ID and API token) in profile `name`, as
+    /// [`Self::set_access_key`] saves an access key.
+    pub fn set_service_plan(
+        &self,
+        name: &str,
+        plan_id: &str,
+        token: &KeySecret,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let plan_id = plan_id.trim();
+        if plan_id.is_empty() {
+            return Err(ProfileError::Invalid(
+                "a service plan needs its Service Plan ID: copy it from the dashboard's SMS APIs page".into(),
+            ));
+        }
+        let entry = credential::encode_stored(&credential::Stored {
+            secret: token.expose().to_owned(),
+            id: Some(plan_id.to_owned()),
+            project: None,
+            url: None,
+            expires_at: None,
+        });
+        self.set_project_credential(
+            name,
+            CredentialKind::ServicePlan,
+            token.expose(),
+            &entry,
+            replace,
+            |meta| {
+                meta.service_plan_id = Some(plan_id.to_owned());
+            },
+        )
+    }
+
+    fn set_project_credential(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+        secret: &str,
+        entry: &str,
+        replace: bool,
+        note: impl FnOnce(&mut ProfileMeta),
+    ) -> Result<Warnings, ProfileError> {
+        let name = canonical_name(name)?;
+        check_webhook_secret(kind, secret).map_err(ProfileError::Invalid)?;
+        self.store.status()?;
+        let service = kind.service();
+        let ((), warning) = self.index.try_update(|index| {
+            let folded = name.to_lowercase();
+            if let Some(existing) = index
+                .profiles
+                .keys()
+                .find(|existing| existing.to_lowercase() == folded && **existing != name)
+            {
+                return Err(ProfileError::Invalid(format!(
+                    "a profile named \"{existing}\" exists already, and names differing only in case are too easy to confuse: choose another name"
+                )));
+            }
+            if !index.profiles.contains_key(&name) {
+                if self.store.get(SERVICE, &name)?.is_some() {
+                    return Err(ProfileError::Unlisted(name.clone()));
+                }
+                self.delete_credentials(&name, &CredentialKind::ALL)?;
+            }
+            let held = index
+                .profiles
+                .get(&name)
+                .is_some_and(|meta| meta.credentials.contains(kind.name()))
+                || self.store.get(&service, &name)?.is_some();
+            if held && !replace {
+                return Err(ProfileError::CredentialExists {
+                    profile: name.clone(),
+                    kind,
+                });
+            }
+            self.store.set(&service, &name, entry)?;
+            if kind == CredentialKind::AccessKey {
+                self.delete_credentials(&name, &[CredentialKind::OAuthToken])?;
+            }
+            if index.default.is_none() {
+                index.default = Some(name.clone());
+            }
+            let meta = index.profiles.entry(name.clone()).or_default();
+            meta.credentials.insert(kind.name().to_owned());
+            note(meta);
+            Ok(())
+        })?;
+        Ok(warning.into_iter().collect())
+    }
+
+    /// A profile's project access key, from the keyring.
+    pub fn access_key(&self, name: &str) -> Result<AccessKey, ProfileError> {
+        let name = canonical_name(name)?;
+        let stored = self.read_project_credential(&name, CredentialKind::AccessKey)?;
+        let meta = self
+            .index
+            .load()?
+            .index
+            .profiles
+            .get(&name)
+            .cloned()
+            .unwrap_or_default();
+        Ok(AccessKey {
+            project_id: stored
+                .project
+                .clone()
+                .or(meta.project_id)
+                .unwrap_or_default(),
+            key_id: stored.id.clone().or(meta.key_id).unwrap_or_default(),
+            key_secret: KeySecret::new(&stored.secret),
+        })
+    }
+
+    /// A profile's SMS service plan: its ID and API token, from the keyring.
+    pub fn service_plan(&self, name: &str) -> Result<(String, KeySecret), ProfileError> {
+        let name = canonical_name(name)?;
+        let stored = self.read_project_credential(&name, CredentialKind::ServicePlan)?;
+        let meta = self
+            .index
+            .load()?
+            .index
+            .profiles
+            .get(&name)
+            .cloned()
+            .unwrap_or_default();
+        Ok((
+            stored
+                .id
+                .clone()
+                .or(meta.service_plan_id)
+                .unwrap_or_default(),
+            KeySecret::new(&stored.secret),
+        ))
+    }
+
+    fn read_project_credential(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+    ) -> Result<credential::Stored, ProfileError> {
+        let Some(text) = self.store.get(&kind.service(), name)? else {
+            let listed = self.listed_kinds(name)?.contains(kind.name());
+            if !listed && !self.index.load()?.index.profiles.contains_key(name) {
+                return Err(ProfileError::NotFound(name.to_owned()));
+            }
+            return Err(ProfileError::NoCredential {
+                profile: name.to_owned(),
+                kind,
+                listed,
+            });
+        };
+        credential::decode_stored(&text)
+            .ok_or_else(|| ProfileError::Keyring(KeyringError::Unreadable(name.to_owned())))
+    }
+
+    /// The token cached for profile `name`, when it was fetched with `key_id` from
+    /// `auth_url` and has not expired (freshness is the caller's to judge).
+    pub fn cached_token(
+        &self,
+        name: &str,
+        key_id: &str,
+        auth_url: &str,
+    ) -> Result<Option<AccessToken>, ProfileError> {
+        let name = canonical_name(name)?;
+        let Some(text) = self
+            .store
+            .get(&CredentialKind::OAuthToken.service(), &name)?
+        else {
+            return Ok(None);
+        };
+        let Some(stored) = credential::decode_stored(&text) else {
+            return Ok(None);
+        };
+        if stored.id.as_deref() != Some(key_id) || stored.url.as_deref() != Some(auth_url) {
+            return Ok(None);
+        }
+        let expires_at = stored
+            .expires_at
+            .as_deref()
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+            .map(|at| at.with_timezone(&chrono::Utc));
+        Ok(expires_at.map(|expires_at| AccessToken {
+            token: Zeroizing::new(stored.secret.clone()),
+            token_type: "bearer".into(),
+            expires_at,
+            scope: None,
+        }))
+    }
+
+    /// Keeps `token`, fetched with `key_id` from `auth_url`, for profile `name` (replacing
+    /// the one before). Not listed in the index: it is a cache, not a credential.
+    pub fn store_token(
+        &self,
+        name: &str,
+        key_id: &str,
+        auth_url: &str,
+        token: &AccessToken,
+    ) -> Result<(), ProfileError> {
+        let name = canonical_name(name)?;
+        let entry = credential::encode_stored(&credential::Stored {
+            secret: token.token.as_str().to_owned(),
+            id: Some(key_id.to_owned()),
+            project: None,
+            url: Some(auth_url.to_owned()),
+            expires_at: Some(
+                token
+                    .expires_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+        });
+        Ok(self
+            .store
+            .set(&CredentialKind::OAuthToken.service(), &name, &entry)?)
+    }
+
+    /// Forgets the token cached for profile `name`.
+    pub fn forget_token(&self, name: &str) -> Result<(), ProfileError> {
+        let name = canonical_name(name)?;
+        self.store
+            .delete(&CredentialKind::OAuthToken.service(), &name)?;
         Ok(())
     }
 

@@ -538,3 +538,119 @@ fn profiles_of_the_previous_release_upgrade_intact_and_survive_a_downgrade() {
     assert!(list[0].meta.credentials.contains("conversation"));
     assert_eq!(list[0].meta.last_user.as_deref(), Some("alice"));
 }
+
+fn access_key(secret: &str) -> crate::sinch::oauth::AccessKey {
+    crate::sinch::oauth::AccessKey {
+        project_id: "e2df3a34-a71b-4448-9db5-a8d2baad28e4".into(),
+        key_id: "b5ae4a5c-47ae-4e8c-8e65-0fb1a8b5b6d1".into(),
+        key_secret: crate::sinch::oauth::KeySecret::new(secret),
+    }
+}
+
+#[test]
+fn a_project_access_key_makes_a_profile_of_its_own_or_joins_one_and_keeps_its_secret_out_of_the_index()
+ {
+    let (profiles, _dir) = profiles();
+    profiles
+        .set_access_key("sms", &access_key("k-secret"), false)
+        .unwrap();
+    let (list, _) = profiles.list().unwrap();
+    assert_eq!(list[0].name, "sms");
+    assert!(list[0].is_default);
+    assert_eq!(
+        list[0].meta.key_id.as_deref(),
+        Some("b5ae4a5c-47ae-4e8c-8e65-0fb1a8b5b6d1")
+    );
+    assert!(list[0].meta.credentials.contains("access-key"));
+    assert!(
+        !std::fs::read_to_string(profiles.index_path())
+            .unwrap()
+            .contains("k-secret")
+    );
+    assert_eq!(
+        profiles.load("sms").unwrap_err(),
+        ProfileError::NoApplication("sms".into())
+    );
+    let key = profiles.access_key("sms").unwrap();
+    assert_eq!(key.key_secret.expose(), "k-secret");
+    assert_eq!(key.project_id, "e2df3a34-a71b-4448-9db5-a8d2baad28e4");
+    // Its application is added without --force; an access key is replaced only when asked.
+    profiles.add("sms", KEY, &secret(), false).unwrap();
+    assert_eq!(profiles.load("sms").unwrap().key, KEY);
+    assert!(matches!(
+        profiles.set_access_key("sms", &access_key("other"), false),
+        Err(ProfileError::CredentialExists { .. })
+    ));
+    // An existing application profile takes an access key too.
+    profiles.add("voice", KEY, &secret(), false).unwrap();
+    profiles
+        .set_access_key("voice", &access_key("v"), false)
+        .unwrap();
+    assert!(profiles.load("voice").unwrap().secret.ct_eq(&secret()));
+    assert!(matches!(
+        profiles.access_key("nobody"),
+        Err(ProfileError::NotFound(_))
+    ));
+    assert!(matches!(
+        profiles.set_access_key(
+            "x",
+            &crate::sinch::oauth::AccessKey {
+                key_id: " ".into(),
+                ..access_key("s")
+            },
+            false
+        ),
+        Err(ProfileError::Invalid(_))
+    ));
+}
+
+#[test]
+fn a_cached_token_is_kept_per_key_and_url_and_forgotten_when_the_key_changes() {
+    let (profiles, _dir) = profiles();
+    profiles
+        .set_access_key("sms", &access_key("k-secret"), false)
+        .unwrap();
+    let token = crate::sinch::oauth::AccessToken {
+        token: Zeroizing::new("eyJ.token".into()),
+        token_type: "bearer".into(),
+        expires_at: chrono::DateTime::from_timestamp(1_900_000_000, 0).unwrap(),
+        scope: None,
+    };
+    let key_id = "b5ae4a5c-47ae-4e8c-8e65-0fb1a8b5b6d1";
+    let url = crate::sinch::oauth::AUTH_URL;
+    profiles.store_token("sms", key_id, url, &token).unwrap();
+    let cached = profiles.cached_token("sms", key_id, url).unwrap().unwrap();
+    assert_eq!(cached.token.as_str(), "eyJ.token");
+    assert_eq!(cached.expires_at, token.expires_at);
+    assert!(
+        profiles
+            .cached_token("sms", "another-key", url)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        profiles
+            .cached_token("sms", key_id, "http://127.0.0.1:1/t")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !profiles.list().unwrap().0[0]
+            .meta
+            .credentials
+            .contains("oauth-token"),
+        "a cache, not a credential"
+    );
+    profiles
+        .set_access_key("sms", &access_key("new"), true)
+        .unwrap();
+    assert!(profiles.cached_token("sms", key_id, url).unwrap().is_none());
+    profiles.remove("sms").unwrap();
+    assert_eq!(
+        profiles
+            .store()
+            .get("sinch-ticket:access-key", "sms")
+            .unwrap(),
+        None
+    );
+}

@@ -10,6 +10,7 @@ mod inspect;
 mod json;
 mod jwt;
 mod make;
+pub mod oauth;
 pub mod received;
 mod secret;
 pub mod signing;

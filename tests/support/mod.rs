@@ -6,6 +6,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod listener;
+pub mod oauth;
 pub mod server;
 
 use std::io::Write as _;

@@ -19,7 +19,7 @@
 mod render;
 mod verify;
 
-pub use render::{CurlBody, curl_command, header_lines, shell_quote};
+pub use render::{CurlBody, curl_command, curl_with_headers, header_lines, shell_quote};
 pub use verify::{CallbackKeys, RequestVerdict, verify_request};
 
 use base64::Engine as _;

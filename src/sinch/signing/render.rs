@@ -24,20 +24,28 @@ pub fn shell_quote(text: &str) -> String {
 /// which the signature covers), the body with `--data-binary` so that curl sends its bytes
 /// unchanged. The secret is never in it (only the signature is).
 pub fn curl_command(method: &str, url: &str, signed: &Signed, body: CurlBody<'_>) -> String {
+    curl_with_headers(method, url, &signed.headers(), body)
+}
+
+/// A curl command that sends `method` to `url` with `headers` (in order) and `body`: every
+/// value shell-quoted, the path as written (`--path-as-is`). For a signed request, and for
+/// one with a bearer token.
+pub fn curl_with_headers(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: CurlBody<'_>,
+) -> String {
     let mut parts = vec![
         "curl".to_owned(),
         "--path-as-is".to_owned(),
         "-X".to_owned(),
         method.to_ascii_uppercase(),
         shell_quote(url),
-        "-H".to_owned(),
-        shell_quote(&format!("x-timestamp: {}", signed.x_timestamp)),
-        "-H".to_owned(),
-        shell_quote(&format!("Authorization: {}", signed.authorization)),
     ];
-    if let Some(ct) = &signed.content_type {
+    for (name, value) in headers {
         parts.push("-H".to_owned());
-        parts.push(shell_quote(&format!("Content-Type: {ct}")));
+        parts.push(shell_quote(&format!("{name}: {value}")));
     }
     match body {
         CurlBody::None => {}
