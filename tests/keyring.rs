@@ -998,3 +998,134 @@ fn on_a_terminal_a_webhook_secret_is_asked_without_echo_and_replacing_is_asked_t
         r#"{"secret":"key-3ax6xnjp29jd6fds4gc373sgvjxteol0"}"#
     );
 }
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn an_access_key_lives_in_the_keyring_and_its_token_is_reused_across_runs_never_in_a_file() {
+    use std::sync::atomic::Ordering;
+    use support::oauth::{AuthAnswer, KEY_ID, KEY_SECRET, PROJECT_ID, api_server, auth_server};
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    let auth = auth_server(vec![AuthAnswer::Token(3600)]);
+    let mut add = session.sinch_ticket();
+    add.args([
+        "profile",
+        "add",
+        "sms",
+        "--project-id",
+        PROJECT_ID,
+        "--key-id",
+        KEY_ID,
+        "--key-secret-stdin",
+    ]);
+    let out = run(add, KEY_SECRET);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        profile_list(&session).contains(&format!("access key: {KEY_ID} (project {PROJECT_ID})"))
+    );
+    let show = session
+        .sinch_ticket()
+        .args(["profile", "show", "sms"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&show).0.contains("Key Secret ••••••••"),
+        "{:?}",
+        text(&show)
+    );
+    assert!(!text(&show).0.contains(KEY_SECRET));
+
+    // Two runs, one token request: the second takes the token kept in the keyring.
+    let token = |session: &PrivateSession| {
+        let out = session
+            .sinch_ticket()
+            .args(["token", "--profile", "sms", "--auth-url", &auth.url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{:?}", text(&out));
+        text(&out).0.trim().to_owned()
+    };
+    let first = token(&session);
+    let second = token(&session);
+    assert_eq!(first, second);
+    assert_eq!(auth.count.load(Ordering::SeqCst), 1, "the token was reused");
+    let kept = secret_tool(
+        &session,
+        &[
+            "lookup",
+            "service",
+            "sinch-ticket:oauth-token",
+            "username",
+            "sms",
+        ],
+    );
+    assert!(
+        kept.contains(&first),
+        "kept in the keyring beside the profile"
+    );
+
+    // A call with it, through the default profile, to a project API.
+    let api = api_server(auth.issued.clone(), false);
+    let out = session
+        .sinch_ticket()
+        .args([
+            "send",
+            "GET",
+            &format!("{}/v1/projects/{{project}}/activeNumbers", api.base),
+            "--auth",
+            "oauth",
+            "--auth-url",
+            &auth.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_eq!(api.calls.lock().unwrap()[0].1, first);
+
+    // Neither the Key Secret nor the token is in a file of HOME, nor in a process's
+    // arguments or environment.
+    for file in session.files() {
+        let bytes = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(
+            !bytes.contains(KEY_SECRET),
+            "{} holds the Key Secret",
+            file.display()
+        );
+        assert!(
+            !bytes.contains(&first),
+            "{} holds the token",
+            file.display()
+        );
+    }
+    assert_eq!(processes_showing(KEY_SECRET), Vec::<String>::new());
+    assert_eq!(processes_showing(&first), Vec::<String>::new());
+
+    // A new access key forgets the token of the old one.
+    let mut replace = session.sinch_ticket();
+    replace.args([
+        "profile",
+        "add",
+        "sms",
+        "--project-id",
+        PROJECT_ID,
+        "--key-id",
+        KEY_ID,
+        "--key-secret-stdin",
+        "--force",
+    ]);
+    assert!(run(replace, KEY_SECRET).status.success());
+    assert!(
+        secret_tool(
+            &session,
+            &[
+                "lookup",
+                "service",
+                "sinch-ticket:oauth-token",
+                "username",
+                "sms"
+            ]
+        )
+        .is_empty()
+    );
+    let _ = token(&session);
+    assert_eq!(auth.count.load(Ordering::SeqCst), 2);
+}

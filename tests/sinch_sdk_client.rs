@@ -13,6 +13,13 @@ mod npm;
 #[allow(dead_code)] // Not every helper of the listener is used here.
 mod listener;
 
+#[path = "support/oauth.rs"]
+mod oauth;
+
+#[path = "support/server.rs"]
+#[allow(dead_code)]
+mod server;
+
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -481,4 +488,58 @@ fn webhooks_signed_by_sinchs_helper_verify_in_verify_callback_and_listen_and_tam
     }
     let (code, said) = listener.interrupt();
     assert_eq!(code, 0, "{said}");
+}
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn our_token_request_is_the_one_sinchs_node_sdk_sends() {
+    use oauth::{AuthAnswer, KEY_ID, KEY_SECRET, PROJECT_ID, auth_server};
+    let auth = auth_server(vec![AuthAnswer::Token(3600)]);
+    let base = auth.url.trim_end_matches("/oauth2/token").to_owned();
+    let out = harness()
+        .args(["oauth-token", &base])
+        .env("SINCH_KEY_ID", KEY_ID)
+        .env("SINCH_KEY_SECRET", KEY_SECRET)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        theirs.trim(),
+        format!("Bearer {}", auth.issued.lock().unwrap()[0])
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        .args([
+            "token",
+            "--project-id",
+            PROJECT_ID,
+            "--key-id",
+            KEY_ID,
+            "--auth-url",
+            &auth.url,
+        ])
+        .env("SINCH_KEY_SECRET", KEY_SECRET)
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = auth.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    let (node, ours) = (&seen[0], &seen[1]);
+    assert_eq!(ours.method, node.method);
+    assert_eq!(ours.path, node.path);
+    assert_eq!(ours.body, node.body);
+    for header in ["authorization", "content-type"] {
+        assert_eq!(ours.header(header), node.header(header), "{header}");
+    }
 }

@@ -10,6 +10,10 @@
 //       prints one x-sinch-webhook-signature per webhook, as computeSignedData and
 //       calculateWebhookSignature make it (Conversation, SMS; the Numbers signer is not
 //       exported)
+//   node sdk_client_harness.js oauth-token AUTH_BASE_URL
+//       fetches a token as Sinch's SDKs do (Oauth2TokenRequest with SINCH_KEY_ID and
+//       SINCH_KEY_SECRET, loaded by file path) from AUTH_BASE_URL/oauth2/token; prints the
+//       Authorization header it would send to the project APIs
 //   node sdk_client_harness.js serve COUNT
 //       prints its port, then answers COUNT requests: 200 when validateAuthenticationHeader
 //       accepts them, 401 when not; prints one JSON verdict per request
@@ -118,10 +122,27 @@ function serveWebhooks(count) {
   server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\n'));
 }
 
+async function oauthToken(base) {
+  // The SDK's HTTP client reads @sinch/sdk-core's package.json for the version in its
+  // User-Agent; that package (the whole SDK) is not installed here, so its version is
+  // given. Nothing compared depends on it.
+  const Module = require('module');
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    if (request === '@sinch/sdk-core/package.json') return { version: '0.0.0-harness' };
+    return load.call(this, request, ...rest);
+  };
+  const { Oauth2TokenRequest } = require(path.join(dir, 'node_modules/@sinch/sdk-client/dist/plugins/oauth2/oauth2-token.request.js'));
+  const request = new Oauth2TokenRequest(process.env.SINCH_KEY_ID, process.env.SINCH_KEY_SECRET, base);
+  const header = await request.getOAuth2Token();
+  process.stdout.write(header.Authorization + '\n');
+}
+
 const mode = process.argv[2];
 if (mode === 'sign') sign();
 else if (mode === 'webhooks') webhooks();
 else if (mode === 'sign-webhooks') signWebhooks();
+else if (mode === 'oauth-token') oauthToken(process.argv[3]);
 else if (mode === 'serve') serve(Number(process.argv[3] || 1));
 else if (mode === 'serve-webhooks') serveWebhooks(Number(process.argv[3] || 1));
 else throw new Error('mode: sign | webhooks | sign-webhooks | serve COUNT | serve-webhooks COUNT');
