@@ -863,7 +863,7 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
         .unwrap()
         .as_ref()
         .unwrap();
-    assert!(answer.pretty_body().contains("\"callId\": \"c-1\""));
+    assert!(answer.answer.pretty_body().contains("\"callId\": \"c-1\""));
 }
 
 #[test]
@@ -1958,5 +1958,95 @@ fn renaming_a_profile_in_the_window_keeps_its_webhook_secrets() {
             .webhooks
             .get(sinch_ticket::sinch::webhook::Scheme::Numbers)
             .is_some()
+    );
+}
+
+#[path = "support/oauth.rs"]
+mod oauth;
+
+#[test]
+fn an_access_key_saved_in_the_editor_gets_a_token_that_sends_renews_and_copies() {
+    use oauth::{AuthAnswer, KEY_ID, KEY_SECRET, PROJECT_ID, api_server, auth_server};
+    use std::sync::atomic::Ordering;
+    let mut world = world();
+    world.click("Edit…");
+    world.click("Project credentials");
+    world.type_into("Project ID", PROJECT_ID);
+    world.type_into("Key ID", KEY_ID);
+    assert!(
+        world
+            .harness
+            .query_by_role_and_label(Role::PasswordInput, "Key Secret")
+            .is_some(),
+        "masked until shown"
+    );
+    world.type_into("Key Secret", KEY_SECRET);
+    world.click("Save profile");
+    world.settle();
+    let entry = world
+        .store
+        .inner
+        .get("sinch-ticket:access-key", "sandbox")
+        .unwrap()
+        .unwrap();
+    assert!(
+        entry.contains(KEY_SECRET) && entry.contains(KEY_ID),
+        "{}",
+        entry.as_str()
+    );
+    assert_eq!(
+        world
+            .app()
+            .profiles
+            .loaded
+            .as_ref()
+            .unwrap()
+            .access_key
+            .as_ref()
+            .unwrap()
+            .key_id,
+        KEY_ID
+    );
+
+    // The Request tab: OAuth2 to a stand-in API that says once that the token expired.
+    let auth = auth_server(vec![AuthAnswer::Token(3600)]);
+    let api = api_server(auth.issued.clone(), true);
+    world.click("Request");
+    world.replace_text("Host", &api.base);
+    world.replace_text("Path", "/v1/projects/{project}/messages:send");
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Authorization")
+        .click();
+    world.harness.run_steps(2);
+    world.click("OAuth2");
+    world.replace_text("Auth server", &auth.url);
+    world.click("Send");
+    world.wait_until("the answer", |w| w.app().request.answer.last.is_some());
+    let calls = api.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 2, "renewed once after the 401");
+    assert_eq!(
+        calls[1].0,
+        format!("/v1/projects/{PROJECT_ID}/messages:send")
+    );
+    assert_eq!(auth.count.load(Ordering::SeqCst), 2);
+    world.harness.run_steps(2);
+    assert!(world.shows("HTTP 200"));
+    let renewed = auth.issued.lock().unwrap()[1].clone();
+    assert_eq!(calls[1].1, renewed);
+    // (The token's expiry is the auth server's, on the real clock; the window's is the test's.)
+    assert!(world.shows(&format!("Token for Key ID {KEY_ID}: expires in")));
+
+    // Copy token copies the renewed one, cleared like a ticket.
+    world.click("Copy token");
+    assert_eq!(world.clipboard.content().as_deref(), Some(renewed.as_str()));
+    assert!(
+        world.shows("Copied token, clears in 60 s"),
+        "cleared like a ticket"
+    );
+    assert_eq!(
+        auth.count.load(Ordering::SeqCst),
+        2,
+        "the kept token was fresh"
     );
 }

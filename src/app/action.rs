@@ -61,6 +61,8 @@ pub enum RequestDo {
     CopyHeaders,
     /// Send it.
     Send,
+    /// Copy the OAuth2 token (fetched first when there is none).
+    CopyToken,
 }
 
 /// What to copy.

@@ -215,7 +215,10 @@ impl SinchTicketApp {
                 Err(why) => Notice::error(Topic::TestPage, why),
             });
         }
-        self.request.poll();
+        // What waited for an OAuth2 token is done once the token is here.
+        if let Some(what) = self.request.poll() {
+            self.apply(vec![Action::Request(what)], ctx, now);
+        }
         self.callbacks.trigger.poll();
         self.callbacks.listen.take_arrivals();
         self.schedule_repaint(ctx, now);
@@ -404,7 +407,8 @@ impl SinchTicketApp {
     /// Repaints about once a second while a countdown is on screen, and never otherwise:
     /// an idle window uses no CPU.
     fn schedule_repaint(&self, ctx: &egui::Context, now: DateTime<Utc>) {
-        let countdown_shown = self.tab == Tab::Generate && self.generate.counting_down(now);
+        let countdown_shown = (self.tab == Tab::Generate && self.generate.counting_down(now))
+            || (self.tab == Tab::Request && self.request.counting_down(now));
         if countdown_shown || self.clipboard.counting_down() {
             let into_second = now.timestamp_subsec_millis();
             let wait = 1000u64.saturating_sub(u64::from(into_second)).max(50);

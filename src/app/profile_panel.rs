@@ -17,6 +17,7 @@ use super::worker::{
 use crate::profiles::{
     CredentialKind, Profile, ProfileError, ProfileSummary, canonical_name, check_webhook_secret,
 };
+use crate::sinch::oauth::{AccessKey, KeySecret};
 use crate::sinch::{AppSecret, SecretError, application_key_warning};
 
 /// The profile editor, open while adding or editing a profile.
@@ -45,6 +46,23 @@ pub struct ProfileEditor {
     focus_first: bool,
     /// One field per webhook secret kind, in [`CredentialKind::WEBHOOKS`]' order.
     pub webhooks: Vec<WebhookField>,
+    /// The project access key's Project ID, Key ID and a new Key Secret (empty: keep).
+    pub project_id: String,
+    /// Its Key ID.
+    pub key_id: String,
+    /// A Key Secret typed; wiped when the editor closes.
+    pub key_secret: Zeroizing<String>,
+    /// Whether the Key Secret is shown.
+    pub reveal_key_secret: bool,
+    /// The SMS service plan's ID.
+    pub plan_id: String,
+    /// A service plan API token typed; wiped when the editor closes.
+    pub plan_token: Zeroizing<String>,
+    /// Whether the API token is shown.
+    pub reveal_plan_token: bool,
+    /// What the profile held when the editor opened: (Project ID, Key ID), Service Plan ID.
+    saved_access_key: Option<(String, String)>,
+    saved_plan: Option<String>,
 }
 
 /// The editor's field for one kind of webhook secret.
@@ -104,9 +122,72 @@ impl ProfileEditor {
                     remove: false,
                 })
                 .collect(),
+            project_id: original
+                .and_then(|p| p.access_key.as_ref())
+                .map(|k| k.project_id.clone())
+                .unwrap_or_default(),
+            key_id: original
+                .and_then(|p| p.access_key.as_ref())
+                .map(|k| k.key_id.clone())
+                .unwrap_or_default(),
+            key_secret: Zeroizing::new(String::new()),
+            reveal_key_secret: false,
+            plan_id: original
+                .and_then(|p| p.service_plan.as_ref())
+                .map(|(plan, _)| plan.clone())
+                .unwrap_or_default(),
+            plan_token: Zeroizing::new(String::new()),
+            reveal_plan_token: false,
+            saved_access_key: original
+                .and_then(|p| p.access_key.as_ref())
+                .map(|k| (k.project_id.clone(), k.key_id.clone())),
+            saved_plan: original
+                .and_then(|p| p.service_plan.as_ref())
+                .map(|(plan, _)| plan.clone()),
         }
     }
+
+    /// The access key and service plan to save (`None`: keep what is saved), or why the
+    /// fields cannot be saved.
+    fn project_edits(&self) -> Result<ProjectEdits, String> {
+        let (project, key_id) = (self.project_id.trim(), self.key_id.trim());
+        let access_key = if !self.key_secret.trim().is_empty() {
+            if project.is_empty() || key_id.is_empty() {
+                return Err(
+                    "an access key needs its Project ID and Key ID beside the Key Secret".into(),
+                );
+            }
+            Some(AccessKey {
+                project_id: project.to_owned(),
+                key_id: key_id.to_owned(),
+                key_secret: KeySecret::new(&self.key_secret),
+            })
+        } else {
+            let typed = (!project.is_empty() || !key_id.is_empty())
+                .then(|| (project.to_owned(), key_id.to_owned()));
+            if typed.is_some() && typed != self.saved_access_key {
+                return Err("type the Key Secret of this access key (it is shown once, when the key is made)".into());
+            }
+            None
+        };
+        let plan = self.plan_id.trim();
+        let service_plan = if !self.plan_token.trim().is_empty() {
+            if plan.is_empty() {
+                return Err("a service plan needs its Service Plan ID beside the API token".into());
+            }
+            Some((plan.to_owned(), KeySecret::new(&self.plan_token)))
+        } else {
+            if !plan.is_empty() && Some(plan) != self.saved_plan.as_deref() {
+                return Err("type the API token of this service plan".into());
+            }
+            None
+        };
+        Ok((access_key, service_plan))
+    }
 }
+
+/// What the editor saves of the project credentials.
+type ProjectEdits = (Option<AccessKey>, Option<(String, KeySecret)>);
 
 /// The profile bar's state.
 pub struct ProfilePanel {
@@ -346,6 +427,7 @@ impl ProfilePanel {
         for field in &editor.webhooks {
             field.edit()?;
         }
+        editor.project_edits()?;
         Ok((name, secret))
     }
 
@@ -370,14 +452,17 @@ impl ProfilePanel {
             .iter()
             .filter_map(|field| Some((field.kind, field.edit().ok()??)))
             .collect();
-        vec![Action::Worker(Request::Save(ProfileDraft {
+        let (access_key, service_plan) = editor.project_edits().unwrap_or_default();
+        vec![Action::Worker(Request::Save(Box::new(ProfileDraft {
             replace: editor.original.as_deref() == Some(name.as_str()),
             name,
             key: editor.key.trim().to_owned(),
             secret,
             rename_from: editor.original.clone(),
             webhooks,
-        }))]
+            access_key,
+            service_plan,
+        })))]
     }
 
     /// Closes the editor: the secret typed is wiped, and so (as far as egui allows) are the
@@ -615,6 +700,26 @@ impl ProfilePanel {
                         }
                     });
                 });
+            egui::CollapsingHeader::new("Project credentials")
+                .id_salt("editor-project")
+                .default_open(editor.saved_access_key.is_some() || editor.saved_plan.is_some())
+                .show(ui, |ui| {
+                    ui.weak("The project APIs (SMS, Conversation, Numbers) take an OAuth2 token from the project's access key, or the SMS API a service plan's API token.");
+                    Grid::new("editor-project-grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                        left_a_field |= plain_row(ui, "Project ID", &mut editor.project_id, "e2df3a34-a71b-4448-9db5-a8d2baad28e4");
+                        ui.end_row();
+                        left_a_field |= plain_row(ui, "Key ID", &mut editor.key_id, "the access key's Key ID");
+                        ui.end_row();
+                        let hint = if editor.saved_access_key.is_some() { "saved, unchanged" } else { "none" };
+                        left_a_field |= masked_row(ui, "Key Secret", &mut editor.key_secret, &mut editor.reveal_key_secret, hint, key_secret_field_id());
+                        ui.end_row();
+                        left_a_field |= plain_row(ui, "Service Plan ID", &mut editor.plan_id, "the SMS service plan's ID");
+                        ui.end_row();
+                        let hint = if editor.saved_plan.is_some() { "saved, unchanged" } else { "none" };
+                        left_a_field |= masked_row(ui, "Service plan API token", &mut editor.plan_token, &mut editor.reveal_plan_token, hint, plan_token_field_id());
+                        ui.end_row();
+                    });
+                });
             // Below the grid, so that a long warning wraps to the window's width.
             if let Some(warning) = application_key_warning(editor.key.trim())
                 .filter(|_| !editor.key.trim().is_empty())
@@ -716,6 +821,68 @@ fn webhook_row(ui: &mut Ui, field: &mut WebhookField) -> bool {
     left
 }
 
+/// A labelled one-line field; whether typing in it ended this frame.
+fn plain_row(ui: &mut Ui, title: &str, text: &mut String, hint: &str) -> bool {
+    let mut left = false;
+    labelled(ui, title, |ui, label| {
+        left = ui
+            .add(
+                TextEdit::singleline(text)
+                    .hint_text(hint)
+                    .desired_width(field_width(ui, 280.0)),
+            )
+            .labelled_by(label)
+            .lost_focus();
+    });
+    left
+}
+
+/// A labelled masked field with Show; whether typing in it ended this frame.
+fn masked_row(
+    ui: &mut Ui,
+    title: &str,
+    text: &mut Zeroizing<String>,
+    reveal: &mut bool,
+    hint: &str,
+    id: egui::Id,
+) -> bool {
+    let mut left = false;
+    labelled(ui, title, |ui, label| {
+        ui.horizontal(|ui| {
+            left = ui
+                .add(
+                    TextEdit::singleline(&mut **text)
+                        .id(id)
+                        .password(!*reveal)
+                        .hint_text(hint)
+                        .desired_width(field_width(ui, 240.0)),
+                )
+                .labelled_by(label)
+                .on_hover_text(format!(
+                    "The {title} from the dashboard; stored only in the OS keyring"
+                ))
+                .lost_focus();
+            let eye = if *reveal { "Hide" } else { "Show" };
+            if ui
+                .selectable_label(*reveal, eye)
+                .on_hover_text(format!("Show or hide the {title}"))
+                .clicked()
+            {
+                *reveal = !*reveal;
+            }
+        });
+    });
+    left
+}
+
+fn key_secret_field_id() -> egui::Id {
+    egui::Id::unique("profile-editor-key-secret")
+}
+
+fn plan_token_field_id() -> egui::Id {
+    egui::Id::unique("profile-editor-plan-token")
+}
+
 /// The id of the editor's secret field, whose edit state is forgotten when the editor closes.
 pub fn secret_field_id() -> egui::Id {
     egui::Id::unique("profile-editor-secret")
@@ -734,6 +901,8 @@ fn forget_secret_field(ctx: &egui::Context) {
         for kind in CredentialKind::WEBHOOKS {
             data.remove::<egui::text_edit::TextEditState>(webhook_field_id(kind));
         }
+        data.remove::<egui::text_edit::TextEditState>(key_secret_field_id());
+        data.remove::<egui::text_edit::TextEditState>(plan_token_field_id());
     });
 }
 

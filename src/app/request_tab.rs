@@ -1,7 +1,10 @@
-//! The Request tab: a call to Sinch's Voice or Verification REST API, signed with the
-//! selected profile: its headers and the string to sign, copied as curl or as headers (with
-//! the clipboard rules of a ticket: a signed request can be replayed until its timestamp
-//! ages), or sent from a worker thread with the response shown.
+//! The Request tab: a call to Sinch's REST APIs with the selected profile: signed with its
+//! application key and secret (Voice, Verification), or authorized with an OAuth2 token
+//! from its project access key (SMS, Conversation, Numbers; fetched on a worker thread,
+//! renewed once when the API says it expired), HTTP Basic, or its SMS service plan. Its
+//! headers are copied as curl or as headers (with the clipboard rules of a ticket: a
+//! signed request can be replayed until its timestamp ages, a token until it expires), or
+//! sent from a worker thread with the response shown.
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
@@ -11,10 +14,13 @@ use super::job::Slot;
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
+use crate::net::oauth::{self as net_oauth, Fetch};
 use crate::net::target::{self, parse_url};
+use crate::profiles::Profile;
+use crate::sinch::oauth::{AUTH_URL, AccessToken, ApiAuth, fill_path};
 use crate::sinch::signing::{
     self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
-    header_lines, sign_request,
+    curl_with_headers, header_lines, sign_request,
 };
 
 /// Sinch's current API hosts (Voice: the global and regional calling hosts, and the
@@ -34,10 +40,104 @@ pub const HOSTS: &[(&str, &str)] = &[
     ("Voice, South America", "https://calling-sae1.api.sinch.com"),
     ("Voice configuration", "https://callingapi.sinch.com"),
     ("Verification", "https://verification.api.sinch.com"),
+    ("Conversation, US", "https://us.conversation.api.sinch.com"),
+    (
+        "Conversation, Europe",
+        "https://eu.conversation.api.sinch.com",
+    ),
+    (
+        "Conversation, Brazil",
+        "https://br.conversation.api.sinch.com",
+    ),
+    ("SMS with OAuth2, US", "https://zt.us.sms.api.sinch.com"),
+    ("SMS with OAuth2, Europe", "https://zt.eu.sms.api.sinch.com"),
+    ("SMS service plan, US", "https://us.sms.api.sinch.com"),
+    ("SMS service plan, Europe", "https://eu.sms.api.sinch.com"),
+    ("SMS service plan, Brazil", "https://br.sms.api.sinch.com"),
+    ("SMS service plan, Canada", "https://ca.sms.api.sinch.com"),
+    (
+        "SMS service plan, Australia",
+        "https://au.sms.api.sinch.com",
+    ),
+    ("Numbers", "https://numbers.api.sinch.com"),
     ("This machine (a test server)", "http://127.0.0.1:8080"),
 ];
 
+/// How the request is authorized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthChoice {
+    /// What the host takes: OAuth for the SMS, Conversation and Numbers hosts, the
+    /// application's signing otherwise.
+    #[default]
+    ByHost,
+    /// One of them, whatever the host.
+    Chosen(ApiAuth),
+}
+
+const AUTHS: [(AuthChoice, &str, &str); 5] = [
+    (
+        AuthChoice::ByHost,
+        "By host",
+        "What the host takes: OAuth2 for SMS, Conversation and Numbers, the application's signing for Voice and Verification",
+    ),
+    (
+        AuthChoice::Chosen(ApiAuth::Application),
+        "Signed",
+        "Signed with the application key and secret (Voice, Verification)",
+    ),
+    (
+        AuthChoice::Chosen(ApiAuth::OAuth),
+        "OAuth2",
+        "A bearer token from the profile's project access key (SMS, Conversation, Numbers)",
+    ),
+    (
+        AuthChoice::Chosen(ApiAuth::ServicePlan),
+        "Service plan",
+        "The profile's SMS service plan API token as the bearer",
+    ),
+    (
+        AuthChoice::Chosen(ApiAuth::Basic),
+        "Basic",
+        "HTTP Basic with the application key and secret (quick tests only)",
+    ),
+];
+
+/// How the request went out: signed, or with an Authorization of another kind.
+pub enum Authorization {
+    /// Signed with the application key and secret.
+    Signed(Signed),
+    /// Headers to send as they are (Authorization first).
+    Headers(Vec<(String, String)>),
+}
+
+impl Authorization {
+    /// The headers sent.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        match self {
+            Authorization::Signed(signed) => signed.headers(),
+            Authorization::Headers(headers) => headers.clone(),
+        }
+    }
+}
+
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// An answer, and the token a send renewed on the way (the API said the old one expired).
+pub struct Sent {
+    /// The API's answer.
+    pub answer: Answer,
+    /// The new token, when one was fetched.
+    pub renewed: Option<AccessToken>,
+}
+
+/// Headers as lines to paste into another tool.
+fn header_text(headers: &[(String, String)]) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// What was last signed, exactly as it goes out.
 pub struct SignedRequest {
@@ -45,8 +145,10 @@ pub struct SignedRequest {
     pub method: String,
     /// The whole URL.
     pub url: String,
-    /// The headers and the string to sign.
-    pub signed: Signed,
+    /// The headers and, when signed, the string to sign.
+    pub auth: Authorization,
+    /// How it was authorized.
+    pub how: ApiAuth,
     /// The body bytes.
     pub body: Vec<u8>,
 }
@@ -66,10 +168,21 @@ pub struct RequestTab {
     /// The last request signed.
     pub signed: Option<SignedRequest>,
     /// The send under way, and the last answer (or why there was none).
-    pub answer: Slot<Result<Answer, String>>,
+    pub answer: Slot<Result<Sent, String>>,
     /// Why the last Sign, Copy or Send did not happen, with the form it was about: shown
     /// beside the buttons until the form changes or the next one succeeds.
     pub problem: Option<(String, u64)>,
+    /// How to authorize it.
+    pub auth: AuthChoice,
+    /// The OAuth2 token endpoint.
+    pub auth_url: String,
+    /// The last token, with the Key ID it was fetched for: kept while the window is open.
+    pub token: Option<(String, AccessToken)>,
+    /// A token on its way, and what to do once it is here.
+    pub fetching: Slot<Result<AccessToken, String>>,
+    pending: Option<RequestDo>,
+    /// The Key ID the token on its way is for.
+    fetching_for: Option<String>,
 }
 
 impl Default for RequestTab {
@@ -83,6 +196,12 @@ impl Default for RequestTab {
             signed: None,
             answer: Slot::default(),
             problem: None,
+            auth: AuthChoice::ByHost,
+            auth_url: AUTH_URL.into(),
+            token: None,
+            fetching: Slot::default(),
+            pending: None,
+            fetching_for: None,
         }
     }
 }
@@ -110,6 +229,7 @@ impl RequestTab {
             &self.path,
             &self.content_type,
             &self.body,
+            format!("{:?}", self.auth),
         )
             .hash(&mut hasher);
         hasher.finish()
@@ -124,6 +244,20 @@ impl RequestTab {
         profile: ProfileState<'_>,
         now: DateTime<Utc>,
     ) -> Option<Action> {
+        // An OAuth2 request without a fresh token fetches one first, then does it.
+        if let Some(ready) = profile.ready()
+            && self.effective_auth() == ApiAuth::OAuth
+            && !self.has_fresh_token(ready, now)
+        {
+            match self.fetch_token(ctx, ready) {
+                Ok(()) => {
+                    self.pending = Some(what);
+                    self.problem = None;
+                }
+                Err(why) => self.problem = Some((why, self.form_print())),
+            }
+            return None;
+        }
         let outcome = self.sign(profile, now).and_then(|()| {
             let Some(signed) = &self.signed else {
                 return Err("sign the request first".to_owned());
@@ -131,20 +265,42 @@ impl RequestTab {
             Ok(match what {
                 RequestDo::Sign => None,
                 RequestDo::CopyCurl => Some(Action::CopyText {
-                    text: curl_command(
-                        &signed.method,
-                        &signed.url,
-                        &signed.signed,
-                        CurlBody::Bytes(&signed.body),
-                    ),
+                    text: match &signed.auth {
+                        Authorization::Signed(s) => curl_command(
+                            &signed.method,
+                            &signed.url,
+                            s,
+                            CurlBody::Bytes(&signed.body),
+                        ),
+                        Authorization::Headers(headers) => curl_with_headers(
+                            &signed.method,
+                            &signed.url,
+                            headers,
+                            CurlBody::Bytes(&signed.body),
+                        ),
+                    },
                     what: "curl command",
                 }),
                 RequestDo::CopyHeaders => Some(Action::CopyText {
-                    text: header_lines(&signed.signed),
-                    what: "signed headers",
+                    text: match &signed.auth {
+                        Authorization::Signed(s) => header_lines(s),
+                        Authorization::Headers(headers) => header_text(headers),
+                    },
+                    what: "headers",
+                }),
+                RequestDo::CopyToken => Some(Action::CopyText {
+                    text: self
+                        .token
+                        .as_ref()
+                        .map(|(_, t)| t.token.as_str().to_owned())
+                        .unwrap_or_default(),
+                    what: "token",
                 }),
                 RequestDo::Send => {
-                    self.send(ctx)?;
+                    let Some(ready) = profile.ready() else {
+                        return Err("select a profile".to_owned());
+                    };
+                    self.send(ctx, ready)?;
                     None
                 }
             })
@@ -161,9 +317,93 @@ impl RequestTab {
         }
     }
 
-    /// Collects a finished send (also while the window is hidden).
-    pub fn poll(&mut self) {
+    /// Collects a finished send or token (also while the window is hidden); what was
+    /// waiting for the token is returned, to be done now.
+    pub fn poll(&mut self) -> Option<RequestDo> {
         self.answer.poll();
+        if let Some(Ok(sent)) = &mut self.answer.last
+            && let Some(renewed) = sent.renewed.take()
+            && let Some((key_id, _)) = self.token.take()
+        {
+            self.token = Some((key_id, renewed));
+        }
+        if !self.fetching.poll() {
+            return None;
+        }
+        match self.fetching.last.take() {
+            Some(Ok(token)) => {
+                self.token = self.fetching_for.take().map(|key_id| (key_id, token));
+                self.pending.take()
+            }
+            Some(Err(why)) => {
+                self.pending = None;
+                self.problem = Some((why, self.form_print()));
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// The authorization this request takes now.
+    pub fn effective_auth(&self) -> ApiAuth {
+        match self.auth {
+            AuthChoice::Chosen(auth) => auth,
+            AuthChoice::ByHost => {
+                let filled = fill_path(&self.url(), Some("p"), Some("p"));
+                parse_url(&filled)
+                    .ok()
+                    .and_then(|target| ApiAuth::for_host(target.host))
+                    .unwrap_or(ApiAuth::Application)
+            }
+        }
+    }
+
+    /// Whether the token kept is for `profile`'s access key and more than a minute from
+    /// expiring.
+    fn has_fresh_token(&self, profile: &Profile, now: DateTime<Utc>) -> bool {
+        let Some(key) = &profile.access_key else {
+            return false;
+        };
+        self.token
+            .as_ref()
+            .is_some_and(|(key_id, token)| *key_id == key.key_id && token.is_fresh(now))
+    }
+
+    /// Fetches a token for `profile`'s access key on a worker thread.
+    fn fetch_token(&mut self, ctx: &egui::Context, profile: &Profile) -> Result<(), String> {
+        let Some(key) = profile.access_key.clone() else {
+            return Err(format!(
+                "profile \"{}\" has no project access key: add one in the profile editor (Edit…, Project credentials)",
+                profile.name
+            ));
+        };
+        if self.fetching.busy() {
+            return Ok(());
+        }
+        let auth_url = self.auth_url.trim().to_owned();
+        target::sendable(&auth_url).map_err(|e| format!("the auth URL: {e}"))?;
+        self.fetching_for = Some(key.key_id.clone());
+        self.fetching.start("token", ctx, move || {
+            net_oauth::fetch_token(
+                &key,
+                Fetch {
+                    auth_url: &auth_url,
+                    timeout: client::DEFAULT_TIMEOUT,
+                    backoff_base: std::time::Duration::from_secs(1),
+                },
+            )
+            .map_err(|err| err.to_string())
+        })
+    }
+
+    /// Whether a token is on its way.
+    pub fn fetching_token(&self) -> bool {
+        self.fetching.busy()
+    }
+
+    /// Whether a token's countdown is on screen (so the window repaints each second).
+    pub fn counting_down(&self, now: DateTime<Utc>) -> bool {
+        self.token.as_ref().is_some_and(|(_, t)| t.expires_at > now)
     }
 
     /// Signs the request as it stands, with the selected profile, at `now`.
@@ -174,6 +414,10 @@ impl RequestTab {
                 .unwrap_or_else(|| "select a profile to sign with".into()));
         };
         check_method(&self.method)?;
+        let how = self.effective_auth();
+        if how != ApiAuth::Application {
+            return self.authorize(profile, how, now);
+        }
         let url = self.url();
         let resource = parse_url(&url)
             .map_err(|e| e.to_string())?
@@ -198,40 +442,134 @@ impl RequestTab {
         self.signed = Some(SignedRequest {
             method: self.method.to_ascii_uppercase(),
             url,
-            signed,
+            auth: Authorization::Signed(signed),
+            how,
             body,
         });
         Ok(())
     }
 
+    /// Authorizes the request with `how` (not the application's signing).
+    fn authorize(
+        &mut self,
+        profile: &Profile,
+        how: ApiAuth,
+        now: DateTime<Utc>,
+    ) -> Result<(), String> {
+        let (url, authorization) = match how {
+            ApiAuth::OAuth => {
+                let key = profile.access_key.as_ref().ok_or_else(|| {
+                    format!("profile \"{}\" has no project access key: add one in the profile editor (Edit…, Project credentials)", profile.name)
+                })?;
+                if !self.has_fresh_token(profile, now) {
+                    return Err("the token expired: press Sign again for a new one".into());
+                }
+                let token = self
+                    .token
+                    .as_ref()
+                    .map(|(_, t)| t.token.as_str())
+                    .unwrap_or_default();
+                (
+                    fill_path(&self.url(), Some(&key.project_id), None),
+                    format!("Bearer {token}"),
+                )
+            }
+            ApiAuth::ServicePlan => {
+                let (plan, token) = profile.service_plan.as_ref().ok_or_else(|| {
+                    format!("profile \"{}\" has no SMS service plan: add one in the profile editor (Edit…, Project credentials)", profile.name)
+                })?;
+                (
+                    fill_path(&self.url(), None, Some(plan)),
+                    format!("Bearer {}", token.expose()),
+                )
+            }
+            ApiAuth::Basic | ApiAuth::Application => {
+                use base64::Engine as _;
+                let pair = zeroize::Zeroizing::new(format!(
+                    "{}:{}",
+                    profile.key,
+                    &*profile.secret.to_base64()
+                ));
+                (
+                    self.url(),
+                    format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
+                    ),
+                )
+            }
+        };
+        parse_url(&url).map_err(|e| e.to_string())?;
+        let mut headers = vec![("Authorization".to_owned(), authorization)];
+        if let Some(content_type) = Some(self.content_type.trim()).filter(|ct| !ct.is_empty()) {
+            check_content_type(content_type)?;
+            headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+        }
+        self.signed = Some(SignedRequest {
+            method: self.method.to_ascii_uppercase(),
+            url,
+            auth: Authorization::Headers(headers),
+            how,
+            body: self.body.as_bytes().to_vec(),
+        });
+        Ok(())
+    }
+
     /// Sends what was just signed on a worker thread; the window repaints when it answers.
-    fn send(&mut self, ctx: &egui::Context) -> Result<(), String> {
+    /// With OAuth2, a token the API says expired is renewed and the call sent once more.
+    fn send(&mut self, ctx: &egui::Context, profile: &Profile) -> Result<(), String> {
         let Some(signed) = &self.signed else {
             return Err("sign the request first".into());
         };
         target::sendable(&signed.url).map_err(|e| e.to_string())?;
-        let (method, url, headers, body) = (
+        let (method, url, mut headers, body) = (
             signed.method.clone(),
             signed.url.clone(),
-            signed.signed.clone(),
+            signed.auth.headers(),
             signed.body.clone(),
         );
+        let oauth = (signed.how == ApiAuth::OAuth)
+            .then(|| {
+                let key = profile.access_key.clone()?;
+                let token = self.token.as_ref().map(|(_, t)| t.clone())?;
+                Some((key, token, self.auth_url.trim().to_owned()))
+            })
+            .flatten();
+        if oauth.is_some() {
+            headers.retain(|(name, _)| name != "Authorization");
+        }
         self.answer.start("send", ctx, move || {
-            target::sendable(&url)
-                .map_err(SendError::from)
-                .and_then(|target| {
-                    client::send(
-                        &target,
-                        client::Outgoing {
-                            method: &method,
-                            url: &url,
-                            headers: headers.headers(),
-                            body,
-                            timeout: client::DEFAULT_TIMEOUT,
-                        },
-                    )
-                })
-                .map_err(|err| err.to_string())
+            let target = target::sendable(&url).map_err(|e| SendError::from(e).to_string())?;
+            let outgoing = client::Outgoing {
+                method: &method,
+                url: &url,
+                headers,
+                body,
+                timeout: client::DEFAULT_TIMEOUT,
+            };
+            match oauth {
+                Some((key, token, auth_url)) => {
+                    let fetch = Fetch {
+                        auth_url: &auth_url,
+                        timeout: client::DEFAULT_TIMEOUT,
+                        backoff_base: std::time::Duration::from_secs(1),
+                    };
+                    net_oauth::send_with_bearer(&target, &outgoing, token, || {
+                        net_oauth::fetch_token(&key, fetch)
+                    })
+                    .map(|(answer, token, renewed)| Sent {
+                        answer,
+                        renewed: renewed.then_some(token),
+                    })
+                    .map_err(|err| err.to_string())
+                }
+                None => client::send(&target, outgoing)
+                    .map(|answer| Sent {
+                        answer,
+                        renewed: None,
+                    })
+                    .map_err(|err| err.to_string()),
+            }
         })
     }
 
@@ -307,6 +645,7 @@ impl RequestTab {
         if let Some((problem, _)) = &self.problem {
             error_text(ui, problem);
         }
+        self.token_section(ui, cx, &mut actions);
         self.signed_section(ui);
         self.answer_section(ui);
         actions
@@ -350,12 +689,29 @@ impl RequestTab {
                     });
                 });
                 ui.end_row();
+                labelled(ui, "Authorization", |ui, label| {
+                    let shown = AUTHS
+                        .iter()
+                        .find(|(choice, _, _)| *choice == self.auth)
+                        .map_or("By host", |(_, name, _)| *name);
+                    ComboBox::from_id_salt("auth")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            for (choice, name, tip) in AUTHS {
+                                ui.selectable_value(&mut self.auth, choice, name).on_hover_text(tip);
+                            }
+                        })
+                        .response
+                        .labelled_by(label)
+                        .on_hover_text("How the request is authorized; by default what its host takes");
+                });
+                ui.end_row();
                 labelled(ui, "Path", |ui, label| {
                     ui.add(
                         TextEdit::singleline(&mut self.path).desired_width(field_width(ui, 420.0)),
                     )
                     .labelled_by(label)
-                    .on_hover_text("The path and query, signed exactly as written");
+                    .on_hover_text("The path and query, signed exactly as written; {project} and {service_plan_id} are filled from the profile");
                 });
                 ui.end_row();
                 labelled(ui, "Content type", |ui, label| {
@@ -404,32 +760,53 @@ impl RequestTab {
             return;
         };
         ui.separator();
+        let signed_request = match &signed.auth {
+            Authorization::Signed(signed_request) => signed_request,
+            Authorization::Headers(headers) => {
+                ui.strong(format!("Authorized {} {}", signed.method, signed.url));
+                Grid::new("authorized")
+                    .num_columns(2)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for (name, value) in headers {
+                            ui.weak(name);
+                            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                            ui.end_row();
+                        }
+                    });
+                ui.weak(
+                    "A bearer token or Basic credentials work for anyone who has them: copies \
+                     are cleared from the clipboard like tickets.",
+                );
+                return;
+            }
+        };
         ui.strong(format!("Signed {} {}", signed.method, signed.url));
         Grid::new("signed")
             .num_columns(2)
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 ui.weak("x-timestamp");
-                ui.monospace(&signed.signed.x_timestamp);
+                ui.monospace(&signed_request.x_timestamp);
                 ui.end_row();
                 ui.weak("Authorization");
                 ui.add(
-                    egui::Label::new(RichText::new(&signed.signed.authorization).monospace())
+                    egui::Label::new(RichText::new(&signed_request.authorization).monospace())
                         .wrap(),
                 );
                 ui.end_row();
-                if let Some(ct) = &signed.signed.content_type {
+                if let Some(ct) = &signed_request.content_type {
                     ui.weak("Content-Type");
                     ui.monospace(ct);
                     ui.end_row();
                 }
                 ui.weak("Content-MD5");
-                ui.monospace(&signed.signed.content_md5);
+                ui.monospace(&signed_request.content_md5);
                 ui.end_row();
             });
         labelled(ui, "String to sign", |ui, label| {
             ui.add(
-                TextEdit::multiline(&mut signed.signed.string_to_sign.as_str())
+                TextEdit::multiline(&mut signed_request.string_to_sign.as_str())
                     .font(egui::TextStyle::Monospace)
                     .desired_rows(5)
                     .desired_width(f32::INFINITY),
@@ -442,11 +819,55 @@ impl RequestTab {
         );
     }
 
+    /// The OAuth2 token line: its expiry counting down, Copy token, and the auth server.
+    fn token_section(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
+        if self.effective_auth() != ApiAuth::OAuth {
+            return;
+        }
+        labelled(ui, "Auth server", |ui, label| {
+            ui.add(TextEdit::singleline(&mut self.auth_url).desired_width(field_width(ui, 360.0)))
+                .labelled_by(label)
+                .on_hover_text(
+                    "Where tokens come from: Sinch's auth server, or a stand-in on this machine",
+                );
+        });
+        ui.horizontal_wrapped(|ui| {
+            match &self.token {
+                Some((key_id, token)) if token.expires_at > cx.now => {
+                    let left = (token.expires_at - cx.now).num_seconds().max(0);
+                    ui.label(format!(
+                        "Token for Key ID {key_id}: expires in {}:{:02}:{:02}",
+                        left / 3600,
+                        left / 60 % 60,
+                        left % 60
+                    ));
+                }
+                Some(_) => {
+                    ui.label("The token expired: the next Sign, Copy or Send gets a new one.");
+                }
+                None => {
+                    ui.weak("No token yet: Sign, Copy or Send gets one with the profile's access key.");
+                }
+            }
+            if self.fetching_token() {
+                ui.spinner();
+                ui.label("Getting a token…");
+            }
+            if ui
+                .add_enabled(cx.profile.ready().is_some() && !self.fetching_token(), Button::new("Copy token"))
+                .on_hover_text("Copy the bearer token (fetched first when there is none); cleared like a ticket")
+                .clicked()
+            {
+                actions.push(Action::Request(RequestDo::CopyToken));
+            }
+        });
+    }
+
     fn answer_section(&self, ui: &mut Ui) {
         match &self.answer.last {
             None => {}
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
-            Some(Ok(answer)) => {
+            Some(Ok(Sent { answer, .. })) => {
                 ui.separator();
                 let line = answer.status_line();
                 if answer.is_success() {

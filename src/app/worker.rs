@@ -24,6 +24,7 @@ use crate::profiles::{
     Profiles, SecretStore,
 };
 use crate::sinch::AppSecret;
+use crate::sinch::oauth::{AccessKey, KeySecret};
 use zeroize::Zeroizing;
 
 type Answer = (Reply, Result<(), ProfileError>);
@@ -71,6 +72,10 @@ pub struct ProfileDraft {
     pub rename_from: Option<String>,
     /// Webhook secrets to save or remove; a kind not named keeps what it has.
     pub webhooks: Vec<(CredentialKind, WebhookEdit)>,
+    /// A project access key to save (replacing the one there); `None` keeps what it has.
+    pub access_key: Option<AccessKey>,
+    /// An SMS service plan (ID and API token) to save; `None` keeps what it has.
+    pub service_plan: Option<(String, KeySecret)>,
 }
 
 /// What the editor does to one webhook secret.
@@ -87,8 +92,8 @@ pub enum Request {
     Refresh,
     /// Read a profile's key and secret.
     Load(String),
-    /// Save a profile.
-    Save(ProfileDraft),
+    /// Save a profile (boxed: a draft carries every credential the editor holds).
+    Save(Box<ProfileDraft>),
     /// Delete a profile.
     Delete(String),
     /// Make a profile the default.
@@ -475,7 +480,7 @@ fn serve(
 /// Reads `name` back after a change, to select it.
 fn selected(profiles: &Profiles<Store>, name: String) -> Selected {
     Selected {
-        profile: profiles.load_with_webhooks(&name),
+        profile: profiles.load_for_window(&name),
         name,
     }
 }
@@ -509,7 +514,7 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
             (Reply::Listed(listed), outcome)
         }
         Request::Load(name) => {
-            let profile = profiles.load_with_webhooks(&name);
+            let profile = profiles.load_for_window(&name);
             let outcome = profile.as_ref().map(drop).map_err(Clone::clone);
             (Reply::Loaded { name, profile }, outcome)
         }
@@ -531,6 +536,12 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
                                 }
                             }
                         }
+                    }
+                    if let Some(key) = &draft.access_key {
+                        profiles.set_access_key(&name, key, true)?;
+                    }
+                    if let Some((plan, token)) = &draft.service_plan {
+                        profiles.set_service_plan(&name, plan, token, true)?;
                     }
                     Ok(Change::Saved {
                         name: name.clone(),
@@ -573,14 +584,31 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
     }
 }
 
-/// Copies the webhook secrets of profile `from_name` in `from` to `to_name` in `to`, keeping
-/// any `to_name` holds already.
+/// Copies the webhook secrets, access key and service plan of profile `from_name` in `from`
+/// to `to_name` in `to`, keeping any `to_name` holds already.
 fn copy_webhook_secrets(
     from: &Profiles<Store>,
     from_name: &str,
     to: &Profiles<Store>,
     to_name: &str,
 ) -> Result<(), ProfileError> {
+    let absent = |err: &ProfileError| matches!(err, ProfileError::NoCredential { .. });
+    match from.access_key(from_name) {
+        Ok(key) => match to.set_access_key(to_name, &key, false) {
+            Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
+            Err(err) => return Err(err),
+        },
+        Err(err) if absent(&err) => {}
+        Err(err) => return Err(err),
+    }
+    match from.service_plan(from_name) {
+        Ok((plan, token)) => match to.set_service_plan(to_name, &plan, &token, false) {
+            Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
+            Err(err) => return Err(err),
+        },
+        Err(err) if absent(&err) => {}
+        Err(err) => return Err(err),
+    }
     let secrets = from.webhook_secrets(from_name)?;
     for scheme in secrets.schemes() {
         let kind = CredentialKind::for_scheme(scheme);

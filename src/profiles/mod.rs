@@ -44,6 +44,10 @@ pub struct Profile {
     /// Its webhook secrets: filled by [`Profiles::load_with_webhooks`], empty from
     /// [`Profiles::load`] (which reads only what signs with the application).
     pub webhooks: WebhookSecrets,
+    /// Its project access key, filled by [`Profiles::load_for_window`].
+    pub access_key: Option<AccessKey>,
+    /// Its SMS service plan (ID and API token), filled by [`Profiles::load_for_window`].
+    pub service_plan: Option<(String, KeySecret)>,
 }
 
 /// One line of `profile list`.
@@ -249,6 +253,8 @@ fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {
         key: stored.key,
         secret,
         webhooks: WebhookSecrets::default(),
+        access_key: None,
+        service_plan: None,
     })
 }
 
@@ -401,6 +407,29 @@ impl<S: SecretStore> Profiles<S> {
     pub fn load_with_webhooks(&self, name: &str) -> Result<Profile, ProfileError> {
         let mut profile = self.load(name)?;
         profile.webhooks = self.webhook_secrets(&profile.name)?;
+        Ok(profile)
+    }
+
+    /// Reads a profile with everything it holds (its webhook secrets, its access key, its
+    /// service plan): for the window, which offers each.
+    pub fn load_for_window(&self, name: &str) -> Result<Profile, ProfileError> {
+        let mut profile = self.load_with_webhooks(name)?;
+        let kinds = self.listed_kinds(&profile.name)?;
+        let absent = |err: &ProfileError| matches!(err, ProfileError::NoCredential { .. });
+        if kinds.contains(CredentialKind::AccessKey.name()) {
+            match self.access_key(&profile.name) {
+                Ok(key) => profile.access_key = Some(key),
+                Err(err) if absent(&err) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        if kinds.contains(CredentialKind::ServicePlan.name()) {
+            match self.service_plan(&profile.name) {
+                Ok(plan) => profile.service_plan = Some(plan),
+                Err(err) if absent(&err) => {}
+                Err(err) => return Err(err),
+            }
+        }
         Ok(profile)
     }
 
