@@ -140,6 +140,12 @@ pub struct SinchTicketApp {
 impl SinchTicketApp {
     /// Builds the window's state, with `settings` from the last run.
     pub fn new(ctx: &egui::Context, parts: Parts, settings: Settings) -> Self {
+        // OAuth2 tokens are kept in the keyring beside their profile, as the command line
+        // keeps them (read and written on the Request tab's own threads).
+        let tokens = parts
+            .config_dir
+            .clone()
+            .map(|dir| crate::profiles::Profiles::new(parts.store.clone(), dir));
         let worker = Worker::spawn(
             parts.store,
             parts.config_dir,
@@ -150,7 +156,7 @@ impl SinchTicketApp {
             profiles: ProfilePanel::new(settings.profile),
             generate: GenerateTab::new(settings.form),
             inspect: InspectTab::default(),
-            request: RequestTab::default(),
+            request: RequestTab::with_tokens(tokens),
             callbacks: CallbacksTab::new(settings.callbacks),
             status: StatusLine::default(),
             tab: settings.tab,

@@ -6,6 +6,8 @@
 //! signed request can be replayed until its timestamp ages, a token until it expires), or
 //! sent from a worker thread with the response shown.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
@@ -14,9 +16,9 @@ use super::job::Slot;
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
-use crate::net::oauth::{self as net_oauth, Fetch};
+use crate::net::oauth::{self as net_oauth, Fetch, NoCache, TokenCache};
 use crate::net::target::{self, parse_url};
-use crate::profiles::Profile;
+use crate::profiles::{Profile, Profiles, SecretStore};
 use crate::sinch::oauth::{AUTH_URL, AccessToken, ApiAuth, fill_path};
 use crate::sinch::signing::{
     self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
@@ -183,6 +185,57 @@ pub struct RequestTab {
     pending: Option<RequestDo>,
     /// The Key ID the token on its way is for.
     fetching_for: Option<String>,
+    /// Where tokens are kept between runs: the profiles' keyring (none in tests that want
+    /// none, or without a config folder).
+    pub tokens: Option<Profiles<Arc<dyn SecretStore>>>,
+}
+
+/// A profile's keyring entry as the window's token cache (errors only mean "not kept").
+struct KeptTokens {
+    profiles: Profiles<Arc<dyn SecretStore>>,
+    name: String,
+    key_id: String,
+    auth_url: String,
+}
+
+impl TokenCache for KeptTokens {
+    fn cached(&self) -> Option<AccessToken> {
+        self.profiles
+            .cached_token(&self.name, &self.key_id, &self.auth_url)
+            .ok()
+            .flatten()
+    }
+    fn keep(&self, token: &AccessToken) {
+        let _ = self
+            .profiles
+            .store_token(&self.name, &self.key_id, &self.auth_url, token);
+    }
+    fn forget(&self) {
+        let _ = self.profiles.forget_token(&self.name);
+    }
+}
+
+impl RequestTab {
+    /// The tab, keeping OAuth2 tokens in `tokens` between runs.
+    pub fn with_tokens(tokens: Option<Profiles<Arc<dyn SecretStore>>>) -> Self {
+        Self {
+            tokens,
+            ..Self::default()
+        }
+    }
+
+    /// The token cache for `profile` with this auth URL: its keyring entry, or none.
+    fn cache_for(&self, profile: &Profile, key_id: &str) -> Box<dyn TokenCache + Send> {
+        match &self.tokens {
+            Some(profiles) => Box::new(KeptTokens {
+                profiles: profiles.clone(),
+                name: profile.name.clone(),
+                key_id: key_id.to_owned(),
+                auth_url: self.auth_url.trim().to_owned(),
+            }),
+            None => Box::new(NoCache),
+        }
+    }
 }
 
 impl Default for RequestTab {
@@ -202,6 +255,7 @@ impl Default for RequestTab {
             fetching: Slot::default(),
             pending: None,
             fetching_for: None,
+            tokens: None,
         }
     }
 }
@@ -383,16 +437,16 @@ impl RequestTab {
         let auth_url = self.auth_url.trim().to_owned();
         target::sendable(&auth_url).map_err(|e| format!("the auth URL: {e}"))?;
         self.fetching_for = Some(key.key_id.clone());
+        let cache = self.cache_for(profile, &key.key_id);
         self.fetching.start("token", ctx, move || {
-            net_oauth::fetch_token(
-                &key,
-                Fetch {
-                    auth_url: &auth_url,
-                    timeout: client::DEFAULT_TIMEOUT,
-                    backoff_base: std::time::Duration::from_secs(1),
-                },
-            )
-            .map_err(|err| err.to_string())
+            let fetch = Fetch {
+                auth_url: &auth_url,
+                timeout: client::DEFAULT_TIMEOUT,
+                backoff_base: std::time::Duration::from_secs(1),
+            };
+            net_oauth::token(&key, fetch, &*cache)
+                .map(|(token, _)| token)
+                .map_err(|err| err.to_string())
         })
     }
 
@@ -532,7 +586,8 @@ impl RequestTab {
             .then(|| {
                 let key = profile.access_key.clone()?;
                 let token = self.token.as_ref().map(|(_, t)| t.clone())?;
-                Some((key, token, self.auth_url.trim().to_owned()))
+                let cache = self.cache_for(profile, &key.key_id);
+                Some((key, token, self.auth_url.trim().to_owned(), cache))
             })
             .flatten();
         if oauth.is_some() {
@@ -548,14 +603,14 @@ impl RequestTab {
                 timeout: client::DEFAULT_TIMEOUT,
             };
             match oauth {
-                Some((key, token, auth_url)) => {
+                Some((key, token, auth_url, cache)) => {
                     let fetch = Fetch {
                         auth_url: &auth_url,
                         timeout: client::DEFAULT_TIMEOUT,
                         backoff_base: std::time::Duration::from_secs(1),
                     };
                     net_oauth::send_with_bearer(&target, &outgoing, token, || {
-                        net_oauth::fetch_token(&key, fetch)
+                        net_oauth::renew(&key, fetch, &*cache)
                     })
                     .map(|(answer, token, renewed)| Sent {
                         answer,
