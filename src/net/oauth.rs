@@ -92,12 +92,16 @@ pub fn fetch_token(key: &AccessKey, fetch: Fetch<'_>) -> Result<AccessToken, Fet
     }
 }
 
-/// A uniform sample in [0, 1) for the backoff's jitter, from a fresh random UUID.
+/// A uniform sample in [0, 1) for the backoff's jitter, from a fresh random UUID: its
+/// first 6 bytes are random in a version 4 UUID (the version and variant bits come later).
 fn jitter() -> f64 {
-    let bits = uuid::Uuid::new_v4().as_u128() >> 75;
-    // 53 random bits: exactly representable.
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let bits = bytes[..6]
+        .iter()
+        .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte));
+    // 48 random bits: exactly representable.
     #[allow(clippy::cast_precision_loss)]
-    let unit = bits as f64 / (1u64 << 53) as f64;
+    let unit = bits as f64 / (1u64 << 48) as f64;
     unit
 }
 
@@ -192,4 +196,14 @@ pub fn renew(
 ) -> Result<AccessToken, FetchError> {
     cache.forget();
     token(key, fetch, cache).map(|(token, _)| token)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_jitter_is_in_the_unit_interval_and_varies() {
+        let samples: Vec<f64> = (0..200).map(|_| super::jitter()).collect();
+        assert!(samples.iter().all(|u| (0.0..1.0).contains(u)));
+        assert!(samples.iter().any(|u| *u < 0.25) && samples.iter().any(|u| *u > 0.75));
+    }
 }
