@@ -18,7 +18,7 @@ use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
 use crate::net::oauth::{self as net_oauth, Fetch, NoCache, TokenCache};
 use crate::net::target::{self, parse_url};
-use crate::profiles::{Profile, Profiles, SecretStore};
+use crate::profiles::{KeptTokens, Profile, Profiles, SecretStore};
 use crate::sinch::oauth::{AUTH_URL, AccessToken, ApiAuth, fill_path};
 use crate::sinch::signing::{
     self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
@@ -190,31 +190,6 @@ pub struct RequestTab {
     pub tokens: Option<Profiles<Arc<dyn SecretStore>>>,
 }
 
-/// A profile's keyring entry as the window's token cache (errors only mean "not kept").
-struct KeptTokens {
-    profiles: Profiles<Arc<dyn SecretStore>>,
-    name: String,
-    key_id: String,
-    auth_url: String,
-}
-
-impl TokenCache for KeptTokens {
-    fn cached(&self) -> Option<AccessToken> {
-        self.profiles
-            .cached_token(&self.name, &self.key_id, &self.auth_url)
-            .ok()
-            .flatten()
-    }
-    fn keep(&self, token: &AccessToken) {
-        let _ = self
-            .profiles
-            .store_token(&self.name, &self.key_id, &self.auth_url, token);
-    }
-    fn forget(&self) {
-        let _ = self.profiles.forget_token(&self.name);
-    }
-}
-
 impl RequestTab {
     /// The tab, keeping OAuth2 tokens in `tokens` between runs.
     pub fn with_tokens(tokens: Option<Profiles<Arc<dyn SecretStore>>>) -> Self {
@@ -232,6 +207,8 @@ impl RequestTab {
                 name: profile.name.clone(),
                 key_id: key_id.to_owned(),
                 auth_url: self.auth_url.trim().to_owned(),
+                // Not kept: it is fetched again next time.
+                on_failure: |_| {},
             }),
             None => Box::new(NoCache),
         }

@@ -10,8 +10,8 @@ use zeroize::Zeroizing;
 use super::rest::duration;
 use super::{Failure, exit, stdio, warn};
 use crate::net::oauth::{self, Fetch, FetchError, NoCache, TokenCache};
-use crate::profiles::{OsKeyring, ProfileError, Profiles};
-use crate::sinch::oauth::{AUTH_URL, AccessKey, AccessToken, KeySecret, TokenError, jwt_claims};
+use crate::profiles::{KeptTokens, OsKeyring, ProfileError, Profiles};
+use crate::sinch::oauth::{AUTH_URL, AccessKey, KeySecret, TokenError, jwt_claims};
 
 /// The environment variable that carries an access key's Key Secret.
 pub const KEY_SECRET_ENV: &str = "SINCH_KEY_SECRET";
@@ -142,50 +142,6 @@ pub fn access_key(
     Ok((Some(name), key))
 }
 
-/// A profile's keyring entry as the token cache.
-pub struct ProfileCache {
-    profiles: Profiles<OsKeyring>,
-    name: String,
-    key_id: String,
-    auth_url: String,
-}
-
-impl ProfileCache {
-    /// The cache of profile `name`, for tokens of `key_id` from `auth_url`.
-    pub fn new(name: String, key_id: &str, auth_url: &str) -> Result<Self, Failure> {
-        Ok(Self {
-            profiles: super::profile::user_profiles()?,
-            name,
-            key_id: key_id.to_owned(),
-            auth_url: auth_url.to_owned(),
-        })
-    }
-}
-
-impl TokenCache for ProfileCache {
-    fn cached(&self) -> Option<AccessToken> {
-        self.profiles
-            .cached_token(&self.name, &self.key_id, &self.auth_url)
-            .ok()
-            .flatten()
-    }
-
-    fn keep(&self, token: &AccessToken) {
-        if let Err(err) = self
-            .profiles
-            .store_token(&self.name, &self.key_id, &self.auth_url, token)
-        {
-            warn(&format!(
-                "the token could not be kept for the next run: {err}"
-            ));
-        }
-    }
-
-    fn forget(&self) {
-        let _ = self.profiles.forget_token(&self.name);
-    }
-}
-
 /// The cache for `profile` (none without one).
 pub fn cache_for(
     profile: Option<String>,
@@ -193,7 +149,17 @@ pub fn cache_for(
     args: &ProjectArgs,
 ) -> Result<Box<dyn TokenCache>, Failure> {
     Ok(match profile {
-        Some(name) => Box::new(ProfileCache::new(name, &key.key_id, &args.auth_url)?),
+        Some(name) => Box::new(KeptTokens {
+            profiles: super::profile::user_profiles()?,
+            name,
+            key_id: key.key_id.clone(),
+            auth_url: args.auth_url.clone(),
+            on_failure: |err| {
+                warn(&format!(
+                    "the token could not be kept for the next run: {err}"
+                ))
+            },
+        }),
         None => Box::new(NoCache),
     })
 }

@@ -13,6 +13,7 @@ use crate::sinch::oauth::{
     AccessKey, AccessToken, MAX_RATE_LIMIT_RETRIES, TOKEN_REQUEST_BODY, TokenError,
     parse_token_answer, rate_limit_backoff, token_request_headers,
 };
+pub use crate::sinch::oauth::{NoCache, TokenCache};
 
 /// Why no token was had.
 #[derive(Debug, thiserror::Error)]
@@ -149,27 +150,6 @@ pub enum BearerError {
     /// Fetching the new token.
     #[error(transparent)]
     Fetch(#[from] FetchError),
-}
-
-/// Where a token is kept between calls: a profile's keyring entry, or nowhere.
-pub trait TokenCache {
-    /// The token kept, when there is one.
-    fn cached(&self) -> Option<AccessToken>;
-    /// Keeps `token` (a failure to keep it only means it is fetched again next time).
-    fn keep(&self, token: &AccessToken);
-    /// Forgets the token kept (an API said it expired).
-    fn forget(&self);
-}
-
-/// No cache: a token lives as long as the process.
-pub struct NoCache;
-
-impl TokenCache for NoCache {
-    fn cached(&self) -> Option<AccessToken> {
-        None
-    }
-    fn keep(&self, _: &AccessToken) {}
-    fn forget(&self) {}
 }
 
 /// A token for `key`: the cached one while it is fresh (more than a minute before it

@@ -258,6 +258,44 @@ fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {
     })
 }
 
+/// A profile's keyring entry as the token cache of its access key: tokens fetched with
+/// `key_id` from `auth_url` are kept beside profile `name`. A failure to read counts as no
+/// token; a failure to keep is handed to `on_failure` (the command line warns).
+pub struct KeptTokens<S> {
+    /// The profiles.
+    pub profiles: Profiles<S>,
+    /// The profile.
+    pub name: String,
+    /// The access key's Key ID.
+    pub key_id: String,
+    /// The token endpoint.
+    pub auth_url: String,
+    /// What to do when a token cannot be kept.
+    pub on_failure: fn(&ProfileError),
+}
+
+impl<S: SecretStore> crate::sinch::oauth::TokenCache for KeptTokens<S> {
+    fn cached(&self) -> Option<AccessToken> {
+        self.profiles
+            .cached_token(&self.name, &self.key_id, &self.auth_url)
+            .ok()
+            .flatten()
+    }
+
+    fn keep(&self, token: &AccessToken) {
+        if let Err(err) = self
+            .profiles
+            .store_token(&self.name, &self.key_id, &self.auth_url, token)
+        {
+            (self.on_failure)(&err);
+        }
+    }
+
+    fn forget(&self) {
+        let _ = self.profiles.forget_token(&self.name);
+    }
+}
+
 /// The profiles of one user: a secret store and an index file.
 #[derive(Debug, Clone)]
 pub struct Profiles<S> {
@@ -766,18 +804,23 @@ impl<S: SecretStore> Profiles<S> {
         Ok(warning.into_iter().collect())
     }
 
-    /// A profile's project access key, from the keyring.
-    pub fn access_key(&self, name: &str) -> Result<AccessKey, ProfileError> {
-        let name = canonical_name(name)?;
-        let stored = self.read_project_credential(&name, CredentialKind::AccessKey)?;
-        let meta = self
+    /// What the index remembers of `name` (nothing, when it does not list it).
+    fn meta(&self, name: &str) -> Result<ProfileMeta, ProfileError> {
+        Ok(self
             .index
             .load()?
             .index
             .profiles
-            .get(&name)
+            .get(name)
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// A profile's project access key, from the keyring.
+    pub fn access_key(&self, name: &str) -> Result<AccessKey, ProfileError> {
+        let name = canonical_name(name)?;
+        let stored = self.read_project_credential(&name, CredentialKind::AccessKey)?;
+        let meta = self.meta(&name)?;
         Ok(AccessKey {
             project_id: stored
                 .project
@@ -793,14 +836,7 @@ impl<S: SecretStore> Profiles<S> {
     pub fn service_plan(&self, name: &str) -> Result<(String, KeySecret), ProfileError> {
         let name = canonical_name(name)?;
         let stored = self.read_project_credential(&name, CredentialKind::ServicePlan)?;
-        let meta = self
-            .index
-            .load()?
-            .index
-            .profiles
-            .get(&name)
-            .cloned()
-            .unwrap_or_default();
+        let meta = self.meta(&name)?;
         Ok((
             stored
                 .id

@@ -132,6 +132,28 @@ pub struct TokenReport<'a> {
     pub scope: Option<&'a str>,
 }
 
+/// Where a token is kept between calls (a profile's keyring entry, or nowhere): the
+/// interface the sender uses, kept here so that the keeper need not know the sender.
+pub trait TokenCache {
+    /// The token kept, when there is one.
+    fn cached(&self) -> Option<AccessToken>;
+    /// Keeps `token` (a failure to keep it only means it is fetched again next time).
+    fn keep(&self, token: &AccessToken);
+    /// Forgets the token kept (an API said it expired).
+    fn forget(&self);
+}
+
+/// No cache: a token lives as long as the process.
+pub struct NoCache;
+
+impl TokenCache for NoCache {
+    fn cached(&self) -> Option<AccessToken> {
+        None
+    }
+    fn keep(&self, _: &AccessToken) {}
+    fn forget(&self) {}
+}
+
 /// Why no token came from the auth server's answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
