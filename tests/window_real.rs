@@ -134,7 +134,7 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
 
     // The Request tab (Ctrl+3), sent to a server on this machine that checks the signature.
     // The Host field and the Send button are clicked where the tab lays them out in the
-    // default window; before Send is pressed, the field's text is copied and read back, so
+    // default window (Send below the Authorization row); before Send is pressed, the field's text is copied and read back, so
     // that nothing is ever sent anywhere but to 127.0.0.1.
     let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
     let host = format!("http://127.0.0.1:{port}");
@@ -144,7 +144,7 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
         fill_field(&session, &id, ("245", "101"), &host)?;
         xdotool(
             &session,
-            &["mousemove", "--window", &id, "273", "305", "click", "1"],
+            &["mousemove", "--window", &id, "273", "331", "click", "1"],
         );
         finished(&server)
     });
