@@ -1129,3 +1129,57 @@ fn an_access_key_lives_in_the_keyring_and_its_token_is_reused_across_runs_never_
     let _ = token(&session);
     assert_eq!(auth.count.load(Ordering::SeqCst), 2);
 }
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn an_sms_service_plan_is_kept_in_the_keyring_and_sent_as_the_bearer() {
+    use support::oauth::api_server;
+    let session = PrivateSession::start(Bus::UnlockedKeyring);
+    let api_token = "sp-api-token-0001";
+    let mut add = session.sinch_ticket();
+    add.args(["profile", "add", "sms", "--service-plan-id", "plan-42"]);
+    let out = run(add, api_token);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(profile_list(&session).contains("service plan: plan-42"));
+    assert_eq!(
+        secret_tool(
+            &session,
+            &[
+                "lookup",
+                "service",
+                "sinch-ticket:service-plan",
+                "username",
+                "sms"
+            ]
+        ),
+        format!(r#"{{"secret":"{api_token}","id":"plan-42"}}"#)
+    );
+    let api = api_server(
+        std::sync::Arc::new(std::sync::Mutex::new(vec![api_token.to_owned()])),
+        false,
+    );
+    let out = session
+        .sinch_ticket()
+        .args([
+            "send",
+            "GET",
+            &format!("{}/xms/v1/{{service_plan_id}}/batches", api.base),
+            "--auth",
+            "service-plan",
+            "--profile",
+            "sms",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    let calls = api.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls[0],
+        ("/xms/v1/plan-42/batches".to_owned(), api_token.to_owned())
+    );
+    assert!(
+        !std::fs::read_to_string(index_path(&session))
+            .unwrap()
+            .contains(api_token)
+    );
+}
