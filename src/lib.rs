@@ -6,11 +6,13 @@
 //!   socket, file, keyring, clipboard or window.
 //! - [`net`]: every socket: the HTTP/1.1 parser, the client, `trigger` and the listener.
 //! - [`profiles`]: the OS keyring and the non-secret profile index.
+//! - [`history`]: the callback history, a SQLite file in the data folder.
 //! - [`cli`] and [`app`]: the command line and the window, two thin faces that turn the
 //!   values above into words and widgets.
 
 pub mod app;
 pub mod cli;
+pub mod history;
 pub mod net;
 pub mod profiles;
 pub mod sinch;

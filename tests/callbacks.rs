@@ -27,6 +27,7 @@ fn sinch_ticket() -> Command {
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("HOME", "/nonexistent")
         .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("XDG_DATA_HOME", "/nonexistent")
         .timeout(Duration::from_secs(60));
     cmd
 }
@@ -649,6 +650,7 @@ fn listen_with_only_a_webhook_secret_verifies_webhooks_and_names_the_missing_app
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("HOME", "/nonexistent")
         .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("XDG_DATA_HOME", "/nonexistent")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

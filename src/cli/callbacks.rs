@@ -117,6 +117,13 @@ pub struct ListenArgs {
     /// profile has no secret for) from standard input, instead of SINCH_WEBHOOK_SECRET.
     #[arg(long)]
     webhook_secret_stdin: bool,
+    /// Do not keep the requests in the history (by default each one answered is kept in
+    /// $XDG_DATA_HOME/sinch-ticket/history.sqlite3).
+    #[arg(long)]
+    no_history: bool,
+    /// How many requests the history keeps (the newest).
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_KEEP)]
+    keep: u64,
     /// How long one read from a client may wait (for tests of slow clients).
     #[arg(long, hide = true, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     read_timeout: u64,
@@ -316,11 +323,21 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     let (seen, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (counted, lost) = (Arc::clone(&seen), Arc::clone(&dropped));
     let json = args.json;
+    let mut history = open_history(args)?;
     let (failed, output_failed) = mpsc::channel::<Failure>();
     let printer = std::thread::Builder::new()
         .name("listen-print".into())
         .spawn(move || {
             for record in queue {
+                // Kept before it is printed: a listener killed now loses at most this one.
+                if let (Some(kept), Some(entry)) = (history.as_mut(), record.history_entry())
+                    && let Err(err) = kept.record(&entry)
+                {
+                    warn(&format!(
+                        "{err}; the history is off for the rest of this run"
+                    ));
+                    history = None;
+                }
                 let written = if json {
                     serde_json::to_string(&record.record())
                         .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))
@@ -396,6 +413,31 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         seen.load(Ordering::SeqCst)
     ));
     Ok(exit::OK)
+}
+
+/// The history the listener keeps, unless `--no-history`; a file moved aside is said.
+fn open_history(args: &ListenArgs) -> Result<Option<crate::history::History>, Failure> {
+    if args.no_history {
+        return Ok(None);
+    }
+    let Some(path) = crate::history::default_path() else {
+        warn("no data folder for the history (HOME is not set): requests are not kept");
+        return Ok(None);
+    };
+    match crate::history::History::open(&path, args.keep) {
+        Ok(opened) => {
+            if let Some(warning) = opened.warning {
+                warn(&warning);
+            }
+            Ok(Some(opened.history))
+        }
+        Err(err) => {
+            warn(&format!(
+                "{err}: requests are not kept (--no-history says so quietly)"
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// One request for people: a line that says what and whether it verified, what it was

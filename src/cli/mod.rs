@@ -3,6 +3,7 @@
 mod callbacks;
 mod credentials;
 mod generate;
+mod history;
 mod inspect;
 mod install;
 mod profile;
@@ -100,6 +101,32 @@ Examples:
 Secrets go only to the OS keyring (service \"sinch-ticket\", one entry per profile); the
 names, keys and the default are kept in profiles.json in the config folder.")]
     Profile(profile::ProfileArgs),
+    /// List, show, export or clear the callbacks `listen` kept.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket history                                # the newest 50, one line each
+  sinch-ticket history --event ice --unverified --since 1h --json
+  sinch-ticket history show 42
+  sinch-ticket history export --har callbacks.har     # for a browser's or proxy's HAR viewer
+  sinch-ticket history clear --before 7d
+
+`listen` keeps each request it answers in $XDG_DATA_HOME/sinch-ticket/history.sqlite3
+(mode 0600; the newest 10,000, --keep N; --no-history keeps none), never an HTTP Basic
+secret. Bodies hold phone numbers and messages: `history clear` deletes them.")]
+    History(history::HistoryArgs),
+    /// Send a callback from the history again, signed afresh (or unchanged, --as-is).
+    #[command(after_help = "\
+Examples:
+  sinch-ticket replay last --to http://localhost:3000/sinch/callback
+  sinch-ticket replay 42 --to http://localhost:3000/hooks --set message.contact_message.text_message.text=again
+  sinch-ticket replay 42 --to http://localhost:3000/sinch/callback --as-is   # a stale replay: should be refused
+
+Re-signed with the profile's secret of the request's scheme (application, or the webhook
+secret of its product) with a fresh timestamp and nonce, and judged as `trigger` judges; the
+replay is kept in the history, linked to its original.
+Exit status: 0 the server answered as Sinch needs (--as-is: it refused it); 1 it did not;
+2 wrong usage; 3 the network or the history failed.")]
+    Replay(history::ReplayArgs),
     /// Fetch an OAuth2 access token for the project APIs (SMS, Conversation, Numbers) with a
     /// project access key, reused until a minute before it expires.
     #[command(after_help = "\
@@ -418,6 +445,8 @@ pub fn run(command: Command) -> u8 {
         Command::Profile(args) => profile::run(&args),
         Command::Sign(args) => rest::sign(&args),
         Command::Token(args) => project::token(&args),
+        Command::History(args) => history::run(&args),
+        Command::Replay(args) => history::replay(&args),
         Command::Send(args) => rest::send(&args),
         Command::VerifyCallback(args) => rest::verify_callback(&args),
         Command::Trigger(args) => callbacks::trigger(&args),

@@ -325,6 +325,33 @@ impl Seen {
     }
 }
 
+impl Seen {
+    /// What the history keeps of it: a request, with its verdict and answers (a connection
+    /// refused before a whole request came is no request).
+    pub fn history_entry(&self) -> Option<crate::history::Entry> {
+        let Seen::Callback(callback) = self else {
+            return None;
+        };
+        let record = serde_json::to_value(self.record()).unwrap_or_default();
+        Some(crate::history::Entry {
+            id: None,
+            time: callback.received_at,
+            peer: callback.peer.to_string(),
+            method: callback.method.clone(),
+            path: callback.path.clone(),
+            event: callback.event.map(|e| e.name().to_owned()),
+            scheme: callback.verdict.scheme.clone(),
+            verified: callback.verdict.verified,
+            reason: callback.verdict.reason.clone(),
+            status: Some(callback.status()),
+            headers: callback.headers.clone(),
+            body: callback.body.clone(),
+            record,
+            replay_of: None,
+        })
+    }
+}
+
 /// Why the listener cannot start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StartError {

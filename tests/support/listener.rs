@@ -27,6 +27,9 @@ pub struct Listener {
     pub stdout: Option<std::process::ChildStdout>,
     /// Its standard error, line by line (after the first, which named the port).
     pub stderr: mpsc::Receiver<String>,
+    /// Its own data folder, where it keeps its history (never the tester's).
+    pub data: std::path::PathBuf,
+    _data: tempfile::TempDir,
 }
 
 impl Listener {
@@ -59,10 +62,18 @@ impl Listener {
     }
 
     fn spawn(mut command: StdCommand, extra: &[&str], read: bool) -> Self {
+        // Its own data folder for the history, unless the test gave one (to share it).
+        let data_dir = tempfile::tempdir().unwrap();
+        let given = command
+            .get_envs()
+            .find(|(name, _)| *name == "XDG_DATA_HOME")
+            .and_then(|(_, value)| value.map(std::path::PathBuf::from));
+        let data = given.unwrap_or_else(|| data_dir.path().to_owned());
         let mut child = command
             .env("SINCH_APPLICATION_SECRET", SECRET)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env("HOME", "/nonexistent")
+            .env("XDG_DATA_HOME", &data)
             .args(["listen", "--port", "0", "--key", KEY])
             .args(extra)
             .stdout(Stdio::piped())
@@ -108,6 +119,8 @@ impl Listener {
             lines,
             stdout,
             stderr,
+            data,
+            _data: data_dir,
         }
     }
 

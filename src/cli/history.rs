@@ -1,0 +1,562 @@
+//! `history` and `replay`: the callbacks `listen` kept, listed, shown, exported (HAR 1.2 or
+//! JSON lines), cleared, and sent again re-signed. The store is [`crate::history`]; the
+//! signing and judging are `trigger`'s.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Local, Utc};
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::rest::duration;
+use super::{CredentialArgs, Failure, credentials, exit, stdio};
+use crate::history::{self, Entry, Filter, History};
+use crate::net::client;
+use crate::net::target;
+use crate::net::trigger::{self, Signer, Trigger, Triggered};
+use crate::sinch::callback::{Event, Forgery, ForgeryOutcome, set_path};
+use crate::sinch::webhook::Scheme;
+
+/// Arguments of `sinch-ticket history`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    command: Option<HistoryCommand>,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Print the records as JSON (an array, newest first).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Which records to take.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only this event (ice, sms-inbound, …).
+    #[arg(long, value_name = "EVENT")]
+    event: Option<String>,
+    /// Only this scheme (application, conversation, numbers, mailgun, …).
+    #[arg(long, value_name = "SCHEME")]
+    scheme: Option<String>,
+    /// Only those that verified.
+    #[arg(long, conflicts_with = "unverified")]
+    verified: bool,
+    /// Only those that did not verify.
+    #[arg(long)]
+    unverified: bool,
+    /// Only those of the last DURATION (e.g. 1h).
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    since: Option<u64>,
+    /// At most N, newest first.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    limit: u64,
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryCommand {
+    /// Show one request whole: headers, body, verdict and answers.
+    Show {
+        /// Its number (see `sinch-ticket history`), or `last`.
+        id: String,
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the requests to a file: HAR 1.2 (what browsers and proxies import) or JSON lines.
+    Export {
+        /// Write HAR 1.2 to FILE.
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "jsonl",
+            required_unless_present = "jsonl"
+        )]
+        har: Option<PathBuf>,
+        /// Write one JSON object per request to FILE.
+        #[arg(long, value_name = "FILE")]
+        jsonl: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Delete the requests kept (all, or those older than DURATION).
+    Clear {
+        /// Only those older than DURATION (e.g. 7d).
+        #[arg(long, value_name = "DURATION", value_parser = duration)]
+        before: Option<u64>,
+    },
+}
+
+/// Arguments of `sinch-ticket replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The request's number in the history, or `last`.
+    #[arg(value_name = "ID|last")]
+    id: String,
+    /// Where to send it.
+    #[arg(long, value_name = "URL")]
+    to: String,
+    /// Set a field of the body first: PATH=VALUE (repeatable), as `trigger --set`.
+    #[arg(long = "set", value_name = "PATH=VALUE", conflicts_with = "as_is")]
+    sets: Vec<String>,
+    /// Send the recorded bytes and headers unchanged: a stale replay, which a careful
+    /// server refuses (it passes when refused with a 4xx).
+    #[arg(long)]
+    as_is: bool,
+    /// Read the webhook secret from standard input (a Conversation, SMS, Numbers or Mailgun
+    /// request), instead of the profile's or SINCH_WEBHOOK_SECRET.
+    #[arg(long)]
+    webhook_secret_stdin: bool,
+    /// How long the exchange may take.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    timeout: u64,
+    #[command(flatten)]
+    credentials: CredentialArgs,
+}
+
+impl From<history::HistoryError> for Failure {
+    fn from(err: history::HistoryError) -> Self {
+        Failure {
+            code: exit::IO,
+            message: err.to_string(),
+        }
+    }
+}
+
+/// The history of this user (its warnings said).
+fn open() -> Result<History, Failure> {
+    let path = history::default_path().ok_or_else(|| {
+        Failure::usage("no data folder for the history: set HOME or XDG_DATA_HOME")
+    })?;
+    let opened = History::open(&path, u64::MAX)?;
+    if let Some(warning) = opened.warning {
+        super::warn(&warning);
+    }
+    Ok(opened.history)
+}
+
+fn ago(secs: u64) -> DateTime<Utc> {
+    let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2000);
+    Utc::now() - chrono::TimeDelta::try_seconds(secs).unwrap_or(chrono::TimeDelta::MAX)
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Filter {
+        Filter {
+            event: self.event.clone(),
+            scheme: self.scheme.clone(),
+            verified: match (self.verified, self.unverified) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            since: self.since.map(ago),
+            limit: Some(self.limit),
+        }
+    }
+}
+
+/// A record's number, or `last`.
+fn find(history: &History, id: &str) -> Result<Entry, Failure> {
+    let number = if id == "last" {
+        history.last_id()?.ok_or_else(|| {
+            Failure::usage("the history is empty: `sinch-ticket listen` keeps what it answers")
+        })?
+    } else {
+        id.parse::<i64>()
+            .map_err(|_| Failure::usage(format!("'{id}' is not a record's number (or `last`)")))?
+    };
+    history.get(number)?.ok_or_else(|| {
+        Failure::usage(format!(
+            "there is no record {number} (the history keeps the newest; see `sinch-ticket history`)"
+        ))
+    })
+}
+
+fn body_json(entry: &Entry) -> Value {
+    serde_json::from_slice(&entry.body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&entry.body).into_owned()))
+}
+
+fn summary_json(entry: &Entry) -> Value {
+    json!({
+        "id": entry.id,
+        "time": entry.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "peer": entry.peer,
+        "method": entry.method,
+        "path": entry.path,
+        "event": entry.event,
+        "scheme": entry.scheme,
+        "verified": entry.verified,
+        "reason": entry.reason,
+        "status": entry.status,
+        "replay_of": entry.replay_of,
+    })
+}
+
+fn whole_json(entry: &Entry) -> Value {
+    let mut value = summary_json(entry);
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "headers".into(),
+            entry
+                .headers
+                .iter()
+                .map(|(n, v)| json!({"name": n, "value": v}))
+                .collect(),
+        );
+        map.insert("body".into(), body_json(entry));
+        map.insert("record".into(), entry.record.clone());
+    }
+    value
+}
+
+fn line(entry: &Entry) -> String {
+    let verdict = if entry.verified {
+        format!("verified ({})", entry.scheme.as_deref().unwrap_or("?"))
+    } else {
+        "NOT VERIFIED".to_owned()
+    };
+    format!(
+        "{:>6}  {}  {:<30}  {verdict:<26}  {:>3}  {} {}{}",
+        entry.id.unwrap_or_default(),
+        entry.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S"),
+        entry.event.as_deref().unwrap_or("(no event)"),
+        entry
+            .status
+            .map_or_else(|| "-".to_owned(), |s| s.to_string()),
+        entry.method,
+        crate::sinch::text::one_line(&entry.path),
+        entry
+            .replay_of
+            .map_or_else(String::new, |of| format!("  (replay of {of})"))
+    )
+}
+
+/// `sinch-ticket history …`.
+pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
+    let history = open()?;
+    match &args.command {
+        None => {
+            let entries = history.list(&args.filter.filter())?;
+            if args.json {
+                let list: Vec<Value> = entries.iter().map(summary_json).collect();
+                return stdio::line(&format!("{:#}", Value::Array(list))).map(|()| exit::OK);
+            }
+            if entries.is_empty() {
+                return stdio::human(
+                    "No requests kept yet: `sinch-ticket listen` keeps each one it answers.",
+                )
+                .map(|()| exit::OK);
+            }
+            for entry in &entries {
+                stdio::human(&line(entry))?;
+            }
+            Ok(exit::OK)
+        }
+        Some(HistoryCommand::Show { id, json }) => {
+            let entry = find(&history, id)?;
+            if *json {
+                return stdio::line(&format!("{:#}", whole_json(&entry))).map(|()| exit::OK);
+            }
+            let mut text = line(&entry);
+            if let Some(reason) = &entry.reason {
+                text.push_str(&format!(
+                    "\n  why: {}",
+                    crate::sinch::text::one_line(reason)
+                ));
+            }
+            text.push_str(&format!("\n  from: {}", entry.peer));
+            for (name, value) in &entry.headers {
+                text.push_str(&format!(
+                    "\n  {}: {}",
+                    crate::sinch::text::one_line(name),
+                    crate::sinch::text::one_line(value)
+                ));
+            }
+            for body_line in crate::sinch::text::terminal_safe(&entry.pretty_body()).lines() {
+                text.push_str("\n  ");
+                text.push_str(body_line);
+            }
+            stdio::human(&text).map(|()| exit::OK)
+        }
+        Some(HistoryCommand::Export { har, jsonl, filter }) => {
+            let mut filter = filter.filter();
+            filter.limit = None;
+            let entries = history.list(&filter)?;
+            let (path, text) = match (har, jsonl) {
+                (Some(path), _) => (path, format!("{:#}\n", har_log(&entries))),
+                (None, Some(path)) => (
+                    path,
+                    entries
+                        .iter()
+                        .rev()
+                        .map(|e| format!("{}\n", whole_json(e)))
+                        .collect::<String>(),
+                ),
+                (None, None) => return Err(Failure::usage("give --har FILE or --jsonl FILE")),
+            };
+            std::fs::File::create(path)
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?;
+            stdio::human(&format!(
+                "Wrote {} request(s) to {} (bodies hold phone numbers and messages: keep the file to yourself).",
+                entries.len(),
+                path.display()
+            ))
+            .map(|()| exit::OK)
+        }
+        Some(HistoryCommand::Clear { before }) => {
+            let deleted = history.clear(before.map(ago))?;
+            stdio::human(&format!(
+                "Deleted {deleted} request(s) from {}.",
+                history.path().display()
+            ))
+            .map(|()| exit::OK)
+        }
+    }
+}
+
+/// The requests as a HAR 1.2 log, oldest first.
+fn har_log(entries: &[Entry]) -> Value {
+    let har_entries: Vec<Value> = entries
+        .iter()
+        .rev()
+        .map(|entry| {
+            let header = |name: &str| {
+                entry
+                    .headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            };
+            let host = header("host").unwrap_or_else(|| "localhost".into());
+            let mime = header("content-type").unwrap_or_else(|| "application/octet-stream".into());
+            let took = entry
+                .record
+                .get("forwarded")
+                .and_then(|f| f.get("took_ms"))
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            let status = entry.status.unwrap_or(0);
+            let query: Vec<Value> = entry
+                .path
+                .split_once('?')
+                .map(|(_, q)| {
+                    q.split('&')
+                        .filter(|p| !p.is_empty())
+                        .map(|p| {
+                            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+                            json!({"name": n, "value": v})
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "startedDateTime": entry.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "time": took,
+                "request": {
+                    "method": entry.method,
+                    "url": format!("http://{host}{}", entry.path),
+                    "httpVersion": "HTTP/1.1",
+                    "cookies": [],
+                    "headers": entry.headers.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                    "queryString": query,
+                    "postData": {"mimeType": mime, "text": String::from_utf8_lossy(&entry.body)},
+                    "headersSize": -1,
+                    "bodySize": entry.body.len(),
+                },
+                "response": {
+                    "status": status,
+                    "statusText": "",
+                    "httpVersion": "HTTP/1.1",
+                    "cookies": [],
+                    "headers": [],
+                    "content": {"size": 0, "mimeType": "application/json"},
+                    "redirectURL": "",
+                    "headersSize": -1,
+                    "bodySize": -1,
+                },
+                "cache": {},
+                "timings": {"send": 0, "wait": took, "receive": 0},
+                "comment": format!(
+                    "sinch-ticket record {}: {}",
+                    entry.id.unwrap_or_default(),
+                    if entry.verified { "verified" } else { "not verified" }
+                ),
+            })
+        })
+        .collect();
+    json!({
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "sinch-ticket", "version": env!("CARGO_PKG_VERSION")},
+            "entries": har_entries,
+        }
+    })
+}
+
+/// Headers of a recorded request that are about its connection, or made anew: not sent
+/// again by `--as-is`.
+const NOT_REPLAYED: [&str; 6] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "expect",
+    "accept-encoding",
+];
+
+/// `sinch-ticket replay`.
+pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
+    target::sendable(&args.to)?;
+    let mut history = open()?;
+    let entry = find(&history, &args.id)?;
+    let id = entry.id.unwrap_or_default();
+    let timeout = Duration::from_secs(args.timeout);
+    let mut body = entry.body.clone();
+    if !args.sets.is_empty() {
+        let mut value: Value = serde_json::from_slice(&body).map_err(|_| {
+            Failure::usage(format!(
+                "record {id}'s body is not JSON: --set cannot edit it"
+            ))
+        })?;
+        for assignment in &args.sets {
+            let Some((path, text)) = assignment.split_once('=') else {
+                return Err(Failure::usage(format!(
+                    "--set '{assignment}' is not PATH=VALUE"
+                )));
+            };
+            set_path(&mut value, path.trim(), text)
+                .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
+        }
+        body = serde_json::to_vec(&value).unwrap_or(body);
+    }
+    let event = Event::of_body(&body);
+    let (status, passed, summary, sent_headers) = if args.as_is {
+        let url = target::sendable(&args.to)?;
+        let headers: Vec<(String, String)> = entry
+            .headers
+            .iter()
+            .filter(|(name, _)| !NOT_REPLAYED.iter().any(|h| name.eq_ignore_ascii_case(h)))
+            .cloned()
+            .collect();
+        let answer = client::send(
+            &url,
+            client::Outgoing {
+                method: &entry.method,
+                url: &args.to,
+                headers: headers.clone(),
+                body: body.clone(),
+                timeout,
+            },
+        )?;
+        let outcome = ForgeryOutcome::of_status(answer.status);
+        stdio::human(&format!(
+            "Sent record {id} again unchanged (its old signature and timestamp) to {}.\n{}",
+            args.to,
+            answer.status_line()
+        ))?;
+        (
+            answer.status,
+            outcome == ForgeryOutcome::Rejected,
+            outcome.sentence(answer.status),
+            headers,
+        )
+    } else {
+        let Some(event) = event else {
+            return Err(Failure::usage(format!(
+                "record {id}'s body names no event sinch-ticket knows, so it cannot be signed as one: send it unchanged with --as-is"
+            )));
+        };
+        let scheme = event.product().scheme();
+        let (key, app_secret, webhook_secret) = match scheme {
+            None => {
+                let (key, secret) = credentials::for_signing(&args.credentials, None)?;
+                (key, Some(secret), None)
+            }
+            Some(scheme) => (
+                String::new(),
+                None,
+                Some(credentials::webhook_secret_for(
+                    &args.credentials,
+                    args.webhook_secret_stdin,
+                    None,
+                    scheme,
+                )?),
+            ),
+        };
+        let signer = match (&app_secret, &webhook_secret) {
+            (Some(secret), _) => Signer::Application { key: &key, secret },
+            (None, Some(secret)) => Signer::Webhook(secret),
+            (None, None) => return Err(Failure::usage("no secret to sign with")),
+        };
+        let Triggered {
+            answer,
+            verdict,
+            body: sent,
+            ..
+        } = trigger::send(Trigger {
+            event,
+            url: &args.to,
+            signer,
+            body: body.clone(),
+            sent_at: Utc::now(),
+            nonce: trigger::fresh_nonce(scheme),
+            forgery: Forgery::None,
+            timeout,
+        })?;
+        body = sent;
+        stdio::human(&format!(
+            "Sent record {id} ({}) again to {}, signed afresh.\n{}",
+            event.name(),
+            args.to,
+            answer.status_line()
+        ))?;
+        if !answer.body.is_empty() {
+            stdio::human(&answer.pretty_body())?;
+        }
+        stdio::human(&super::callbacks::verdict_text(&verdict))?;
+        (
+            answer.status,
+            verdict.passed,
+            verdict.summary.clone(),
+            Vec::new(),
+        )
+    };
+    if args.as_is {
+        stdio::human(&summary)?;
+    }
+    let scheme = event
+        .and_then(|e| e.product().scheme())
+        .map_or("application", Scheme::name);
+    let kept = history.record(&Entry {
+        id: None,
+        time: Utc::now(),
+        peer: "replay".into(),
+        method: entry.method.clone(),
+        path: target::parse_url(&args.to)
+            .map_or_else(|_| args.to.clone(), |u| u.resource.to_owned()),
+        event: event.map(|e| e.name().to_owned()),
+        scheme: Some(if args.as_is {
+            entry.scheme.clone().unwrap_or_default()
+        } else {
+            scheme.to_owned()
+        }),
+        verified: !args.as_is,
+        reason: None,
+        status: Some(status),
+        headers: sent_headers,
+        body,
+        record: json!({"to": args.to, "as_is": args.as_is, "passed": passed, "summary": summary}),
+        replay_of: Some(id),
+    });
+    if let Err(err) = kept {
+        super::warn(&format!(
+            "the replay could not be kept in the history: {err}"
+        ));
+    }
+    Ok(if passed { exit::OK } else { exit::REJECTED })
+}
