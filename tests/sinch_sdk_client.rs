@@ -543,3 +543,84 @@ fn our_token_request_is_the_one_sinchs_node_sdk_sends() {
         assert_eq!(ours.header(header), node.header(header), "{header}");
     }
 }
+
+#[test]
+#[ignore = "needs node and npm (npm install @sinch/sdk-client): run scripts/test.sh"]
+fn sinchs_node_helpers_accept_a_replay_from_the_history_signed_afresh() {
+    let data = tempfile::tempdir().unwrap();
+    let listener = listener::Listener::start_with(&["--json"], |cmd| {
+        cmd.env("XDG_DATA_HOME", data.path())
+            .env("SINCH_WEBHOOK_SECRET", "sëcret ünicode");
+    });
+    let kept = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+            .args(args)
+            .env("SINCH_APPLICATION_SECRET", listener::SECRET)
+            .env("SINCH_WEBHOOK_SECRET", "sëcret ünicode")
+            .env("XDG_DATA_HOME", data.path())
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // A Voice callback and a Conversation webhook reach the listener and are kept.
+    let url = listener.url("/sinch/callback?app=sandbox");
+    assert_eq!(
+        kept(&["trigger", "dice", "--key", listener::KEY, "--to", &url]).0,
+        Some(0)
+    );
+    listener.next();
+    assert_eq!(
+        kept(&["trigger", "conversation-message-inbound", "--to", &url]).0,
+        Some(0)
+    );
+    listener.next();
+    listener.interrupt();
+    let listed = kept(&["history", "--json"]).1;
+    let ids: Vec<i64> = serde_json::from_str::<serde_json::Value>(&listed)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let (webhook, voice) = (ids[0], ids[1]);
+
+    // Sinch's validateAuthenticationHeader takes the Voice one, re-signed with the harness's
+    // application key and secret.
+    let (mut server, mut lines, port) = node_server(1);
+    let (code, said) = {
+        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+            .args(["replay", &voice.to_string(), "--key", KEY, "--to"])
+            .arg(format!(
+                "http://127.0.0.1:{port}/sinch/callback?app=sandbox"
+            ))
+            .env("SINCH_APPLICATION_SECRET", SECRET)
+            .env("XDG_DATA_HOME", data.path())
+            .env("HOME", "/nonexistent")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(0), "{said}");
+    let verdict: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+    assert!(server.wait().unwrap().success());
+
+    // And validateWebhookSignature the Conversation one, with a fresh nonce and timestamp.
+    let (mut server, mut lines, port) = node_server_in("serve-webhooks", 1, "sëcret ünicode");
+    let to = format!("http://127.0.0.1:{port}/webhooks");
+    let (code, said) = kept(&["replay", &webhook.to_string(), "--to", &to]);
+    assert_eq!(code, Some(0), "{said}");
+    let verdict: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+    assert!(server.wait().unwrap().success());
+}
