@@ -293,6 +293,9 @@ pub fn verdict_text(verdict: &TriggerVerdict) -> String {
     text
 }
 
+/// How many waiting records go into the history in one transaction at most.
+const HISTORY_BATCH: usize = 256;
+
 /// How many records wait for the terminal at most; past that they are counted, not kept,
 /// so that a slow reader of the output never slows the listener's answers.
 const PRINT_QUEUE: usize = 4096;
@@ -328,26 +331,38 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     let printer = std::thread::Builder::new()
         .name("listen-print".into())
         .spawn(move || {
-            for record in queue {
-                // Kept before it is printed: a listener killed now loses at most this one.
-                if let (Some(kept), Some(entry)) = (history.as_mut(), record.history_entry())
-                    && let Err(err) = kept.record(&entry)
-                {
-                    warn(&format!(
-                        "{err}; the history is off for the rest of this run"
-                    ));
-                    history = None;
+            while let Ok(first) = queue.recv() {
+                // What waits is taken together: one transaction for the lot, kept before
+                // any of it is printed (a listener killed now loses at most this batch,
+                // none of which was printed).
+                let mut batch = vec![first];
+                while batch.len() < HISTORY_BATCH {
+                    match queue.try_recv() {
+                        Ok(record) => batch.push(record),
+                        Err(_) => break,
+                    }
                 }
-                let written = if json {
-                    serde_json::to_string(&record.record())
-                        .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))
-                        .and_then(|line| stdio::line(&line))
-                } else {
-                    stdio::human(&seen_text(&record))
-                };
-                if let Err(failure) = written {
-                    let _ = failed.send(failure);
-                    return;
+                if let Some(kept) = history.as_mut() {
+                    let entries: Vec<_> = batch.iter().filter_map(Seen::history_entry).collect();
+                    if let Err(err) = kept.record_all(&entries) {
+                        warn(&format!(
+                            "{err}; the history is off for the rest of this run"
+                        ));
+                        history = None;
+                    }
+                }
+                for record in &batch {
+                    let written = if json {
+                        serde_json::to_string(&record.record())
+                            .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))
+                            .and_then(|line| stdio::line(&line))
+                    } else {
+                        stdio::human(&seen_text(record))
+                    };
+                    if let Err(failure) = written {
+                        let _ = failed.send(failure);
+                        return;
+                    }
                 }
             }
         })

@@ -9,6 +9,7 @@ mod install;
 mod profile;
 mod project;
 mod rest;
+mod scenario;
 pub mod stdio;
 
 use std::ffi::OsString;
@@ -127,6 +128,39 @@ replay is kept in the history, linked to its original.
 Exit status: 0 the server answered as Sinch needs (--as-is: it refused it); 1 it did not;
 2 wrong usage; 3 the network or the history failed.")]
     Replay(history::ReplayArgs),
+    /// Run callback scenarios against your server, for CI: steps in order, expectations,
+    /// a JUnit report.
+    #[command(after_help = "\
+Example file (TOML):
+  to = \"http://127.0.0.1:3000/sinch\"        # --to overrides it
+
+  [[step]]
+  name = \"an incoming call is answered\"
+  trigger = \"ice\"                          # any trigger event
+  set = { \"to.endpoint\" = \"+46700000000\" }
+  expect = \"accepted\"                      # accepted: answered as Sinch needs; refused: a 4xx
+
+  [[step]]
+  trigger = \"ice\"
+  signature = \"bad\"                        # valid (default) | bad | none; or timestamp_age = \"20m\"
+  expect = \"refused\"
+
+  [[step]]
+  replay = \"last\"                          # the previous step's request, byte for byte
+  repeat = 2                                 # a duplicate delivery: sent twice
+  delay = \"200ms\"                          # before this step
+  expect = \"accepted\"
+
+  [[step]]
+  name = \"out of order\"
+  order = \"reverse\"                        # its steps run last to first
+  steps = [{ trigger = \"dice\" }, { trigger = \"ace\" }]
+
+A step with retry = \"sinch\" is sent again on a 5xx, a 429 or no answer, with the product's
+backoff (SMS: 5 s, 10 s, 20 s), shortened by --time-scale (e.g. 0.01 in CI).
+Exit status: 0 every expectation held; 1 a step failed (each named with its reason); 2 a bad
+file or arguments (nothing is sent then).")]
+    Scenario(scenario::ScenarioArgs),
     /// Fetch an OAuth2 access token for the project APIs (SMS, Conversation, Numbers) with a
     /// project access key, reused until a minute before it expires.
     #[command(after_help = "\
@@ -446,6 +480,7 @@ pub fn run(command: Command) -> u8 {
         Command::Sign(args) => rest::sign(&args),
         Command::Token(args) => project::token(&args),
         Command::History(args) => history::run(&args),
+        Command::Scenario(args) => scenario::run(&args),
         Command::Replay(args) => history::replay(&args),
         Command::Send(args) => rest::send(&args),
         Command::VerifyCallback(args) => rest::verify_callback(&args),

@@ -12,8 +12,8 @@ use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
 use crate::sinch::AppSecret;
 use crate::sinch::callback::{
-    CallbackRequest, Event, Forgery, TriggerVerdict, WebhookRequest, judge_replay, judge_trigger,
-    sign_callback, sign_webhook,
+    CallbackRequest, Event, Forgery, Headers, TriggerVerdict, WebhookRequest, judge_replay,
+    judge_trigger, sign_callback, sign_webhook,
 };
 use crate::sinch::signing;
 use crate::sinch::webhook::{Scheme, WebhookSecret};
@@ -102,14 +102,15 @@ pub fn fresh_nonce(scheme: Option<Scheme>) -> String {
     }
 }
 
-/// Signs `trigger` (or forges it), sends it (twice for a replay), and judges the answer.
-pub fn send(trigger: Trigger<'_>) -> Result<Triggered, TriggerError> {
+/// The headers and body `trigger` goes out with: signed as its product signs it, or forged
+/// as it says (a Mailgun body gets its `signature` object).
+pub fn sign(trigger: &Trigger<'_>) -> Result<(Headers, Vec<u8>), TriggerError> {
     let url = target::sendable(trigger.url).map_err(SendError::from)?;
     trigger
         .forgery
         .check_for(trigger.event)
         .map_err(|err| TriggerError::Refused(err.to_string()))?;
-    let (headers, body) = match (trigger.signer, trigger.event.product().scheme()) {
+    match (trigger.signer, trigger.event.product().scheme()) {
         (Signer::Application { key, secret }, None) => {
             let stamp = signing::timestamp(trigger.sent_at);
             let headers = sign_callback(
@@ -122,7 +123,7 @@ pub fn send(trigger: Trigger<'_>) -> Result<Triggered, TriggerError> {
                     forgery: trigger.forgery,
                 },
             );
-            (headers, trigger.body)
+            Ok((headers, trigger.body.clone()))
         }
         (Signer::Webhook(secret), Some(scheme)) => sign_webhook(
             secret,
@@ -134,20 +135,22 @@ pub fn send(trigger: Trigger<'_>) -> Result<Triggered, TriggerError> {
                 forgery: trigger.forgery,
             },
         )
-        .map_err(|err| TriggerError::Refused(err.to_string()))?,
-        (Signer::Application { .. }, Some(_)) => {
-            return Err(TriggerError::Refused(format!(
-                "{} is signed with a webhook secret, not the application's",
-                trigger.event.title()
-            )));
-        }
-        (Signer::Webhook(_), None) => {
-            return Err(TriggerError::Refused(format!(
-                "{} is signed with the application key and secret, not a webhook secret",
-                trigger.event.title()
-            )));
-        }
-    };
+        .map_err(|err| TriggerError::Refused(err.to_string())),
+        (Signer::Application { .. }, Some(_)) => Err(TriggerError::Refused(format!(
+            "{} is signed with a webhook secret, not the application's",
+            trigger.event.title()
+        ))),
+        (Signer::Webhook(_), None) => Err(TriggerError::Refused(format!(
+            "{} is signed with the application key and secret, not a webhook secret",
+            trigger.event.title()
+        ))),
+    }
+}
+
+/// Signs `trigger` (or forges it), sends it (twice for a replay), and judges the answer.
+pub fn send(trigger: Trigger<'_>) -> Result<Triggered, TriggerError> {
+    let url = target::sendable(trigger.url).map_err(SendError::from)?;
+    let (headers, body) = sign(&trigger)?;
     let sent: Value = serde_json::from_slice(&body).unwrap_or_default();
     let started = Instant::now();
     let post = |timeout: Duration| {

@@ -39,7 +39,7 @@ pub use answer::{
 pub use body::{BodyInputs, default_body, set_path};
 pub use forgery::{
     CONTENT_TYPE, CallbackRequest, DEFAULT_STALE_SECS, Forgery, ForgeryError, ForgeryOutcome,
-    MIN_STALE_SECS, WebhookRequest, WebhookSignError, sign_callback, sign_webhook,
+    Headers, MIN_STALE_SECS, WebhookRequest, WebhookSignError, sign_callback, sign_webhook,
 };
 
 use serde_json::Value;

@@ -1,0 +1,228 @@
+//! `scenario run`: steps sent in order to a real `listen` (a careful server: it verifies,
+//! and refuses a replayed webhook nonce) and to scripted servers; expectations, failures
+//! named, a JUnit report read back by Python, a bad file that sends nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod support;
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use support::listener::{KEY, Listener, SECRET};
+
+fn sinch_ticket() -> Command {
+    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+    cmd.env("SINCH_APPLICATION_SECRET", SECRET)
+        .env("SINCH_WEBHOOK_SECRET", "whsec")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("XDG_DATA_HOME", "/nonexistent")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+fn scenario(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+const STEPS: &str = r#"
+[[step]]
+name = "an incoming call is answered"
+trigger = "ice"
+set = { "to.endpoint" = "+46700000000", custom = "order-17" }
+expect = "accepted"
+
+[[step]]
+trigger = "ice"
+signature = "bad"
+expect = "refused"
+
+[[step]]
+trigger = "dice"
+timestamp_age = "20m"
+expect = "refused"
+
+[[step]]
+replay = "last"
+repeat = 2
+delay = "50ms"
+expect = "refused"
+
+[[step]]
+name = "a webhook, then the same nonce again"
+trigger = "sms-inbound"
+expect = "accepted"
+
+[[step]]
+replay = "last"
+expect = "refused"
+
+[[step]]
+name = "out of order"
+order = "reverse"
+steps = [{ trigger = "dice", name = "dice" }, { trigger = "ace", name = "ace" }]
+"#;
+
+#[test]
+fn a_scenario_runs_its_steps_in_order_against_a_careful_server_and_reports_junit() {
+    let listener = Listener::start_with(&["--json"], |cmd| {
+        cmd.env("SINCH_WEBHOOK_SECRET", "whsec");
+    });
+    let (dir, path) = scenario(STEPS);
+    let junit = dir.path().join("report.xml");
+    sinch_ticket()
+        .args(["scenario", "run"])
+        .arg(&path)
+        .args(["--key", KEY, "--to", &listener.url("/sinch"), "--junit"])
+        .arg(&junit)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ok   an incoming call is answered: ice answered 200: accepted",
+        ))
+        .stdout(predicate::str::contains(
+            "ok   step 4: dice answered 401, then 401: refused",
+        ))
+        .stdout(predicate::str::contains("8 step(s), 0 failed"));
+    // The listener saw them in the order the file says, the group reversed.
+    let events: Vec<String> = (0..9)
+        .map(|_| {
+            listener.next()["event"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "ice",
+            "ice",
+            "dice",
+            "dice",
+            "dice",
+            "sms-inbound",
+            "sms-inbound",
+            "ace",
+            "dice"
+        ]
+    );
+    let check = r#"
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot()
+assert suite.tag == "testsuite", suite.tag
+cases = suite.findall("testcase")
+print(suite.get("tests"), suite.get("failures"), len(cases), cases[0].get("name"))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", check])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "8 0 8 an incoming call is answered"
+    );
+    listener.interrupt();
+}
+
+#[test]
+fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
+    let listener = Listener::start(&["--json"]);
+    let (dir, path) =
+        scenario("[[step]]\ntrigger = \"dice\"\nsignature = \"none\"\nexpect = \"accepted\"\n");
+    let junit = dir.path().join("report.xml");
+    sinch_ticket()
+        .args(["scenario", "run"])
+        .arg(&path)
+        .args(["--key", KEY, "--to", &listener.url("/cb"), "--junit"])
+        .arg(&junit)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "FAIL step 1: dice answered 401: expected it accepted",
+        ));
+    assert!(
+        std::fs::read_to_string(&junit)
+            .unwrap()
+            .contains("<failure message=\"dice answered 401")
+    );
+    listener.next();
+
+    for (text, says) in [
+        ("[[step]]\ntrigger = \"dance\"\n", "is not an event"),
+        (
+            "[[step]]\ntrigger = \"ice\"\nexpect = \"maybe\"\n",
+            "expect = \"maybe\"",
+        ),
+        ("[[step]]\ntrigger = \"ice\"\nwhat = 1\n", "unknown field"),
+        (
+            "[[step]]\ntrigger = \"ice\"\n[[step]]\nreplay = \"last\"\nsignature = \"bad\"\ntimestamp_age = \"20m\"\n",
+            "two forgeries",
+        ),
+        ("to = 3\n", "is not a scenario"),
+    ] {
+        let (_dir, path) = scenario(text);
+        sinch_ticket()
+            .args(["scenario", "run"])
+            .arg(&path)
+            .args(["--key", KEY, "--to", &listener.url("/cb")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    let (code, said) = listener.interrupt();
+    assert_eq!(code, 0);
+    assert!(
+        said.contains("Stopped after 1 request(s)"),
+        "nothing else was sent: {said}"
+    );
+}
+
+#[test]
+fn retry_sinch_sends_again_on_a_5xx_with_the_backoff_shortened() {
+    // A server that answers 503, then 503, then 200.
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        for status in [503, 503, 200] {
+            let (mut stream, _) = server.accept().unwrap();
+            support::server::read_one(&mut stream);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    let (_dir, path) = scenario(
+        "[[step]]\ntrigger = \"sms-delivery-report\"\nretry = \"sinch\"\nexpect = \"accepted\"\n",
+    );
+    sinch_ticket()
+        .args(["scenario", "run"])
+        .arg(&path)
+        .args([
+            "--to",
+            &format!("http://127.0.0.1:{port}/hooks"),
+            "--time-scale",
+            "0.01",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "sms-delivery-report answered 200: accepted",
+        ));
+    handle.join().unwrap();
+}
