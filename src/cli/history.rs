@@ -137,9 +137,13 @@ fn open() -> Result<History, Failure> {
     Ok(opened.history)
 }
 
+/// The moment `secs` seconds ago (the beginning of time for an absurd duration).
 fn ago(secs: u64) -> DateTime<Utc> {
-    let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2000);
-    Utc::now() - chrono::TimeDelta::try_seconds(secs).unwrap_or(chrono::TimeDelta::MAX)
+    i64::try_from(secs)
+        .ok()
+        .and_then(chrono::TimeDelta::try_seconds)
+        .and_then(|delta| Utc::now().checked_sub_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 impl FilterArgs {

@@ -129,6 +129,11 @@ fn wait(text: &str) -> Result<Duration, String> {
         .map_err(|err| err.to_string())
 }
 
+/// `wait` times `scale`, at most what a Duration holds.
+fn scaled(wait: Duration, scale: f64) -> Duration {
+    Duration::try_from_secs_f64(wait.as_secs_f64() * scale).unwrap_or(Duration::MAX)
+}
+
 /// `sinch-ticket scenario …`.
 pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
     let ScenarioCommand::Run(args) = &args.command;
@@ -282,7 +287,7 @@ impl Runner<'_> {
     fn step(&mut self, label: &str, step: &Step) -> Outcome {
         let started = Instant::now();
         if let Some(delay) = step.delay.as_deref().and_then(|d| wait(d).ok()) {
-            std::thread::sleep(delay.mul_f64(self.args.time_scale));
+            std::thread::sleep(scaled(delay, self.args.time_scale));
         }
         let result = self.send_step(step);
         let (passed, message) = match result {
@@ -442,7 +447,7 @@ impl Runner<'_> {
             };
             match waits.get(attempt) {
                 Some(secs) if again => {
-                    std::thread::sleep(Duration::from_secs(*secs).mul_f64(self.args.time_scale));
+                    std::thread::sleep(scaled(Duration::from_secs(*secs), self.args.time_scale));
                     attempt += 1;
                 }
                 _ => return answer.map_err(|e| e.to_string()),
