@@ -342,8 +342,20 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                         Err(_) => break,
                     }
                 }
+                // Each record is made once, for the history and the JSON line alike.
+                let records: Vec<Option<Value>> = batch
+                    .iter()
+                    .map(|seen| {
+                        (json || history.is_some())
+                            .then(|| serde_json::to_value(seen.record()).unwrap_or_default())
+                    })
+                    .collect();
                 if let Some(kept) = history.as_mut() {
-                    let entries: Vec<_> = batch.iter().filter_map(Seen::history_entry).collect();
+                    let entries: Vec<_> = batch
+                        .iter()
+                        .zip(&records)
+                        .filter_map(|(seen, record)| seen.history_entry_with(record.clone()?))
+                        .collect();
                     if let Err(err) = kept.record_all(&entries) {
                         warn(&format!(
                             "{err}; the history is off for the rest of this run"
@@ -351,13 +363,11 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                         history = None;
                     }
                 }
-                for record in &batch {
-                    let written = if json {
-                        serde_json::to_string(&record.record())
-                            .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))
-                            .and_then(|line| stdio::line(&line))
-                    } else {
-                        stdio::human(&seen_text(record))
+                for (seen, record) in batch.iter().zip(records) {
+                    let written = match record {
+                        Some(record) if json => stdio::line(&record.to_string()),
+                        _ if json => Err(Failure::usage("could not write JSON")),
+                        _ => stdio::human(&seen_text(seen)),
                     };
                     if let Err(failure) = written {
                         let _ = failed.send(failure);

@@ -329,10 +329,15 @@ impl Seen {
     /// What the history keeps of it: a request, with its verdict and answers (a connection
     /// refused before a whole request came is no request).
     pub fn history_entry(&self) -> Option<crate::history::Entry> {
+        self.history_entry_with(serde_json::to_value(self.record()).unwrap_or_default())
+    }
+
+    /// [`Self::history_entry`], with its record already made (the listener prints the same
+    /// one: it is made once).
+    pub fn history_entry_with(&self, record: Value) -> Option<crate::history::Entry> {
         let Seen::Callback(callback) = self else {
             return None;
         };
-        let record = serde_json::to_value(self.record()).unwrap_or_default();
         Some(crate::history::Entry {
             id: None,
             time: callback.received_at,
