@@ -183,6 +183,15 @@ impl PrivateSession {
             let _ = openbox.wait();
         }
         if let Some((mut xvfb, _)) = self.display.take() {
+            // SIGTERM, so that Xvfb removes its socket and lock: a socket left behind by a
+            // killed server makes a later Xvfb on that display fail its clients now and then.
+            let _ = Command::new("kill")
+                .args(["-TERM", &xvfb.id().to_string()])
+                .status();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while xvfb.try_wait().ok().flatten().is_none() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
             let _ = xvfb.kill();
             let _ = xvfb.wait();
         }
