@@ -19,7 +19,7 @@ use super::rest::{MaxAge, duration, max_age, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::listen::{self, Callback, Reply, Seen};
 use crate::net::target;
-use crate::net::trigger::{self, Signer, Trigger, Triggered};
+use crate::net::trigger::{self, Trigger, Triggered};
 use crate::sinch::callback::{BodyInputs, Event, Forgery, TriggerVerdict, default_body, set_path};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
@@ -158,26 +158,13 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         .is_some_and(|p| p.as_os_str() == "-");
     let stdin_taken = from_stdin.then_some("--data-file -");
     let scheme = event.product().scheme();
-    let (key, app_secret, webhook_secret) = match scheme {
-        None => {
-            let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
-            (key, Some(secret), None)
-        }
-        Some(scheme) => {
-            let secret = credentials::webhook_secret_for(
-                &args.credentials,
-                args.webhook_secret_stdin,
-                stdin_taken,
-                scheme,
-            )?;
-            (String::new(), None, Some(secret))
-        }
-    };
-    let signer = match (&app_secret, &webhook_secret) {
-        (Some(secret), _) => Signer::Application { key: &key, secret },
-        (None, Some(secret)) => Signer::Webhook(secret),
-        (None, None) => return Err(Failure::usage("no secret to sign with")),
-    };
+    let secret = credentials::EventSecret::for_event(
+        &args.credentials,
+        args.webhook_secret_stdin,
+        stdin_taken,
+        event,
+    )?;
+    let key = secret.key().to_owned();
     let body = match &args.data_file {
         Some(path) => {
             let bytes = read_body_file(path, MAX_TRIGGER_BODY)?;
@@ -196,15 +183,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
                     now: sent_at,
                 },
             );
-            for assignment in &args.sets {
-                let Some((path, value)) = assignment.split_once('=') else {
-                    return Err(Failure::usage(format!(
-                        "--set '{assignment}' is not PATH=VALUE, e.g. --set custom=order-17"
-                    )));
-                };
-                set_path(&mut sent, path.trim(), value)
-                    .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
-            }
+            apply_sets(&mut sent, &args.sets)?;
             serde_json::to_vec(&sent)
                 .map_err(|err| Failure::usage(format!("the body cannot be written: {err}")))?
         }
@@ -217,14 +196,14 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
     } = trigger::send(Trigger {
         event,
         url: &args.to,
-        signer,
+        signer: secret.signer(),
         body,
         sent_at,
         nonce: trigger::fresh_nonce(scheme),
         forgery,
         timeout: Duration::from_secs(args.timeout),
     })?;
-    drop((app_secret, webhook_secret));
+    drop(secret);
     let sent = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
     if args.json {
         let report = json!({
@@ -279,6 +258,20 @@ Again: ",
     } else {
         exit::REJECTED
     })
+}
+
+/// Applies `--set PATH=VALUE` assignments to a body, in order.
+pub fn apply_sets(body: &mut Value, sets: &[String]) -> Result<(), Failure> {
+    for assignment in sets {
+        let Some((path, value)) = assignment.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "--set '{assignment}' is not PATH=VALUE, e.g. --set custom=order-17"
+            )));
+        };
+        set_path(body, path.trim(), value)
+            .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
+    }
+    Ok(())
 }
 
 /// The verdict for people: the summary, then each problem and note on its own line.

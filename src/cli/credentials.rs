@@ -152,6 +152,56 @@ pub fn for_listening(
     }
 }
 
+/// What a callback event is signed with: the application key and secret (Voice,
+/// Verification), or the webhook secret of its product.
+pub enum EventSecret {
+    /// The application key and its secret.
+    Application(String, AppSecret),
+    /// A webhook secret.
+    Webhook(crate::sinch::webhook::WebhookSecret),
+}
+
+impl EventSecret {
+    /// The secret for `event`, from where the arguments say.
+    pub fn for_event(
+        args: &CredentialArgs,
+        webhook_from_stdin: bool,
+        stdin_taken: Option<&str>,
+        event: crate::sinch::callback::Event,
+    ) -> Result<Self, Failure> {
+        Ok(match event.product().scheme() {
+            None => {
+                let (key, secret) = for_signing(args, stdin_taken)?;
+                EventSecret::Application(key, secret)
+            }
+            Some(scheme) => EventSecret::Webhook(webhook_secret_for(
+                args,
+                webhook_from_stdin,
+                stdin_taken,
+                scheme,
+            )?),
+        })
+    }
+
+    /// The application key (empty for a webhook), for the event's default body.
+    pub fn key(&self) -> &str {
+        match self {
+            EventSecret::Application(key, _) => key,
+            EventSecret::Webhook(_) => "",
+        }
+    }
+
+    /// What signs with it.
+    pub fn signer(&self) -> crate::net::trigger::Signer<'_> {
+        match self {
+            EventSecret::Application(key, secret) => {
+                crate::net::trigger::Signer::Application { key, secret }
+            }
+            EventSecret::Webhook(secret) => crate::net::trigger::Signer::Webhook(secret),
+        }
+    }
+}
+
 /// An application key and its secret, ready to sign or verify with.
 pub struct Credentials {
     /// The application key.

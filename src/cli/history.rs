@@ -15,8 +15,8 @@ use super::{CredentialArgs, Failure, credentials, exit, stdio};
 use crate::history::{self, Entry, Filter, History};
 use crate::net::client;
 use crate::net::target;
-use crate::net::trigger::{self, Signer, Trigger, Triggered};
-use crate::sinch::callback::{Event, Forgery, ForgeryOutcome, set_path};
+use crate::net::trigger::{self, Trigger, Triggered};
+use crate::sinch::callback::{Event, Forgery, ForgeryOutcome};
 use crate::sinch::webhook::Scheme;
 
 /// Arguments of `sinch-ticket history`.
@@ -427,15 +427,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
                 "record {id}'s body is not JSON: --set cannot edit it"
             ))
         })?;
-        for assignment in &args.sets {
-            let Some((path, text)) = assignment.split_once('=') else {
-                return Err(Failure::usage(format!(
-                    "--set '{assignment}' is not PATH=VALUE"
-                )));
-            };
-            set_path(&mut value, path.trim(), text)
-                .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
-        }
+        super::callbacks::apply_sets(&mut value, &args.sets)?;
         body = serde_json::to_vec(&value).unwrap_or(body);
     }
     let event = Event::of_body(&body);
@@ -476,27 +468,12 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
             )));
         };
         let scheme = event.product().scheme();
-        let (key, app_secret, webhook_secret) = match scheme {
-            None => {
-                let (key, secret) = credentials::for_signing(&args.credentials, None)?;
-                (key, Some(secret), None)
-            }
-            Some(scheme) => (
-                String::new(),
-                None,
-                Some(credentials::webhook_secret_for(
-                    &args.credentials,
-                    args.webhook_secret_stdin,
-                    None,
-                    scheme,
-                )?),
-            ),
-        };
-        let signer = match (&app_secret, &webhook_secret) {
-            (Some(secret), _) => Signer::Application { key: &key, secret },
-            (None, Some(secret)) => Signer::Webhook(secret),
-            (None, None) => return Err(Failure::usage("no secret to sign with")),
-        };
+        let secret = credentials::EventSecret::for_event(
+            &args.credentials,
+            args.webhook_secret_stdin,
+            None,
+            event,
+        )?;
         let Triggered {
             answer,
             verdict,
@@ -505,7 +482,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         } = trigger::send(Trigger {
             event,
             url: &args.to,
-            signer,
+            signer: secret.signer(),
             body: body.clone(),
             sent_at: Utc::now(),
             nonce: trigger::fresh_nonce(scheme),

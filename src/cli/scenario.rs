@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
 use crate::net::client::{self, Answer};
 use crate::net::target;
-use crate::net::trigger::{self, Signer, Trigger};
+use crate::net::trigger::{self, Trigger};
 use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, default_body, set_path};
 use crate::sinch::time;
 
@@ -357,26 +357,14 @@ impl Runner<'_> {
         forgery.check_for(event).map_err(|e| e.to_string())?;
         let sent_at = forgery.sent_at(Utc::now()).map_err(|e| e.to_string())?;
         let scheme = event.product().scheme();
-        let (key, app, webhook) = match scheme {
-            None => {
-                let (key, secret) = credentials::for_signing(&self.args.credentials, None)
-                    .map_err(|f| f.message)?;
-                (key, Some(secret), None)
-            }
-            Some(scheme) => (
-                String::new(),
-                None,
-                Some(
-                    credentials::webhook_secret_for(
-                        &self.args.credentials,
-                        self.args.webhook_secret_stdin,
-                        None,
-                        scheme,
-                    )
-                    .map_err(|f| f.message)?,
-                ),
-            ),
-        };
+        let secret = credentials::EventSecret::for_event(
+            &self.args.credentials,
+            self.args.webhook_secret_stdin,
+            None,
+            event,
+        )
+        .map_err(|f| f.message)?;
+        let key = secret.key().to_owned();
         let id = uuid::Uuid::new_v4().to_string();
         let mut body = default_body(
             event,
@@ -394,15 +382,10 @@ impl Runner<'_> {
             set_path(&mut body, path, &text).map_err(|why| format!("set {path}: {why}"))?;
         }
         let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
-        let signer = match (&app, &webhook) {
-            (Some(secret), _) => Signer::Application { key: &key, secret },
-            (None, Some(secret)) => Signer::Webhook(secret),
-            (None, None) => return Err("no secret to sign with".into()),
-        };
         let (headers, body) = trigger::sign(&Trigger {
             event,
             url: self.to,
-            signer,
+            signer: secret.signer(),
             body: bytes,
             sent_at,
             nonce: trigger::fresh_nonce(scheme),
