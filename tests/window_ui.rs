@@ -148,6 +148,8 @@ fn world_from(control: Control, seeded: bool) -> World {
             config_dir: Some(config.path().to_owned()),
             clipboard: Box::new(clipboard.clone()),
             clock: Arc::new(move || *clock.lock().unwrap()),
+            // The world's own history, never the tester's.
+            history_path: Some(config.path().join("data/history.sqlite3")),
         }
     };
     let harness = Harness::builder()
@@ -205,6 +207,7 @@ fn world_over(
         config_dir,
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(start),
+        history_path: None,
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -1115,6 +1118,7 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
         config_dir: Some(config.path().to_owned()),
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(start),
+        history_path: None,
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -2048,5 +2052,75 @@ fn an_access_key_saved_in_the_editor_gets_a_token_that_sends_renews_and_copies()
         auth.count.load(Ordering::SeqCst),
         2,
         "the kept token was fresh"
+    );
+}
+
+#[test]
+fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart_and_replays_one() {
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    assert!(world.app().callbacks.listen.keep_history, "kept by default");
+    let addr = world.start_listening();
+    let body = br#"{"event":"dice","callid":"c-42","custom":"from-the-history"}"#;
+    assert_eq!(
+        callback_at(addr, Event::Dice, body, Forgery::None)
+            .answer
+            .status,
+        200
+    );
+    world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
+    world.click("Stop listening");
+
+    // The same history the command line reads.
+    let path = world.config.path().join("data/history.sqlite3");
+    world.wait_until("the record in the history", |_| {
+        sinch_ticket::history::History::open(&path, 100)
+            .ok()
+            .and_then(|o| o.history.search("from-the-history", 10).ok())
+            .is_some_and(|found| found.len() == 1)
+    });
+
+    // A filter that matches nothing, then one that matches.
+    world.replace_text("Filter", "no-such-text");
+    world.click("Show history");
+    world.wait_until("the history read", |w| {
+        !w.app().callbacks.listen.history.busy()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("Nothing kept yet that matches."));
+    world.replace_text("Filter", "from-the-history");
+    world.click("Show history");
+    world.wait_until("the history read", |w| {
+        !w.app().callbacks.listen.history.busy()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("1 request(s), newest first"));
+    world
+        .harness
+        .get_by_label_contains("dice  verified, answered 200")
+        .click();
+    world.harness.run_steps(1);
+    world.wait_until("the record read", |w| {
+        w.app().callbacks.listen.history_selected.last.is_some()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("Record 1: POST /sinch/dice"));
+
+    // Edit & replay: its body in the Trigger part's editor, sent re-signed.
+    world.click("Edit & replay");
+    assert_eq!(
+        world.app().callbacks.part,
+        sinch_ticket::app::callbacks::Part::Trigger
+    );
+    let edited = world.field("Event body").value().unwrap_or_default();
+    assert!(edited.contains("from-the-history"), "{edited}");
+    let received = world.trigger_at(server::Answering::careful(200, ""));
+    assert!(received.verified, "{}", received.raw);
+    assert!(
+        received.raw.contains("from-the-history"),
+        "{}",
+        received.raw
     );
 }

@@ -96,6 +96,8 @@ pub struct Parts {
     pub clipboard: Box<dyn Clipboard>,
     /// The clock.
     pub clock: Clock,
+    /// Where the callback history lives (`None`: none is kept or shown).
+    pub history_path: Option<PathBuf>,
 }
 
 impl Parts {
@@ -107,6 +109,7 @@ impl Parts {
             keyring_patience: worker::DEFAULT_PATIENCE,
             config_dir: default_config_dir(),
             clipboard: Box::new(clipboard::SystemClipboard::default()),
+            history_path: crate::history::default_path(),
             clock: Arc::new(Utc::now),
         }
     }
@@ -157,7 +160,11 @@ impl SinchTicketApp {
             generate: GenerateTab::new(settings.form),
             inspect: InspectTab::default(),
             request: RequestTab::with_tokens(tokens),
-            callbacks: CallbacksTab::new(settings.callbacks),
+            callbacks: {
+                let mut callbacks = CallbacksTab::new(settings.callbacks);
+                callbacks.listen.history_path = parts.history_path;
+                callbacks
+            },
             status: StatusLine::default(),
             tab: settings.tab,
             clear_after: settings.clear_clipboard_after,
@@ -227,6 +234,7 @@ impl SinchTicketApp {
         }
         self.callbacks.trigger.poll();
         self.callbacks.listen.take_arrivals();
+        self.callbacks.listen.poll_history();
         self.schedule_repaint(ctx, now);
     }
 

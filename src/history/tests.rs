@@ -134,3 +134,26 @@ fn several_writers_at_once_lose_nothing() {
     let history = History::open(&path, 100_000).unwrap().history;
     assert_eq!(history.list(&Filter::default()).unwrap().len(), 200);
 }
+
+#[test]
+fn search_finds_by_event_path_or_body_text_and_leaves_the_bodies_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut history = History::open(&dir.path().join("h.sqlite3"), 100)
+        .unwrap()
+        .history;
+    history.record(&entry("ice", true)).unwrap();
+    let mut other = entry("dice", true);
+    other.body = br#"{"event":"dice","custom":"order_17%"}"#.to_vec();
+    history.record(&other).unwrap();
+    assert_eq!(history.search("", 10).unwrap().len(), 2);
+    let found = history.search("order_17%", 10).unwrap();
+    assert_eq!(found.len(), 1, "the body's text, % and _ taken literally");
+    assert_eq!(found[0].event.as_deref(), Some("dice"));
+    assert!(found[0].body.is_empty() && found[0].headers.is_empty());
+    assert!(history.search("order_18", 10).unwrap().is_empty());
+    assert_eq!(
+        history.search("ice", 10).unwrap().len(),
+        2,
+        "ice is in dice too"
+    );
+}

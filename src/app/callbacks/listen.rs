@@ -12,10 +12,13 @@ use chrono::Local;
 use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
+use crate::app::job::Slot;
 use crate::app::widgets::{
     capitalize, error_text, field_width, labelled, read_only_block, warning_text,
 };
+use crate::history::{self, Entry, History};
 use crate::net::listen::{self, Listening, Reply, Seen};
+use crate::sinch::callback::Event;
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
 /// The most requests kept in the list; older ones leave it. Arrivals wait for the window in
@@ -72,7 +75,24 @@ pub struct ListenPart {
     /// Why the listener could not start.
     pub error: Option<String>,
     running: Option<Running>,
+    /// Where the history lives (`None`: no data folder, or a test that wants none).
+    pub history_path: Option<std::path::PathBuf>,
+    /// Keep each request in the history while listening.
+    pub keep_history: bool,
+    /// Why the history could not be written, when it could not.
+    pub history_error: Arc<std::sync::Mutex<Option<String>>>,
+    /// The history's filter, as typed.
+    pub history_filter: String,
+    /// The history as last read (newest first; no bodies), or why it could not be read.
+    pub history: Slot<Result<Vec<Entry>, String>>,
+    /// The history record shown in detail, read whole.
+    pub history_selected: Slot<Result<Entry, String>>,
+    /// A recorded request to put in the Trigger part's editor (and to send, when `true`).
+    pub to_trigger: Option<(Event, String, bool)>,
 }
+
+/// How many history records the list reads at most.
+pub const HISTORY_SHOWN: u64 = 100_000;
 
 impl Default for ListenPart {
     fn default() -> Self {
@@ -86,6 +106,13 @@ impl Default for ListenPart {
             selected: None,
             error: None,
             running: None,
+            history_path: None,
+            keep_history: true,
+            history_error: Arc::default(),
+            history_filter: String::new(),
+            history: Slot::default(),
+            history_selected: Slot::default(),
+            to_trigger: None,
         }
     }
 }
@@ -121,6 +148,11 @@ impl ListenPart {
         let dropped = Arc::new(AtomicUsize::new(0));
         let lost = Arc::clone(&dropped);
         let waker = ctx.clone();
+        let keeper = self
+            .history_path
+            .clone()
+            .filter(|_| self.keep_history)
+            .and_then(|path| history_writer(path, Arc::clone(&self.history_error)));
         let started = listen::start(
             listen::Config {
                 addr: SocketAddr::new(ip, port),
@@ -133,6 +165,9 @@ impl ListenPart {
             },
             move |seen| {
                 // Never blocks the connection: a full queue counts the arrival instead.
+                if let Some(keeper) = &keeper {
+                    let _ = keeper.try_send(seen.clone());
+                }
                 if tx.try_send(Arrival::new(seen)).is_err() {
                     lost.fetch_add(1, Ordering::Relaxed);
                 }
@@ -234,6 +269,16 @@ impl ListenPart {
             "To test your app's own check: requests whose signature does not hold go to it too \
              (otherwise the listener answers them 401)",
         );
+        if self.history_path.is_some() {
+            ui.add_enabled(
+                !running,
+                egui::Checkbox::new(&mut self.keep_history, "Keep in history"),
+            )
+            .on_hover_text(
+                "Keep each request in the history (the same as the command line's), to see, \
+                 replay and export it later; bodies hold phone numbers and messages",
+            );
+        }
         ui.add_enabled(
             !running,
             egui::Checkbox::new(&mut self.open_to_others, "Open to other machines"),
@@ -286,6 +331,7 @@ impl ListenPart {
             } else {
                 "Start listening to see callbacks arrive."
             });
+            self.history_ui(ui);
             return actions;
         }
         self.list(ui);
@@ -303,6 +349,7 @@ impl ListenPart {
             ui.separator();
             details(ui, &arrival.seen, arrival.cut);
         }
+        self.history_ui(ui);
         actions
     }
 
@@ -360,6 +407,210 @@ fn summary(seen: &Seen) -> (String, bool) {
                 ),
                 callback.verdict.verified,
             )
+        }
+    }
+}
+
+/// A thread that keeps what the listener sees in the history at `path`, what waits taken in
+/// one transaction; it ends when the listener (the last sender) is gone. Why it could not
+/// keep them goes to `error`.
+fn history_writer(
+    path: std::path::PathBuf,
+    error: Arc<std::sync::Mutex<Option<String>>>,
+) -> Option<mpsc::SyncSender<Seen>> {
+    let (tx, rx) = mpsc::sync_channel::<Seen>(4096);
+    let say = move |why: String| {
+        if let Ok(mut slot) = error.lock() {
+            *slot = Some(why);
+        }
+    };
+    std::thread::Builder::new()
+        .name("listen-history".into())
+        .spawn(move || {
+            let mut kept = match History::open(&path, history::DEFAULT_KEEP) {
+                Ok(opened) => {
+                    if let Some(warning) = opened.warning {
+                        say(warning);
+                    }
+                    opened.history
+                }
+                Err(err) => return say(err.to_string()),
+            };
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                batch.extend(rx.try_iter().take(255));
+                let entries: Vec<Entry> = batch.iter().filter_map(Seen::history_entry).collect();
+                if let Err(err) = kept.record_all(&entries) {
+                    return say(err.to_string());
+                }
+            }
+        })
+        .ok()?;
+    Some(tx)
+}
+
+impl ListenPart {
+    /// Reads the history anew (newest first, filtered), on a worker thread.
+    pub fn load_history(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.history_path.clone() else {
+            self.history.last = Some(Err("there is no data folder for the history".into()));
+            return;
+        };
+        let filter = self.history_filter.clone();
+        let _ = self.history.start("history", ctx, move || {
+            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
+            opened
+                .history
+                .search(&filter, HISTORY_SHOWN)
+                .map_err(|e| e.to_string())
+        });
+    }
+
+    /// Reads record `id` whole, on a worker thread.
+    fn load_record(&mut self, ctx: &egui::Context, id: i64) {
+        let Some(path) = self.history_path.clone() else {
+            return;
+        };
+        let _ = self.history_selected.start("history-record", ctx, move || {
+            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
+            opened
+                .history
+                .get(id)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("record {id} is no longer in the history"))
+        });
+    }
+
+    /// Collects finished history reads (also while the window is hidden).
+    pub fn poll_history(&mut self) {
+        self.history.poll();
+        self.history_selected.poll();
+    }
+
+    /// The history section: a filter, the records in a list that draws only the rows in
+    /// sight, and the record selected, with Replay and Edit & replay.
+    fn history_ui(&mut self, ui: &mut Ui) {
+        if self.history_path.is_none() {
+            return;
+        }
+        ui.separator();
+        let mut reload = false;
+        ui.horizontal(|ui| {
+            ui.strong("History");
+            let filter = labelled(ui, "Filter", |ui, label| {
+                ui.add(
+                    TextEdit::singleline(&mut self.history_filter)
+                        .hint_text("event, path or text in the body")
+                        .desired_width(field_width(ui, 220.0)),
+                )
+                .labelled_by(label)
+            });
+            reload |= filter.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            reload |= ui
+                .button("Show history")
+                .on_hover_text("Read the requests kept across runs (the newest 100,000 that match)")
+                .clicked();
+            if self.history.busy() {
+                ui.spinner();
+            }
+        });
+        if reload {
+            self.load_history(ui.ctx());
+        }
+        if let Ok(mut slot) = self.history_error.lock()
+            && let Some(why) = slot.as_ref()
+        {
+            warning_text(ui, &format!("the history: {why}"));
+            if ui.small_button("Dismiss").clicked() {
+                *slot = None;
+            }
+        }
+        let mut open = None;
+        match &self.history.last {
+            None => {}
+            Some(Err(why)) => error_text(ui, why),
+            Some(Ok(entries)) if entries.is_empty() => {
+                ui.weak("Nothing kept yet that matches.");
+            }
+            Some(Ok(entries)) => {
+                ui.weak(format!("{} request(s), newest first", entries.len()));
+                let row = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
+                let selected = match &self.history_selected.last {
+                    Some(Ok(entry)) => entry.id,
+                    _ => None,
+                };
+                ScrollArea::vertical()
+                    .id_salt("history")
+                    .max_height(160.0)
+                    .show_rows(ui, row, entries.len(), |ui, rows| {
+                        for entry in &entries[rows] {
+                            let verdict = if entry.verified {
+                                "verified"
+                            } else {
+                                "NOT VERIFIED"
+                            };
+                            let line = format!(
+                                "{:>6}  {}  {}  {verdict}, answered {}",
+                                entry.id.unwrap_or_default(),
+                                entry.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S"),
+                                entry.event.as_deref().unwrap_or("(no event)"),
+                                entry
+                                    .status
+                                    .map_or_else(|| "-".to_owned(), |s| s.to_string())
+                            );
+                            if ui
+                                .selectable_label(
+                                    selected == entry.id,
+                                    RichText::new(line).monospace(),
+                                )
+                                .clicked()
+                            {
+                                open = entry.id;
+                            }
+                        }
+                    });
+            }
+        }
+        if let Some(id) = open {
+            self.load_record(ui.ctx(), id);
+        }
+        match &self.history_selected.last {
+            None => {}
+            Some(Err(why)) => error_text(ui, why),
+            Some(Ok(entry)) => {
+                let event = Event::of_body(&entry.body);
+                ui.horizontal_wrapped(|ui| {
+                    ui.strong(format!(
+                        "Record {}: {} {}",
+                        entry.id.unwrap_or_default(),
+                        entry.method,
+                        entry.path
+                    ));
+                    let body = entry.pretty_body();
+                    if let Some(event) = event {
+                        if ui
+                            .button("Edit & replay")
+                            .on_hover_text("Put its body in the Trigger part's editor, to change it and send it re-signed")
+                            .clicked()
+                        {
+                            self.to_trigger = Some((event, body.clone(), false));
+                        }
+                        if ui
+                            .button("Replay")
+                            .on_hover_text("Send it again to the Trigger part's URL, signed afresh with the selected profile")
+                            .clicked()
+                        {
+                            self.to_trigger = Some((event, body, true));
+                        }
+                    } else {
+                        ui.weak("(its body names no event: it cannot be signed as one)");
+                    }
+                });
+                for (name, value) in &entry.headers {
+                    ui.monospace(format!("{name}: {}", crate::sinch::text::one_line(value)));
+                }
+                read_only_block(ui, "Recorded body", &entry.pretty_body(), 6);
+            }
         }
     }
 }

@@ -121,11 +121,25 @@ impl CallbacksTab {
             }
         });
         ui.separator();
-        match self.part {
+        let mut actions = match self.part {
             Part::Verify => self.verify.ui(ui, cx),
             Part::Trigger => self.trigger.ui(ui, cx),
             Part::Listen => self.listen.ui(ui, cx),
+        };
+        // A recorded request goes to the Trigger part's editor (and is sent, for Replay).
+        if let Some((event, body, send)) = self.listen.to_trigger.take() {
+            let key = cx
+                .profile
+                .ready()
+                .map(|p| p.key.clone())
+                .unwrap_or_default();
+            self.trigger.edit(event, body, &key);
+            self.part = Part::Trigger;
+            if send {
+                actions.push(Action::SendTrigger);
+            }
         }
+        actions
     }
 }
 

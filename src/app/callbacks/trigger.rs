@@ -145,6 +145,22 @@ impl TriggerPart {
         });
     }
 
+    /// Puts `body` of `event` in the editor, as typed: it stays when the profile changes,
+    /// and is signed afresh when sent.
+    pub fn edit(&mut self, event: Event, body: String, key: &str) {
+        self.event = event;
+        self.body = body;
+        self.made = Some(Made {
+            event,
+            key: key.to_owned(),
+            id: String::new(),
+            aged: false,
+            // Not the body made: the editor holds an edited one.
+            body: String::new(),
+        });
+        self.result.last = None;
+    }
+
     /// Whether the body is the one made, as made (not edited).
     fn unedited(&self) -> bool {
         self.made
