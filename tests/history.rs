@@ -175,6 +175,11 @@ fn the_har_export_is_read_back_by_pythons_json_with_har_1_2s_required_fields() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("Wrote 1 request(s)"));
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        std::fs::metadata(&har).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let check = r#"
 import json, sys
 log = json.load(open(sys.argv[1]))["log"]

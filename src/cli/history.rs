@@ -302,7 +302,11 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
                 ),
                 (None, None) => return Err(Failure::usage("give --har FILE or --jsonl FILE")),
             };
-            std::fs::File::create(path)
+            // Readable by you only, as the history is: the bodies hold phone numbers.
+            history::private_file()
+                .create(true)
+                .truncate(true)
+                .open(path)
                 .and_then(|mut file| file.write_all(text.as_bytes()))
                 .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?;
             stdio::human(&format!(
