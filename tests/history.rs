@@ -307,3 +307,41 @@ fn no_history_keeps_nothing_and_a_damaged_file_is_moved_aside_and_said() {
     );
     assert_eq!(history_json(data.path(), &[]).as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_scenario_step_replays_a_history_record_signed_afresh() {
+    let data = tempfile::tempdir().unwrap();
+    let listener = listener_in(data.path());
+    trigger(
+        data.path(),
+        "dice",
+        &listener.url("/cb"),
+        &["--set", "custom=kept"],
+    );
+    listener.next();
+    listener.interrupt();
+    let id = history_json(data.path(), &[])[0]["id"].as_i64().unwrap();
+    let file = data.path().join("scenario.toml");
+    std::fs::write(
+        &file,
+        format!("[[step]]\nname = \"the kept one\"\nreplay = {id}\nexpect = \"accepted\"\n"),
+    )
+    .unwrap();
+    let (port, server) = answering_server(SECRET, KEY, Some(900), Answering::careful(200, ""));
+    sinch_ticket(data.path())
+        .args(["scenario", "run"])
+        .arg(&file)
+        .args(["--key", KEY, "--to", &format!("http://127.0.0.1:{port}/cb")])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "ok   the kept one: dice answered 200",
+        ));
+    let received = server.join().unwrap();
+    assert!(received.verified, "{}", received.raw);
+    assert!(
+        received.raw.contains(r#""custom":"kept""#),
+        "{}",
+        received.raw
+    );
+}

@@ -2108,6 +2108,30 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     world.harness.run_steps(2);
     assert!(world.shows("Record 1: POST /sinch/dice"));
 
+    // Export: the requests the filter matches, as HAR, readable by the user only.
+    let har = world.config.path().join("out.har");
+    world.replace_text("Export to", &har.display().to_string());
+    world.click("Export HAR");
+    world.wait_until("the export", |w| {
+        w.app().callbacks.listen.export.last.is_some()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("Exported 1 request(s)"));
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&har).unwrap()).unwrap();
+    assert_eq!(log["log"]["version"], "1.2");
+    assert!(
+        log["log"]["entries"][0]["request"]["postData"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("from-the-history")
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        std::fs::metadata(&har).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
     // Edit & replay: its body in the Trigger part's editor, sent re-signed.
     world.click("Edit & replay");
     assert_eq!(

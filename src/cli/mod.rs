@@ -147,6 +147,7 @@ Example file (TOML):
 
   [[step]]
   replay = \"last\"                          # the previous step's request, byte for byte
+                                             # (or a history record's number: signed afresh)
   repeat = 2                                 # a duplicate delivery: sent twice
   delay = \"200ms\"                          # before this step
   expect = \"accepted\"

@@ -70,7 +70,7 @@ struct File {
 struct Step {
     name: Option<String>,
     trigger: Option<String>,
-    replay: Option<String>,
+    replay: Option<toml::Value>,
     #[serde(default)]
     set: toml::Table,
     signature: Option<String>,
@@ -219,10 +219,17 @@ fn flatten(step: &Step, label: &str, into: &mut Vec<(String, Step)>) -> Result<(
     }
     match (&step.trigger, &step.replay) {
         (Some(event), None) => {
-            Event::from_name(event)
-                .ok_or_else(|| format!("{name}: trigger = \"{event}\" is not an event (see `sinch-ticket trigger --help`)"))?;
+            Event::from_name(event).ok_or_else(|| {
+                format!("{name}: trigger = \"{event}\" is not an event (see `sinch-ticket trigger --help`)")
+            })?;
         }
-        (None, Some(_)) => {}
+        (None, Some(toml::Value::String(last))) if last == "last" => {}
+        (None, Some(toml::Value::Integer(_))) => {}
+        (None, Some(other)) => {
+            return Err(format!(
+                "{name}: replay = {other}: write \"last\" (the previous step's request) or a history record's number"
+            ));
+        }
         (Some(_), Some(_)) => {
             return Err(format!(
                 "{name}: a step either triggers or replays, not both"
@@ -230,7 +237,7 @@ fn flatten(step: &Step, label: &str, into: &mut Vec<(String, Step)>) -> Result<(
         }
         (None, None) => {
             return Err(format!(
-                "{name}: say trigger = \"EVENT\" or replay = \"last\""
+                "{name}: say trigger = \"EVENT\", or replay = \"last\" or a history record's number"
             ));
         }
     }
@@ -308,11 +315,11 @@ impl Runner<'_> {
         let forgery = forgery_of(step)?;
         let sent = match (&step.trigger, &step.replay) {
             (Some(event), _) => self.make(event, step, forgery)?,
-            (None, Some(which)) if which == "last" => self
+            (None, Some(toml::Value::Integer(id))) => self.recorded(*id, forgery)?,
+            (None, Some(_)) => self
                 .last
                 .clone()
                 .ok_or("replay = \"last\", but no step sent anything before")?,
-            (None, Some(which)) => return Err(format!("replay = \"{which}\": write \"last\"")),
             (None, None) => return Err("nothing to send".into()),
         };
         let mut statuses = Vec::new();
@@ -356,7 +363,6 @@ impl Runner<'_> {
         let event = Event::from_name(event).ok_or_else(|| format!("{event} is not an event"))?;
         forgery.check_for(event).map_err(|e| e.to_string())?;
         let sent_at = forgery.sent_at(Utc::now()).map_err(|e| e.to_string())?;
-        let scheme = event.product().scheme();
         let secret = credentials::EventSecret::for_event(
             &self.args.credentials,
             self.args.webhook_secret_stdin,
@@ -382,6 +388,43 @@ impl Runner<'_> {
             set_path(&mut body, path, &text).map_err(|why| format!("set {path}: {why}"))?;
         }
         let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+        self.sign(event, &secret, bytes, sent_at, forgery)
+    }
+
+    /// A request from the history, signed afresh (or forged as the step says).
+    fn recorded(&self, id: i64, forgery: Forgery) -> Result<Sent, String> {
+        let path =
+            crate::history::default_path().ok_or("there is no data folder for the history")?;
+        let opened = crate::history::History::open(&path, u64::MAX).map_err(|e| e.to_string())?;
+        let entry = opened
+            .history
+            .get(id)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("replay = {id}: there is no record {id} in the history"))?;
+        let event = Event::of_body(&entry.body)
+            .ok_or_else(|| format!("record {id}'s body names no event sinch-ticket knows"))?;
+        forgery.check_for(event).map_err(|e| e.to_string())?;
+        let sent_at = forgery.sent_at(Utc::now()).map_err(|e| e.to_string())?;
+        let secret = credentials::EventSecret::for_event(
+            &self.args.credentials,
+            self.args.webhook_secret_stdin,
+            None,
+            event,
+        )
+        .map_err(|f| f.message)?;
+        self.sign(event, &secret, entry.body.clone(), sent_at, forgery)
+    }
+
+    /// `body` of `event`, signed with `secret` as sent at `sent_at` (or forged).
+    fn sign(
+        &self,
+        event: Event,
+        secret: &credentials::EventSecret,
+        bytes: Vec<u8>,
+        sent_at: chrono::DateTime<Utc>,
+        forgery: Forgery,
+    ) -> Result<Sent, String> {
+        let scheme = event.product().scheme();
         let (headers, body) = trigger::sign(&Trigger {
             event,
             url: self.to,

@@ -10,8 +10,12 @@
 //! - Never stored: the value of an HTTP Basic `Authorization`, which carries the secret
 //!   (kept as `Basic <hidden>`).
 
+mod har;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+pub use har::har;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension as _, params};
@@ -323,6 +327,15 @@ impl History {
     /// The newest `limit` records whose event, path or body holds `text` (all, for an empty
     /// one), without their headers, bodies and records: a list to show, fast on 100,000.
     pub fn search(&self, text: &str, limit: u64) -> Result<Vec<Entry>, HistoryError> {
+        self.search_in(text, limit, false)
+    }
+
+    /// [`Self::search`] with each record whole (headers, body, record): for an export.
+    pub fn search_whole(&self, text: &str, limit: u64) -> Result<Vec<Entry>, HistoryError> {
+        self.search_in(text, limit, true)
+    }
+
+    fn search_in(&self, text: &str, limit: u64, whole: bool) -> Result<Vec<Entry>, HistoryError> {
         let fail = |err: rusqlite::Error| HistoryError::at(&self.path, "could not be read", err);
         let pattern = format!(
             "%{}%",
@@ -333,12 +346,13 @@ impl History {
         );
         let mut statement = self
             .conn
-            .prepare(
-                "SELECT id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', 'null', replay_of
+            .prepare(&format!(
+                "SELECT id, time, peer, method, path, event, scheme, verified, reason, status, {}, replay_of
                  FROM requests
                  WHERE ?1 = '' OR event LIKE ?2 ESCAPE '\\' OR path LIKE ?2 ESCAPE '\\' OR CAST(body AS TEXT) LIKE ?2 ESCAPE '\\'
                  ORDER BY id DESC LIMIT ?3",
-            )
+                if whole { "headers, body, record" } else { "'[]', X'', 'null'" }
+            ))
             .map_err(fail)?;
         let rows = statement
             .query_map(

@@ -89,6 +89,10 @@ pub struct ListenPart {
     pub history_selected: Slot<Result<Entry, String>>,
     /// A recorded request to put in the Trigger part's editor (and to send, when `true`).
     pub to_trigger: Option<(Event, String, bool)>,
+    /// Where Export writes the HAR file, as typed.
+    pub export_to: String,
+    /// The export under way, and how many requests the last one wrote where (or why not).
+    pub export: Slot<Result<(usize, std::path::PathBuf), String>>,
 }
 
 /// How many history records the list reads at most.
@@ -113,6 +117,11 @@ impl Default for ListenPart {
             history: Slot::default(),
             history_selected: Slot::default(),
             to_trigger: None,
+            export_to: dirs::download_dir()
+                .or_else(dirs::home_dir)
+                .map(|dir| dir.join("sinch-ticket-history.har").display().to_string())
+                .unwrap_or_default(),
+            export: Slot::default(),
         }
     }
 }
@@ -485,6 +494,37 @@ impl ListenPart {
     pub fn poll_history(&mut self) {
         self.history.poll();
         self.history_selected.poll();
+        self.export.poll();
+    }
+
+    /// Writes the records the filter matches to the Export file as HAR 1.2 (readable by
+    /// you only), on a worker thread.
+    fn export_har(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.history_path.clone() else {
+            return;
+        };
+        let to = std::path::PathBuf::from(self.export_to.trim());
+        if to.as_os_str().is_empty() {
+            self.export.last = Some(Err("say where to export to".into()));
+            return;
+        }
+        let filter = self.history_filter.clone();
+        let _ = self.export.start("history-export", ctx, move || {
+            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
+            let entries = opened
+                .history
+                .search_whole(&filter, HISTORY_SHOWN)
+                .map_err(|e| e.to_string())?;
+            let text = format!("{:#}\n", history::har(&entries));
+            use std::io::Write as _;
+            history::private_file()
+                .create(true)
+                .truncate(true)
+                .open(&to)
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .map_err(|err| format!("could not write {}: {err}", to.display()))?;
+            Ok((entries.len(), to))
+        });
     }
 
     /// The history section: a filter, the records in a list that draws only the rows in
@@ -516,6 +556,34 @@ impl ListenPart {
         });
         if reload {
             self.load_history(ui.ctx());
+        }
+        let mut export = false;
+        ui.horizontal_wrapped(|ui| {
+            labelled(ui, "Export to", |ui, label| {
+                ui.add(
+                    TextEdit::singleline(&mut self.export_to).desired_width(field_width(ui, 300.0)),
+                )
+                .labelled_by(label)
+                .on_hover_text(
+                    "A HAR 1.2 file of the requests the filter matches, readable by you only",
+                );
+            });
+            export = ui
+                .add_enabled(!self.export.busy(), Button::new("Export HAR"))
+                .on_hover_text(
+                    "Write the requests the filter matches, for a browser's or proxy's HAR viewer",
+                )
+                .clicked();
+        });
+        if export {
+            self.export_har(ui.ctx());
+        }
+        match &self.export.last {
+            Some(Ok((count, to))) => {
+                ui.weak(format!("Exported {count} request(s) to {}.", to.display()));
+            }
+            Some(Err(why)) => error_text(ui, why),
+            None => {}
         }
         if let Ok(mut slot) = self.history_error.lock()
             && let Some(why) = slot.as_ref()
