@@ -379,13 +379,7 @@ impl RequestTab {
     pub fn effective_auth(&self) -> ApiAuth {
         match self.auth {
             AuthChoice::Chosen(auth) => auth,
-            AuthChoice::ByHost => {
-                let filled = fill_path(&self.url(), Some("p"), Some("p"));
-                parse_url(&filled)
-                    .ok()
-                    .and_then(|target| ApiAuth::for_host(target.host))
-                    .unwrap_or(ApiAuth::Application)
-            }
+            AuthChoice::ByHost => target::auth_for_url(&self.url()),
         }
     }
 

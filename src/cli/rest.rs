@@ -77,14 +77,7 @@ impl From<AuthArg> for ApiAuth {
 /// The authorization a request takes: `--auth`, or the one its host takes (the SMS,
 /// Conversation and Numbers hosts: OAuth), or the application's.
 fn choose_auth(given: Option<AuthArg>, url: &str) -> ApiAuth {
-    given.map(ApiAuth::from).unwrap_or_else(|| {
-        // A path with {project} is no URL yet: the host decides all the same.
-        let filled = fill_path(url, Some("p"), Some("p"));
-        parse_url(&filled)
-            .ok()
-            .and_then(|target| ApiAuth::for_host(target.host))
-            .unwrap_or(ApiAuth::Application)
-    })
+    given.map_or_else(|| target::auth_for_url(url), ApiAuth::from)
 }
 
 /// Arguments of `sinch-ticket sign`.

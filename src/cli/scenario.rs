@@ -361,15 +361,7 @@ impl Runner<'_> {
     /// Makes the step's request: the event's default body with `set`, signed or forged.
     fn make(&self, event: &str, step: &Step, forgery: Forgery) -> Result<Sent, String> {
         let event = Event::from_name(event).ok_or_else(|| format!("{event} is not an event"))?;
-        forgery.check_for(event).map_err(|e| e.to_string())?;
-        let sent_at = forgery.sent_at(Utc::now()).map_err(|e| e.to_string())?;
-        let secret = credentials::EventSecret::for_event(
-            &self.args.credentials,
-            self.args.webhook_secret_stdin,
-            None,
-            event,
-        )
-        .map_err(|f| f.message)?;
+        let (sent_at, secret) = self.prepare(event, forgery)?;
         let key = secret.key().to_owned();
         let id = uuid::Uuid::new_v4().to_string();
         let mut body = default_body(
@@ -403,6 +395,17 @@ impl Runner<'_> {
             .ok_or_else(|| format!("replay = {id}: there is no record {id} in the history"))?;
         let event = Event::of_body(&entry.body)
             .ok_or_else(|| format!("record {id}'s body names no event sinch-ticket knows"))?;
+        let (sent_at, secret) = self.prepare(event, forgery)?;
+        self.sign(event, &secret, entry.body.clone(), sent_at, forgery)
+    }
+
+    /// What sending `event` with `forgery` needs first: the moment it claims to be from,
+    /// and the secret it is signed with (a forgery its product cannot carry is refused).
+    fn prepare(
+        &self,
+        event: Event,
+        forgery: Forgery,
+    ) -> Result<(chrono::DateTime<Utc>, credentials::EventSecret), String> {
         forgery.check_for(event).map_err(|e| e.to_string())?;
         let sent_at = forgery.sent_at(Utc::now()).map_err(|e| e.to_string())?;
         let secret = credentials::EventSecret::for_event(
@@ -412,7 +415,7 @@ impl Runner<'_> {
             event,
         )
         .map_err(|f| f.message)?;
-        self.sign(event, &secret, entry.body.clone(), sent_at, forgery)
+        Ok((sent_at, secret))
     }
 
     /// `body` of `event`, signed with `secret` as sent at `sent_at` (or forged).

@@ -151,6 +151,18 @@ pub fn sendable(url: &str) -> Result<RequestUrl<'_>, TargetError> {
     Ok(parsed)
 }
 
+/// The authorization a Sinch API URL takes by its host (the SMS, Conversation and Numbers
+/// hosts: OAuth2), the application's signing otherwise. A path with `{project}` or
+/// `{service_plan_id}` still to fill is no URL yet: its host decides all the same.
+pub fn auth_for_url(url: &str) -> crate::sinch::oauth::ApiAuth {
+    use crate::sinch::oauth::{ApiAuth, fill_path};
+    let filled = fill_path(url, Some("p"), Some("p"));
+    parse_url(&filled)
+        .ok()
+        .and_then(|target| ApiAuth::for_host(target.host))
+        .unwrap_or(ApiAuth::Application)
+}
+
 /// Where the listener sends a request for `path`: to `target` with the request's own path
 /// and query when `target` names no path (the signature covers the path, so it stays), to
 /// `target` as written otherwise.

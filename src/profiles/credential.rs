@@ -61,11 +61,6 @@ impl CredentialKind {
         }
     }
 
-    /// The kind of that name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
     /// What it is, for people.
     pub fn title(self) -> &'static str {
         match self {
