@@ -20,6 +20,8 @@ pub struct PrivateSession {
     bus: Child,
     keyring: Option<Child>,
     display: Option<(Child, String)>,
+    /// Held while the session has a display: one private X display at a time.
+    display_lock: Option<std::fs::File>,
     window_manager: Option<Child>,
     address: String,
 }
@@ -79,6 +81,7 @@ impl PrivateSession {
             bus: bus_child,
             keyring: None,
             display: None,
+            display_lock: None,
             window_manager: None,
             address: address.trim().to_owned(),
         };
@@ -124,6 +127,17 @@ impl PrivateSession {
 
     /// Starts a private X display (Xvfb, software rendering) that the session's programs use.
     pub fn start_display(&mut self) {
+        // One private display at a time, across test threads and binaries: with two Xvfb
+        // servers up at once, a client of one now and then could not connect to it (1 run
+        // in 6 of the real-window tests here, also when only their start was serialized;
+        // none in 8 runs one at a time). The lock is held until the session stops.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(std::env::temp_dir().join("sinch-ticket-tests-xvfb.lock"))
+            .expect("the display lock can be made");
+        lock.lock().expect("the display lock can be taken");
         let mut xvfb = Command::new("Xvfb")
             .args([
                 "-displayfd",
@@ -146,6 +160,7 @@ impl PrivateSession {
                 .read_line(&mut number)
                 .unwrap();
         }
+        self.display_lock = Some(lock);
         self.display = Some((xvfb, format!(":{}", number.trim())));
     }
 
@@ -195,6 +210,7 @@ impl PrivateSession {
             let _ = xvfb.kill();
             let _ = xvfb.wait();
         }
+        self.display_lock = None;
         if let Some(mut keyring) = self.keyring.take() {
             let _ = keyring.kill();
             let _ = keyring.wait();
