@@ -1,0 +1,153 @@
+//! Frame time of the window while its history list scrolls: the Callbacks tab's Listen part
+//! showing 100,000 kept requests, against the same part showing 100 (the normal frame).
+//! Each measured frame takes one mouse-wheel step over the list, so every frame lays out
+//! rows it has not shown before. The window is the real `SinchTicketApp`, driven headless
+//! by egui_kittest (layout, widgets and the AccessKit tree of each frame, as eframe does it;
+//! the GPU's share, the same for both, is not in it).
+//!
+//!   cargo bench --bench window
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sinch_ticket::app::clipboard::RecordingClipboard;
+use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
+use sinch_ticket::history::{Entry, History};
+use sinch_ticket::profiles::MemoryStore;
+
+/// A history file of `count` requests of mixed events, as a listener keeps them.
+fn history_of(count: usize, dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("history.sqlite3");
+    let mut history = History::open(&path, count as u64).unwrap().history;
+    let events = ["ice", "ace", "dice", "pie", "notify", "sms-inbound"];
+    let batch: Vec<Entry> = (0..count)
+        .map(|i| {
+            let event = events[i % events.len()];
+            let body = format!(
+                r#"{{"event":"{event}","callid":"c-{i:06}","cli":"+46700000000","to":{{"type":"number","endpoint":"+46700000001"}}}}"#
+            );
+            Entry {
+                id: None,
+                time: Utc::now(),
+                peer: "127.0.0.1:5000".into(),
+                method: "POST".into(),
+                path: format!("/sinch/{event}"),
+                event: Some(event.into()),
+                scheme: Some("application".into()),
+                verified: i % 7 != 0,
+                reason: None,
+                status: Some(200),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: body.into_bytes(),
+                record: serde_json::json!({ "event": event, "verified": true, "status": 200 })
+                    .to_string(),
+                replay_of: None,
+            }
+        })
+        .collect();
+    for chunk in batch.chunks(5_000) {
+        history.record_all(chunk).unwrap();
+    }
+    path
+}
+
+/// The window on the Listen part with the history of `count` requests shown, and the mouse
+/// over its list.
+fn window_showing(count: usize, dir: &std::path::Path) -> Harness<'static, SinchTicketApp> {
+    let parts = Parts {
+        store: Arc::new(MemoryStore::default()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir: Some(dir.to_owned()),
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(Utc::now),
+        history_path: Some(history_of(count, dir)),
+    };
+    let mut harness = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, Settings::default()));
+    let wait_until = |harness: &mut Harness<'static, SinchTicketApp>,
+                      done: &dyn Fn(&SinchTicketApp) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !done(harness.state()) {
+            assert!(Instant::now() < deadline, "the window did not get there");
+            harness.step();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        harness.run_steps(2);
+    };
+    wait_until(&mut harness, &|app| !app.busy());
+    for label in ["Callbacks", "Listen", "Show history"] {
+        harness.get_by_label(label).click();
+        harness.run_steps(2);
+    }
+    wait_until(&mut harness, &|app| {
+        app.callbacks
+            .listen
+            .history
+            .last
+            .as_ref()
+            .is_some_and(|read| read.as_ref().is_ok_and(|rows| rows.len() == count))
+    });
+    let shown = format!("{count} request(s), newest first");
+    assert!(
+        harness.query_by_label_contains(&shown).is_some(),
+        "the list of {count} is shown"
+    );
+    // The newest row is on screen: the mouse goes over it, where the wheel scrolls the list.
+    let row = harness.get_by_label_contains(&format!("{count}  ")).rect();
+    harness.hover_at(row.center());
+    harness.run_steps(2);
+    // The wheel does scroll it: after a few steps the newest row is out of sight.
+    for _ in 0..TURN {
+        wheel_step(&mut harness, true);
+    }
+    harness.run_steps(30);
+    assert!(
+        harness
+            .query_by_label_contains(&format!("{count}  "))
+            .is_none(),
+        "the list scrolled"
+    );
+    harness
+}
+
+/// Wheel steps in one direction before turning: about 40 rows, within even a list of 100.
+const TURN: u64 = 10;
+
+fn wheel_step(harness: &mut Harness<'static, SinchTicketApp>, down: bool) {
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Line,
+        delta: egui::vec2(0.0, if down { -3.0 } else { 3.0 }),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.step();
+}
+
+fn scrolling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("history_list");
+    group.sample_size(200);
+    for count in [100, 100_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = window_showing(count, dir.path());
+        // Down the list and back up, every frame showing rows the last one did not.
+        let mut frame = 0u64;
+        group.bench_function(format!("frame_scrolling_{count}_records"), |b| {
+            b.iter(|| {
+                frame += 1;
+                wheel_step(&mut harness, (frame / TURN) % 2 == 1);
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scrolling);
+criterion_main!(benches);
