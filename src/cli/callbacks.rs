@@ -286,9 +286,6 @@ pub fn verdict_text(verdict: &TriggerVerdict) -> String {
     text
 }
 
-/// How many waiting records go into the history in one transaction at most.
-const HISTORY_BATCH: usize = 256;
-
 /// How many records wait for the terminal at most; past that they are counted, not kept,
 /// so that a slow reader of the output never slows the listener's answers.
 const PRINT_QUEUE: usize = 4096;
@@ -325,23 +322,18 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         .name("listen-print".into())
         .spawn(move || {
             while let Ok(first) = queue.recv() {
-                // What waits is taken together: one transaction for the lot, kept before
-                // any of it is printed (a listener killed now loses at most this batch,
-                // none of which was printed).
-                let mut batch = vec![first];
-                while batch.len() < HISTORY_BATCH {
-                    match queue.try_recv() {
-                        Ok(record) => batch.push(record),
-                        Err(_) => break,
-                    }
-                }
+                // What comes together is taken together: one transaction for the lot,
+                // kept before any of it is printed (a listener killed now loses at most
+                // this batch, none of which was printed).
+                let batch = if history.is_some() {
+                    crate::history::gather(&queue, first)
+                } else {
+                    vec![first]
+                };
                 // Each record is made once, for the history and the JSON line alike.
-                let records: Vec<Option<Value>> = batch
+                let records: Vec<Option<String>> = batch
                     .iter()
-                    .map(|seen| {
-                        (json || history.is_some())
-                            .then(|| serde_json::to_value(seen.record()).unwrap_or_default())
-                    })
+                    .map(|seen| (json || history.is_some()).then(|| seen.record_json()))
                     .collect();
                 if let Some(kept) = history.as_mut() {
                     let entries: Vec<_> = batch
@@ -358,7 +350,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 }
                 for (seen, record) in batch.iter().zip(records) {
                     let written = match record {
-                        Some(record) if json => stdio::line(&record.to_string()),
+                        Some(record) if json => stdio::line(&record),
                         _ if json => Err(Failure::usage("could not write JSON")),
                         _ => stdio::human(&seen_text(seen)),
                     };

@@ -212,7 +212,7 @@ fn whole_json(entry: &Entry) -> Value {
                 .collect(),
         );
         map.insert("body".into(), body_json(entry));
-        map.insert("record".into(), entry.record.clone());
+        map.insert("record".into(), entry.record_value());
     }
     value
 }
@@ -456,7 +456,8 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         status: Some(status),
         headers: sent_headers,
         body,
-        record: json!({"to": args.to, "as_is": args.as_is, "passed": passed, "summary": summary}),
+        record: json!({"to": args.to, "as_is": args.as_is, "passed": passed, "summary": summary})
+            .to_string(),
         replay_of: Some(id),
     });
     if let Err(err) = kept {

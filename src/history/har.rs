@@ -21,7 +21,7 @@ pub fn har(entries: &[Entry]) -> Value {
             let host = header("host").unwrap_or_else(|| "localhost".into());
             let mime = header("content-type").unwrap_or_else(|| "application/octet-stream".into());
             let took = entry
-                .record
+                .record_value()
                 .get("forwarded")
                 .and_then(|f| f.get("took_ms"))
                 .and_then(Value::as_f64)

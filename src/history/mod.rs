@@ -30,6 +30,32 @@ pub const DEFAULT_KEEP: u64 = 10_000;
 /// How long a write waits for another writer.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many requests go into the history in one transaction at most.
+pub const BATCH: usize = 256;
+/// How long a writer waits for the next request before it keeps what it has.
+pub const LINGER: Duration = Duration::from_millis(2);
+/// How long the first request of a batch waits at most to be kept.
+pub const MAX_WAIT: Duration = Duration::from_millis(20);
+
+/// Takes, after `first`, what comes on `queue` to be kept in one transaction: while the
+/// next request comes within [`LINGER`] of the last, up to [`BATCH`] requests and for at
+/// most [`MAX_WAIT`]. A lone request is kept at once (after LINGER); under load one commit
+/// serves many. Each commit writes whole pages of the table and its indexes to the WAL, so a
+/// commit per request cost the listener about a fifth of its loopback throughput
+/// (`scripts/bench-listen.sh`); a listener killed meanwhile loses at most this batch.
+pub fn gather<T>(queue: &std::sync::mpsc::Receiver<T>, first: T) -> Vec<T> {
+    let until = std::time::Instant::now() + MAX_WAIT;
+    let mut batch = vec![first];
+    while batch.len() < BATCH {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match queue.recv_timeout(LINGER.min(left)) {
+            Ok(next) => batch.push(next),
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
 /// Where the history lives: the platform's data folder (`$XDG_DATA_HOME/sinch-ticket`).
 pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("sinch-ticket").join(FILE))
@@ -74,8 +100,9 @@ pub struct Entry {
     /// Its body, as sent.
     #[serde(skip)]
     pub body: Vec<u8>,
-    /// The listener's whole record of it (answers, forwarding), as `listen --json` prints it.
-    pub record: serde_json::Value,
+    /// The listener's whole record of it (answers, forwarding), JSON text as `listen --json`
+    /// prints it: made once for both, kept as it is, read with [`Entry::record_value`].
+    pub record: String,
     /// The request this one replayed.
     pub replay_of: Option<i64>,
 }
@@ -99,6 +126,11 @@ impl Entry {
                 (name.clone(), value)
             })
             .collect()
+    }
+
+    /// The listener's record, read (`null` when it is no JSON).
+    pub fn record_value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.record).unwrap_or_default()
     }
 
     /// The body for people: pretty JSON, or the text.
@@ -213,13 +245,20 @@ impl History {
                      record TEXT NOT NULL,
                      replay_of INTEGER
                  );
-                 CREATE INDEX IF NOT EXISTS requests_event ON requests (event, id);
-                 CREATE INDEX IF NOT EXISTS requests_time ON requests (time);
                  PRAGMA user_version = 1;
                  COMMIT;",
             )
             .map_err(|err| Unusable::from_sqlite(path, err))?;
         }
+        // No index but the id's: an index on the event or the time cost the listener about
+        // 6 % of its throughput each (each record kept and each pruned is two more B-tree
+        // writes), while a filter that reads all of 100,000 records takes about 14 ms
+        // (`scripts/bench-history.sh`). A file an earlier version made has them; they go
+        // (the schema is the same without them, so either version reads the file).
+        conn.execute_batch(
+            "DROP INDEX IF EXISTS requests_event; DROP INDEX IF EXISTS requests_time;",
+        )
+        .map_err(|err| Unusable::from_sqlite(path, err))?;
         Ok(History {
             conn,
             path: path.to_owned(),
@@ -268,7 +307,7 @@ impl History {
                         entry.status,
                         headers,
                         entry.body,
-                        entry.record.to_string(),
+                        entry.record,
                         entry.replay_of,
                     ])
                     .map_err(fail)?;
@@ -427,7 +466,7 @@ fn row_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         status: row.get(9)?,
         headers: serde_json::from_str(&headers).unwrap_or_default(),
         body: row.get(11)?,
-        record: serde_json::from_str(&record).unwrap_or_default(),
+        record,
         replay_of: row.get(13)?,
     })
 }

@@ -17,7 +17,7 @@ fn entry(event: &str, verified: bool) -> Entry {
             ("Authorization".into(), "Basic a2V5OnNlY3JldA==".into()),
         ],
         body: br#"{"event":"ice"}"#.to_vec(),
-        record: serde_json::json!({"event": event}),
+        record: serde_json::json!({"event": event}).to_string(),
         replay_of: None,
     }
 }
@@ -156,4 +156,45 @@ fn search_finds_by_event_path_or_body_text_and_leaves_the_bodies_out() {
         2,
         "ice is in dice too"
     );
+}
+
+#[test]
+fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_loses_the_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut history = History::open(&path, 100).unwrap().history;
+    history.record(&entry("ice", true)).unwrap();
+    drop(history);
+    // The indexes the previous version made with schema 1.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE INDEX requests_event ON requests (event, id);
+         CREATE INDEX requests_time ON requests (time);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let opened = History::open(&path, 100).unwrap();
+    assert!(opened.warning.is_none(), "the same schema: nothing set aside");
+    let ice = Filter {
+        event: Some("ice".into()),
+        ..Filter::default()
+    };
+    assert_eq!(opened.history.list(&ice).unwrap().len(), 1);
+    let indexes: i64 = opened
+        .history
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'requests_%'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 0, "each record written costs no index update");
+    let version: i32 = opened
+        .history
+        .conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION, "an earlier version still reads it");
 }

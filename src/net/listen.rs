@@ -329,12 +329,17 @@ impl Seen {
     /// What the history keeps of it: a request, with its verdict and answers (a connection
     /// refused before a whole request came is no request).
     pub fn history_entry(&self) -> Option<crate::history::Entry> {
-        self.history_entry_with(serde_json::to_value(self.record()).unwrap_or_default())
+        self.history_entry_with(self.record_json())
+    }
+
+    /// The record as JSON text, as `listen --json` prints it and the history keeps it.
+    pub fn record_json(&self) -> String {
+        serde_json::to_string(&self.record()).unwrap_or_default()
     }
 
     /// [`Self::history_entry`], with its record already made (the listener prints the same
     /// one: it is made once).
-    pub fn history_entry_with(&self, record: Value) -> Option<crate::history::Entry> {
+    pub fn history_entry_with(&self, record: String) -> Option<crate::history::Entry> {
         let Seen::Callback(callback) = self else {
             return None;
         };

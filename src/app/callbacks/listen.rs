@@ -446,8 +446,7 @@ fn history_writer(
                 Err(err) => return say(err.to_string()),
             };
             while let Ok(first) = rx.recv() {
-                let mut batch = vec![first];
-                batch.extend(rx.try_iter().take(255));
+                let batch = history::gather(&rx, first);
                 let entries: Vec<Entry> = batch.iter().filter_map(Seen::history_entry).collect();
                 if let Err(err) = kept.record_all(&entries) {
                     return say(err.to_string());
