@@ -184,6 +184,125 @@ fn users_from_writes_one_ticket_per_line_in_order() {
     }
 }
 
+/// 40,000 usernames of every shape (ASCII, e-mail-like, non-ASCII, some with white space
+/// that is warned about), and their tickets as the core makes them one by one.
+fn many_users() -> (String, String) {
+    use sinch_ticket::sinch::{AppSecret, NonAscii, TicketSigner};
+    let users: Vec<String> = (0..40_000)
+        .map(|i| match i % 4 {
+            0 => format!("user-{i:06}"),
+            1 => format!("user.{i}@example.com"),
+            2 => format!("Åsa-山田-{i}"),
+            // Around the 16,384-line chunks the batch signs together, and at the end.
+            _ if [3, 16_383, 16_387, 39_999].contains(&i) => format!("spaced user {i}"),
+            _ => format!("+4670{i:07}"),
+        })
+        .collect();
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let signer = TicketSigner::new(KEY, &secret).with_non_ascii(NonAscii::Escaped);
+    let created = "2026-01-02T03:04:05Z".parse().unwrap();
+    let mut batch = signer.batch(600, created);
+    let mut expected = String::new();
+    for user in &users {
+        batch.push_ticket(user, &mut expected);
+        expected.push('\n');
+    }
+    (users.join("\n") + "\n", expected)
+}
+
+#[test]
+fn users_from_a_long_list_is_byte_for_byte_the_core_s_tickets_in_order_from_a_file_or_a_pipe_to_a_file_or_a_pipe()
+ {
+    let (users, expected) = many_users();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.txt");
+    std::fs::write(&file, &users).unwrap();
+    let args = |from: &str| {
+        let mut cmd = with_secret(SECRET);
+        cmd.args(["ticket", "--users-from", from, "--key", KEY])
+            .args(["--created", "2026-01-02T03:04:05Z", "--expires-in", "10m"]);
+        cmd
+    };
+    // From the file, into a pipe.
+    let out = args(file.to_str().unwrap()).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stdout == expected.as_bytes(),
+        "file to pipe: the core's tickets, in order"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("white space"))
+        .collect();
+    let numbers: Vec<usize> = warned
+        .iter()
+        .map(|l| {
+            l.split("line ")
+                .nth(1)
+                .unwrap()
+                .split(':')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        numbers,
+        [4, 16_384, 16_388, 40_000],
+        "each warned of, in line order: {stderr}"
+    );
+    // From a pipe, into a file.
+    let into = dir.path().join("tickets.txt");
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-ticket"))
+        .env("SINCH_APPLICATION_SECRET", SECRET)
+        .args(["ticket", "--users-from", "-", "--key", KEY])
+        .args(["--created", "2026-01-02T03:04:05Z", "--expires-in", "10m"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .stdout(std::fs::File::create(&into).unwrap())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        std::fs::read(&into).unwrap() == expected.as_bytes(),
+        "pipe to file: the same bytes"
+    );
+}
+
+#[test]
+fn users_from_a_bad_line_deep_in_a_long_list_stops_after_the_tickets_before_it() {
+    let (users, expected) = many_users();
+    let mut lines: Vec<&str> = users.lines().collect();
+    lines[29_999] = "";
+    let out = with_secret(SECRET)
+        .args(["ticket", "--users-from", "-", "--key", KEY])
+        .args(["--created", "2026-01-02T03:04:05Z", "--expires-in", "10m"])
+        .write_stdin(lines.join("\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let before: String = expected
+        .lines()
+        .take(29_999)
+        .map(|t| format!("{t}\n"))
+        .collect();
+    assert!(
+        out.stdout == before.as_bytes(),
+        "exactly the 29,999 tickets before it"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("line 30000") && stderr.contains("empty"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("line 40000"),
+        "nothing said of lines after it: {stderr}"
+    );
+}
+
 #[test]
 fn users_from_stdin_stops_at_an_empty_line_and_names_it() {
     with_secret(SECRET)

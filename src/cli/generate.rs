@@ -146,6 +146,11 @@ fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {
 }
 
 /// `ticket --users-from`: one ticket per input line, streamed, all with the same `created`.
+///
+/// Lines are taken together as far as the input already holds them (up to [`CHUNK_LINES`],
+/// so a slow pipe is still answered as its lines come), signed on every core at once, and
+/// written in input order: the output is byte for byte that of one thread. A bad line
+/// stops the batch after the tickets of the lines before it, as it did line by line.
 fn ticket_batch(
     signer: &TicketSigner,
     path: &PathBuf,
@@ -163,57 +168,78 @@ fn ticket_batch(
         })?;
         Box::new(file)
     };
-    let mut input = BufReader::with_capacity(1 << 16, input);
+    // 1 MiB at a time: a chunk is what the buffer holds, and a larger one starts fewer threads.
+    let mut input = BufReader::with_capacity(1 << 20, input);
     let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut batch = signer.batch(expires_in, created);
-    let mut line = Vec::with_capacity(256);
-    let mut ticket = String::with_capacity(512);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let from_stdin = path.as_os_str() == "-";
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let mut pending = Vec::new();
     let mut number = 0usize;
     loop {
-        let this_line = || format!("line {} of {}", number + 1, path.display());
-        if !stdio::read_line(
-            &mut input,
-            &mut line,
-            stdio::MAX_USERNAME_LINE_BYTES,
-            this_line,
-        )? {
-            break;
+        let first = number + 1;
+        let mut taken = 0;
+        let mut stopped = None;
+        loop {
+            if taken == lines.len() {
+                lines.push(Vec::with_capacity(64));
+            }
+            let line = &mut lines[taken];
+            let this_line = || format!("line {} of {}", number + 1, path.display());
+            match stdio::read_line(&mut input, line, stdio::MAX_USERNAME_LINE_BYTES, this_line) {
+                Ok(true) => {}
+                Ok(false) => {
+                    stopped = Some(Ok(()));
+                    break;
+                }
+                Err(failure) => {
+                    stopped = Some(Err(failure));
+                    break;
+                }
+            }
+            number += 1;
+            taken += 1;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if number == 1 && line.starts_with(UTF8_BOM) {
+                line.drain(..UTF8_BOM.len());
+                warn(&format!(
+                    "{} starts with a byte order mark (U+FEFF), as some Windows editors save; it was \
+                     not taken as part of the first username",
+                    path.display()
+                ));
+            }
+            if taken == CHUNK_LINES || input.buffer().is_empty() {
+                break;
+            }
         }
-        number += 1;
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        if number == 1 && line.starts_with(UTF8_BOM) {
-            line.drain(..UTF8_BOM.len());
-            warn(&format!(
-                "{} starts with a byte order mark (U+FEFF), as some Windows editors save; it was \
-                 not taken as part of the first username",
-                path.display()
-            ));
-        }
-        let Ok(user) = std::str::from_utf8(&line) else {
-            return Err(Failure::usage(format!(
-                "line {number} of {} is not UTF-8 text: save the file as UTF-8",
-                path.display()
-            )));
+        let chunk = Chunk {
+            lines: &lines[..taken],
+            first,
+            file: path.display().to_string(),
         };
-        let check = check_user_id(user);
-        if let Some(error) = check.error {
-            return Err(Failure::usage(format!(
-                "line {number} of {}: {error}",
-                path.display()
-            )));
+        // The tickets of the chunk before are written while this one is signed.
+        let before = std::mem::take(&mut pending);
+        pending = sign_lines(signer, expires_in, created, &chunk, cores, || {
+            write_signed(&mut output, before)
+        })?;
+        // A pipe that has nothing more yet gets its tickets now, not with the next lines.
+        if from_stdin && input.buffer().is_empty() {
+            write_signed(&mut output, std::mem::take(&mut pending))?;
+            output.flush().map_err(stdio::write_failed)?;
         }
-        for warning in &check.warnings {
-            warn(&format!("line {number}: {warning}"));
+        match stopped {
+            None => {}
+            Some(Ok(())) => break,
+            Some(Err(failure)) => {
+                write_signed(&mut output, pending)?;
+                output.flush().map_err(stdio::write_failed)?;
+                return Err(failure);
+            }
         }
-        ticket.clear();
-        batch.push_ticket(user, &mut ticket);
-        ticket.push('\n');
-        output
-            .write_all(ticket.as_bytes())
-            .map_err(stdio::write_failed)?;
     }
+    write_signed(&mut output, pending)?;
     if number == 0 {
         warn(&format!(
             "{} holds no usernames, so no tickets were made",
@@ -222,6 +248,141 @@ fn ticket_batch(
     }
     output.flush().map_err(stdio::write_failed)?;
     Ok(exit::OK)
+}
+
+/// How many lines a batch takes together at most.
+const CHUNK_LINES: usize = 16_384;
+
+/// Below this many lines, one thread signs them (starting another costs more).
+const LINES_PER_THREAD: usize = 1_024;
+
+/// The tickets of some consecutive lines, with what was said about them.
+struct Signed {
+    /// The tickets, each with its line break, of the lines before any bad one.
+    tickets: String,
+    /// Warnings, each naming its line.
+    warnings: Vec<String>,
+    /// Why the first bad line is bad, naming it.
+    error: Option<String>,
+}
+
+/// Consecutive lines of a username file.
+struct Chunk<'a> {
+    lines: &'a [Vec<u8>],
+    /// The number of the first.
+    first: usize,
+    /// The file's name, for messages.
+    file: String,
+}
+
+/// Writes what was signed, in order, with its warnings; at the first bad line, the tickets
+/// before it and then the error.
+fn write_signed(output: &mut impl Write, signed: Vec<Signed>) -> Result<(), Failure> {
+    for part in signed {
+        for warning in &part.warnings {
+            warn(warning);
+        }
+        output
+            .write_all(part.tickets.as_bytes())
+            .map_err(stdio::write_failed)?;
+        if let Some(error) = part.error {
+            output.flush().map_err(stdio::write_failed)?;
+            return Err(Failure::usage(error));
+        }
+    }
+    Ok(())
+}
+
+/// Signs the chunk's lines on up to `cores` threads, in input order, doing `meanwhile`
+/// (writing the chunk before) on this one.
+fn sign_lines(
+    signer: &TicketSigner,
+    expires_in: u64,
+    created: DateTime<Utc>,
+    chunk: &Chunk<'_>,
+    cores: usize,
+    meanwhile: impl FnOnce() -> Result<(), Failure>,
+) -> Result<Vec<Signed>, Failure> {
+    let lines = chunk.lines;
+    let threads = cores.min(lines.len() / LINES_PER_THREAD).max(1);
+    let per_thread = lines.len().div_ceil(threads).max(1);
+    let sign = |part: usize| {
+        let start = (part * per_thread).min(lines.len());
+        let end = (start + per_thread).min(lines.len());
+        let part = Chunk {
+            lines: &lines[start..end],
+            first: chunk.first + start,
+            file: chunk.file.clone(),
+        };
+        sign_part(signer, expires_in, created, &part)
+    };
+    if cores == 1 || lines.len() < LINES_PER_THREAD {
+        meanwhile()?;
+        return Ok(vec![sign(0)]);
+    }
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|part| {
+                std::thread::Builder::new()
+                    .name("tickets".into())
+                    .spawn_scoped(scope, move || sign(part))
+                    .map_err(|_| part)
+            })
+            .collect();
+        meanwhile()?;
+        let mut all = Vec::with_capacity(threads);
+        for part in parts {
+            all.push(match part {
+                Ok(handle) => handle.join().unwrap_or_else(|_| Signed {
+                    tickets: String::new(),
+                    warnings: Vec::new(),
+                    error: Some(format!(
+                        "the usernames of {} could not all be signed: a signing thread failed",
+                        chunk.file
+                    )),
+                }),
+                // No thread to be had: this one signs that part too.
+                Err(part) => sign(part),
+            });
+        }
+        Ok(all)
+    })
+}
+
+/// Signs the chunk's lines, stopping at the first bad one.
+fn sign_part(
+    signer: &TicketSigner,
+    expires_in: u64,
+    created: DateTime<Utc>,
+    chunk: &Chunk<'_>,
+) -> Signed {
+    let lines = chunk.lines;
+    let mut batch = signer.batch(expires_in, created);
+    let mut signed = Signed {
+        tickets: String::with_capacity(lines.len() * 256),
+        warnings: Vec::new(),
+        error: None,
+    };
+    for (line, number) in lines.iter().zip(chunk.first..) {
+        let Ok(user) = std::str::from_utf8(line) else {
+            signed.error = Some(format!(
+                "line {number} of {} is not UTF-8 text: save the file as UTF-8",
+                chunk.file
+            ));
+            break;
+        };
+        let check = check_user_id(user);
+        if let Some(error) = check.error {
+            signed.error = Some(format!("line {number} of {}: {error}", chunk.file));
+            break;
+        }
+        for warning in &check.warnings {
+            signed.warnings.push(format!("line {number}: {warning}"));
+        }
+        batch.push_ticket(user, &mut signed.tickets);
+        signed.tickets.push('\n');
+    }
+    signed
 }
 
 /// What a UTF-8 file saved "with signature" begins with.

@@ -72,31 +72,9 @@ pub fn check_user_id(user: &str) -> UserIdCheck {
         );
         return check;
     }
-    if user.trim() != user {
-        check.warnings.push(
-            "the username starts or ends with white space; it is kept as typed \
-             (the sinch_auth gem would have removed it)"
-                .into(),
-        );
-    } else if user.chars().any(char::is_whitespace) {
-        check.warnings.push(
-            "the username contains white space; it is kept as typed \
-             (the sinch_auth gem would have removed it, so its tickets differ)"
-                .into(),
-        );
-    }
-    if user.chars().any(char::is_control) {
-        check.warnings.push(
-            "the username contains a control character (a tab or line break, say): \
-             check that it was pasted correctly"
-                .into(),
-        );
-    } else if let Some(invisible) = text::first_invisible(user) {
-        check.warnings.push(format!(
-            "the username contains an invisible character ({}), so it looks like another \
-             name: check that it was pasted correctly",
-            text::code_point(invisible)
-        ));
+    if !user.bytes().all(|b| b.is_ascii_graphic()) {
+        // (Visible ASCII, most user ids, holds none of what these look for.)
+        white_space_and_invisible_warnings(user, &mut check.warnings);
     }
     if user.len() > 255 {
         check.warnings.push(format!(
@@ -105,6 +83,36 @@ pub fn check_user_id(user: &str) -> UserIdCheck {
         ));
     }
     check
+}
+
+/// What `check_user_id` says of white space, control and invisible characters.
+fn white_space_and_invisible_warnings(user: &str, warnings: &mut Vec<String>) {
+    if user.trim() != user {
+        warnings.push(
+            "the username starts or ends with white space; it is kept as typed \
+             (the sinch_auth gem would have removed it)"
+                .into(),
+        );
+    } else if user.chars().any(char::is_whitespace) {
+        warnings.push(
+            "the username contains white space; it is kept as typed \
+             (the sinch_auth gem would have removed it, so its tickets differ)"
+                .into(),
+        );
+    }
+    if user.chars().any(char::is_control) {
+        warnings.push(
+            "the username contains a control character (a tab or line break, say): \
+             check that it was pasted correctly"
+                .into(),
+        );
+    } else if let Some(invisible) = text::first_invisible(user) {
+        warnings.push(format!(
+            "the username contains an invisible character ({}), so it looks like another \
+             name: check that it was pasted correctly",
+            text::code_point(invisible)
+        ));
+    }
 }
 
 /// A warning when `key` does not look like a Sinch application key (a lower-case UUID such

@@ -31,6 +31,10 @@ const DEFAULT_IGNORABLE: &[(u32, u32)] = &[
 /// Hangul fillers, tags.
 pub fn is_default_ignorable(c: char) -> bool {
     let c = u32::from(c);
+    // Below the first range (most text, every ASCII username): no search.
+    if c < DEFAULT_IGNORABLE[0].0 {
+        return false;
+    }
     DEFAULT_IGNORABLE
         .binary_search_by(|&(first, last)| {
             if last < c {
