@@ -9,7 +9,7 @@
 #                           process), ImageMagick (screenshots), script (a terminal
 #                           for prompt tests), node and npm (Sinch's own SDKs) and
 #                           chromium (the saved test page in a real browser) [the default]
-#   scripts/setup.sh bench  all of that, plus hyperfine for the benchmark scripts
+#   scripts/setup.sh bench  all of that, plus hyperfine and ruby for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 mode=${1:-test}
@@ -71,6 +71,8 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
 fi
 if [ "$mode" = bench ]; then
   need_cmd hyperfine hyperfine
+  # The sinch_auth algorithm in Ruby, beside ours (scripts/bench-users-from.sh).
+  need_cmd ruby ruby
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
