@@ -175,7 +175,10 @@ fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_lose
     drop(conn);
 
     let opened = History::open(&path, 100).unwrap();
-    assert!(opened.warning.is_none(), "the same schema: nothing set aside");
+    assert!(
+        opened.warning.is_none(),
+        "the same schema: nothing set aside"
+    );
     let ice = Filter {
         event: Some("ice".into()),
         ..Filter::default()
