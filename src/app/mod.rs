@@ -242,6 +242,9 @@ impl SinchTicketApp {
     /// (The UI tests drive it through eframe, which calls [`Self::tick`] first.)
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.frames += 1;
+        if self.frames == 1 {
+            startup_mark("fonts-and-first-pass");
+        }
         if self.log_frames {
             use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
@@ -252,6 +255,9 @@ impl SinchTicketApp {
         let actions = self.draw(ui, now);
         self.apply(actions, ui.ctx(), now);
         self.schedule_repaint(ui.ctx(), now);
+        if self.frames == 1 {
+            startup_mark("first-layout");
+        }
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Vec<Action> {
@@ -481,8 +487,27 @@ impl eframe::App for SinchTicketApp {
     }
 }
 
+/// With `SINCH_TICKET_LOG_STARTUP` set, says on stderr when a step of the start-up is done,
+/// as milliseconds since the Unix epoch, for `scripts/bench-window.sh` (which knows when it
+/// started the process) to break the time to the first frame down.
+pub fn startup_mark(step: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("SINCH_TICKET_LOG_STARTUP").is_some()) {
+        use std::io::Write as _;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "sinch-ticket: startup {step} at {:.3}",
+            now.as_secs_f64() * 1000.0
+        );
+    }
+}
+
 /// Opens the window and runs until it is closed.
 pub fn run() -> Result<(), String> {
+    startup_mark("main");
     let icon = eframe::icon_data::from_png_bytes(include_bytes!(
         "../../assets/icons/hicolor/256x256/apps/sinch-ticket.png"
     ))
@@ -496,15 +521,22 @@ pub fn run() -> Result<(), String> {
             .with_icon(icon),
         ..Default::default()
     };
+    startup_mark("icon");
     eframe::run_native(
         APP_NAME,
         options,
         Box::new(|cc| {
+            startup_mark("window-and-gl-context");
             let settings = cc
                 .storage
                 .and_then(|storage| eframe::get_value::<Settings>(storage, eframe::APP_KEY))
                 .unwrap_or_default();
-            Ok(Box::new(SinchTicketApp::new(&cc.egui_ctx, Parts::real(), settings)))
+            startup_mark("settings");
+            let parts = Parts::real();
+            startup_mark("clipboard-and-folders");
+            let app = SinchTicketApp::new(&cc.egui_ctx, parts, settings);
+            startup_mark("app");
+            Ok(Box::new(app))
         }),
     )
     .map_err(|err| format!("the window could not be opened ({err}); is a display available? The command line works without one: sinch-ticket --help"))
