@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the real window on a private X display (Xvfb, software rendering) with a private
-# keyring: first frame after process start, peak RSS, CPU and repaints while idle (medians),
+# keyring: first frame after process start and where its time went (the marks the window
+# prints with SINCH_TICKET_LOG_STARTUP), peak RSS, CPU and repaints while idle (medians),
 # and the stripped release binary's size.
 #   scripts/bench-window.sh [RUNS]
 set -euo pipefail
