@@ -157,7 +157,8 @@ fn ticket_batch(
     expires_in: u64,
     created: DateTime<Utc>,
 ) -> Result<u8, Failure> {
-    let input: Box<dyn std::io::Read> = if path.as_os_str() == "-" {
+    let from_stdin = path.as_os_str() == "-";
+    let input: Box<dyn std::io::Read> = if from_stdin {
         Box::new(std::io::stdin().lock())
     } else {
         let file = std::fs::File::open(path).map_err(|err| {
@@ -172,7 +173,7 @@ fn ticket_batch(
     let mut input = BufReader::with_capacity(1 << 20, input);
     let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let from_stdin = path.as_os_str() == "-";
+    let file = path.display().to_string();
     let mut lines: Vec<Vec<u8>> = Vec::new();
     let mut pending = Vec::new();
     let mut number = 0usize;
@@ -185,7 +186,7 @@ fn ticket_batch(
                 lines.push(Vec::with_capacity(64));
             }
             let line = &mut lines[taken];
-            let this_line = || format!("line {} of {}", number + 1, path.display());
+            let this_line = || format!("line {} of {file}", number + 1);
             match stdio::read_line(&mut input, line, stdio::MAX_USERNAME_LINE_BYTES, this_line) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -205,9 +206,8 @@ fn ticket_batch(
             if number == 1 && line.starts_with(UTF8_BOM) {
                 line.drain(..UTF8_BOM.len());
                 warn(&format!(
-                    "{} starts with a byte order mark (U+FEFF), as some Windows editors save; it was \
-                     not taken as part of the first username",
-                    path.display()
+                    "{file} starts with a byte order mark (U+FEFF), as some Windows editors save; it \
+                     was not taken as part of the first username"
                 ));
             }
             if taken == CHUNK_LINES || input.buffer().is_empty() {
@@ -217,7 +217,7 @@ fn ticket_batch(
         let chunk = Chunk {
             lines: &lines[..taken],
             first,
-            file: path.display().to_string(),
+            file: &file,
         };
         // The tickets of the chunk before are written while this one is signed.
         let before = std::mem::take(&mut pending);
@@ -242,8 +242,7 @@ fn ticket_batch(
     write_signed(&mut output, pending)?;
     if number == 0 {
         warn(&format!(
-            "{} holds no usernames, so no tickets were made",
-            path.display()
+            "{file} holds no usernames, so no tickets were made"
         ));
     }
     output.flush().map_err(stdio::write_failed)?;
@@ -272,7 +271,7 @@ struct Chunk<'a> {
     /// The number of the first.
     first: usize,
     /// The file's name, for messages.
-    file: String,
+    file: &'a str,
 }
 
 /// Writes what was signed, in order, with its warnings; at the first bad line, the tickets
@@ -312,7 +311,7 @@ fn sign_lines(
         let part = Chunk {
             lines: &lines[start..end],
             first: chunk.first + start,
-            file: chunk.file.clone(),
+            file: chunk.file,
         };
         sign_part(signer, expires_in, created, &part)
     };
