@@ -2,9 +2,10 @@
 //! accepted, how many are served at once, how one request is read (with [`super::http1`]) and
 //! how it is answered. What a request means is [`super::listen`]'s business.
 //!
-//! Written on `std::net`, one thread per connection, rather than on tiny_http: tiny_http 0.12
-//! sets no read timeout on the connections it accepts, so one slow client would hold a thread
-//! for ever. Here:
+//! Written on `std::net`, each connection served on a thread of its own, rather than on
+//! tiny_http: tiny_http 0.12 sets no read timeout on the connections it accepts, so one slow
+//! client would hold a thread for ever. The threads are kept and reused (a [`Pool`]): starting
+//! one per connection was the listener's largest cost under load. Here:
 //! - a request's head must arrive within [`Limits::head_deadline`], and the whole exchange,
 //!   the answer written included, within [`Limits::deadline`];
 //! - at most [`Limits::max_connections`] are served at once; when all are taken, the oldest
@@ -12,8 +13,10 @@
 //!   byte every few seconds cannot keep Sinch out), and only when every connection is already
 //!   being answered does a new one get 503;
 //! - a failing `accept` (out of file descriptors) backs off instead of spinning a core;
-//! - one request per connection (`Connection: close`).
+//! - one request per connection (`Connection: close`);
+//! - a thread idle for [`Pool::IDLE`] ends, so a quiet listener holds no threads.
 
+use std::collections::VecDeque;
 use std::io::{Read as _, Write as _};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -312,8 +315,132 @@ impl Connection {
     }
 }
 
+/// The threads that serve connections: one is started only when no thread is idle, so there
+/// are never more than the connections served at once, and each is reused for the next
+/// connection instead of ending. Dropping the pool lets its threads serve what is queued and
+/// end.
+pub struct Pool {
+    shared: Arc<PoolShared>,
+}
+
+type Serve = Arc<dyn Fn(Connection) + Send + Sync>;
+
+struct PoolShared {
+    state: Mutex<PoolState>,
+    arrived: Condvar,
+    serve: Serve,
+    idle_for: Duration,
+}
+
+#[derive(Default)]
+struct PoolState {
+    queue: VecDeque<Connection>,
+    idle: usize,
+    threads: usize,
+    closed: bool,
+}
+
+impl PoolShared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next connection to serve; `None` when the pool is closed and empty, or when none
+    /// came for `idle_for`: then this thread ends (and is no longer counted).
+    fn next(&self) -> Option<Connection> {
+        let mut state = self.lock();
+        loop {
+            if let Some(connection) = state.queue.pop_front() {
+                return Some(connection);
+            }
+            if state.closed {
+                return None;
+            }
+            state.idle += 1;
+            let (woken, waited) = self
+                .arrived
+                .wait_timeout(state, self.idle_for)
+                .unwrap_or_else(PoisonError::into_inner);
+            state = woken;
+            state.idle -= 1;
+            if waited.timed_out() && state.queue.is_empty() {
+                return None;
+            }
+        }
+    }
+}
+
+/// Counts a serving thread out when it ends, however it ends.
+struct Worker(Arc<PoolShared>);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.0.lock().threads -= 1;
+    }
+}
+
+impl Pool {
+    /// How long a thread waits for a connection before it ends.
+    pub const IDLE: Duration = Duration::from_secs(10);
+
+    /// A pool whose threads call `serve` for each connection handed to it.
+    pub fn new(serve: Serve, idle_for: Duration) -> Self {
+        Self {
+            shared: Arc::new(PoolShared {
+                state: Mutex::new(PoolState::default()),
+                arrived: Condvar::new(),
+                serve,
+                idle_for,
+            }),
+        }
+    }
+
+    /// Serves `connection` on an idle thread, or on a new one when none is idle. When no
+    /// thread can be started and none is left to serve it, the connection is dropped (and
+    /// its place freed) at once.
+    pub fn hand(&self, connection: Connection) {
+        let mut state = self.shared.lock();
+        state.queue.push_back(connection);
+        if state.idle >= state.queue.len() {
+            drop(state);
+            self.shared.arrived.notify_one();
+            return;
+        }
+        state.threads += 1;
+        drop(state);
+        let shared = Arc::clone(&self.shared);
+        let started = std::thread::Builder::new()
+            .name("listen-connection".into())
+            .spawn(move || {
+                let worker = Worker(shared);
+                while let Some(connection) = worker.0.next() {
+                    (worker.0.serve)(connection);
+                }
+            });
+        if started.is_err() {
+            let mut state = self.shared.lock();
+            state.threads -= 1;
+            if state.threads == 0 {
+                state.queue.clear();
+            }
+        }
+    }
+
+    /// How many threads the pool has (serving or idle).
+    pub fn threads(&self) -> usize {
+        self.shared.lock().threads
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.arrived.notify_all();
+    }
+}
+
 /// Accepts connections on `listener` until `stop` is set, handing each (with its place
-/// among [`Limits::max_connections`]) to `serve` on a thread of its own. A connection for
+/// among [`Limits::max_connections`]) to `serve` on a thread of a [`Pool`]. A connection for
 /// which there is no place gets 503. A failing `accept` (no file descriptor left, say) is
 /// retried after a pause that doubles up to a second, so it never spins a core.
 pub fn accept_loop(
@@ -321,8 +448,9 @@ pub fn accept_loop(
     limits: Limits,
     slots: &Arc<Slots>,
     stop: &AtomicBool,
-    serve: &Arc<dyn Fn(Connection) + Send + Sync>,
+    serve: &Serve,
 ) {
+    let pool = Pool::new(Arc::clone(serve), Pool::IDLE);
     let mut pause = Duration::from_millis(5);
     loop {
         if stop.load(Ordering::SeqCst) {
@@ -351,7 +479,7 @@ pub fn accept_loop(
             );
             continue;
         };
-        let connection = Connection {
+        pool.hand(Connection {
             stream,
             peer,
             started: Instant::now(),
@@ -359,12 +487,7 @@ pub fn accept_loop(
             slot,
             slots: Arc::clone(slots),
             got_bytes: false,
-        };
-        let serve = Arc::clone(serve);
-        // A thread that cannot start drops the connection (and its place) at once.
-        let _ = std::thread::Builder::new()
-            .name("listen-connection".into())
-            .spawn(move || serve(connection));
+        });
     }
 }
 
@@ -388,5 +511,127 @@ pub fn reason_phrase(status: u16) -> &'static str {
         502 => "Bad Gateway",
         503 => "Service Unavailable",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::sync::mpsc;
+
+    /// A connection accepted from a client of our own, which is returned beside it.
+    fn connection(listener: &TcpListener, slots: &Arc<Slots>) -> (Connection, TcpStream) {
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, peer) = listener.accept().unwrap();
+        let slot = slots.admit(&stream, 128).unwrap();
+        let connection = Connection {
+            stream,
+            peer,
+            started: Instant::now(),
+            limits: Limits::default(),
+            slot,
+            slots: Arc::clone(slots),
+            got_bytes: false,
+        };
+        (connection, client)
+    }
+
+    fn wait_until(what: &str, condition: impl Fn() -> bool) {
+        let until = Instant::now() + Duration::from_secs(20);
+        while !condition() {
+            assert!(Instant::now() < until, "gave up waiting until {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn connections_one_after_another_reuse_the_same_few_threads() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (seen, threads) = mpsc::channel();
+        let seen = Mutex::new(seen);
+        let serve: Serve = Arc::new(move |mut connection: Connection| {
+            let request = connection.read_request();
+            let _ = seen.lock().unwrap().send(std::thread::current().id());
+            let status = if matches!(request, Ok(Some(_))) {
+                200
+            } else {
+                400
+            };
+            let _ = connection.respond(status, &[], b"");
+        });
+        let slots = Arc::new(Slots::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stopping, taken) = (Arc::clone(&stop), Arc::clone(&slots));
+        let accepting = std::thread::spawn(move || {
+            accept_loop(&listener, Limits::default(), &taken, &stopping, &serve)
+        });
+        for _ in 0..100 {
+            let mut client = TcpStream::connect(addr).unwrap();
+            client
+                .write_all(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}")
+                .unwrap();
+            let mut answer = String::new();
+            client.read_to_string(&mut answer).unwrap();
+            assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        }
+        stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(addr);
+        accepting.join().unwrap();
+        let distinct: HashSet<_> = threads.try_iter().collect();
+        assert!(
+            !distinct.is_empty() && distinct.len() < 10,
+            "100 connections one after another were served on {} threads",
+            distinct.len()
+        );
+    }
+
+    #[test]
+    fn connections_at_once_each_get_a_thread_and_idle_threads_end() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let slots = Arc::new(Slots::default());
+        // The first eight connections each wait for all eight: served one after another,
+        // none would end.
+        let together = std::sync::Barrier::new(8);
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let (done, finished) = mpsc::channel();
+        let done = Mutex::new(done);
+        let pool = Pool::new(
+            Arc::new(move |_connection: Connection| {
+                if count.fetch_add(1, Ordering::SeqCst) < 8 {
+                    together.wait();
+                }
+                let _ = done.lock().unwrap().send(());
+            }),
+            Duration::from_millis(50),
+        );
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            let (connection, client) = connection(&listener, &slots);
+            clients.push(client);
+            pool.hand(connection);
+        }
+        for _ in 0..8 {
+            finished
+                .recv_timeout(Duration::from_secs(20))
+                .expect("eight connections at once were not served at once");
+        }
+        assert!(
+            pool.threads() <= 8,
+            "{} threads for 8 connections",
+            pool.threads()
+        );
+        wait_until("the idle threads ended", || pool.threads() == 0);
+        wait_until("every connection left its place", || {
+            slots.lock().is_empty()
+        });
+        // A connection after that starts a thread again.
+        let (connection, _client) = connection(&listener, &slots);
+        pool.hand(connection);
+        finished
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a connection after the threads ended was not served");
+        drop(clients);
     }
 }
