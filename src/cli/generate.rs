@@ -149,8 +149,10 @@ fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {
 ///
 /// Lines are taken together as far as the input already holds them (up to [`CHUNK_LINES`],
 /// so a slow pipe is still answered as its lines come), signed on every core at once, and
-/// written in input order: the output is byte for byte that of one thread. A bad line
-/// stops the batch after the tickets of the lines before it, as it did line by line.
+/// written in input order: the output is byte for byte that of one thread. While a chunk is
+/// signed, this thread writes the tickets of the chunk before and, from a file, reads the
+/// chunk after. A bad line stops the batch after the tickets of the lines before it, as it
+/// did line by line.
 fn ticket_batch(
     signer: &TicketSigner,
     path: &PathBuf,
@@ -169,67 +171,42 @@ fn ticket_batch(
         })?;
         Box::new(file)
     };
-    // 1 MiB at a time: a chunk is what the buffer holds, and a larger one starts fewer threads.
-    let mut input = BufReader::with_capacity(1 << 20, input);
+    let file = path.display().to_string();
+    let mut reading = Reading {
+        // 1 MiB at a time: a chunk is what the buffer holds.
+        input: BufReader::with_capacity(1 << 20, input),
+        number: 0,
+        file: &file,
+    };
     let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let file = path.display().to_string();
-    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let (mut lines, mut ahead_lines) = (Vec::new(), Vec::new());
+    let mut taken = reading.take(&mut lines);
     let mut pending = Vec::new();
-    let mut number = 0usize;
     loop {
-        let first = number + 1;
-        let mut taken = 0;
-        let mut stopped = None;
-        loop {
-            if taken == lines.len() {
-                lines.push(Vec::with_capacity(64));
-            }
-            let line = &mut lines[taken];
-            let this_line = || format!("line {} of {file}", number + 1);
-            match stdio::read_line(&mut input, line, stdio::MAX_USERNAME_LINE_BYTES, this_line) {
-                Ok(true) => {}
-                Ok(false) => {
-                    stopped = Some(Ok(()));
-                    break;
-                }
-                Err(failure) => {
-                    stopped = Some(Err(failure));
-                    break;
-                }
-            }
-            number += 1;
-            taken += 1;
-            if line.last() == Some(&b'\r') {
-                line.pop();
-            }
-            if number == 1 && line.starts_with(UTF8_BOM) {
-                line.drain(..UTF8_BOM.len());
-                warn(&format!(
-                    "{file} starts with a byte order mark (U+FEFF), as some Windows editors save; it \
-                     was not taken as part of the first username"
-                ));
-            }
-            if taken == CHUNK_LINES || input.buffer().is_empty() {
-                break;
-            }
-        }
         let chunk = Chunk {
-            lines: &lines[..taken],
-            first,
+            lines: &lines[..taken.count],
+            first: taken.first,
             file: &file,
         };
-        // The tickets of the chunk before are written while this one is signed.
+        // A pipe is read ahead only as far as it already holds lines: waiting for more there
+        // would hold back the tickets of those it sent.
+        let read_ahead = taken.stopped.is_none() && !(from_stdin && reading.is_drained());
         let before = std::mem::take(&mut pending);
+        let mut ahead = None;
         pending = sign_lines(signer, expires_in, created, &chunk, cores, || {
-            write_signed(&mut output, before)
+            write_signed(&mut output, before)?;
+            if read_ahead {
+                ahead = Some(reading.take(&mut ahead_lines));
+            }
+            Ok(())
         })?;
         // A pipe that has nothing more yet gets its tickets now, not with the next lines.
-        if from_stdin && input.buffer().is_empty() {
+        if from_stdin && reading.is_drained() {
             write_signed(&mut output, std::mem::take(&mut pending))?;
             output.flush().map_err(stdio::write_failed)?;
         }
-        match stopped {
+        match taken.stopped {
             None => {}
             Some(Ok(())) => break,
             Some(Err(failure)) => {
@@ -238,9 +215,16 @@ fn ticket_batch(
                 return Err(failure);
             }
         }
+        taken = match ahead {
+            Some(next) => {
+                std::mem::swap(&mut lines, &mut ahead_lines);
+                next
+            }
+            None => reading.take(&mut lines),
+        };
     }
     write_signed(&mut output, pending)?;
-    if number == 0 {
+    if reading.number == 0 {
         warn(&format!(
             "{file} holds no usernames, so no tickets were made"
         ));
@@ -252,8 +236,93 @@ fn ticket_batch(
 /// How many lines a batch takes together at most.
 const CHUNK_LINES: usize = 16_384;
 
-/// Below this many lines, one thread signs them (starting another costs more).
-const LINES_PER_THREAD: usize = 1_024;
+/// The lines a signing thread takes at a time; a chunk of fewer is signed on one thread
+/// (starting another costs more).
+const LINES_PER_PART: usize = 1_024;
+
+/// A username file being read, line by line.
+struct Reading<'a> {
+    input: BufReader<Box<dyn std::io::Read>>,
+    /// How many lines were read.
+    number: usize,
+    /// The file's name, for messages.
+    file: &'a str,
+}
+
+/// Lines taken together.
+struct Taken {
+    /// How many (the first of the buffer's lines).
+    count: usize,
+    /// The number of the first.
+    first: usize,
+    /// `Some` when the input ended after them (`Ok`) or failed (`Err`).
+    stopped: Option<Result<(), Failure>>,
+}
+
+impl Reading<'_> {
+    /// Whether what was read so far is all there is to take without waiting.
+    fn is_drained(&self) -> bool {
+        self.input.buffer().is_empty()
+    }
+
+    /// Reads into `lines` as many lines as the input holds, up to [`CHUNK_LINES`], each
+    /// without its line break (and the first without a byte order mark). `lines` keeps its
+    /// buffers from one chunk to the next.
+    fn take(&mut self, lines: &mut Vec<Vec<u8>>) -> Taken {
+        let first = self.number + 1;
+        let mut count = 0;
+        let file = self.file;
+        loop {
+            if count == lines.len() {
+                lines.push(Vec::with_capacity(64));
+            }
+            let line = &mut lines[count];
+            let number = self.number + 1;
+            let this_line = || format!("line {number} of {file}");
+            match stdio::read_line(
+                &mut self.input,
+                line,
+                stdio::MAX_USERNAME_LINE_BYTES,
+                this_line,
+            ) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Taken {
+                        count,
+                        first,
+                        stopped: Some(Ok(())),
+                    };
+                }
+                Err(failure) => {
+                    return Taken {
+                        count,
+                        first,
+                        stopped: Some(Err(failure)),
+                    };
+                }
+            }
+            self.number = number;
+            count += 1;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if number == 1 && line.starts_with(UTF8_BOM) {
+                line.drain(..UTF8_BOM.len());
+                warn(&format!(
+                    "{file} starts with a byte order mark (U+FEFF), as some Windows editors save; it \
+                     was not taken as part of the first username"
+                ));
+            }
+            if count == CHUNK_LINES || self.is_drained() {
+                return Taken {
+                    count,
+                    first,
+                    stopped: None,
+                };
+            }
+        }
+    }
+}
 
 /// The tickets of some consecutive lines, with what was said about them.
 struct Signed {
@@ -292,8 +361,9 @@ fn write_signed(output: &mut impl Write, signed: Vec<Signed>) -> Result<(), Fail
     Ok(())
 }
 
-/// Signs the chunk's lines on up to `cores` threads, in input order, doing `meanwhile`
-/// (writing the chunk before) on this one.
+/// Signs the chunk's lines on every core, in parts of [`LINES_PER_PART`] that each thread
+/// takes as it is free, and returns them in input order. This thread first does `meanwhile`
+/// (writing the chunk before, reading the next), then signs parts too.
 fn sign_lines(
     signer: &TicketSigner,
     expires_in: u64,
@@ -303,11 +373,10 @@ fn sign_lines(
     meanwhile: impl FnOnce() -> Result<(), Failure>,
 ) -> Result<Vec<Signed>, Failure> {
     let lines = chunk.lines;
-    let threads = cores.min(lines.len() / LINES_PER_THREAD).max(1);
-    let per_thread = lines.len().div_ceil(threads).max(1);
+    let parts = lines.len().div_ceil(LINES_PER_PART).max(1);
     let sign = |part: usize| {
-        let start = (part * per_thread).min(lines.len());
-        let end = (start + per_thread).min(lines.len());
+        let start = (part * LINES_PER_PART).min(lines.len());
+        let end = (start + LINES_PER_PART).min(lines.len());
         let part = Chunk {
             lines: &lines[start..end],
             first: chunk.first + start,
@@ -315,36 +384,57 @@ fn sign_lines(
         };
         sign_part(signer, expires_in, created, &part)
     };
-    if cores == 1 || lines.len() < LINES_PER_THREAD {
+    let helpers = cores.saturating_sub(1).min(parts - 1);
+    if helpers == 0 {
         meanwhile()?;
-        return Ok(vec![sign(0)]);
+        return Ok((0..parts).map(sign).collect());
     }
+    let next_part = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let part = next_part.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if part >= parts {
+                return done;
+            }
+            done.push((part, sign(part)));
+        }
+    };
     std::thread::scope(|scope| {
-        let parts: Vec<_> = (0..threads)
-            .map(|part| {
+        // A thread that cannot be started leaves its share to the others.
+        let helping: Vec<_> = (0..helpers)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .name("tickets".into())
-                    .spawn_scoped(scope, move || sign(part))
-                    .map_err(|_| part)
+                    .spawn_scoped(scope, work)
+                    .ok()
             })
             .collect();
         meanwhile()?;
-        let mut all = Vec::with_capacity(threads);
-        for part in parts {
-            all.push(match part {
-                Ok(handle) => handle.join().unwrap_or_else(|_| Signed {
-                    tickets: String::new(),
-                    warnings: Vec::new(),
-                    error: Some(format!(
-                        "the usernames of {} could not all be signed: a signing thread failed",
-                        chunk.file
-                    )),
-                }),
-                // No thread to be had: this one signs that part too.
-                Err(part) => sign(part),
+        let mut all = work();
+        for helper in helping {
+            // A thread that failed took its parts with it: they are missing below.
+            all.extend(helper.join().unwrap_or_default());
+        }
+        all.sort_unstable_by_key(|(part, _)| *part);
+        let mut signed = Vec::with_capacity(parts);
+        for (at, (part, done)) in all.into_iter().enumerate() {
+            if part != at {
+                break;
+            }
+            signed.push(done);
+        }
+        if signed.len() < parts {
+            signed.push(Signed {
+                tickets: String::new(),
+                warnings: Vec::new(),
+                error: Some(format!(
+                    "the usernames of {} could not all be signed: a signing thread failed",
+                    chunk.file
+                )),
             });
         }
-        Ok(all)
+        Ok(signed)
     })
 }
 
