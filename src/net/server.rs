@@ -133,6 +133,11 @@ impl Slots {
         }
     }
 
+    /// How many connections have a place (each queued for a thread, or being served).
+    fn count(&self) -> usize {
+        self.lock().len()
+    }
+
     fn leave(&self, id: u64) {
         let mut taken = self.lock();
         taken.retain(|s| s.id != id);
@@ -315,10 +320,12 @@ impl Connection {
     }
 }
 
-/// The threads that serve connections: one is started only when no thread is idle, so there
-/// are never more than the connections served at once, and each is reused for the next
-/// connection instead of ending. Dropping the pool lets its threads serve what is queued and
-/// end.
+/// The threads that serve connections: one is started only when no thread is idle, and each
+/// is reused for the next connection instead of ending. The thread idle the shortest is
+/// woken first, so under a steady load the same few threads serve and the others, idle for
+/// [`Pool::IDLE`], end: the pool is as large as the load of the last seconds needs (at most
+/// the connections served at once), not as its busiest moment. Dropping the pool lets its
+/// threads serve what is queued and end.
 pub struct Pool {
     shared: Arc<PoolShared>,
 }
@@ -327,7 +334,6 @@ type Serve = Arc<dyn Fn(Connection) + Send + Sync>;
 
 struct PoolShared {
     state: Mutex<PoolState>,
-    arrived: Condvar,
     serve: Serve,
     idle_for: Duration,
 }
@@ -335,7 +341,8 @@ struct PoolShared {
 #[derive(Default)]
 struct PoolState {
     queue: VecDeque<Connection>,
-    idle: usize,
+    /// The idle threads, each by what wakes it; the last one went idle last.
+    idle: Vec<Arc<Condvar>>,
     threads: usize,
     closed: bool,
 }
@@ -346,36 +353,44 @@ impl PoolShared {
     }
 
     /// The next connection to serve; `None` when the pool is closed and empty, or when none
-    /// came for `idle_for`: then this thread ends (and is no longer counted).
-    fn next(&self) -> Option<Connection> {
+    /// came for `idle_for`: then this thread ends, and is counted out here, under the same
+    /// lock as the decision, so that [`Pool::hand`] never counts on a thread that is leaving.
+    fn next(&self, wake: &Arc<Condvar>) -> Option<Connection> {
         let mut state = self.lock();
         loop {
             if let Some(connection) = state.queue.pop_front() {
                 return Some(connection);
             }
             if state.closed {
+                state.threads -= 1;
                 return None;
             }
-            state.idle += 1;
-            let (woken, waited) = self
-                .arrived
+            state.idle.push(Arc::clone(wake));
+            let (woken, waited) = wake
                 .wait_timeout(state, self.idle_for)
                 .unwrap_or_else(PoisonError::into_inner);
             state = woken;
-            state.idle -= 1;
+            // Woken by `hand`, it is off the list already; by the time or spuriously, not.
+            state.idle.retain(|other| !Arc::ptr_eq(other, wake));
             if waited.timed_out() && state.queue.is_empty() {
+                state.threads -= 1;
                 return None;
             }
         }
     }
 }
 
-/// Counts a serving thread out when it ends, however it ends.
-struct Worker(Arc<PoolShared>);
+/// A serving thread; one whose `serve` panicked is counted out when it unwinds.
+struct Worker {
+    shared: Arc<PoolShared>,
+    counted: bool,
+}
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.0.lock().threads -= 1;
+        if self.counted {
+            self.shared.lock().threads -= 1;
+        }
     }
 }
 
@@ -388,22 +403,28 @@ impl Pool {
         Self {
             shared: Arc::new(PoolShared {
                 state: Mutex::new(PoolState::default()),
-                arrived: Condvar::new(),
                 serve,
                 idle_for,
             }),
         }
     }
 
-    /// Serves `connection` on an idle thread, or on a new one when none is idle. When no
-    /// thread can be started and none is left to serve it, the connection is dropped (and
-    /// its place freed) at once.
+    /// Serves `connection` on the thread idle the shortest, or on a new one when none is
+    /// idle and there are fewer threads than connections with a place: with as many, one has
+    /// just answered its connection (which left its place) and takes this one next. Under
+    /// a load the cores cannot keep up with, that keeps the threads near the number of
+    /// clients instead of the most connections allowed. When no thread can be started and
+    /// none is left to serve it, the connection is dropped (and its place freed) at once.
     pub fn hand(&self, connection: Connection) {
+        let placed = connection.slots.count();
         let mut state = self.shared.lock();
         state.queue.push_back(connection);
-        if state.idle >= state.queue.len() {
+        if let Some(wake) = state.idle.pop() {
             drop(state);
-            self.shared.arrived.notify_one();
+            wake.notify_one();
+            return;
+        }
+        if state.threads >= placed {
             return;
         }
         state.threads += 1;
@@ -412,10 +433,15 @@ impl Pool {
         let started = std::thread::Builder::new()
             .name("listen-connection".into())
             .spawn(move || {
-                let worker = Worker(shared);
-                while let Some(connection) = worker.0.next() {
-                    (worker.0.serve)(connection);
+                let mut worker = Worker {
+                    shared,
+                    counted: true,
+                };
+                let wake = Arc::new(Condvar::new());
+                while let Some(connection) = worker.shared.next(&wake) {
+                    (worker.shared.serve)(connection);
                 }
+                worker.counted = false;
             });
         if started.is_err() {
             let mut state = self.shared.lock();
@@ -434,8 +460,11 @@ impl Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        self.shared.lock().closed = true;
-        self.shared.arrived.notify_all();
+        let mut state = self.shared.lock();
+        state.closed = true;
+        for wake in state.idle.drain(..) {
+            wake.notify_one();
+        }
     }
 }
 
@@ -633,5 +662,96 @@ mod tests {
             .recv_timeout(Duration::from_secs(20))
             .expect("a connection after the threads ended was not served");
         drop(clients);
+    }
+
+    #[test]
+    fn after_a_burst_a_steady_load_is_served_by_few_threads_and_the_others_end() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let slots = Arc::new(Slots::default());
+        let together = std::sync::Barrier::new(8);
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let (done, finished) = mpsc::channel();
+        let done = Mutex::new(done);
+        let pool = Pool::new(
+            Arc::new(move |_connection: Connection| {
+                if count.fetch_add(1, Ordering::SeqCst) < 8 {
+                    together.wait();
+                }
+                let _ = done.lock().unwrap().send(());
+            }),
+            Duration::from_millis(300),
+        );
+        let mut clients = Vec::new();
+        for _ in 0..8 {
+            let (connection, client) = connection(&listener, &slots);
+            clients.push(client);
+            pool.hand(connection);
+        }
+        for _ in 0..8 {
+            finished.recv_timeout(Duration::from_secs(20)).unwrap();
+        }
+        assert_eq!(pool.threads(), 8);
+        // One connection after another, without a pause longer than a few milliseconds:
+        // woken in turn, all eight would stay; the last idle one first, seven end.
+        let until = Instant::now() + Duration::from_secs(20);
+        while pool.threads() > 2 {
+            assert!(
+                Instant::now() < until,
+                "{} threads still up for one connection at a time",
+                pool.threads()
+            );
+            let (connection, _client) = connection(&listener, &slots);
+            pool.hand(connection);
+            finished.recv_timeout(Duration::from_secs(20)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_connection_waits_for_the_thread_that_just_answered_instead_of_starting_another() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let slots = Arc::new(Slots::default());
+        // The first connection's thread answers it (its place is freed), then is slow to
+        // come back, as when the cores are busy: the second waits for it.
+        let (answered, first_answered) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let (served, second_served) = mpsc::channel();
+        let (answered, released, served) = (
+            Mutex::new(answered),
+            Mutex::new(released),
+            Mutex::new(served),
+        );
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let pool = Pool::new(
+            Arc::new(move |connection: Connection| {
+                drop(connection);
+                if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                    answered.lock().unwrap().send(()).unwrap();
+                    let _ = released
+                        .lock()
+                        .unwrap()
+                        .recv_timeout(Duration::from_secs(20));
+                } else {
+                    served.lock().unwrap().send(()).unwrap();
+                }
+            }),
+            Pool::IDLE,
+        );
+        let (first, _one) = connection(&listener, &slots);
+        pool.hand(first);
+        first_answered
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap();
+        let (second, _two) = connection(&listener, &slots);
+        pool.hand(second);
+        assert_eq!(pool.threads(), 1, "a second thread was started");
+        assert!(
+            second_served.try_recv().is_err(),
+            "the second connection was served before the thread was free"
+        );
+        release.send(()).unwrap();
+        second_served
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the queued connection was not served by the thread that came back");
+        assert_eq!(pool.threads(), 1);
     }
 }
