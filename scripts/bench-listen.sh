@@ -11,6 +11,11 @@
 # request costs is the difference. Each load runs SECONDS; the figures are the medians of
 # RUNS runs of each.
 #   scripts/bench-listen.sh [SECONDS] [RUNS]
+#
+# With BASELINE=path/to/an/earlier/sinch-ticket, the two listeners side by side are that
+# build ("before") and this one ("now"), both with the history on: what a change to the
+# listener gains is the difference, measured in one run.
+#   BASELINE=/tmp/old/target/release/sinch-ticket scripts/bench-listen.sh 5 7
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -22,13 +27,14 @@ load=target/release/examples/listen_load
 work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
-export SINCH_APPLICATION_SECRET='oYdgGRXoxEuJhGDY2KQ/HQ==' XDG_DATA_HOME="$work/data"
+export SINCH_APPLICATION_SECRET='oYdgGRXoxEuJhGDY2KQ/HQ=='
 
-start() {  # start LABEL [listen arguments...]: sets $port_LABEL and $pid_LABEL
-  local label=$1
-  shift
-  "$bin" listen --port 0 --json --key 196087a1-e815-4bc4-8984-60d8d8a43f1d "$@" \
-    >/dev/null 2>"$work/stderr-$label" &
+start() {  # start LABEL BINARY [listen arguments...]: sets $port_LABEL and $pid_LABEL
+  local label=$1 binary=$2
+  shift 2
+  # Each listener its own throwaway data folder, so that two histories do not share a lock.
+  XDG_DATA_HOME="$work/data-$label" "$binary" listen --port 0 --json \
+    --key 196087a1-e815-4bc4-8984-60d8d8a43f1d "$@" >/dev/null 2>"$work/stderr-$label" &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do
@@ -40,6 +46,11 @@ start() {  # start LABEL [listen arguments...]: sets $port_LABEL and $pid_LABEL
   [ -n "$port" ] || { cat "$work/stderr-$label" >&2; exit 1; }
   printf -v "port_$label" %s "$port"
   printf -v "pid_$label" %s "$pid"
+}
+
+memory() {  # memory PID: resident now, its peak, and the threads
+  awk '/VmRSS/ {r = $2} /VmHWM/ {h = $2} /Threads/ {t = $2}
+    END {printf "%.1f MiB resident (peak %.1f MiB), %d threads", r / 1024, h / 1024, t}' "/proc/$1/status"
 }
 
 cpu_ticks() {  # the process's user + system time, in clock ticks
@@ -56,56 +67,78 @@ run() {  # run LABEL CLIENTS: one load, its line with the listener's CPU time ap
   echo "$line cpu_ticks=$((after - before)) hz=$(getconf CLK_TCK)"
 }
 
-start off --no-history
-start on
+if [ -n "${BASELINE:-}" ]; then
+  first=before second=now
+  start before "$BASELINE"
+  start now "$bin"
+else
+  first=off second=on
+  start off "$bin" --no-history
+  start on "$bin"
+fi
+labels=("$first" "$second")
 
 # Memory after 100,000 requests: one long load at 64 clients on each, then RSS.
-for label in off on; do
+for label in "${labels[@]}"; do
   port_var="port_$label" pid_var="pid_$label"
   count=0
   while [ "$count" -lt 100000 ]; do
     n=$("$load" load "${!port_var}" 64 2 | grep -oE 'requests=[0-9]+' | cut -d= -f2)
     count=$((count + n))
   done
-  echo "listen (history $label), memory after $count requests: $(awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' /proc/${!pid_var}/status) resident"
+  echo "$count" > "$work/served-$label"
+  echo "listen ($label), memory after $count requests: $(memory "${!pid_var}")"
 done
 
 for clients in 4 64; do
-  : > "$work/load-off-$clients"
-  : > "$work/load-on-$clients"
+  : > "$work/load-$first-$clients"
+  : > "$work/load-$second-$clients"
   for _ in $(seq "$runs"); do
-    run off "$clients" >> "$work/load-off-$clients"
-    run on "$clients" >> "$work/load-on-$clients"
+    run "$first" "$clients" >> "$work/load-$first-$clients"
+    run "$second" "$clients" >> "$work/load-$second-$clients"
   done
 done
-python3 - "$work" "$runs" <<'PY'
+# Memory again, after all the loads: flat means as after the first 100,000.
+for label in "${labels[@]}"; do
+  pid_var="pid_$label"
+  total=$(cat "$work/served-$label" "$work/load-$label-"* | grep -oE '^[0-9]+$|requests=[0-9]+' \
+    | sed 's/requests=//' | paste -sd+ | bc)
+  echo "listen ($label), memory after $total requests: $(memory "${!pid_var}")"
+done
+
+python3 - "$work" "$first" "$second" <<'PY'
 import statistics, sys
-work, runs = sys.argv[1], sys.argv[2]
+work, first, second = sys.argv[1:4]
+name = {"off": "history off", "on": "history on", "before": "before, history on",
+        "now": "now, history on"}
 def rows(label, clients):
     return [dict(kv.split("=") for kv in line.split()) for line in open(f"{work}/load-{label}-{clients}")]
 for clients in (4, 64):
     meds = {}
-    for label in ("off", "on"):
+    for label in (first, second):
         rs = rows(label, clients)
         med = lambda k: statistics.median(float(r[k]) for r in rs)
         cpu_us = statistics.median(
             float(r["cpu_ticks"]) / float(r["hz"]) / max(float(r["requests"]), 1) * 1e6 for r in rs)
         meds[label] = (med("rps"), cpu_us)
-        print(f"listen (history {label}), {clients} clients: median {med('rps'):.0f} requests/s, "
+        print(f"listen ({name[label]}), {clients} clients: median {med('rps'):.0f} requests/s, "
               f"p50 {med('p50_ms'):.2f} ms, p99 {med('p99_ms'):.2f} ms, listener CPU {cpu_us:.1f} µs "
               f"per request ({len(rs)} runs, alternating; failed: {sum(int(r['failed']) for r in rs)})")
-    (off_rps, off_cpu), (on_rps, on_cpu) = meds["off"], meds["on"]
-    print(f"history on vs off, {clients} clients: throughput {100 * (on_rps - off_rps) / off_rps:+.1f} %, "
+    (off_rps, off_cpu), (on_rps, on_cpu) = meds[first], meds[second]
+    print(f"{second} vs {first}, {clients} clients: throughput {100 * (on_rps - off_rps) / off_rps:+.1f} %, "
           f"listener CPU per request {100 * (on_cpu - off_cpu) / off_cpu:+.1f} %")
 PY
 
-for label in off on; do
+for label in "${labels[@]}"; do
   port_var="port_$label" pid_var="pid_$label"
-  "$load" slowloris "${!port_var}" 64 | sed "s/^/listen (history $label), slowloris: /"
-  echo "listen (history $label), memory after all of it: $(awk '/VmRSS/ {printf "%.1f MiB resident", $2/1024} /VmHWM/ {printf ", peak %.1f MiB", $2/1024}' /proc/${!pid_var}/status)"
+  "$load" slowloris "${!port_var}" 64 | sed "s/^/listen ($label), slowloris: /"
+  echo "listen ($label), memory after all of it, slowloris included: $(memory "${!pid_var}")"
   kill -INT "${!pid_var}"
   wait "${!pid_var}" 2>/dev/null || true
 done
-if [ -f "$work/data/sinch-ticket/history.sqlite3" ]; then
-  echo "history kept: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from requests').fetchone()[0])" "$work/data/sinch-ticket/history.sqlite3") requests (the newest 10,000)"
-fi
+for label in "${labels[@]}"; do
+  history="$work/data-$label/sinch-ticket/history.sqlite3"
+  if [ -f "$history" ]; then
+    echo "listen ($label), history kept: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from requests').fetchone()[0])" "$history") requests (the newest 10,000)"
+  fi
+done
