@@ -182,7 +182,9 @@ fn ticket_batch(
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let (mut lines, mut ahead_lines) = (Vec::new(), Vec::new());
     let mut taken = reading.take(&mut lines);
-    let mut pending = Vec::new();
+    // The tickets of the chunk being signed, and of the one before (being written): their
+    // buffers are kept from chunk to chunk, so memory is touched once, not per chunk.
+    let (mut signing, mut pending) = (Signed::default(), Signed::default());
     loop {
         let chunk = Chunk {
             lines: &lines[..taken.count],
@@ -192,25 +194,33 @@ fn ticket_batch(
         // A pipe is read ahead only as far as it already holds lines: waiting for more there
         // would hold back the tickets of those it sent.
         let read_ahead = taken.stopped.is_none() && !(from_stdin && reading.is_drained());
-        let before = std::mem::take(&mut pending);
         let mut ahead = None;
-        pending = sign_lines(signer, expires_in, created, &chunk, cores, || {
-            write_signed(&mut output, before)?;
-            if read_ahead {
-                ahead = Some(reading.take(&mut ahead_lines));
-            }
-            Ok(())
-        })?;
+        sign_lines(
+            signer,
+            expires_in,
+            created,
+            &chunk,
+            cores,
+            &mut signing,
+            || {
+                write_signed(&mut output, &mut pending, &file)?;
+                if read_ahead {
+                    ahead = Some(reading.take(&mut ahead_lines));
+                }
+                Ok(())
+            },
+        )?;
+        std::mem::swap(&mut signing, &mut pending);
         // A pipe that has nothing more yet gets its tickets now, not with the next lines.
         if from_stdin && reading.is_drained() {
-            write_signed(&mut output, std::mem::take(&mut pending))?;
+            write_signed(&mut output, &mut pending, &file)?;
             output.flush().map_err(stdio::write_failed)?;
         }
         match taken.stopped {
             None => {}
             Some(Ok(())) => break,
             Some(Err(failure)) => {
-                write_signed(&mut output, pending)?;
+                write_signed(&mut output, &mut pending, &file)?;
                 output.flush().map_err(stdio::write_failed)?;
                 return Err(failure);
             }
@@ -223,7 +233,7 @@ fn ticket_batch(
             None => reading.take(&mut lines),
         };
     }
-    write_signed(&mut output, pending)?;
+    write_signed(&mut output, &mut pending, &file)?;
     if reading.number == 0 {
         warn(&format!(
             "{file} holds no usernames, so no tickets were made"
@@ -324,14 +334,41 @@ impl Reading<'_> {
     }
 }
 
-/// The tickets of some consecutive lines, with what was said about them.
+/// The tickets of a chunk, as its threads signed them: each thread's parts one after another
+/// on its own sheet. Written, it is emptied, and its sheets keep their memory for the next.
+#[derive(Default)]
 struct Signed {
-    /// The tickets, each with its line break, of the lines before any bad one.
+    sheets: Vec<Sheet>,
+    /// How many parts the chunk had.
+    parts: usize,
+}
+
+/// What one thread signed.
+#[derive(Default)]
+struct Sheet {
+    /// The tickets, each with its line break, of its parts in the order it signed them.
     tickets: String,
+    parts: Vec<Part>,
+}
+
+/// One part's place on a sheet, with what was said about its lines.
+struct Part {
+    /// Which part of the chunk.
+    index: usize,
+    /// Where its tickets start and end on the sheet.
+    start: usize,
+    end: usize,
     /// Warnings, each naming its line.
     warnings: Vec<String>,
-    /// Why the first bad line is bad, naming it.
+    /// Why its first bad line is bad, naming it: its tickets are those of the lines before.
     error: Option<String>,
+}
+
+impl Sheet {
+    fn clear(&mut self) {
+        self.tickets.clear();
+        self.parts.clear();
+    }
 }
 
 /// Consecutive lines of a username file.
@@ -343,26 +380,57 @@ struct Chunk<'a> {
     file: &'a str,
 }
 
-/// Writes what was signed, in order, with its warnings; at the first bad line, the tickets
-/// before it and then the error.
-fn write_signed(output: &mut impl Write, signed: Vec<Signed>) -> Result<(), Failure> {
-    for part in signed {
+/// Writes what was signed in input order, with its warnings; at the first bad line, the
+/// tickets before it and then the error. Empties `signed` (keeping its memory).
+fn write_signed(output: &mut impl Write, signed: &mut Signed, file: &str) -> Result<(), Failure> {
+    let mut order: Vec<(&Part, &str)> = signed
+        .sheets
+        .iter()
+        .flat_map(|sheet| {
+            sheet
+                .parts
+                .iter()
+                .map(|part| (part, sheet.tickets.as_str()))
+        })
+        .collect();
+    order.sort_unstable_by_key(|(part, _)| part.index);
+    // A thread that failed took its part with it.
+    let missing =
+        || format!("the usernames of {file} could not all be signed: a signing thread failed");
+    let mut failed = None;
+    for (at, (part, tickets)) in order.iter().enumerate() {
+        if part.index != at {
+            failed = Some(missing());
+            break;
+        }
         for warning in &part.warnings {
             warn(warning);
         }
         output
-            .write_all(part.tickets.as_bytes())
+            .write_all(&tickets.as_bytes()[part.start..part.end])
             .map_err(stdio::write_failed)?;
-        if let Some(error) = part.error {
-            output.flush().map_err(stdio::write_failed)?;
-            return Err(Failure::usage(error));
+        if let Some(error) = &part.error {
+            failed = Some(error.clone());
+            break;
         }
     }
-    Ok(())
+    if failed.is_none() && order.len() < signed.parts {
+        failed = Some(missing());
+    }
+    drop(order);
+    signed.sheets.iter_mut().for_each(Sheet::clear);
+    signed.parts = 0;
+    match failed {
+        Some(error) => {
+            output.flush().map_err(stdio::write_failed)?;
+            Err(Failure::usage(error))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Signs the chunk's lines on every core, in parts of [`LINES_PER_PART`] that each thread
-/// takes as it is free, and returns them in input order. This thread first does `meanwhile`
+/// takes as it is free, onto the sheets of `signed`. This thread first does `meanwhile`
 /// (writing the chunk before, reading the next), then signs parts too.
 fn sign_lines(
     signer: &TicketSigner,
@@ -370,91 +438,90 @@ fn sign_lines(
     created: DateTime<Utc>,
     chunk: &Chunk<'_>,
     cores: usize,
+    signed: &mut Signed,
     meanwhile: impl FnOnce() -> Result<(), Failure>,
-) -> Result<Vec<Signed>, Failure> {
+) -> Result<(), Failure> {
     let lines = chunk.lines;
     let parts = lines.len().div_ceil(LINES_PER_PART).max(1);
-    let sign = |part: usize| {
-        let start = (part * LINES_PER_PART).min(lines.len());
-        let end = (start + LINES_PER_PART).min(lines.len());
-        let part = Chunk {
-            lines: &lines[start..end],
-            first: chunk.first + start,
-            file: chunk.file,
-        };
-        sign_part(signer, expires_in, created, &part)
-    };
     let helpers = cores.saturating_sub(1).min(parts - 1);
-    if helpers == 0 {
-        meanwhile()?;
-        return Ok((0..parts).map(sign).collect());
+    signed.parts = parts;
+    if signed.sheets.len() < helpers + 1 {
+        signed.sheets.resize_with(helpers + 1, Sheet::default);
     }
+    // Room for the whole chunk on every sheet: which thread signs how much is not known
+    // beforehand, and memory reserved but not written costs nothing.
+    let room = lines.len() * TICKET_BYTES;
     let next_part = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
+    let work = |sheet: &mut Sheet| {
+        sheet
+            .tickets
+            .reserve(room.saturating_sub(sheet.tickets.len()));
         loop {
-            let part = next_part.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if part >= parts {
-                return done;
+            let index = next_part.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if index >= parts {
+                return;
             }
-            done.push((part, sign(part)));
+            let start = (index * LINES_PER_PART).min(lines.len());
+            let end = (start + LINES_PER_PART).min(lines.len());
+            let part = Chunk {
+                lines: &lines[start..end],
+                first: chunk.first + start,
+                file: chunk.file,
+            };
+            sign_part(signer, expires_in, created, &part, index, sheet);
         }
     };
+    let (own, others) = signed.sheets.split_at_mut(1);
+    if helpers == 0 {
+        meanwhile()?;
+        work(&mut own[0]);
+        return Ok(());
+    }
     std::thread::scope(|scope| {
         // A thread that cannot be started leaves its share to the others.
-        let helping: Vec<_> = (0..helpers)
-            .filter_map(|_| {
+        let helping: Vec<_> = others
+            .iter_mut()
+            .take(helpers)
+            .filter_map(|sheet| {
                 std::thread::Builder::new()
                     .name("tickets".into())
-                    .spawn_scoped(scope, work)
+                    .spawn_scoped(scope, move || work(sheet))
                     .ok()
             })
             .collect();
         meanwhile()?;
-        let mut all = work();
+        work(&mut own[0]);
         for helper in helping {
-            // A thread that failed took its parts with it: they are missing below.
-            all.extend(helper.join().unwrap_or_default());
+            // One that failed took its part with it: `write_signed` finds it missing.
+            let _ = helper.join();
         }
-        all.sort_unstable_by_key(|(part, _)| *part);
-        let mut signed = Vec::with_capacity(parts);
-        for (at, (part, done)) in all.into_iter().enumerate() {
-            if part != at {
-                break;
-            }
-            signed.push(done);
-        }
-        if signed.len() < parts {
-            signed.push(Signed {
-                tickets: String::new(),
-                warnings: Vec::new(),
-                error: Some(format!(
-                    "the usernames of {} could not all be signed: a signing thread failed",
-                    chunk.file
-                )),
-            });
-        }
-        Ok(signed)
+        Ok(())
     })
 }
 
-/// Signs the chunk's lines, stopping at the first bad one.
+/// About how long a ticket is, with its line break, for a username of a few dozen bytes.
+const TICKET_BYTES: usize = 256;
+
+/// Signs the part's lines onto `sheet`, stopping at the first bad one.
 fn sign_part(
     signer: &TicketSigner,
     expires_in: u64,
     created: DateTime<Utc>,
     chunk: &Chunk<'_>,
-) -> Signed {
-    let lines = chunk.lines;
+    index: usize,
+    sheet: &mut Sheet,
+) {
     let mut batch = signer.batch(expires_in, created);
-    let mut signed = Signed {
-        tickets: String::with_capacity(lines.len() * 256),
+    let mut part = Part {
+        index,
+        start: sheet.tickets.len(),
+        end: 0,
         warnings: Vec::new(),
         error: None,
     };
-    for (line, number) in lines.iter().zip(chunk.first..) {
+    for (line, number) in chunk.lines.iter().zip(chunk.first..) {
         let Ok(user) = std::str::from_utf8(line) else {
-            signed.error = Some(format!(
+            part.error = Some(format!(
                 "line {number} of {} is not UTF-8 text: save the file as UTF-8",
                 chunk.file
             ));
@@ -462,16 +529,17 @@ fn sign_part(
         };
         let check = check_user_id(user);
         if let Some(error) = check.error {
-            signed.error = Some(format!("line {number} of {}: {error}", chunk.file));
+            part.error = Some(format!("line {number} of {}: {error}", chunk.file));
             break;
         }
         for warning in &check.warnings {
-            signed.warnings.push(format!("line {number}: {warning}"));
+            part.warnings.push(format!("line {number}: {warning}"));
         }
-        batch.push_ticket(user, &mut signed.tickets);
-        signed.tickets.push('\n');
+        batch.push_ticket(user, &mut sheet.tickets);
+        sheet.tickets.push('\n');
     }
-    signed
+    part.end = sheet.tickets.len();
+    sheet.parts.push(part);
 }
 
 /// What a UTF-8 file saved "with signature" begins with.
