@@ -35,6 +35,9 @@ pub enum NonAscii {
 
 const JSON_BEFORE_USER: &[u8] = br#"{"identity":{"type":"username","endpoint":"#;
 
+// Whole groups of three bytes: its base64 is the same in every ticket (see `TicketBatch`).
+const _: () = assert!(JSON_BEFORE_USER.len().is_multiple_of(3));
+
 /// Signs legacy tickets for one application. The HMAC key schedule is computed once here,
 /// so signing many tickets re-derives nothing from the secret.
 #[derive(Clone)]
@@ -88,8 +91,11 @@ impl TicketSigner {
         json_after_user.extend_from_slice(br#","created":"#);
         json::push_string(&mut json_after_user, &time::ticket_timestamp(created));
         json_after_user.push(b'}');
+        let after_b64 = [0, 1, 2].map(|skip| STANDARD.encode(&json_after_user[skip..]));
         TicketBatch {
             signer: self,
+            before_b64: STANDARD.encode(JSON_BEFORE_USER),
+            after_b64,
             json_after_user,
             json: Vec::with_capacity(256),
         }
@@ -97,8 +103,19 @@ impl TicketSigner {
 }
 
 /// Tickets that differ only in their username. Reuses its buffers from one ticket to the next.
+///
+/// Base64 turns each group of three bytes into four characters on its own, so the JSON's
+/// base64 is laid out from pieces: the part before the username (whole groups) once, the
+/// groups that hold the username encoded per ticket, and the rest after them once for each
+/// of the three ways the username's length can end a group. Only the username's few groups
+/// are encoded per ticket; the bytes are those of encoding the whole JSON.
 pub struct TicketBatch<'a> {
     signer: &'a TicketSigner,
+    /// The base64 of [`JSON_BEFORE_USER`].
+    before_b64: String,
+    /// `after_b64[k]`: the base64 of `json_after_user[k..]`, for when the username's groups
+    /// take the first `k` bytes after it.
+    after_b64: [String; 3],
     json_after_user: Vec<u8>,
     json: Vec<u8>,
 }
@@ -111,7 +128,14 @@ impl TicketBatch<'_> {
         json::push_string_as(&mut self.json, username, self.signer.non_ascii);
         self.json.extend_from_slice(&self.json_after_user);
 
-        STANDARD.encode_string(&self.json, out);
+        let user_end = self.json.len() - self.json_after_user.len();
+        let taken_after = (3 - (user_end - JSON_BEFORE_USER.len()) % 3) % 3;
+        out.push_str(&self.before_b64);
+        STANDARD.encode_string(
+            &self.json[JSON_BEFORE_USER.len()..user_end + taken_after],
+            out,
+        );
+        out.push_str(&self.after_b64[taken_after]);
         out.push(':');
         let tag = self.signer.mac.clone().chain_update(&self.json).finalize();
         STANDARD.encode_string(tag.into_bytes(), out);
@@ -132,6 +156,34 @@ mod tests {
 
     fn created() -> DateTime<Utc> {
         time::parse_instant("2026-01-02T03:04:05Z").unwrap()
+    }
+
+    /// The ticket laid out from pieces is the whole JSON encoded and signed, for every way a
+    /// username's length ends a base64 group.
+    #[test]
+    fn the_pieces_make_the_whole_json_and_its_mac_for_every_length() {
+        let secret = AppSecret::from_base64(SECRET).unwrap();
+        for non_ascii in [NonAscii::Escaped, NonAscii::RawUtf8] {
+            let signer = TicketSigner::new(KEY, &secret).with_non_ascii(non_ascii);
+            for expires_in in [60, 3600, 86_400] {
+                let mut batch = signer.batch(expires_in, created());
+                for user in [
+                    "", "a", "ab", "abc", "abcd", "Å", "Åsa", "山田", "a\"b", "😀x", "12345",
+                ] {
+                    let mut out = String::new();
+                    batch.push_ticket(user, &mut out);
+                    let json = batch.last_json().to_vec();
+                    let mut mac = keyed_mac(secret.bytes());
+                    mac.update(&json);
+                    let expected = format!(
+                        "{}:{}",
+                        STANDARD.encode(&json),
+                        STANDARD.encode(mac.finalize().into_bytes())
+                    );
+                    assert_eq!(out, expected, "{user:?}, {non_ascii:?}, {expires_in}");
+                }
+            }
+        }
     }
 
     #[test]
