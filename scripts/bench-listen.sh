@@ -135,6 +135,10 @@ for label in "${labels[@]}"; do
   echo "listen ($label), memory after all of it, slowloris included: $(memory "${!pid_var}")"
   kill -INT "${!pid_var}"
   wait "${!pid_var}" 2>/dev/null || true
+  # A record the printing (and keeping) thread could not take in time is dropped, counted
+  # and said at exit: the figures above are only worth as much as this line.
+  dropped=$(grep -oE '[0-9]+ record\(s\) could not be printed' "$work/stderr-$label" | cut -d' ' -f1)
+  echo "listen ($label), records dropped: ${dropped:-0} of $(grep -oE 'Stopped after [0-9]+' "$work/stderr-$label" | grep -oE '[0-9]+') requests"
 done
 for label in "${labels[@]}"; do
   history="$work/data-$label/sinch-ticket/history.sqlite3"

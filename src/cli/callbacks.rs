@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{Local, Utc};
 use clap::{Args, ValueEnum};
@@ -290,6 +290,19 @@ pub fn verdict_text(verdict: &TriggerVerdict) -> String {
 /// so that a slow reader of the output never slows the listener's answers.
 const PRINT_QUEUE: usize = 4096;
 
+/// How long a connection's thread waits for room in a full print queue before its record is
+/// dropped (counted, and said at exit).
+const PRINT_PATIENCE: Duration = Duration::from_millis(50);
+
+/// A request as the printing thread takes it: made ready on the connection's thread.
+struct Prepared {
+    seen: Seen,
+    /// Its JSON line, when the output is JSON.
+    record: Option<String>,
+    /// Its history entry, when the history is on (a callback, not a refusal).
+    entry: Option<crate::history::Entry>,
+}
+
 /// `sinch-ticket listen`.
 pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     if let Some(forward) = &args.forward_to {
@@ -311,12 +324,15 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     })
     .map_err(|err| Failure::usage(format!("cannot catch Ctrl+C: {err}")))?;
     // Records go through a bounded queue to one printing thread: answering never waits for
-    // the terminal.
-    let (records, queue) = mpsc::sync_channel::<Seen>(PRINT_QUEUE);
+    // the terminal. Each record's JSON and history entry are made on the connection's own
+    // thread, so the printing thread only keeps and prints: under 64 clients it was the
+    // one thread doing that for every request, and it fell behind.
+    let (records, queue) = mpsc::sync_channel::<Prepared>(PRINT_QUEUE);
     let (seen, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (counted, lost) = (Arc::clone(&seen), Arc::clone(&dropped));
     let json = args.json;
     let mut history = open_history(args)?;
+    let keeping = history.is_some();
     let (failed, output_failed) = mpsc::channel::<Failure>();
     let printer = std::thread::Builder::new()
         .name("listen-print".into())
@@ -325,22 +341,13 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 // What comes together is taken together: one transaction for the lot,
                 // kept before any of it is printed (a listener killed now loses at most
                 // this batch, none of which was printed).
-                let batch = if history.is_some() {
+                let mut batch = if history.is_some() {
                     crate::history::gather(&queue, first)
                 } else {
                     vec![first]
                 };
-                // Each record is made once, for the history and the JSON line alike.
-                let records: Vec<Option<String>> = batch
-                    .iter()
-                    .map(|seen| (json || history.is_some()).then(|| seen.record_json()))
-                    .collect();
                 if let Some(kept) = history.as_mut() {
-                    let entries: Vec<_> = batch
-                        .iter()
-                        .zip(&records)
-                        .filter_map(|(seen, record)| seen.history_entry_with(record.clone()?))
-                        .collect();
+                    let entries: Vec<_> = batch.iter_mut().filter_map(|p| p.entry.take()).collect();
                     if let Err(err) = kept.record_all(&entries) {
                         warn(&format!(
                             "{err}; the history is off for the rest of this run"
@@ -348,11 +355,11 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                         history = None;
                     }
                 }
-                for (seen, record) in batch.iter().zip(records) {
-                    let written = match record {
-                        Some(record) if json => stdio::line(&record),
+                for prepared in &batch {
+                    let written = match &prepared.record {
+                        Some(record) if json => stdio::line(record),
                         _ if json => Err(Failure::usage("could not write JSON")),
-                        _ => stdio::human(&seen_text(seen)),
+                        _ => stdio::human(&seen_text(&prepared.seen)),
                     };
                     if let Err(failure) = written {
                         let _ = failed.send(failure);
@@ -372,10 +379,36 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
             forward_unverified: args.forward_unverified,
             read_timeout: Duration::from_secs(args.read_timeout.max(1)),
         },
-        move |record| {
+        move |seen| {
             counted.fetch_add(1, Ordering::SeqCst);
-            if records.try_send(record).is_err() {
-                lost.fetch_add(1, Ordering::SeqCst);
+            // Each record is made once, for the history and the JSON line alike.
+            let record = (json || keeping).then(|| seen.record_json());
+            let entry = keeping
+                .then(|| record.clone().and_then(|r| seen.history_entry_with(r)))
+                .flatten();
+            let prepared = Prepared {
+                seen,
+                record: record.filter(|_| json),
+                entry,
+            };
+            // A full queue gets a moment: under a load the cores cannot keep up with, the
+            // printing thread is one among dozens and a connection thread that waits gives
+            // it the core. Only a queue still full after that (nobody reads the output)
+            // loses the record; the request was answered before this in any case.
+            let patience = Instant::now() + PRINT_PATIENCE;
+            let mut waiting = prepared;
+            loop {
+                match records.try_send(waiting) {
+                    Ok(()) => break,
+                    Err(mpsc::TrySendError::Full(back)) if Instant::now() < patience => {
+                        waiting = back;
+                        std::thread::sleep(Duration::from_micros(200));
+                    }
+                    Err(_) => {
+                        lost.fetch_add(1, Ordering::SeqCst);
+                        break;
+                    }
+                }
             }
         },
     )?;
