@@ -137,8 +137,9 @@ for label in "${labels[@]}"; do
   wait "${!pid_var}" 2>/dev/null || true
   # A record the printing (and keeping) thread could not take in time is dropped, counted
   # and said at exit: the figures above are only worth as much as this line.
-  dropped=$(grep -oE '[0-9]+ record\(s\) could not be printed' "$work/stderr-$label" | cut -d' ' -f1)
-  echo "listen ($label), records dropped: ${dropped:-0} of $(grep -oE 'Stopped after [0-9]+' "$work/stderr-$label" | grep -oE '[0-9]+') requests"
+  dropped=$(grep -oE '[0-9]+ record\(s\) could not be printed' "$work/stderr-$label" | cut -d' ' -f1 || true)
+  stopped=$(grep -oE 'Stopped after [0-9]+' "$work/stderr-$label" | grep -oE '[0-9]+' || true)
+  echo "listen ($label), records dropped: ${dropped:-0} of ${stopped:-?} requests"
 done
 for label in "${labels[@]}"; do
   history="$work/data-$label/sinch-ticket/history.sqlite3"

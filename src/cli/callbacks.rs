@@ -286,9 +286,12 @@ pub fn verdict_text(verdict: &TriggerVerdict) -> String {
     text
 }
 
-/// How many records wait for the terminal at most; past that they are counted, not kept,
-/// so that a slow reader of the output never slows the listener's answers.
-const PRINT_QUEUE: usize = 4096;
+/// How many records wait for the terminal (and the history) at most; past that, and after
+/// [`PRINT_PATIENCE`], they are counted, not kept, so that a slow reader of the output never
+/// holds the listener's answers for long. Under a load beyond the cores the queue stays
+/// full, so its size is memory held: 1,024 records of a few KiB keep the printing thread's
+/// batches (256) fed.
+const PRINT_QUEUE: usize = 1024;
 
 /// How long a connection's thread waits for room in a full print queue before its record is
 /// dropped (counted, and said at exit).
