@@ -450,9 +450,9 @@ pub fn is_open_to_others(ip: IpAddr) -> bool {
     !ip.is_loopback()
 }
 
-/// Starts listening on `config.addr`; `on_seen` is called, on a connection's own thread,
-/// for each request once it has been answered (a bare connect and close is no request). It
-/// must not block: the next callback may be waiting for the connection's place.
+/// Starts listening on `config.addr`; `on_seen` is called, on the thread that served the
+/// connection, for each request once it has been answered (a bare connect and close is no
+/// request). It must not block for long: the next callback may be waiting for that thread.
 pub fn start(
     config: Config,
     on_seen: impl Fn(Seen) + Send + Sync + 'static,
