@@ -616,12 +616,20 @@ mod tests {
         );
     }
 
-    #[test]
-    fn connections_at_once_each_get_a_thread_and_idle_threads_end() {
+    /// A pool whose first eight connections each wait for all eight (served one after
+    /// another, none would end), with those eight handed to it and served; the receiver
+    /// hears of each connection served.
+    fn after_a_burst_of_eight(
+        idle_for: Duration,
+    ) -> (
+        Pool,
+        TcpListener,
+        Arc<Slots>,
+        Vec<TcpStream>,
+        mpsc::Receiver<()>,
+    ) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let slots = Arc::new(Slots::default());
-        // The first eight connections each wait for all eight: served one after another,
-        // none would end.
         let together = std::sync::Barrier::new(8);
         let count = std::sync::atomic::AtomicUsize::new(0);
         let (done, finished) = mpsc::channel();
@@ -633,7 +641,7 @@ mod tests {
                 }
                 let _ = done.lock().unwrap().send(());
             }),
-            Duration::from_millis(50),
+            idle_for,
         );
         let mut clients = Vec::new();
         for _ in 0..8 {
@@ -651,6 +659,13 @@ mod tests {
             "{} threads for 8 connections",
             pool.threads()
         );
+        (pool, listener, slots, clients, finished)
+    }
+
+    #[test]
+    fn connections_at_once_each_get_a_thread_and_idle_threads_end() {
+        let (pool, listener, slots, clients, finished) =
+            after_a_burst_of_eight(Duration::from_millis(50));
         wait_until("the idle threads ended", || pool.threads() == 0);
         wait_until("every connection left its place", || {
             slots.lock().is_empty()
@@ -666,33 +681,10 @@ mod tests {
 
     #[test]
     fn after_a_burst_a_steady_load_is_served_by_few_threads_and_the_others_end() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let slots = Arc::new(Slots::default());
-        let together = std::sync::Barrier::new(8);
-        let count = std::sync::atomic::AtomicUsize::new(0);
-        let (done, finished) = mpsc::channel();
-        let done = Mutex::new(done);
-        let pool = Pool::new(
-            Arc::new(move |_connection: Connection| {
-                if count.fetch_add(1, Ordering::SeqCst) < 8 {
-                    together.wait();
-                }
-                let _ = done.lock().unwrap().send(());
-            }),
-            Duration::from_millis(300),
-        );
-        let mut clients = Vec::new();
-        for _ in 0..8 {
-            let (connection, client) = connection(&listener, &slots);
-            clients.push(client);
-            pool.hand(connection);
-        }
-        for _ in 0..8 {
-            finished.recv_timeout(Duration::from_secs(20)).unwrap();
-        }
-        assert_eq!(pool.threads(), 8);
+        let (pool, listener, slots, _clients, finished) =
+            after_a_burst_of_eight(Duration::from_millis(300));
         // One connection after another, without a pause longer than a few milliseconds:
-        // woken in turn, all eight would stay; the last idle one first, seven end.
+        // woken in turn, all eight would stay; the last idle one first, the others end.
         let until = Instant::now() + Duration::from_secs(20);
         while pool.threads() > 2 {
             assert!(
