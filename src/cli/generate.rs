@@ -243,8 +243,10 @@ fn ticket_batch(
     Ok(exit::OK)
 }
 
-/// How many lines a batch takes together at most.
-const CHUNK_LINES: usize = 16_384;
+/// How many lines a batch takes together at most. The first chunk's reading and the last
+/// one's writing are done alone, so a smaller chunk makes them shorter: 100,000 tickets take
+/// 25.0 ms with 8,192 against 28.2 ms with 16,384 (side by side, hyperfine).
+const CHUNK_LINES: usize = 8_192;
 
 /// The lines a signing thread takes at a time; a chunk of fewer is signed on one thread
 /// (starting another costs more).
