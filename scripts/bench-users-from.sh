@@ -88,6 +88,6 @@ print(f"ticket --users-from, {n} usernames to a file: median {ms(ours):.1f} ms w
       f"(min {ours['min']*1000:.1f}, max {ours['max']*1000:.1f}, {len(ours['times'])} runs), "
       f"{ours['median']/n*1e9:.0f} ns per ticket; to a pipe: median {ms(pipe):.1f} ms")
 print(f"the same {n} tickets, same run: Ruby (sinch_auth's algorithm) {ms(ruby):.0f} ms, "
-      f"Node {ms(node):.0f} ms: sinch-ticket is {ruby['median']/ours['median']:.0f}x Ruby, "
-      f"{node['median']/ours['median']:.0f}x Node")
+      f"Node {ms(node):.0f} ms: sinch-ticket is {ruby['median']/ours['median']:.1f}x Ruby, "
+      f"{node['median']/ours['median']:.1f}x Node")
 PY
