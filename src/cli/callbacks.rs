@@ -385,13 +385,17 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         move |seen| {
             counted.fetch_add(1, Ordering::SeqCst);
             // Each record is made once, for the history and the JSON line alike.
-            let record = (json || keeping).then(|| seen.record_json());
-            let entry = keeping
-                .then(|| record.clone().and_then(|r| seen.history_entry_with(r)))
-                .flatten();
+            let (record, entry) = match (json || keeping).then(|| seen.record_json()) {
+                Some(record) if keeping && json => {
+                    let entry = seen.history_entry_with(record.clone());
+                    (Some(record), entry)
+                }
+                Some(record) if keeping => (None, seen.history_entry_with(record)),
+                record => (record, None),
+            };
             let prepared = Prepared {
                 seen,
-                record: record.filter(|_| json),
+                record,
                 entry,
             };
             // A full queue gets a moment: under a load the cores cannot keep up with, the

@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::sinch::{
-    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, NonAscii, TicketSigner,
-    check_user_id, time,
+    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, NonAscii, TicketBatch,
+    TicketSigner, check_user_id, time,
 };
 
 /// Arguments of `sinch-ticket ticket`.
@@ -460,6 +460,8 @@ fn sign_lines(
         sheet
             .tickets
             .reserve(room.saturating_sub(sheet.tickets.len()));
+        // One batch for every part this thread takes: its pieces are laid out once.
+        let mut batch = signer.batch(expires_in, created);
         loop {
             let index = next_part.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if index >= parts {
@@ -472,7 +474,7 @@ fn sign_lines(
                 first: chunk.first + start,
                 file: chunk.file,
             };
-            sign_part(signer, expires_in, created, &part, index, sheet);
+            sign_part(&mut batch, &part, index, sheet);
         }
     };
     let (own, others) = signed.sheets.split_at_mut(1);
@@ -507,15 +509,7 @@ fn sign_lines(
 const TICKET_BYTES: usize = 256;
 
 /// Signs the part's lines onto `sheet`, stopping at the first bad one.
-fn sign_part(
-    signer: &TicketSigner,
-    expires_in: u64,
-    created: DateTime<Utc>,
-    chunk: &Chunk<'_>,
-    index: usize,
-    sheet: &mut Sheet,
-) {
-    let mut batch = signer.batch(expires_in, created);
+fn sign_part(batch: &mut TicketBatch<'_>, chunk: &Chunk<'_>, index: usize, sheet: &mut Sheet) {
     let mut part = Part {
         index,
         start: sheet.tickets.len(),

@@ -453,7 +453,8 @@ impl Pool {
     }
 
     /// How many threads the pool has (serving or idle).
-    pub fn threads(&self) -> usize {
+    #[cfg(test)]
+    fn threads(&self) -> usize {
         self.shared.lock().threads
     }
 }
