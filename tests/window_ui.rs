@@ -150,6 +150,7 @@ fn world_from(control: Control, seeded: bool) -> World {
             clock: Arc::new(move || *clock.lock().unwrap()),
             // The world's own history, never the tester's.
             history_path: Some(config.path().join("data/history.sqlite3")),
+            managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
         }
     };
     let harness = Harness::builder()
@@ -208,6 +209,7 @@ fn world_over(
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(start),
         history_path: None,
+        managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -1119,6 +1121,7 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(start),
         history_path: None,
+        managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])

@@ -46,6 +46,8 @@ pub enum Action {
     ShowTab(Tab),
     /// Show news or an error in the status line.
     Notify(Notice),
+    /// Wipe the secrets fetched from secret managers (the *Forget* button).
+    ForgetFetched,
     /// Close the window (settings are saved, our copy cleared).
     Quit,
 }

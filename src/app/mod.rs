@@ -98,6 +98,8 @@ pub struct Parts {
     pub clock: Clock,
     /// Where the callback history lives (`None`: none is kept or shown).
     pub history_path: Option<PathBuf>,
+    /// The secret managers profiles may refer to (kept for [`worker::KEEP_FETCHED`]).
+    pub managers: Arc<dyn crate::profiles::Resolve>,
 }
 
 impl Parts {
@@ -111,6 +113,7 @@ impl Parts {
             clipboard: Box::new(clipboard::SystemClipboard::default()),
             history_path: crate::history::default_path(),
             clock: Arc::new(Utc::now),
+            managers: Arc::new(crate::profiles::Managers::from_env()),
         }
     }
 }
@@ -153,6 +156,7 @@ impl SinchTicketApp {
             parts.store,
             parts.config_dir,
             parts.keyring_patience,
+            parts.managers,
             ctx.clone(),
         );
         Self {
@@ -218,6 +222,19 @@ impl SinchTicketApp {
             };
             self.apply(actions, ctx, now);
         }
+        // Secrets fetched from secret managers are kept a while, then forgotten.
+        let fetched = self
+            .profiles
+            .loaded
+            .as_ref()
+            .is_some_and(|p| !p.sources.is_empty());
+        if fetched && self.profiles.fetched_at.is_none() {
+            self.profiles.fetched_at = Some(now);
+        }
+        if self.profiles.fetched_due().is_some_and(|due| due <= now) {
+            self.apply(vec![Action::ForgetFetched], ctx, now);
+        }
+        self.worker.fetched.expire(std::time::Instant::now());
         self.clipboard.tick(now);
         if let Some(saved) = self.generate.take_saved_page() {
             self.status.push(match saved {
@@ -359,6 +376,15 @@ impl SinchTicketApp {
                     }
                 }
                 Action::ShowTab(tab) => self.tab = tab,
+                Action::ForgetFetched => {
+                    self.worker.fetched.forget();
+                    if self.profiles.forget_fetched() {
+                        self.status.push(Notice::info(
+                            Topic::Profiles,
+                            "forgot the secrets fetched from secret managers: they are fetched again when needed.",
+                        ));
+                    }
+                }
                 Action::Notify(notice) => self.status.push(notice),
                 // Closing through the viewport saves the settings and runs `on_exit`.
                 Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -433,6 +459,11 @@ impl SinchTicketApp {
             let into_second = now.timestamp_subsec_millis();
             let wait = 1000u64.saturating_sub(u64::from(into_second)).max(50);
             ctx.request_repaint_after(Duration::from_millis(wait));
+        }
+        // Woken once when fetched secrets are due to be forgotten, even while hidden.
+        if let Some(due) = self.profiles.fetched_due() {
+            let wait = (due - now).to_std().unwrap_or_default();
+            ctx.request_repaint_after(wait.max(Duration::from_millis(50)));
         }
     }
 }

@@ -12,13 +12,64 @@ use zeroize::Zeroizing;
 use super::action::{Action, Notice, ProfileState, Topic};
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
 use super::worker::{
-    Change, Listing, ProfileDraft, Reply, Request, Selected, StoreKind, WebhookEdit,
+    Change, KEEP_FETCHED, Listing, ProfileDraft, Reply, Request, SecretInput, Selected, StoreKind,
+    WebhookEdit,
 };
 use crate::profiles::{
-    CredentialKind, Profile, ProfileError, ProfileSummary, canonical_name, check_webhook_secret,
+    CredentialKind, Profile, ProfileError, ProfileSummary, SecretRef, SecretSlot, canonical_name,
+    check_webhook_secret,
 };
 use crate::sinch::oauth::{AccessKey, KeySecret};
 use crate::sinch::{AppSecret, SecretError, application_key_warning};
+
+/// What a secret field holds instead of a typed secret: a reference to a secret manager.
+#[derive(Debug, Clone, Default)]
+pub struct ManagerRef {
+    /// The secret is fetched from a secret manager instead of typed.
+    pub on: bool,
+    /// The reference typed (`vault://secret/sinch/dev#app_secret`).
+    pub text: String,
+    /// The reference the profile held when the editor opened.
+    pub saved: Option<SecretRef>,
+}
+
+/// What a reference field shows as its hint.
+const REFERENCE_HINT: &str =
+    "vault://secret/sinch#app_secret, pass:sinch/app, op://Dev/Sinch/secret or env:NAME";
+
+impl ManagerRef {
+    fn saved(reference: Option<&SecretRef>) -> Self {
+        Self {
+            on: reference.is_some(),
+            text: reference.map(ToString::to_string).unwrap_or_default(),
+            saved: reference.cloned(),
+        }
+    }
+
+    /// The reference typed, or why it is not one.
+    fn parsed(&self, title: &str) -> Result<SecretRef, String> {
+        if self.text.trim().is_empty() {
+            return Err(format!(
+                "type where the {title} is kept (e.g. vault://secret/sinch/dev#field, pass:sinch/dev, op://Dev/Sinch/field or env:NAME), or untick \"From a secret manager\""
+            ));
+        }
+        SecretRef::parse(&self.text).map_err(|err| format!("the {title}: {err}"))
+    }
+
+    /// A reference to save (`None`: off, or unchanged), or why the one typed is not usable.
+    fn changed(&self, title: &str) -> Result<Option<SecretRef>, String> {
+        if !self.on {
+            return Ok(None);
+        }
+        let reference = self.parsed(title)?;
+        Ok((self.saved.as_ref() != Some(&reference)).then_some(reference))
+    }
+
+    /// Whether it was a reference and was switched off with nothing typed in its place.
+    fn dropped(&self, typed: &str) -> bool {
+        self.saved.is_some() && !self.on && typed.trim().is_empty()
+    }
+}
 
 /// The profile editor, open while adding or editing a profile.
 pub struct ProfileEditor {
@@ -63,6 +114,12 @@ pub struct ProfileEditor {
     /// What the profile held when the editor opened: (Project ID, Key ID), Service Plan ID.
     saved_access_key: Option<(String, String)>,
     saved_plan: Option<String>,
+    /// The application secret from a secret manager instead.
+    pub secret_ref: ManagerRef,
+    /// The Key Secret from a secret manager instead.
+    pub key_secret_ref: ManagerRef,
+    /// The API token from a secret manager instead.
+    pub plan_token_ref: ManagerRef,
 }
 
 /// The editor's field for one kind of webhook secret.
@@ -77,6 +134,8 @@ pub struct WebhookField {
     pub saved: bool,
     /// Remove the saved one.
     pub remove: bool,
+    /// It from a secret manager instead.
+    pub manager: ManagerRef,
 }
 
 impl WebhookField {
@@ -84,6 +143,18 @@ impl WebhookField {
     fn edit(&self) -> Result<Option<WebhookEdit>, String> {
         if self.remove {
             return Ok(Some(WebhookEdit::Remove));
+        }
+        if self.manager.on {
+            return Ok(self
+                .manager
+                .changed(self.kind.title())?
+                .map(WebhookEdit::Refer));
+        }
+        if self.manager.dropped(&self.text) {
+            return Err(format!(
+                "type the {} to keep it in the keyring, or tick \"From a secret manager\" again",
+                self.kind.title()
+            ));
         }
         if self.text.trim().is_empty() {
             return Ok(None);
@@ -120,6 +191,9 @@ impl ProfileEditor {
                             .is_some_and(|scheme| p.webhooks.get(scheme).is_some())
                     }),
                     remove: false,
+                    manager: ManagerRef::saved(
+                        original.and_then(|p| p.sources.get(&SecretSlot::Credential(kind))),
+                    ),
                 })
                 .collect(),
             project_id: original
@@ -144,14 +218,112 @@ impl ProfileEditor {
             saved_plan: original
                 .and_then(|p| p.service_plan.as_ref())
                 .map(|(plan, _)| plan.clone()),
+            secret_ref: ManagerRef::saved(
+                original.and_then(|p| p.sources.get(&SecretSlot::Application)),
+            ),
+            key_secret_ref: ManagerRef::saved(original.and_then(|p| {
+                p.sources
+                    .get(&SecretSlot::Credential(CredentialKind::AccessKey))
+            })),
+            plan_token_ref: ManagerRef::saved(original.and_then(|p| {
+                p.sources
+                    .get(&SecretSlot::Credential(CredentialKind::ServicePlan))
+            })),
         }
+    }
+
+    /// The editor for a profile that could not be loaded because a secret manager did not
+    /// answer (or its reference is not readable): opened from what the index lists, so that
+    /// the reference can be put right. Nothing secret is in it.
+    fn from_summary(summary: &ProfileSummary) -> Self {
+        let meta = &summary.meta;
+        let mut editor = Self::new(None);
+        editor.original = Some(summary.name.clone());
+        editor.name = summary.name.clone();
+        editor.key = meta.key.clone();
+        let reference = |slot: SecretSlot| {
+            meta.references
+                .get(slot.name())
+                .and_then(|text| SecretRef::parse(text).ok())
+        };
+        let manager = |slot: SecretSlot| {
+            let mut manager = ManagerRef::saved(reference(slot).as_ref());
+            // A reference this version cannot read is shown as it is, to be typed again.
+            if let (None, Some(text)) = (&manager.saved, meta.references.get(slot.name())) {
+                manager.on = true;
+                manager.text = text.clone();
+            }
+            manager
+        };
+        editor.secret_ref = manager(SecretSlot::Application);
+        for field in &mut editor.webhooks {
+            field.saved = meta.credentials.contains(field.kind.name());
+            field.manager = manager(SecretSlot::Credential(field.kind));
+        }
+        if meta.credentials.contains(CredentialKind::AccessKey.name()) {
+            editor.project_id = meta.project_id.clone().unwrap_or_default();
+            editor.key_id = meta.key_id.clone().unwrap_or_default();
+            editor.saved_access_key = Some((editor.project_id.clone(), editor.key_id.clone()));
+            editor.key_secret_ref = manager(SecretSlot::Credential(CredentialKind::AccessKey));
+        }
+        if meta
+            .credentials
+            .contains(CredentialKind::ServicePlan.name())
+        {
+            editor.plan_id = meta.service_plan_id.clone().unwrap_or_default();
+            editor.saved_plan = Some(editor.plan_id.clone());
+            editor.plan_token_ref = manager(SecretSlot::Credential(CredentialKind::ServicePlan));
+        }
+        editor
     }
 
     /// The access key and service plan to save (`None`: keep what is saved), or why the
     /// fields cannot be saved.
     fn project_edits(&self) -> Result<ProjectEdits, String> {
         let (project, key_id) = (self.project_id.trim(), self.key_id.trim());
-        let access_key = if !self.key_secret.trim().is_empty() {
+        let mut edits = ProjectEdits::default();
+        let ids_changed =
+            self.saved_access_key.as_ref() != Some(&(project.to_owned(), key_id.to_owned()));
+        if self.key_secret_ref.on {
+            if project.is_empty() || key_id.is_empty() {
+                return Err(
+                    "an access key needs its Project ID and Key ID beside where its Key Secret is kept".into(),
+                );
+            }
+            let title = "access key's Key Secret";
+            let reference = match self.key_secret_ref.changed(title)? {
+                Some(reference) => Some(reference),
+                None if ids_changed => Some(self.key_secret_ref.parsed(title)?),
+                None => None,
+            };
+            edits.access_key_reference =
+                reference.map(|r| (project.to_owned(), key_id.to_owned(), r));
+        } else if self.key_secret_ref.dropped(&self.key_secret) {
+            return Err("type the Key Secret to keep it in the keyring, or tick \"From a secret manager\" again".into());
+        }
+        let plan = self.plan_id.trim();
+        if self.plan_token_ref.on {
+            if plan.is_empty() {
+                return Err(
+                    "a service plan needs its Service Plan ID beside where its API token is kept"
+                        .into(),
+                );
+            }
+            let title = "service plan's API token";
+            let reference = match self.plan_token_ref.changed(title)? {
+                Some(reference) => Some(reference),
+                None if self.saved_plan.as_deref() != Some(plan) => {
+                    Some(self.plan_token_ref.parsed(title)?)
+                }
+                None => None,
+            };
+            edits.service_plan_reference = reference.map(|r| (plan.to_owned(), r));
+        } else if self.plan_token_ref.dropped(&self.plan_token) {
+            return Err("type the API token to keep it in the keyring, or tick \"From a secret manager\" again".into());
+        }
+        let access_key = if self.key_secret_ref.on {
+            None
+        } else if !self.key_secret.trim().is_empty() {
             if project.is_empty() || key_id.is_empty() {
                 return Err(
                     "an access key needs its Project ID and Key ID beside the Key Secret".into(),
@@ -170,8 +342,9 @@ impl ProfileEditor {
             }
             None
         };
-        let plan = self.plan_id.trim();
-        let service_plan = if !self.plan_token.trim().is_empty() {
+        let service_plan = if self.plan_token_ref.on {
+            None
+        } else if !self.plan_token.trim().is_empty() {
             if plan.is_empty() {
                 return Err("a service plan needs its Service Plan ID beside the API token".into());
             }
@@ -182,12 +355,20 @@ impl ProfileEditor {
             }
             None
         };
-        Ok((access_key, service_plan))
+        edits.access_key = access_key;
+        edits.service_plan = service_plan;
+        Ok(edits)
     }
 }
 
-/// What the editor saves of the project credentials.
-type ProjectEdits = (Option<AccessKey>, Option<(String, KeySecret)>);
+/// What the editor saves of the project credentials (`None`: keep what is saved).
+#[derive(Default)]
+struct ProjectEdits {
+    access_key: Option<AccessKey>,
+    service_plan: Option<(String, KeySecret)>,
+    access_key_reference: Option<(String, String, SecretRef)>,
+    service_plan_reference: Option<(String, SecretRef)>,
+}
 
 /// The profile bar's state.
 pub struct ProfilePanel {
@@ -205,6 +386,9 @@ pub struct ProfilePanel {
     pub editor: Option<ProfileEditor>,
     /// Asking whether to delete this profile.
     pub confirm_delete: Option<String>,
+    /// When the loaded profile's secrets were fetched from secret managers (`None`: it has
+    /// none): they are forgotten [`KEEP_FETCHED`] later.
+    pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ProfilePanel {
@@ -218,7 +402,26 @@ impl ProfilePanel {
             load_error: None,
             editor: None,
             confirm_delete: None,
+            fetched_at: None,
         }
+    }
+
+    /// When the secrets fetched for the loaded profile are to be forgotten.
+    pub fn fetched_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let keep = chrono::Duration::from_std(KEEP_FETCHED).ok()?;
+        self.fetched_at.map(|at| at + keep)
+    }
+
+    /// Forgets the secrets the loaded profile took from secret managers: the profile is
+    /// dropped (and so wiped) and says so until it is fetched again. Whether there were any.
+    pub fn forget_fetched(&mut self) -> bool {
+        if self.fetched_at.take().is_none() {
+            return false;
+        }
+        if let Some(profile) = self.loaded.take() {
+            self.load_error = Some(ProfileError::Forgotten(profile.name.clone()));
+        }
+        true
     }
 
     /// Where the selected profile stands, for the tabs that sign and verify with it.
@@ -313,8 +516,10 @@ impl ProfilePanel {
     }
 
     fn take_profile(&mut self, profile: Result<Profile, ProfileError>) {
+        self.fetched_at = None;
         match profile {
             Ok(profile) => {
+                // The window's clock starts the time (see `SinchTicketApp::tick`).
                 self.loaded = Some(profile);
                 self.load_error = None;
             }
@@ -407,22 +612,28 @@ impl ProfilePanel {
     }
 
     /// The name and secret the editor would save, or why it cannot.
-    fn checked(&self) -> Result<(String, AppSecret), String> {
+    fn checked(&self) -> Result<(String, SecretInput), String> {
         let Some(editor) = &self.editor else {
             return Err("no profile is being edited".into());
         };
-        let secret = if editor.secret.trim().is_empty() {
+        let secret = if editor.secret_ref.on {
+            SecretInput::Reference(editor.secret_ref.parsed("application secret")?)
+        } else if editor.secret_ref.dropped(&editor.secret) {
+            // The value fetched from the manager is never copied into the keyring.
+            return Err("type the application secret to keep it in the keyring, or tick \"From a secret manager\" again".into());
+        } else if editor.secret.trim().is_empty() {
             // Editing without typing a new secret keeps the stored one.
             match (&editor.original, &self.loaded) {
                 (Some(original), Some(loaded)) if &loaded.name == original => {
-                    Ok(loaded.secret.clone())
+                    SecretInput::Value(loaded.secret.clone())
                 }
-                _ => Err(SecretError::Empty),
+                _ => return Err(SecretError::Empty.to_string()),
             }
         } else {
-            AppSecret::from_base64(&editor.secret)
+            SecretInput::Value(
+                AppSecret::from_base64(&editor.secret).map_err(|err| err.to_string())?,
+            )
         };
-        let secret = secret.map_err(|err| err.to_string())?;
         let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
         for field in &editor.webhooks {
             field.edit()?;
@@ -452,7 +663,12 @@ impl ProfilePanel {
             .iter()
             .filter_map(|field| Some((field.kind, field.edit().ok()??)))
             .collect();
-        let (access_key, service_plan) = editor.project_edits().unwrap_or_default();
+        let ProjectEdits {
+            access_key,
+            service_plan,
+            access_key_reference,
+            service_plan_reference,
+        } = editor.project_edits().unwrap_or_default();
         vec![Action::Worker(Request::Save(Box::new(ProfileDraft {
             replace: editor.original.as_deref() == Some(name.as_str()),
             name,
@@ -462,6 +678,8 @@ impl ProfilePanel {
             webhooks,
             access_key,
             service_plan,
+            access_key_reference,
+            service_plan_reference,
         })))]
     }
 
@@ -497,8 +715,21 @@ impl ProfilePanel {
             });
         }
         actions.extend(self.store_state(ui));
+        actions.extend(self.fetched_ui(ui));
         if let Some(err) = &self.load_error {
             error_text(ui, &err.to_string());
+            let again = matches!(
+                err,
+                ProfileError::Forgotten(_) | ProfileError::Reference { .. }
+            );
+            if again
+                && ui
+                    .button("Fetch again")
+                    .on_hover_text("Ask the secret manager for this profile's secrets now")
+                    .clicked()
+            {
+                actions.extend(self.select(self.selected.clone()));
+            }
         } else if self.list.is_empty() && self.editor.is_none() && !busy {
             match &self.store {
                 StoreKind::SessionOnly { unreachable, .. } if !unreachable.is_empty() => {}
@@ -545,12 +776,29 @@ impl ProfilePanel {
             {
                 self.editor = Some(ProfileEditor::new(None));
             }
+            // A profile whose secret manager did not answer can still be edited, to put its
+            // reference right (from what the index lists; nothing secret).
+            let unreachable = matches!(
+                self.load_error,
+                Some(
+                    ProfileError::Reference { .. }
+                        | ProfileError::BadReference { .. }
+                        | ProfileError::Forgotten(_)
+                )
+            );
             if ui
-                .add_enabled(self.loaded.is_some(), Button::new("Edit…"))
+                .add_enabled(self.loaded.is_some() || unreachable, Button::new("Edit…"))
                 .on_hover_text("Change this profile's name, key or secret")
                 .clicked()
             {
-                self.editor = Some(ProfileEditor::new(self.loaded.as_ref()));
+                self.editor = match &self.loaded {
+                    Some(loaded) => Some(ProfileEditor::new(Some(loaded))),
+                    None => self
+                        .list
+                        .iter()
+                        .find(|p| Some(&p.name) == self.selected.as_ref())
+                        .map(ProfileEditor::from_summary),
+                };
             }
             if ui
                 .add_enabled(self.selected.is_some(), Button::new("Delete"))
@@ -576,6 +824,47 @@ impl ProfilePanel {
             }
         });
         actions
+    }
+
+    /// Where the loaded profile's secrets come from when a secret manager holds them, for how
+    /// long the window keeps them, and *Forget*.
+    fn fetched_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let Some(profile) = &self.loaded else {
+            return Vec::new();
+        };
+        if profile.sources.is_empty() {
+            return Vec::new();
+        }
+        let mut forget = false;
+        ui.horizontal_wrapped(|ui| {
+            let sources: Vec<String> = profile
+                .sources
+                .iter()
+                .map(|(slot, reference)| format!("{} from {}", capitalize(slot.title()), reference.describe()))
+                .collect();
+            ui.label(format!(
+                "{}. Kept in memory for {} minutes at most, never saved.",
+                sources.join("; "),
+                KEEP_FETCHED.as_secs() / 60
+            ))
+            .on_hover_text(
+                profile
+                    .sources
+                    .values()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            forget = ui
+                .button("Forget")
+                .on_hover_text("Wipe the secrets fetched from secret managers now; they are fetched again when next needed")
+                .clicked();
+        });
+        if forget {
+            vec![Action::ForgetFetched]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Says when the keyring is locked or away, with what to do.
@@ -664,27 +953,19 @@ impl ProfilePanel {
                 });
                 ui.end_row();
                 labelled(ui, "Application secret", |ui, label| {
-                    ui.horizontal(|ui| {
-                        let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
-                        let secret = ui.add(
-                            TextEdit::singleline(&mut *editor.secret)
-                                .id(secret_field_id())
-                                .password(!editor.reveal)
-                                .hint_text(hint)
-                                .desired_width(field_width(ui, 240.0)),
-                        )
-                        .labelled_by(label)
-                        .on_hover_text("The application secret from the Sinch dashboard; stored only in the OS keyring");
-                        left_a_field |= secret.lost_focus();
-                        let eye = if editor.reveal { "Hide" } else { "Show" };
-                        if ui
-                            .selectable_label(editor.reveal, eye)
-                            .on_hover_text("Show or hide the secret")
-                            .clicked()
-                        {
-                            editor.reveal = !editor.reveal;
-                        }
-                    });
+                    let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
+                    left_a_field |= secret_input(
+                        ui,
+                        label,
+                        SecretField {
+                            title: "application secret",
+                            text: &mut editor.secret,
+                            reveal: &mut editor.reveal,
+                            hint,
+                            id: secret_field_id(),
+                            manager: &mut editor.secret_ref,
+                        },
+                    );
                 });
                 ui.end_row();
             });
@@ -711,12 +992,26 @@ impl ProfilePanel {
                         left_a_field |= plain_row(ui, "Key ID", &mut editor.key_id, "the access key's Key ID");
                         ui.end_row();
                         let hint = if editor.saved_access_key.is_some() { "saved, unchanged" } else { "none" };
-                        left_a_field |= masked_row(ui, "Key Secret", &mut editor.key_secret, &mut editor.reveal_key_secret, hint, key_secret_field_id());
+                        left_a_field |= labelled(ui, "Key Secret", |ui, label| secret_input(ui, label, SecretField {
+                            title: "Key Secret",
+                            text: &mut editor.key_secret,
+                            reveal: &mut editor.reveal_key_secret,
+                            hint,
+                            id: key_secret_field_id(),
+                            manager: &mut editor.key_secret_ref,
+                        }));
                         ui.end_row();
                         left_a_field |= plain_row(ui, "Service Plan ID", &mut editor.plan_id, "the SMS service plan's ID");
                         ui.end_row();
                         let hint = if editor.saved_plan.is_some() { "saved, unchanged" } else { "none" };
-                        left_a_field |= masked_row(ui, "Service plan API token", &mut editor.plan_token, &mut editor.reveal_plan_token, hint, plan_token_field_id());
+                        left_a_field |= labelled(ui, "Service plan API token", |ui, label| secret_input(ui, label, SecretField {
+                            title: "service plan API token",
+                            text: &mut editor.plan_token,
+                            reveal: &mut editor.reveal_plan_token,
+                            hint,
+                            id: plan_token_field_id(),
+                            manager: &mut editor.plan_token_ref,
+                        }));
                         ui.end_row();
                     });
                 });
@@ -786,29 +1081,20 @@ fn webhook_row(ui: &mut Ui, field: &mut WebhookField) -> bool {
                 (true, false) => "saved, unchanged",
                 (false, _) => "none",
             };
-            let text = ui
-                .add_enabled(
-                    !field.remove,
-                    TextEdit::singleline(&mut *field.text)
-                        .id(webhook_field_id(field.kind))
-                        .password(!field.reveal)
-                        .hint_text(hint)
-                        .desired_width(field_width(ui, 200.0)),
-                )
-                .labelled_by(label)
-                .on_hover_text(format!(
-                    "The {} from the dashboard; stored only in the OS keyring",
-                    field.kind.title()
-                ));
-            left = text.lost_focus();
-            let eye = if field.reveal { "Hide" } else { "Show" };
-            if ui
-                .selectable_label(field.reveal, eye)
-                .on_hover_text(format!("Show or hide the {}", field.kind.title()))
-                .clicked()
-            {
-                field.reveal = !field.reveal;
-            }
+            ui.add_enabled_ui(!field.remove, |ui| {
+                left = secret_input(
+                    ui,
+                    label,
+                    SecretField {
+                        title: field.kind.title(),
+                        text: &mut field.text,
+                        reveal: &mut field.reveal,
+                        hint,
+                        id: webhook_field_id(field.kind),
+                        manager: &mut field.manager,
+                    },
+                );
+            });
             if field.saved {
                 ui.checkbox(&mut field.remove, "Remove")
                     .on_hover_text(format!(
@@ -837,40 +1123,89 @@ fn plain_row(ui: &mut Ui, title: &str, text: &mut String, hint: &str) -> bool {
     left
 }
 
-/// A labelled masked field with Show; whether typing in it ended this frame.
-fn masked_row(
-    ui: &mut Ui,
-    title: &str,
-    text: &mut Zeroizing<String>,
-    reveal: &mut bool,
-    hint: &str,
+/// One secret of the editor: where it is typed, and its other source.
+struct SecretField<'a> {
+    /// What it is, for hover texts ("application secret").
+    title: &'a str,
+    /// The secret typed.
+    text: &'a mut Zeroizing<String>,
+    /// Whether it is shown.
+    reveal: &'a mut bool,
+    /// The hint of an empty field.
+    hint: &'a str,
+    /// The field's id (its undo state is forgotten when the editor closes).
     id: egui::Id,
-) -> bool {
+    /// It from a secret manager instead.
+    manager: &'a mut ManagerRef,
+}
+
+/// A secret's field: masked with Show, or, with *From a secret manager* ticked, where it is
+/// kept (a reference, not secret, so not masked) and what that reference points at. Whether
+/// typing in it ended this frame.
+fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
+    let SecretField {
+        title,
+        text,
+        reveal,
+        hint,
+        id,
+        manager,
+    } = field;
     let mut left = false;
-    labelled(ui, title, |ui, label| {
+    ui.vertical(|ui| {
         ui.horizontal(|ui| {
-            left = ui
-                .add(
-                    TextEdit::singleline(&mut **text)
-                        .id(id)
-                        .password(!*reveal)
-                        .hint_text(hint)
-                        .desired_width(field_width(ui, 240.0)),
-                )
-                .labelled_by(label)
-                .on_hover_text(format!(
-                    "The {title} from the dashboard; stored only in the OS keyring"
-                ))
-                .lost_focus();
-            let eye = if *reveal { "Hide" } else { "Show" };
-            if ui
-                .selectable_label(*reveal, eye)
-                .on_hover_text(format!("Show or hide the {title}"))
-                .clicked()
-            {
-                *reveal = !*reveal;
+            if manager.on {
+                left = ui
+                    .add(
+                        TextEdit::singleline(&mut manager.text)
+                            .id(id.with("reference"))
+                            .hint_text(REFERENCE_HINT)
+                            .desired_width(field_width(ui, 240.0)),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text(format!(
+                        "Where the {title} is kept: env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD \
+                         (or bao://), op://VAULT/ITEM/FIELD. It is fetched each time it is used \
+                         and never saved here."
+                    ))
+                    .lost_focus();
+            } else {
+                left = ui
+                    .add(
+                        TextEdit::singleline(&mut **text)
+                            .id(id)
+                            .password(!*reveal)
+                            .hint_text(hint)
+                            .desired_width(field_width(ui, 240.0)),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text(format!(
+                        "The {title} from the Sinch dashboard; stored only in the OS keyring"
+                    ))
+                    .lost_focus();
+                let eye = if *reveal { "Hide" } else { "Show" };
+                if ui
+                    .selectable_label(*reveal, eye)
+                    .on_hover_text(format!("Show or hide the {title}"))
+                    .clicked()
+                {
+                    *reveal = !*reveal;
+                }
             }
+            ui.checkbox(&mut manager.on, "From a secret manager")
+                .on_hover_text(format!(
+                    "Fetch the {title} from 1Password, Vault or OpenBao, pass or an environment \
+                     variable each time it is used, instead of keeping a copy in the keyring"
+                ));
         });
+        if manager.on && !manager.text.trim().is_empty() {
+            match SecretRef::parse(&manager.text) {
+                Ok(reference) => {
+                    ui.weak(format!("From {}", reference.describe()));
+                }
+                Err(err) => error_text(ui, &capitalize(&err.to_string())),
+            }
+        }
     });
     left
 }

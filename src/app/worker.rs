@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use crate::profiles::{
-    CredentialKind, IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary,
-    Profiles, SecretStore,
+    Cached, CredentialKind, IndexFile, KeyringError, MemoryStore, Profile, ProfileError,
+    ProfileSummary, Profiles, Resolve, SecretRef, SecretStore,
 };
 use crate::sinch::AppSecret;
 use crate::sinch::oauth::{AccessKey, KeySecret};
@@ -37,6 +37,24 @@ const RETRY_MAX: Duration = Duration::from_secs(60);
 
 /// The store every worker request goes to.
 type Store = Arc<dyn SecretStore>;
+
+/// How long the window keeps a value fetched from a secret manager, so that a manager (and
+/// its user: a fingerprint, a passphrase) is not asked on every click. *Forget* wipes them
+/// sooner.
+pub const KEEP_FETCHED: Duration = Duration::from_secs(5 * 60);
+
+/// The values fetched from secret managers this session, shared by the worker (which fetches
+/// through it) and the window (which forgets them).
+pub type Fetched = Arc<Cached<Arc<dyn Resolve>>>;
+
+/// Where a profile's application secret comes from, as the editor hands it over.
+#[derive(Clone)]
+pub enum SecretInput {
+    /// This value, kept in the keyring.
+    Value(AppSecret),
+    /// Fetched from a secret manager each time it is used; nothing kept in the keyring.
+    Reference(SecretRef),
+}
 
 /// Where this session's profiles live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +82,8 @@ pub struct ProfileDraft {
     pub name: String,
     /// The application key.
     pub key: String,
-    /// The secret.
-    pub secret: AppSecret,
+    /// The secret, or where it is fetched from.
+    pub secret: SecretInput,
     /// Replace a profile of that name.
     pub replace: bool,
     /// The profile's former name, when it was renamed in the editor.
@@ -76,12 +94,20 @@ pub struct ProfileDraft {
     pub access_key: Option<AccessKey>,
     /// An SMS service plan (ID and API token) to save; `None` keeps what it has.
     pub service_plan: Option<(String, KeySecret)>,
+    /// A project access key whose Key Secret is fetched from a secret manager: Project ID,
+    /// Key ID, reference.
+    pub access_key_reference: Option<(String, String, SecretRef)>,
+    /// An SMS service plan whose API token is fetched from a secret manager: its ID and the
+    /// reference.
+    pub service_plan_reference: Option<(String, SecretRef)>,
 }
 
 /// What the editor does to one webhook secret.
 pub enum WebhookEdit {
     /// Save this one (replacing what was there).
     Set(Zeroizing<String>),
+    /// Fetch it from a secret manager each time it is used (replacing what was there).
+    Refer(SecretRef),
     /// Remove it.
     Remove,
 }
@@ -197,6 +223,8 @@ enum Message {
 
 /// The window's handle on the worker.
 pub struct Worker {
+    /// The values fetched from secret managers, kept for [`KEEP_FETCHED`].
+    pub fetched: Fetched,
     requests: Sender<Request>,
     replies: Receiver<Message>,
     /// Requests sent and not yet answered: counted down when the window takes the mark that
@@ -212,8 +240,11 @@ impl Worker {
         store: Store,
         config_dir: Option<PathBuf>,
         patience: Duration,
+        managers: Arc<dyn Resolve>,
         ctx: egui::Context,
     ) -> Self {
+        let fetched: Fetched = Arc::new(Cached::new(managers, KEEP_FETCHED));
+        let managers: Arc<dyn Resolve> = fetched.clone();
         let (requests, incoming) = mpsc::channel::<Request>();
         let (outgoing, replies) = mpsc::channel::<Message>();
         let started = std::thread::Builder::new()
@@ -231,6 +262,7 @@ impl Worker {
                     store,
                     config_dir.as_deref(),
                     patience,
+                    &managers,
                     &incoming,
                     &reply,
                     &answered,
@@ -238,6 +270,7 @@ impl Worker {
             });
         // The start-up (store check and first list) counts as one request.
         let mut worker = Self {
+            fetched,
             requests,
             replies,
             in_flight: 1,
@@ -295,7 +328,7 @@ struct SessionOnly {
 impl SessionOnly {
     /// The session's profiles, with their index in a private folder of their own (made for
     /// this session, mode 0700, removed when it ends); `fallback` only if none can be made.
-    fn start(fallback: Option<&Path>, retry_after: Duration) -> Self {
+    fn start(fallback: Option<&Path>, retry_after: Duration, managers: &Arc<dyn Resolve>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("sinch-ticket-session-")
             .tempdir();
@@ -306,7 +339,8 @@ impl SessionOnly {
             (Err(_), None) => PathBuf::from("/nonexistent/sinch-ticket-session"),
         };
         Self {
-            profiles: Profiles::new(Arc::new(MemoryStore::default()), index_dir),
+            profiles: Profiles::new(Arc::new(MemoryStore::default()) as Store, index_dir)
+                .with_managers(managers.clone()),
             _dir: dir.ok(),
             retry_after,
             next_try: Instant::now() + retry_after,
@@ -321,10 +355,10 @@ impl SessionOnly {
             return (moved, not_moved);
         };
         for summary in list {
-            let saved = self.profiles.load(&summary.name).and_then(|p| {
-                real.add(&p.name, &p.key, &p.secret, false)?;
-                copy_webhook_secrets(&self.profiles, &p.name, real, &p.name)
-            });
+            // References move as references: nothing is fetched, nothing copied.
+            let saved = self
+                .profiles
+                .copy_into(&summary.name, real, &summary.name, true);
             match saved {
                 Ok(_) => moved.push(summary.name),
                 Err(err) => not_moved.push((summary.name, err)),
@@ -386,6 +420,7 @@ fn serve(
     real: Store,
     config_dir: Option<&Path>,
     patience: Duration,
+    managers: &Arc<dyn Resolve>,
     requests: &Receiver<Request>,
     reply: &(impl Fn(Reply) + Sync),
     answered: &impl Fn(),
@@ -398,7 +433,7 @@ fn serve(
             reason: KeyringError::NoIndexFolder,
             unreachable: Vec::new(),
         }));
-        let session = SessionOnly::start(None, patience);
+        let session = SessionOnly::start(None, patience, managers);
         reply(Reply::Listed(listing(&session.profiles)));
         answered();
         while let Ok(request) = requests.recv() {
@@ -408,7 +443,8 @@ fn serve(
         }
         return;
     };
-    let real_profiles = Profiles::new(real.clone(), config_dir.to_owned());
+    let real_profiles =
+        Profiles::new(real.clone(), config_dir.to_owned()).with_managers(managers.clone());
     let mut session = match watched(patience, slow, || real.status()) {
         Ok(()) => {
             reply(Reply::Store(StoreKind::Saved(real.location())));
@@ -419,7 +455,7 @@ fn serve(
                 reason,
                 unreachable: listed_names(config_dir),
             }));
-            Some(SessionOnly::start(Some(config_dir), patience))
+            Some(SessionOnly::start(Some(config_dir), patience, managers))
         }
     };
     let mut locked_now = false;
@@ -520,34 +556,47 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
         }
         Request::Save(draft) => {
             let name = draft.name.clone();
-            let saved = profiles
-                .add(&draft.name, &draft.key, &draft.secret, draft.replace)
-                .and_then(|warnings| {
-                    rename_away(profiles, &name, draft.rename_from.as_deref())?;
-                    for (kind, edit) in &draft.webhooks {
-                        match edit {
-                            WebhookEdit::Set(text) => {
-                                profiles.set_webhook_secret(&name, *kind, text, true)?;
-                            }
-                            WebhookEdit::Remove => {
-                                match profiles.remove_webhook_secret(&name, *kind) {
-                                    Ok(()) | Err(ProfileError::NoCredential { .. }) => {}
-                                    Err(err) => return Err(err),
-                                }
-                            }
+            let added = match &draft.secret {
+                SecretInput::Value(secret) => {
+                    profiles.add(&draft.name, &draft.key, secret, draft.replace)
+                }
+                SecretInput::Reference(reference) => {
+                    profiles.add_reference(&draft.name, &draft.key, reference, draft.replace)
+                }
+            };
+            let saved = added.and_then(|warnings| {
+                rename_away(profiles, &name, draft.rename_from.as_deref())?;
+                for (kind, edit) in &draft.webhooks {
+                    match edit {
+                        WebhookEdit::Set(text) => {
+                            profiles.set_webhook_secret(&name, *kind, text, true)?;
                         }
+                        WebhookEdit::Refer(reference) => {
+                            profiles.set_webhook_reference(&name, *kind, reference, true)?;
+                        }
+                        WebhookEdit::Remove => match profiles.remove_webhook_secret(&name, *kind) {
+                            Ok(()) | Err(ProfileError::NoCredential { .. }) => {}
+                            Err(err) => return Err(err),
+                        },
                     }
-                    if let Some(key) = &draft.access_key {
-                        profiles.set_access_key(&name, key, true)?;
-                    }
-                    if let Some((plan, token)) = &draft.service_plan {
-                        profiles.set_service_plan(&name, plan, token, true)?;
-                    }
-                    Ok(Change::Saved {
-                        name: name.clone(),
-                        warnings,
-                    })
-                });
+                }
+                if let Some(key) = &draft.access_key {
+                    profiles.set_access_key(&name, key, true)?;
+                }
+                if let Some((plan, token)) = &draft.service_plan {
+                    profiles.set_service_plan(&name, plan, token, true)?;
+                }
+                if let Some((project, key_id, reference)) = &draft.access_key_reference {
+                    profiles.set_access_key_reference(&name, project, key_id, reference, true)?;
+                }
+                if let Some((plan, reference)) = &draft.service_plan_reference {
+                    profiles.set_service_plan_reference(&name, plan, reference, true)?;
+                }
+                Ok(Change::Saved {
+                    name: name.clone(),
+                    warnings,
+                })
+            });
             let select = saved.is_ok().then_some(name);
             changed(profiles, saved, select)
         }
@@ -584,44 +633,6 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
     }
 }
 
-/// Copies the webhook secrets, access key and service plan of profile `from_name` in `from`
-/// to `to_name` in `to`, keeping any `to_name` holds already.
-fn copy_webhook_secrets(
-    from: &Profiles<Store>,
-    from_name: &str,
-    to: &Profiles<Store>,
-    to_name: &str,
-) -> Result<(), ProfileError> {
-    let absent = |err: &ProfileError| matches!(err, ProfileError::NoCredential { .. });
-    match from.access_key(from_name) {
-        Ok(key) => match to.set_access_key(to_name, &key, false) {
-            Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
-            Err(err) => return Err(err),
-        },
-        Err(err) if absent(&err) => {}
-        Err(err) => return Err(err),
-    }
-    match from.service_plan(from_name) {
-        Ok((plan, token)) => match to.set_service_plan(to_name, &plan, &token, false) {
-            Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
-            Err(err) => return Err(err),
-        },
-        Err(err) if absent(&err) => {}
-        Err(err) => return Err(err),
-    }
-    let secrets = from.webhook_secrets(from_name)?;
-    for scheme in secrets.schemes() {
-        let kind = CredentialKind::for_scheme(scheme);
-        if let Some(secret) = secrets.get(scheme) {
-            match to.set_webhook_secret(to_name, kind, &secret.expose_text(), false) {
-                Ok(_) | Err(ProfileError::CredentialExists { .. }) => {}
-                Err(err) => return Err(err),
-            }
-        }
-    }
-    Ok(())
-}
-
 /// After a rename in the editor, removes the profile's old name (keeping it the default if
 /// it was).
 fn rename_away(
@@ -633,8 +644,9 @@ fn rename_away(
         return Ok(());
     };
     let was_default = profiles.default_name()?.as_deref() == Some(old);
-    // The webhook secrets go with the profile to its new name (unless it has its own).
-    copy_webhook_secrets(profiles, old, profiles, name)?;
+    // The webhook secrets go with the profile to its new name (unless it has its own),
+    // references as references.
+    profiles.copy_into(old, profiles, name, false)?;
     profiles.remove(old).map_err(|err| {
         ProfileError::Invalid(format!(
             "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"

@@ -8,6 +8,52 @@ use crate::sinch::AppSecret;
 /// The environment variable that carries the application secret.
 pub const SECRET_ENV: &str = "SINCH_APPLICATION_SECRET";
 
+/// The names Sinch's own CLI and guides give the application key and secret (what `op run
+/// --env-file` or CI supply). This tool's own [`SECRET_ENV`] wins when both are set.
+pub const APP_SECRET_ENV: &str = "SINCH_APP_SECRET";
+/// See [`APP_SECRET_ENV`]: the key used with it when no `--key` is given.
+pub const APP_KEY_ENV: &str = "SINCH_APP_KEY";
+
+/// The application secret's text from the environment: SINCH_APPLICATION_SECRET, else
+/// SINCH_APP_SECRET; `None` when neither is set.
+fn app_secret_text() -> Result<Option<Zeroizing<String>>, Failure> {
+    let mut found: Option<(&str, Zeroizing<String>)> = None;
+    for name in [SECRET_ENV, APP_SECRET_ENV] {
+        match std::env::var(name) {
+            Ok(text) => {
+                let text = Zeroizing::new(text);
+                match &found {
+                    None => found = Some((name, text)),
+                    Some((first, kept)) if kept.trim() != text.trim() => warn(&format!(
+                        "{first} and {name} are both set and differ: {first} is used"
+                    )),
+                    Some(_) => {}
+                }
+            }
+            Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Failure::usage(format!(
+                    "{name} is not valid text: set it to the base64 secret from the Sinch dashboard"
+                )));
+            }
+        }
+    }
+    Ok(found.map(|(_, text)| text))
+}
+
+/// The application key in SINCH_APP_KEY, when it is set.
+fn app_key_from_env() -> Option<String> {
+    std::env::var(APP_KEY_ENV)
+        .ok()
+        .map(|key| key.trim().to_owned())
+        .filter(|key| !key.is_empty())
+}
+
+/// Whether the environment carries an application secret.
+pub fn app_secret_in_env() -> bool {
+    std::env::var_os(SECRET_ENV).is_some() || std::env::var_os(APP_SECRET_ENV).is_some()
+}
+
 /// The environment variable that carries a webhook secret (Conversation, SMS, Numbers,
 /// Mailgun).
 pub const WEBHOOK_SECRET_ENV: &str = "SINCH_WEBHOOK_SECRET";
@@ -118,10 +164,8 @@ pub fn for_listening(
         let profile = super::profile::user_profiles()?.load_with_webhooks(name)?;
         return Ok((Some((profile.key, profile.secret)), fill(profile.webhooks)));
     }
-    let application_given = args.key.is_some()
-        || args.secret_stdin
-        || args.secret.is_some()
-        || std::env::var_os(SECRET_ENV).is_some();
+    let application_given =
+        args.key.is_some() || args.secret_stdin || args.secret.is_some() || app_secret_in_env();
     if application_given {
         let application = for_signing(args, None)?;
         return Ok((Some(application), fill(WebhookSecrets::default())));
@@ -211,7 +255,7 @@ pub struct Credentials {
 }
 
 const HOW_TO_GIVE_A_SECRET: &str =
-    "set SINCH_APPLICATION_SECRET, or pipe it in with --secret-stdin";
+    "set SINCH_APPLICATION_SECRET (or SINCH_APP_SECRET), or pipe it in with --secret-stdin";
 
 fn refuse_secret_argument(args: &CredentialArgs) -> Result<(), Failure> {
     if args.secret.is_some() {
@@ -223,14 +267,11 @@ fn refuse_secret_argument(args: &CredentialArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The application secret in SINCH_APPLICATION_SECRET, when it is set.
+/// The application secret in SINCH_APPLICATION_SECRET (or SINCH_APP_SECRET), when set.
 pub fn secret_from_env() -> Result<Option<AppSecret>, Failure> {
-    match std::env::var(SECRET_ENV) {
-        Ok(text) => Ok(Some(AppSecret::from_base64(&Zeroizing::new(text))?)),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::usage(format!(
-            "{SECRET_ENV} is not valid text: set it to the base64 secret from the Sinch dashboard"
-        ))),
+    match app_secret_text()? {
+        Some(text) => Ok(Some(AppSecret::from_base64(&text)?)),
+        None => Ok(None),
     }
 }
 
@@ -254,14 +295,9 @@ pub fn secret(
         }
         stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
     } else {
-        match std::env::var(super::SECRET_ENV) {
-            Ok(text) => Zeroizing::new(text),
-            Err(std::env::VarError::NotPresent) => return Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(Failure::usage(
-                    "SINCH_APPLICATION_SECRET is not valid text: set it to the base64 secret from the Sinch dashboard",
-                ));
-            }
+        match app_secret_text()? {
+            Some(text) => text,
+            None => return Ok(None),
         }
     };
     let secret = AppSecret::from_base64(&text)?;
@@ -296,7 +332,12 @@ pub fn for_signing(
         return Ok((profile.key, profile.secret));
     }
     let secret = secret(args, stdin_taken)?;
-    let key = args.key.clone().filter(|k| !k.trim().is_empty());
+    // With a secret given and no --key, SINCH_APP_KEY is the key (as `op run` supplies both).
+    let key = args
+        .key
+        .clone()
+        .filter(|k| !k.trim().is_empty())
+        .or_else(|| secret.as_ref().and_then(|_| app_key_from_env()));
     let (key, secret) = match (key, secret) {
         (Some(key), Some(secret)) => (key, secret),
         (Some(_), None) => {
@@ -306,7 +347,7 @@ pub fn for_signing(
         }
         (None, Some(_)) => {
             return Err(Failure::usage(
-                "no application key: give --key KEY (from the Sinch dashboard) with the secret, or use --profile NAME",
+                "no application key: give --key KEY (from the Sinch dashboard) with the secret, set SINCH_APP_KEY, or use --profile NAME",
             ));
         }
         (None, None) => match default_profile()? {
@@ -342,7 +383,7 @@ pub fn for_verifying(
     }
     if let Some(secret) = secret(args, stdin_taken)? {
         return Ok(Some(Credentials {
-            key: args.key.clone(),
+            key: args.key.clone().or_else(app_key_from_env),
             secret,
         }));
     }

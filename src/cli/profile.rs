@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 
 use super::{Failure, exit, stdio, warn};
 use crate::profiles::{
-    CredentialKind, KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE,
-    SecretStore as _, default_config_dir,
+    CredentialKind, KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretRef,
+    SecretSlot, SecretStore as _, default_config_dir,
 };
 use crate::sinch::AppSecret;
 
@@ -32,7 +32,17 @@ Examples:
 
 Each can be added to a profile that exists: its other credentials stay. On a terminal each
 secret is asked for without echo; piped, the one secret comes from standard input (the
-others from SINCH_APPLICATION_SECRET, SINCH_KEY_SECRET or SINCH_SERVICE_PLAN_TOKEN).")]
+others from SINCH_APPLICATION_SECRET, SINCH_KEY_SECRET or SINCH_SERVICE_PLAN_TOKEN).
+
+A secret a team keeps in a secret manager is referred to instead of copied: it is fetched
+each time it is used, never saved in the keyring, and a rotation needs no step here.
+  sinch-ticket profile add dev --key KEY --secret-from vault://secret/sinch/dev#app_secret
+  sinch-ticket profile add dev --key KEY --secret-from pass:sinch/dev/app-secret
+  sinch-ticket profile add dev --key KEY --secret-from 'op://Dev/Sinch app/secret'
+  sinch-ticket profile add ci --key KEY --secret-from env:SINCH_APP_SECRET
+References: env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD (or bao://: VAULT_ADDR/BAO_ADDR,
+VAULT_TOKEN/BAO_TOKEN or ~/.vault-token, VAULT_CACERT), op://VAULT/ITEM/FIELD (1Password's
+`op read`). `sinch-ticket profile check NAME` fetches each and says whether it works.")]
     Add {
         /// The profile's name, e.g. sandbox or production.
         name: String,
@@ -51,6 +61,16 @@ others from SINCH_APPLICATION_SECRET, SINCH_KEY_SECRET or SINCH_SERVICE_PLAN_TOK
         /// The SMS service plan ID to add; its API token is asked for.
         #[arg(long, value_name = "ID")]
         service_plan_id: Option<String>,
+        /// Fetch the application secret from a secret manager each time it is used, instead
+        /// of saving it (env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD, op://VAULT/ITEM/FIELD).
+        #[arg(long, value_name = "REF", requires = "key", value_parser = reference)]
+        secret_from: Option<SecretRef>,
+        /// Fetch the access key's Key Secret from a secret manager each time it is used.
+        #[arg(long, value_name = "REF", requires = "key_id", conflicts_with = "key_secret_stdin", value_parser = reference)]
+        key_secret_from: Option<SecretRef>,
+        /// Fetch the service plan's API token from a secret manager each time it is used.
+        #[arg(long, value_name = "REF", requires = "service_plan_id", value_parser = reference)]
+        service_plan_token_from: Option<SecretRef>,
         /// Replace a profile (or credential) of the same name without asking.
         #[arg(long)]
         force: bool,
@@ -61,8 +81,15 @@ others from SINCH_APPLICATION_SECRET, SINCH_KEY_SECRET or SINCH_SERVICE_PLAN_TOK
         #[arg(long)]
         names: bool,
     },
-    /// Show one profile: key, masked secret, where it is stored.
+    /// Show one profile: key, masked secret, where it is stored (a secret fetched from a
+    /// secret manager is shown as its reference, and not fetched).
     Show {
+        /// The profile's name.
+        name: String,
+    },
+    /// Fetch every secret a profile refers to from its secret manager and say whether it
+    /// works, without printing any value. Exit 0 when all do, 4 when one does not.
+    Check {
         /// The profile's name.
         name: String,
     },
@@ -109,6 +136,10 @@ Example:
         /// Replace a secret of that kind without asking.
         #[arg(long)]
         force: bool,
+        /// Fetch the secret from a secret manager each time it is used, instead of saving it
+        /// (env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD, op://VAULT/ITEM/FIELD).
+        #[arg(long, value_name = "REF", value_parser = reference)]
+        from: Option<SecretRef>,
     },
     /// Remove a profile's webhook secret of one kind.
     Remove {
@@ -141,6 +172,11 @@ impl From<KindArg> for CredentialKind {
     }
 }
 
+/// A secret reference as typed on the command line.
+fn reference(text: &str) -> Result<SecretRef, String> {
+    SecretRef::parse(text).map_err(|err| err.to_string())
+}
+
 /// The profiles of the user running the command: the OS keyring and the config folder.
 pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
     let Some(dir) = default_config_dir() else {
@@ -159,6 +195,7 @@ impl From<ProfileError> for Failure {
             | ProfileError::MissingSecret(_)
             | ProfileError::NoCredential { listed: true, .. } => exit::KEYRING,
             ProfileError::Index(_) => exit::IO,
+            ProfileError::Reference { .. } | ProfileError::BadReference { .. } => exit::KEYRING,
             _ => exit::USAGE,
         };
         // The command line's own advice, after the profiles layer's words.
@@ -193,6 +230,9 @@ impl From<ProfileError> for Failure {
             ProfileError::NoApplication(name) => format!(
                 ": add them with `sinch-ticket profile add {name} --key KEY`, or use --auth oauth for the project APIs"
             ),
+            ProfileError::Reference { profile, .. } => {
+                format!(" (`sinch-ticket profile check {profile}` checks each of its references)")
+            }
             _ => String::new(),
         };
         Failure {
@@ -221,9 +261,15 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
             key_secret_stdin,
             service_plan_id,
             force,
+            secret_from,
+            key_secret_from,
+            service_plan_token_from,
         } => {
             if let Some(key) = key {
-                let code = add(&profiles, name, key, *force, !*key_secret_stdin)?;
+                let code = match secret_from {
+                    Some(reference) => add_reference(&profiles, name, key, reference, *force)?,
+                    None => add(&profiles, name, key, *force, !*key_secret_stdin)?,
+                };
                 if code != exit::OK {
                     return Ok(code);
                 }
@@ -235,20 +281,35 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
             super::project::add_project_credentials(
                 &profiles,
                 name,
-                access,
-                service_plan_id.as_deref(),
-                key.is_none(),
+                super::project::ProjectAdd {
+                    access,
+                    service_plan_id: service_plan_id.as_deref(),
+                    key_secret_from: key_secret_from.as_ref(),
+                    plan_token_from: service_plan_token_from.as_ref(),
+                },
+                key.is_none() || secret_from.is_some(),
                 *force,
             )?;
             Ok(exit::OK)
         }
+        ProfileCommand::Check { name } => check(&profiles, name),
         ProfileCommand::List { names } => list(&profiles, *names),
-        ProfileCommand::Show { name } => match profiles.load(name) {
-            Ok(profile) => show(&profiles, &profile),
-            // A profile of project credentials only: shown without an application.
-            Err(ProfileError::NoApplication(name)) => show_project_only(&profiles, &name),
-            Err(err) => Err(err.into()),
-        },
+        ProfileCommand::Show { name } => {
+            // A secret from a manager is shown as its reference: showing a profile asks no
+            // manager (nor its user) for anything.
+            let references = profiles.references(name)?;
+            if let Some(reference) = references.get(&SecretSlot::Application) {
+                return show_referred(&profiles, name, reference, &references);
+            }
+            match profiles.load(name) {
+                Ok(profile) => show(&profiles, &profile, &references),
+                // A profile of project credentials only: shown without an application.
+                Err(ProfileError::NoApplication(name)) => {
+                    show_project_only(&profiles, &name, &references)
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
         ProfileCommand::Remove { name } => {
             profiles.remove(name)?;
             stdio::human(&format!("Removed profile \"{name}\"."))?;
@@ -262,11 +323,42 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
         ProfileCommand::Attach { name } => {
             let profile = profiles.attach(name)?;
             stdio::human(&format!("Attached profile \"{name}\" from the keyring."))?;
-            show(&profiles, &profile)
+            show(&profiles, &profile, &std::collections::BTreeMap::new())
         }
-        ProfileCommand::WebhookSecret(WebhookSecretCommand::Add { name, kind, force }) => {
-            add_webhook_secret(&profiles, name, (*kind).into(), *force)
+        ProfileCommand::WebhookSecret(WebhookSecretCommand::Add {
+            name,
+            kind,
+            force,
+            from: Some(reference),
+        }) => {
+            let kind = CredentialKind::from(*kind);
+            let warnings = match profiles.set_webhook_reference(name, kind, reference, *force) {
+                Err(ProfileError::CredentialExists { .. }) if std::io::stdin().is_terminal() => {
+                    if !confirm(&format!(
+                        "Profile \"{name}\" has a {} already. Replace it?",
+                        kind.title()
+                    )) {
+                        stdio::to_stderr(&format!("Kept the existing {}.", kind.title()));
+                        return Ok(exit::USAGE);
+                    }
+                    profiles.set_webhook_reference(name, kind, reference, true)
+                }
+                other => other,
+            }?;
+            warnings.iter().for_each(|w| warn(w));
+            stdio::human(&format!(
+                "Saved profile \"{name}\": its {} is fetched from {} ({reference}) each time it is used; nothing of it is kept in the keyring.",
+                kind.title(),
+                reference.describe()
+            ))?;
+            Ok(exit::OK)
         }
+        ProfileCommand::WebhookSecret(WebhookSecretCommand::Add {
+            name,
+            kind,
+            force,
+            from: None,
+        }) => add_webhook_secret(&profiles, name, (*kind).into(), *force),
         ProfileCommand::WebhookSecret(WebhookSecretCommand::Remove { name, kind }) => {
             let kind = CredentialKind::from(*kind);
             profiles.remove_webhook_secret(name, kind)?;
@@ -384,6 +476,72 @@ fn add(
     Ok(exit::OK)
 }
 
+fn add_reference(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    key: &str,
+    reference: &SecretRef,
+    force: bool,
+) -> Result<u8, Failure> {
+    let warnings = match profiles.add_reference(name, key, reference, force) {
+        Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
+            if std::io::stdin().is_terminal() =>
+        {
+            if !confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
+                stdio::to_stderr(&format!("Kept the existing profile \"{name}\"."));
+                return Ok(exit::USAGE);
+            }
+            profiles.add_reference(name, key, reference, true)
+        }
+        other => other,
+    }?;
+    warnings.iter().for_each(|w| warn(w));
+    stdio::human(&format!(
+        "Saved profile \"{name}\": its application secret is fetched from {} ({reference}) each time it is used; nothing of it is kept in the keyring. Check it with `sinch-ticket profile check {name}`.",
+        reference.describe()
+    ))?;
+    Ok(exit::OK)
+}
+
+/// `profile check NAME`: every reference fetched and checked, each said on a line.
+fn check(profiles: &Profiles<OsKeyring>, name: &str) -> Result<u8, Failure> {
+    let results = profiles.check(name)?;
+    if results.is_empty() {
+        stdio::human(&format!(
+            "Profile \"{name}\" refers to no secret manager: its secrets are kept in {}.",
+            profiles.store().location()
+        ))?;
+        return Ok(exit::OK);
+    }
+    let mut code = exit::OK;
+    for (slot, reference, result) in results {
+        let verdict = match result {
+            Ok(()) => "ok".to_owned(),
+            Err(err) => {
+                code = Failure::from(err.clone()).code;
+                match err {
+                    ProfileError::Reference { error, .. } => format!("FAILED: {}", error.problem),
+                    other => format!("FAILED: {other}"),
+                }
+            }
+        };
+        stdio::human(&format!(
+            "{:<34} {} ({reference}): {verdict}",
+            capitalized(slot.title()),
+            reference.describe()
+        ))?;
+    }
+    Ok(code)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure> {
     let (summaries, warnings) = profiles.list()?;
     // The only warning a listing has is a damaged index set aside: say how, here.
@@ -437,6 +595,10 @@ fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure>
                 meta.service_plan_id.as_deref().unwrap_or("?")
             ));
         }
+        if !meta.references.is_empty() {
+            let slots: Vec<&str> = meta.references.keys().map(String::as_str).collect();
+            kinds.push_str(&format!("  from a secret manager: {}", slots.join(", ")));
+        }
         let key = if meta.key.is_empty() {
             "(no application)"
         } else {
@@ -447,27 +609,83 @@ fn list(profiles: &Profiles<OsKeyring>, names_only: bool) -> Result<u8, Failure>
     Ok(exit::OK)
 }
 
-fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure> {
-    let is_default = profiles.default_name()?.as_deref() == Some(profile.name.as_str());
-    let secrets = profiles.webhook_secrets(&profile.name)?;
+/// The lines of `profile show` for a profile's webhook secrets: masked when the keyring
+/// holds them, their reference when a manager does (not fetched).
+fn webhook_lines(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    references: &std::collections::BTreeMap<SecretSlot, SecretRef>,
+) -> Result<String, Failure> {
+    let (list, _) = profiles.list()?;
+    let held = list
+        .into_iter()
+        .find(|p| p.name == name)
+        .map(|p| p.meta.credentials)
+        .unwrap_or_default();
     let mut webhooks = String::new();
     for kind in CredentialKind::WEBHOOKS {
-        if let Some(secret) = kind.scheme().and_then(|scheme| secrets.get(scheme)) {
+        if let Some(reference) = references.get(&SecretSlot::Credential(kind)) {
             webhooks.push_str(&format!(
-                "\nWebhook:     {} {} ({}, service \"{}\")",
+                "\nWebhook:     {} from {} ({reference}) ({})",
                 kind.name(),
-                secret.masked(),
+                reference.describe(),
                 kind.title(),
-                kind.service()
             ));
+        } else if held.contains(kind.name()) || profiles.store().status().is_ok() {
+            match profiles.webhook_secret(name, kind) {
+                Ok(secret) => webhooks.push_str(&format!(
+                    "\nWebhook:     {} {} ({}, service \"{}\")",
+                    kind.name(),
+                    secret.masked(),
+                    kind.title(),
+                    kind.service()
+                )),
+                Err(ProfileError::NoCredential { listed: false, .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
         }
     }
-    if secrets.is_empty() {
+    if webhooks.is_empty() {
         webhooks.push_str(&format!(
-            "\nWebhook:     none (add one with `sinch-ticket profile webhook-secret add {} KIND`)",
-            profile.name
+            "\nWebhook:     none (add one with `sinch-ticket profile webhook-secret add {name} KIND`)"
         ));
     }
+    Ok(webhooks)
+}
+
+/// `profile show` of a profile whose application secret is a reference.
+fn show_referred(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    reference: &SecretRef,
+    references: &std::collections::BTreeMap<SecretSlot, SecretRef>,
+) -> Result<u8, Failure> {
+    let (list, _) = profiles.list()?;
+    let Some(summary) = list.into_iter().find(|p| p.name == name) else {
+        return Err(ProfileError::NotFound(name.to_owned()).into());
+    };
+    stdio::human(&format!(
+        "Profile:     {name}{}\n\
+         Key:         {}\n\
+         Secret:      from {} ({reference}), fetched each time it is used\n\
+         Index:       {}{}{}",
+        if summary.is_default { " (default)" } else { "" },
+        summary.meta.key,
+        reference.describe(),
+        profiles.index_path().display(),
+        webhook_lines(profiles, name, references)?,
+        project_lines(profiles, name, references)?
+    ))?;
+    Ok(exit::OK)
+}
+
+fn show(
+    profiles: &Profiles<OsKeyring>,
+    profile: &Profile,
+    references: &std::collections::BTreeMap<SecretSlot, SecretRef>,
+) -> Result<u8, Failure> {
+    let is_default = profiles.default_name()?.as_deref() == Some(profile.name.as_str());
+    let webhooks = webhook_lines(profiles, &profile.name, references)?;
     let report = format!(
         "Profile:     {}{}\n\
          Key:         {}\n\
@@ -481,33 +699,48 @@ fn show(profiles: &Profiles<OsKeyring>, profile: &Profile) -> Result<u8, Failure
         profiles.store().location(),
         profile.name,
         profiles.index_path().display(),
-        project_lines(profiles, &profile.name)?
+        project_lines(profiles, &profile.name, references)?
     );
     stdio::human(&report)?;
     Ok(exit::OK)
 }
 
 /// `profile show` of a profile that holds project credentials only.
-fn show_project_only(profiles: &Profiles<OsKeyring>, name: &str) -> Result<u8, Failure> {
+fn show_project_only(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    references: &std::collections::BTreeMap<SecretSlot, SecretRef>,
+) -> Result<u8, Failure> {
     let is_default = profiles.default_name()?.as_deref() == Some(name);
     stdio::human(&format!(
         "Profile:     {name}{}\nKey:         none (no application: add one with `sinch-ticket profile add {name} --key KEY`)\nIndex:       {}{}",
         if is_default { " (default)" } else { "" },
         profiles.index_path().display(),
-        project_lines(profiles, name)?
+        project_lines(profiles, name, references)?
     ))?;
     Ok(exit::OK)
 }
 
 /// The lines of `profile show` for a profile's project credentials (its access key, its
 /// service plan), secrets masked.
-fn project_lines(profiles: &Profiles<OsKeyring>, name: &str) -> Result<String, Failure> {
+fn project_lines(
+    profiles: &Profiles<OsKeyring>,
+    name: &str,
+    references: &std::collections::BTreeMap<SecretSlot, SecretRef>,
+) -> Result<String, Failure> {
     let (list, _) = profiles.list()?;
     let Some(meta) = list.into_iter().find(|p| p.name == name).map(|p| p.meta) else {
         return Ok(String::new());
     };
     let mut lines = String::new();
-    if meta.credentials.contains(CredentialKind::AccessKey.name()) {
+    if let Some(reference) = references.get(&SecretSlot::Credential(CredentialKind::AccessKey)) {
+        lines.push_str(&format!(
+            "\nAccess key:  Key ID {}, project {}, Key Secret from {} ({reference})",
+            meta.key_id.as_deref().unwrap_or("?"),
+            meta.project_id.as_deref().unwrap_or("?"),
+            reference.describe()
+        ));
+    } else if meta.credentials.contains(CredentialKind::AccessKey.name()) {
         let key = profiles.access_key(name)?;
         lines.push_str(&format!(
             "\nAccess key:  Key ID {}, project {}, Key Secret •••••••• ({} characters), service \"{}\"",
@@ -517,7 +750,13 @@ fn project_lines(profiles: &Profiles<OsKeyring>, name: &str) -> Result<String, F
             CredentialKind::AccessKey.service()
         ));
     }
-    if meta
+    if let Some(reference) = references.get(&SecretSlot::Credential(CredentialKind::ServicePlan)) {
+        lines.push_str(&format!(
+            "\nSMS plan:    service plan {}, API token from {} ({reference})",
+            meta.service_plan_id.as_deref().unwrap_or("?"),
+            reference.describe()
+        ));
+    } else if meta
         .credentials
         .contains(CredentialKind::ServicePlan.name())
     {

@@ -19,6 +19,12 @@ pub const KEY_SECRET_ENV: &str = "SINCH_KEY_SECRET";
 /// The environment variable that carries an SMS service plan's API token.
 pub const SERVICE_PLAN_TOKEN_ENV: &str = "SINCH_SERVICE_PLAN_TOKEN";
 
+/// The environment variables Sinch's own CLI and guides name for an access key's Project ID
+/// and Key ID: with [`KEY_SECRET_ENV`], an access key without a profile or flags.
+pub const PROJECT_ID_ENV: &str = "SINCH_PROJECT_ID";
+/// See [`PROJECT_ID_ENV`].
+pub const KEY_ID_ENV: &str = "SINCH_KEY_ID";
+
 /// Where a project access key and its token come from.
 #[derive(Debug, Args)]
 pub struct ProjectArgs {
@@ -113,7 +119,22 @@ pub fn access_key(
     profile: Option<&str>,
     args: &ProjectArgs,
 ) -> Result<(Option<String>, AccessKey), Failure> {
-    if let (Some(project_id), Some(key_id)) = (&args.project_id, &args.key_id) {
+    // Flags first; with no profile named, then SINCH_PROJECT_ID and SINCH_KEY_ID (as `op run`
+    // or CI supply them), before the default profile.
+    let from_env = || {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        Some((var(PROJECT_ID_ENV)?, var(KEY_ID_ENV)?))
+    };
+    let given = match (&args.project_id, &args.key_id) {
+        (Some(project_id), Some(key_id)) => Some((project_id.clone(), key_id.clone())),
+        _ if profile.is_none() => from_env(),
+        _ => None,
+    };
+    if let Some((project_id, key_id)) = &given {
         let Some(key_secret) =
             secret_from(args.key_secret_stdin, KEY_SECRET_ENV, "the Key Secret")?
         else {
@@ -122,8 +143,8 @@ pub fn access_key(
             )));
         };
         let key = AccessKey {
-            project_id: project_id.clone(),
-            key_id: key_id.clone(),
+            project_id: project_id.trim().to_owned(),
+            key_id: key_id.trim().to_owned(),
             key_secret,
         };
         return Ok((None, key));
@@ -148,7 +169,20 @@ pub fn cache_for(
     key: &AccessKey,
     args: &ProjectArgs,
 ) -> Result<Box<dyn TokenCache>, Failure> {
+    // A Key Secret fetched from a secret manager: its tokens are not kept in the keyring
+    // either (the manager stays the one place that grants access).
+    let referred = |name: &str| {
+        super::profile::user_profiles()
+            .ok()
+            .and_then(|profiles| profiles.references(name).ok())
+            .is_some_and(|refs| {
+                refs.contains_key(&crate::profiles::SecretSlot::Credential(
+                    crate::profiles::CredentialKind::AccessKey,
+                ))
+            })
+    };
     Ok(match profile {
+        Some(name) if referred(&name) => Box::new(NoCache),
         Some(name) => Box::new(KeptTokens {
             profiles: super::profile::user_profiles()?,
             name,
@@ -237,19 +271,45 @@ pub fn read_for_add(
     )))
 }
 
+/// What `profile add` was given of a project's credentials.
+pub struct ProjectAdd<'a> {
+    /// Project ID, Key ID, and whether the Key Secret comes on standard input.
+    pub access: Option<(&'a str, &'a str, bool)>,
+    /// The service plan's ID.
+    pub service_plan_id: Option<&'a str>,
+    /// Where the Key Secret is fetched from, instead of saved.
+    pub key_secret_from: Option<&'a crate::profiles::SecretRef>,
+    /// Where the API token is fetched from, instead of saved.
+    pub plan_token_from: Option<&'a crate::profiles::SecretRef>,
+}
+
 /// Saves the access key or service plan `profile add` was given, after its application
 /// (when given).
 pub fn add_project_credentials(
     profiles: &Profiles<OsKeyring>,
     name: &str,
-    access: Option<(&str, &str, bool)>,
-    service_plan_id: Option<&str>,
+    given: ProjectAdd<'_>,
     stdin_free: bool,
     force: bool,
 ) -> Result<(), Failure> {
     crate::profiles::validate_name(name)?;
+    let ProjectAdd {
+        access,
+        service_plan_id,
+        key_secret_from,
+        plan_token_from,
+    } = given;
     let mut stdin_free = stdin_free;
-    if let Some((project_id, key_id, from_stdin)) = access {
+    if let (Some((project_id, key_id, _)), Some(reference)) = (access, key_secret_from) {
+        let warnings = confirm_replace(name, "project access key", force, |replace| {
+            profiles.set_access_key_reference(name, project_id, key_id, reference, replace)
+        })?;
+        warnings.iter().for_each(|w| warn(w));
+        stdio::human(&format!(
+            "Saved the project access key {key_id} (project {project_id}) of profile \"{name}\": its Key Secret is fetched from {} ({reference}) each time it is used.",
+            reference.describe()
+        ))?;
+    } else if let Some((project_id, key_id, from_stdin)) = access {
         let key_secret = read_for_add(
             format!("Key Secret of access key {key_id} (input hidden): "),
             KEY_SECRET_ENV,
@@ -271,7 +331,16 @@ pub fn add_project_credentials(
             crate::profiles::SecretStore::location(profiles.store())
         ))?;
     }
-    if let Some(plan_id) = service_plan_id {
+    if let (Some(plan_id), Some(reference)) = (service_plan_id, plan_token_from) {
+        let warnings = confirm_replace(name, "service plan", force, |replace| {
+            profiles.set_service_plan_reference(name, plan_id, reference, replace)
+        })?;
+        warnings.iter().for_each(|w| warn(w));
+        stdio::human(&format!(
+            "Saved the SMS service plan {plan_id} of profile \"{name}\": its API token is fetched from {} ({reference}) each time it is used.",
+            reference.describe()
+        ))?;
+    } else if let Some(plan_id) = service_plan_id {
         let token = read_for_add(
             format!("API token of service plan {plan_id} (input hidden): "),
             SERVICE_PLAN_TOKEN_ENV,

@@ -13,3 +13,4 @@ pub mod oauth;
 pub mod server;
 pub mod target;
 pub mod trigger;
+pub mod vault;

@@ -48,6 +48,11 @@ pub struct ProfileMeta {
     /// names, so that a kind this version does not know survives its rewrites.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub credentials: BTreeSet<String>,
+    /// The secrets fetched from a secret manager when used instead of kept in the keyring:
+    /// the slot's name (`application`, `conversation`, `access-key`, …) and the reference
+    /// (`vault://secret/sinch#app_secret`). A reference is not a secret.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, String>,
     /// Fields a later version wrote, kept as they were.
     #[serde(flatten)]
     pub later: BTreeMap<String, serde_json::Value>,

@@ -10,8 +10,12 @@
 mod credential;
 mod index;
 mod keyring;
+mod reference;
+mod resolve;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization as _;
@@ -24,6 +28,8 @@ pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
+pub use self::reference::{Backend, MAX_REFERENCE_BYTES, ReferenceError, SecretRef, SecretSlot};
+pub use self::resolve::{Cached, Managers, Problem, Resolve, ResolveError, TIMEOUT_ENV};
 use crate::sinch::oauth::{AccessKey, AccessToken, KeySecret};
 use crate::sinch::text::{code_point, first_invisible};
 use crate::sinch::webhook::WebhookSecret;
@@ -48,6 +54,9 @@ pub struct Profile {
     pub access_key: Option<AccessKey>,
     /// Its SMS service plan (ID and API token), filled by [`Profiles::load_for_window`].
     pub service_plan: Option<(String, KeySecret)>,
+    /// The secrets above that were fetched from a secret manager, and where from (the
+    /// others are the keyring's).
+    pub sources: BTreeMap<SecretSlot, SecretRef>,
 }
 
 /// One line of `profile list`.
@@ -98,6 +107,27 @@ pub enum ProfileError {
         /// Its kind.
         kind: CredentialKind,
     },
+    /// A secret the profile refers to could not be fetched from its manager.
+    Reference {
+        /// The profile's name.
+        profile: String,
+        /// Which of its secrets.
+        slot: SecretSlot,
+        /// Why, with the reference and what to do.
+        error: ResolveError,
+    },
+    /// The values a window session fetched from secret managers for this profile were
+    /// forgotten (their time was up, or the user asked): they are fetched again when needed.
+    Forgotten(String),
+    /// The index holds a reference this version cannot read.
+    BadReference {
+        /// The profile's name.
+        profile: String,
+        /// Which of its secrets.
+        slot: SecretSlot,
+        /// Why.
+        error: ReferenceError,
+    },
 }
 
 /// The words here are the same for both faces; each face adds how to act on them in its own
@@ -144,6 +174,30 @@ impl std::fmt::Display for ProfileError {
             Self::CredentialExists { profile, kind } => {
                 write!(f, "profile \"{profile}\" has a {} already", kind.title())
             }
+            Self::Reference {
+                profile,
+                slot,
+                error,
+            } => write!(
+                f,
+                "the {} of profile \"{profile}\" could not be fetched from {error}",
+                slot.title()
+            ),
+            Self::Forgotten(name) => write!(
+                f,
+                "the secrets of profile \"{name}\" that come from a secret manager were \
+                 forgotten: fetch them again to use it"
+            ),
+            Self::BadReference {
+                profile,
+                slot,
+                error,
+            } => write!(
+                f,
+                "the {} of profile \"{profile}\" refers to a secret manager in a way this \
+                 version cannot read ({error}): set it again",
+                slot.title()
+            ),
         }
     }
 }
@@ -255,6 +309,7 @@ fn decode_entry(name: &str, text: &str) -> Result<Profile, ProfileError> {
         webhooks: WebhookSecrets::default(),
         access_key: None,
         service_plan: None,
+        sources: BTreeMap::new(),
     })
 }
 
@@ -296,11 +351,13 @@ impl<S: SecretStore> crate::sinch::oauth::TokenCache for KeptTokens<S> {
     }
 }
 
-/// The profiles of one user: a secret store and an index file.
+/// The profiles of one user: a secret store, an index file, and the secret managers that
+/// references in the index point at.
 #[derive(Debug, Clone)]
 pub struct Profiles<S> {
     store: S,
     index: IndexFile,
+    managers: Arc<dyn Resolve>,
 }
 
 /// What a change reports besides success: warnings to show the user.
@@ -312,7 +369,15 @@ impl<S: SecretStore> Profiles<S> {
         Self {
             store,
             index: IndexFile::new(config_dir),
+            managers: Arc::new(Managers::from_env()),
         }
+    }
+
+    /// The same profiles, with their references fetched through `managers` (the window keeps
+    /// values for a while, see [`Cached`]; tests stand in for the managers).
+    pub fn with_managers(mut self, managers: Arc<dyn Resolve>) -> Self {
+        self.managers = managers;
+        self
     }
 
     /// The secret store.
@@ -403,6 +468,7 @@ impl<S: SecretStore> Profiles<S> {
             self.store.set(SERVICE, &name, &entry)?;
             let meta = index.profiles.entry(name.clone()).or_default();
             meta.key = key.to_owned();
+            meta.references.remove(SecretSlot::Application.name());
             if index.default.is_none() {
                 index.default = Some(name.clone());
             }
@@ -412,9 +478,25 @@ impl<S: SecretStore> Profiles<S> {
         Ok(warnings)
     }
 
-    /// Reads a profile's key and secret from the keyring.
+    /// Reads a profile's key and secret: from the keyring, or from the secret manager its
+    /// reference points at.
     pub fn load(&self, name: &str) -> Result<Profile, ProfileError> {
         let name = &canonical_name(name)?;
+        let meta = self.meta(name)?;
+        if let Some(reference) = self.reference(name, &meta, SecretSlot::Application)? {
+            let text = self.fetch(name, SecretSlot::Application, &reference)?;
+            let secret = AppSecret::from_base64(&text)
+                .map_err(|err| self.invalid(name, SecretSlot::Application, &reference, &err))?;
+            return Ok(Profile {
+                name: name.to_owned(),
+                key: meta.key,
+                secret,
+                webhooks: WebhookSecrets::default(),
+                access_key: None,
+                service_plan: None,
+                sources: BTreeMap::from([(SecretSlot::Application, reference)]),
+            });
+        }
         let Some(text) = self.store.get(SERVICE, name)? else {
             let index = self.index.load()?.index;
             return Err(match index.profiles.get(name) {
@@ -445,6 +527,11 @@ impl<S: SecretStore> Profiles<S> {
     pub fn load_with_webhooks(&self, name: &str) -> Result<Profile, ProfileError> {
         let mut profile = self.load(name)?;
         profile.webhooks = self.webhook_secrets(&profile.name)?;
+        profile
+            .sources
+            .extend(self.references(&profile.name)?.into_iter().filter(
+                |(slot, _)| matches!(slot, SecretSlot::Credential(kind) if kind.scheme().is_some()),
+            ));
         Ok(profile)
     }
 
@@ -468,7 +555,388 @@ impl<S: SecretStore> Profiles<S> {
                 Err(err) => return Err(err),
             }
         }
+        profile.sources = self.references(&profile.name)?;
         Ok(profile)
+    }
+
+    /// The references of profile `name`, by slot, from the index alone (nothing is fetched).
+    pub fn references(&self, name: &str) -> Result<BTreeMap<SecretSlot, SecretRef>, ProfileError> {
+        let name = canonical_name(name)?;
+        let meta = self.meta(&name)?;
+        let mut references = BTreeMap::new();
+        for slot in SecretSlot::ALL {
+            if let Some(reference) = self.reference(&name, &meta, slot)? {
+                references.insert(slot, reference);
+            }
+        }
+        Ok(references)
+    }
+
+    /// The reference `meta` holds for `slot`, read.
+    fn reference(
+        &self,
+        name: &str,
+        meta: &ProfileMeta,
+        slot: SecretSlot,
+    ) -> Result<Option<SecretRef>, ProfileError> {
+        let Some(text) = meta.references.get(slot.name()) else {
+            return Ok(None);
+        };
+        SecretRef::parse(text)
+            .map(Some)
+            .map_err(|error| ProfileError::BadReference {
+                profile: name.to_owned(),
+                slot,
+                error,
+            })
+    }
+
+    /// The value `reference` points at now, for `slot` of profile `name`.
+    fn fetch(
+        &self,
+        name: &str,
+        slot: SecretSlot,
+        reference: &SecretRef,
+    ) -> Result<Zeroizing<String>, ProfileError> {
+        self.managers
+            .resolve(reference)
+            .map_err(|error| ProfileError::Reference {
+                profile: name.to_owned(),
+                slot,
+                error,
+            })
+    }
+
+    /// A fetched value that is not a secret of its kind.
+    fn invalid(
+        &self,
+        name: &str,
+        slot: SecretSlot,
+        reference: &SecretRef,
+        why: &dyn std::fmt::Display,
+    ) -> ProfileError {
+        ProfileError::Reference {
+            profile: name.to_owned(),
+            slot,
+            error: ResolveError {
+                reference: reference.clone(),
+                problem: Problem::Invalid(format!("{} ({why})", slot.title())),
+            },
+        }
+    }
+
+    /// Fetches the value of every reference profile `name` holds and checks it is a secret of
+    /// its kind: each slot's reference, and what fetching it gave (nothing is kept).
+    pub fn check(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(SecretSlot, SecretRef, Result<(), ProfileError>)>, ProfileError> {
+        let name = canonical_name(name)?;
+        if !self.index.load()?.index.profiles.contains_key(&name) {
+            return Err(ProfileError::NotFound(name));
+        }
+        let mut results = Vec::new();
+        for (slot, reference) in self.references(&name)? {
+            let checked = self
+                .fetch(&name, slot, &reference)
+                .and_then(|text| self.check_value(&name, slot, &reference, &text));
+            results.push((slot, reference, checked));
+        }
+        Ok(results)
+    }
+
+    /// Whether `text`, fetched for `slot`, is a secret of its kind.
+    fn check_value(
+        &self,
+        name: &str,
+        slot: SecretSlot,
+        reference: &SecretRef,
+        text: &str,
+    ) -> Result<(), ProfileError> {
+        match slot {
+            SecretSlot::Application => AppSecret::from_base64(text)
+                .map(drop)
+                .map_err(|err| self.invalid(name, slot, reference, &err)),
+            SecretSlot::Credential(kind) => check_webhook_secret(kind, text)
+                .map_err(|err| self.invalid(name, slot, reference, &err)),
+        }
+    }
+
+    /// Copies profile `from`'s credentials to profile `to_name` of `to` (which may be these
+    /// profiles: a rename), keeping any credential `to_name` holds already; with
+    /// `application`, its application key and secret first (refused when `to_name` has one).
+    /// A reference is copied as a reference: nothing is fetched from a manager.
+    pub fn copy_into<T: SecretStore>(
+        &self,
+        from: &str,
+        to: &Profiles<T>,
+        to_name: &str,
+        application: bool,
+    ) -> Result<(), ProfileError> {
+        let from = canonical_name(from)?;
+        let meta = self.meta(&from)?;
+        let references = self.references(&from)?;
+        let kept = |result: Result<Warnings, ProfileError>| match result {
+            Ok(_) | Err(ProfileError::CredentialExists { .. }) => Ok(()),
+            Err(err) => Err(err),
+        };
+        if application && !meta.key.is_empty() {
+            match references.get(&SecretSlot::Application) {
+                Some(reference) => to.add_reference(to_name, &meta.key, reference, false)?,
+                None => {
+                    let profile = self.load(&from)?;
+                    to.add(to_name, &profile.key, &profile.secret, false)?
+                }
+            };
+        }
+        let absent = |err: &ProfileError| matches!(err, ProfileError::NoCredential { .. });
+        let access = SecretSlot::Credential(CredentialKind::AccessKey);
+        if let Some(reference) = references.get(&access) {
+            kept(to.set_access_key_reference(
+                to_name,
+                meta.project_id.as_deref().unwrap_or_default(),
+                meta.key_id.as_deref().unwrap_or_default(),
+                reference,
+                false,
+            ))?;
+        } else {
+            match self.access_key(&from) {
+                Ok(key) => kept(to.set_access_key(to_name, &key, false))?,
+                Err(err) if absent(&err) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        let plan = SecretSlot::Credential(CredentialKind::ServicePlan);
+        if let Some(reference) = references.get(&plan) {
+            kept(to.set_service_plan_reference(
+                to_name,
+                meta.service_plan_id.as_deref().unwrap_or_default(),
+                reference,
+                false,
+            ))?;
+        } else {
+            match self.service_plan(&from) {
+                Ok((plan, token)) => kept(to.set_service_plan(to_name, &plan, &token, false))?,
+                Err(err) if absent(&err) => {}
+                Err(err) => return Err(err),
+            }
+        }
+        for kind in CredentialKind::WEBHOOKS {
+            if let Some(reference) = references.get(&SecretSlot::Credential(kind)) {
+                kept(to.set_webhook_reference(to_name, kind, reference, false))?;
+            } else if let Some(secret) = self.read_credential(&from, kind)? {
+                kept(to.set_webhook_secret(to_name, kind, &secret.expose_text(), false))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves a profile whose application secret is fetched from `reference` when used: the
+    /// key and the reference go in the index, nothing in the keyring (a secret kept there
+    /// before is deleted, so no stale copy stays). The keyring is not needed when it held
+    /// nothing of this profile.
+    pub fn add_reference(
+        &self,
+        name: &str,
+        key: &str,
+        reference: &SecretRef,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let name = canonical_name(name)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ProfileError::Invalid(
+                "the application key is empty: copy it from the Sinch dashboard".into(),
+            ));
+        }
+        let mut warnings: Warnings = application_key_warning(key).into_iter().collect();
+        let store = self.store.status();
+        let ((), warning) = self.index.try_update(|index| {
+            let folded = name.to_lowercase();
+            let clash = index
+                .profiles
+                .keys()
+                .find(|existing| existing.to_lowercase() == folded)
+                .cloned();
+            match clash {
+                Some(existing) if existing != name => {
+                    return Err(ProfileError::Invalid(format!(
+                        "a profile named \"{existing}\" exists already, and names differing \
+                         only in case are too easy to confuse: choose another name"
+                    )));
+                }
+                Some(existing) if !replace && !index.profiles[existing.as_str()].key.is_empty() => {
+                    return Err(ProfileError::Exists(name.clone()));
+                }
+                Some(existing) => {
+                    let meta = &index.profiles[existing.as_str()];
+                    let literal = !meta.key.is_empty()
+                        && !meta.references.contains_key(SecretSlot::Application.name());
+                    match &store {
+                        Ok(()) => {
+                            self.store.delete(SERVICE, &name)?;
+                        }
+                        // The secret kept in the keyring would stay behind, unseen.
+                        Err(err) if literal => return Err(err.clone().into()),
+                        Err(_) => {}
+                    }
+                }
+                None if store.is_ok() => {
+                    if self.store.get(SERVICE, &name)?.is_some() {
+                        if !replace {
+                            return Err(ProfileError::Unlisted(name.clone()));
+                        }
+                        self.store.delete(SERVICE, &name)?;
+                    }
+                    self.delete_credentials(&name, &CredentialKind::ALL)?;
+                }
+                None => {}
+            }
+            let meta = index.profiles.entry(name.clone()).or_default();
+            meta.key = key.to_owned();
+            meta.references.insert(
+                SecretSlot::Application.name().to_owned(),
+                reference.to_string(),
+            );
+            if index.default.is_none() {
+                index.default = Some(name.clone());
+            }
+            Ok(())
+        })?;
+        warnings.extend(warning);
+        Ok(warnings)
+    }
+
+    /// Makes a webhook secret of `kind` in profile `name` (which exists) a reference, as
+    /// [`Self::add_reference`] does for the application secret.
+    pub fn set_webhook_reference(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+        reference: &SecretRef,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        self.set_credential_reference(name, kind, reference, replace, true, |_| {})
+    }
+
+    /// Saves a project access key whose Key Secret is fetched from `reference`, in profile
+    /// `name` (made when there is none).
+    pub fn set_access_key_reference(
+        &self,
+        name: &str,
+        project_id: &str,
+        key_id: &str,
+        reference: &SecretRef,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let (project, key_id) = (project_id.trim().to_owned(), key_id.trim().to_owned());
+        if project.is_empty() || key_id.is_empty() {
+            return Err(ProfileError::Invalid(
+                "an access key needs its Project ID and Key ID: copy both from the dashboard's Access keys".into(),
+            ));
+        }
+        self.set_credential_reference(
+            name,
+            CredentialKind::AccessKey,
+            reference,
+            replace,
+            false,
+            |meta| {
+                meta.project_id = Some(project);
+                meta.key_id = Some(key_id);
+            },
+        )
+    }
+
+    /// Saves an SMS service plan whose API token is fetched from `reference`, in profile
+    /// `name` (made when there is none).
+    pub fn set_service_plan_reference(
+        &self,
+        name: &str,
+        plan_id: &str,
+        reference: &SecretRef,
+        replace: bool,
+    ) -> Result<Warnings, ProfileError> {
+        let plan_id = plan_id.trim().to_owned();
+        if plan_id.is_empty() {
+            return Err(ProfileError::Invalid(
+                "a service plan needs its Service Plan ID: copy it from the dashboard's SMS APIs page".into(),
+            ));
+        }
+        self.set_credential_reference(
+            name,
+            CredentialKind::ServicePlan,
+            reference,
+            replace,
+            false,
+            |meta| {
+                meta.service_plan_id = Some(plan_id);
+            },
+        )
+    }
+
+    fn set_credential_reference(
+        &self,
+        name: &str,
+        kind: CredentialKind,
+        reference: &SecretRef,
+        replace: bool,
+        must_exist: bool,
+        note: impl FnOnce(&mut ProfileMeta),
+    ) -> Result<Warnings, ProfileError> {
+        let name = canonical_name(name)?;
+        let store = self.store.status();
+        let ((), warning) = self.index.try_update(|index| {
+            let folded = name.to_lowercase();
+            if let Some(existing) = index
+                .profiles
+                .keys()
+                .find(|existing| existing.to_lowercase() == folded && **existing != name)
+            {
+                return Err(ProfileError::Invalid(format!(
+                    "a profile named \"{existing}\" exists already, and names differing only in case are too easy to confuse: choose another name"
+                )));
+            }
+            let listed = index.profiles.get(&name);
+            if must_exist && listed.is_none() {
+                return Err(ProfileError::NotFound(name.clone()));
+            }
+            let held = listed.is_some_and(|meta| meta.credentials.contains(kind.name()));
+            if held && !replace {
+                return Err(ProfileError::CredentialExists {
+                    profile: name.clone(),
+                    kind,
+                });
+            }
+            let literal = held
+                && listed.is_some_and(|meta| !meta.references.contains_key(kind.name()));
+            match &store {
+                Ok(()) => {
+                    if listed.is_none() {
+                        if self.store.get(SERVICE, &name)?.is_some() {
+                            return Err(ProfileError::Unlisted(name.clone()));
+                        }
+                        self.delete_credentials(&name, &CredentialKind::ALL)?;
+                    }
+                    self.store.delete(&kind.service(), &name)?;
+                    if kind == CredentialKind::AccessKey {
+                        self.delete_credentials(&name, &[CredentialKind::OAuthToken])?;
+                    }
+                }
+                Err(err) if literal => return Err(err.clone().into()),
+                Err(_) => {}
+            }
+            if index.default.is_none() {
+                index.default = Some(name.clone());
+            }
+            let meta = index.profiles.entry(name.clone()).or_default();
+            meta.credentials.insert(kind.name().to_owned());
+            meta.references
+                .insert(kind.name().to_owned(), reference.to_string());
+            note(meta);
+            Ok(())
+        })?;
+        Ok(warning.into_iter().collect())
     }
 
     /// Brings a profile back into the index from its keyring entry (after the index was
@@ -492,6 +960,17 @@ impl<S: SecretStore> Profiles<S> {
         let name = canonical_name(name)?;
         self.index
             .try_update(|index| {
+                // A profile whose every secret is a reference needs no keyring to go.
+                if let Some(meta) = index.profiles.get(&name)
+                    && !keyring_holds(meta)
+                    && self.store.status().is_err()
+                {
+                    index.profiles.remove(&name);
+                    if index.default.as_deref() == Some(name.as_str()) {
+                        index.default = None;
+                    }
+                    return Ok(());
+                }
                 let others = self.delete_credentials(&name, &CredentialKind::ALL)?;
                 let listed = index.profiles.remove(&name).is_some();
                 let deleted = self.store.delete(SERVICE, &name)? || others;
@@ -564,6 +1043,7 @@ impl<S: SecretStore> Profiles<S> {
             }
             self.store.set(&service, &name, &entry)?;
             meta.credentials.insert(kind.name().to_owned());
+            meta.references.remove(kind.name());
             Ok(())
         })?;
         Ok(warning.into_iter().collect())
@@ -578,10 +1058,20 @@ impl<S: SecretStore> Profiles<S> {
         let name = canonical_name(name)?;
         self.index
             .try_update(|index| {
-                let deleted = self.delete_credentials(&name, &[kind])?;
+                let referred = index
+                    .profiles
+                    .get(&name)
+                    .is_some_and(|meta| meta.references.contains_key(kind.name()));
+                // A reference alone needs no keyring to be removed.
+                let deleted = if referred && self.store.status().is_err() {
+                    false
+                } else {
+                    self.delete_credentials(&name, &[kind])?
+                };
                 let Some(meta) = index.profiles.get_mut(&name) else {
                     return Err(ProfileError::NotFound(name.clone()));
                 };
+                meta.references.remove(kind.name());
                 let listed = meta.credentials.remove(kind.name());
                 if !listed && !deleted {
                     return Err(ProfileError::NoCredential {
@@ -649,6 +1139,12 @@ impl<S: SecretStore> Profiles<S> {
         name: &str,
         kind: CredentialKind,
     ) -> Result<Option<WebhookSecret>, ProfileError> {
+        let slot = SecretSlot::Credential(kind);
+        if let Some(reference) = self.reference(name, &self.meta(name)?, slot)? {
+            let text = self.fetch(name, slot, &reference)?;
+            self.check_value(name, slot, &reference, &text)?;
+            return Ok(Some(WebhookSecret::new(text.trim())));
+        }
         let Some(text) = self.store.get(&kind.service(), name)? else {
             return Ok(None);
         };
@@ -790,6 +1286,9 @@ impl<S: SecretStore> Profiles<S> {
                 });
             }
             self.store.set(&service, &name, entry)?;
+            if let Some(meta) = index.profiles.get_mut(&name) {
+                meta.references.remove(kind.name());
+            }
             if kind == CredentialKind::AccessKey {
                 self.delete_credentials(&name, &[CredentialKind::OAuthToken])?;
             }
@@ -852,6 +1351,19 @@ impl<S: SecretStore> Profiles<S> {
         name: &str,
         kind: CredentialKind,
     ) -> Result<credential::Stored, ProfileError> {
+        let slot = SecretSlot::Credential(kind);
+        let meta = self.meta(name)?;
+        if let Some(reference) = self.reference(name, &meta, slot)? {
+            let text = self.fetch(name, slot, &reference)?;
+            self.check_value(name, slot, &reference, &text)?;
+            return Ok(credential::Stored {
+                secret: text.trim().to_owned(),
+                id: None,
+                project: None,
+                url: None,
+                expires_at: None,
+            });
+        }
         let Some(text) = self.store.get(&kind.service(), name)? else {
             let listed = self.listed_kinds(name)?.contains(kind.name());
             if !listed && !self.index.load()?.index.profiles.contains_key(name) {
@@ -945,6 +1457,16 @@ impl<S: SecretStore> Profiles<S> {
         })?;
         Ok(())
     }
+}
+
+/// Whether the keyring holds any of this profile's secrets, by what the index says: its
+/// application secret or any credential that is not a reference.
+fn keyring_holds(meta: &ProfileMeta) -> bool {
+    (!meta.key.is_empty() && !meta.references.contains_key(SecretSlot::Application.name()))
+        || meta
+            .credentials
+            .iter()
+            .any(|kind| !meta.references.contains_key(kind))
 }
 
 #[cfg(test)]
