@@ -5,6 +5,10 @@
 
 mod support;
 
+/// Profiles that refer to a secret manager (its own file, in this test binary).
+#[path = "keyring/managers.rs"]
+mod managers;
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
