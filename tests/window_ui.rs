@@ -132,6 +132,18 @@ fn first_run() -> World {
 }
 
 fn world_from(control: Control, seeded: bool) -> World {
+    world_from_with(
+        control,
+        seeded,
+        Arc::new(sinch_ticket::profiles::Managers::from_env()),
+    )
+}
+
+fn world_from_with(
+    control: Control,
+    seeded: bool,
+    managers: Arc<dyn sinch_ticket::profiles::Resolve>,
+) -> World {
     let config = tempfile::tempdir().unwrap();
     let store = Controlled::default();
     if seeded {
@@ -150,7 +162,7 @@ fn world_from(control: Control, seeded: bool) -> World {
             clock: Arc::new(move || *clock.lock().unwrap()),
             // The world's own history, never the tester's.
             history_path: Some(config.path().join("data/history.sqlite3")),
-            managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+            managers,
         }
     };
     let harness = Harness::builder()
@@ -2150,4 +2162,163 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
         "{}",
         received.raw
     );
+}
+
+/// A secret manager for the window's tests: one value for every reference, each fetch
+/// counted.
+#[derive(Debug)]
+struct OneValue {
+    value: &'static str,
+    fetches: std::sync::atomic::AtomicUsize,
+}
+
+impl sinch_ticket::profiles::Resolve for OneValue {
+    fn resolve(
+        &self,
+        _: &sinch_ticket::profiles::SecretRef,
+    ) -> Result<zeroize::Zeroizing<String>, sinch_ticket::profiles::ResolveError> {
+        self.fetches
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(zeroize::Zeroizing::new(self.value.to_owned()))
+    }
+}
+
+#[test]
+fn a_profile_whose_secret_stays_in_a_secret_manager_signs_and_is_forgotten_in_time() {
+    use std::sync::atomic::Ordering;
+    let manager = Arc::new(OneValue {
+        value: SECRET,
+        fetches: Default::default(),
+    });
+    let mut world = world_from_with(Control::default(), true, manager.clone());
+    world.click("Add…");
+    world.type_into("Profile name", "team");
+    world.type_into("Application key", KEY);
+    world.click("Application secret: from a secret manager");
+    world.type_into("Application secret", "vault://secret/sinch");
+    assert!(
+        world.shows("is not usable"),
+        "a reference half typed says how it should look"
+    );
+    world.type_into("Application secret", "/dev#app_secret");
+    assert!(world.shows("From Vault secret/sinch/dev, field app_secret"));
+    world.click("Save profile");
+    assert!(
+        world.app().profiles.editor.is_none(),
+        "{:?}",
+        world.app().profiles.editor.as_ref().map(|e| &e.error)
+    );
+    // Nothing in the keyring; the reference in the index.
+    assert_eq!(world.stored("team"), None);
+    let index = std::fs::read_to_string(world.config.path().join("profiles.json")).unwrap();
+    assert!(
+        index.contains("vault://secret/sinch/dev#app_secret"),
+        "{index}"
+    );
+    assert!(!index.contains(SECRET));
+    assert_eq!(world.app().profiles.selected.as_deref(), Some("team"));
+    assert!(world.shows("Application secret from Vault secret/sinch/dev, field app_secret"));
+    assert_eq!(manager.fetches.load(Ordering::SeqCst), 1);
+
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    let generated = world
+        .app()
+        .generate
+        .generated
+        .as_ref()
+        .expect("a ticket was made");
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let report = inspect(
+        &generated.made.credential,
+        Some(VerifyWith {
+            secret: &secret,
+            application_key: Some(KEY),
+        }),
+        start(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict, Verdict::Verified);
+
+    // Chosen again within its time: not asked again.
+    world.choose_profile("production");
+    world.choose_profile("team");
+    assert_eq!(manager.fetches.load(Ordering::SeqCst), 1);
+
+    // Forget: the value is gone until fetched again.
+    world.click("Forget");
+    assert!(world.app().profiles.loaded.is_none());
+    assert!(world.shows("were forgotten"));
+    world.click("Fetch again");
+    assert!(world.app().profiles.loaded.is_some());
+    assert_eq!(manager.fetches.load(Ordering::SeqCst), 2);
+
+    // Five minutes later it is forgotten by itself; the window was woken for it.
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(delay <= Duration::from_secs(300), "{delay:?}");
+    world.advance(299);
+    assert!(world.app().profiles.loaded.is_some());
+    world.advance(2);
+    assert!(
+        world.app().profiles.loaded.is_none(),
+        "forgotten after five minutes"
+    );
+    assert!(world.shows("were forgotten"));
+
+    // Editing it keeps the reference; switching it off asks for a typed secret instead of
+    // copying the fetched one into the keyring.
+    world.click("Fetch again");
+    world.click("Edit…");
+    world.click("Application secret: from a secret manager");
+    world.click("Save profile");
+    let editor = world
+        .app()
+        .profiles
+        .editor
+        .as_ref()
+        .expect("the editor stays open");
+    assert!(
+        editor
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("type the application secret to keep it in the keyring")),
+        "{:?}",
+        editor.error
+    );
+    assert!(world.shows("ype the application secret to keep it in the keyring"));
+    assert_eq!(world.stored("team"), None);
+}
+
+#[test]
+fn a_profile_whose_manager_fails_says_why_and_its_reference_can_be_put_right() {
+    let manager = Arc::new(OneValue {
+        value: "",
+        fetches: Default::default(),
+    });
+    let mut world = world_from_with(Control::default(), true, manager);
+    world.click("Add…");
+    world.type_into("Profile name", "team");
+    world.type_into("Application key", KEY);
+    world.click("Application secret: from a secret manager");
+    world.type_into("Application secret", "env:TEAM_SECRET");
+    world.click("Save profile");
+    // Saved (a reference is saved without being fetched), but it cannot sign: said so.
+    assert!(world.app().profiles.loaded.is_none());
+    assert!(world.shows("could not be fetched from environment variable TEAM_SECRET"));
+    // Edit… opens from what the index lists, the reference in place, to be put right.
+    world.click("Edit…");
+    let editor = world
+        .app()
+        .profiles
+        .editor
+        .as_ref()
+        .expect("the editor opens");
+    assert!(editor.secret_ref.on);
+    assert_eq!(editor.secret_ref.text, "env:TEAM_SECRET");
+    world.replace_text("Application secret", "env:OTHER_SECRET");
+    world.click("Save profile");
+    assert!(world.app().profiles.editor.is_none());
+    let index = std::fs::read_to_string(world.config.path().join("profiles.json")).unwrap();
+    assert!(index.contains("env:OTHER_SECRET"), "{index}");
+    assert_eq!(world.stored("team"), None);
 }

@@ -654,3 +654,240 @@ fn a_cached_token_is_kept_per_key_and_url_and_forgotten_when_the_key_changes() {
         None
     );
 }
+
+/// Secret managers for the tests: references resolve from a table, and every fetch is
+/// counted (a copy of a profile must fetch nothing).
+#[derive(Debug, Default)]
+struct Table {
+    values: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    fetches: std::sync::atomic::AtomicUsize,
+}
+
+impl Table {
+    fn with(pairs: &[(&str, &str)]) -> Arc<Self> {
+        let table = Self::default();
+        for (reference, value) in pairs {
+            table
+                .values
+                .lock()
+                .unwrap()
+                .insert((*reference).to_owned(), (*value).to_owned());
+        }
+        Arc::new(table)
+    }
+
+    fn fetches(&self) -> usize {
+        self.fetches.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Resolve for Table {
+    fn resolve(&self, reference: &SecretRef) -> Result<Zeroizing<String>, ResolveError> {
+        self.fetches
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match self.values.lock().unwrap().get(&reference.to_string()) {
+            Some(value) => Ok(Zeroizing::new(value.clone())),
+            None => Err(ResolveError {
+                reference: reference.clone(),
+                problem: Problem::Missing("nothing there".into()),
+            }),
+        }
+    }
+}
+
+fn referring(table: &Arc<Table>) -> (Profiles<MemoryStore>, tempfile::TempDir) {
+    let (profiles, dir) = profiles();
+    (profiles.with_managers(table.clone()), dir)
+}
+
+fn reference(text: &str) -> SecretRef {
+    SecretRef::parse(text).unwrap()
+}
+
+#[test]
+fn a_referred_secret_is_fetched_when_loaded_and_never_kept() {
+    let table = Table::with(&[("env:APP", SECRET), ("pass:hook", "hook-secret")]);
+    let (profiles, _dir) = referring(&table);
+    profiles
+        .add_reference("dev", KEY, &reference("env:APP"), false)
+        .unwrap();
+    profiles
+        .set_webhook_reference(
+            "dev",
+            CredentialKind::Conversation,
+            &reference("pass:hook"),
+            false,
+        )
+        .unwrap();
+    assert_eq!(table.fetches(), 0, "saving fetches nothing");
+    let loaded = profiles.load_with_webhooks("dev").unwrap();
+    assert_eq!(loaded.key, KEY);
+    assert!(loaded.secret.ct_eq(&secret()));
+    assert_eq!(
+        loaded
+            .webhooks
+            .get(crate::sinch::webhook::Scheme::Conversation)
+            .unwrap()
+            .expose_text()
+            .as_str(),
+        "hook-secret"
+    );
+    assert_eq!(
+        loaded.sources.keys().copied().collect::<Vec<_>>(),
+        [
+            SecretSlot::Application,
+            SecretSlot::Credential(CredentialKind::Conversation)
+        ]
+    );
+    // Nothing in the store; the index holds the references and no value.
+    assert_eq!(profiles.store().get(SERVICE, "dev").unwrap(), None);
+    assert_eq!(
+        profiles
+            .store()
+            .get(&CredentialKind::Conversation.service(), "dev")
+            .unwrap(),
+        None
+    );
+    let index = std::fs::read_to_string(profiles.index_path()).unwrap();
+    assert!(
+        index.contains("env:APP") && index.contains("pass:hook"),
+        "{index}"
+    );
+    assert!(!index.contains(SECRET) && !index.contains("hook-secret"));
+    // `references` reads the index alone.
+    let before = table.fetches();
+    assert_eq!(profiles.references("dev").unwrap().len(), 2);
+    assert_eq!(table.fetches(), before);
+}
+
+#[test]
+fn a_fetched_value_that_is_not_a_secret_of_its_kind_is_refused_without_repeating_it() {
+    let table = Table::with(&[("env:APP", "not base64 at all!"), ("env:EMPTY", "")]);
+    let (profiles, _dir) = referring(&table);
+    profiles
+        .add_reference("dev", KEY, &reference("env:APP"), false)
+        .unwrap();
+    let err = profiles.load("dev").unwrap_err();
+    assert!(
+        matches!(&err, ProfileError::Reference { slot: SecretSlot::Application, error, .. }
+            if matches!(error.problem, Problem::Invalid(_))),
+        "{err:?}"
+    );
+    let words = err.to_string();
+    assert!(words.contains("not a valid application secret"), "{words}");
+    assert!(words.contains("(env:APP)"), "{words}");
+    assert!(!words.contains("not base64 at all"), "{words}");
+    // A missing one is the manager's failure, named with the profile and the slot.
+    profiles
+        .add_reference("other", KEY, &reference("env:NOPE"), false)
+        .unwrap();
+    let words = profiles.load("other").unwrap_err().to_string();
+    assert!(
+        words.starts_with("the application secret of profile \"other\" could not be fetched from environment variable NOPE (env:NOPE)"),
+        "{words}"
+    );
+    // `check` reports each, fetching each once.
+    let results = profiles.check("dev").unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].2.is_err());
+}
+
+#[test]
+fn a_literal_secret_and_a_reference_replace_each_other_whole() {
+    let table = Table::with(&[("env:APP", "ax8hTTQJF0OPXL32r1LHMA==")]);
+    let (profiles, _dir) = referring(&table);
+    profiles.add("dev", KEY, &secret(), false).unwrap();
+    assert_eq!(
+        profiles.add_reference("dev", KEY, &reference("env:APP"), false),
+        Err(ProfileError::Exists("dev".into()))
+    );
+    profiles
+        .add_reference("dev", KEY, &reference("env:APP"), true)
+        .unwrap();
+    // The copy the keyring held is gone: the reference is the only source.
+    assert_eq!(profiles.store().get(SERVICE, "dev").unwrap(), None);
+    assert!(!profiles.load("dev").unwrap().secret.ct_eq(&secret()));
+    profiles.add("dev", KEY, &secret(), true).unwrap();
+    assert!(profiles.load("dev").unwrap().secret.ct_eq(&secret()));
+    assert!(profiles.references("dev").unwrap().is_empty());
+    // The same for a webhook secret.
+    profiles
+        .set_webhook_secret("dev", CredentialKind::Mailgun, "key-literal", false)
+        .unwrap();
+    profiles
+        .set_webhook_reference("dev", CredentialKind::Mailgun, &reference("env:APP"), true)
+        .unwrap();
+    assert_eq!(
+        profiles
+            .store()
+            .get(&CredentialKind::Mailgun.service(), "dev")
+            .unwrap(),
+        None
+    );
+    profiles
+        .remove_webhook_secret("dev", CredentialKind::Mailgun)
+        .unwrap();
+    assert!(profiles.references("dev").unwrap().is_empty());
+}
+
+#[test]
+fn copying_a_profile_copies_its_references_and_fetches_nothing() {
+    let table = Table::with(&[]);
+    let (from, _a) = referring(&table);
+    let (to, _b) = referring(&table);
+    from.add_reference("dev", KEY, &reference("op://Dev/Sinch/secret"), false)
+        .unwrap();
+    from.set_access_key_reference(
+        "dev",
+        "project",
+        "key-id",
+        &reference("env:KEY_SECRET"),
+        false,
+    )
+    .unwrap();
+    from.set_service_plan_reference("dev", "plan", &reference("pass:plan"), false)
+        .unwrap();
+    from.set_webhook_reference(
+        "dev",
+        CredentialKind::Numbers,
+        &reference("env:HMAC"),
+        false,
+    )
+    .unwrap();
+    from.copy_into("dev", &to, "dev", true).unwrap();
+    assert_eq!(table.fetches(), 0);
+    assert_eq!(
+        to.references("dev").unwrap(),
+        from.references("dev").unwrap()
+    );
+    let meta = to.list().unwrap().0.remove(0).meta;
+    assert_eq!(meta.key, KEY);
+    assert_eq!(meta.key_id.as_deref(), Some("key-id"));
+    assert_eq!(meta.service_plan_id.as_deref(), Some("plan"));
+    // A rename within one set of profiles, the same.
+    from.copy_into("dev", &from, "renamed", true).unwrap();
+    assert_eq!(table.fetches(), 0);
+    assert_eq!(from.references("renamed").unwrap().len(), 4);
+}
+
+#[test]
+fn a_profile_of_references_only_is_saved_and_removed_without_a_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = Table::with(&[("env:APP", SECRET)]);
+    let profiles = Profiles::new(
+        MemoryStore::failing(KeyringError::Unavailable("no Secret Service".into())),
+        dir.path().join("sinch-ticket"),
+    )
+    .with_managers(table.clone());
+    profiles
+        .add_reference("ci", KEY, &reference("env:APP"), false)
+        .unwrap();
+    assert!(profiles.load("ci").unwrap().secret.ct_eq(&secret()));
+    profiles.remove("ci").unwrap();
+    assert!(profiles.list().unwrap().0.is_empty());
+    // A literal secret still needs the keyring, and says so.
+    assert!(matches!(
+        profiles.add("lit", KEY, &secret(), false),
+        Err(ProfileError::Keyring(_))
+    ));
+}
