@@ -19,6 +19,8 @@ pub struct ProfileArgs {
     command: ProfileCommand,
 }
 
+// Parsed once per run: `Add`, with its references, being larger than the others costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum ProfileCommand {
     /// Save an application as a profile. The secret is read without echo from the terminal,

@@ -113,8 +113,8 @@ pub enum ProfileError {
         profile: String,
         /// Which of its secrets.
         slot: SecretSlot,
-        /// Why, with the reference and what to do.
-        error: ResolveError,
+        /// Why, with the reference and what to do (boxed: a reference is several strings).
+        error: Box<ResolveError>,
     },
     /// The values a window session fetched from secret managers for this profile were
     /// forgotten (their time was up, or the user asked): they are fetched again when needed.
@@ -126,7 +126,7 @@ pub enum ProfileError {
         /// Which of its secrets.
         slot: SecretSlot,
         /// Why.
-        error: ReferenceError,
+        error: Box<ReferenceError>,
     },
 }
 
@@ -350,6 +350,10 @@ impl<S: SecretStore> crate::sinch::oauth::TokenCache for KeptTokens<S> {
         let _ = self.profiles.forget_token(&self.name);
     }
 }
+
+/// One reference of a profile as [`Profiles::check`] found it: its slot, the reference, and
+/// whether its value could be fetched and is a secret of its kind.
+pub type Checked = (SecretSlot, SecretRef, Result<(), ProfileError>);
 
 /// The profiles of one user: a secret store, an index file, and the secret managers that
 /// references in the index point at.
@@ -587,7 +591,7 @@ impl<S: SecretStore> Profiles<S> {
             .map_err(|error| ProfileError::BadReference {
                 profile: name.to_owned(),
                 slot,
-                error,
+                error: Box::new(error),
             })
     }
 
@@ -603,7 +607,7 @@ impl<S: SecretStore> Profiles<S> {
             .map_err(|error| ProfileError::Reference {
                 profile: name.to_owned(),
                 slot,
-                error,
+                error: Box::new(error),
             })
     }
 
@@ -618,19 +622,16 @@ impl<S: SecretStore> Profiles<S> {
         ProfileError::Reference {
             profile: name.to_owned(),
             slot,
-            error: ResolveError {
+            error: Box::new(ResolveError {
                 reference: reference.clone(),
                 problem: Problem::Invalid(format!("{} ({why})", slot.title())),
-            },
+            }),
         }
     }
 
     /// Fetches the value of every reference profile `name` holds and checks it is a secret of
     /// its kind: each slot's reference, and what fetching it gave (nothing is kept).
-    pub fn check(
-        &self,
-        name: &str,
-    ) -> Result<Vec<(SecretSlot, SecretRef, Result<(), ProfileError>)>, ProfileError> {
+    pub fn check(&self, name: &str) -> Result<Vec<Checked>, ProfileError> {
         let name = canonical_name(name)?;
         if !self.index.load()?.index.profiles.contains_key(&name) {
             return Err(ProfileError::NotFound(name));
