@@ -267,9 +267,18 @@ fn add_profile(session: &PrivateSession) {
 fn start_window(
     session: &PrivateSession,
 ) -> (std::process::Child, String, tempfile::NamedTempFile) {
+    start_window_with(session, &[])
+}
+
+/// [`start_window`], with `env` set for the window.
+fn start_window_with(
+    session: &PrivateSession,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String, tempfile::NamedTempFile) {
     let stderr_file = tempfile::NamedTempFile::new().unwrap();
     let mut window = session
         .sinch_ticket()
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(stderr_file.reopen().unwrap())
         .spawn()
@@ -406,4 +415,54 @@ fn a_copied_ticket_is_cleared_on_time_while_the_window_is_minimised() {
     let _ = window.wait();
     let stderr = window_stderr();
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+#[ignore = "needs Xvfb, xdotool, xclip, dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn the_real_window_signs_with_a_secret_it_fetches_from_a_secret_manager() {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    // The profile refers to an environment variable (as `op run` or CI set it): nothing of
+    // the secret is in the keyring or a file, and the window fetches it when it loads it.
+    let out = session
+        .sinch_ticket()
+        .args([
+            "profile",
+            "add",
+            "team",
+            "--key",
+            KEY,
+            "--secret-from",
+            "env:TEAM_SECRET",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let (mut window, id, stderr_file) = start_window_with(&session, &[("TEAM_SECRET", SECRET)]);
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let evidence = || evidence_of(&session, &id, &window_stderr());
+    let pasted = copy_a_ticket(&session, &id, &evidence);
+    let secret = sinch_ticket::sinch::AppSecret::from_base64(SECRET).unwrap();
+    let verify = sinch_ticket::sinch::VerifyWith {
+        secret: &secret,
+        application_key: Some(KEY),
+    };
+    let report = sinch_ticket::sinch::inspect(&pasted, Some(verify), chrono::Utc::now()).unwrap();
+    assert!(report.accepted(), "{report:?}");
+    xdotool(&session, &["key", "ctrl+q"]);
+    let exited = wait_for(15, "the window to close", &window_stderr, || {
+        window.try_wait().unwrap()
+    });
+    assert!(exited.success(), "{exited:?}");
+    assert!(!session.secret_tool_search().contains(SECRET));
+    for file in session.files() {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(
+            !text.contains(SECRET),
+            "{} holds the secret",
+            file.display()
+        );
+    }
+    assert!(!window_stderr().contains(SECRET));
 }
