@@ -2245,10 +2245,17 @@ fn a_profile_whose_secret_stays_in_a_secret_manager_signs_and_is_forgotten_in_ti
     world.choose_profile("team");
     assert_eq!(manager.fetches.load(Ordering::SeqCst), 1);
 
-    // Forget: the value is gone until fetched again.
+    // Forget: the value is gone until fetched again; the ticket made is still the profile's.
     world.click("Forget");
     assert!(world.app().profiles.loaded.is_none());
-    assert!(world.shows("were forgotten"));
+    assert!(world.shows(
+        "Application secret from Vault secret/sinch/dev, field app_secret: forgotten, as asked."
+    ));
+    assert!(world.shows("press Fetch again, above, to use the profile"));
+    assert!(
+        !world.shows("Made before the form changed"),
+        "the same profile is still selected"
+    );
     world.click("Fetch again");
     assert!(world.app().profiles.loaded.is_some());
     assert_eq!(manager.fetches.load(Ordering::SeqCst), 2);
@@ -2263,7 +2270,7 @@ fn a_profile_whose_secret_stays_in_a_secret_manager_signs_and_is_forgotten_in_ti
         world.app().profiles.loaded.is_none(),
         "forgotten after five minutes"
     );
-    assert!(world.shows("were forgotten"));
+    assert!(world.shows("forgotten after 5 minutes."));
 
     // Editing it keeps the reference; switching it off asks for a typed secret instead of
     // copying the fetched one into the keyring.

@@ -182,11 +182,24 @@ pub enum ProfileState<'a> {
     Loading,
     /// Its secret could not be read.
     Failed(&'a ProfileError),
+    /// The secrets it takes from secret managers were forgotten (their five minutes were up,
+    /// or *Forget* was pressed): *Fetch again* brings them back. Its name.
+    Forgotten(&'a str),
     /// Ready to sign and verify.
     Ready(&'a Profile),
 }
 
 impl<'a> ProfileState<'a> {
+    /// The selected profile's name, when it is ready or only its fetched secrets were
+    /// forgotten (it is still the one selected).
+    pub fn name(self) -> Option<&'a str> {
+        match self {
+            Self::Ready(profile) => Some(&profile.name),
+            Self::Forgotten(name) => Some(name),
+            _ => None,
+        }
+    }
+
     /// The profile, when it is ready.
     pub fn ready(self) -> Option<&'a Profile> {
         match self {
@@ -203,6 +216,10 @@ impl<'a> ProfileState<'a> {
             }
             Self::Loading => Some("reading the profile's secret from the keyring…".into()),
             Self::Failed(err) => Some(err.to_string()),
+            Self::Forgotten(name) => Some(format!(
+                "the secrets of profile \"{name}\" that come from a secret manager were \
+                 forgotten: press Fetch again, above, to use the profile"
+            )),
             Self::Ready(_) => None,
         }
     }

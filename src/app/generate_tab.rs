@@ -398,7 +398,7 @@ impl GenerateTab {
                     .strong(),
             );
         }
-        let selected = cx.profile.ready().map(|p| p.name.as_str());
+        let selected = cx.profile.name();
         let differ = generated.differences(&self.form, selected);
         if !differ.is_empty() {
             warning_text(

@@ -232,7 +232,15 @@ impl SinchTicketApp {
             self.profiles.fetched_at = Some(now);
         }
         if self.profiles.fetched_due().is_some_and(|due| due <= now) {
-            self.apply(vec![Action::ForgetFetched], ctx, now);
+            self.worker.fetched.forget();
+            if let Some(name) = self.profiles.forget_fetched(true) {
+                self.status.push(Notice::info(
+                    Topic::Profiles,
+                    format!(
+                        "forgot the secrets of profile \"{name}\" fetched from secret managers after 5 minutes: press Fetch again to use it."
+                    ),
+                ));
+            }
         }
         self.worker.fetched.expire(std::time::Instant::now());
         self.clipboard.tick(now);
@@ -378,10 +386,12 @@ impl SinchTicketApp {
                 Action::ShowTab(tab) => self.tab = tab,
                 Action::ForgetFetched => {
                     self.worker.fetched.forget();
-                    if self.profiles.forget_fetched() {
+                    if let Some(name) = self.profiles.forget_fetched(false) {
                         self.status.push(Notice::info(
                             Topic::Profiles,
-                            "forgot the secrets fetched from secret managers: they are fetched again when needed.",
+                            format!(
+                                "forgot the secrets of profile \"{name}\" fetched from secret managers: press Fetch again to use it."
+                            ),
                         ));
                     }
                 }

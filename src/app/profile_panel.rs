@@ -34,8 +34,7 @@ pub struct ManagerRef {
 }
 
 /// What a reference field shows as its hint.
-const REFERENCE_HINT: &str =
-    "vault://secret/sinch#app_secret, pass:sinch/app, op://Dev/Sinch/secret or env:NAME";
+const REFERENCE_HINT: &str = "vault://secret/sinch#field, pass:…, op://…, env:NAME";
 
 impl ManagerRef {
     fn saved(reference: Option<&SecretRef>) -> Self {
@@ -241,17 +240,14 @@ impl ProfileEditor {
         editor.original = Some(summary.name.clone());
         editor.name = summary.name.clone();
         editor.key = meta.key.clone();
-        let reference = |slot: SecretSlot| {
-            meta.references
-                .get(slot.name())
-                .and_then(|text| SecretRef::parse(text).ok())
-        };
+        let text = |slot: SecretSlot| meta.references.get(slot.name()).map(|v| v.as_str());
         let manager = |slot: SecretSlot| {
-            let mut manager = ManagerRef::saved(reference(slot).as_ref());
+            let saved = text(slot).flatten().and_then(|t| SecretRef::parse(t).ok());
+            let mut manager = ManagerRef::saved(saved.as_ref());
             // A reference this version cannot read is shown as it is, to be typed again.
-            if let (None, Some(text)) = (&manager.saved, meta.references.get(slot.name())) {
+            if let (None, Some(held)) = (&manager.saved, text(slot)) {
                 manager.on = true;
-                manager.text = text.clone();
+                manager.text = held.unwrap_or_default().to_owned();
             }
             manager
         };
@@ -389,6 +385,19 @@ pub struct ProfilePanel {
     /// When the loaded profile's secrets were fetched from secret managers (`None`: it has
     /// none): they are forgotten [`KEEP_FETCHED`] later.
     pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The selected profile's secrets from secret managers were forgotten: where they come
+    /// from, and why they were forgotten, until *Fetch again*.
+    pub forgotten: Option<Forgotten>,
+}
+
+/// A profile whose fetched secrets were wiped, still selected.
+pub struct Forgotten {
+    /// Its name.
+    pub name: String,
+    /// Where its secrets come from (nothing secret).
+    pub sources: std::collections::BTreeMap<SecretSlot, SecretRef>,
+    /// Their time was up (`true`), or *Forget* was pressed.
+    pub expired: bool,
 }
 
 impl ProfilePanel {
@@ -403,6 +412,7 @@ impl ProfilePanel {
             editor: None,
             confirm_delete: None,
             fetched_at: None,
+            forgotten: None,
         }
     }
 
@@ -412,20 +422,25 @@ impl ProfilePanel {
         self.fetched_at.map(|at| at + keep)
     }
 
-    /// Forgets the secrets the loaded profile took from secret managers: the profile is
-    /// dropped (and so wiped) and says so until it is fetched again. Whether there were any.
-    pub fn forget_fetched(&mut self) -> bool {
-        if self.fetched_at.take().is_none() {
-            return false;
-        }
-        if let Some(profile) = self.loaded.take() {
-            self.load_error = Some(ProfileError::Forgotten(profile.name.clone()));
-        }
-        true
+    /// Forgets the secrets the loaded profile took from secret managers (`expired`: their
+    /// time was up): the profile is dropped (and so wiped) and says so until it is fetched
+    /// again. The name of the profile they were forgotten for, if any.
+    pub fn forget_fetched(&mut self, expired: bool) -> Option<String> {
+        self.fetched_at.take()?;
+        let profile = self.loaded.take()?;
+        self.forgotten = Some(Forgotten {
+            name: profile.name.clone(),
+            sources: profile.sources.clone(),
+            expired,
+        });
+        Some(profile.name.clone())
     }
 
     /// Where the selected profile stands, for the tabs that sign and verify with it.
     pub fn state(&self) -> ProfileState<'_> {
+        if let Some(forgotten) = &self.forgotten {
+            return ProfileState::Forgotten(&forgotten.name);
+        }
         match (&self.selected, &self.loaded, &self.load_error) {
             (_, Some(profile), _) => ProfileState::Ready(profile),
             (_, None, Some(err)) => ProfileState::Failed(err),
@@ -441,6 +456,7 @@ impl ProfilePanel {
     /// the refusal in it.)
     pub fn select(&mut self, name: Option<String>) -> Vec<Action> {
         self.loaded = None;
+        self.forgotten = None;
         self.load_error = None;
         if name.is_some() || self.selected.is_some() {
             self.editor = None;
@@ -517,6 +533,7 @@ impl ProfilePanel {
 
     fn take_profile(&mut self, profile: Result<Profile, ProfileError>) {
         self.fetched_at = None;
+        self.forgotten = None;
         match profile {
             Ok(profile) => {
                 // The window's clock starts the time (see `SinchTicketApp::tick`).
@@ -718,14 +735,10 @@ impl ProfilePanel {
         actions.extend(self.fetched_ui(ui));
         if let Some(err) = &self.load_error {
             error_text(ui, &err.to_string());
-            let again = matches!(
-                err,
-                ProfileError::Forgotten(_) | ProfileError::Reference { .. }
-            );
-            if again
+            if matches!(err, ProfileError::Reference { .. })
                 && ui
                     .button("Fetch again")
-                    .on_hover_text("Ask the secret manager for this profile's secrets now")
+                    .on_hover_text("Ask the secret manager for this profile's secrets again")
                     .clicked()
             {
                 actions.extend(self.select(self.selected.clone()));
@@ -778,14 +791,11 @@ impl ProfilePanel {
             }
             // A profile whose secret manager did not answer can still be edited, to put its
             // reference right (from what the index lists; nothing secret).
-            let unreachable = matches!(
-                self.load_error,
-                Some(
-                    ProfileError::Reference { .. }
-                        | ProfileError::BadReference { .. }
-                        | ProfileError::Forgotten(_)
-                )
-            );
+            let unreachable = self.forgotten.is_some()
+                || matches!(
+                    self.load_error,
+                    Some(ProfileError::Reference { .. } | ProfileError::BadReference { .. })
+                );
             if ui
                 .add_enabled(self.loaded.is_some() || unreachable, Button::new("Edit…"))
                 .on_hover_text("Change this profile's name, key or secret")
@@ -829,6 +839,33 @@ impl ProfilePanel {
     /// Where the loaded profile's secrets come from when a secret manager holds them, for how
     /// long the window keeps them, and *Forget*.
     fn fetched_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        if let Some(forgotten) = &self.forgotten {
+            let mut again = false;
+            ui.horizontal_wrapped(|ui| {
+                let sources: Vec<String> = forgotten
+                    .sources
+                    .iter()
+                    .map(|(slot, reference)| {
+                        format!("{} from {}", capitalize(slot.title()), reference.describe())
+                    })
+                    .collect();
+                let why = if forgotten.expired {
+                    "forgotten after 5 minutes"
+                } else {
+                    "forgotten, as asked"
+                };
+                ui.label(format!("{}: {why}.", sources.join("; ")));
+                again = ui
+                    .button("Fetch again")
+                    .on_hover_text("Ask the secret manager for this profile's secrets now")
+                    .clicked();
+            });
+            return if again {
+                self.select(self.selected.clone())
+            } else {
+                Vec::new()
+            };
+        }
         let Some(profile) = &self.loaded else {
             return Vec::new();
         };
@@ -964,6 +1001,7 @@ impl ProfilePanel {
                             hint,
                             id: secret_field_id(),
                             manager: &mut editor.secret_ref,
+                            remove: None,
                         },
                     );
                 });
@@ -999,6 +1037,7 @@ impl ProfilePanel {
                             hint,
                             id: key_secret_field_id(),
                             manager: &mut editor.key_secret_ref,
+                            remove: None,
                         }));
                         ui.end_row();
                         left_a_field |= plain_row(ui, "Service Plan ID", &mut editor.plan_id, "the SMS service plan's ID");
@@ -1011,6 +1050,7 @@ impl ProfilePanel {
                             hint,
                             id: plan_token_field_id(),
                             manager: &mut editor.plan_token_ref,
+                            remove: None,
                         }));
                         ui.end_row();
                     });
@@ -1075,34 +1115,24 @@ impl ProfilePanel {
 fn webhook_row(ui: &mut Ui, field: &mut WebhookField) -> bool {
     let mut left = false;
     labelled(ui, field.kind.title(), |ui, label| {
-        ui.horizontal(|ui| {
-            let hint = match (field.saved, field.remove) {
-                (true, true) => "removed when saved",
-                (true, false) => "saved, unchanged",
-                (false, _) => "none",
-            };
-            ui.add_enabled_ui(!field.remove, |ui| {
-                left = secret_input(
-                    ui,
-                    label,
-                    SecretField {
-                        title: field.kind.title(),
-                        text: &mut field.text,
-                        reveal: &mut field.reveal,
-                        hint,
-                        id: webhook_field_id(field.kind),
-                        manager: &mut field.manager,
-                    },
-                );
-            });
-            if field.saved {
-                ui.checkbox(&mut field.remove, "Remove")
-                    .on_hover_text(format!(
-                        "Remove the saved {} when saving",
-                        field.kind.title()
-                    ));
-            }
-        });
+        let hint = match (field.saved, field.remove) {
+            (true, true) => "removed when saved",
+            (true, false) => "saved, unchanged",
+            (false, _) => "none",
+        };
+        left = secret_input(
+            ui,
+            label,
+            SecretField {
+                title: field.kind.title(),
+                text: &mut field.text,
+                reveal: &mut field.reveal,
+                hint,
+                id: webhook_field_id(field.kind),
+                manager: &mut field.manager,
+                remove: field.saved.then_some(&mut field.remove),
+            },
+        );
     });
     left
 }
@@ -1137,6 +1167,8 @@ struct SecretField<'a> {
     id: egui::Id,
     /// It from a secret manager instead.
     manager: &'a mut ManagerRef,
+    /// *Remove*, for a saved one that can be removed: ticked, the field is disabled.
+    remove: Option<&'a mut bool>,
 }
 
 /// A secret's field: masked with Show, or, with *From a secret manager* ticked, where it is
@@ -1150,17 +1182,26 @@ fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
         hint,
         id,
         manager,
+        mut remove,
     } = field;
+    let removed = remove.as_deref().copied().unwrap_or(false);
+    // A reference switched off: what is typed now replaces it in the keyring.
+    let hint = if manager.saved.is_some() && !manager.on {
+        "type the secret to keep it in the keyring"
+    } else {
+        hint
+    };
     let mut left = false;
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
-            if manager.on {
-                left = ui
+            ui.add_enabled_ui(!removed, |ui| {
+                if manager.on {
+                    left = ui
                     .add(
                         TextEdit::singleline(&mut manager.text)
                             .id(id.with("reference"))
                             .hint_text(REFERENCE_HINT)
-                            .desired_width(field_width(ui, 240.0)),
+                            .desired_width(field_width(ui, 340.0)),
                     )
                     .labelled_by(label)
                     .on_hover_text(format!(
@@ -1169,49 +1210,57 @@ fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
                          and never saved here."
                     ))
                     .lost_focus();
-            } else {
-                left = ui
-                    .add(
-                        TextEdit::singleline(&mut **text)
-                            .id(id)
-                            .password(!*reveal)
-                            .hint_text(hint)
-                            .desired_width(field_width(ui, 240.0)),
-                    )
-                    .labelled_by(label)
-                    .on_hover_text(format!(
-                        "The {title} from the Sinch dashboard; stored only in the OS keyring"
-                    ))
-                    .lost_focus();
-                let eye = if *reveal { "Hide" } else { "Show" };
-                if ui
-                    .selectable_label(*reveal, eye)
-                    .on_hover_text(format!("Show or hide the {title}"))
-                    .clicked()
-                {
-                    *reveal = !*reveal;
+                } else {
+                    left = ui
+                        .add(
+                            TextEdit::singleline(&mut **text)
+                                .id(id)
+                                .password(!*reveal)
+                                .hint_text(hint)
+                                .desired_width(field_width(ui, 240.0)),
+                        )
+                        .labelled_by(label)
+                        .on_hover_text(format!(
+                            "The {title} from the Sinch dashboard; stored only in the OS keyring"
+                        ))
+                        .lost_focus();
+                    let eye = if *reveal { "Hide" } else { "Show" };
+                    if ui
+                        .selectable_label(*reveal, eye)
+                        .on_hover_text(format!("Show or hide the {title}"))
+                        .clicked()
+                    {
+                        *reveal = !*reveal;
+                    }
                 }
-            }
-            let on = manager.on;
-            let tick = ui.checkbox(&mut manager.on, "From a secret manager");
-            // Six of these in the editor: a screen reader says whose each is.
-            tick.widget_info(|| {
-                egui::WidgetInfo::selected(
-                    egui::Role::CheckBox,
-                    true,
-                    on,
-                    format!("{}: from a secret manager", capitalize(title)),
-                )
-            });
-            tick.on_hover_text(format!(
-                "Fetch the {title} from 1Password, Vault or OpenBao, pass or an environment \
+                let on = manager.on;
+                let tick = ui.checkbox(&mut manager.on, "From a secret manager");
+                // Six of these in the editor: a screen reader says whose each is.
+                tick.widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::CheckBox,
+                        true,
+                        on,
+                        format!("{}: from a secret manager", capitalize(title)),
+                    )
+                });
+                tick.on_hover_text(format!(
+                    "Fetch the {title} from 1Password, Vault or OpenBao, pass or an environment \
                  variable each time it is used, instead of keeping a copy in the keyring"
-            ));
+                ));
+            });
+            if let Some(remove) = remove.as_deref_mut() {
+                ui.checkbox(remove, "Remove")
+                    .on_hover_text(format!("Remove the saved {title} when saving"));
+            }
         });
         if manager.on && !manager.text.trim().is_empty() {
             match SecretRef::parse(&manager.text) {
                 Ok(reference) => {
                     ui.weak(format!("From {}", reference.describe()));
+                    if let Some(warning) = crate::profiles::unavailable_here(&reference) {
+                        warning_text(ui, &warning);
+                    }
                 }
                 Err(err) => error_text(ui, &capitalize(&err.to_string())),
             }

@@ -201,7 +201,15 @@ impl RequestTab {
 
     /// The token cache for `profile` with this auth URL: its keyring entry, or none.
     fn cache_for(&self, profile: &Profile, key_id: &str) -> Box<dyn TokenCache + Send> {
+        // A Key Secret fetched from a secret manager: its tokens are not kept in the keyring
+        // either (as on the command line), the manager stays the one place that grants access.
+        let referred = profile
+            .sources
+            .contains_key(&crate::profiles::SecretSlot::Credential(
+                crate::profiles::CredentialKind::AccessKey,
+            ));
         match &self.tokens {
+            Some(_) if referred => Box::new(NoCache),
             Some(profiles) => Box::new(KeptTokens {
                 profiles: profiles.clone(),
                 name: profile.name.clone(),

@@ -10,15 +10,24 @@ pub const SECRET_ENV: &str = "SINCH_APPLICATION_SECRET";
 
 /// The names Sinch's own CLI and guides give the application key and secret (what `op run
 /// --env-file` or CI supply). This tool's own [`SECRET_ENV`] wins when both are set.
+/// SINCH_APP_SECRET is the secret to sign with only when a key comes with it (`--key` or
+/// [`APP_KEY_ENV`]): alone, it is left to the profiles that refer to it (`env:SINCH_APP_SECRET`),
+/// so that the default profile is still used.
 pub const APP_SECRET_ENV: &str = "SINCH_APP_SECRET";
 /// See [`APP_SECRET_ENV`]: the key used with it when no `--key` is given.
 pub const APP_KEY_ENV: &str = "SINCH_APP_KEY";
 
 /// The application secret's text from the environment: SINCH_APPLICATION_SECRET, else
-/// SINCH_APP_SECRET; `None` when neither is set.
-fn app_secret_text() -> Result<Option<Zeroizing<String>>, Failure> {
+/// SINCH_APP_SECRET when a key comes with it (`key_given`, or SINCH_APP_KEY); `None` when
+/// neither is.
+fn app_secret_text(key_given: bool) -> Result<Option<Zeroizing<String>>, Failure> {
     let mut found: Option<(&str, Zeroizing<String>)> = None;
-    for name in [SECRET_ENV, APP_SECRET_ENV] {
+    let names: &[&str] = if key_given || app_key_from_env().is_some() {
+        &[SECRET_ENV, APP_SECRET_ENV]
+    } else {
+        &[SECRET_ENV]
+    };
+    for &name in names {
         match std::env::var(name) {
             Ok(text) => {
                 let text = Zeroizing::new(text);
@@ -31,6 +40,8 @@ fn app_secret_text() -> Result<Option<Zeroizing<String>>, Failure> {
                 }
             }
             Err(std::env::VarError::NotPresent) => {}
+            // The one that wins is valid: the other does not matter.
+            Err(std::env::VarError::NotUnicode(_)) if found.is_some() => {}
             Err(std::env::VarError::NotUnicode(_)) => {
                 return Err(Failure::usage(format!(
                     "{name} is not valid text: set it to the base64 secret from the Sinch dashboard"
@@ -49,9 +60,11 @@ fn app_key_from_env() -> Option<String> {
         .filter(|key| !key.is_empty())
 }
 
-/// Whether the environment carries an application secret.
+/// Whether the environment carries an application secret to sign with (see
+/// [`APP_SECRET_ENV`]).
 pub fn app_secret_in_env() -> bool {
-    std::env::var_os(SECRET_ENV).is_some() || std::env::var_os(APP_SECRET_ENV).is_some()
+    std::env::var_os(SECRET_ENV).is_some()
+        || (std::env::var_os(APP_SECRET_ENV).is_some() && app_key_from_env().is_some())
 }
 
 /// The environment variable that carries a webhook secret (Conversation, SMS, Numbers,
@@ -269,7 +282,7 @@ fn refuse_secret_argument(args: &CredentialArgs) -> Result<(), Failure> {
 
 /// The application secret in SINCH_APPLICATION_SECRET (or SINCH_APP_SECRET), when set.
 pub fn secret_from_env() -> Result<Option<AppSecret>, Failure> {
-    match app_secret_text()? {
+    match app_secret_text(true)? {
         Some(text) => Ok(Some(AppSecret::from_base64(&text)?)),
         None => Ok(None),
     }
@@ -295,7 +308,7 @@ pub fn secret(
         }
         stdio::read_secret(std::io::stdin().lock(), "the secret on standard input")?
     } else {
-        match app_secret_text()? {
+        match app_secret_text(args.key.is_some())? {
             Some(text) => text,
             None => return Ok(None),
         }

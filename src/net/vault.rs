@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zeroize::{Zeroize as _, Zeroizing};
 
-use crate::net::target::{TargetError, parse_url};
+use crate::net::target::{TargetError, is_loopback_host, parse_url};
 
 /// The largest answer read: a KV secret is a few fields.
 pub const MAX_ANSWER_BYTES: u64 = 1 << 20;
@@ -48,6 +48,12 @@ pub enum KvError {
     /// The CA file holds no certificate.
     #[error("the CA file holds no PEM certificate")]
     CaFile,
+    /// The token holds a line break or another control character (a header cannot carry it).
+    #[error("the token holds a line break or another control character")]
+    BadToken,
+    /// The namespace holds a line break or another control character.
+    #[error("the namespace holds a line break or another control character")]
+    BadNamespace,
     /// Nobody answered (refused, DNS, reset).
     #[error("the server could not be reached ({0})")]
     Unreachable(String),
@@ -93,6 +99,15 @@ pub fn read_field(request: &KvRead<'_>) -> Result<Zeroizing<String>, KvError> {
         ),
         other => address_error(other.to_string()),
     })?;
+    if request.token.chars().any(char::is_control) {
+        return Err(KvError::BadToken);
+    }
+    if request
+        .namespace
+        .is_some_and(|n| n.chars().any(char::is_control))
+    {
+        return Err(KvError::BadNamespace);
+    }
     let url = format!(
         "{addr}/v1/{}/data/{}",
         encode_path(request.mount),
@@ -111,7 +126,16 @@ pub fn read_field(request: &KvRead<'_>) -> Result<Zeroizing<String>, KvError> {
         }
         tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
     }
+    // A proxy from the environment (HTTPS_PROXY, ALL_PROXY) is used only for a server off this
+    // machine, as Vault's own client does: for a loopback address it would decide what
+    // "127.0.0.1" means, and read the token of a plain http dev server.
+    let proxy = if is_loopback_host(parsed.host) {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(proxy)
         .timeout_connect(Some(request.timeout))
         .timeout_global(Some(request.timeout))
         .http_status_as_error(false)
@@ -225,6 +249,8 @@ fn failure(err: ureq::Error, timeout: Duration) -> KvError {
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             KvError::Unreachable("the connection was refused".into())
         }
+        // rustls reports a certificate it does not trust as invalid data on the stream.
+        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => KvError::Tls(io.to_string()),
         E::Io(io) => KvError::Unreachable(io.to_string()),
         E::Tls(_) | E::Rustls(_) => KvError::Tls(err.to_string()),
         E::BodyExceedsLimit(_) => {

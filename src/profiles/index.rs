@@ -50,9 +50,11 @@ pub struct ProfileMeta {
     pub credentials: BTreeSet<String>,
     /// The secrets fetched from a secret manager when used instead of kept in the keyring:
     /// the slot's name (`application`, `conversation`, `access-key`, …) and the reference
-    /// (`vault://secret/sinch#app_secret`). A reference is not a secret.
+    /// (`vault://secret/sinch#app_secret`). A reference is not a secret. Kept as JSON values,
+    /// so that one a hand edit broke (a number, say) is one unreadable reference, named when it
+    /// is used, not a whole index set aside.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub references: BTreeMap<String, String>,
+    pub references: BTreeMap<String, serde_json::Value>,
     /// Fields a later version wrote, kept as they were.
     #[serde(flatten)]
     pub later: BTreeMap<String, serde_json::Value>,

@@ -29,7 +29,9 @@ pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,
 };
 pub use self::reference::{Backend, MAX_REFERENCE_BYTES, ReferenceError, SecretRef, SecretSlot};
-pub use self::resolve::{Cached, Managers, Problem, Resolve, ResolveError, TIMEOUT_ENV};
+pub use self::resolve::{
+    Cached, Managers, Problem, Resolve, ResolveError, TIMEOUT_ENV, unavailable_here,
+};
 use crate::sinch::oauth::{AccessKey, AccessToken, KeySecret};
 use crate::sinch::text::{code_point, first_invisible};
 use crate::sinch::webhook::WebhookSecret;
@@ -116,9 +118,6 @@ pub enum ProfileError {
         /// Why, with the reference and what to do (boxed: a reference is several strings).
         error: Box<ResolveError>,
     },
-    /// The values a window session fetched from secret managers for this profile were
-    /// forgotten (their time was up, or the user asked): they are fetched again when needed.
-    Forgotten(String),
     /// The index holds a reference this version cannot read.
     BadReference {
         /// The profile's name.
@@ -182,11 +181,6 @@ impl std::fmt::Display for ProfileError {
                 f,
                 "the {} of profile \"{profile}\" could not be fetched from {error}",
                 slot.title()
-            ),
-            Self::Forgotten(name) => write!(
-                f,
-                "the secrets of profile \"{name}\" that come from a secret manager were \
-                 forgotten: fetch them again to use it"
             ),
             Self::BadReference {
                 profile,
@@ -583,8 +577,18 @@ impl<S: SecretStore> Profiles<S> {
         meta: &ProfileMeta,
         slot: SecretSlot,
     ) -> Result<Option<SecretRef>, ProfileError> {
-        let Some(text) = meta.references.get(slot.name()) else {
+        let Some(value) = meta.references.get(slot.name()) else {
             return Ok(None);
+        };
+        let Some(text) = value.as_str() else {
+            return Err(ProfileError::BadReference {
+                profile: name.to_owned(),
+                slot,
+                error: Box::new(ReferenceError::Malformed {
+                    reference: "(the index holds something else than text)".into(),
+                    why: "it is not text".into(),
+                }),
+            });
         };
         SecretRef::parse(text)
             .map(Some)
@@ -797,7 +801,7 @@ impl<S: SecretStore> Profiles<S> {
             meta.key = key.to_owned();
             meta.references.insert(
                 SecretSlot::Application.name().to_owned(),
-                reference.to_string(),
+                reference.to_string().into(),
             );
             if index.default.is_none() {
                 index.default = Some(name.clone());
@@ -933,7 +937,7 @@ impl<S: SecretStore> Profiles<S> {
             let meta = index.profiles.entry(name.clone()).or_default();
             meta.credentials.insert(kind.name().to_owned());
             meta.references
-                .insert(kind.name().to_owned(), reference.to_string());
+                .insert(kind.name().to_owned(), reference.to_string().into());
             note(meta);
             Ok(())
         })?;

