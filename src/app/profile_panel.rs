@@ -1182,7 +1182,7 @@ fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
         hint,
         id,
         manager,
-        mut remove,
+        remove,
     } = field;
     let removed = remove.as_deref().copied().unwrap_or(false);
     // A reference switched off: what is typed now replaces it in the keyring.
@@ -1249,7 +1249,7 @@ fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
                  variable each time it is used, instead of keeping a copy in the keyring"
                 ));
             });
-            if let Some(remove) = remove.as_deref_mut() {
+            if let Some(remove) = remove {
                 ui.checkbox(remove, "Remove")
                     .on_hover_text(format!("Remove the saved {title} when saving"));
             }
