@@ -336,6 +336,17 @@ fn clipboard(session: &PrivateSession) -> String {
 /// Types "alice" into the username field, generates (Ctrl+Enter) and copies (Ctrl+Shift+C)
 /// as a user would, and returns the ticket as another process reads it off the clipboard.
 fn copy_a_ticket(session: &PrivateSession, id: &str, evidence: &dyn Fn() -> String) -> String {
+    copy_a_ticket_at(session, id, evidence, "75")
+}
+
+/// [`copy_a_ticket`], with the username field `y` pixels down the window (lower when the
+/// profile bar has a second line).
+fn copy_a_ticket_at(
+    session: &PrivateSession,
+    id: &str,
+    evidence: &dyn Fn() -> String,
+    y: &str,
+) -> String {
     // The profile loads in the background meanwhile. Click the username field (its focus
     // from the first frame may be gone once a window manager has focused the window) and
     // type as a user would; if the window was not ready for the keys yet (not mapped,
@@ -349,7 +360,7 @@ fn copy_a_ticket(session: &PrivateSession, id: &str, evidence: &dyn Fn() -> Stri
         }
         xdotool(
             session,
-            &["mousemove", "--window", id, "227", "75", "click", "1"],
+            &["mousemove", "--window", id, "227", y, "click", "1"],
         );
         xdotool(session, &["key", "ctrl+a"]);
         xdotool(session, &["type", "--delay", "40", "alice"]);
@@ -442,7 +453,8 @@ fn the_real_window_signs_with_a_secret_it_fetches_from_a_secret_manager() {
     let (mut window, id, stderr_file) = start_window_with(&session, &[("TEAM_SECRET", SECRET)]);
     let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
     let evidence = || evidence_of(&session, &id, &window_stderr());
-    let pasted = copy_a_ticket(&session, &id, &evidence);
+    // The profile bar's second line says where the secret came from; the form is below it.
+    let pasted = copy_a_ticket_at(&session, &id, &evidence, "98");
     let secret = sinch_ticket::sinch::AppSecret::from_base64(SECRET).unwrap();
     let verify = sinch_ticket::sinch::VerifyWith {
         secret: &secret,
