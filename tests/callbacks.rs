@@ -576,9 +576,15 @@ fn listen_verifies_every_scheme_side_by_side_and_names_scheme_and_event() {
         webhook_trigger(event, &url, &["--replay"])
             .code(0)
             .stdout(predicate::str::contains("refused it sent again"));
-        assert_eq!(listener.next()["verified"], true);
-        let again = listener.next();
-        assert_eq!(again["verified"], false, "{again}");
+        // Two records, in whichever order their connection threads printed them (on a
+        // loaded machine the refusal can come first): one verified, one refused as a replay.
+        let pair = [listener.next(), listener.next()];
+        assert_eq!(
+            pair.iter().filter(|r| r["verified"] == true).count(),
+            1,
+            "{pair:?}"
+        );
+        let again = pair.iter().find(|r| r["verified"] == false).unwrap();
         assert!(
             again["reason"].as_str().unwrap().contains("a replay"),
             "{again}"
