@@ -584,6 +584,44 @@ fn the_secret_is_never_an_argument_and_never_echoed() {
         ],
         vec!["jwt", "--secret-stdin=HUNTER2SECRET"],
         vec!["inspect", "--secret", "HUNTER2SECRET", "--bogus"],
+        // The secret pasted where its reference belongs.
+        vec![
+            "profile",
+            "add",
+            "p",
+            "--key",
+            KEY,
+            "--secret-from",
+            "HUNTER2SECRET",
+        ],
+        vec![
+            "profile",
+            "add",
+            "p",
+            "--project-id",
+            "P",
+            "--key-id",
+            "K",
+            "--key-secret-from=HUNTER2SECRET",
+        ],
+        vec![
+            "profile",
+            "add",
+            "p",
+            "--service-plan-id",
+            "S",
+            "--service-plan-token-from",
+            "HUNTER2SECRET",
+        ],
+        vec![
+            "profile",
+            "webhook-secret",
+            "add",
+            "p",
+            "numbers",
+            "--from",
+            "HUNTER2SECRET",
+        ],
     ] {
         let out = sinch_ticket().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -415,8 +415,9 @@ impl From<crate::net::trigger::TriggerError> for Failure {
 }
 
 /// Reads the command line. A mistake in it is reported as clap words it, except that any
-/// value given with a `--secret…` flag is hidden: clap would quote it back ("unexpected
-/// value 'VALUE'"), and the value may be the secret itself.
+/// value given with a `--secret…` flag or a flag that takes a secret reference
+/// (`--key-secret-from`, `--service-plan-token-from`, `--from`) is hidden: clap would quote it
+/// back ("unexpected value 'VALUE'"), and the value may be the secret itself.
 pub fn parse(args: Vec<OsString>) -> Result<Cli, u8> {
     let err = match Cli::try_parse_from(&args) {
         Ok(cli) => return Ok(cli),
@@ -456,8 +457,18 @@ fn values_after_secret_flags(args: &[OsString]) -> Vec<String> {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let mut values = Vec::new();
+    // The flags that take a secret reference too: the likeliest mistake there is the
+    // secret itself pasted in place of its reference.
+    let takes_secret = |arg: &str| {
+        let flag = arg.split_once('=').map_or(arg, |(flag, _)| flag);
+        flag.starts_with("--secret")
+            || matches!(
+                flag,
+                "--key-secret-from" | "--service-plan-token-from" | "--from"
+            )
+    };
     for (i, arg) in args.iter().enumerate() {
-        if !arg.starts_with("--secret") {
+        if !takes_secret(arg) {
             continue;
         }
         match arg.split_once('=') {

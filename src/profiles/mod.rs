@@ -421,34 +421,17 @@ impl<S: SecretStore> Profiles<S> {
         secret: &AppSecret,
         replace: bool,
     ) -> Result<Warnings, ProfileError> {
-        let name = canonical_name(name)?;
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(ProfileError::Invalid(
-                "the application key is empty: copy it from the Sinch dashboard".into(),
-            ));
-        }
-        let mut warnings: Warnings = application_key_warning(key).into_iter().collect();
+        let (name, key, mut warnings) = application_input(name, key)?;
         warnings.extend(secret.length_warning());
         let entry = encode_entry(key, secret);
         // Without a usable store, touch no file at all (not even the lock).
         self.store.status()?;
 
         let ((), warning) = self.index.try_update(|index| {
-            let folded = name.to_lowercase();
-            let clash = index
-                .profiles
-                .keys()
-                .find(|existing| existing.to_lowercase() == folded);
-            match clash {
-                Some(existing) if *existing != name => {
-                    return Err(ProfileError::Invalid(format!(
-                        "a profile named \"{existing}\" exists already, and names differing \
-                         only in case are too easy to confuse: choose another name"
-                    )));
-                }
+            refuse_case_twin(index, &name)?;
+            match index.profiles.get(&name) {
                 // A profile with project credentials only takes its application freely.
-                Some(existing) if !replace && !index.profiles[existing.as_str()].key.is_empty() => {
+                Some(meta) if !replace && !meta.key.is_empty() => {
                     return Err(ProfileError::Exists(name.clone()));
                 }
                 Some(_) => {}
@@ -747,34 +730,15 @@ impl<S: SecretStore> Profiles<S> {
         reference: &SecretRef,
         replace: bool,
     ) -> Result<Warnings, ProfileError> {
-        let name = canonical_name(name)?;
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(ProfileError::Invalid(
-                "the application key is empty: copy it from the Sinch dashboard".into(),
-            ));
-        }
-        let mut warnings: Warnings = application_key_warning(key).into_iter().collect();
+        let (name, key, mut warnings) = application_input(name, key)?;
         let store = self.store.status();
         let ((), warning) = self.index.try_update(|index| {
-            let folded = name.to_lowercase();
-            let clash = index
-                .profiles
-                .keys()
-                .find(|existing| existing.to_lowercase() == folded)
-                .cloned();
-            match clash {
-                Some(existing) if existing != name => {
-                    return Err(ProfileError::Invalid(format!(
-                        "a profile named \"{existing}\" exists already, and names differing \
-                         only in case are too easy to confuse: choose another name"
-                    )));
-                }
-                Some(existing) if !replace && !index.profiles[existing.as_str()].key.is_empty() => {
+            refuse_case_twin(index, &name)?;
+            match index.profiles.get(&name) {
+                Some(meta) if !replace && !meta.key.is_empty() => {
                     return Err(ProfileError::Exists(name.clone()));
                 }
-                Some(existing) => {
-                    let meta = &index.profiles[existing.as_str()];
+                Some(meta) => {
                     let literal = !meta.key.is_empty()
                         && !meta.references.contains_key(SecretSlot::Application.name());
                     match &store {
@@ -892,16 +856,7 @@ impl<S: SecretStore> Profiles<S> {
         let name = canonical_name(name)?;
         let store = self.store.status();
         let ((), warning) = self.index.try_update(|index| {
-            let folded = name.to_lowercase();
-            if let Some(existing) = index
-                .profiles
-                .keys()
-                .find(|existing| existing.to_lowercase() == folded && **existing != name)
-            {
-                return Err(ProfileError::Invalid(format!(
-                    "a profile named \"{existing}\" exists already, and names differing only in case are too easy to confuse: choose another name"
-                )));
-            }
+            refuse_case_twin(index, &name)?;
             let listed = index.profiles.get(&name);
             if must_exist && listed.is_none() {
                 return Err(ProfileError::NotFound(name.clone()));
@@ -913,8 +868,8 @@ impl<S: SecretStore> Profiles<S> {
                     kind,
                 });
             }
-            let literal = held
-                && listed.is_some_and(|meta| !meta.references.contains_key(kind.name()));
+            let literal =
+                held && listed.is_some_and(|meta| !meta.references.contains_key(kind.name()));
             match &store {
                 Ok(()) => {
                     if listed.is_none() {
@@ -1263,16 +1218,7 @@ impl<S: SecretStore> Profiles<S> {
         self.store.status()?;
         let service = kind.service();
         let ((), warning) = self.index.try_update(|index| {
-            let folded = name.to_lowercase();
-            if let Some(existing) = index
-                .profiles
-                .keys()
-                .find(|existing| existing.to_lowercase() == folded && **existing != name)
-            {
-                return Err(ProfileError::Invalid(format!(
-                    "a profile named \"{existing}\" exists already, and names differing only in case are too easy to confuse: choose another name"
-                )));
-            }
+            refuse_case_twin(index, &name)?;
             if !index.profiles.contains_key(&name) {
                 if self.store.get(SERVICE, &name)?.is_some() {
                     return Err(ProfileError::Unlisted(name.clone()));
@@ -1462,6 +1408,42 @@ impl<S: SecretStore> Profiles<S> {
         })?;
         Ok(())
     }
+}
+
+/// Refuses `name` when the index lists another name that differs from it only in case.
+fn refuse_case_twin(index: &Index, name: &str) -> Result<(), ProfileError> {
+    let folded = name.to_lowercase();
+    match index
+        .profiles
+        .keys()
+        .find(|existing| existing.to_lowercase() == folded && *existing != name)
+    {
+        Some(existing) => Err(ProfileError::Invalid(format!(
+            "a profile named \"{existing}\" exists already, and names differing only in case \
+             are too easy to confuse: choose another name"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A profile's name and application key as they are saved, checked, with what is odd about
+/// the key.
+fn application_input<'k>(
+    name: &str,
+    key: &'k str,
+) -> Result<(String, &'k str, Warnings), ProfileError> {
+    let name = canonical_name(name)?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(ProfileError::Invalid(
+            "the application key is empty: copy it from the Sinch dashboard".into(),
+        ));
+    }
+    Ok((
+        name,
+        key,
+        application_key_warning(key).into_iter().collect(),
+    ))
 }
 
 /// Whether the keyring holds any of this profile's secrets, by what the index says: its

@@ -162,6 +162,24 @@ impl PrivateSession {
         }
         self.display_lock = Some(lock);
         self.display = Some((xvfb, format!(":{}", number.trim())));
+        // Xvfb names its display when it listens; a client that came at once was still
+        // refused now and then on a loaded machine ("Failed to open connection to X
+        // server", once in a full run beside the other suites). Wait until one is served.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self
+            .command("xprop")
+            .args(["-root", "-len", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the private X display serves no client"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Starts a window manager (openbox) on the session's display, as a desktop has one:
