@@ -223,13 +223,20 @@ impl SinchTicketApp {
             self.apply(actions, ctx, now);
         }
         // Secrets fetched from secret managers are kept a while, then forgotten.
-        let fetched = self
-            .profiles
-            .loaded
-            .as_ref()
-            .is_some_and(|p| !p.sources.is_empty());
-        if fetched && self.profiles.fetched_at.is_none() {
-            self.profiles.fetched_at = Some(now);
+        // A value taken from the worker's keep counts from when it was fetched: the five
+        // minutes are the value's, not the profile's.
+        if let Some(profile) = &self.profiles.loaded
+            && !profile.sources.is_empty()
+            && self.profiles.fetched_at.is_none()
+        {
+            let age = profile
+                .sources
+                .values()
+                .filter_map(|reference| self.worker.fetched.age(reference))
+                .max()
+                .unwrap_or_default();
+            self.profiles.fetched_at =
+                Some(now - chrono::Duration::from_std(age).unwrap_or_default());
         }
         if self.profiles.fetched_due().is_some_and(|due| due <= now) {
             self.worker.fetched.forget();

@@ -524,6 +524,13 @@ impl<R: Resolve> Cached<R> {
             .min()
     }
 
+    /// How long ago the value kept for `reference` was fetched (`None`: none is kept).
+    pub fn age(&self, reference: &SecretRef) -> Option<Duration> {
+        self.values()
+            .get(reference)
+            .map(|(_, fetched)| fetched.elapsed())
+    }
+
     /// How many values are kept now.
     pub fn held(&self) -> usize {
         self.values().len()
@@ -576,7 +583,14 @@ mod tests {
         assert_eq!(cached.resolve(&a).unwrap().as_str(), "value-0");
         assert_eq!(cached.resolve(&b).unwrap().as_str(), "value-1");
         assert_eq!(cached.held(), 2);
+        assert!(
+            cached
+                .age(&a)
+                .is_some_and(|age| age < Duration::from_secs(60))
+        );
+        assert_eq!(cached.age(&SecretRef::parse("env:C").unwrap()), None);
         assert_eq!(cached.forget(), 2);
+        assert_eq!(cached.age(&a), None);
         assert_eq!(cached.resolve(&a).unwrap().as_str(), "value-2");
         // Past its time, a value is gone and fetched anew.
         let later = Instant::now() + Duration::from_secs(301);
