@@ -1193,7 +1193,9 @@ fn secret_input(ui: &mut Ui, label: egui::Id, field: SecretField<'_>) -> bool {
     };
     let mut left = false;
     ui.vertical(|ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window *From a secret manager* and *Remove* go to a line of
+        // their own instead of past the window's edge.
+        ui.horizontal_wrapped(|ui| {
             ui.add_enabled_ui(!removed, |ui| {
                 if manager.on {
                     left = ui
