@@ -129,7 +129,7 @@ fn each_kind_of_bad_answer_fails_with_its_own_sentence() {
             "pie",
             200,
             r#"{"action":{"name":"park"}}"#,
-            "cannot answer an PIE",
+            "cannot answer a PIE",
         ),
         ("ice", 500, "oops", "HTTP 500"),
         ("dice", 404, "", "HTTP 404"),

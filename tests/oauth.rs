@@ -37,6 +37,20 @@ fn sinch_ticket(args: &[&str], auth_url: &str) -> Command {
 }
 
 #[test]
+fn a_token_that_had_expired_when_it_came_is_not_printed_and_the_exit_says_so() {
+    let auth = auth_server(vec![AuthAnswer::Token(-60)]);
+    let out = sinch_ticket(&["token"], &auth.url).assert().code(1);
+    let output = out.get_output();
+    assert!(output.stdout.is_empty(), "{:?}", output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("issued a token that had already expired"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check this machine's clock"), "{stderr}");
+}
+
+#[test]
 fn token_prints_the_auth_servers_token_in_each_form() {
     let auth = auth_server(vec![AuthAnswer::Token(3600)]);
     let out = sinch_ticket(&["token"], &auth.url).assert().code(0);

@@ -278,6 +278,25 @@ fn send_signs_what_it_sends_and_reports_the_answer() {
         "{received}"
     );
 
+    // A proxy in the environment is not used for a server on this machine: it would read the
+    // signed request (here nothing listens on port 9, so using it would fail).
+    let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
+    sinch_ticket()
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .args([
+            "send",
+            "POST",
+            &format!("http://127.0.0.1:{port}/calling/v1/callouts"),
+        ])
+        .args(["--data", "{}", "--key", KEY])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("HTTP 200 OK"));
+    server.join().unwrap();
+
     // Signed with another secret: the server says 401, and so does the exit status.
     let (port, server) = checking_server(DOC_SECRET, KEY, Some(60), None);
     sinch_ticket()

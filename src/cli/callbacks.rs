@@ -185,7 +185,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
             );
             apply_sets(&mut sent, &args.sets)?;
             serde_json::to_vec(&sent)
-                .map_err(|err| Failure::usage(format!("the body cannot be written: {err}")))?
+                .map_err(|err| Failure::system(format!("the body cannot be written: {err}")))?
         }
     };
     let Triggered {
@@ -325,7 +325,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     ctrlc::set_handler(move || {
         let _ = interrupt.send(());
     })
-    .map_err(|err| Failure::usage(format!("cannot catch Ctrl+C: {err}")))?;
+    .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
     // Records go through a bounded queue to one printing thread: answering never waits for
     // the terminal. Each record's JSON and history entry are made on the connection's own
     // thread, so the printing thread only keeps and prints: under 64 clients it was the
@@ -361,7 +361,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 for prepared in &batch {
                     let written = match &prepared.record {
                         Some(record) if json => stdio::line(record),
-                        _ if json => Err(Failure::usage("could not write JSON")),
+                        _ if json => Err(Failure::system("could not write JSON")),
                         _ => stdio::human(&seen_text(&prepared.seen)),
                     };
                     if let Err(failure) = written {
@@ -371,7 +371,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 }
             }
         })
-        .map_err(|err| Failure::usage(format!("cannot start printing: {err}")))?;
+        .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?;
     let listening = listen::start(
         listen::Config {
             addr,

@@ -69,7 +69,7 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
 
     if args.json {
         let mut report = serde_json::to_value(&inspection)
-            .map_err(|err| Failure::usage(format!("could not write the report as JSON: {err}")))?;
+            .map_err(|err| Failure::system(format!("could not write the report as JSON: {err}")))?;
         if let Some(object) = report.as_object_mut() {
             object.insert("accepted".into(), inspection.accepted().into());
         }

@@ -343,6 +343,15 @@ impl Failure {
         }
     }
 
+    /// The machine failed the command, not its input (a signal handler or a thread that
+    /// cannot be set up, JSON that cannot be written): exit status 3, as for input/output.
+    pub fn system(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::IO,
+            message: message.into(),
+        }
+    }
+
     /// Standard output was closed by its reader (`| head -1`): end quietly, with success.
     pub fn closed_pipe() -> Self {
         Self {

@@ -81,7 +81,9 @@ impl From<FetchError> for Failure {
     fn from(err: FetchError) -> Self {
         let code = match &err {
             _ if err.is_usage() => exit::USAGE,
-            FetchError::Token(TokenError::Refused { .. }) => exit::REJECTED,
+            FetchError::Token(TokenError::Refused { .. } | TokenError::Expired(_)) => {
+                exit::REJECTED
+            }
             _ => exit::IO,
         };
         Failure {
@@ -210,7 +212,7 @@ pub fn token(args: &TokenArgs) -> Result<u8, Failure> {
     drop(key);
     if args.json {
         let report = serde_json::to_value(token.report())
-            .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))?;
+            .map_err(|err| Failure::system(format!("could not write JSON: {err}")))?;
         return stdio::line(&format!("{report:#}")).map(|()| exit::OK);
     }
     if args.decode {

@@ -328,7 +328,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, Failure> {
     let (signed, body) = prepare(&args.request, &args.credentials, &stamp)?;
     if args.json {
         let report = serde_json::to_value(&signed)
-            .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))?;
+            .map_err(|err| Failure::system(format!("could not write JSON: {err}")))?;
         return stdio::line(&format!("{report:#}")).map(|()| exit::OK);
     }
     if args.curl {
@@ -677,7 +677,7 @@ fn report_verdict(
     if json {
         let report = report
             .as_ref()
-            .map_err(|err| Failure::usage(format!("could not write JSON: {err}")))?;
+            .map_err(|err| Failure::system(format!("could not write JSON: {err}")))?;
         stdio::line(&format!("{report:#}"))?;
     } else {
         let mut text = if verdict.verified {

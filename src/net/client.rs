@@ -135,7 +135,16 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
     let built = builder
         .body(request.body)
         .map_err(|err| SendError::Build(err.to_string()))?;
+    // A proxy from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) serves hosts off this
+    // machine only: for a loopback target it would decide what "127.0.0.1" is, and read the
+    // signed request of a plain http test server.
+    let proxy = if crate::net::target::is_loopback_host(url.host) {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(proxy)
         .timeout_connect(Some(CONNECT_TIMEOUT.min(request.timeout)))
         .timeout_global(Some(request.timeout))
         .http_status_as_error(false)
@@ -181,6 +190,8 @@ fn network_failure(err: ureq::Error, timeout: Duration) -> SendError {
         E::ConnectionFailed => SendError::Refused,
         E::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => SendError::Refused,
         E::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => SendError::Timeout(timeout),
+        // rustls reports a certificate it does not trust as invalid data on the stream.
+        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => SendError::Tls(io.to_string()),
         E::Io(io) => SendError::Io(io.to_string()),
         E::Tls(_) | E::Rustls(_) => SendError::Tls(err.to_string()),
         E::BodyExceedsLimit(_) => SendError::TooLarge,

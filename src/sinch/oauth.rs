@@ -184,6 +184,13 @@ pub enum TokenError {
     /// A 200 without a usable token.
     #[error("the auth server's answer holds no usable token: {0}")]
     Malformed(String),
+    /// A token that had expired when it arrived (its `expires_in` or `exp` is past): no API
+    /// would take it.
+    #[error(
+        "the auth server issued a token that had already expired ({}): check this machine's clock, or the auth server",
+        .0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )]
+    Expired(DateTime<Utc>),
 }
 
 /// Reads the auth server's answer (`status`, `body`) at `now`.
@@ -232,6 +239,9 @@ pub fn parse_token_answer(
             ));
         }
     };
+    if expires_at <= now {
+        return Err(TokenError::Expired(expires_at));
+    }
     Ok(AccessToken {
         token: Zeroizing::new(token.to_owned()),
         token_type,
@@ -346,6 +356,31 @@ mod tests {
         assert_eq!(headers[1].1.as_str(), FORM);
         assert_eq!(TOKEN_REQUEST_BODY, "grant_type=client_credentials");
         assert!(!format!("{key:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_token_that_had_expired_when_it_arrived_is_refused_with_when() {
+        let now = Utc::now();
+        for answer in [
+            r#"{"access_token":"opaque","expires_in":0}"#,
+            r#"{"access_token":"opaque","expires_in":-60}"#,
+        ] {
+            let err = parse_token_answer("key", 200, answer.as_bytes(), now).unwrap_err();
+            assert!(
+                matches!(err, TokenError::Expired(at) if at <= now),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("already expired"), "{err}");
+        }
+        assert!(
+            parse_token_answer(
+                "key",
+                200,
+                br#"{"access_token":"opaque","expires_in":60}"#,
+                now
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -97,8 +97,8 @@ fn check_svaml(event: Event, sent: &Value, body: &[u8], check: &mut AnswerCheck)
         Ok(value) => value,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
             check.problems.push(format!(
-                "the answer is empty: an {} needs SVAML, e.g. {{\"action\":{{\"name\":\"hangup\"}}}}",
-                event.name().to_ascii_uppercase()
+                "the answer is empty: {} needs SVAML, e.g. {{\"action\":{{\"name\":\"hangup\"}}}}",
+                with_article(&event.name().to_ascii_uppercase())
             ));
             return;
         }
@@ -115,10 +115,10 @@ fn check_svaml(event: Event, sent: &Value, body: &[u8], check: &mut AnswerCheck)
             .push("the answer is JSON but not an object: SVAML is {\"action\": …}".into());
         return;
     };
-    let upper = event.name().to_ascii_uppercase();
     match svaml.get("action") {
         None => check.problems.push(format!(
-            "the SVAML has no \"action\": each answer to an {upper} holds exactly one"
+            "the SVAML has no \"action\": each answer to {} holds exactly one",
+            with_article(&event.name().to_ascii_uppercase())
         )),
         Some(Value::Object(action)) => check_action(event, sent, action, check),
         Some(_) => check
@@ -162,7 +162,7 @@ fn text_field(object: &Map<String, Value>, field: &str) -> bool {
 }
 
 fn check_action(event: Event, sent: &Value, action: &Map<String, Value>, check: &mut AnswerCheck) {
-    let upper = event.name().to_ascii_uppercase();
+    let named = with_article(&event.name().to_ascii_uppercase());
     let Some(name) = name_of(action) else {
         check
             .problems
@@ -175,12 +175,12 @@ fn check_action(event: Event, sent: &Value, action: &Map<String, Value>, check: 
             .any(|e| e.actions().iter().any(|a| a.eq_ignore_ascii_case(name)));
         check.problems.push(if known {
             format!(
-                "the action \"{name}\" cannot answer an {upper} (names are case-sensitive): use one of {}",
+                "the action \"{name}\" cannot answer {named} (names are case-sensitive): use one of {}",
                 event.actions().join(", ")
             )
         } else {
             format!(
-                "\"{name}\" is not a SVAML action: an {upper} takes {}",
+                "\"{name}\" is not a SVAML action: {named} takes {}",
                 event.actions().join(", ")
             )
         });
@@ -294,8 +294,8 @@ fn check_instruction(
     };
     if !event.instructions().contains(&name) {
         check.problems.push(format!(
-            "instruction {n}, \"{name}\", cannot answer an {}: it takes {}",
-            event.name().to_ascii_uppercase(),
+            "instruction {n}, \"{name}\", cannot answer {}: it takes {}",
+            with_article(&event.name().to_ascii_uppercase()),
             event.instructions().join(", ")
         ));
         return;
@@ -437,4 +437,13 @@ pub fn stand_in_answer(event: Option<Event>) -> &'static str {
         Some(Event::VerificationRequest) => r#"{"action":"deny"}"#,
         _ => "",
     }
+}
+
+/// An event's name with its article as it is said: "an ICE", "an ACE", "a DICE", "a PIE".
+fn with_article(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOU".contains(c.to_ascii_uppercase()));
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }
