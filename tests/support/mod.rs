@@ -147,6 +147,11 @@ impl PrivateSession {
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
+                // An X server resets when its last client leaves, and refuses connections
+                // while it does: a probe that connects and leaves (xprop, xdotool search)
+                // then made the next client fail now and then ("Failed to open the
+                // display", for openbox and for the window). A desktop's server never resets.
+                "-noreset",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
