@@ -98,6 +98,13 @@ fn the_listener_refuses_ambiguous_framing_with_400_and_an_oversized_head_with_43
             "{case}"
         );
     }
+    // Garbage instead of a request line: a 400 in neutral words, with no advice meant for a
+    // person pasting a request into this tool.
+    let answer = raw_exchange(listener.port, b"HELLO THERE\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("not a request line"), "{answer}");
+    assert!(!answer.to_lowercase().contains("paste"), "{answer}");
+    listener.next();
     // The limit holds when the whole head, its end included, arrives in one piece.
     let big = format!(
         "POST /cb HTTP/1.1\r\nX-Big: {}\r\nContent-Length: 2\r\n\r\n{{}}",

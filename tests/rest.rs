@@ -237,7 +237,10 @@ fn verify_callback_gives_a_verdict_its_reason_and_the_string_to_sign() {
         .write_stdin("hello")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("request line"));
+        .stderr(
+            predicate::str::contains("request line")
+                .and(predicate::str::contains("give the whole request")),
+        );
     sinch_ticket()
         .args(["verify-callback", "--key", KEY])
         .env_remove("SINCH_APPLICATION_SECRET")
@@ -617,4 +620,38 @@ fn verify_callback_verifies_a_voice_v2_service_webhook_with_the_service_id_and_s
     verify(request(&body.replace("01AN", "01AM")))
         .code(1)
         .stdout(predicate::str::contains("NOT VERIFIED"));
+}
+
+#[test]
+fn verify_callback_json_has_the_same_keys_for_every_scheme() {
+    let keys = |out: &[u8]| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(out).unwrap();
+        let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let application = sinch_ticket()
+        .args([
+            "verify-callback",
+            "--max-age",
+            "none",
+            "--json",
+            "--key",
+            KEY,
+        ])
+        .write_stdin(doc_request(&format!("Application {KEY}:{DOC_SIGNATURE}")))
+        .output()
+        .unwrap();
+    let webhook = sinch_ticket()
+        .env("SINCH_WEBHOOK_SECRET", "foo_secret1234")
+        .args(["verify-callback", "--max-age", "none", "--json"])
+        .write_stdin(conversation_webhook(CONVERSATION_BODY))
+        .output()
+        .unwrap();
+    assert_eq!(application.status.code(), Some(0), "{application:?}");
+    assert_eq!(webhook.status.code(), Some(0), "{webhook:?}");
+    assert_eq!(keys(&application.stdout), keys(&webhook.stdout));
+    let webhook: serde_json::Value = serde_json::from_slice(&webhook.stdout).unwrap();
+    assert_eq!(webhook["scheme"], "conversation");
+    assert!(webhook["string_to_sign"].is_null(), "{webhook}");
 }

@@ -592,7 +592,14 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
             MAX_BODY_BYTES,
         )?,
     };
-    let parsed = parse_request(&raw).map_err(|err| Failure::usage(err.to_string()))?;
+    let parsed = parse_request(&raw).map_err(|err| {
+        let advice = if err.is_incomplete_paste() {
+            ": give the whole request, from its request line to its body (a file, or on standard input)"
+        } else {
+            ""
+        };
+        Failure::usage(format!("{err}{advice}"))
+    })?;
     let webhook = match args.scheme {
         SchemeArg::Auto => Scheme::of_request(&parsed),
         SchemeArg::Application | SchemeArg::Service => None,
@@ -612,7 +619,6 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         return report_verdict(
             args.json,
             &parsed,
-            &serde_json::to_value(&verdict),
             Verdict {
                 verified: verdict.verified,
                 scheme: verdict.scheme.map(Scheme::name),
@@ -645,7 +651,6 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
     report_verdict(
         args.json,
         &parsed,
-        &serde_json::to_value(&verdict),
         Verdict {
             verified: verdict.verified,
             scheme: verdict.scheme.as_deref(),
@@ -657,7 +662,10 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
     )
 }
 
-/// What `verify-callback` says of a verdict, whichever scheme it is in.
+/// What `verify-callback` says of a verdict, whichever scheme it is in; its `--json` has
+/// these keys for every scheme (`null` where a scheme has no value: a webhook has no string
+/// to sign).
+#[derive(serde::Serialize)]
 struct Verdict<'a> {
     verified: bool,
     scheme: Option<&'a str>,
@@ -671,14 +679,12 @@ struct Verdict<'a> {
 fn report_verdict(
     json: bool,
     parsed: &crate::sinch::signing::RawRequest,
-    report: &serde_json::Result<serde_json::Value>,
     verdict: Verdict<'_>,
 ) -> Result<u8, Failure> {
     if json {
-        let report = report
-            .as_ref()
+        let report = serde_json::to_string_pretty(&verdict)
             .map_err(|err| Failure::system(format!("could not write JSON: {err}")))?;
-        stdio::line(&format!("{report:#}"))?;
+        stdio::line(&report)?;
     } else {
         let mut text = if verdict.verified {
             format!(

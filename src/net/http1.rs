@@ -23,16 +23,16 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The most header lines taken; more is refused (431).
 pub const MAX_HEADERS: usize = 128;
 
-/// Why bytes are not a request this program takes, with the status a server answers.
+/// Why bytes are not a request this program takes, with the status a server answers. The
+/// words are neutral: they are also the body of the listener's 400 sent on the wire. The
+/// faces that read a pasted request add how to paste it ([`HeadError::is_incomplete_paste`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeadError {
     /// Nothing at all.
-    #[error("there is nothing to verify: paste the whole request, from its first line to its body")]
+    #[error("the request is empty")]
     Empty,
     /// The first line is not `METHOD /path HTTP/1.x`.
-    #[error(
-        "the first line is not a request line such as `POST /callback HTTP/1.1`: paste the whole request, starting with it"
-    )]
+    #[error("the first line is not a request line such as `POST /callback HTTP/1.1`")]
     NoRequestLine,
     /// A header line that is not `Name: value`.
     #[error("line {0} is not a header (`Name: value`): the headers end at the first empty line")]
@@ -66,6 +66,12 @@ pub enum HeadError {
 }
 
 impl HeadError {
+    /// Whether a person who pasted this most likely left part of the request out (its
+    /// request line, or all of it): a face then says how to paste it whole.
+    pub fn is_incomplete_paste(&self) -> bool {
+        matches!(self, Self::Empty | Self::NoRequestLine)
+    }
+
     /// The status a server answers this with.
     pub fn status(&self) -> u16 {
         match self {

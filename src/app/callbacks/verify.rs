@@ -48,7 +48,12 @@ impl VerifyPart {
         let request = match parse_request(self.input.as_bytes()) {
             Ok(request) => request,
             Err(err) => {
-                error_text(ui, &err.to_string());
+                let advice = if err.is_incomplete_paste() {
+                    ": paste the whole request, from its first line to its body"
+                } else {
+                    ""
+                };
+                error_text(ui, &format!("{err}{advice}"));
                 return Vec::new();
             }
         };
