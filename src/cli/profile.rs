@@ -624,6 +624,8 @@ fn webhook_lines(
         .find(|p| p.name == name)
         .map(|p| p.meta.credentials)
         .unwrap_or_default();
+    // Asked once: a kind the index does not list is looked for in a usable keyring only.
+    let keyring_usable = profiles.store().status().is_ok();
     let mut webhooks = String::new();
     for kind in CredentialKind::WEBHOOKS {
         if let Some(reference) = references.get(&SecretSlot::Credential(kind)) {
@@ -633,7 +635,7 @@ fn webhook_lines(
                 reference.describe(),
                 kind.title(),
             ));
-        } else if held.contains(kind.name()) || profiles.store().status().is_ok() {
+        } else if held.contains(kind.name()) || keyring_usable {
             match profiles.webhook_secret(name, kind) {
                 Ok(secret) => webhooks.push_str(&format!(
                     "\nWebhook:     {} {} ({}, service \"{}\")",

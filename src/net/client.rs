@@ -135,16 +135,8 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
     let built = builder
         .body(request.body)
         .map_err(|err| SendError::Build(err.to_string()))?;
-    // A proxy from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) serves hosts off this
-    // machine only: for a loopback target it would decide what "127.0.0.1" is, and read the
-    // signed request of a plain http test server.
-    let proxy = if crate::net::target::is_loopback_host(url.host) {
-        None
-    } else {
-        ureq::Proxy::try_from_env()
-    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(proxy)
+        .proxy(proxy_for(url.host))
         .timeout_connect(Some(CONNECT_TIMEOUT.min(request.timeout)))
         .timeout_global(Some(request.timeout))
         .http_status_as_error(false)
@@ -179,6 +171,18 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
         body,
         took: started.elapsed(),
     })
+}
+
+/// The proxy a request to `host` goes through: the environment's (HTTP_PROXY, HTTPS_PROXY,
+/// ALL_PROXY) for hosts off this machine only, as Vault's own client does. For a loopback
+/// host a proxy would decide what "127.0.0.1" is, and read what is sent in clear to a local
+/// server (a signed request, a Vault token).
+pub fn proxy_for(host: &str) -> Option<ureq::Proxy> {
+    if crate::net::target::is_loopback_host(host) {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    }
 }
 
 /// Which kind of failure a ureq error is.

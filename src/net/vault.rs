@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zeroize::{Zeroize as _, Zeroizing};
 
-use crate::net::target::{TargetError, is_loopback_host, parse_url};
+use crate::net::target::{TargetError, parse_url};
 
 /// The largest answer read: a KV secret is a few fields.
 pub const MAX_ANSWER_BYTES: u64 = 1 << 20;
@@ -126,16 +126,8 @@ pub fn read_field(request: &KvRead<'_>) -> Result<Zeroizing<String>, KvError> {
         }
         tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
     }
-    // A proxy from the environment (HTTPS_PROXY, ALL_PROXY) is used only for a server off this
-    // machine, as Vault's own client does: for a loopback address it would decide what
-    // "127.0.0.1" means, and read the token of a plain http dev server.
-    let proxy = if is_loopback_host(parsed.host) {
-        None
-    } else {
-        ureq::Proxy::try_from_env()
-    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(proxy)
+        .proxy(crate::net::client::proxy_for(parsed.host))
         .timeout_connect(Some(request.timeout))
         .timeout_global(Some(request.timeout))
         .http_status_as_error(false)
