@@ -7,6 +7,7 @@
 //! - [`net`]: every socket: the HTTP/1.1 parser, the client, `trigger` and the listener.
 //! - [`profiles`]: the OS keyring and the non-secret profile index.
 //! - [`history`]: the callback history, a SQLite file in the data folder.
+//! - [`scenario`]: scenario files checked whole, run through a delivery, and reported.
 //! - [`cli`] and [`app`]: the command line and the window, two thin faces that turn the
 //!   values above into words and widgets.
 
@@ -15,4 +16,5 @@ pub mod cli;
 pub mod history;
 pub mod net;
 pub mod profiles;
+pub mod scenario;
 pub mod sinch;

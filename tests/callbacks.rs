@@ -25,9 +25,15 @@ fn sinch_ticket() -> Command {
     let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
     cmd.env("SINCH_APPLICATION_SECRET", SECRET)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("XDG_DATA_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
+        .env(
+            "XDG_DATA_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .timeout(Duration::from_secs(60));
     cmd
 }
@@ -654,9 +660,15 @@ fn listen_with_only_a_webhook_secret_verifies_webhooks_and_names_the_missing_app
         .env("SINCH_WEBHOOK_SECRET", WEBHOOK_SECRET)
         .env_remove("SINCH_APPLICATION_SECRET")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("XDG_DATA_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
+        .env(
+            "XDG_DATA_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -20,8 +20,11 @@ fn sinch_ticket(data: &Path) -> Command {
     let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
     cmd.env("SINCH_APPLICATION_SECRET", SECRET)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .env("XDG_DATA_HOME", data)
         .timeout(Duration::from_secs(60));
     cmd

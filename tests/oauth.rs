@@ -22,8 +22,11 @@ fn sinch_ticket(args: &[&str], auth_url: &str) -> Command {
     cmd.args(args)
         .env("SINCH_KEY_SECRET", KEY_SECRET)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .args([
             "--project-id",
             PROJECT_ID,

@@ -20,8 +20,11 @@ fn sinch_ticket() -> Command {
     let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
     cmd.env("SINCH_APPLICATION_SECRET", DOC_SECRET)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .timeout(Duration::from_secs(60));
     cmd
 }
@@ -520,8 +523,11 @@ fn verify_callback_recognises_and_verifies_webhook_schemes_and_names_why_not() {
         let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
         cmd.env_remove("SINCH_APPLICATION_SECRET")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .env("SINCH_WEBHOOK_SECRET", "foo_secret1234")
             .timeout(Duration::from_secs(60));
         cmd
@@ -605,8 +611,11 @@ fn verify_callback_verifies_a_voice_v2_service_webhook_with_the_service_id_and_s
     let verify = |text: String| {
         Command::cargo_bin("sinch-ticket")
             .unwrap()
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .env("SINCH_APPLICATION_SECRET", "F5wrP9SKYU6w8sbZXkp7GA==")
             .args(["verify-callback", "--key", "svc-1", "--max-age", "none"])
             .write_stdin(text)

@@ -19,9 +19,15 @@ fn sinch_ticket() -> Command {
     cmd.env("SINCH_APPLICATION_SECRET", SECRET)
         .env("SINCH_WEBHOOK_SECRET", "whsec")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .env("XDG_DATA_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
+        .env(
+            "XDG_DATA_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .timeout(Duration::from_secs(120));
     cmd
 }
@@ -117,8 +123,11 @@ fn a_scenario_runs_its_steps_in_order_against_a_careful_server_and_reports_junit
     );
     let check = r#"
 import sys, xml.etree.ElementTree as ET
-suite = ET.parse(sys.argv[1]).getroot()
-assert suite.tag == "testsuite", suite.tag
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+suites = root.findall("testsuite")
+assert len(suites) == 1, suites
+suite = suites[0]
 cases = suite.findall("testcase")
 print(suite.get("tests"), suite.get("failures"), len(cases), cases[0].get("name"))
 "#;
@@ -184,6 +193,81 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
             .code(2)
             .stderr(predicate::str::contains(says));
     }
+
+    // Each of these files starts with a good step, which must not be sent either: the whole
+    // file, the profile's secrets and the history are checked first.
+    let data = tempfile::tempdir().unwrap();
+    let no_folder = data.path().join("no-such-folder/report.xml");
+    let no_folder = no_folder.to_str().unwrap();
+    let first = "[[step]]\ntrigger = \"ice\"\n[[step]]\n";
+    for (rest, says, extra) in [
+        (
+            "trigger = \"numbers-provisioning\"\ntimestamp_age = \"20m\"\n",
+            "carry no signed timestamp",
+            &[][..],
+        ),
+        (
+            "trigger = \"dice\"\ntimestamp_age = \"10m\"\n",
+            "still within",
+            &[],
+        ),
+        (
+            "trigger = \"ice\"\nset = { \"to.endpoint.x\" = \"1\" }\n",
+            "set to.endpoint.x",
+            &[],
+        ),
+        ("replay = 424242\n", "there is no record 424242", &[]),
+        (
+            "trigger = \"ice\"\ndelay = \"2h\"\n",
+            "longer than an hour",
+            &[],
+        ),
+        ("trigger = \"ice\"\nrepeat = 1000000\n", "at most 100", &[]),
+        (
+            "name = \"g\"\ntrigger = \"ice\"\nsteps = [{ trigger = \"ace\" }]\n",
+            "takes only name, order and steps",
+            &[],
+        ),
+        (
+            "trigger = \"ice\"\n",
+            "--time-scale",
+            &["--time-scale", "1e300"],
+        ),
+        (
+            "trigger = \"ice\"\n",
+            "there is no folder",
+            &["--junit", no_folder],
+        ),
+    ] {
+        let (_dir, path) = scenario(&format!("{first}{rest}"));
+        sinch_ticket()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["scenario", "run"])
+            .arg(&path)
+            .args(["--key", KEY, "--to", &listener.url("/cb")])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    // A webhook step with no webhook secret anywhere.
+    let (_dir, path) = scenario(&format!("{first}trigger = \"sms-inbound\"\n"));
+    sinch_ticket()
+        .env_remove("SINCH_WEBHOOK_SECRET")
+        .args(["scenario", "run"])
+        .arg(&path)
+        .args(["--key", KEY, "--to", &listener.url("/cb")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no Conversation/SMS webhook secret",
+        ));
+    // A file read with a bound: /dev/zero is refused, not read until memory runs out.
+    sinch_ticket()
+        .args(["scenario", "run", "/dev/zero", "--to", &listener.url("/cb")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 1024 KiB"));
     let (code, said) = listener.interrupt();
     assert_eq!(code, 0);
     assert!(
@@ -222,7 +306,7 @@ fn retry_sinch_sends_again_on_a_5xx_with_the_backoff_shortened() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "sms-delivery-report answered 200: accepted",
+            "sms-delivery-report answered 503, then 503, then 200: accepted",
         ));
     handle.join().unwrap();
 }

@@ -354,8 +354,11 @@ fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forg
             .args(&argv)
             .env("SINCH_WEBHOOK_SECRET", secret)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .output()
             .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
@@ -379,8 +382,11 @@ fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forg
     let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
         .args(["trigger", "sms-inbound", "--replay", "--to", &url])
         .env("SINCH_WEBHOOK_SECRET", secret)
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
@@ -444,8 +450,11 @@ fn webhooks_signed_by_sinchs_helper_verify_in_verify_callback_and_listen_and_tam
         let mut child = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
             .args(["verify-callback"])
             .env("SINCH_WEBHOOK_SECRET", secret)
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -524,8 +533,11 @@ fn our_token_request_is_the_one_sinchs_node_sdk_sends() {
             &auth.url,
         ])
         .env("SINCH_KEY_SECRET", KEY_SECRET)
-        .env("HOME", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+        .env(
+            "XDG_CONFIG_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+        )
         .output()
         .unwrap();
     assert!(
@@ -558,8 +570,11 @@ fn sinchs_node_helpers_accept_a_replay_from_the_history_signed_afresh() {
             .env("SINCH_APPLICATION_SECRET", listener::SECRET)
             .env("SINCH_WEBHOOK_SECRET", "sëcret ünicode")
             .env("XDG_DATA_HOME", data.path())
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .output()
             .unwrap();
         (
@@ -601,8 +616,11 @@ fn sinchs_node_helpers_accept_a_replay_from_the_history_signed_afresh() {
             ))
             .env("SINCH_APPLICATION_SECRET", SECRET)
             .env("XDG_DATA_HOME", data.path())
-            .env("HOME", "/nonexistent")
-            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
+            .env(
+                "XDG_CONFIG_HOME",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
+            )
             .output()
             .unwrap();
         (

@@ -195,7 +195,7 @@ fn callback_at(
     sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
         event,
         url: &format!("http://{addr}/sinch/{event}"),
-        signer: sinch_ticket::net::trigger::Signer::Application {
+        signer: sinch_ticket::sinch::callback::SecretFor::Application {
             key: KEY,
             secret: &secret,
         },
@@ -1915,7 +1915,7 @@ fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_
     let sent = sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
         event: sinch_ticket::sinch::callback::Event::SmsInbound,
         url: &format!("http://{addr}/sms"),
-        signer: sinch_ticket::net::trigger::Signer::Webhook(&secret),
+        signer: sinch_ticket::sinch::callback::SecretFor::Webhook(&secret),
         body: br#"{"type":"mo_text","id":"1","body":"Hej"}"#.to_vec(),
         // The listener checks the age on the real clock.
         sent_at: Utc::now(),

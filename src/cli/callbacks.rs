@@ -158,13 +158,16 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
         .is_some_and(|p| p.as_os_str() == "-");
     let stdin_taken = from_stdin.then_some("--data-file -");
     let scheme = event.product().scheme();
-    let secret = credentials::EventSecret::for_event(
+    let secrets = credentials::callback_secrets(
         &args.credentials,
         args.webhook_secret_stdin,
         stdin_taken,
-        event,
+        [event],
     )?;
-    let key = secret.key().to_owned();
+    let signer = secrets
+        .for_event(event)
+        .ok_or_else(|| Failure::system("no secret was found for the event"))?;
+    let key = secrets.application_key().to_owned();
     let body = match &args.data_file {
         Some(path) => {
             let bytes = read_body_file(path, MAX_TRIGGER_BODY)?;
@@ -196,14 +199,14 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
     } = trigger::send(Trigger {
         event,
         url: &args.to,
-        signer: secret.signer(),
+        signer,
         body,
         sent_at,
         nonce: trigger::fresh_nonce(scheme),
         forgery,
         timeout: Duration::from_secs(args.timeout),
     })?;
-    drop(secret);
+    drop(secrets);
     let sent = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
     if args.json {
         let report = json!({

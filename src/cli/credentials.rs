@@ -209,54 +209,39 @@ pub fn for_listening(
     }
 }
 
-/// What a callback event is signed with: the application key and secret (Voice,
-/// Verification), or the webhook secret of its product.
-pub enum EventSecret {
-    /// The application key and its secret.
-    Application(String, AppSecret),
-    /// A webhook secret.
-    Webhook(crate::sinch::webhook::WebhookSecret),
-}
-
-impl EventSecret {
-    /// The secret for `event`, from where the arguments say.
-    pub fn for_event(
-        args: &CredentialArgs,
-        webhook_from_stdin: bool,
-        stdin_taken: Option<&str>,
-        event: crate::sinch::callback::Event,
-    ) -> Result<Self, Failure> {
-        Ok(match event.product().scheme() {
-            None => {
-                let (key, secret) = for_signing(args, stdin_taken)?;
-                EventSecret::Application(key, secret)
+/// The secrets `events` are signed with, from where the arguments say: the application key
+/// and secret when one of them is a Voice or Verification event, and the webhook secret of
+/// each scheme among the others. A secret piped in with `--webhook-secret-stdin` is read once
+/// and signs every scheme.
+pub fn callback_secrets(
+    args: &CredentialArgs,
+    webhook_from_stdin: bool,
+    stdin_taken: Option<&str>,
+    events: impl IntoIterator<Item = crate::sinch::callback::Event>,
+) -> Result<crate::sinch::callback::CallbackSecrets, Failure> {
+    let mut secrets = crate::sinch::callback::CallbackSecrets::default();
+    let piped = if webhook_from_stdin {
+        webhook_secret(true, stdin_taken)?
+    } else {
+        None
+    };
+    for event in events {
+        match event.product().scheme() {
+            None if secrets.application.is_none() => {
+                secrets.application = Some(for_signing(args, stdin_taken)?);
             }
-            Some(scheme) => EventSecret::Webhook(webhook_secret_for(
-                args,
-                webhook_from_stdin,
-                stdin_taken,
-                scheme,
-            )?),
-        })
-    }
-
-    /// The application key (empty for a webhook), for the event's default body.
-    pub fn key(&self) -> &str {
-        match self {
-            EventSecret::Application(key, _) => key,
-            EventSecret::Webhook(_) => "",
+            None => {}
+            Some(scheme) if secrets.webhooks.get(scheme).is_none() => {
+                let secret = match &piped {
+                    Some(secret) => secret.clone(),
+                    None => webhook_secret_for(args, false, None, scheme)?,
+                };
+                secrets.webhooks.insert(scheme, secret);
+            }
+            Some(_) => {}
         }
     }
-
-    /// What signs with it.
-    pub fn signer(&self) -> crate::net::trigger::Signer<'_> {
-        match self {
-            EventSecret::Application(key, secret) => {
-                crate::net::trigger::Signer::Application { key, secret }
-            }
-            EventSecret::Webhook(secret) => crate::net::trigger::Signer::Webhook(secret),
-        }
-    }
+    Ok(secrets)
 }
 
 /// An application key and its secret, ready to sign or verify with.

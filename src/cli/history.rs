@@ -393,12 +393,15 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
             )));
         };
         let scheme = event.product().scheme();
-        let secret = credentials::EventSecret::for_event(
+        let secrets = credentials::callback_secrets(
             &args.credentials,
             args.webhook_secret_stdin,
             None,
-            event,
+            [event],
         )?;
+        let signer = secrets
+            .for_event(event)
+            .ok_or_else(|| Failure::system("no secret was found for the event"))?;
         let Triggered {
             answer,
             verdict,
@@ -407,7 +410,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         } = trigger::send(Trigger {
             event,
             url: &args.to,
-            signer: secret.signer(),
+            signer,
             body: body.clone(),
             sent_at: Utc::now(),
             nonce: trigger::fresh_nonce(scheme),

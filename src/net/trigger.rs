@@ -10,28 +10,12 @@ use serde_json::Value;
 
 use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
-use crate::sinch::AppSecret;
 use crate::sinch::callback::{
-    CallbackRequest, Event, Forgery, Headers, TriggerVerdict, WebhookRequest, judge_replay,
-    judge_trigger, sign_callback, sign_webhook,
+    CallbackRequest, Event, Forgery, Headers, SecretFor, TriggerVerdict, WebhookRequest,
+    judge_replay, judge_trigger, sign_callback, sign_webhook,
 };
 use crate::sinch::signing;
-use crate::sinch::webhook::{Scheme, WebhookSecret};
-
-/// What signs a triggered callback: the application (Voice, Verification) or a product's
-/// webhook secret.
-#[derive(Debug, Clone, Copy)]
-pub enum Signer<'a> {
-    /// The application key and secret.
-    Application {
-        /// The application key.
-        key: &'a str,
-        /// Its secret.
-        secret: &'a AppSecret,
-    },
-    /// A webhook secret, for the event's product's scheme.
-    Webhook(&'a WebhookSecret),
-}
+use crate::sinch::webhook::Scheme;
 
 /// An event to send.
 pub struct Trigger<'a> {
@@ -40,7 +24,7 @@ pub struct Trigger<'a> {
     /// The server's callback URL.
     pub url: &'a str,
     /// What signs it.
-    pub signer: Signer<'a>,
+    pub signer: SecretFor<'a>,
     /// The body bytes, sent as given (a Mailgun body gets its `signature` object filled in).
     pub body: Vec<u8>,
     /// When the callback claims to be from: [`Forgery::sent_at`], which the body was made
@@ -111,7 +95,7 @@ pub fn sign(trigger: &Trigger<'_>) -> Result<(Headers, Vec<u8>), TriggerError> {
         .check_for(trigger.event)
         .map_err(|err| TriggerError::Refused(err.to_string()))?;
     match (trigger.signer, trigger.event.product().scheme()) {
-        (Signer::Application { key, secret }, None) => {
+        (SecretFor::Application { key, secret }, None) => {
             let stamp = signing::timestamp(trigger.sent_at);
             let headers = sign_callback(
                 key,
@@ -125,7 +109,7 @@ pub fn sign(trigger: &Trigger<'_>) -> Result<(Headers, Vec<u8>), TriggerError> {
             );
             Ok((headers, trigger.body.clone()))
         }
-        (Signer::Webhook(secret), Some(scheme)) => sign_webhook(
+        (SecretFor::Webhook(secret), Some(scheme)) => sign_webhook(
             secret,
             &WebhookRequest {
                 scheme,
@@ -136,11 +120,11 @@ pub fn sign(trigger: &Trigger<'_>) -> Result<(Headers, Vec<u8>), TriggerError> {
             },
         )
         .map_err(|err| TriggerError::Refused(err.to_string())),
-        (Signer::Application { .. }, Some(_)) => Err(TriggerError::Refused(format!(
+        (SecretFor::Application { .. }, Some(_)) => Err(TriggerError::Refused(format!(
             "{} is signed with a webhook secret, not the application's",
             trigger.event.title()
         ))),
-        (Signer::Webhook(_), None) => Err(TriggerError::Refused(format!(
+        (SecretFor::Webhook(_), None) => Err(TriggerError::Refused(format!(
             "{} is signed with the application key and secret, not a webhook secret",
             trigger.event.title()
         ))),

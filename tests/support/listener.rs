@@ -72,7 +72,7 @@ impl Listener {
         let mut child = command
             .env("SINCH_APPLICATION_SECRET", SECRET)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", "/nonexistent")
+            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
             .env("XDG_DATA_HOME", &data)
             .args(["listen", "--port", "0", "--key", KEY])
             .args(extra)

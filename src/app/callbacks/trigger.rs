@@ -11,10 +11,10 @@ use crate::app::job::Slot;
 use crate::app::widgets::{
     capitalize, error_text, field_width, labelled, read_only_block, warning_text,
 };
-use crate::net::trigger::{self, Signer, Trigger, Triggered};
+use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
 use crate::profiles::{CredentialKind, Profile};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, default_body};
+use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, SecretFor, default_body};
 
 /// The forgeries offered, with their labels and tooltips: the core's model, as the command
 /// line's `--signature` and `--timestamp-age` use it.
@@ -227,8 +227,8 @@ impl TriggerPart {
         );
         self.result.start("trigger", ctx, move || {
             let signer = match &webhook {
-                Some(secret) => Signer::Webhook(secret),
-                None => Signer::Application {
+                Some(secret) => SecretFor::Webhook(secret),
+                None => SecretFor::Application {
                     key: &key,
                     secret: &secret,
                 },

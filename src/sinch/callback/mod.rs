@@ -100,6 +100,71 @@ impl Product {
     pub fn events(self) -> impl Iterator<Item = Event> {
         Event::ALL.into_iter().filter(move |e| e.product() == self)
     }
+
+    /// How long Sinch waits before sending a callback again that got a 5xx, a 429 or no
+    /// answer, one wait per retry, before it gives up. SMS documents 5 s, then doubling;
+    /// Mailgun retries at 10, 10 and 15 minutes, shortened here to seconds so that a run stays
+    /// short (scale them with `--time-scale`); the others are taken to retry as SMS does.
+    pub fn retry_waits(self) -> &'static [std::time::Duration] {
+        use std::time::Duration;
+        const SMS: [Duration; 3] = [
+            Duration::from_secs(5),
+            Duration::from_secs(10),
+            Duration::from_secs(20),
+        ];
+        const MAILGUN: [Duration; 3] = [
+            Duration::from_secs(10),
+            Duration::from_secs(10),
+            Duration::from_secs(15),
+        ];
+        match self {
+            Product::Mailgun => &MAILGUN,
+            _ => &SMS,
+        }
+    }
+}
+
+/// What callbacks are signed with: the application's key and secret (Voice, Verification)
+/// and the webhook secrets by scheme. One choice of secret per event, for every way an
+/// event is sent (trigger, replay, scenario, the window).
+#[derive(Default)]
+pub struct CallbackSecrets {
+    /// The application key and its secret, when at hand.
+    pub application: Option<(String, super::AppSecret)>,
+    /// The webhook secrets at hand.
+    pub webhooks: super::webhook::WebhookSecrets,
+}
+
+/// The secret one event is signed with.
+#[derive(Debug, Clone, Copy)]
+pub enum SecretFor<'a> {
+    /// The application key and its secret.
+    Application {
+        /// The application key.
+        key: &'a str,
+        /// Its secret.
+        secret: &'a super::AppSecret,
+    },
+    /// A webhook secret, for the event's product's scheme.
+    Webhook(&'a super::webhook::WebhookSecret),
+}
+
+impl CallbackSecrets {
+    /// The application key (empty when there is none), for an event's default body.
+    pub fn application_key(&self) -> &str {
+        self.application.as_ref().map_or("", |(key, _)| key)
+    }
+
+    /// The secret `event` is signed with, when it is at hand.
+    pub fn for_event(&self, event: Event) -> Option<SecretFor<'_>> {
+        match event.product().scheme() {
+            None => self
+                .application
+                .as_ref()
+                .map(|(key, secret)| SecretFor::Application { key, secret }),
+            Some(scheme) => self.webhooks.get(scheme).map(SecretFor::Webhook),
+        }
+    }
 }
 
 /// A callback event Sinch sends to an application's server.

@@ -1,0 +1,329 @@
+//! The runner: each planned step signed (or forged), sent through a [`Delivery`], retried as
+//! Sinch retries when the step says so, and judged. It prints nothing; the outcomes go back
+//! to whoever runs it, one by one as they happen and all together at the end.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::file::Expect;
+use super::plan::{Plan, Planned, Source, scaled};
+use crate::net::client::{self, Answer, SendError};
+use crate::net::target;
+use crate::net::trigger::{self, Trigger, TriggerError};
+use crate::sinch::callback::{
+    BodyInputs, CallbackSecrets, Event, Headers, check_answer, default_body, set_path,
+};
+
+/// How a run reaches the server and the clock: [`Http`] for real, a fake in tests.
+pub trait Delivery {
+    /// POSTs `body` with `headers` to `url` and returns the answer.
+    fn post(&mut self, url: &str, headers: &Headers, body: &[u8]) -> Result<Answer, SendError>;
+    /// Waits `how_long` (a delay, or Sinch's backoff before a retry).
+    fn wait(&mut self, how_long: Duration);
+    /// The time now, for fresh signatures.
+    fn now(&mut self) -> DateTime<Utc>;
+}
+
+/// The real delivery: HTTP with the client's bounds, the real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Http;
+
+impl Delivery for Http {
+    fn post(&mut self, url: &str, headers: &Headers, body: &[u8]) -> Result<Answer, SendError> {
+        let parsed = target::sendable(url)?;
+        client::send(
+            &parsed,
+            client::Outgoing {
+                method: "POST",
+                url,
+                headers: headers.clone(),
+                body: body.to_vec(),
+                timeout: client::DEFAULT_TIMEOUT,
+            },
+        )
+    }
+
+    fn wait(&mut self, how_long: Duration) {
+        std::thread::sleep(how_long);
+    }
+
+    fn now(&mut self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Why a step could not be judged.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// It could not be signed as asked.
+    #[error(transparent)]
+    Sign(#[from] TriggerError),
+    /// Its body could not be made.
+    #[error("set {path}: {why}")]
+    Set {
+        /// The path.
+        path: String,
+        /// Why.
+        why: String,
+    },
+    /// No secret signs its event (the plan's events were not all given one).
+    #[error("no secret to sign {0} with")]
+    NoSecret(&'static str),
+    /// `replay = "last"` after a step that could not be made.
+    #[error("the step before could not be made, so there is nothing to send again")]
+    NothingToReplay,
+    /// It could not be sent, or no answer came.
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+/// How a step went.
+#[derive(Debug)]
+pub enum Judged {
+    /// As the step expected.
+    AsExpected,
+    /// Not as it expected.
+    Unexpected,
+    /// It could not be sent or judged.
+    Failed(StepError),
+}
+
+/// One step's result.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The step's name.
+    pub name: String,
+    /// The event it sent.
+    pub event: Event,
+    /// What it expected.
+    pub expect: Expect,
+    /// The status of each answer, in order (retries included).
+    pub statuses: Vec<u16>,
+    /// How it went.
+    pub judged: Judged,
+    /// How long it took, its delay included.
+    pub took: Duration,
+}
+
+impl Outcome {
+    /// Whether it went as expected.
+    pub fn passed(&self) -> bool {
+        matches!(self.judged, Judged::AsExpected)
+    }
+
+    /// What happened, in one sentence ("dice answered 401, then 401: refused, as expected").
+    pub fn sentence(&self) -> String {
+        let said = || {
+            format!(
+                "{} answered {}",
+                self.event.name(),
+                self.statuses
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", then ")
+            )
+        };
+        match (&self.judged, self.expect) {
+            (Judged::Failed(err), _) => err.to_string(),
+            (Judged::AsExpected, Expect::Accepted) => format!("{}: accepted, as expected", said()),
+            (Judged::AsExpected, Expect::Refused) => format!("{}: refused, as expected", said()),
+            (Judged::Unexpected, Expect::Accepted) => {
+                format!("{}: expected it accepted as Sinch needs", said())
+            }
+            (Judged::Unexpected, Expect::Refused) => {
+                format!("{}: expected a refusal (4xx)", said())
+            }
+        }
+    }
+}
+
+/// A whole run.
+#[derive(Debug)]
+pub struct Report {
+    /// Each step's outcome, in order.
+    pub outcomes: Vec<Outcome>,
+    /// How long the run took.
+    pub took: Duration,
+}
+
+impl Report {
+    /// How many steps did not go as expected.
+    pub fn failed(&self) -> usize {
+        self.outcomes.iter().filter(|o| !o.passed()).count()
+    }
+}
+
+/// A request as sent, to send again.
+#[derive(Clone)]
+struct Sent {
+    event: Event,
+    headers: Headers,
+    body: Vec<u8>,
+}
+
+/// Runs `plan`'s steps in order, signing with `secrets`, through `delivery`; `each` hears
+/// every outcome as it happens.
+pub fn run(
+    plan: &Plan,
+    secrets: &CallbackSecrets,
+    delivery: &mut dyn Delivery,
+    each: &mut dyn FnMut(&Outcome),
+) -> Report {
+    let started = Instant::now();
+    let mut last: Option<Sent> = None;
+    let mut outcomes = Vec::with_capacity(plan.steps.len());
+    for step in &plan.steps {
+        let step_started = Instant::now();
+        if !step.delay.is_zero() {
+            delivery.wait(step.delay);
+        }
+        let mut statuses = Vec::new();
+        let judged = match make(plan, step, secrets, delivery, last.as_ref()) {
+            Err(err) => Judged::Failed(err),
+            Ok(sent) => {
+                let judged = send(plan, step, &sent, delivery, &mut statuses);
+                last = Some(sent);
+                judged
+            }
+        };
+        let outcome = Outcome {
+            name: step.name.clone(),
+            event: step.source.event(),
+            expect: step.expect,
+            statuses,
+            judged,
+            took: step_started.elapsed(),
+        };
+        each(&outcome);
+        outcomes.push(outcome);
+    }
+    Report {
+        outcomes,
+        took: started.elapsed(),
+    }
+}
+
+/// The step's request: a fresh body signed now, a record signed afresh, or the last one.
+fn make(
+    plan: &Plan,
+    step: &Planned,
+    secrets: &CallbackSecrets,
+    delivery: &mut dyn Delivery,
+    last: Option<&Sent>,
+) -> Result<Sent, StepError> {
+    let event = step.source.event();
+    let body = match &step.source {
+        Source::Last(_) => {
+            // The plan made sure a step came before; one that could not even be made
+            // leaves nothing to replay.
+            return last.cloned().ok_or(StepError::NothingToReplay);
+        }
+        Source::Record { body, .. } => body.clone(),
+        Source::Trigger { .. } => Vec::new(),
+    };
+    let secret = secrets
+        .for_event(event)
+        .ok_or(StepError::NoSecret(event.name()))?;
+    let sent_at = step
+        .forgery
+        .sent_at(delivery.now())
+        .map_err(|err| TriggerError::Refused(err.to_string()))?;
+    let body = match &step.source {
+        Source::Trigger { set, .. } => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut value = default_body(
+                event,
+                BodyInputs {
+                    application_key: secrets.application_key(),
+                    id: &id,
+                    now: sent_at,
+                },
+            );
+            for (path, text) in set {
+                set_path(&mut value, path, text).map_err(|why| StepError::Set {
+                    path: path.clone(),
+                    why,
+                })?;
+            }
+            serde_json::to_vec(&value).unwrap_or_default()
+        }
+        _ => body,
+    };
+    let (headers, body) = trigger::sign(&Trigger {
+        event,
+        url: &plan.to,
+        signer: secret,
+        body,
+        sent_at,
+        nonce: trigger::fresh_nonce(event.product().scheme()),
+        forgery: step.forgery,
+        timeout: client::DEFAULT_TIMEOUT,
+    })?;
+    Ok(Sent {
+        event,
+        headers,
+        body,
+    })
+}
+
+/// Sends `sent` as often as the step says, each time retried as Sinch would when asked,
+/// and judges the last answer.
+fn send(
+    plan: &Plan,
+    step: &Planned,
+    sent: &Sent,
+    delivery: &mut dyn Delivery,
+    statuses: &mut Vec<u16>,
+) -> Judged {
+    let waits = if step.retry {
+        sent.event.product().retry_waits()
+    } else {
+        &[]
+    };
+    let mut answer = None;
+    for _ in 0..step.repeat {
+        let mut retries = waits.iter();
+        loop {
+            let tried = delivery.post(&plan.to, &sent.headers, &sent.body);
+            let again = match &tried {
+                Ok(a) => a.status >= 500 || a.status == 429,
+                Err(_) => true,
+            };
+            match retries.next() {
+                Some(wait) if again => {
+                    if let Ok(a) = &tried {
+                        statuses.push(a.status);
+                    }
+                    delivery.wait(scaled(*wait, plan.time_scale).unwrap_or(*wait));
+                }
+                _ => match tried {
+                    Ok(a) => {
+                        statuses.push(a.status);
+                        answer = Some(a);
+                        break;
+                    }
+                    Err(err) => return Judged::Failed(StepError::Send(err)),
+                },
+            }
+        }
+    }
+    let Some(answer) = answer else {
+        return Judged::Unexpected;
+    };
+    let as_expected = match step.expect {
+        Expect::Refused => (400..500).contains(&answer.status),
+        Expect::Accepted if step.forgery.is_forged() => answer.is_success(),
+        Expect::Accepted => {
+            let value: Value = serde_json::from_slice(&sent.body).unwrap_or_default();
+            check_answer(sent.event, &value, answer.status, &answer.body).ok()
+        }
+    };
+    if as_expected {
+        Judged::AsExpected
+    } else {
+        Judged::Unexpected
+    }
+}
