@@ -15,6 +15,7 @@ use egui_kittest::kittest::Queryable as _;
 use sinch_ticket::app::clipboard::RecordingClipboard;
 use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
 use sinch_ticket::profiles::{KeyringError, MemoryStore, Profiles, SecretStore};
+use sinch_ticket::sinch::oauth::ApiAuth;
 use sinch_ticket::sinch::{AppSecret, Verdict, VerifyWith, inspect};
 use zeroize::Zeroizing;
 
@@ -881,6 +882,52 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
         .as_ref()
         .unwrap();
     assert!(answer.answer.pretty_body().contains("\"callId\": \"c-1\""));
+}
+
+#[test]
+fn a_host_preset_authorizes_as_its_host_does_with_the_same_table_as_send() {
+    let mut world = world();
+    world.click("Edit…");
+    world.click("Project credentials");
+    world.type_into("Service Plan ID", "plan-7");
+    world.type_into("Service plan API token", "api-token-7");
+    world.click("Save profile");
+    world.settle();
+    world.click("Request");
+    // A preset fills the host (the list is the core's table, checked against the host rules
+    // in `sinch::api`'s tests).
+    world.click("Sinch hosts");
+    world.harness.run_steps(2);
+    world.click("Voice, Europe");
+    assert_eq!(
+        world.app().request.host,
+        "https://calling-euc1.api.sinch.com"
+    );
+    assert_eq!(world.app().request.effective_auth(), ApiAuth::Application);
+    world.replace_text("Host", "https://us.sms.api.sinch.com");
+    world.replace_text("Path", "/xms/v1/{service_plan_id}/batches");
+    world.click("Sign");
+    world.harness.run_steps(2);
+    let signed = world.app().request.signed.as_ref().expect("signed");
+    assert_eq!(
+        signed.how,
+        ApiAuth::ServicePlan,
+        "by host: the plan's token ({})",
+        signed.url
+    );
+    assert_eq!(
+        signed.url,
+        "https://us.sms.api.sinch.com/xms/v1/plan-7/batches"
+    );
+    assert_eq!(
+        signed.auth.headers()[0],
+        ("Authorization".to_owned(), "Bearer api-token-7".to_owned())
+    );
+    // The command line's choice for the same URL is the same.
+    assert_eq!(
+        sinch_ticket::net::target::auth_for_url(&signed.url),
+        ApiAuth::ServicePlan
+    );
 }
 
 #[test]

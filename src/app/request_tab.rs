@@ -19,51 +19,12 @@ use crate::net::client::{self, Answer};
 use crate::net::oauth::{self as net_oauth, Fetch, NoCache, TokenCache};
 use crate::net::target::{self, parse_url};
 use crate::profiles::{KeptTokens, Profile, Profiles, SecretStore};
-use crate::sinch::oauth::{AUTH_URL, AccessToken, ApiAuth, fill_path};
+use crate::sinch::api::{self, Bearer};
+use crate::sinch::oauth::{AUTH_URL, AccessToken, ApiAuth};
 use crate::sinch::signing::{
     self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
     curl_with_headers, header_lines, sign_request,
 };
-
-/// Sinch's current API hosts (Voice: the global and regional calling hosts, and the
-/// configuration host; Verification), and this machine for a local test server.
-pub const HOSTS: &[(&str, &str)] = &[
-    ("Voice, global", "https://calling.api.sinch.com"),
-    ("Voice, North America", "https://calling-use1.api.sinch.com"),
-    ("Voice, Europe", "https://calling-euc1.api.sinch.com"),
-    (
-        "Voice, Southeast Asia 1",
-        "https://calling-apse1.api.sinch.com",
-    ),
-    (
-        "Voice, Southeast Asia 2",
-        "https://calling-apse2.api.sinch.com",
-    ),
-    ("Voice, South America", "https://calling-sae1.api.sinch.com"),
-    ("Voice configuration", "https://callingapi.sinch.com"),
-    ("Verification", "https://verification.api.sinch.com"),
-    ("Conversation, US", "https://us.conversation.api.sinch.com"),
-    (
-        "Conversation, Europe",
-        "https://eu.conversation.api.sinch.com",
-    ),
-    (
-        "Conversation, Brazil",
-        "https://br.conversation.api.sinch.com",
-    ),
-    ("SMS with OAuth2, US", "https://zt.us.sms.api.sinch.com"),
-    ("SMS with OAuth2, Europe", "https://zt.eu.sms.api.sinch.com"),
-    ("SMS service plan, US", "https://us.sms.api.sinch.com"),
-    ("SMS service plan, Europe", "https://eu.sms.api.sinch.com"),
-    ("SMS service plan, Brazil", "https://br.sms.api.sinch.com"),
-    ("SMS service plan, Canada", "https://ca.sms.api.sinch.com"),
-    (
-        "SMS service plan, Australia",
-        "https://au.sms.api.sinch.com",
-    ),
-    ("Numbers", "https://numbers.api.sinch.com"),
-    ("This machine (a test server)", "http://127.0.0.1:8080"),
-];
 
 /// How the request is authorized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,7 +41,7 @@ const AUTHS: [(AuthChoice, &str, &str); 5] = [
     (
         AuthChoice::ByHost,
         "By host",
-        "What the host takes: OAuth2 for SMS, Conversation and Numbers, the application's signing for Voice and Verification",
+        "What the host takes: the application's signing for Voice and Verification, OAuth2 for Conversation, Numbers and SMS's zt. hosts, the service plan's token for SMS's other hosts",
     ),
     (
         AuthChoice::Chosen(ApiAuth::Application),
@@ -227,7 +188,7 @@ impl Default for RequestTab {
     fn default() -> Self {
         Self {
             method: "POST".into(),
-            host: HOSTS[0].1.into(),
+            host: api::HOSTS[0].url.into(),
             path: "/calling/v1/callouts".into(),
             content_type: "application/json".into(),
             body: r#"{"method":"ttsCallout","ttsCallout":{"cli":"+46700000000","destination":{"type":"number","endpoint":"+46700000001"},"locale":"en-US","text":"Hello from sinch-ticket"}}"#.into(),
@@ -489,7 +450,8 @@ impl RequestTab {
         how: ApiAuth,
         now: DateTime<Utc>,
     ) -> Result<(), String> {
-        let (url, authorization) = match how {
+        let url = self.url();
+        let authorized = match how {
             ApiAuth::OAuth => {
                 let key = profile.access_key.as_ref().ok_or_else(|| {
                     format!("profile \"{}\" has no project access key: add one in the profile editor (Edit…, Project credentials)", profile.name)
@@ -502,36 +464,35 @@ impl RequestTab {
                     .as_ref()
                     .map(|(_, t)| t.token.as_str())
                     .unwrap_or_default();
-                (
-                    fill_path(&self.url(), Some(&key.project_id), None),
-                    format!("Bearer {token}"),
+                api::authorize(
+                    &url,
+                    Bearer::OAuth {
+                        project_id: &key.project_id,
+                        token,
+                    },
                 )
             }
             ApiAuth::ServicePlan => {
                 let (plan, token) = profile.service_plan.as_ref().ok_or_else(|| {
                     format!("profile \"{}\" has no SMS service plan: add one in the profile editor (Edit…, Project credentials)", profile.name)
                 })?;
-                (
-                    fill_path(&self.url(), None, Some(plan)),
-                    format!("Bearer {}", token.expose()),
+                api::authorize(
+                    &url,
+                    Bearer::ServicePlan {
+                        plan_id: plan,
+                        token: token.expose(),
+                    },
                 )
             }
-            ApiAuth::Basic | ApiAuth::Application => {
-                use base64::Engine as _;
-                let pair = zeroize::Zeroizing::new(format!(
-                    "{}:{}",
-                    profile.key,
-                    &*profile.secret.to_base64()
-                ));
-                (
-                    self.url(),
-                    format!(
-                        "Basic {}",
-                        base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
-                    ),
-                )
-            }
+            ApiAuth::Basic | ApiAuth::Application => api::authorize(
+                &url,
+                Bearer::Basic {
+                    key: &profile.key,
+                    secret: &profile.secret,
+                },
+            ),
         };
+        let (url, authorization) = (authorized.url, authorized.authorization.to_string());
         parse_url(&url).map_err(|e| e.to_string())?;
         let mut headers = vec![("Authorization".to_owned(), authorization)];
         if let Some(content_type) = Some(self.content_type.trim()).filter(|ct| !ct.is_empty()) {
@@ -713,13 +674,20 @@ impl RequestTab {
                         ComboBox::from_id_salt("host-preset")
                             .selected_text("Sinch hosts")
                             .show_ui(ui, |ui| {
-                                for (name, host) in HOSTS {
+                                for api::ApiHost { label: name, url: host, .. } in api::HOSTS {
                                     ui.selectable_value(&mut self.host, (*host).to_owned(), *name)
                                         .on_hover_text(*host);
                                 }
                             })
                             .response
-                            .on_hover_text("Sinch's current Voice and Verification hosts");
+                            .on_hover_text("Sinch's API hosts; Authorization \"By host\" authorizes as the chosen one takes")
+                            .widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::ComboBox,
+                                    true,
+                                    "Sinch hosts",
+                                )
+                            });
                     });
                 });
                 ui.end_row();

@@ -15,7 +15,8 @@ use crate::net::client;
 use crate::net::http1::parse_request;
 use crate::net::oauth;
 use crate::net::target::{self, parse_url};
-use crate::sinch::oauth::{ApiAuth, fill_path};
+use crate::sinch::api::{self, Bearer};
+use crate::sinch::oauth::ApiAuth;
 use crate::sinch::signing::{
     self, CallbackKeys, CurlBody, SignRequest, Signed, check_content_type, check_method,
     curl_command, header_lines, sign_request, verify_request,
@@ -424,31 +425,39 @@ fn authorize(
         // secret.)
         ApiAuth::Application | ApiAuth::Basic => {
             let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
-            let pair = zeroize::Zeroizing::new(format!("{key}:{}", &*secret.to_base64()));
-            use base64::Engine as _;
+            let authorized = api::authorize(
+                &request.url,
+                Bearer::Basic {
+                    key: &key,
+                    secret: &secret,
+                },
+            );
             headers.push((
                 "Authorization".to_owned(),
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
-                ),
+                authorized.authorization.to_string(),
             ));
-            (request.url.clone(), None)
+            (authorized.url, None)
         }
         ApiAuth::OAuth => {
             let (profile, key) = project::access_key(credentials.profile.as_deref(), project_args)?;
-            let url = fill_path(&request.url, Some(&key.project_id), None);
             let cache = project::cache_for(profile, &key, project_args)?;
             let (token, _) = oauth::token(
                 &key,
                 project_args.fetch(Duration::from_secs(timeout)),
                 &*cache,
             )?;
+            let authorized = api::authorize(
+                &request.url,
+                Bearer::OAuth {
+                    project_id: &key.project_id,
+                    token: token.token.as_str(),
+                },
+            );
             headers.push((
                 "Authorization".to_owned(),
-                format!("Bearer {}", token.token.as_str()),
+                authorized.authorization.to_string(),
             ));
-            (url, Some(OAuthCall { key, cache, token }))
+            (authorized.url, Some(OAuthCall { key, cache, token }))
         }
         ApiAuth::ServicePlan => {
             let profiles = super::profile::user_profiles()?;
@@ -459,11 +468,18 @@ fn authorize(
                 })?,
             };
             let (plan, token) = profiles.service_plan(&name)?;
+            let authorized = api::authorize(
+                &request.url,
+                Bearer::ServicePlan {
+                    plan_id: &plan,
+                    token: token.expose(),
+                },
+            );
             headers.push((
                 "Authorization".to_owned(),
-                format!("Bearer {}", token.expose()),
+                authorized.authorization.to_string(),
             ));
-            (fill_path(&request.url, None, Some(&plan)), None)
+            (authorized.url, None)
         }
     };
     if let Some(content_type) = content_type {

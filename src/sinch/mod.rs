@@ -5,6 +5,7 @@
 //! of the window, the keyring or the clipboard; the command line and the window are two thin
 //! faces over it. The formats are described, with known-answer vectors, in the README.
 
+pub mod api;
 pub mod callback;
 mod inspect;
 mod json;

@@ -298,19 +298,23 @@ pub enum ApiAuth {
 
 impl ApiAuth {
     /// The authorization an API host takes, when the host says: the Voice and Verification
-    /// hosts sign with the application; the SMS, Conversation and Numbers hosts take OAuth.
+    /// hosts sign with the application; Conversation, Numbers and SMS's `zt.` hosts take
+    /// OAuth2; SMS's other hosts (`us.`, `eu.`, `br.`, `ca.`, `au.`) a service plan's token.
     pub fn for_host(host: &str) -> Option<ApiAuth> {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         let under = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
         if host.starts_with("calling") && under("api.sinch.com")
+            || host == "callingapi.sinch.com"
             || under("verification.api.sinch.com")
         {
             Some(ApiAuth::Application)
-        } else if under("sms.api.sinch.com")
+        } else if host.starts_with("zt.") && under("sms.api.sinch.com")
             || under("conversation.api.sinch.com")
             || host == "numbers.api.sinch.com"
         {
             Some(ApiAuth::OAuth)
+        } else if under("sms.api.sinch.com") {
+            Some(ApiAuth::ServicePlan)
         } else {
             None
         }
@@ -439,8 +443,10 @@ mod tests {
         for (host, auth) in [
             ("calling.api.sinch.com", Some(ApiAuth::Application)),
             ("calling-euc1.api.sinch.com", Some(ApiAuth::Application)),
+            ("callingapi.sinch.com", Some(ApiAuth::Application)),
             ("verification.api.sinch.com", Some(ApiAuth::Application)),
-            ("us.sms.api.sinch.com", Some(ApiAuth::OAuth)),
+            ("us.sms.api.sinch.com", Some(ApiAuth::ServicePlan)),
+            ("au.sms.api.sinch.com", Some(ApiAuth::ServicePlan)),
             ("zt.eu.sms.api.sinch.com", Some(ApiAuth::OAuth)),
             ("eu.conversation.api.sinch.com", Some(ApiAuth::OAuth)),
             ("numbers.api.sinch.com", Some(ApiAuth::OAuth)),
