@@ -1195,6 +1195,66 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
 }
 
 #[test]
+fn stop_listening_leaves_the_window_responsive_while_answers_are_finished() {
+    use egui_kittest::kittest::NodeT as _;
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    use std::io::Write as _;
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    // The app behind the listener takes the forwarded request and answers only when told.
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    world.replace_text(
+        "Forward to",
+        &format!("http://127.0.0.1:{}", app.local_addr().unwrap().port()),
+    );
+    let addr = world.start_listening();
+    let sender = std::thread::spawn(move || {
+        callback_at(
+            addr,
+            Event::Dice,
+            br#"{"event":"dice","callid":"c-slow"}"#,
+            Forgery::None,
+        )
+    });
+    let (mut at_app, _) = app.accept().unwrap();
+    // The listener is now waiting for the app's answer. Stopping must not wait with it.
+    world.click("Stop listening");
+    assert!(
+        world.app().callbacks.listen.is_stopping(),
+        "the stop goes on in the background"
+    );
+    assert!(world.shows("Stopping: finishing the answers under way"));
+    assert!(
+        world
+            .harness
+            .get_by_label("Start listening")
+            .accesskit_node()
+            .is_disabled(),
+        "Start waits until the port is free"
+    );
+    // The window still draws and reacts: another part opens.
+    world.click("Trigger");
+    world.click("Listen");
+    server::read_one(&mut at_app);
+    at_app
+        .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    drop(at_app);
+    assert_eq!(sender.join().unwrap().answer.status, 200);
+    world.wait_until("the listener stopped", |w| {
+        !w.app().callbacks.listen.is_stopping()
+    });
+    // What it answered while stopping is in the list.
+    world.wait_until("the last arrival", |w| {
+        !w.app().callbacks.listen.seen.is_empty()
+    });
+    assert!(!world.shows("Stopping: finishing"));
+    assert!(world.app().callbacks.listen.listening_on().is_none());
+}
+
+#[test]
 fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     use sinch_ticket::sinch::callback::{Event, Forgery};
     let send_forged = |addr: std::net::SocketAddr| {

@@ -382,7 +382,7 @@ impl SinchTicketApp {
                 Action::StartListening => {
                     self.callbacks.listen.start(ctx, self.profiles.state());
                 }
-                Action::StopListening => self.callbacks.listen.stop(),
+                Action::StopListening => self.callbacks.listen.stop(ctx),
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {

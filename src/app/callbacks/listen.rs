@@ -75,6 +75,11 @@ pub struct ListenPart {
     /// Why the listener could not start.
     pub error: Option<String>,
     running: Option<Running>,
+    /// A listener being stopped on a thread of its own: it finishes answering the requests
+    /// under way (up to the listener's deadline) without holding up the window.
+    pub stopping: Slot<()>,
+    /// Arrivals still coming from the listener being stopped, and its count of dropped ones.
+    draining: Option<(Receiver<Arrival>, Arc<AtomicUsize>)>,
     /// Where the history lives (`None`: no data folder, or a test that wants none).
     pub history_path: Option<std::path::PathBuf>,
     /// Keep each request in the history while listening.
@@ -110,6 +115,8 @@ impl Default for ListenPart {
             selected: None,
             error: None,
             running: None,
+            stopping: Slot::default(),
+            draining: None,
             history_path: None,
             keep_history: true,
             history_error: Arc::default(),
@@ -206,21 +213,59 @@ impl ListenPart {
         })
     }
 
-    /// Stops listening (the list stays).
-    pub fn stop(&mut self) {
-        if let Some(running) = self.running.take() {
-            running.listening.stop();
+    /// Stops listening (the list stays). The listener stops on a thread of its own, since
+    /// it waits for the answers it is writing; the part says "stopping" until it is done,
+    /// and what is answered meanwhile still arrives in the list.
+    pub fn stop(&mut self, ctx: &egui::Context) {
+        let Some(Running {
+            listening,
+            seen,
+            dropped,
+            ..
+        }) = self.running.take()
+        else {
+            return;
+        };
+        self.draining = Some((seen, dropped));
+        // (Should the thread not start, the closure is dropped with the listener in it,
+        // which then stops here, as it did before.)
+        if let Err(why) = self
+            .stopping
+            .start("listen-stop", ctx, move || listening.stop())
+        {
+            self.error = Some(why);
         }
+    }
+
+    /// Whether a listener is still finishing its answers after *Stop listening*.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.busy()
     }
 
     /// Takes what arrived since the last call: from the window's time-driven work, so the
     /// queue drains while the window is hidden or another tab is shown.
     pub fn take_arrivals(&mut self) {
+        if self.stopping.poll() || !self.stopping.busy() {
+            // Stopped: what it answered last is in the queue, then nothing more comes.
+            if let Some((seen, dropped)) = self.draining.take() {
+                self.seen.extend(seen.try_iter());
+                self.dropped += dropped.swap(0, Ordering::Relaxed);
+            }
+        } else if let Some((seen, dropped)) = &self.draining {
+            self.seen.extend(seen.try_iter());
+            self.dropped += dropped.swap(0, Ordering::Relaxed);
+        }
+        self.trim_list();
         let Some(running) = &self.running else {
             return;
         };
         self.seen.extend(running.seen.try_iter());
         self.dropped += running.dropped.swap(0, Ordering::Relaxed);
+        self.trim_list();
+    }
+
+    /// Keeps the newest [`KEPT`] arrivals.
+    fn trim_list(&mut self) {
         if self.seen.len() > KEPT {
             let extra = self.seen.len() - KEPT;
             self.seen.drain(..extra);
@@ -312,7 +357,10 @@ impl ListenPart {
                     ));
                 }
             } else {
-                let blocker = cx.profile.blocker();
+                let stopping = self.is_stopping().then(|| {
+                    "the listener is still finishing the answers it was writing".to_owned()
+                });
+                let blocker = stopping.or_else(|| cx.profile.blocker());
                 let start = ui
                     .add_enabled(blocker.is_none(), Button::new("Start listening"))
                     .on_hover_text("Receive callbacks and verify them with the selected profile");
@@ -320,6 +368,10 @@ impl ListenPart {
                     Some(reason) => start.on_disabled_hover_text(capitalize(reason)),
                     None => start,
                 };
+                if self.is_stopping() {
+                    ui.spinner();
+                    ui.label("Stopping: finishing the answers under way…");
+                }
                 if start.clicked() {
                     actions.push(Action::StartListening);
                 }
@@ -766,8 +818,16 @@ pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> 
 }
 
 impl Drop for ListenPart {
+    /// Closing the window does not wait for the answers being written: the listener stops
+    /// on a thread of its own, cut short when the process ends.
     fn drop(&mut self) {
-        self.stop();
+        if let Some(running) = self.running.take() {
+            let listening = running.listening;
+            let stopper = std::thread::Builder::new()
+                .name("listen-stop".into())
+                .spawn(move || listening.stop());
+            drop(stopper);
+        }
     }
 }
 
