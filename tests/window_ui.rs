@@ -290,6 +290,15 @@ impl World {
             .expect("listening")
     }
 
+    /// Clicks *Stop listening* and waits until the listener has stopped (it finishes its
+    /// answers in the background).
+    fn stop_listening(&mut self) {
+        self.click("Stop listening");
+        self.wait_until("the listener stopped", |w| {
+            !w.app().callbacks.listen.is_stopping()
+        });
+    }
+
     fn advance(&mut self, secs: i64) {
         *self.clock.lock().unwrap() += TimeDelta::seconds(secs);
         self.harness.run_steps(2);
@@ -1145,7 +1154,7 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
     let string_to_sign = world.field("String to sign").value().unwrap_or_default();
     assert!(string_to_sign.ends_with("/sinch/ice"), "{string_to_sign}");
 
-    world.click("Stop listening");
+    world.stop_listening();
     assert!(world.app().callbacks.listen.listening_on().is_none());
     assert!(
         std::net::TcpStream::connect(addr).is_err(),
@@ -1279,7 +1288,7 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     world.harness.get_by_label_contains("NOT VERIFIED").click();
     world.harness.run_steps(2);
     assert!(world.shows("not forwarded"), "the details say why");
-    world.click("Stop listening");
+    world.stop_listening();
     app.set_nonblocking(true).unwrap();
     assert!(
         app.accept().is_err(),
@@ -1295,7 +1304,7 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     assert_eq!(send_forged(addr).answer.status, 401, "the app refused it");
     let at_app = app.join().unwrap();
     assert!(!at_app.verified, "{}", at_app.raw);
-    world.click("Stop listening");
+    world.stop_listening();
 }
 
 #[test]
@@ -1869,7 +1878,7 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
         "{}",
         &shown[shown.len().saturating_sub(80)..]
     );
-    world.click("Stop listening");
+    world.stop_listening();
 }
 
 #[test]
@@ -2034,7 +2043,7 @@ fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_
     assert_eq!(sent.answer.status, 200);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     assert!(world.shows("sms-inbound  verified (conversation), answered 200"));
-    world.click("Stop listening");
+    world.stop_listening();
 
     // Reopened, the editor opens its webhook section, says one is saved; Remove removes it
     // alone.
@@ -2193,7 +2202,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
         200
     );
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
-    world.click("Stop listening");
+    world.stop_listening();
 
     // The same history the command line reads.
     let path = world.config.path().join("data/history.sqlite3");
@@ -2253,6 +2262,38 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
         std::fs::metadata(&har).unwrap().permissions().mode() & 0o777,
         0o600
     );
+
+    // Replay: the recorded bytes (not a pretty-printed copy), re-signed, to the Trigger
+    // part's URL, with no forgery, and kept as a replay of record 1.
+    let (port, server) =
+        server::answering_server(SECRET, KEY, None, server::Answering::careful(200, ""));
+    world.click("Trigger");
+    world.replace_text(
+        "Your server's URL",
+        &format!("http://127.0.0.1:{port}/sinch/callback"),
+    );
+    world.click("Listen");
+    world.click("Replay");
+    world.wait_until("the replay", |w| {
+        w.app().callbacks.listen.replayed.last.is_some()
+    });
+    let received = server.join().unwrap();
+    assert!(received.verified, "{}", received.raw);
+    assert!(
+        received.raw.ends_with(std::str::from_utf8(body).unwrap()),
+        "the recorded bytes: {}",
+        received.raw
+    );
+    world.harness.run_steps(2);
+    assert!(world.shows("Kept as record 2, a replay of 1."));
+    let replay = sinch_ticket::history::History::open(&path, 100)
+        .unwrap()
+        .history
+        .get(2)
+        .unwrap()
+        .expect("the replay is kept");
+    assert_eq!(replay.replay_of, Some(1));
+    assert_eq!(replay.body, body);
 
     // Edit & replay: its body in the Trigger part's editor, sent re-signed.
     world.click("Edit & replay");

@@ -36,6 +36,8 @@ pub enum Action {
     StartListening,
     /// Stop it.
     StopListening,
+    /// Send the history record shown again, re-signed, to the Trigger part's URL.
+    ReplayRecord,
     /// Remove our copy from the clipboard now.
     ClearClipboard,
     /// Clear copies after this many seconds (`None`: never).

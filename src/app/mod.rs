@@ -383,6 +383,9 @@ impl SinchTicketApp {
                     self.callbacks.listen.start(ctx, self.profiles.state());
                 }
                 Action::StopListening => self.callbacks.listen.stop(ctx),
+                Action::ReplayRecord => {
+                    self.callbacks.listen.replay(ctx, self.profiles.state());
+                }
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
                 Action::SaveTestPage => {

@@ -42,6 +42,14 @@ pub fn error_text(ui: &mut Ui, text: &str) {
     coloured(ui, text, color);
 }
 
+/// The colour of a check that passed.
+pub const OK_GREEN: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
+
+/// A check that passed, capitalized, in green, wrapped to the space there is.
+pub fn ok_text(ui: &mut Ui, text: &str) {
+    coloured(ui, text, OK_GREEN);
+}
+
 /// A warning, capitalized, in the warning colour, wrapped to the space there is.
 pub fn warning_text(ui: &mut Ui, text: &str) {
     let color = ui.visuals().warn_fg_color;
@@ -90,7 +98,7 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             match &inspection.verdict {
                 Verdict::Verified => match profile {
                     Some(name) => ui.colored_label(
-                        Color32::from_rgb(0x2e, 0xa0, 0x43),
+                        OK_GREEN,
                         format!("Verified with the secret of profile \"{name}\""),
                     ),
                     None => ui.weak("verified when it was made, with a profile no longer selected"),

@@ -12,12 +12,11 @@ use serde_json::{Value, json};
 
 use super::rest::duration;
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
+use crate::history::replay::{ReplayAs, ReplayError};
 use crate::history::{self, Entry, Filter, History};
-use crate::net::client;
 use crate::net::target;
-use crate::net::trigger::{self, Trigger, Triggered};
-use crate::sinch::callback::{Event, Forgery, ForgeryOutcome};
-use crate::sinch::webhook::Scheme;
+
+use crate::sinch::callback::Event;
 
 /// Arguments of `sinch-ticket history`.
 #[derive(Debug, Args)]
@@ -327,17 +326,6 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
     }
 }
 
-/// Headers of a recorded request that are about its connection, or made anew: not sent
-/// again by `--as-is`.
-const NOT_REPLAYED: [&str; 6] = [
-    "host",
-    "content-length",
-    "connection",
-    "transfer-encoding",
-    "expect",
-    "accept-encoding",
-];
-
 /// `sinch-ticket replay`.
 pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
     target::sendable(&args.to)?;
@@ -355,118 +343,61 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         super::callbacks::apply_sets(&mut value, &args.sets)?;
         body = serde_json::to_vec(&value).unwrap_or(body);
     }
-    let event = Event::of_body(&body);
-    let (status, passed, summary, sent_headers) = if args.as_is {
-        let url = target::sendable(&args.to)?;
-        let headers: Vec<(String, String)> = entry
-            .headers
-            .iter()
-            .filter(|(name, _)| !NOT_REPLAYED.iter().any(|h| name.eq_ignore_ascii_case(h)))
-            .cloned()
-            .collect();
-        let answer = client::send(
-            &url,
-            client::Outgoing {
-                method: &entry.method,
-                url: &args.to,
-                headers: headers.clone(),
-                body: body.clone(),
-                timeout,
-            },
-        )?;
-        let outcome = ForgeryOutcome::of_status(answer.status);
-        stdio::human(&format!(
-            "Sent record {id} again unchanged (its old signature and timestamp) to {}.\n{}",
-            args.to,
-            answer.status_line()
-        ))?;
-        (
-            answer.status,
-            outcome == ForgeryOutcome::Rejected,
-            outcome.sentence(answer.status),
-            headers,
-        )
+    let secrets;
+    let how = if args.as_is {
+        ReplayAs::AsIs
     } else {
-        let Some(event) = event else {
+        let Some(event) = Event::of_body(&body) else {
             return Err(Failure::usage(format!(
                 "record {id}'s body names no event sinch-ticket knows, so it cannot be signed as one: send it unchanged with --as-is"
             )));
         };
-        let scheme = event.product().scheme();
-        let secrets = credentials::callback_secrets(
+        secrets = credentials::callback_secrets(
             &args.credentials,
             args.webhook_secret_stdin,
             None,
             [event],
         )?;
-        let signer = secrets
-            .for_event(event)
-            .ok_or_else(|| Failure::system("no secret was found for the event"))?;
-        let Triggered {
-            answer,
-            verdict,
-            body: sent,
-            ..
-        } = trigger::send(Trigger {
-            event,
-            url: &args.to,
-            signer,
-            body: body.clone(),
-            sent_at: Utc::now(),
-            nonce: trigger::fresh_nonce(scheme),
-            forgery: Forgery::None,
-            timeout,
+        ReplayAs::Resigned {
+            body,
+            secrets: &secrets,
+        }
+    };
+    let replayed =
+        history::replay::replay(&mut history, &entry, &args.to, how, timeout).map_err(|err| {
+            match err {
+                ReplayError::Send(err) => Failure::from(err),
+                ReplayError::Trigger(err) => Failure::from(err),
+                other => Failure::usage(other.to_string()),
+            }
         })?;
-        body = sent;
+    let answer = &replayed.answer;
+    if args.as_is {
+        stdio::human(&format!(
+            "Sent record {id} again unchanged (its old signature and timestamp) to {}.\n{}",
+            args.to,
+            answer.status_line()
+        ))?;
+        stdio::human(&replayed.summary)?;
+    } else {
         stdio::human(&format!(
             "Sent record {id} ({}) again to {}, signed afresh.\n{}",
-            event.name(),
+            replayed.event.map_or("?", Event::name),
             args.to,
             answer.status_line()
         ))?;
         if !answer.body.is_empty() {
             stdio::human(&answer.pretty_body())?;
         }
-        stdio::human(&super::callbacks::verdict_text(&verdict))?;
-        (
-            answer.status,
-            verdict.passed,
-            verdict.summary.clone(),
-            Vec::new(),
-        )
-    };
-    if args.as_is {
-        stdio::human(&summary)?;
+        if let Some(verdict) = &replayed.verdict {
+            stdio::human(&super::callbacks::verdict_text(verdict))?;
+        }
     }
-    let scheme = event
-        .and_then(|e| e.product().scheme())
-        .map_or("application", Scheme::name);
-    let kept = history.record(&Entry {
-        id: None,
-        time: Utc::now(),
-        peer: "replay".into(),
-        method: entry.method.clone(),
-        path: target::parse_url(&args.to)
-            .map_or_else(|_| args.to.clone(), |u| u.resource.to_owned()),
-        event: event.map(|e| e.name().to_owned()),
-        scheme: Some(if args.as_is {
-            entry.scheme.clone().unwrap_or_default()
-        } else {
-            scheme.to_owned()
-        }),
-        verified: !args.as_is,
-        reason: None,
-        status: Some(status),
-        headers: sent_headers,
-        body,
-        record: json!({"to": args.to, "as_is": args.as_is, "passed": passed, "summary": summary})
-            .to_string(),
-        replay_of: Some(id),
-    });
-    if let Err(err) = kept {
+    if let Err(err) = &replayed.kept {
         super::warn(&format!(
             "the replay could not be kept in the history: {err}"
         ));
     }
+    let passed = replayed.passed;
     Ok(if passed { exit::OK } else { exit::REJECTED })
 }

@@ -11,6 +11,7 @@
 //!   (kept as `Basic <hidden>`).
 
 mod har;
+pub mod replay;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

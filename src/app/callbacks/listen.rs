@@ -9,16 +9,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 
 use chrono::Local;
-use eframe::egui::{self, Button, Color32, Grid, RichText, ScrollArea, TextEdit, Ui};
+use eframe::egui::{self, Button, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::widgets::{
-    capitalize, error_text, field_width, labelled, read_only_block, warning_text,
+    OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
 };
+use crate::history::replay::{ReplayAs, Replayed};
 use crate::history::{self, Entry, History};
 use crate::net::listen::{self, Listening, Reply, Seen};
-use crate::sinch::callback::Event;
+use crate::sinch::callback::{CallbackSecrets, Event};
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
 /// The most requests kept in the list; older ones leave it. Arrivals wait for the window in
@@ -92,8 +93,12 @@ pub struct ListenPart {
     pub history: Slot<Result<Vec<Entry>, String>>,
     /// The history record shown in detail, read whole.
     pub history_selected: Slot<Result<Entry, String>>,
-    /// A recorded request to put in the Trigger part's editor (and to send, when `true`).
-    pub to_trigger: Option<(Event, String, bool)>,
+    /// A recorded request to put in the Trigger part's editor.
+    pub to_trigger: Option<(Event, String)>,
+    /// Where *Replay* sends a record: the Trigger part's URL (the tab sets it each frame).
+    pub replay_to: String,
+    /// The replay under way, and the last one's outcome.
+    pub replayed: Slot<Result<Replayed, String>>,
     /// Where Export writes the HAR file, as typed.
     pub export_to: String,
     /// The export under way, and how many requests the last one wrote where (or why not).
@@ -124,6 +129,8 @@ impl Default for ListenPart {
             history: Slot::default(),
             history_selected: Slot::default(),
             to_trigger: None,
+            replay_to: String::new(),
+            replayed: Slot::default(),
             export_to: dirs::download_dir()
                 .or_else(dirs::home_dir)
                 .map(|dir| dir.join("sinch-ticket-history.har").display().to_string())
@@ -392,7 +399,7 @@ impl ListenPart {
             } else {
                 "Start listening to see callbacks arrive."
             });
-            self.history_ui(ui);
+            self.history_ui(ui, &mut actions);
             return actions;
         }
         self.list(ui);
@@ -410,7 +417,7 @@ impl ListenPart {
             ui.separator();
             details(ui, &arrival.seen, arrival.cut);
         }
-        self.history_ui(ui);
+        self.history_ui(ui, &mut actions);
         actions
     }
 
@@ -544,8 +551,65 @@ impl ListenPart {
     /// Collects finished history reads (also while the window is hidden).
     pub fn poll_history(&mut self) {
         self.history.poll();
-        self.history_selected.poll();
+        if self.history_selected.poll() {
+            // Another record: the last replay was of the one before.
+            self.replayed.last = None;
+        }
         self.export.poll();
+        self.replayed.poll();
+    }
+
+    /// Sends the record shown again to [`Self::replay_to`], its recorded body re-signed
+    /// with `profile`'s secret of its kind, on a worker thread; the replay is kept in the
+    /// history, linked to the record (as `replay` does on the command line).
+    pub fn replay(&mut self, ctx: &egui::Context, profile: ProfileState<'_>) {
+        let result = self.start_replay(ctx, profile);
+        if let Err(why) = result {
+            self.replayed.last = Some(Err(why));
+        }
+    }
+
+    fn start_replay(
+        &mut self,
+        ctx: &egui::Context,
+        profile: ProfileState<'_>,
+    ) -> Result<(), String> {
+        let Some(Ok(entry)) = &self.history_selected.last else {
+            return Err("pick a record in the history first".into());
+        };
+        let Some(path) = self.history_path.clone() else {
+            return Err("there is no history to replay from".into());
+        };
+        let Some(ready) = profile.ready() else {
+            return Err(profile
+                .blocker()
+                .unwrap_or_else(|| "select a profile to sign with".into()));
+        };
+        let to = self.replay_to.trim().to_owned();
+        crate::net::target::sendable(&to)
+            .map_err(|err| format!("the Trigger part's URL: {err}"))?;
+        let secrets = CallbackSecrets {
+            application: Some((ready.key.clone(), ready.secret.clone())),
+            webhooks: ready.webhooks.clone(),
+        };
+        let entry = entry.clone();
+        self.replayed.start("replay", ctx, move || {
+            let mut opened = History::open(&path, history::DEFAULT_KEEP)
+                .map_err(|err| err.to_string())?
+                .history;
+            let body = entry.body.clone();
+            history::replay::replay(
+                &mut opened,
+                &entry,
+                &to,
+                ReplayAs::Resigned {
+                    body,
+                    secrets: &secrets,
+                },
+                crate::net::client::DEFAULT_TIMEOUT,
+            )
+            .map_err(|err| err.to_string())
+        })
     }
 
     /// Writes the records the filter matches to the Export file as HAR 1.2 (readable by
@@ -580,7 +644,7 @@ impl ListenPart {
 
     /// The history section: a filter, the records in a list that draws only the rows in
     /// sight, and the record selected, with Replay and Edit & replay.
-    fn history_ui(&mut self, ui: &mut Ui) {
+    fn history_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         if self.history_path.is_none() {
             return;
         }
@@ -712,25 +776,64 @@ impl ListenPart {
                             .on_hover_text("Put its body in the Trigger part's editor, to change it and send it re-signed")
                             .clicked()
                         {
-                            self.to_trigger = Some((event, body.clone(), false));
+                            self.to_trigger = Some((event, body));
                         }
+                        let to = self.replay_to.trim();
+                        let tip = if to.is_empty() {
+                            "Send its recorded bytes again, signed afresh with the selected profile: first type your server's URL in the Trigger part".to_owned()
+                        } else {
+                            format!("Send its recorded bytes again to {to} (the Trigger part's URL), signed afresh with the selected profile; the replay is kept in the history, linked to this record")
+                        };
                         if ui
-                            .button("Replay")
-                            .on_hover_text("Send it again to the Trigger part's URL, signed afresh with the selected profile")
+                            .add_enabled(!self.replayed.busy(), Button::new("Replay"))
+                            .on_hover_text(tip)
                             .clicked()
                         {
-                            self.to_trigger = Some((event, body, true));
+                            actions.push(Action::ReplayRecord);
                         }
                     } else {
                         ui.weak("(its body names no event: it cannot be signed as one)");
                     }
                 });
+                if self.replayed.busy() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Replaying…");
+                    });
+                }
+                match &self.replayed.last {
+                    None => {}
+                    Some(Err(why)) => error_text(ui, &format!("Not replayed: {why}")),
+                    Some(Ok(replayed)) => replay_outcome(ui, replayed, &self.replay_to),
+                }
                 for (name, value) in &entry.headers {
                     ui.monospace(format!("{name}: {}", crate::sinch::text::one_line(value)));
                 }
                 read_only_block(ui, "Recorded body", &entry.pretty_body(), 6);
             }
         }
+    }
+}
+
+/// What a replay got: the answer, Sinch's judgement of it, and where it was kept.
+fn replay_outcome(ui: &mut Ui, replayed: &Replayed, to: &str) {
+    let line = format!(
+        "Sent record {} again to {}, signed afresh: {}",
+        replayed.of,
+        to.trim(),
+        replayed.answer.status_line()
+    );
+    if replayed.passed {
+        ok_text(ui, &line);
+    } else {
+        error_text(ui, &line);
+    }
+    ui.label(&replayed.summary);
+    match &replayed.kept {
+        Ok(id) => {
+            ui.weak(format!("Kept as record {id}, a replay of {}.", replayed.of));
+        }
+        Err(why) => warning_text(ui, &format!("The replay could not be kept: {why}")),
     }
 }
 
@@ -745,7 +848,7 @@ fn details(ui: &mut Ui, seen: &Seen, cut: usize) {
     };
     if callback.verdict.verified {
         ui.colored_label(
-            Color32::from_rgb(0x2e, 0xa0, 0x43),
+            OK_GREEN,
             format!(
                 "Verified ({} scheme)",
                 callback.verdict.scheme.as_deref().unwrap_or("?")

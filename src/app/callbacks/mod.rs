@@ -121,13 +121,15 @@ impl CallbacksTab {
             }
         });
         ui.separator();
-        let mut actions = match self.part {
+        // Replay sends where the Trigger part sends.
+        self.listen.replay_to.clone_from(&self.trigger.url);
+        let actions = match self.part {
             Part::Verify => self.verify.ui(ui, cx),
             Part::Trigger => self.trigger.ui(ui, cx),
             Part::Listen => self.listen.ui(ui, cx),
         };
-        // A recorded request goes to the Trigger part's editor (and is sent, for Replay).
-        if let Some((event, body, send)) = self.listen.to_trigger.take() {
+        // A recorded request goes to the Trigger part's editor.
+        if let Some((event, body)) = self.listen.to_trigger.take() {
             let key = cx
                 .profile
                 .ready()
@@ -135,9 +137,6 @@ impl CallbacksTab {
                 .unwrap_or_default();
             self.trigger.edit(event, body, &key);
             self.part = Part::Trigger;
-            if send {
-                actions.push(Action::SendTrigger);
-            }
         }
         actions
     }

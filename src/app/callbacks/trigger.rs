@@ -410,10 +410,7 @@ impl TriggerPart {
                     ui.strong(answer.status_line());
                 }
                 if verdict.passed {
-                    ui.colored_label(
-                        egui::Color32::from_rgb(0x2e, 0xa0, 0x43),
-                        capitalize(&verdict.summary),
-                    );
+                    ui.colored_label(crate::app::widgets::OK_GREEN, capitalize(&verdict.summary));
                 } else {
                     error_text(ui, &verdict.summary);
                 }

@@ -4,10 +4,10 @@
 //! recognised, and checked with the profile's secret of that kind: the core's
 //! [`crate::sinch::received::verify_received`], as `listen` checks them.
 
-use eframe::egui::{self, Color32, TextEdit, Ui};
+use eframe::egui::{self, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext};
-use crate::app::widgets::{error_text, labelled, warning_text};
+use crate::app::widgets::{OK_GREEN, error_text, labelled, warning_text};
 use crate::net::http1::parse_request;
 use crate::profiles::CredentialKind;
 use crate::sinch::received::{Missing, Secrets, verify_received};
@@ -76,7 +76,7 @@ impl VerifyPart {
         );
         if verdict.verified {
             ui.colored_label(
-                Color32::from_rgb(0x2e, 0xa0, 0x43),
+                OK_GREEN,
                 egui::RichText::new(format!(
                     "Verified with profile \"{}\" ({} scheme)",
                     profile.name,

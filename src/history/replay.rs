@@ -1,0 +1,196 @@
+//! A kept request sent again, for both faces (`replay` and the window's *Replay*): the
+//! recorded bytes re-signed now with the profile's secret of the event's kind, or sent as
+//! they were (a stale replay a careful server refuses). The replay is kept too, linked to its
+//! original.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::{Entry, History, HistoryError};
+use crate::net::client::{self, Answer, SendError};
+use crate::net::target;
+use crate::net::trigger::{self, Trigger, TriggerError, Triggered};
+use crate::sinch::callback::{CallbackSecrets, Event, Forgery, ForgeryOutcome, TriggerVerdict};
+use crate::sinch::webhook::Scheme;
+
+/// Headers of a recorded request that belong to its connection, not to it: never replayed.
+const NOT_REPLAYED: [&str; 6] = [
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "expect",
+    "accept-encoding",
+];
+
+/// How a record is sent again.
+pub enum ReplayAs<'a> {
+    /// Its bytes and headers as recorded: its old signature and timestamp.
+    AsIs,
+    /// Its body (as recorded, or edited) signed afresh with these secrets.
+    Resigned {
+        /// The body to send.
+        body: Vec<u8>,
+        /// What signs it.
+        secrets: &'a CallbackSecrets,
+    },
+}
+
+/// A replay sent.
+pub struct Replayed {
+    /// The record it replayed.
+    pub of: i64,
+    /// The event its body names.
+    pub event: Option<Event>,
+    /// The answer.
+    pub answer: Answer,
+    /// The judgement of a re-signed replay (what Sinch would make of the answer).
+    pub verdict: Option<TriggerVerdict>,
+    /// Whether it went as it should: a re-signed one answered as Sinch needs, a stale one
+    /// refused.
+    pub passed: bool,
+    /// That, in a sentence.
+    pub summary: String,
+    /// The replay's own number in the history, or why it could not be kept.
+    pub kept: Result<i64, HistoryError>,
+}
+
+/// Why a record could not be sent again.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    /// Its body names no event, so it cannot be signed as one.
+    #[error(
+        "record {0}'s body names no event sinch-ticket knows, so it cannot be signed as one: send it unchanged instead"
+    )]
+    NotAnEvent(i64),
+    /// No secret of the event's kind was given.
+    #[error("no secret to sign {0} with")]
+    NoSecret(&'static str),
+    /// It could not be signed.
+    #[error(transparent)]
+    Trigger(#[from] TriggerError),
+    /// It could not be sent.
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+impl ReplayError {
+    /// Whether the request asked for was wrong (rather than the network).
+    pub fn is_usage(&self) -> bool {
+        match self {
+            ReplayError::NotAnEvent(_) | ReplayError::NoSecret(_) => true,
+            ReplayError::Trigger(err) => err.is_usage(),
+            ReplayError::Send(err) => err.is_usage(),
+        }
+    }
+}
+
+/// Sends `entry` again to `to`, as `how` says, and keeps the replay in `history`.
+pub fn replay(
+    history: &mut History,
+    entry: &Entry,
+    to: &str,
+    how: ReplayAs<'_>,
+    timeout: Duration,
+) -> Result<Replayed, ReplayError> {
+    let url = target::sendable(to).map_err(SendError::from)?;
+    let of = entry.id.unwrap_or_default();
+    let as_is = matches!(how, ReplayAs::AsIs);
+    let (event, answer, verdict, passed, summary, headers, body) = match how {
+        ReplayAs::AsIs => {
+            let headers: Vec<(String, String)> = entry
+                .headers
+                .iter()
+                .filter(|(name, _)| !NOT_REPLAYED.iter().any(|h| name.eq_ignore_ascii_case(h)))
+                .cloned()
+                .collect();
+            let answer = client::send(
+                &url,
+                client::Outgoing {
+                    method: &entry.method,
+                    url: to,
+                    headers: headers.clone(),
+                    body: entry.body.clone(),
+                    timeout,
+                },
+            )?;
+            let outcome = ForgeryOutcome::of_status(answer.status);
+            let summary = outcome.sentence(answer.status);
+            (
+                Event::of_body(&entry.body),
+                answer,
+                None,
+                outcome == ForgeryOutcome::Rejected,
+                summary,
+                headers,
+                entry.body.clone(),
+            )
+        }
+        ReplayAs::Resigned { body, secrets } => {
+            let event = Event::of_body(&body).ok_or(ReplayError::NotAnEvent(of))?;
+            let signer = secrets
+                .for_event(event)
+                .ok_or(ReplayError::NoSecret(event.name()))?;
+            let Triggered {
+                answer,
+                verdict,
+                body,
+                ..
+            } = trigger::send(Trigger {
+                event,
+                url: to,
+                signer,
+                body,
+                sent_at: Utc::now(),
+                nonce: trigger::fresh_nonce(event.product().scheme()),
+                forgery: Forgery::None,
+                timeout,
+            })?;
+            let (passed, summary) = (verdict.passed, verdict.summary.clone());
+            (
+                Some(event),
+                answer,
+                Some(verdict),
+                passed,
+                summary,
+                Vec::new(),
+                body,
+            )
+        }
+    };
+    let scheme = if as_is {
+        entry.scheme.clone().unwrap_or_default()
+    } else {
+        event
+            .and_then(|e| e.product().scheme())
+            .map_or("application", Scheme::name)
+            .to_owned()
+    };
+    let kept = history.record(&Entry {
+        id: None,
+        time: Utc::now(),
+        peer: "replay".into(),
+        method: entry.method.clone(),
+        path: target::parse_url(to).map_or_else(|_| to.to_owned(), |u| u.resource.to_owned()),
+        event: event.map(|e| e.name().to_owned()),
+        scheme: Some(scheme),
+        verified: !as_is,
+        reason: None,
+        status: Some(answer.status),
+        headers,
+        body,
+        record: json!({"to": to, "as_is": as_is, "passed": passed, "summary": summary}).to_string(),
+        replay_of: Some(of),
+    });
+    Ok(Replayed {
+        of,
+        event,
+        answer,
+        verdict,
+        passed,
+        summary,
+        kept,
+    })
+}
