@@ -17,12 +17,13 @@ use crate::net::oauth;
 use crate::net::target::{self, parse_url};
 use crate::sinch::api::{self, Bearer};
 use crate::sinch::oauth::ApiAuth;
+use crate::sinch::received::{Secrets, scheme_to_check, verify_received};
 use crate::sinch::signing::{
-    self, CallbackKeys, CurlBody, SignRequest, Signed, check_content_type, check_method,
-    curl_command, header_lines, sign_request, verify_request,
+    self, CallbackKeys, CurlBody, RequestVerdict, SignRequest, Signed, check_content_type,
+    check_method, curl_command, header_lines, sign_request,
 };
 use crate::sinch::time;
-use crate::sinch::webhook::{Scheme, verify_webhook};
+use crate::sinch::webhook::{Scheme, WebhookSecrets};
 
 /// The largest body read from a file or standard input.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -616,86 +617,65 @@ pub fn verify_callback(args: &VerifyArgs) -> Result<u8, Failure> {
         };
         Failure::usage(format!("{err}{advice}"))
     })?;
-    let webhook = match args.scheme {
-        SchemeArg::Auto => Scheme::of_request(&parsed),
-        SchemeArg::Application | SchemeArg::Service => None,
-        SchemeArg::Conversation | SchemeArg::Sms => Some(Scheme::Conversation),
-        SchemeArg::Numbers => Some(Scheme::Numbers),
-        SchemeArg::Mailgun => Some(Scheme::Mailgun),
+    let forced = match args.scheme {
+        SchemeArg::Auto => None,
+        SchemeArg::Application | SchemeArg::Service => Some(None),
+        SchemeArg::Conversation | SchemeArg::Sms => Some(Some(Scheme::Conversation)),
+        SchemeArg::Numbers => Some(Some(Scheme::Numbers)),
+        SchemeArg::Mailgun => Some(Some(Scheme::Mailgun)),
     };
-    if let Some(scheme) = webhook {
-        let secret = credentials::webhook_secret_for(
-            &args.credentials,
-            args.webhook_secret_stdin,
-            stdin_taken,
+    // The decision is `listen`'s and the Verify part's (`verify_received`); only the secret
+    // of the kind it needs is fetched first.
+    let scheme = scheme_to_check(&parsed, forced);
+    let mut webhooks = WebhookSecrets::default();
+    let mut application = None;
+    match scheme {
+        Some(scheme) => webhooks.insert(
             scheme,
-        )?;
-        let verdict = verify_webhook(&parsed, Some(scheme), &secret, Utc::now(), args.max_age.0);
-        drop(secret);
-        return report_verdict(
-            args.json,
-            &parsed,
-            Verdict {
-                verified: verdict.verified,
-                scheme: verdict.scheme.map(Scheme::name),
-                reason: verdict.reason.as_deref(),
-                too_old: verdict.too_old,
-                warnings: &verdict.warnings,
-                string_to_sign: None,
-            },
-        );
+            credentials::webhook_secret_for(
+                &args.credentials,
+                args.webhook_secret_stdin,
+                stdin_taken,
+                scheme,
+            )?,
+        ),
+        None => {
+            let credentials = credentials::for_verifying(&args.credentials, stdin_taken)?;
+            let Some(credentials) = credentials else {
+                return Err(Failure::usage(format!(
+                    "no secret to verify with: use --profile NAME, or --key KEY with {} or --secret-stdin",
+                    super::SECRET_ENV
+                )));
+            };
+            if credentials.key.is_none() {
+                warn("no --key given: the key the request names is taken as it is");
+            }
+            application = Some(credentials);
+        }
     }
-    let credentials = credentials::for_verifying(&args.credentials, stdin_taken)?;
-    let Some(credentials) = credentials else {
-        return Err(Failure::usage(format!(
-            "no secret to verify with: use --profile NAME, or --key KEY with {} or --secret-stdin",
-            super::SECRET_ENV
-        )));
-    };
-    if credentials.key.is_none() {
-        warn("no --key given: the key the request names is taken as it is");
-    }
-    let verdict = verify_request(
+    let (verdict, _) = verify_received(
         &parsed,
-        CallbackKeys {
-            key: credentials.key.as_deref(),
-            secret: &credentials.secret,
+        Secrets {
+            application: application.as_ref().map(|c| CallbackKeys {
+                key: c.key.as_deref(),
+                secret: &c.secret,
+            }),
+            webhooks: &webhooks,
         },
+        Some(scheme),
         Utc::now(),
         args.max_age.0,
     );
-    report_verdict(
-        args.json,
-        &parsed,
-        Verdict {
-            verified: verdict.verified,
-            scheme: verdict.scheme.as_deref(),
-            reason: verdict.reason.as_deref(),
-            too_old: verdict.too_old,
-            warnings: &verdict.warnings,
-            string_to_sign: verdict.string_to_sign.as_deref(),
-        },
-    )
-}
-
-/// What `verify-callback` says of a verdict, whichever scheme it is in; its `--json` has
-/// these keys for every scheme (`null` where a scheme has no value: a webhook has no string
-/// to sign).
-#[derive(serde::Serialize)]
-struct Verdict<'a> {
-    verified: bool,
-    scheme: Option<&'a str>,
-    reason: Option<&'a str>,
-    too_old: bool,
-    warnings: &'a [String],
-    string_to_sign: Option<&'a str>,
+    drop(webhooks);
+    drop(application);
+    report_verdict(args.json, &parsed, &verdict)
 }
 
 /// Prints a verdict (its JSON, or sentences) and gives the exit status.
 fn report_verdict(
     json: bool,
     parsed: &crate::sinch::signing::RawRequest,
-    verdict: Verdict<'_>,
+    verdict: &RequestVerdict,
 ) -> Result<u8, Failure> {
     if json {
         let report = serde_json::to_string_pretty(&verdict)
@@ -707,12 +687,12 @@ fn report_verdict(
                 "Verified: {} {} signed with the {} scheme.",
                 parsed.method,
                 parsed.target,
-                verdict.scheme.unwrap_or("?")
+                verdict.scheme.as_deref().unwrap_or("?")
             )
         } else {
             format!(
                 "NOT VERIFIED: {}{}",
-                verdict.reason.unwrap_or("unknown"),
+                verdict.reason.as_deref().unwrap_or("unknown"),
                 if verdict.too_old {
                     "; allow it with --max-age"
                 } else {
@@ -720,11 +700,11 @@ fn report_verdict(
                 }
             )
         };
-        for warning in verdict.warnings {
+        for warning in &verdict.warnings {
             text.push_str(&format!("\nwarning: {warning}"));
         }
         if !verdict.verified
-            && let Some(string_to_sign) = verdict.string_to_sign
+            && let Some(string_to_sign) = &verdict.string_to_sign
         {
             text.push_str("\nString to sign (between the lines):\n---\n");
             text.push_str(string_to_sign);

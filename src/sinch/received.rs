@@ -28,6 +28,13 @@ pub enum Missing {
     Webhook(Scheme),
 }
 
+/// The scheme `request` is checked in: `forced` when given (`Some(None)`: the application
+/// scheme), else the webhook scheme its headers carry, else the application scheme. A face
+/// that fetches secrets one kind at a time asks this first, then [`verify_received`].
+pub fn scheme_to_check(request: &RawRequest, forced: Option<Option<Scheme>>) -> Option<Scheme> {
+    forced.unwrap_or_else(|| Scheme::of_request(request))
+}
+
 /// Verifies `request` with the scheme it carries (a webhook's, or the application scheme:
 /// an `Authorization` header or nothing at all), or with `forced`, at `now`; `max_age_secs`
 /// bounds the age of every scheme that has a timestamp. The second value names the secret
@@ -39,7 +46,7 @@ pub fn verify_received(
     now: DateTime<Utc>,
     max_age_secs: Option<u64>,
 ) -> (RequestVerdict, Option<Missing>) {
-    match forced.unwrap_or_else(|| Scheme::of_request(request)) {
+    match scheme_to_check(request, forced) {
         Some(scheme) => match secrets.webhooks.get(scheme) {
             Some(secret) => (
                 verify_webhook(request, Some(scheme), secret, now, max_age_secs).into(),
