@@ -15,12 +15,14 @@ use chrono::{Local, Utc};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::rest::{MaxAge, duration, max_age, read_body_file};
+use super::args::{MaxAge, apply_sets, duration, max_age};
+use super::stdio::read_body_file;
+use super::words::verdict_text;
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::listen::{self, Callback, Reply, Seen};
 use crate::net::target;
 use crate::net::trigger::{self, Trigger, Triggered};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, TriggerVerdict, default_body, set_path};
+use crate::sinch::callback::{BodyInputs, Event, Forgery, default_body};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
@@ -261,32 +263,6 @@ Again: ",
     } else {
         exit::REJECTED
     })
-}
-
-/// Applies `--set PATH=VALUE` assignments to a body, in order.
-pub fn apply_sets(body: &mut Value, sets: &[String]) -> Result<(), Failure> {
-    for assignment in sets {
-        let Some((path, value)) = assignment.split_once('=') else {
-            return Err(Failure::usage(format!(
-                "--set '{assignment}' is not PATH=VALUE, e.g. --set custom=order-17"
-            )));
-        };
-        set_path(body, path.trim(), value)
-            .map_err(|why| Failure::usage(format!("--set {assignment}: {why}")))?;
-    }
-    Ok(())
-}
-
-/// The verdict for people: the summary, then each problem and note on its own line.
-pub fn verdict_text(verdict: &TriggerVerdict) -> String {
-    let mut text = verdict.summary.clone();
-    for problem in &verdict.problems {
-        text.push_str(&format!("\n  - {problem}"));
-    }
-    for note in &verdict.notes {
-        text.push_str(&format!("\n  note: {note}"));
-    }
-    text
 }
 
 /// How many records wait for the terminal (and the history) at most; past that, and after

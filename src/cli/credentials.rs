@@ -3,6 +3,7 @@
 use zeroize::Zeroizing;
 
 use super::{CredentialArgs, Failure, stdio, warn};
+use crate::profiles::{OsKeyring, Profiles, default_config_dir};
 use crate::sinch::AppSecret;
 
 /// The environment variable that carries the application secret.
@@ -117,7 +118,7 @@ pub fn webhook_secret_for(
         return Ok(secret);
     }
     if let Some(name) = &args.profile {
-        return Ok(super::profile::user_profiles()?.webhook_secret(name, kind)?);
+        return Ok(user_profiles()?.webhook_secret(name, kind)?);
     }
     if let Some(secret) = webhook_secret(false, None)? {
         return Ok(secret);
@@ -132,7 +133,7 @@ pub fn webhook_secret_for(
         ))
     };
     // Without a config folder or a default, there is simply no secret to use.
-    let default = super::profile::user_profiles()
+    let default = user_profiles()
         .ok()
         .and_then(|profiles| Some((profiles.default_name().ok().flatten()?, profiles)));
     let Some((name, profiles)) = default else {
@@ -174,7 +175,7 @@ pub fn for_listening(
     };
     if let Some(name) = &args.profile {
         refuse_secret_argument(args)?;
-        let profile = super::profile::user_profiles()?.load_with_webhooks(name)?;
+        let profile = user_profiles()?.load_with_webhooks(name)?;
         return Ok((Some((profile.key, profile.secret)), fill(profile.webhooks)));
     }
     let application_given =
@@ -185,7 +186,7 @@ pub fn for_listening(
     }
     // Nothing given for the application: the default profile, when there is one. With a
     // webhook secret given, a default profile that cannot be read only means webhooks alone.
-    let default = super::profile::user_profiles().and_then(|profiles| {
+    let default = user_profiles().and_then(|profiles| {
         let Some(name) = profiles.default_name()? else {
             return Ok(None);
         };
@@ -306,12 +307,12 @@ pub fn secret(
 }
 
 fn load_profile(name: &str) -> Result<crate::profiles::Profile, Failure> {
-    Ok(super::profile::user_profiles()?.load(name)?)
+    Ok(user_profiles()?.load(name)?)
 }
 
 /// The default profile, or `None` when no default is set (the keyring is not touched then).
 fn default_profile() -> Result<Option<crate::profiles::Profile>, Failure> {
-    let profiles = super::profile::user_profiles()?;
+    let profiles = user_profiles()?;
     match profiles.default_name()? {
         Some(name) => Ok(Some(profiles.load(&name)?)),
         None => Ok(None),
@@ -401,4 +402,14 @@ pub fn for_verifying(
             Ok(None)
         }
     }
+}
+
+/// The profiles of the user running the command: the OS keyring and the config folder.
+pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
+    let Some(dir) = default_config_dir() else {
+        return Err(Failure::usage(
+            "no config folder could be found for the profile index: set HOME or XDG_CONFIG_HOME",
+        ));
+    };
+    Ok(Profiles::new(OsKeyring::default(), dir))
 }

@@ -10,7 +10,8 @@ use chrono::{DateTime, Local, Utc};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::rest::duration;
+use super::args::{apply_sets, duration};
+use super::words::verdict_text;
 use super::{CredentialArgs, Failure, credentials, exit, stdio};
 use crate::history::replay::{ReplayAs, ReplayError};
 use crate::history::{self, Entry, Filter, History};
@@ -113,15 +114,6 @@ pub struct ReplayArgs {
     timeout: u64,
     #[command(flatten)]
     credentials: CredentialArgs,
-}
-
-impl From<history::HistoryError> for Failure {
-    fn from(err: history::HistoryError) -> Self {
-        Failure {
-            code: exit::IO,
-            message: err.to_string(),
-        }
-    }
 }
 
 /// The history of this user (its warnings said).
@@ -340,7 +332,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
                 "record {id}'s body is not JSON: --set cannot edit it"
             ))
         })?;
-        super::callbacks::apply_sets(&mut value, &args.sets)?;
+        apply_sets(&mut value, &args.sets)?;
         body = serde_json::to_vec(&value).unwrap_or(body);
     }
     let secrets;
@@ -390,7 +382,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
             stdio::human(&answer.pretty_body())?;
         }
         if let Some(verdict) = &replayed.verdict {
-            stdio::human(&super::callbacks::verdict_text(verdict))?;
+            stdio::human(&verdict_text(verdict))?;
         }
     }
     if let Err(err) = &replayed.kept {

@@ -1,23 +1,29 @@
 //! The command line: a thin face over [`crate::sinch`].
 
+mod args;
 mod callbacks;
 mod credentials;
+mod failure;
 mod generate;
 mod history;
 mod inspect;
 mod install;
 mod profile;
 mod project;
+mod project_keys;
 mod rest;
 mod scenario;
 pub mod stdio;
+mod words;
 
 use std::ffi::OsString;
 use std::io::IsTerminal as _;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
+pub use args::CredentialArgs;
 pub use credentials::SECRET_ENV;
+pub use failure::Failure;
 
 /// Exit statuses that scripts can rely on.
 pub mod exit {
@@ -299,130 +305,6 @@ In bash and fish, profile names complete after --profile (from `profile list --n
     },
 }
 
-/// How the application key and secret reach a command.
-#[derive(Debug, Clone, Args)]
-pub struct CredentialArgs {
-    /// Use this profile's key and secret from the OS keyring (default: the default profile,
-    /// when neither --key nor a secret is given).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["key", "secret_stdin"])]
-    pub profile: Option<String>,
-    /// The application key, as shown in the Sinch dashboard.
-    #[arg(long, value_name = "KEY")]
-    pub key: Option<String>,
-    /// Read the application secret from standard input (instead of SINCH_APPLICATION_SECRET).
-    #[arg(long)]
-    pub secret_stdin: bool,
-    /// Refused: a secret on the command line is visible to every process on the machine.
-    #[arg(long, hide = true, value_name = "SECRET", num_args = 0..=1)]
-    pub secret: Option<Option<String>>,
-}
-
-/// A failure to report: one sentence for the user, and the exit status.
-#[derive(Debug)]
-pub struct Failure {
-    /// One of [`exit`]'s statuses.
-    pub code: u8,
-    /// What went wrong and what to do, never containing a secret.
-    pub message: String,
-}
-
-impl Failure {
-    /// A usage or input error (exit status 2).
-    pub fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: exit::USAGE,
-            message: message.into(),
-        }
-    }
-
-    /// An input/output error (exit status 3).
-    pub fn io(what: &str, err: &std::io::Error) -> Self {
-        Self {
-            code: exit::IO,
-            message: format!("{what} failed: {err}"),
-        }
-    }
-
-    /// The machine failed the command, not its input (a signal handler or a thread that
-    /// cannot be set up, JSON that cannot be written): exit status 3, as for input/output.
-    pub fn system(message: impl Into<String>) -> Self {
-        Self {
-            code: exit::IO,
-            message: message.into(),
-        }
-    }
-
-    /// Standard output was closed by its reader (`| head -1`): end quietly, with success.
-    pub fn closed_pipe() -> Self {
-        Self {
-            code: exit::OK,
-            message: String::new(),
-        }
-    }
-}
-
-impl From<crate::net::target::TargetError> for Failure {
-    fn from(err: crate::net::target::TargetError) -> Self {
-        Self::usage(err.to_string())
-    }
-}
-
-impl From<crate::net::client::SendError> for Failure {
-    fn from(err: crate::net::client::SendError) -> Self {
-        use crate::net::client::SendError;
-        let code = if err.is_usage() {
-            exit::USAGE
-        } else {
-            exit::IO
-        };
-        let message = match &err {
-            SendError::Timeout(_) => format!("{err} Or allow it longer with --timeout."),
-            _ => err.to_string(),
-        };
-        Self { code, message }
-    }
-}
-
-impl From<crate::net::listen::StartError> for Failure {
-    fn from(err: crate::net::listen::StartError) -> Self {
-        use crate::net::listen::StartError;
-        match &err {
-            StartError::Forward(target) => Self::usage(format!("--forward-to: {target}")),
-            StartError::PortInUse { ip, port } => Self {
-                code: exit::IO,
-                message: format!(
-                    "port {port} is already in use on {ip}: stop the program that holds it, or choose another with --port"
-                ),
-            },
-            _ => Self {
-                code: exit::IO,
-                message: err.to_string(),
-            },
-        }
-    }
-}
-
-impl From<crate::sinch::callback::ForgeryError> for Failure {
-    fn from(err: crate::sinch::callback::ForgeryError) -> Self {
-        use crate::sinch::callback::ForgeryError;
-        let flag = match err {
-            ForgeryError::NoNonce(_) => "--replay",
-            _ => "--timestamp-age",
-        };
-        Self::usage(format!("{flag}: {err}"))
-    }
-}
-
-impl From<crate::net::trigger::TriggerError> for Failure {
-    fn from(err: crate::net::trigger::TriggerError) -> Self {
-        use crate::net::trigger::TriggerError;
-        match err {
-            TriggerError::Send(err) => err.into(),
-            TriggerError::Refused(why) => Self::usage(why),
-        }
-    }
-}
-
 /// Reads the command line. A mistake in it is reported as clap words it, except that any
 /// value given with a `--secret…` flag or a flag that takes a secret reference
 /// (`--key-secret-from`, `--service-plan-token-from`, `--from`) is hidden: clap would quote it
@@ -527,4 +409,66 @@ pub fn report(failure: Failure) -> u8 {
 /// Prints a warning to standard error. Warnings never stop a command.
 fn warn(message: &str) {
     stdio::to_stderr(&format!("sinch-ticket: warning: {message}"));
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each command's module, and its source.
+    const COMMANDS: [(&str, &str); 9] = [
+        ("callbacks", include_str!("callbacks.rs")),
+        ("generate", include_str!("generate.rs")),
+        ("history", include_str!("history.rs")),
+        ("inspect", include_str!("inspect.rs")),
+        ("install", include_str!("install.rs")),
+        ("profile", include_str!("profile.rs")),
+        ("project", include_str!("project.rs")),
+        ("rest", include_str!("rest.rs")),
+        ("scenario", include_str!("scenario.rs")),
+    ];
+
+    /// What `source` names of its siblings: `super::NAME` paths and the items of
+    /// `use super::{…}` groups.
+    fn siblings_used(source: &str) -> Vec<String> {
+        let mut used = Vec::new();
+        for (i, _) in source.match_indices("super::") {
+            let rest = &source[i + "super::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                used.extend(group.split(',').map(|item| {
+                    item.trim()
+                        .split("::")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                }));
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                used.push(name);
+            }
+        }
+        used
+    }
+
+    /// Commands import the shared plumbing (arguments, where secrets come from, `Failure`,
+    /// standard input and output, shared words) and the layers below, never each other:
+    /// what two commands share lives in one of those, once.
+    #[test]
+    fn no_command_module_imports_another() {
+        for (name, source) in COMMANDS {
+            for used in siblings_used(source) {
+                assert!(
+                    !COMMANDS.iter().any(|(other, _)| *other == used),
+                    "src/cli/{name}.rs uses super::{used}: move what they share into the plumbing"
+                );
+            }
+        }
+        // The check itself finds both forms.
+        assert_eq!(
+            siblings_used("use super::{rest::duration, Failure};\nsuper::profile::x()"),
+            ["rest", "Failure", "profile"]
+        );
+    }
 }

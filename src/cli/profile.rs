@@ -1,14 +1,14 @@
 //! `profile ...`: manage the app profiles kept in the OS keyring.
 
-use std::io::{BufRead as _, IsTerminal as _, Read as _};
+use std::io::IsTerminal as _;
 
 use clap::{Args, Subcommand};
 use zeroize::Zeroizing;
 
-use super::{Failure, exit, stdio, warn};
+use super::{Failure, credentials, exit, stdio, warn};
 use crate::profiles::{
-    CredentialKind, KeyringError, OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretRef,
-    SecretSlot, SecretStore as _, default_config_dir,
+    CredentialKind, OsKeyring, Profile, ProfileError, Profiles, SERVICE, SecretRef, SecretSlot,
+    SecretStore as _,
 };
 use crate::sinch::AppSecret;
 
@@ -179,81 +179,11 @@ fn reference(text: &str) -> Result<SecretRef, String> {
     SecretRef::parse(text).map_err(|err| err.to_string())
 }
 
-/// The profiles of the user running the command: the OS keyring and the config folder.
-pub fn user_profiles() -> Result<Profiles<OsKeyring>, Failure> {
-    let Some(dir) = default_config_dir() else {
-        return Err(Failure::usage(
-            "no config folder could be found for the profile index: set HOME or XDG_CONFIG_HOME",
-        ));
-    };
-    Ok(Profiles::new(OsKeyring::default(), dir))
-}
-
 /// A profile failure is a command-line failure with the right exit status.
-impl From<ProfileError> for Failure {
-    fn from(err: ProfileError) -> Self {
-        let code = match err {
-            ProfileError::Keyring(_)
-            | ProfileError::MissingSecret(_)
-            | ProfileError::NoCredential { listed: true, .. } => exit::KEYRING,
-            ProfileError::Index(_) => exit::IO,
-            ProfileError::Reference { .. } | ProfileError::BadReference { .. } => exit::KEYRING,
-            _ => exit::USAGE,
-        };
-        // The command line's own advice, after the profiles layer's words.
-        let advice = match &err {
-            ProfileError::NotFound(name) => format!(
-                ": see `sinch-ticket profile list`, or add it with `sinch-ticket profile add {name} --key KEY`"
-            ),
-            ProfileError::Exists(_) => ": add --force to replace it".to_owned(),
-            ProfileError::Unlisted(name) => format!(
-                ": bring it back with `sinch-ticket profile attach {name}`, or add --force to replace its secret"
-            ),
-            ProfileError::MissingSecret(name) => {
-                format!(" (`sinch-ticket profile add {name} --key KEY --force`)")
-            }
-            ProfileError::Keyring(KeyringError::Unavailable(_)) => {
-                "; until then give --key and SINCH_APPLICATION_SECRET".to_owned()
-            }
-            ProfileError::NoCredential { profile, kind, .. } => match kind {
-                CredentialKind::AccessKey | CredentialKind::OAuthToken => format!(
-                    ": add it with `sinch-ticket profile add {profile} --project-id P --key-id K`, or give --project-id and --key-id with {}",
-                    super::project::KEY_SECRET_ENV
-                ),
-                CredentialKind::ServicePlan => format!(
-                    ": add it with `sinch-ticket profile add {profile} --service-plan-id ID`"
-                ),
-                _ => format!(
-                    ": add it with `sinch-ticket profile webhook-secret add {profile} {kind}`, or set {}",
-                    super::credentials::WEBHOOK_SECRET_ENV
-                ),
-            },
-            ProfileError::CredentialExists { .. } => ": add --force to replace it".to_owned(),
-            ProfileError::NoApplication(name) => format!(
-                ": add them with `sinch-ticket profile add {name} --key KEY`, or use --auth oauth for the project APIs"
-            ),
-            ProfileError::Reference { profile, .. } => {
-                format!(" (`sinch-ticket profile check {profile}` checks each of its references)")
-            }
-            _ => String::new(),
-        };
-        Failure {
-            code,
-            message: format!("{err}{advice}"),
-        }
-    }
-}
-
 /// A secret that is not one is wrong input.
-impl From<crate::sinch::SecretError> for Failure {
-    fn from(err: crate::sinch::SecretError) -> Self {
-        Failure::usage(err.to_string())
-    }
-}
-
 /// `sinch-ticket profile ...`.
 pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
-    let profiles = user_profiles()?;
+    let profiles = credentials::user_profiles()?;
     match &args.command {
         ProfileCommand::Add {
             name,
@@ -280,10 +210,10 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
                 .as_deref()
                 .zip(key_id.as_deref())
                 .map(|(p, k)| (p, k, *key_secret_stdin));
-            super::project::add_project_credentials(
+            super::project_keys::add_project_credentials(
                 &profiles,
                 name,
-                super::project::ProjectAdd {
+                super::project_keys::ProjectAdd {
                     access,
                     service_plan_id: service_plan_id.as_deref(),
                     key_secret_from: key_secret_from.as_ref(),
@@ -336,7 +266,7 @@ pub fn run(args: &ProfileArgs) -> Result<u8, Failure> {
             let kind = CredentialKind::from(*kind);
             let warnings = match profiles.set_webhook_reference(name, kind, reference, *force) {
                 Err(ProfileError::CredentialExists { .. }) if std::io::stdin().is_terminal() => {
-                    if !confirm(&format!(
+                    if !stdio::confirm(&format!(
                         "Profile \"{name}\" has a {} already. Replace it?",
                         kind.title()
                     )) {
@@ -387,7 +317,7 @@ fn add_webhook_secret(
     let text = read_hidden(format!("{} for \"{name}\" (input hidden): ", kind.title()))?;
     let warnings = match profiles.set_webhook_secret(name, kind, &text, force) {
         Err(ProfileError::CredentialExists { .. }) if std::io::stdin().is_terminal() => {
-            if !confirm(&format!(
+            if !stdio::confirm(&format!(
                 "Profile \"{name}\" has a {} already. Replace it?",
                 kind.title()
             )) {
@@ -436,18 +366,6 @@ fn read_secret(name: &str, stdin_free: bool) -> Result<AppSecret, Failure> {
     Ok(AppSecret::from_base64(&text)?)
 }
 
-/// Asks a yes/no question on the terminal; only "y" or "yes" is yes.
-pub fn confirm(question: &str) -> bool {
-    stdio::prompt(&format!("{question} [y/N] "));
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .take(256)
-        .read_line(&mut answer)
-        .is_ok()
-        && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
-}
-
 fn add(
     profiles: &Profiles<OsKeyring>,
     name: &str,
@@ -462,7 +380,7 @@ fn add(
         Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
             if std::io::stdin().is_terminal() =>
         {
-            if !confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
+            if !stdio::confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
                 stdio::to_stderr(&format!("Kept the existing profile \"{name}\"."));
                 return Ok(exit::USAGE);
             }
@@ -489,7 +407,7 @@ fn add_reference(
         Err(ProfileError::Exists(_) | ProfileError::Unlisted(_))
             if std::io::stdin().is_terminal() =>
         {
-            if !confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
+            if !stdio::confirm(&format!("A profile named \"{name}\" exists. Replace it?")) {
                 stdio::to_stderr(&format!("Kept the existing profile \"{name}\"."));
                 return Ok(exit::USAGE);
             }

@@ -2,14 +2,15 @@
 //! secret, and the signed callbacks Sinch sends back. The signing and checking are the
 //! core's ([`crate::sinch::signing`]); this file reads arguments and prints.
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Utc;
 use clap::Args;
 
-use super::project::{self, ProjectArgs};
+use super::args::{MaxAge, ProjectArgs, duration, max_age};
+use super::project_keys;
+use super::stdio::{read_body, read_body_file};
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::client;
 use crate::net::http1::parse_request;
@@ -22,7 +23,6 @@ use crate::sinch::signing::{
     self, CallbackKeys, CurlBody, RequestVerdict, SignRequest, Signed, check_content_type,
     check_method, curl_command, header_lines, sign_request,
 };
-use crate::sinch::time;
 use crate::sinch::webhook::{Scheme, WebhookSecrets};
 
 /// The largest body read from a file or standard input.
@@ -174,23 +174,6 @@ pub enum SchemeArg {
     Mailgun,
 }
 
-/// How old a callback may be.
-#[derive(Debug, Clone, Copy)]
-pub struct MaxAge(pub Option<u64>);
-
-pub(super) fn duration(text: &str) -> Result<u64, String> {
-    time::parse_duration(text).map_err(|e| e.to_string())
-}
-
-pub(super) fn max_age(text: &str) -> Result<MaxAge, String> {
-    if text.trim().eq_ignore_ascii_case("none") {
-        return Ok(MaxAge(None));
-    }
-    time::parse_duration(text)
-        .map(|secs| MaxAge(Some(secs)))
-        .map_err(|e| e.to_string())
-}
-
 /// The body and Content-Type to send, read and checked.
 fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
     let body = match (&args.data, &args.data_file) {
@@ -219,36 +202,6 @@ fn body(args: &RequestArgs) -> Result<(Vec<u8>, Option<String>), Failure> {
         warn("the body is not valid JSON, though its Content-Type says JSON: it is sent as given");
     }
     Ok((body, content_type))
-}
-
-/// Reads the body a `--data-file FILE|-` names ('-': standard input), at most `limit` bytes.
-pub(super) fn read_body_file(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, Failure> {
-    if path.as_os_str() == "-" {
-        return read_body(std::io::stdin().lock(), "the body on standard input", limit);
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|err| Failure::io(&format!("opening the body file {}", path.display()), &err))?;
-    read_body(file, &format!("the body file {}", path.display()), limit)
-}
-
-/// Reads at most `limit` bytes of `input`; more is a usage error that names `what`.
-pub(super) fn read_body(
-    input: impl std::io::Read,
-    what: &str,
-    limit: usize,
-) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    input
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| Failure::io(&format!("reading {what}"), &err))?;
-    if bytes.len() > limit {
-        return Err(Failure::usage(format!(
-            "{what} is larger than {} MiB: Sinch's APIs take far smaller bodies",
-            limit >> 20
-        )));
-    }
-    Ok(bytes)
 }
 
 fn stdin_for(args: &RequestArgs) -> Option<&'static str> {
@@ -440,8 +393,9 @@ fn authorize(
             (authorized.url, None)
         }
         ApiAuth::OAuth => {
-            let (profile, key) = project::access_key(credentials.profile.as_deref(), project_args)?;
-            let cache = project::cache_for(profile, &key, project_args)?;
+            let (profile, key) =
+                project_keys::access_key(credentials.profile.as_deref(), project_args)?;
+            let cache = project_keys::cache_for(profile, &key, project_args)?;
             let (token, _) = oauth::token(
                 &key,
                 project_args.fetch(Duration::from_secs(timeout)),
@@ -461,7 +415,7 @@ fn authorize(
             (authorized.url, Some(OAuthCall { key, cache, token }))
         }
         ApiAuth::ServicePlan => {
-            let profiles = super::profile::user_profiles()?;
+            let profiles = credentials::user_profiles()?;
             let name = match &credentials.profile {
                 Some(name) => name.clone(),
                 None => profiles.default_name()?.ok_or_else(|| {

@@ -146,6 +146,44 @@ fn not_utf8(what: &str) -> Failure {
     }
 }
 
+/// Reads the body a `--data-file FILE|-` names ('-': standard input), at most `limit` bytes.
+pub fn read_body_file(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, Failure> {
+    if path.as_os_str() == "-" {
+        return read_body(std::io::stdin().lock(), "the body on standard input", limit);
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|err| Failure::io(&format!("opening the body file {}", path.display()), &err))?;
+    read_body(file, &format!("the body file {}", path.display()), limit)
+}
+
+/// Reads at most `limit` bytes of `input`; more is a usage error that names `what`.
+pub fn read_body(input: impl std::io::Read, what: &str, limit: usize) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    input
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Failure::io(&format!("reading {what}"), &err))?;
+    if bytes.len() > limit {
+        return Err(Failure::usage(format!(
+            "{what} is larger than {} MiB: Sinch's APIs take far smaller bodies",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Asks a yes/no question on the terminal; only "y" or "yes" is yes.
+pub fn confirm(question: &str) -> bool {
+    prompt(&format!("{question} [y/N] "));
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .take(256)
+        .read_line(&mut answer)
+        .is_ok()
+        && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
