@@ -3,7 +3,7 @@
 //! and the selected profile's key and secret once loaded.
 //!
 //! A profile save goes: *Save profile* -> [`ProfilePanel::save_editor`] builds a
-//! [`ProfileDraft`] -> `Action::Worker(Request::Save)` -> the worker (`worker.rs`) saves it
+//! [`crate::profiles::ProfileDraft`] -> `Action::Worker(Request::Save)` -> the worker (`worker.rs`) saves it
 //! in the keyring and the index -> `Reply::Changed` -> [`ProfilePanel::on_reply`].
 
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
@@ -11,13 +11,10 @@ use zeroize::Zeroizing;
 
 use super::action::{Action, Notice, ProfileState, Topic};
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
-use super::worker::{
-    Change, KEEP_FETCHED, Listing, ProfileDraft, Reply, Request, SecretInput, Selected, StoreKind,
-    WebhookEdit,
-};
+use super::worker::{Change, KEEP_FETCHED, Listing, Reply, Request, Selected, StoreKind};
 use crate::profiles::{
-    CredentialKind, Profile, ProfileError, ProfileSummary, SecretRef, SecretSlot, canonical_name,
-    check_webhook_secret,
+    CredentialKind, Profile, ProfileDraft, ProfileError, ProfileSummary, SecretInput, SecretRef,
+    SecretSlot, WebhookEdit, canonical_name, check_webhook_secret,
 };
 use crate::sinch::oauth::{AccessKey, KeySecret};
 use crate::sinch::{AppSecret, SecretError, application_key_warning};

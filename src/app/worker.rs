@@ -20,12 +20,9 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 
 use crate::profiles::{
-    Cached, CredentialKind, IndexFile, KeyringError, MemoryStore, Profile, ProfileError,
-    ProfileSummary, Profiles, Resolve, SecretRef, SecretStore,
+    Cached, IndexFile, KeyringError, MemoryStore, Profile, ProfileError, ProfileSummary, Profiles,
+    Resolve, SecretStore,
 };
-use crate::sinch::AppSecret;
-use crate::sinch::oauth::{AccessKey, KeySecret};
-use zeroize::Zeroizing;
 
 type Answer = (Reply, Result<(), ProfileError>);
 
@@ -47,15 +44,6 @@ pub const KEEP_FETCHED: Duration = Duration::from_secs(5 * 60);
 /// through it) and the window (which forgets them).
 pub type Fetched = Arc<Cached<Arc<dyn Resolve>>>;
 
-/// Where a profile's application secret comes from, as the editor hands it over.
-#[derive(Clone)]
-pub enum SecretInput {
-    /// This value, kept in the keyring.
-    Value(AppSecret),
-    /// Fetched from a secret manager each time it is used; nothing kept in the keyring.
-    Reference(SecretRef),
-}
-
 /// Where this session's profiles live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreKind {
@@ -76,42 +64,6 @@ pub enum StoreKind {
     },
 }
 
-/// A profile to save, as the editor hands it over.
-pub struct ProfileDraft {
-    /// The name to save under.
-    pub name: String,
-    /// The application key.
-    pub key: String,
-    /// The secret, or where it is fetched from.
-    pub secret: SecretInput,
-    /// Replace a profile of that name.
-    pub replace: bool,
-    /// The profile's former name, when it was renamed in the editor.
-    pub rename_from: Option<String>,
-    /// Webhook secrets to save or remove; a kind not named keeps what it has.
-    pub webhooks: Vec<(CredentialKind, WebhookEdit)>,
-    /// A project access key to save (replacing the one there); `None` keeps what it has.
-    pub access_key: Option<AccessKey>,
-    /// An SMS service plan (ID and API token) to save; `None` keeps what it has.
-    pub service_plan: Option<(String, KeySecret)>,
-    /// A project access key whose Key Secret is fetched from a secret manager: Project ID,
-    /// Key ID, reference.
-    pub access_key_reference: Option<(String, String, SecretRef)>,
-    /// An SMS service plan whose API token is fetched from a secret manager: its ID and the
-    /// reference.
-    pub service_plan_reference: Option<(String, SecretRef)>,
-}
-
-/// What the editor does to one webhook secret.
-pub enum WebhookEdit {
-    /// Save this one (replacing what was there).
-    Set(Zeroizing<String>),
-    /// Fetch it from a secret manager each time it is used (replacing what was there).
-    Refer(SecretRef),
-    /// Remove it.
-    Remove,
-}
-
 /// What the window asks of the worker.
 pub enum Request {
     /// List the profiles (and the default).
@@ -119,7 +71,7 @@ pub enum Request {
     /// Read a profile's key and secret.
     Load(String),
     /// Save a profile (boxed: a draft carries every credential the editor holds).
-    Save(Box<ProfileDraft>),
+    Save(Box<crate::profiles::ProfileDraft>),
     /// Delete a profile.
     Delete(String),
     /// Make a profile the default.
@@ -346,26 +298,6 @@ impl SessionOnly {
             next_try: Instant::now() + retry_after,
         }
     }
-
-    /// Saves each session profile in the keyring now reachable; one of a name the keyring
-    /// already has is left out rather than replacing it.
-    fn move_into(&self, real: &Profiles<Store>) -> (Vec<String>, Vec<(String, ProfileError)>) {
-        let (mut moved, mut not_moved) = (Vec::new(), Vec::new());
-        let Ok((list, _)) = self.profiles.list() else {
-            return (moved, not_moved);
-        };
-        for summary in list {
-            // References move as references: nothing is fetched, nothing copied.
-            let saved = self
-                .profiles
-                .copy_into(&summary.name, real, &summary.name, true);
-            match saved {
-                Ok(_) => moved.push(summary.name),
-                Err(err) => not_moved.push((summary.name, err)),
-            }
-        }
-        (moved, not_moved)
-    }
 }
 
 /// The names the real index lists, to say which profiles are out of reach.
@@ -477,7 +409,7 @@ fn serve(
                 Err(RecvTimeoutError::Disconnected) => return,
                 Err(RecvTimeoutError::Timeout) => {
                     if real.status().is_ok() {
-                        let (moved, not_moved) = waiting.move_into(&real_profiles);
+                        let (moved, not_moved) = waiting.profiles.move_all_into(&real_profiles);
                         session = None;
                         reply(Reply::Store(StoreKind::Saved(real.location())));
                         reply(Reply::KeyringBack {
@@ -556,46 +488,9 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
         }
         Request::Save(draft) => {
             let name = draft.name.clone();
-            let added = match &draft.secret {
-                SecretInput::Value(secret) => {
-                    profiles.add(&draft.name, &draft.key, secret, draft.replace)
-                }
-                SecretInput::Reference(reference) => {
-                    profiles.add_reference(&draft.name, &draft.key, reference, draft.replace)
-                }
-            };
-            let saved = added.and_then(|warnings| {
-                rename_away(profiles, &name, draft.rename_from.as_deref())?;
-                for (kind, edit) in &draft.webhooks {
-                    match edit {
-                        WebhookEdit::Set(text) => {
-                            profiles.set_webhook_secret(&name, *kind, text, true)?;
-                        }
-                        WebhookEdit::Refer(reference) => {
-                            profiles.set_webhook_reference(&name, *kind, reference, true)?;
-                        }
-                        WebhookEdit::Remove => match profiles.remove_webhook_secret(&name, *kind) {
-                            Ok(()) | Err(ProfileError::NoCredential { .. }) => {}
-                            Err(err) => return Err(err),
-                        },
-                    }
-                }
-                if let Some(key) = &draft.access_key {
-                    profiles.set_access_key(&name, key, true)?;
-                }
-                if let Some((plan, token)) = &draft.service_plan {
-                    profiles.set_service_plan(&name, plan, token, true)?;
-                }
-                if let Some((project, key_id, reference)) = &draft.access_key_reference {
-                    profiles.set_access_key_reference(&name, project, key_id, reference, true)?;
-                }
-                if let Some((plan, reference)) = &draft.service_plan_reference {
-                    profiles.set_service_plan_reference(&name, plan, reference, true)?;
-                }
-                Ok(Change::Saved {
-                    name: name.clone(),
-                    warnings,
-                })
+            let saved = profiles.save_draft(&draft).map(|warnings| Change::Saved {
+                name: name.clone(),
+                warnings,
             });
             let select = saved.is_ok().then_some(name);
             changed(profiles, saved, select)
@@ -631,29 +526,4 @@ fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
             changed(profiles, remembered, None)
         }
     }
-}
-
-/// After a rename in the editor, removes the profile's old name (keeping it the default if
-/// it was).
-fn rename_away(
-    profiles: &Profiles<Store>,
-    name: &str,
-    old: Option<&str>,
-) -> Result<(), ProfileError> {
-    let Some(old) = old.filter(|old| *old != name) else {
-        return Ok(());
-    };
-    let was_default = profiles.default_name()?.as_deref() == Some(old);
-    // The webhook secrets go with the profile to its new name (unless it has its own),
-    // references as references.
-    profiles.copy_into(old, profiles, name, false)?;
-    profiles.remove(old).map_err(|err| {
-        ProfileError::Invalid(format!(
-            "saved as \"{name}\", but the old \"{old}\" could not be removed: {err}"
-        ))
-    })?;
-    if was_default {
-        profiles.set_default(name)?;
-    }
-    Ok(())
 }

@@ -8,6 +8,7 @@
 //! store's timeout: the window calls these from a worker thread.
 
 mod credential;
+mod draft;
 mod index;
 mod keyring;
 mod reference;
@@ -24,6 +25,7 @@ use zeroize::Zeroizing;
 pub use self::credential::{
     CredentialKind, MAX_SECRET_BYTES, WebhookSecrets, check_webhook_secret,
 };
+pub use self::draft::{ProfileDraft, SecretInput, WebhookEdit};
 pub use self::index::{INDEX_FILE, Index, IndexError, IndexFile, ProfileMeta};
 pub use self::keyring::{
     DEFAULT_TIMEOUT, KeyringError, MemoryStore, OsKeyring, SERVICE, SecretStore,

@@ -919,3 +919,82 @@ fn a_reference_a_hand_edit_broke_is_named_and_loses_no_other_profile() {
     assert!(err.to_string().contains("set it again"), "{err}");
     assert!(profiles.load("sandbox").unwrap().secret.ct_eq(&secret()));
 }
+
+fn draft(name: &str) -> ProfileDraft {
+    ProfileDraft {
+        name: name.into(),
+        key: KEY.into(),
+        secret: SecretInput::Value(secret()),
+        replace: true,
+        rename_from: None,
+        webhooks: Vec::new(),
+        access_key: None,
+        service_plan: None,
+        access_key_reference: None,
+        service_plan_reference: None,
+    }
+}
+
+#[test]
+fn a_draft_is_saved_whole_and_a_rename_takes_the_default_and_the_webhook_secrets_along() {
+    let (profiles, _dir) = profiles();
+    let mut first = draft("sandbox");
+    first.webhooks = vec![(
+        CredentialKind::Conversation,
+        WebhookEdit::Set(zeroize::Zeroizing::new("conv-secret".into())),
+    )];
+    first.service_plan = Some(("plan-1".into(), KeySecret::new("plan-token")));
+    profiles.save_draft(&first).unwrap();
+    profiles.add("other", KEY, &secret(), false).unwrap();
+    assert_eq!(profiles.default_name().unwrap().as_deref(), Some("sandbox"));
+
+    // Renamed in the editor, with one webhook secret removed at the same time.
+    let mut renamed = draft("staging");
+    renamed.rename_from = Some("sandbox".into());
+    renamed.webhooks = vec![(CredentialKind::Numbers, WebhookEdit::Remove)];
+    profiles.save_draft(&renamed).unwrap();
+    let (list, _) = profiles.list().unwrap();
+    let names: Vec<_> = list.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["other", "staging"], "the old name is gone");
+    assert_eq!(profiles.default_name().unwrap().as_deref(), Some("staging"));
+    assert!(
+        profiles
+            .webhook_secret("staging", CredentialKind::Conversation)
+            .unwrap()
+            .ct_eq(&WebhookSecret::new("conv-secret"))
+    );
+    assert_eq!(profiles.service_plan("staging").unwrap().0, "plan-1");
+
+    // A rename onto a profile that exists is refused without `replace`, and loses nothing.
+    let mut clash = draft("other");
+    clash.rename_from = Some("staging".into());
+    clash.replace = false;
+    assert!(profiles.save_draft(&clash).is_err());
+    assert!(profiles.load("staging").is_ok());
+}
+
+#[test]
+fn a_sessions_profiles_move_into_the_keyring_except_a_name_it_has() {
+    let (session, _a) = profiles();
+    let (real, _b) = profiles();
+    session
+        .add("typed-meanwhile", KEY, &secret(), false)
+        .unwrap();
+    session.add("clash", KEY, &secret(), false).unwrap();
+    let other = AppSecret::from_base64("ax8hTTQJF0OPXL32r1LHMA==").unwrap();
+    real.add("clash", KEY, &other, false).unwrap();
+    let (moved, not_moved) = session.move_all_into(&real);
+    assert_eq!(moved, ["typed-meanwhile"]);
+    assert_eq!(not_moved.len(), 1);
+    assert_eq!(not_moved[0].0, "clash");
+    assert!(
+        real.load("typed-meanwhile")
+            .unwrap()
+            .secret
+            .ct_eq(&secret())
+    );
+    assert!(
+        real.load("clash").unwrap().secret.ct_eq(&other),
+        "the keyring's own is kept"
+    );
+}
