@@ -484,17 +484,11 @@ pub fn seen_text(seen: &Seen) -> String {
             status.map_or_else(String::new, |status| format!(" (answered {status})"))
         ),
         Seen::Callback(callback) => {
-            let verdict = if callback.verdict.verified {
-                format!(
-                    "verified ({})",
-                    callback.verdict.scheme.as_deref().unwrap_or("?")
-                )
-            } else {
-                format!(
-                    "NOT VERIFIED: {}",
-                    callback.verdict.reason.as_deref().unwrap_or("unknown")
-                )
-            };
+            let mut verdict = callback.verdict.headline();
+            if let Some(reason) = &callback.verdict.reason {
+                verdict.push_str(": ");
+                verdict.push_str(reason);
+            }
             let mut text = format!(
                 "{} {verdict}\n  {}",
                 callback.headline(),

@@ -209,11 +209,7 @@ fn whole_json(entry: &Entry) -> Value {
 }
 
 fn line(entry: &Entry) -> String {
-    let verdict = if entry.verified {
-        format!("verified ({})", entry.scheme.as_deref().unwrap_or("?"))
-    } else {
-        "NOT VERIFIED".to_owned()
-    };
+    let verdict = crate::sinch::received::headline(entry.verified, entry.scheme.as_deref());
     format!(
         "{:>6}  {}  {:<30}  {verdict:<26}  {:>3}  {} {}{}",
         entry.id.unwrap_or_default(),

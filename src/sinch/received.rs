@@ -89,6 +89,23 @@ pub fn verify_received(
     }
 }
 
+/// A verdict's headline, the same in every list and line that shows one: "verified
+/// (conversation)", "verified", or "NOT VERIFIED" (capitals: it must not be missed).
+pub fn headline(verified: bool, scheme: Option<&str>) -> String {
+    match (verified, scheme) {
+        (true, Some(scheme)) => format!("verified ({scheme})"),
+        (true, None) => "verified".to_owned(),
+        (false, _) => "NOT VERIFIED".to_owned(),
+    }
+}
+
+impl RequestVerdict {
+    /// Its headline: [`headline`].
+    pub fn headline(&self) -> String {
+        headline(self.verified, self.scheme.as_deref())
+    }
+}
+
 /// A webhook verdict in the shape every face shows.
 impl From<WebhookVerdict> for RequestVerdict {
     fn from(verdict: WebhookVerdict) -> Self {

@@ -462,11 +462,7 @@ fn summary(seen: &Seen) -> (String, bool) {
             false,
         ),
         Seen::Callback(callback) => {
-            let verdict = match (&callback.verdict.scheme, callback.verdict.verified) {
-                (Some(scheme), true) => format!("verified ({scheme})"),
-                (None, true) => "verified".to_owned(),
-                (_, false) => "NOT VERIFIED".to_owned(),
-            };
+            let verdict = callback.verdict.headline();
             (
                 format!(
                     "{}  {verdict}, answered {}",
@@ -727,11 +723,10 @@ impl ListenPart {
                     .max_height(160.0)
                     .show_rows(ui, row, entries.len(), |ui, rows| {
                         for entry in &entries[rows] {
-                            let verdict = if entry.verified {
-                                "verified"
-                            } else {
-                                "NOT VERIFIED"
-                            };
+                            let verdict = crate::sinch::received::headline(
+                                entry.verified,
+                                entry.scheme.as_deref(),
+                            );
                             let line = format!(
                                 "{:>6}  {}  {}  {verdict}, answered {}",
                                 entry.id.unwrap_or_default(),
