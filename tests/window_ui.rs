@@ -2230,7 +2230,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     assert!(world.shows("1 request(s), newest first"));
     world
         .harness
-        .get_by_label_contains("dice  verified, answered 200")
+        .get_by_label_contains("dice  verified (application), answered 200")
         .click();
     world.harness.run_steps(1);
     world.wait_until("the record read", |w| {
