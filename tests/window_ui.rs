@@ -2203,6 +2203,8 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     );
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     world.stop_listening();
+    // The live list is cleared; the history keeps the request.
+    world.click("Clear list");
 
     // The same history the command line reads.
     let path = world.config.path().join("data/history.sqlite3");
