@@ -746,7 +746,7 @@ fn run_with_output(mut cmd: Command, stdin: &str) -> Output {
         .unwrap()
 }
 
-/// The Conversation known answer of SINCH-FORMATS.md §5.1, as a raw request.
+/// The Conversation known answer of docs/FORMATS.md §5.1, as a raw request.
 fn conversation_vector_request() -> String {
     let body = r#"{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS","identity":"48123456789","app_id":""}],"display_name":"New Test Contact","email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},"message_metadata":""}"#;
     format!(

@@ -1921,7 +1921,7 @@ fn a_profile_the_index_lost_is_brought_back_from_the_window_not_replaced() {
     assert!(world.shows("Brought back profile \"sandbox\""));
 }
 
-/// Sinch's published Conversation webhook (SINCH-FORMATS.md §5.1), signed with
+/// Sinch's published Conversation webhook (docs/FORMATS.md §5.1), signed with
 /// `foo_secret1234`, as a raw request.
 const CONVERSATION_VECTOR: &str = "POST /webhooks HTTP/1.1\nContent-Type: application/json\nx-sinch-webhook-signature-nonce: 01FJA8B4A7BM43YGWSG9GBV067\nx-sinch-webhook-signature-timestamp: 1634579353\nx-sinch-webhook-signature: 6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=\n\n{\"app_id\":\"\",\"accepted_time\":\"2021-10-18T17:49:13.813615Z\",\"project_id\":\"e2df3a34-a71b-4448-9db5-a8d2baad28e4\",\"contact_create_notification\":{\"contact\":{\"id\":\"01FJA8B466Y0R2GNXD78MD9SM1\",\"channel_identities\":[{\"channel\":\"SMS\",\"identity\":\"48123456789\",\"app_id\":\"\"}],\"display_name\":\"New Test Contact\",\"email\":\"new.contact@email.com\",\"external_id\":\"\",\"metadata\":\"\",\"language\":\"EN_US\"}},\"message_metadata\":\"\"}";
 

@@ -1,5 +1,5 @@
 //! The OAuth2 exchange on the wire, for both faces: a token request to the auth server
-//! (SINCH-FORMATS.md §6), retried on 429 with full-jitter backoff, and a call to a project
+//! (docs/FORMATS.md §6), retried on 429 with full-jitter backoff, and a call to a project
 //! API with the bearer that fetches a new token and retries once when the API says the
 //! token expired. The rules are the core's ([`crate::sinch::oauth`]); this sends.
 

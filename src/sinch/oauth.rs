@@ -1,4 +1,4 @@
-//! Project credentials (SINCH-FORMATS.md §6): the OAuth2 client-credentials exchange that
+//! Project credentials (docs/FORMATS.md §6): the OAuth2 client-credentials exchange that
 //! turns a project's access key (Key ID and Key Secret) into a bearer token for the project
 //! APIs (SMS, Conversation, Numbers, Fax, Voice v2), how long a token is good for, when an
 //! API's 401 means "fetch a new one", how a 429 is backed off, and which APIs take which

@@ -1,6 +1,6 @@
 //! Webhook signatures of Sinch's project products, with their own webhook secret (used as its
 //! UTF-8 bytes, never base64-decoded): the Conversation API (and SMS, where HMAC is switched
-//! on), the Numbers API and Mailgun. `../shared/SINCH-FORMATS.md` §5 has the rules and the
+//! on), the Numbers API and Mailgun. `docs/FORMATS.md` §5 has the rules and the
 //! known answers; each is a test below.
 //!
 //! ```text

@@ -308,7 +308,7 @@ fn keys_compare_without_regard_to_case_and_a_malformed_mac_is_named() {
 }
 
 /// Voice API v2 (preview) webhooks: the application scheme's string to sign, the word
-/// `service`, a service ID and the service's secret (SINCH-FORMATS.md §5.4).
+/// `service`, a service ID and the service's secret (docs/FORMATS.md §5.4).
 #[test]
 fn verifies_the_voice_v2_service_vector_and_a_changed_byte_breaks_it() {
     let secret = AppSecret::from_base64("F5wrP9SKYU6w8sbZXkp7GA==").unwrap();

@@ -106,7 +106,7 @@ pub fn verify_request(
 
 /// Who signs with the application scheme's string to sign: an application (Voice v1,
 /// Verification) or a Voice API v2 service (`Authorization: service ID:SIGNATURE`, with the
-/// service's secret, SINCH-FORMATS.md §5.4).
+/// service's secret, docs/FORMATS.md §5.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Signer {
     Application,
