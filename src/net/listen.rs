@@ -510,6 +510,103 @@ fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
     }
 }
 
+/// What the listener does with a request it has read.
+#[derive(Debug, PartialEq, Eq)]
+enum Action<'a> {
+    /// Refuse it with 405: off loopback the listener takes Sinch's POSTs only.
+    OnlyPost,
+    /// Send it on to the app at this address and relay the app's answer.
+    Forward(&'a str),
+    /// Answer it here.
+    Answer {
+        /// The status.
+        status: u16,
+        /// The JSON body.
+        body: &'static str,
+        /// Whether an app is configured and this request was kept from it.
+        instead_of_forwarding: bool,
+    },
+}
+
+/// The decision on one request, and why.
+#[derive(Debug)]
+struct Decided<'a> {
+    verdict: crate::sinch::signing::RequestVerdict,
+    event: Option<Event>,
+    action: Action<'a>,
+}
+
+/// Decides what to do with `request`, received at `now`: verified with the scheme it
+/// carries, a webhook's nonce or token checked against (and added to) `remembered`, the
+/// method policy, then forwarded or answered. No socket: the caller does what it says.
+fn decide<'a>(
+    request: &RawRequest,
+    config: &'a Config,
+    remembered: &mut Remembered,
+    now: DateTime<Utc>,
+) -> Decided<'a> {
+    let (mut verdict, _) = verify_received(
+        request,
+        Secrets {
+            application: config
+                .application
+                .as_ref()
+                .map(|(key, secret)| CallbackKeys {
+                    key: Some(key),
+                    secret,
+                }),
+            webhooks: &config.webhooks,
+        },
+        None,
+        now,
+        config.max_age,
+    );
+    if verdict.verified
+        && let Some(scheme) = Scheme::of_request(request)
+        && let Some(token) = replay_token(request, scheme)
+        && let Some(first) = remembered.note(token, now, config.max_age)
+    {
+        verdict.verified = false;
+        verdict.reason = Some(format!(
+            "the signature is valid, but this {} was seen {} ago: a replay",
+            if scheme == Scheme::Mailgun {
+                "token"
+            } else {
+                "nonce"
+            },
+            crate::sinch::time::format_duration((now - first).num_seconds().unsigned_abs())
+        ));
+    }
+    let event = Event::of_body(&request.body);
+    let action =
+        if is_open_to_others(config.addr.ip()) && !request.method.eq_ignore_ascii_case("POST") {
+            Action::OnlyPost
+        } else {
+            match &config.forward_to {
+                Some(forward) if verdict.verified || config.forward_unverified => {
+                    Action::Forward(forward)
+                }
+                forward => {
+                    let (status, body) = if verdict.verified {
+                        (200, stand_in_answer(event))
+                    } else {
+                        (401, NOT_VALID)
+                    };
+                    Action::Answer {
+                        status,
+                        body,
+                        instead_of_forwarding: forward.is_some(),
+                    }
+                }
+            }
+        };
+    Decided {
+        verdict,
+        event,
+        action,
+    }
+}
+
 /// Serves one connection: reads its request, verifies it, answers it.
 fn answer_one(
     mut connection: Connection,
@@ -538,72 +635,41 @@ fn answer_one(
         }
     };
     let received_at = Utc::now();
-    let (verdict, _) = verify_received(
-        &request,
-        Secrets {
-            application: config
-                .application
-                .as_ref()
-                .map(|(key, secret)| CallbackKeys {
-                    key: Some(key),
-                    secret,
-                }),
-            webhooks: &config.webhooks,
-        },
-        None,
-        received_at,
-        config.max_age,
-    );
-    let mut verdict = verdict;
-    if verdict.verified
-        && let Some(scheme) = Scheme::of_request(&request)
-        && let Some(token) = replay_token(&request, scheme)
-        && let Ok(mut remembered) = remembered.lock()
-        && let Some(first) = remembered.note(token, received_at, config.max_age)
-    {
-        verdict.verified = false;
-        verdict.reason = Some(format!(
-            "the signature is valid, but this {} was seen {} ago: a replay",
-            if scheme == Scheme::Mailgun {
-                "token"
-            } else {
-                "nonce"
-            },
-            crate::sinch::time::format_duration((received_at - first).num_seconds().unsigned_abs())
-        ));
-    }
-    let event = Event::of_body(&request.body);
-    let open = is_open_to_others(config.addr.ip());
-    let reply = if open && !request.method.eq_ignore_ascii_case("POST") {
-        // Off loopback, this is a callback receiver and nothing else.
-        let body = b"only POST is taken here: Sinch's callbacks are POSTs\n";
-        let _ = connection.respond(
-            405,
-            &[("Allow", "POST"), ("Content-Type", "text/plain")],
+    let decided = match remembered.lock() {
+        Ok(mut remembered) => decide(&request, config, &mut remembered, received_at),
+        // A thread that panicked holding the memory: decide without it rather than refuse.
+        Err(poisoned) => decide(&request, config, &mut poisoned.into_inner(), received_at),
+    };
+    let Decided {
+        verdict,
+        event,
+        action,
+    } = decided;
+    let reply = match action {
+        Action::OnlyPost => {
+            let body = b"only POST is taken here: Sinch's callbacks are POSTs\n";
+            let _ = connection.respond(
+                405,
+                &[("Allow", "POST"), ("Content-Type", "text/plain")],
+                body,
+            );
+            Reply::NotForwarded { status: 405 }
+        }
+        Action::Forward(forward) => relay(&mut connection, forward, &request, event),
+        Action::Answer {
+            status,
             body,
-        );
-        Reply::NotForwarded { status: 405 }
-    } else {
-        match &config.forward_to {
-            Some(forward) if verdict.verified || config.forward_unverified => {
-                relay(&mut connection, forward, &request, event)
-            }
-            forward => {
-                let (status, body) = if verdict.verified {
-                    (200, stand_in_answer(event))
-                } else {
-                    (401, NOT_VALID)
-                };
-                let _ = connection.respond(
-                    status,
-                    &[("Content-Type", "application/json")],
-                    body.as_bytes(),
-                );
-                if forward.is_some() {
-                    Reply::NotForwarded { status }
-                } else {
-                    Reply::StandIn { status }
-                }
+            instead_of_forwarding,
+        } => {
+            let _ = connection.respond(
+                status,
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            );
+            if instead_of_forwarding {
+                Reply::NotForwarded { status }
+            } else {
+                Reply::StandIn { status }
             }
         }
     };
@@ -689,3 +755,166 @@ const NOT_FORWARDED: [&str; 8] = [
     "upgrade",
     "accept-encoding",
 ];
+
+#[cfg(test)]
+mod tests {
+    //! The listener's decision for one request, without a socket.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::sinch::callback::{
+        CallbackRequest, Forgery, WebhookRequest, sign_callback, sign_webhook,
+    };
+    use crate::sinch::signing;
+    use crate::sinch::webhook::WebhookSecret;
+
+    const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
+    const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
+
+    fn config(addr: &str, forward_to: Option<&str>, forward_unverified: bool) -> Config {
+        let mut webhooks = WebhookSecrets::default();
+        webhooks.insert(Scheme::Conversation, WebhookSecret::new("whsec"));
+        Config {
+            addr: addr.parse().unwrap(),
+            application: Some((KEY.into(), AppSecret::from_base64(SECRET).unwrap())),
+            webhooks,
+            max_age: Some(600),
+            forward_to: forward_to.map(str::to_owned),
+            forward_unverified,
+            read_timeout: READ_TIMEOUT,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_767_323_045, 0).unwrap()
+    }
+
+    fn dice(forgery: Forgery) -> RawRequest {
+        let body = br#"{"event":"dice","callid":"c-1"}"#;
+        let headers = sign_callback(
+            KEY,
+            &AppSecret::from_base64(SECRET).unwrap(),
+            &CallbackRequest {
+                resource: "/sinch",
+                body,
+                timestamp: &signing::timestamp(now()),
+                forgery,
+            },
+        );
+        RawRequest {
+            method: "POST".into(),
+            target: "/sinch".into(),
+            headers,
+            body: body.to_vec(),
+        }
+    }
+
+    fn inbound(nonce: &str) -> RawRequest {
+        let body = br#"{"app_id":"a","message":{"id":"m"}}"#;
+        let (headers, body) = sign_webhook(
+            &WebhookSecret::new("whsec"),
+            &WebhookRequest {
+                scheme: Scheme::Conversation,
+                body,
+                nonce,
+                sent_at: now(),
+                forgery: Forgery::None,
+            },
+        )
+        .unwrap();
+        RawRequest {
+            method: "POST".into(),
+            target: "/hooks".into(),
+            headers,
+            body,
+        }
+    }
+
+    #[test]
+    fn a_verified_callback_gets_the_stand_in_answer_and_a_forged_one_401() {
+        let config = config("127.0.0.1:0", None, false);
+        let mut memory = Remembered::default();
+        let ok = decide(&dice(Forgery::None), &config, &mut memory, now());
+        assert!(ok.verdict.verified, "{:?}", ok.verdict);
+        assert_eq!(ok.event, Some(Event::Dice));
+        assert!(matches!(
+            ok.action,
+            Action::Answer {
+                status: 200,
+                instead_of_forwarding: false,
+                ..
+            }
+        ));
+        let bad = decide(&dice(Forgery::BadSignature), &config, &mut memory, now());
+        assert!(!bad.verdict.verified);
+        assert_eq!(
+            bad.action,
+            Action::Answer {
+                status: 401,
+                body: NOT_VALID,
+                instead_of_forwarding: false
+            },
+            "the caller learns nothing of why"
+        );
+    }
+
+    #[test]
+    fn a_webhook_nonce_seen_again_is_a_replay_until_it_is_too_old_to_matter() {
+        let config = config("127.0.0.1:0", None, false);
+        let mut memory = Remembered::default();
+        let first = decide(&inbound("01NONCE"), &config, &mut memory, now());
+        assert!(first.verdict.verified, "{:?}", first.verdict);
+        let again = decide(
+            &inbound("01NONCE"),
+            &config,
+            &mut memory,
+            now() + chrono::TimeDelta::seconds(30),
+        );
+        assert!(!again.verdict.verified);
+        let reason = again.verdict.reason.unwrap();
+        assert!(reason.contains("was seen 30s ago: a replay"), "{reason}");
+        assert!(matches!(again.action, Action::Answer { status: 401, .. }));
+        let other = decide(&inbound("01OTHER"), &config, &mut memory, now());
+        assert!(other.verdict.verified, "another nonce is another webhook");
+    }
+
+    #[test]
+    fn forwarding_takes_what_verified_unless_told_to_take_everything() {
+        let careful = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), false);
+        let mut memory = Remembered::default();
+        assert_eq!(
+            decide(&dice(Forgery::None), &careful, &mut memory, now()).action,
+            Action::Forward("http://127.0.0.1:3000")
+        );
+        assert!(matches!(
+            decide(&dice(Forgery::NoSignature), &careful, &mut memory, now()).action,
+            Action::Answer {
+                status: 401,
+                instead_of_forwarding: true,
+                ..
+            }
+        ));
+        let everything = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), true);
+        assert_eq!(
+            decide(&dice(Forgery::NoSignature), &everything, &mut memory, now()).action,
+            Action::Forward("http://127.0.0.1:3000")
+        );
+    }
+
+    #[test]
+    fn open_to_other_machines_only_posts_are_taken() {
+        let open = config("0.0.0.0:0", None, false);
+        let mut memory = Remembered::default();
+        let mut get = dice(Forgery::None);
+        get.method = "GET".into();
+        assert_eq!(
+            decide(&get, &open, &mut memory, now()).action,
+            Action::OnlyPost
+        );
+        let local = config("127.0.0.1:0", None, false);
+        assert!(matches!(
+            decide(&get, &local, &mut memory, now()).action,
+            Action::Answer { .. }
+        ));
+    }
+}
