@@ -1,0 +1,96 @@
+//! Admission: the connections being served, a bounded set, and who gives up a place when a
+//! new connection needs one.
+
+use std::net::Shutdown;
+use std::net::TcpStream;
+use std::sync::atomic::Ordering;
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+struct Slot {
+    id: u64,
+    since: Instant,
+    stream: TcpStream,
+    reading: bool,
+}
+
+/// The connections being served: a bounded set, from which the oldest one still reading its
+/// request is shed when a new one needs its place.
+#[derive(Default)]
+pub struct Slots {
+    taken: Mutex<Vec<Slot>>,
+    emptied: Condvar,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl Slots {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.taken.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a place for `stream`, shedding the oldest reader when all are taken; `None`
+    /// when every place is answering a request.
+    pub(super) fn admit(&self, stream: &TcpStream, max: usize) -> Option<u64> {
+        let watcher = stream.try_clone().ok()?;
+        let mut taken = self.lock();
+        if taken.len() >= max {
+            let oldest = taken
+                .iter()
+                .enumerate()
+                .filter(|(_, slot)| slot.reading)
+                .min_by_key(|(_, slot)| slot.since)
+                .map(|(i, _)| i)?;
+            let shed = taken.swap_remove(oldest);
+            let _ = shed.stream.shutdown(Shutdown::Both);
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        taken.push(Slot {
+            id,
+            since: Instant::now(),
+            stream: watcher,
+            reading: true,
+        });
+        Some(id)
+    }
+
+    /// The request has arrived whole: from now on the connection is not shed.
+    pub(super) fn answering(&self, id: u64) {
+        if let Some(slot) = self.lock().iter_mut().find(|s| s.id == id) {
+            slot.reading = false;
+        }
+    }
+
+    /// How many connections have a place (each queued for a thread, or being served).
+    pub(super) fn count(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub(super) fn leave(&self, id: u64) {
+        let mut taken = self.lock();
+        taken.retain(|s| s.id != id);
+        if taken.is_empty() {
+            self.emptied.notify_all();
+        }
+    }
+
+    /// Ends every connection still sending its request (on stop: none of them is a request
+    /// yet), then waits up to `patience` for those being answered.
+    pub fn drain(&self, patience: Duration) {
+        let mut taken = self.lock();
+        for slot in taken.iter().filter(|s| s.reading) {
+            let _ = slot.stream.shutdown(Shutdown::Both);
+        }
+        let until = Instant::now() + patience;
+        while !taken.is_empty() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            taken = self
+                .emptied
+                .wait_timeout(taken, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+}
