@@ -1,6 +1,7 @@
 //! The command line: a thin face over [`crate::sinch`].
 
 mod args;
+mod batch;
 mod callbacks;
 mod credentials;
 mod failure;

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{AppSecret, HmacSha256, json, keyed_mac, time};
 
+mod batch;
+
+pub use batch::TicketBatch;
+
 /// How a ticket's JSON writes characters beyond ASCII.
 ///
 /// The JS SDK v1 reads the ticket's JSON with `atob`, one character per byte, so raw UTF-8
@@ -34,9 +38,6 @@ pub enum NonAscii {
 }
 
 const JSON_BEFORE_USER: &[u8] = br#"{"identity":{"type":"username","endpoint":"#;
-
-// Whole groups of three bytes: its base64 is the same in every ticket (see `TicketBatch`).
-const _: () = assert!(JSON_BEFORE_USER.len().is_multiple_of(3));
 
 /// Signs legacy tickets for one application. The HMAC key schedule is computed once here,
 /// so signing many tickets re-derives nothing from the secret.
@@ -72,78 +73,39 @@ impl TicketSigner {
         self
     }
 
-    /// One ticket for `username`, valid for `expires_in` seconds from `created`.
+    /// One ticket for `username`, valid for `expires_in` seconds from `created`: its JSON
+    /// encoded whole and signed.
     pub fn ticket(&self, username: &str, expires_in: u64, created: DateTime<Utc>) -> String {
-        let mut out = String::new();
-        self.batch(expires_in, created)
-            .push_ticket(username, &mut out);
-        out
+        let json = self.json(username, expires_in, created);
+        let tag = self.mac.clone().chain_update(&json).finalize();
+        format!(
+            "{}:{}",
+            STANDARD.encode(&json),
+            STANDARD.encode(tag.into_bytes())
+        )
     }
 
-    /// A batch of tickets sharing one expiry and one `created` stamp, as `--users-from`
-    /// makes them: everything after the username is laid out once.
-    pub fn batch(&self, expires_in: u64, created: DateTime<Utc>) -> TicketBatch<'_> {
-        let mut json_after_user = Vec::with_capacity(128);
-        json_after_user.extend_from_slice(br#"},"expiresIn":"#);
-        json_after_user.extend_from_slice(expires_in.to_string().as_bytes());
-        json_after_user.extend_from_slice(br#","applicationKey":"#);
-        json::push_string_as(&mut json_after_user, &self.application_key, self.non_ascii);
-        json_after_user.extend_from_slice(br#","created":"#);
-        json::push_string(&mut json_after_user, &time::ticket_timestamp(created));
-        json_after_user.push(b'}');
-        let after_b64 = [0, 1, 2].map(|skip| STANDARD.encode(&json_after_user[skip..]));
-        TicketBatch {
-            signer: self,
-            before_b64: STANDARD.encode(JSON_BEFORE_USER),
-            after_b64,
-            json_after_user,
-            json: Vec::with_capacity(256),
-        }
-    }
-}
-
-/// Tickets that differ only in their username. Reuses its buffers from one ticket to the next.
-///
-/// Base64 turns each group of three bytes into four characters on its own, so the JSON's
-/// base64 is laid out from pieces: the part before the username (whole groups) once, the
-/// groups that hold the username encoded per ticket, and the rest after them once for each
-/// of the three ways the username's length can end a group. Only the username's few groups
-/// are encoded per ticket; the bytes are those of encoding the whole JSON.
-pub struct TicketBatch<'a> {
-    signer: &'a TicketSigner,
-    /// The base64 of [`JSON_BEFORE_USER`].
-    before_b64: String,
-    /// `after_b64[k]`: the base64 of `json_after_user[k..]`, for when the username's groups
-    /// take the first `k` bytes after it.
-    after_b64: [String; 3],
-    json_after_user: Vec<u8>,
-    json: Vec<u8>,
-}
-
-impl TicketBatch<'_> {
-    /// Appends the ticket for `username` to `out` (no line break).
-    pub fn push_ticket(&mut self, username: &str, out: &mut String) {
-        self.json.clear();
-        self.json.extend_from_slice(JSON_BEFORE_USER);
-        json::push_string_as(&mut self.json, username, self.signer.non_ascii);
-        self.json.extend_from_slice(&self.json_after_user);
-
-        let user_end = self.json.len() - self.json_after_user.len();
-        let taken_after = (3 - (user_end - JSON_BEFORE_USER.len()) % 3) % 3;
-        out.push_str(&self.before_b64);
-        STANDARD.encode_string(
-            &self.json[JSON_BEFORE_USER.len()..user_end + taken_after],
-            out,
-        );
-        out.push_str(&self.after_b64[taken_after]);
-        out.push(':');
-        let tag = self.signer.mac.clone().chain_update(&self.json).finalize();
-        STANDARD.encode_string(tag.into_bytes(), out);
+    /// The ticket's JSON for `username`: the part before the username, the username as a
+    /// JSON string, and [`Self::json_after_user`].
+    pub fn json(&self, username: &str, expires_in: u64, created: DateTime<Utc>) -> Vec<u8> {
+        let mut json = Vec::with_capacity(256);
+        json.extend_from_slice(JSON_BEFORE_USER);
+        json::push_string_as(&mut json, username, self.non_ascii);
+        json.extend_from_slice(&self.json_after_user(expires_in, created));
+        json
     }
 
-    /// The JSON of the last ticket pushed: what its first half encodes.
-    pub fn last_json(&self) -> &[u8] {
-        &self.json
+    /// What follows the username in every ticket with this expiry and `created` stamp.
+    fn json_after_user(&self, expires_in: u64, created: DateTime<Utc>) -> Vec<u8> {
+        let mut after = Vec::with_capacity(128);
+        after.extend_from_slice(br#"},"expiresIn":"#);
+        after.extend_from_slice(expires_in.to_string().as_bytes());
+        after.extend_from_slice(br#","applicationKey":"#);
+        json::push_string_as(&mut after, &self.application_key, self.non_ascii);
+        after.extend_from_slice(br#","created":"#);
+        json::push_string(&mut after, &time::ticket_timestamp(created));
+        after.push(b'}');
+        after
     }
 }
 
@@ -158,8 +120,8 @@ mod tests {
         time::parse_instant("2026-01-02T03:04:05Z").unwrap()
     }
 
-    /// The ticket laid out from pieces is the whole JSON encoded and signed, for every way a
-    /// username's length ends a base64 group.
+    /// The batch's ticket, laid out from pieces, is the plain one (the whole JSON encoded
+    /// and signed), for every way a username's length ends a base64 group.
     #[test]
     fn the_pieces_make_the_whole_json_and_its_mac_for_every_length() {
         let secret = AppSecret::from_base64(SECRET).unwrap();
@@ -172,6 +134,7 @@ mod tests {
                 ] {
                     let mut out = String::new();
                     batch.push_ticket(user, &mut out);
+                    assert_eq!(batch.last_json(), signer.json(user, expires_in, created()));
                     let json = batch.last_json().to_vec();
                     let mut mac = keyed_mac(secret.bytes());
                     mac.update(&json);
@@ -181,6 +144,7 @@ mod tests {
                         STANDARD.encode(mac.finalize().into_bytes())
                     );
                     assert_eq!(out, expected, "{user:?}, {non_ascii:?}, {expires_in}");
+                    assert_eq!(out, signer.ticket(user, expires_in, created()));
                 }
             }
         }
