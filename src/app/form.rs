@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sinch::{Capabilities, CredentialKind, NonAscii, check_lifetime, check_user_id, time};
+use crate::sinch::{Capabilities, NonAscii, TokenKind, check_lifetime, check_user_id, time};
 
 /// The expiry presets, and "custom" for anything typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub struct FormState {
     /// The custom expiry as typed (`90s`, `2h`, `3600`).
     pub custom_expiry: String,
     /// Ticket or JWT.
-    pub format: CredentialKind,
+    pub format: TokenKind,
     /// The JS SDK v1 capabilities for the snippet.
     pub capabilities: Capabilities,
     /// How a ticket writes non-ASCII characters: escaped (the default), or raw UTF-8 as
@@ -69,7 +69,7 @@ impl Default for FormState {
             username: String::new(),
             expiry: Expiry::default(),
             custom_expiry: "2h".into(),
-            format: CredentialKind::default(),
+            format: TokenKind::default(),
             capabilities: Capabilities::default(),
             non_ascii: NonAscii::default(),
         }
@@ -147,7 +147,7 @@ mod tests {
         assert!(form.check().blocker().unwrap().contains("not a duration"));
         form.custom_expiry = "30s".into();
         assert_eq!(form.check().blocker(), None);
-        form.format = CredentialKind::RegistrationJwt;
+        form.format = TokenKind::RegistrationJwt;
         assert!(form.check().blocker().unwrap().contains("at least 60 s"));
     }
 

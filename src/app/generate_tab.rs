@@ -19,7 +19,7 @@ use super::widgets::{
 use super::worker::Request;
 use crate::profiles::Profile;
 use crate::sinch::{
-    self, CredentialKind, Inspection, Made, MakeRequest, NonAscii, VerifyWith, inspect, time,
+    self, Inspection, Made, MakeRequest, NonAscii, TokenKind, VerifyWith, inspect, time,
 };
 
 /// Writes a test page at `path`: a new file readable by its owner only (the page holds a live
@@ -79,7 +79,7 @@ pub struct Generated {
     /// The credential and its snippet.
     pub made: Made,
     /// Ticket or JWT.
-    pub kind: CredentialKind,
+    pub kind: TokenKind,
     /// The credential as the inspector reads it (identity, times, verdict).
     pub inspection: Inspection,
     /// The profile it was made with.
@@ -311,17 +311,14 @@ impl GenerateTab {
 
                 ui.label("Format");
                 ui.vertical(|ui| {
-                    for kind in [
-                        CredentialKind::LegacyTicket,
-                        CredentialKind::RegistrationJwt,
-                    ] {
+                    for kind in [TokenKind::LegacyTicket, TokenKind::RegistrationJwt] {
                         ui.radio_value(&mut form.format, kind, capitalize(kind.label()))
                             .on_hover_text(kind.where_used());
                     }
                 });
                 ui.end_row();
 
-                if form.format == CredentialKind::LegacyTicket {
+                if form.format == TokenKind::LegacyTicket {
                     ui.label("Capabilities");
                     ui.horizontal(|ui| {
                         ui.checkbox(&mut form.capabilities.calling, "Calling")

@@ -46,7 +46,7 @@ use self::inspect_tab::InspectTab;
 use self::profile_panel::{ProfilePanel, store_badge};
 use self::request_tab::RequestTab;
 use self::status_line::StatusLine;
-use self::worker::{Reply, Worker};
+use self::worker::{Worker, WorkerReply};
 use crate::profiles::{OsKeyring, SecretStore, default_config_dir};
 
 /// The app's name: window title, persistence folder.
@@ -210,11 +210,11 @@ impl SinchTicketApp {
         let now = self.now();
         for reply in self.worker.poll() {
             let actions = match reply {
-                Reply::Slow(after) => {
+                WorkerReply::Slow(after) => {
                     self.status.keyring_slow = Some(after);
                     Vec::new()
                 }
-                Reply::Store(_) => self.profiles.on_reply(reply),
+                WorkerReply::Store(_) => self.profiles.on_reply(reply),
                 answer => {
                     self.status.keyring_slow = None;
                     self.profiles.on_reply(answer)

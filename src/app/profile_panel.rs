@@ -4,14 +4,14 @@
 //!
 //! A profile save goes: *Save profile* -> [`ProfilePanel::save_editor`] builds a
 //! [`crate::profiles::ProfileDraft`] -> `Action::Worker(Request::Save)` -> the worker (`worker.rs`) saves it
-//! in the keyring and the index -> `Reply::Changed` -> [`ProfilePanel::on_reply`].
+//! in the keyring and the index -> `WorkerReply::Changed` -> [`ProfilePanel::on_reply`].
 
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 use zeroize::Zeroizing;
 
 use super::action::{Action, Notice, ProfileState, Topic};
 use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
-use super::worker::{Change, KEEP_FETCHED, Listing, Reply, Request, Selected, StoreKind};
+use super::worker::{Change, KEEP_FETCHED, Listing, Request, Selected, StoreKind, WorkerReply};
 use crate::profiles::{
     CredentialKind, Profile, ProfileDraft, ProfileError, ProfileSummary, SecretInput, SecretRef,
     SecretSlot, WebhookEdit, canonical_name, check_webhook_secret,
@@ -476,26 +476,26 @@ impl ProfilePanel {
     }
 
     /// Takes one of the keyring worker's answers.
-    pub fn on_reply(&mut self, reply: Reply) -> Vec<Action> {
+    pub fn on_reply(&mut self, reply: WorkerReply) -> Vec<Action> {
         match reply {
-            Reply::Store(kind) => {
+            WorkerReply::Store(kind) => {
                 self.store = kind;
                 Vec::new()
             }
-            Reply::Listed(listing) => self.take_listing(listing),
-            Reply::Loaded { name, profile } => {
+            WorkerReply::Listed(listing) => self.take_listing(listing),
+            WorkerReply::Loaded { name, profile } => {
                 // The user may have moved on to another profile meanwhile.
                 if self.selected.as_deref() == Some(name.as_str()) {
                     self.take_profile(profile);
                 }
                 Vec::new()
             }
-            Reply::Changed {
+            WorkerReply::Changed {
                 change,
                 listing,
                 select,
             } => self.take_change(change, listing, select),
-            Reply::KeyringBack {
+            WorkerReply::KeyringBack {
                 moved,
                 not_moved,
                 listing,
@@ -524,7 +524,7 @@ impl ProfilePanel {
                 actions
             }
             // The status line shows this one; it never reaches here.
-            Reply::Slow(_) => Vec::new(),
+            WorkerReply::Slow(_) => Vec::new(),
         }
     }
 

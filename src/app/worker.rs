@@ -5,12 +5,12 @@
 //! A keyring call from here is never abandoned: an abandoned write can still land later,
 //! after the window said it failed, and leave the keyring and the index disagreeing. Instead
 //! each request runs under a watchdog that tells the window when the keyring has not answered
-//! for a while ([`Reply::Slow`]); the request completes when the keyring answers, and the
+//! for a while ([`WorkerReply::Slow`]); the request completes when the keyring answers, and the
 //! index follows what the keyring really did, in the same step.
 //!
 //! When the keyring cannot be used at start-up, the window works in memory ("session only")
 //! and the worker tries the keyring again now and then; once it answers, the profiles typed
-//! meanwhile are moved into it ([`Reply::KeyringBack`]).
+//! meanwhile are moved into it ([`WorkerReply::KeyringBack`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use crate::profiles::{
     Resolve, SecretStore,
 };
 
-type Answer = (Reply, Result<(), ProfileError>);
+type Handled = (WorkerReply, Result<(), ProfileError>);
 
 /// How long the keyring may take before the window says it is waiting for it.
 pub const DEFAULT_PATIENCE: Duration = Duration::from_secs(5);
@@ -130,7 +130,7 @@ pub struct Selected {
 }
 
 /// What the worker answers.
-pub enum Reply {
+pub enum WorkerReply {
     /// Where profiles live, sent first, and again when that changes.
     Store(StoreKind),
     /// The profile list (at start-up, and after a refresh).
@@ -169,7 +169,7 @@ pub enum Reply {
 
 /// What the worker sends back: its replies, and a mark after each request is answered.
 enum Message {
-    Reply(Box<Reply>),
+    WorkerReply(Box<WorkerReply>),
     Answered,
 }
 
@@ -202,8 +202,8 @@ impl Worker {
         let started = std::thread::Builder::new()
             .name("profiles".into())
             .spawn(move || {
-                let reply = |reply: Reply| {
-                    let _ = outgoing.send(Message::Reply(Box::new(reply)));
+                let reply = |reply: WorkerReply| {
+                    let _ = outgoing.send(Message::WorkerReply(Box::new(reply)));
                     ctx.request_repaint();
                 };
                 let answered = || {
@@ -230,7 +230,7 @@ impl Worker {
         if let Err(err) = started {
             worker.in_flight = 0;
             let (fail_tx, fail_rx) = mpsc::channel();
-            let _ = fail_tx.send(Message::Reply(Box::new(Reply::Listed(Err(
+            let _ = fail_tx.send(Message::WorkerReply(Box::new(WorkerReply::Listed(Err(
                 ProfileError::Keyring(KeyringError::Failed(format!(
                     "could not start the profile worker: {err}"
                 ))),
@@ -248,11 +248,11 @@ impl Worker {
     }
 
     /// The answers that arrived since the last call.
-    pub fn poll(&mut self) -> Vec<Reply> {
+    pub fn poll(&mut self) -> Vec<WorkerReply> {
         let mut replies = Vec::new();
         for message in self.replies.try_iter() {
             match message {
-                Message::Reply(reply) => replies.push(*reply),
+                Message::WorkerReply(reply) => replies.push(*reply),
                 Message::Answered => self.in_flight = self.in_flight.saturating_sub(1),
             }
         }
@@ -354,19 +354,19 @@ fn serve(
     patience: Duration,
     managers: &Arc<dyn Resolve>,
     requests: &Receiver<Request>,
-    reply: &(impl Fn(Reply) + Sync),
+    reply: &(impl Fn(WorkerReply) + Sync),
     answered: &impl Fn(),
 ) {
-    let slow = || reply(Reply::Slow(patience));
+    let slow = || reply(WorkerReply::Slow(patience));
     let Some(config_dir) = config_dir else {
         // No folder for the index: session only, for good (the keyring is not retried,
         // since nothing could be listed in it anyway).
-        reply(Reply::Store(StoreKind::SessionOnly {
+        reply(WorkerReply::Store(StoreKind::SessionOnly {
             reason: KeyringError::NoIndexFolder,
             unreachable: Vec::new(),
         }));
         let session = SessionOnly::start(None, patience, managers);
-        reply(Reply::Listed(listing(&session.profiles)));
+        reply(WorkerReply::Listed(listing(&session.profiles)));
         answered();
         while let Ok(request) = requests.recv() {
             let (answer, _) = watched(patience, slow, || handle(&session.profiles, request));
@@ -379,11 +379,11 @@ fn serve(
         Profiles::new(real.clone(), config_dir.to_owned()).with_managers(managers.clone());
     let mut session = match watched(patience, slow, || real.status()) {
         Ok(()) => {
-            reply(Reply::Store(StoreKind::Saved(real.location())));
+            reply(WorkerReply::Store(StoreKind::Saved(real.location())));
             None
         }
         Err(reason) => {
-            reply(Reply::Store(StoreKind::SessionOnly {
+            reply(WorkerReply::Store(StoreKind::SessionOnly {
                 reason,
                 unreachable: listed_names(config_dir),
             }));
@@ -391,7 +391,7 @@ fn serve(
         }
     };
     let mut locked_now = false;
-    reply(Reply::Listed(listing(
+    reply(WorkerReply::Listed(listing(
         session.as_ref().map_or(&real_profiles, |s| &s.profiles),
     )));
     answered();
@@ -411,8 +411,8 @@ fn serve(
                     if real.status().is_ok() {
                         let (moved, not_moved) = waiting.profiles.move_all_into(&real_profiles);
                         session = None;
-                        reply(Reply::Store(StoreKind::Saved(real.location())));
-                        reply(Reply::KeyringBack {
+                        reply(WorkerReply::Store(StoreKind::Saved(real.location())));
+                        reply(WorkerReply::KeyringBack {
                             moved,
                             not_moved,
                             listing: listing(&real_profiles),
@@ -431,11 +431,11 @@ fn serve(
             match outcome.as_ref().err().and_then(locked) {
                 Some(reason) => {
                     locked_now = true;
-                    reply(Reply::Store(StoreKind::Locked(reason)));
+                    reply(WorkerReply::Store(StoreKind::Locked(reason)));
                 }
                 None if locked_now && outcome.is_ok() => {
                     locked_now = false;
-                    reply(Reply::Store(StoreKind::Saved(real.location())));
+                    reply(WorkerReply::Store(StoreKind::Saved(real.location())));
                 }
                 None => {}
             }
@@ -458,12 +458,12 @@ fn changed(
     profiles: &Profiles<Store>,
     change: Result<Change, ProfileError>,
     select: Option<String>,
-) -> Answer {
+) -> Handled {
     let outcome = change.as_ref().map(drop).map_err(Clone::clone);
     let listing = listing(profiles);
     let select = select.map(|name| selected(profiles, name));
     (
-        Reply::Changed {
+        WorkerReply::Changed {
             change,
             listing,
             select,
@@ -474,17 +474,17 @@ fn changed(
 
 /// Carries out one request: the answer for the window, and the outcome as a typed result
 /// (to tell a locked keyring from other failures).
-fn handle(profiles: &Profiles<Store>, request: Request) -> Answer {
+fn handle(profiles: &Profiles<Store>, request: Request) -> Handled {
     match request {
         Request::Refresh => {
             let listed = listing(profiles);
             let outcome = listed.as_ref().map(drop).map_err(Clone::clone);
-            (Reply::Listed(listed), outcome)
+            (WorkerReply::Listed(listed), outcome)
         }
         Request::Load(name) => {
             let profile = profiles.load_for_window(&name);
             let outcome = profile.as_ref().map(drop).map_err(Clone::clone);
-            (Reply::Loaded { name, profile }, outcome)
+            (WorkerReply::Loaded { name, profile }, outcome)
         }
         Request::Save(draft) => {
             let name = draft.name.clone();

@@ -50,7 +50,7 @@ pub fn tickets(
     let mut taken = reading.take(&mut lines);
     // The tickets of the chunk being signed, and of the one before (being written): their
     // buffers are kept from chunk to chunk, so memory is touched once, not per chunk.
-    let (mut signing, mut pending) = (Signed::default(), Signed::default());
+    let (mut signing, mut pending) = (SignedTickets::default(), SignedTickets::default());
     loop {
         let chunk = Chunk {
             lines: &lines[..taken.count],
@@ -205,7 +205,7 @@ impl Reading<'_> {
 /// The tickets of a chunk, as its threads signed them: each thread's parts one after another
 /// on its own sheet. Written, it is emptied, and its sheets keep their memory for the next.
 #[derive(Default)]
-struct Signed {
+struct SignedTickets {
     sheets: Vec<Sheet>,
     /// How many parts the chunk had.
     parts: usize,
@@ -250,7 +250,11 @@ struct Chunk<'a> {
 
 /// Writes what was signed in input order, with its warnings; at the first bad line, the
 /// tickets before it and then the error. Empties `signed` (keeping its memory).
-fn write_signed(output: &mut impl Write, signed: &mut Signed, file: &str) -> Result<(), Failure> {
+fn write_signed(
+    output: &mut impl Write,
+    signed: &mut SignedTickets,
+    file: &str,
+) -> Result<(), Failure> {
     let mut order: Vec<(&Part, &str)> = signed
         .sheets
         .iter()
@@ -308,7 +312,7 @@ fn sign_lines(
     created: DateTime<Utc>,
     chunk: &Chunk<'_>,
     cores: usize,
-    signed: &mut Signed,
+    signed: &mut SignedTickets,
     meanwhile: impl FnOnce() -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let lines = chunk.lines;

@@ -8,7 +8,7 @@ use clap::Args;
 use super::args::duration;
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::sinch::{
-    self, AppSecret, Capabilities, CredentialKind, Made, MakeRequest, NonAscii, TicketSigner,
+    self, AppSecret, Capabilities, Made, MakeRequest, NonAscii, TicketSigner, TokenKind,
     check_user_id, time,
 };
 
@@ -99,7 +99,7 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
     let made = made(
         &secret,
         &MakeRequest {
-            kind: CredentialKind::LegacyTicket,
+            kind: TokenKind::LegacyTicket,
             application_key: &key,
             user,
             lifetime_secs: args.expires_in,
@@ -148,7 +148,7 @@ pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
     let made = made(
         &secret,
         &MakeRequest {
-            kind: CredentialKind::RegistrationJwt,
+            kind: TokenKind::RegistrationJwt,
             application_key: &key,
             user: &args.user,
             lifetime_secs: args.ttl,

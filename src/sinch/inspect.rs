@@ -35,7 +35,7 @@ const LENIENT_URL_SAFE: GeneralPurpose = GeneralPurpose::new(
 /// The two kinds of credential: what the inspector found, and what the faces make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CredentialKind {
+pub enum TokenKind {
     /// A legacy user ticket (JS SDK v1).
     #[default]
     #[serde(alias = "LegacyTicket")]
@@ -45,7 +45,7 @@ pub enum CredentialKind {
     RegistrationJwt,
 }
 
-impl CredentialKind {
+impl TokenKind {
     /// A name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -129,7 +129,7 @@ pub struct VerifyWith<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Inspection {
     /// Ticket or JWT.
-    pub kind: CredentialKind,
+    pub kind: TokenKind,
     /// The decoded JSON exactly as it was signed (for a JWT: header, a line break, payload).
     pub json: String,
     /// Who it is for, when it says.
@@ -310,7 +310,7 @@ fn strip_wrapping(input: &str) -> &str {
     token
 }
 
-fn new_inspection(kind: CredentialKind, json: String) -> Inspection {
+fn new_inspection(kind: TokenKind, json: String) -> Inspection {
     Inspection {
         kind,
         json,
@@ -369,7 +369,7 @@ fn inspect_ticket(
         Err(_) => (json_bytes.iter().map(|&b| char::from(b)).collect(), true),
     };
     let map = parse_object(&text, "first part (the ticket's JSON)")?;
-    let mut inspection = new_inspection(CredentialKind::LegacyTicket, text.clone());
+    let mut inspection = new_inspection(TokenKind::LegacyTicket, text.clone());
     if latin1 {
         inspection.note(
             Severity::Error,
@@ -585,7 +585,7 @@ fn inspect_jwt(
     let header = parse_object(&header_text, "JWT header")?;
     let payload = parse_object(&payload_text, "JWT payload")?;
     let mut inspection = new_inspection(
-        CredentialKind::RegistrationJwt,
+        TokenKind::RegistrationJwt,
         format!("{header_text}\n{payload_text}"),
     );
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::time::{self, InstantError};
 use super::{
-    AppSecret, Capabilities, CredentialKind, JwtRequest, MIN_JWT_TTL_SECS, NonAscii, TicketSigner,
+    AppSecret, Capabilities, JwtRequest, MIN_JWT_TTL_SECS, NonAscii, TicketSigner, TokenKind,
     check_user_id, jwt_snippet, registration_jwt, ticket_snippet,
 };
 
@@ -14,7 +14,7 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MakeRequest<'a> {
     /// Ticket or JWT.
-    pub kind: CredentialKind,
+    pub kind: TokenKind,
     /// The application key.
     pub application_key: &'a str,
     /// The username (ticket) or user id (JWT), signed exactly as given.
@@ -50,13 +50,13 @@ pub fn fresh_nonce() -> String {
 
 /// Whether a credential of `kind` may live `secs`: the ten-year limit for both, and Sinch's
 /// minimum of a minute for JWTs. The form checks this as it is typed; [`make`] checks it too.
-pub fn check_lifetime(kind: CredentialKind, secs: u64) -> Result<(), String> {
+pub fn check_lifetime(kind: TokenKind, secs: u64) -> Result<(), String> {
     if secs == 0 || secs > time::MAX_LIFETIME_SECS {
         return Err(format!(
             "a lifetime of {secs} s is outside 1 s to ten years"
         ));
     }
-    if kind == CredentialKind::RegistrationJwt && secs < MIN_JWT_TTL_SECS {
+    if kind == TokenKind::RegistrationJwt && secs < MIN_JWT_TTL_SECS {
         return Err(format!(
             "a registration JWT must live at least {MIN_JWT_TTL_SECS} s (Sinch rejects shorter ones)"
         ));
@@ -72,7 +72,7 @@ pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Strin
     check_lifetime(request.kind, request.lifetime_secs)?;
     let in_range = |secs| time::expiry(request.issued_at, secs).map(drop);
     in_range(request.lifetime_secs).map_err(|err: InstantError| err.to_string())?;
-    if request.kind == CredentialKind::RegistrationJwt {
+    if request.kind == TokenKind::RegistrationJwt {
         if let Some(secs) = request.instance_ttl_secs {
             in_range(secs).map_err(|err| format!("the instance lifetime: {err}"))?;
         }
@@ -81,7 +81,7 @@ pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Strin
         }
     }
     Ok(match request.kind {
-        CredentialKind::LegacyTicket => {
+        TokenKind::LegacyTicket => {
             let ticket = TicketSigner::new(request.application_key, secret)
                 .with_non_ascii(request.non_ascii)
                 .ticket(request.user, request.lifetime_secs, request.issued_at);
@@ -90,7 +90,7 @@ pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Strin
                 credential: ticket,
             }
         }
-        CredentialKind::RegistrationJwt => {
+        TokenKind::RegistrationJwt => {
             let jwt = registration_jwt(
                 secret,
                 &JwtRequest {
@@ -114,7 +114,7 @@ pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Strin
 mod tests {
     use super::*;
 
-    fn request(kind: CredentialKind) -> MakeRequest<'static> {
+    fn request(kind: TokenKind) -> MakeRequest<'static> {
         MakeRequest {
             kind,
             application_key: "196087a1-e815-4bc4-8984-60d8d8a43f1d",
@@ -131,13 +131,13 @@ mod tests {
     #[test]
     fn makes_the_known_answer_ticket_and_its_snippet() {
         let secret = AppSecret::from_base64("oYdgGRXoxEuJhGDY2KQ/HQ==").unwrap();
-        let made = make(&secret, &request(CredentialKind::LegacyTicket)).unwrap();
+        let made = make(&secret, &request(TokenKind::LegacyTicket)).unwrap();
         assert!(
             made.credential
                 .ends_with(":aOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=")
         );
         assert!(made.snippet.contains(&made.credential));
-        let jwt = make(&secret, &request(CredentialKind::RegistrationJwt)).unwrap();
+        let jwt = make(&secret, &request(TokenKind::RegistrationJwt)).unwrap();
         assert_eq!(jwt.credential.split('.').count(), 3);
         assert!(jwt.snippet.contains("registration.register"));
     }
@@ -146,7 +146,7 @@ mod tests {
     fn refuses_what_sinch_or_the_inspector_would_reject() {
         let secret = AppSecret::from_base64("oYdgGRXoxEuJhGDY2KQ/HQ==").unwrap();
         let refused = |change: &dyn Fn(&mut MakeRequest<'static>)| {
-            let mut r = request(CredentialKind::RegistrationJwt);
+            let mut r = request(TokenKind::RegistrationJwt);
             change(&mut r);
             make(&secret, &r).unwrap_err()
         };

@@ -22,8 +22,7 @@ pub mod time;
 pub mod webhook;
 
 pub use inspect::{
-    CredentialKind, Finding, Identity, InspectError, Inspection, Severity, Verdict, VerifyWith,
-    inspect,
+    Finding, Identity, InspectError, Inspection, Severity, TokenKind, Verdict, VerifyWith, inspect,
 };
 pub use jwt::{JwtRequest, MIN_JWT_TTL_SECS, derive_signing_key, registration_jwt};
 pub use make::{Made, MakeRequest, check_lifetime, fresh_nonce, make};

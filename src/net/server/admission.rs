@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-struct Slot {
+struct Place {
     id: u64,
     since: Instant,
     stream: TcpStream,
@@ -18,13 +18,13 @@ struct Slot {
 /// request is shed when a new one needs its place.
 #[derive(Default)]
 pub struct Slots {
-    taken: Mutex<Vec<Slot>>,
+    taken: Mutex<Vec<Place>>,
     emptied: Condvar,
     next_id: std::sync::atomic::AtomicU64,
 }
 
 impl Slots {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Place>> {
         self.taken.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -44,7 +44,7 @@ impl Slots {
             let _ = shed.stream.shutdown(Shutdown::Both);
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        taken.push(Slot {
+        taken.push(Place {
             id,
             since: Instant::now(),
             stream: watcher,

@@ -46,7 +46,7 @@ fn reads_and_verifies_the_known_answer_ticket() {
     let secret = secret();
     let now = at("2026-01-02T03:34:05Z");
     let report = inspect(VECTOR, with(&secret), now).unwrap();
-    assert_eq!(report.kind, CredentialKind::LegacyTicket);
+    assert_eq!(report.kind, TokenKind::LegacyTicket);
     assert_eq!(report.verdict, Verdict::Verified);
     assert!(report.accepted());
     assert_eq!(
@@ -283,7 +283,7 @@ fn reads_and_verifies_sinchs_published_jwt() {
         now,
     )
     .unwrap();
-    assert_eq!(report.kind, CredentialKind::RegistrationJwt);
+    assert_eq!(report.kind, TokenKind::RegistrationJwt);
     assert_eq!(report.verdict, Verdict::Verified);
     assert!(report.accepted(), "{report:?}");
     assert_eq!(report.identity.as_ref().unwrap().endpoint, "foo");
