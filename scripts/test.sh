@@ -36,8 +36,11 @@ trap '[ -n "$window" ] && kill "$window" 2>/dev/null; rm -f "$window_log"' EXIT
 cargo test --locked --test window_real -- --include-ignored >"$window_log" 2>&1 &
 window=$!
 suites=()
-for file in tests/*.rs; do
-  name=$(basename "$file" .rs)
+for file in tests/*.rs tests/*/main.rs; do
+  case $file in
+    */main.rs) name=$(basename "$(dirname "$file")") ;;
+    *) name=$(basename "$file" .rs) ;;
+  esac
   [ "$name" = window_real ] || suites+=(--test "$name")
 done
 status=0

@@ -7,7 +7,6 @@ use std::process::{Child, Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use assert_cmd::cargo::CommandCargoExt as _;
 use serde_json::Value;
 
 /// The application secret the listener verifies with.
@@ -41,7 +40,7 @@ impl Listener {
     /// Like [`Listener::start`], after `prepare` has had a go at the command (a prefix such
     /// as prlimit is given with [`Listener::start_under`]).
     pub fn start_with(extra: &[&str], prepare: impl FnOnce(&mut StdCommand)) -> Self {
-        let mut command = StdCommand::cargo_bin("sinch-ticket").unwrap();
+        let mut command = super::program();
         prepare(&mut command);
         Self::spawn(command, extra, true)
     }
@@ -57,7 +56,7 @@ impl Listener {
     /// Starts it with its standard output a pipe that nobody reads until the test takes
     /// [`Listener::stdout`]: a terminal that cannot keep up.
     pub fn start_unread(extra: &[&str]) -> Self {
-        let command = StdCommand::cargo_bin("sinch-ticket").unwrap();
+        let command = super::program();
         Self::spawn(command, extra, false)
     }
 

@@ -6,8 +6,43 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod listener;
+pub mod npm;
 pub mod oauth;
 pub mod server;
+
+/// Where a test's HOME and XDG folders point unless it gives its own: a folder under the
+/// target folder that nothing populates, never the user's (and not `/nonexistent`, which a
+/// test run as root would create and share between runs).
+pub const NO_HOME: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home");
+
+/// The program under test, kept apart from the person running the tests: HOME and the XDG
+/// folders at [`NO_HOME`], no D-Bus session (so no keyring), and none of the shell's
+/// `SINCH_*`, `VAULT_*` or `BAO_*` variables (a developer's own secret must not change what a
+/// test sees). A test adds what it needs.
+pub fn program() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sinch-ticket"));
+    for (name, _) in std::env::vars_os() {
+        let name_text = name.to_string_lossy();
+        if ["SINCH_", "VAULT_", "BAO_"]
+            .iter()
+            .any(|prefix| name_text.starts_with(prefix))
+        {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", NO_HOME)
+        .env("XDG_CONFIG_HOME", NO_HOME)
+        .env("XDG_DATA_HOME", NO_HOME);
+    cmd
+}
+
+/// [`program`] for assertions, given a minute to finish.
+pub fn sinch_ticket() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::from_std(program());
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -17,15 +17,8 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const DOC_SIGNATURE: &str = "qDXMwzfaxCRS849c/2R0hg0nphgdHciTo7OdM6MsdnM=";
 
 fn sinch_ticket() -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
-    cmd.env("SINCH_APPLICATION_SECRET", DOC_SECRET)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .timeout(Duration::from_secs(60));
+    let mut cmd = support::sinch_ticket();
+    cmd.env("SINCH_APPLICATION_SECRET", DOC_SECRET);
     cmd
 }
 
@@ -520,14 +513,11 @@ fn conversation_webhook(body: &str) -> String {
 #[test]
 fn verify_callback_recognises_and_verifies_webhook_schemes_and_names_why_not() {
     let webhook = || {
-        let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+        let mut cmd = support::sinch_ticket();
         cmd.env_remove("SINCH_APPLICATION_SECRET")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .env("SINCH_WEBHOOK_SECRET", "foo_secret1234")
             .timeout(Duration::from_secs(60));
         cmd
@@ -609,13 +599,9 @@ fn verify_callback_verifies_a_voice_v2_service_webhook_with_the_service_id_and_s
         )
     };
     let verify = |text: String| {
-        Command::cargo_bin("sinch-ticket")
-            .unwrap()
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+        support::sinch_ticket()
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .env("SINCH_APPLICATION_SECRET", "F5wrP9SKYU6w8sbZXkp7GA==")
             .args(["verify-callback", "--key", "svc-1", "--max-age", "none"])
             .write_stdin(text)

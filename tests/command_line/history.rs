@@ -4,10 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -17,16 +16,9 @@ use support::server::{Answering, answering_server};
 
 /// sinch-ticket with the test key and `data` as its data folder; no keyring, no config.
 fn sinch_ticket(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+    let mut cmd = support::sinch_ticket();
     cmd.env("SINCH_APPLICATION_SECRET", SECRET)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .env("XDG_DATA_HOME", data)
-        .timeout(Duration::from_secs(60));
+        .env("XDG_DATA_HOME", data);
     cmd
 }
 

@@ -3,10 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 /// Profiles that refer to a secret manager (its own file, in this test binary).
-#[path = "keyring/managers.rs"]
 mod managers;
 
 use std::io::Write as _;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::{Read as _, Write as _};
@@ -22,15 +22,8 @@ use support::listener::{KEY, Listener, SECRET, raw_exchange};
 use support::server::{Answering, answering_server};
 
 fn sinch_ticket() -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
-    cmd.env("SINCH_APPLICATION_SECRET", SECRET)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .timeout(Duration::from_secs(60));
+    let mut cmd = support::sinch_ticket();
+    cmd.env("SINCH_APPLICATION_SECRET", SECRET);
     cmd
 }
 

@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-#[path = "support/npm.rs"]
-mod npm;
+use crate::support::npm;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -24,7 +23,7 @@ fn sdk_dir() -> PathBuf {
 
 /// The program's own output for these arguments, with the secret in the environment.
 fn sinch_ticket(args: &[&str], secret: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+    let out = crate::support::program()
         .args(args)
         .env("SINCH_APPLICATION_SECRET", secret)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
@@ -22,19 +22,8 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 const GOOD_ICE_ANSWER: &str = r#"{"instructions":[{"name":"say","text":"Hello","locale":"en-US"}],"action":{"name":"connectPstn","number":"+46700000001","cli":"+46700000000"}}"#;
 
 fn sinch_ticket() -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
-    cmd.env("SINCH_APPLICATION_SECRET", SECRET)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .env(
-            "XDG_DATA_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .timeout(Duration::from_secs(60));
+    let mut cmd = support::sinch_ticket();
+    cmd.env("SINCH_APPLICATION_SECRET", SECRET);
     cmd
 }
 
@@ -655,20 +644,14 @@ fn an_answer_is_judged_by_the_rules_of_the_webhooks_product() {
 #[test]
 fn listen_with_only_a_webhook_secret_verifies_webhooks_and_names_the_missing_application() {
     use std::io::BufRead as _;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-ticket"))
+    let mut child = support::program()
         .args(["listen", "--port", "0", "--json"])
         .env("SINCH_WEBHOOK_SECRET", WEBHOOK_SECRET)
         .env_remove("SINCH_APPLICATION_SECRET")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .env(
-            "XDG_DATA_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
+        .env("HOME", crate::support::NO_HOME)
+        .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
+        .env("XDG_DATA_HOME", crate::support::NO_HOME)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

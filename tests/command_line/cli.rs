@@ -36,9 +36,7 @@ fn sinch_ticket() -> Command {
 
 /// [`sinch_ticket`] as a std Command, for tests that choose where its output goes.
 fn plain_sinch_ticket() -> std::process::Command {
-    with_test_environment(std::process::Command::new(assert_cmd::cargo::cargo_bin(
-        "sinch-ticket",
-    )))
+    with_test_environment(crate::support::program())
 }
 
 /// [`plain_sinch_ticket`] held to 2 GiB of address space and 30 s, for input without end:
@@ -255,7 +253,7 @@ fn users_from_a_long_list_is_byte_for_byte_the_core_s_tickets_in_order_from_a_fi
     );
     // From a pipe, into a file.
     let into = dir.path().join("tickets.txt");
-    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("sinch-ticket"))
+    let status = crate::support::program()
         .env("SINCH_APPLICATION_SECRET", SECRET)
         .args(["ticket", "--users-from", "-", "--key", KEY])
         .args(["--created", "2026-01-02T03:04:05Z", "--expires-in", "10m"])

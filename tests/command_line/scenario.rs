@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::net::TcpListener;
@@ -15,19 +15,9 @@ use predicates::prelude::*;
 use support::listener::{KEY, Listener, SECRET};
 
 fn sinch_ticket() -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
+    let mut cmd = support::sinch_ticket();
     cmd.env("SINCH_APPLICATION_SECRET", SECRET)
         .env("SINCH_WEBHOOK_SECRET", "whsec")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .env(
-            "XDG_DATA_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
         .timeout(Duration::from_secs(120));
     cmd
 }

@@ -5,10 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -18,24 +17,15 @@ use support::oauth::{AuthAnswer, KEY_ID, KEY_SECRET, PROJECT_ID, api_server, aut
 /// `sinch-ticket ARGS` with the stand-in's access key in flags and the environment, no
 /// keyring.
 fn sinch_ticket(args: &[&str], auth_url: &str) -> Command {
-    let mut cmd = Command::cargo_bin("sinch-ticket").unwrap();
-    cmd.args(args)
-        .env("SINCH_KEY_SECRET", KEY_SECRET)
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
-        .args([
-            "--project-id",
-            PROJECT_ID,
-            "--key-id",
-            KEY_ID,
-            "--auth-url",
-            auth_url,
-        ])
-        .timeout(Duration::from_secs(60));
+    let mut cmd = support::sinch_ticket();
+    cmd.args(args).env("SINCH_KEY_SECRET", KEY_SECRET).args([
+        "--project-id",
+        PROJECT_ID,
+        "--key-id",
+        KEY_ID,
+        "--auth-url",
+        auth_url,
+    ]);
     cmd
 }
 

@@ -6,19 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
-#[path = "support/npm.rs"]
-mod npm;
-
-#[path = "support/listener.rs"]
-#[allow(dead_code)] // Not every helper of the listener is used here.
-mod listener;
-
-#[path = "support/oauth.rs"]
-mod oauth;
-
-#[path = "support/server.rs"]
-#[allow(dead_code)]
-mod server;
+use crate::support::{listener, npm, oauth};
 
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
@@ -65,7 +53,7 @@ fn harness_lines(mode: &str, input: &serde_json::Value) -> Vec<String> {
 }
 
 fn sinch_ticket(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+    crate::support::program()
         .args(args)
         .env("SINCH_APPLICATION_SECRET", SECRET)
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
@@ -219,7 +207,7 @@ fn sinchs_node_helper_accepts_what_send_and_sign_curl_send() {
     assert_eq!(verdict["ok"], true, "{verdict}");
 
     // And it refuses what another application's secret signed.
-    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+    let out = crate::support::program()
         .args(["send", "POST", &url, "--data", body, "--key", KEY])
         .env("SINCH_APPLICATION_SECRET", "ax8hTTQJF0OPXL32r1LHMA==")
         .output()
@@ -350,15 +338,12 @@ fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forg
         let mut argv = vec!["trigger"];
         argv.extend_from_slice(args);
         argv.extend_from_slice(&["--to", &url]);
-        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        let out = crate::support::program()
             .args(&argv)
             .env("SINCH_WEBHOOK_SECRET", secret)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .output()
             .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
@@ -379,14 +364,11 @@ fn sinchs_node_helper_validates_every_webhook_trigger_sends_and_refuses_its_forg
         }
     }
     // --replay: the helper accepts both sends; the server refuses the reused nonce.
-    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+    let out = crate::support::program()
         .args(["trigger", "sms-inbound", "--replay", "--to", &url])
         .env("SINCH_WEBHOOK_SECRET", secret)
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
+        .env("HOME", crate::support::NO_HOME)
+        .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
@@ -447,14 +429,11 @@ fn webhooks_signed_by_sinchs_helper_verify_in_verify_callback_and_listen_and_tam
         (body.replace("Hej", "Hey"), 1, "differ from what was signed"),
     ];
     let verify = |raw: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        let mut child = crate::support::program()
             .args(["verify-callback"])
             .env("SINCH_WEBHOOK_SECRET", secret)
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -522,7 +501,7 @@ fn our_token_request_is_the_one_sinchs_node_sdk_sends() {
         format!("Bearer {}", auth.issued.lock().unwrap()[0])
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+    let out = crate::support::program()
         .args([
             "token",
             "--project-id",
@@ -533,11 +512,8 @@ fn our_token_request_is_the_one_sinchs_node_sdk_sends() {
             &auth.url,
         ])
         .env("SINCH_KEY_SECRET", KEY_SECRET)
-        .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-        .env(
-            "XDG_CONFIG_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-        )
+        .env("HOME", crate::support::NO_HOME)
+        .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
         .output()
         .unwrap();
     assert!(
@@ -565,16 +541,13 @@ fn sinchs_node_helpers_accept_a_replay_from_the_history_signed_afresh() {
             .env("SINCH_WEBHOOK_SECRET", "sëcret ünicode");
     });
     let kept = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        let out = crate::support::program()
             .args(args)
             .env("SINCH_APPLICATION_SECRET", listener::SECRET)
             .env("SINCH_WEBHOOK_SECRET", "sëcret ünicode")
             .env("XDG_DATA_HOME", data.path())
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .output()
             .unwrap();
         (
@@ -609,18 +582,15 @@ fn sinchs_node_helpers_accept_a_replay_from_the_history_signed_afresh() {
     // application key and secret.
     let (mut server, mut lines, port) = node_server(1);
     let (code, said) = {
-        let out = Command::new(env!("CARGO_BIN_EXE_sinch-ticket"))
+        let out = crate::support::program()
             .args(["replay", &voice.to_string(), "--key", KEY, "--to"])
             .arg(format!(
                 "http://127.0.0.1:{port}/sinch/callback?app=sandbox"
             ))
             .env("SINCH_APPLICATION_SECRET", SECRET)
             .env("XDG_DATA_HOME", data.path())
-            .env("HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"))
-            .env(
-                "XDG_CONFIG_HOME",
-                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"),
-            )
+            .env("HOME", crate::support::NO_HOME)
+            .env("XDG_CONFIG_HOME", crate::support::NO_HOME)
             .output()
             .unwrap();
         (

@@ -595,7 +595,7 @@ fn a_secret_in_pass_signs_and_a_missing_entry_or_program_is_named() {
 
     // Without pass on PATH: named, with what to do.
     let mut cmd = session_cmd(&session, &["ticket", "--user", "alice", "--profile", "dev"]);
-    cmd.env("PATH", concat!(env!("CARGO_TARGET_TMPDIR"), "/no-home"));
+    cmd.env("PATH", crate::support::NO_HOME);
     let out = run(cmd, "");
     assert_eq!(out.status.code(), Some(4), "{:?}", text(&out));
     assert!(
