@@ -100,7 +100,11 @@ impl FormState {
         let user = check_user_id(&self.username);
         let expiry = time::parse_duration(self.expiry_text())
             .map_err(|e| e.to_string())
-            .and_then(|secs| check_lifetime(self.format, secs).map(|()| secs));
+            .and_then(|secs| {
+                check_lifetime(self.format, secs)
+                    .map(|()| secs)
+                    .map_err(|err| err.to_string())
+            });
         FormCheck {
             username_error: user.error,
             username_warnings: user.warnings,

@@ -183,7 +183,8 @@ impl GenerateTab {
                 capabilities: self.form.capabilities,
                 non_ascii: self.form.non_ascii,
             },
-        )?;
+        )
+        .map_err(|err| err.to_string())?;
         let inspection = read_back(&made.credential, profile, now)?;
         self.generated = Some(Generated {
             made,

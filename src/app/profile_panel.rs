@@ -155,7 +155,7 @@ impl WebhookField {
         if self.text.trim().is_empty() {
             return Ok(None);
         }
-        check_webhook_secret(self.kind, &self.text)?;
+        check_webhook_secret(self.kind, &self.text).map_err(|err| err.to_string())?;
         Ok(Some(WebhookEdit::Set(Zeroizing::new(
             self.text.trim().to_owned(),
         ))))

@@ -407,7 +407,7 @@ impl RequestTab {
                 .blocker()
                 .unwrap_or_else(|| "select a profile to sign with".into()));
         };
-        check_method(&self.method)?;
+        check_method(&self.method).map_err(|err| err.to_string())?;
         let how = self.effective_auth();
         if how != ApiAuth::Application {
             return self.authorize(profile, how, now);
@@ -419,7 +419,7 @@ impl RequestTab {
             .to_owned();
         let content_type = Some(self.content_type.trim()).filter(|ct| !ct.is_empty());
         if let Some(content_type) = content_type {
-            check_content_type(content_type)?;
+            check_content_type(content_type).map_err(|err| err.to_string())?;
         }
         let body = self.body.as_bytes().to_vec();
         let signed = sign_request(
@@ -496,7 +496,7 @@ impl RequestTab {
         parse_url(&url).map_err(|e| e.to_string())?;
         let mut headers = vec![("Authorization".to_owned(), authorization)];
         if let Some(content_type) = Some(self.content_type.trim()).filter(|ct| !ct.is_empty()) {
-            check_content_type(content_type)?;
+            check_content_type(content_type).map_err(|err| err.to_string())?;
             headers.push(("Content-Type".to_owned(), content_type.to_owned()));
         }
         self.signed = Some(SignedRequest {

@@ -130,7 +130,7 @@ fn made(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, Failure> 
     if check.error.is_none() {
         check.warnings.iter().for_each(|w| warn(w));
     }
-    sinch::make(secret, request).map_err(Failure::usage)
+    sinch::make(secret, request).map_err(|err| Failure::usage(err.to_string()))
 }
 
 fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {

@@ -219,7 +219,7 @@ fn prepare(
     stamp: &str,
 ) -> Result<(Signed, Vec<u8>), Failure> {
     let target = parse_url(&request.url)?;
-    check_method(&request.method).map_err(Failure::usage)?;
+    check_method(&request.method).map_err(|err| Failure::usage(err.to_string()))?;
     let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
     let (body, content_type) = body(request)?;
     let signed = sign_request(
@@ -371,7 +371,7 @@ fn authorize(
     auth: ApiAuth,
     timeout: u64,
 ) -> Result<Authorized, Failure> {
-    check_method(&request.method).map_err(Failure::usage)?;
+    check_method(&request.method).map_err(|err| Failure::usage(err.to_string()))?;
     let (body, content_type) = body(request)?;
     let mut headers = Vec::new();
     let (url, oauth) = match auth {

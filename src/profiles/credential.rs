@@ -164,27 +164,39 @@ pub(super) fn decode(text: &str) -> Option<WebhookSecret> {
 /// The longest webhook secret accepted (Sinch's are tens of characters).
 pub const MAX_SECRET_BYTES: usize = 1024;
 
+/// Why a webhook secret as typed is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookSecretError {
+    /// Nothing was typed.
+    #[error("the {} is empty: copy it from the dashboard", .0.title())]
+    Empty(CredentialKind),
+    /// Far longer than any.
+    #[error("the {} is longer than {MAX_SECRET_BYTES} bytes: that is not one; copy it again", .0.title())]
+    TooLong(CredentialKind),
+    /// It holds a character no secret has (the code point, said).
+    #[error("the {} holds an invisible or control character ({character}): paste it again", kind.title())]
+    Invisible {
+        /// The kind of secret.
+        kind: CredentialKind,
+        /// The character, as a code point.
+        character: String,
+    },
+}
+
 /// Checks a webhook secret as typed, before it is stored.
-pub fn check_webhook_secret(kind: CredentialKind, text: &str) -> Result<(), String> {
+pub fn check_webhook_secret(kind: CredentialKind, text: &str) -> Result<(), WebhookSecretError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!(
-            "the {} is empty: copy it from the dashboard",
-            kind.title()
-        ));
+        return Err(WebhookSecretError::Empty(kind));
     }
     if text.len() > MAX_SECRET_BYTES {
-        return Err(format!(
-            "the {} is longer than {MAX_SECRET_BYTES} bytes: that is not one; copy it again",
-            kind.title()
-        ));
+        return Err(WebhookSecretError::TooLong(kind));
     }
     if let Some(hidden) = crate::sinch::text::first_invisible(text) {
-        return Err(format!(
-            "the {} holds an invisible or control character ({}): paste it again",
-            kind.title(),
-            crate::sinch::text::code_point(hidden)
-        ));
+        return Err(WebhookSecretError::Invisible {
+            kind,
+            character: crate::sinch::text::code_point(hidden),
+        });
     }
     Ok(())
 }

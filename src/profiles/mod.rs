@@ -987,7 +987,7 @@ impl<S: SecretStore> Profiles<S> {
         replace: bool,
     ) -> Result<Warnings, ProfileError> {
         let name = canonical_name(name)?;
-        check_webhook_secret(kind, secret).map_err(ProfileError::Invalid)?;
+        check_webhook_secret(kind, secret).map_err(|err| ProfileError::Invalid(err.to_string()))?;
         let entry = credential::encode(secret.trim());
         self.store.status()?;
         let service = kind.service();
@@ -1216,7 +1216,7 @@ impl<S: SecretStore> Profiles<S> {
         note: impl FnOnce(&mut ProfileMeta),
     ) -> Result<Warnings, ProfileError> {
         let name = canonical_name(name)?;
-        check_webhook_secret(kind, secret).map_err(ProfileError::Invalid)?;
+        check_webhook_secret(kind, secret).map_err(|err| ProfileError::Invalid(err.to_string()))?;
         self.store.status()?;
         let service = kind.service();
         let ((), warning) = self.index.try_update(|index| {

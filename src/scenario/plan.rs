@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::file::{Expect, Order, ReplayOf, ScenarioFile, Signature, StepFile};
 use crate::net::target::{self, TargetError};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, ForgeryError, default_body, set_path};
+use crate::sinch::callback::{
+    BodyInputs, Event, Forgery, ForgeryError, SetPathError, default_body, set_path,
+};
 use crate::sinch::time;
 
 /// The most times one step may be sent (`repeat`).
@@ -135,7 +137,7 @@ pub enum StepProblem {
         /// The path.
         path: String,
         /// Why it does not fit.
-        why: String,
+        why: SetPathError,
     },
     /// `set` on a replay.
     #[error("set changes a triggered event's body; a replay sends a body as it was")]

@@ -13,7 +13,7 @@ use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
 use crate::net::trigger::{self, Trigger, TriggerError};
 use crate::sinch::callback::{
-    BodyInputs, CallbackSecrets, Event, Headers, check_answer, default_body, set_path,
+    BodyInputs, CallbackSecrets, Event, Headers, SetPathError, check_answer, default_body, set_path,
 };
 
 /// How a run reaches the server and the clock: [`Http`] for real, a fake in tests.
@@ -66,7 +66,7 @@ pub enum StepError {
         /// The path.
         path: String,
         /// Why.
-        why: String,
+        why: SetPathError,
     },
     /// No secret signs its event (the plan's events were not all given one).
     #[error("no secret to sign {0} with")]

@@ -48,36 +48,57 @@ pub fn fresh_nonce() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Why a credential cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MakeError {
+    /// The user id is not one Sinch takes (the sentence of [`check_user_id`]).
+    #[error("{0}")]
+    User(String),
+    /// A lifetime outside 1 s to ten years.
+    #[error("a lifetime of {0} s is outside 1 s to ten years")]
+    Lifetime(u64),
+    /// A JWT shorter-lived than Sinch takes.
+    #[error(
+        "a registration JWT must live at least {MIN_JWT_TTL_SECS} s (Sinch rejects shorter ones)"
+    )]
+    JwtTooShort,
+    /// Its expiry would be past what a timestamp holds.
+    #[error(transparent)]
+    Expiry(InstantError),
+    /// The instance's expiry would be.
+    #[error("the instance lifetime: {0}")]
+    InstanceExpiry(InstantError),
+    /// An empty JWT nonce.
+    #[error("the nonce is empty: leave it out for a random one")]
+    EmptyNonce,
+}
+
 /// Whether a credential of `kind` may live `secs`: the ten-year limit for both, and Sinch's
 /// minimum of a minute for JWTs. The form checks this as it is typed; [`make`] checks it too.
-pub fn check_lifetime(kind: TokenKind, secs: u64) -> Result<(), String> {
+pub fn check_lifetime(kind: TokenKind, secs: u64) -> Result<(), MakeError> {
     if secs == 0 || secs > time::MAX_LIFETIME_SECS {
-        return Err(format!(
-            "a lifetime of {secs} s is outside 1 s to ten years"
-        ));
+        return Err(MakeError::Lifetime(secs));
     }
     if kind == TokenKind::RegistrationJwt && secs < MIN_JWT_TTL_SECS {
-        return Err(format!(
-            "a registration JWT must live at least {MIN_JWT_TTL_SECS} s (Sinch rejects shorter ones)"
-        ));
+        return Err(MakeError::JwtTooShort);
     }
     Ok(())
 }
 
-/// Makes the credential `request` describes, or says in a sentence why it cannot be made.
-pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, String> {
+/// Makes the credential `request` describes, or says why it cannot be made.
+pub fn make(secret: &AppSecret, request: &MakeRequest<'_>) -> Result<Made, MakeError> {
     if let Some(error) = check_user_id(request.user).error {
-        return Err(error);
+        return Err(MakeError::User(error));
     }
     check_lifetime(request.kind, request.lifetime_secs)?;
     let in_range = |secs| time::expiry(request.issued_at, secs).map(drop);
-    in_range(request.lifetime_secs).map_err(|err: InstantError| err.to_string())?;
+    in_range(request.lifetime_secs).map_err(MakeError::Expiry)?;
     if request.kind == TokenKind::RegistrationJwt {
         if let Some(secs) = request.instance_ttl_secs {
-            in_range(secs).map_err(|err| format!("the instance lifetime: {err}"))?;
+            in_range(secs).map_err(MakeError::InstanceExpiry)?;
         }
         if request.nonce.is_empty() {
-            return Err("the nonce is empty: leave it out for a random one".into());
+            return Err(MakeError::EmptyNonce);
         }
     }
     Ok(match request.kind {
@@ -148,7 +169,7 @@ mod tests {
         let refused = |change: &dyn Fn(&mut MakeRequest<'static>)| {
             let mut r = request(TokenKind::RegistrationJwt);
             change(&mut r);
-            make(&secret, &r).unwrap_err()
+            make(&secret, &r).unwrap_err().to_string()
         };
         assert!(refused(&|r| r.user = "").contains("username is empty"));
         assert!(refused(&|r| r.lifetime_secs = 30).contains("at least 60 s"));

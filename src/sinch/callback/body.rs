@@ -123,18 +123,62 @@ pub fn default_body(event: Event, inputs: BodyInputs<'_>) -> Value {
     }
 }
 
+/// Why a field cannot be set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetPathError {
+    /// The path has an empty name.
+    #[error("'{0}' is not a field path: write names with dots between them, e.g. to.endpoint")]
+    NotAPath(String),
+    /// A list named by something other than a number.
+    #[error("{place} is a list: name an item by its number, e.g. {walked}.0")]
+    ListIndex {
+        /// Where, in words.
+        place: String,
+        /// The path up to the list.
+        walked: String,
+    },
+    /// An item past the end of a list.
+    #[error("{place} has {len} item(s): there is no item {index} to set")]
+    NoItem {
+        /// Where, in words.
+        place: String,
+        /// The list's length.
+        len: usize,
+        /// The item asked for.
+        index: usize,
+    },
+    /// A path through something that is not an object.
+    #[error("{place} is {kind}, not an object: '{path}' cannot be set inside it")]
+    NotAnObject {
+        /// Where, in words.
+        place: String,
+        /// What it is.
+        kind: &'static str,
+        /// The whole path.
+        path: String,
+    },
+    /// A value that is not JSON for a field that is not text.
+    #[error("'{path}' is {kind} in the body, and '{text}' is not valid JSON for it")]
+    NotJson {
+        /// The path.
+        path: String,
+        /// What the field is.
+        kind: &'static str,
+        /// The value given.
+        text: String,
+    },
+}
+
 /// Sets the field at `path` (dots between names, numbers for array items: `to.endpoint`,
 /// `callHeaders.0.key`) to `value`, creating objects on the way.
 ///
 /// The value keeps the type of the field it replaces: text for a text field (so that a phone
 /// number stays text), JSON for a number, a boolean, an object or an array. A new field is
 /// JSON when `value` is JSON (`3`, `true`, `{"a":1}`, `"quoted"`), text otherwise.
-pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), String> {
+pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), SetPathError> {
     let names: Vec<&str> = path.split('.').collect();
     if names.iter().any(|n| n.trim().is_empty()) {
-        return Err(format!(
-            "'{path}' is not a field path: write names with dots between them, e.g. to.endpoint"
-        ));
+        return Err(SetPathError::NotAPath(path.to_owned()));
     }
     let mut here = body;
     let mut walked = String::new();
@@ -156,14 +200,13 @@ pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), String>
                     .or_insert_with(|| Value::Object(Map::new()))
             }
             Value::Array(items) => {
-                let index: usize = name.parse().map_err(|_| {
-                    format!("{place} is a list: name an item by its number, e.g. {walked}.0")
+                let index: usize = name.parse().map_err(|_| SetPathError::ListIndex {
+                    place: place.clone(),
+                    walked: walked.clone(),
                 })?;
                 let len = items.len();
                 let Some(item) = items.get_mut(index) else {
-                    return Err(format!(
-                        "{place} has {len} item(s): there is no item {index} to set"
-                    ));
+                    return Err(SetPathError::NoItem { place, len, index });
                 };
                 if last {
                     *item = typed_like(Some(item), value, path)?;
@@ -172,10 +215,11 @@ pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), String>
                 item
             }
             other => {
-                return Err(format!(
-                    "{place} is {}, not an object: '{path}' cannot be set inside it",
-                    kind_of(other)
-                ));
+                return Err(SetPathError::NotAnObject {
+                    place,
+                    kind: kind_of(other),
+                    path: path.to_owned(),
+                });
             }
         };
         if !walked.is_empty() {
@@ -187,14 +231,13 @@ pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), String>
     Ok(())
 }
 
-fn typed_like(old: Option<&Value>, text: &str, path: &str) -> Result<Value, String> {
+fn typed_like(old: Option<&Value>, text: &str, path: &str) -> Result<Value, SetPathError> {
     match old {
         Some(Value::String(_)) => Ok(Value::String(text.to_owned())),
-        Some(old) => serde_json::from_str(text).map_err(|_| {
-            format!(
-                "'{path}' is {} in the body, and '{text}' is not valid JSON for it",
-                kind_of(old)
-            )
+        Some(old) => serde_json::from_str(text).map_err(|_| SetPathError::NotJson {
+            path: path.to_owned(),
+            kind: kind_of(old),
+            text: text.to_owned(),
         }),
         None => Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))),
     }

@@ -36,7 +36,7 @@ mod webhook_body;
 pub use answer::{
     AnswerCheck, TriggerVerdict, check_answer, judge_replay, judge_trigger, stand_in_answer,
 };
-pub use body::{BodyInputs, default_body, set_path};
+pub use body::{BodyInputs, SetPathError, default_body, set_path};
 pub use forgery::{
     CONTENT_TYPE, CallbackRequest, DEFAULT_STALE_SECS, Forgery, ForgeryError, ForgeryOutcome,
     Headers, MIN_STALE_SECS, WebhookRequest, WebhookSignError, sign_callback, sign_webhook,

@@ -112,7 +112,7 @@ fn set_path_says_what_is_wrong_with_a_path_or_a_value() {
         ("", "1", "not a field path"),
     ] {
         let err = set_path(&mut ice, path, value).unwrap_err();
-        assert!(err.contains(says), "{path}: {err}");
+        assert!(err.to_string().contains(says), "{path}: {err}");
     }
     assert_eq!(ice, before, "a refused --set changes nothing");
 }

@@ -134,24 +134,32 @@ pub fn timestamp(now: DateTime<Utc>) -> String {
     time::ticket_timestamp(now)
 }
 
+/// Why a request cannot be signed as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestShapeError {
+    /// The method is not a plain HTTP method word.
+    #[error("'{0}' is not an HTTP method: use GET, POST, PUT, PATCH or DELETE")]
+    Method(String),
+    /// The Content-Type holds a character a header cannot carry.
+    #[error(
+        "the Content-Type holds a line break or another control character: a header cannot carry it"
+    )]
+    ContentType,
+}
+
 /// Whether `method` is a plain HTTP method word.
-pub fn check_method(method: &str) -> Result<(), String> {
+pub fn check_method(method: &str) -> Result<(), RequestShapeError> {
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(format!(
-            "'{method}' is not an HTTP method: use GET, POST, PUT, PATCH or DELETE"
-        ));
+        return Err(RequestShapeError::Method(method.to_owned()));
     }
     Ok(())
 }
 
 /// Whether `content_type` can be sent as a header and signed as it is: a line break in it
 /// would end the header (and start another one), which no signature should cover.
-pub fn check_content_type(content_type: &str) -> Result<(), String> {
+pub fn check_content_type(content_type: &str) -> Result<(), RequestShapeError> {
     if content_type.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(
-            "the Content-Type holds a line break or another control character: a header cannot carry it"
-                .to_owned(),
-        );
+        return Err(RequestShapeError::ContentType);
     }
     Ok(())
 }
