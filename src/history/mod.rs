@@ -62,14 +62,25 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("sinch-ticket").join(FILE))
 }
 
-/// Why the history could not be used, in a sentence.
+/// Why the history could not be used: which file, which step, and what the system said.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct HistoryError(String);
+#[error("the history {} {step}: {reason}", path.display())]
+pub struct HistoryError {
+    /// The history file.
+    pub path: PathBuf,
+    /// The step that failed, in words ("could not be written").
+    pub step: &'static str,
+    /// What SQLite or the file system said.
+    pub reason: String,
+}
 
 impl HistoryError {
-    fn at(path: &Path, what: &str, err: impl std::fmt::Display) -> Self {
-        Self(format!("the history {} {what}: {err}", path.display()))
+    fn at(path: &Path, step: &'static str, err: impl std::fmt::Display) -> Self {
+        Self {
+            path: path.to_owned(),
+            step,
+            reason: err.to_string(),
+        }
     }
 }
 
