@@ -402,7 +402,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         format!(", forwarding each that verifies to {to}")
     });
     let mut signed = Vec::new();
-    if let Some((key, _)) = &application {
+    if let Some(crate::sinch::Application { key, .. }) = &application {
         signed.push(format!("key {key}"));
     }
     let schemes: Vec<&str> = webhooks.schemes().into_iter().map(|s| s.name()).collect();

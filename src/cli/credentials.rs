@@ -4,7 +4,7 @@ use zeroize::Zeroizing;
 
 use super::{CredentialArgs, Failure, stdio, warn};
 use crate::profiles::{OsKeyring, Profiles, default_config_dir};
-use crate::sinch::AppSecret;
+use crate::sinch::{AppSecret, Application};
 
 /// The environment variable that carries the application secret.
 pub const SECRET_ENV: &str = "SINCH_APPLICATION_SECRET";
@@ -153,13 +153,7 @@ pub fn webhook_secret_for(
 pub fn for_listening(
     args: &CredentialArgs,
     webhook_from_stdin: bool,
-) -> Result<
-    (
-        Option<(String, AppSecret)>,
-        crate::sinch::webhook::WebhookSecrets,
-    ),
-    Failure,
-> {
+) -> Result<(Option<Application>, crate::sinch::webhook::WebhookSecrets), Failure> {
     use crate::sinch::webhook::WebhookSecrets;
     let stdin_taken = args.secret_stdin.then_some("--secret-stdin");
     let webhook = webhook_secret(webhook_from_stdin, stdin_taken)?;
@@ -176,7 +170,11 @@ pub fn for_listening(
     if let Some(name) = &args.profile {
         refuse_secret_argument(args)?;
         let profile = user_profiles()?.load_with_webhooks(name)?;
-        return Ok((Some((profile.key, profile.secret)), fill(profile.webhooks)));
+        let application = Application {
+            key: profile.key,
+            secret: profile.secret,
+        };
+        return Ok((Some(application), fill(profile.webhooks)));
     }
     let application_given =
         args.key.is_some() || args.secret_stdin || args.secret.is_some() || app_secret_in_env();
@@ -193,7 +191,13 @@ pub fn for_listening(
         Ok(Some(profiles.load_with_webhooks(&name)?))
     });
     match default {
-        Ok(Some(profile)) => Ok((Some((profile.key, profile.secret)), fill(profile.webhooks))),
+        Ok(Some(profile)) => Ok((
+            Some(Application {
+                key: profile.key,
+                secret: profile.secret,
+            }),
+            fill(profile.webhooks),
+        )),
         Ok(None) if webhook.is_some() => Ok((None, fill(WebhookSecrets::default()))),
         Ok(None) => Err(Failure::usage(format!(
             "nothing to verify with and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
@@ -324,11 +328,14 @@ fn default_profile() -> Result<Option<crate::profiles::Profile>, Failure> {
 pub fn for_signing(
     args: &CredentialArgs,
     stdin_taken: Option<&str>,
-) -> Result<(String, AppSecret), Failure> {
+) -> Result<Application, Failure> {
     if let Some(name) = &args.profile {
         refuse_secret_argument(args)?;
         let profile = load_profile(name)?;
-        return Ok((profile.key, profile.secret));
+        return Ok(Application {
+            key: profile.key,
+            secret: profile.secret,
+        });
     }
     let secret = secret(args, stdin_taken)?;
     // With a secret given and no --key, SINCH_APP_KEY is the key (as `op run` supplies both).
@@ -350,7 +357,12 @@ pub fn for_signing(
             ));
         }
         (None, None) => match default_profile()? {
-            Some(profile) => return Ok((profile.key, profile.secret)),
+            Some(profile) => {
+                return Ok(Application {
+                    key: profile.key,
+                    secret: profile.secret,
+                });
+            }
             None => {
                 return Err(Failure::usage(format!(
                     "no credentials and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
@@ -362,7 +374,7 @@ pub fn for_signing(
     if let Some(warning) = crate::sinch::application_key_warning(&key) {
         warn(&warning);
     }
-    Ok((key, secret))
+    Ok(Application { key, secret })
 }
 
 /// Key and secret for verifying: the secret decides whether anything is verified at all; the

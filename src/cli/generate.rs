@@ -87,7 +87,8 @@ pub fn ticket(args: &TicketArgs) -> Result<u8, Failure> {
         .as_ref()
         .is_some_and(|p| p.as_os_str() == "-")
         .then_some("--users-from -");
-    let (key, secret) = credentials::for_signing(&args.credentials, stdin_taken)?;
+    let crate::sinch::Application { key, secret } =
+        credentials::for_signing(&args.credentials, stdin_taken)?;
     let created = args.created.unwrap_or_else(time::now_whole_seconds);
     if let Some(path) = &args.users_from {
         time::expiry(created, args.expires_in).map_err(|err| Failure::usage(err.to_string()))?;
@@ -143,7 +144,8 @@ fn print_made(made: &Made, snippet: bool) -> Result<u8, Failure> {
 
 /// `sinch-ticket jwt`.
 pub fn jwt(args: &JwtArgs) -> Result<u8, Failure> {
-    let (key, secret) = credentials::for_signing(&args.credentials, None)?;
+    let crate::sinch::Application { key, secret } =
+        credentials::for_signing(&args.credentials, None)?;
     let nonce = args.nonce.clone().unwrap_or_else(sinch::fresh_nonce);
     let made = made(
         &secret,

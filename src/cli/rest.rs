@@ -220,7 +220,8 @@ fn prepare(
 ) -> Result<(Signed, Vec<u8>), Failure> {
     let target = parse_url(&request.url)?;
     check_method(&request.method).map_err(|err| Failure::usage(err.to_string()))?;
-    let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
+    let crate::sinch::Application { key, secret } =
+        credentials::for_signing(credentials, stdin_for(request))?;
     let (body, content_type) = body(request)?;
     let signed = sign_request(
         &key,
@@ -378,7 +379,8 @@ fn authorize(
         // (The application's signing is `prepare`'s; HTTP Basic carries the same key and
         // secret.)
         ApiAuth::Application | ApiAuth::Basic => {
-            let (key, secret) = credentials::for_signing(credentials, stdin_for(request))?;
+            let crate::sinch::Application { key, secret } =
+                credentials::for_signing(credentials, stdin_for(request))?;
             let authorized = api::authorize(
                 &request.url,
                 Bearer::Basic {

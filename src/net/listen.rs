@@ -26,7 +26,6 @@ use serde_json::Value;
 use super::server::{self, Connection, Limits, Refusal, Slots};
 use crate::net::client::{self, Answer, SendError};
 use crate::net::target::{self, TargetError};
-use crate::sinch::AppSecret;
 use crate::sinch::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
 use crate::sinch::received::{Secrets, verify_received};
 use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict};
@@ -88,7 +87,7 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The application key callbacks must name, and its secret; `None`: only webhooks are
     /// verified.
-    pub application: Option<(String, AppSecret)>,
+    pub application: Option<crate::sinch::Application>,
     /// The webhook secrets, by scheme (Conversation/SMS, Numbers, Mailgun).
     pub webhooks: WebhookSecrets,
     /// How far an `x-timestamp` may be from now (`None`: any age).
@@ -548,13 +547,10 @@ fn decide<'a>(
     let (mut verdict, _) = verify_received(
         request,
         Secrets {
-            application: config
-                .application
-                .as_ref()
-                .map(|(key, secret)| CallbackKeys {
-                    key: Some(key),
-                    secret,
-                }),
+            application: config.application.as_ref().map(|app| CallbackKeys {
+                key: Some(&app.key),
+                secret: &app.secret,
+            }),
             webhooks: &config.webhooks,
         },
         None,
@@ -762,6 +758,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use crate::sinch::AppSecret;
     use crate::sinch::callback::{
         CallbackRequest, Forgery, WebhookRequest, sign_callback, sign_webhook,
     };
@@ -776,7 +773,10 @@ mod tests {
         webhooks.insert(Scheme::Conversation, WebhookSecret::new("whsec"));
         Config {
             addr: addr.parse().unwrap(),
-            application: Some((KEY.into(), AppSecret::from_base64(SECRET).unwrap())),
+            application: Some(crate::sinch::Application {
+                key: KEY.into(),
+                secret: AppSecret::from_base64(SECRET).unwrap(),
+            }),
             webhooks,
             max_age: Some(600),
             forward_to: forward_to.map(str::to_owned),

@@ -27,7 +27,10 @@ fn now() -> DateTime<Utc> {
 
 fn secrets() -> CallbackSecrets {
     let mut secrets = CallbackSecrets {
-        application: Some((KEY.to_owned(), AppSecret::from_base64(SECRET).unwrap())),
+        application: Some(crate::sinch::Application {
+            key: KEY.to_owned(),
+            secret: AppSecret::from_base64(SECRET).unwrap(),
+        }),
         ..CallbackSecrets::default()
     };
     secrets

@@ -26,7 +26,7 @@ pub use inspect::{
 };
 pub use jwt::{JwtRequest, MIN_JWT_TTL_SECS, derive_signing_key, registration_jwt};
 pub use make::{Made, MakeError, MakeRequest, check_lifetime, fresh_nonce, make};
-pub use secret::{AppSecret, SecretError};
+pub use secret::{AppSecret, Application, SecretError};
 pub use snippet::{
     Capabilities, TEST_PAGE_MARK, js_string_literal, jwt_snippet, test_page, ticket_snippet,
 };

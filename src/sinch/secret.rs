@@ -104,6 +104,24 @@ impl AppSecret {
     }
 }
 
+/// An application as Sinch knows it: its key and its secret, the pair that signs tickets,
+/// JWTs, REST requests and callbacks. One type for every place that carries both.
+#[derive(Clone)]
+pub struct Application {
+    /// The application key, as the dashboard shows it.
+    pub key: String,
+    /// Its secret.
+    pub secret: AppSecret,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,7 +179,10 @@ impl ListenPart {
         let started = listen::start(
             listen::Config {
                 addr: SocketAddr::new(ip, port),
-                application: Some((profile.key.clone(), profile.secret.clone())),
+                application: Some(crate::sinch::Application {
+                    key: profile.key.clone(),
+                    secret: profile.secret.clone(),
+                }),
                 webhooks: profile.webhooks.clone(),
                 max_age: Some(DEFAULT_MAX_AGE_SECS),
                 forward_to,
@@ -585,7 +588,10 @@ impl ListenPart {
         crate::net::target::sendable(&to)
             .map_err(|err| format!("the Trigger part's URL: {err}"))?;
         let secrets = CallbackSecrets {
-            application: Some((ready.key.clone(), ready.secret.clone())),
+            application: Some(crate::sinch::Application {
+                key: ready.key.clone(),
+                secret: ready.secret.clone(),
+            }),
             webhooks: ready.webhooks.clone(),
         };
         let entry = entry.clone();

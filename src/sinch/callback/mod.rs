@@ -130,7 +130,7 @@ impl Product {
 #[derive(Default)]
 pub struct CallbackSecrets {
     /// The application key and its secret, when at hand.
-    pub application: Option<(String, super::AppSecret)>,
+    pub application: Option<super::Application>,
     /// The webhook secrets at hand.
     pub webhooks: super::webhook::WebhookSecrets,
 }
@@ -152,16 +152,16 @@ pub enum SecretFor<'a> {
 impl CallbackSecrets {
     /// The application key (empty when there is none), for an event's default body.
     pub fn application_key(&self) -> &str {
-        self.application.as_ref().map_or("", |(key, _)| key)
+        self.application.as_ref().map_or("", |app| &app.key)
     }
 
     /// The secret `event` is signed with, when it is at hand.
     pub fn for_event(&self, event: Event) -> Option<SecretFor<'_>> {
         match event.product().scheme() {
-            None => self
-                .application
-                .as_ref()
-                .map(|(key, secret)| SecretFor::Application { key, secret }),
+            None => self.application.as_ref().map(|app| SecretFor::Application {
+                key: &app.key,
+                secret: &app.secret,
+            }),
             Some(scheme) => self.webhooks.get(scheme).map(SecretFor::Webhook),
         }
     }
