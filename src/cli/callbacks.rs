@@ -22,7 +22,7 @@ use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
 use crate::net::listen::{self, Callback, Reply, Seen};
 use crate::net::target;
 use crate::net::trigger::{self, Trigger, Triggered};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, default_body};
+use crate::sinch::callback::{Event, Forgery};
 
 /// The largest body `--data-file` takes: what `listen` (and a sane callback handler) takes.
 const MAX_TRIGGER_BODY: usize = listen::MAX_BODY_BYTES;
@@ -179,15 +179,7 @@ pub fn trigger(args: &TriggerArgs) -> Result<u8, Failure> {
             bytes
         }
         None => {
-            let id = uuid::Uuid::new_v4().to_string();
-            let mut sent = default_body(
-                event,
-                BodyInputs {
-                    application_key: &key,
-                    id: &id,
-                    now: sent_at,
-                },
-            );
+            let mut sent = trigger::fresh_body(event, &key, sent_at);
             apply_sets(&mut sent, &args.sets)?;
             serde_json::to_vec(&sent)
                 .map_err(|err| Failure::system(format!("the body cannot be written: {err}")))?

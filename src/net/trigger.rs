@@ -11,8 +11,8 @@ use serde_json::Value;
 use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
 use crate::sinch::callback::{
-    CallbackRequest, Event, Forgery, Headers, SecretFor, TriggerVerdict, WebhookRequest,
-    judge_replay, judge_trigger, sign_callback, sign_webhook,
+    BodyInputs, CallbackRequest, Event, Forgery, Headers, SecretFor, TriggerVerdict,
+    WebhookRequest, default_body, judge_replay, judge_trigger, sign_callback, sign_webhook,
 };
 use crate::sinch::signing;
 use crate::sinch::webhook::Scheme;
@@ -70,6 +70,25 @@ impl TriggerError {
             TriggerError::Refused(_) => true,
         }
     }
+}
+
+/// A fresh id for an event's body (a call id, a message id): a random UUID, as Sinch's are.
+pub fn fresh_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A fresh body for `event`, as sent at `sent_at`: its realistic default body with a new id
+/// and the application key (empty for a webhook). The one way `trigger`, scenarios and the
+/// window make a new event.
+pub fn fresh_body(event: Event, application_key: &str, sent_at: DateTime<Utc>) -> Value {
+    default_body(
+        event,
+        BodyInputs {
+            application_key,
+            id: &fresh_id(),
+            now: sent_at,
+        },
+    )
 }
 
 /// A fresh random nonce for a webhook of `scheme`: 26 characters like Sinch's ULIDs, or a

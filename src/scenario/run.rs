@@ -13,7 +13,7 @@ use crate::net::client::{self, Answer, SendError};
 use crate::net::target;
 use crate::net::trigger::{self, Trigger, TriggerError};
 use crate::sinch::callback::{
-    BodyInputs, CallbackSecrets, Event, Headers, SetPathError, check_answer, default_body, set_path,
+    CallbackSecrets, Event, Headers, SetPathError, check_answer, set_path,
 };
 
 /// How a run reaches the server and the clock: [`Http`] for real, a fake in tests.
@@ -233,15 +233,7 @@ fn make(
         .map_err(|err| TriggerError::Refused(err.to_string()))?;
     let body = match &step.source {
         Source::Trigger { set, .. } => {
-            let id = uuid::Uuid::new_v4().to_string();
-            let mut value = default_body(
-                event,
-                BodyInputs {
-                    application_key: secrets.application_key(),
-                    id: &id,
-                    now: sent_at,
-                },
-            );
+            let mut value = trigger::fresh_body(event, secrets.application_key(), sent_at);
             for (path, text) in set {
                 set_path(&mut value, path, text).map_err(|why| StepError::Set {
                     path: path.clone(),

@@ -123,7 +123,7 @@ impl TriggerPart {
 
     /// A fresh realistic body for the event, with the profile's key (a new call id, now).
     pub fn new_body(&mut self, key: &str, now: DateTime<Utc>) {
-        self.make_body(key, uuid::Uuid::new_v4().to_string(), now, false);
+        self.make_body(key, trigger::fresh_id(), now, false);
     }
 
     fn make_body(&mut self, key: &str, id: String, at: DateTime<Utc>, aged: bool) {
