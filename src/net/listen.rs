@@ -537,11 +537,13 @@ struct Decided<'a> {
 
 /// Decides what to do with `request`, received at `now`: verified with the scheme it
 /// carries, a webhook's nonce or token checked against (and added to) `remembered`, the
-/// method policy, then forwarded or answered. No socket: the caller does what it says.
+/// method policy, then forwarded or answered. No socket: the caller does what it says. The
+/// memory is locked only for a webhook that verified, so that callbacks of the application
+/// scheme never wait for one another.
 fn decide<'a>(
     request: &RawRequest,
     config: &'a Config,
-    remembered: &mut Remembered,
+    remembered: &std::sync::Mutex<Remembered>,
     now: DateTime<Utc>,
 ) -> Decided<'a> {
     let (mut verdict, _) = verify_received(
@@ -560,7 +562,10 @@ fn decide<'a>(
     if verdict.verified
         && let Some(scheme) = Scheme::of_request(request)
         && let Some(token) = replay_token(request, scheme)
-        && let Some(first) = remembered.note(token, now, config.max_age)
+        && let Some(first) = remembered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .note(token, now, config.max_age)
     {
         verdict.verified = false;
         verdict.reason = Some(format!(
@@ -631,11 +636,7 @@ fn answer_one(
         }
     };
     let received_at = Utc::now();
-    let decided = match remembered.lock() {
-        Ok(mut remembered) => decide(&request, config, &mut remembered, received_at),
-        // A thread that panicked holding the memory: decide without it rather than refuse.
-        Err(poisoned) => decide(&request, config, &mut poisoned.into_inner(), received_at),
-    };
+    let decided = decide(&request, config, remembered, received_at);
     let Decided {
         verdict,
         event,
@@ -833,8 +834,8 @@ mod tests {
     #[test]
     fn a_verified_callback_gets_the_stand_in_answer_and_a_forged_one_401() {
         let config = config("127.0.0.1:0", None, false);
-        let mut memory = Remembered::default();
-        let ok = decide(&dice(Forgery::None), &config, &mut memory, now());
+        let memory = std::sync::Mutex::new(Remembered::default());
+        let ok = decide(&dice(Forgery::None), &config, &memory, now());
         assert!(ok.verdict.verified, "{:?}", ok.verdict);
         assert_eq!(ok.event, Some(Event::Dice));
         assert!(matches!(
@@ -845,7 +846,7 @@ mod tests {
                 ..
             }
         ));
-        let bad = decide(&dice(Forgery::BadSignature), &config, &mut memory, now());
+        let bad = decide(&dice(Forgery::BadSignature), &config, &memory, now());
         assert!(!bad.verdict.verified);
         assert_eq!(
             bad.action,
@@ -861,33 +862,33 @@ mod tests {
     #[test]
     fn a_webhook_nonce_seen_again_is_a_replay_until_it_is_too_old_to_matter() {
         let config = config("127.0.0.1:0", None, false);
-        let mut memory = Remembered::default();
-        let first = decide(&inbound("01NONCE"), &config, &mut memory, now());
+        let memory = std::sync::Mutex::new(Remembered::default());
+        let first = decide(&inbound("01NONCE"), &config, &memory, now());
         assert!(first.verdict.verified, "{:?}", first.verdict);
         let again = decide(
             &inbound("01NONCE"),
             &config,
-            &mut memory,
+            &memory,
             now() + chrono::TimeDelta::seconds(30),
         );
         assert!(!again.verdict.verified);
         let reason = again.verdict.reason.unwrap();
         assert!(reason.contains("was seen 30s ago: a replay"), "{reason}");
         assert!(matches!(again.action, Action::Answer { status: 401, .. }));
-        let other = decide(&inbound("01OTHER"), &config, &mut memory, now());
+        let other = decide(&inbound("01OTHER"), &config, &memory, now());
         assert!(other.verdict.verified, "another nonce is another webhook");
     }
 
     #[test]
     fn forwarding_takes_what_verified_unless_told_to_take_everything() {
         let careful = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), false);
-        let mut memory = Remembered::default();
+        let memory = std::sync::Mutex::new(Remembered::default());
         assert_eq!(
-            decide(&dice(Forgery::None), &careful, &mut memory, now()).action,
+            decide(&dice(Forgery::None), &careful, &memory, now()).action,
             Action::Forward("http://127.0.0.1:3000")
         );
         assert!(matches!(
-            decide(&dice(Forgery::NoSignature), &careful, &mut memory, now()).action,
+            decide(&dice(Forgery::NoSignature), &careful, &memory, now()).action,
             Action::Answer {
                 status: 401,
                 instead_of_forwarding: true,
@@ -896,7 +897,7 @@ mod tests {
         ));
         let everything = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), true);
         assert_eq!(
-            decide(&dice(Forgery::NoSignature), &everything, &mut memory, now()).action,
+            decide(&dice(Forgery::NoSignature), &everything, &memory, now()).action,
             Action::Forward("http://127.0.0.1:3000")
         );
     }
@@ -904,16 +905,13 @@ mod tests {
     #[test]
     fn open_to_other_machines_only_posts_are_taken() {
         let open = config("0.0.0.0:0", None, false);
-        let mut memory = Remembered::default();
+        let memory = std::sync::Mutex::new(Remembered::default());
         let mut get = dice(Forgery::None);
         get.method = "GET".into();
-        assert_eq!(
-            decide(&get, &open, &mut memory, now()).action,
-            Action::OnlyPost
-        );
+        assert_eq!(decide(&get, &open, &memory, now()).action, Action::OnlyPost);
         let local = config("127.0.0.1:0", None, false);
         assert!(matches!(
-            decide(&get, &local, &mut memory, now()).action,
+            decide(&get, &local, &memory, now()).action,
             Action::Answer { .. }
         ));
     }
