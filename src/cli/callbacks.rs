@@ -4,7 +4,6 @@
 //! the developer's app. The bodies, signatures and judgements are the core's
 //! ([`crate::sinch::callback`]); the server is [`crate::net::listen`].
 
-use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,7 +97,7 @@ pub struct ListenArgs {
     port: u16,
     /// The address to listen on; anything but loopback lets other machines send to it.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-    bind: IpAddr,
+    bind: listen::IpAddr,
     /// Forward each request that verifies, unchanged, to your app at URL, and relay its
     /// answer back (a URL without a path keeps each request's own path, which the signature
     /// covers).
@@ -285,7 +284,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     }
     let (application, webhooks) =
         credentials::for_listening(&args.credentials, args.webhook_secret_stdin)?;
-    let addr = SocketAddr::new(args.bind, args.port);
+    let addr = listen::SocketAddr::new(args.bind, args.port);
     if listen::is_open_to_others(args.bind) {
         warn(&format!(
             "listening on {} lets other machines send requests to this one; use it only on a network you trust (only POST is taken)",

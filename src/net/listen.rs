@@ -13,7 +13,7 @@
 //! - answering never waits for whoever reads the records: `on_seen` is called after the
 //!   answer is written, and must not block (the command line queues them).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -442,6 +442,21 @@ impl Drop for Listening {
             self.halt();
         }
     }
+}
+
+/// The addresses a listener is told where to listen with (re-exported, so that the faces
+/// name no `std::net`).
+pub use std::net::{IpAddr, SocketAddr};
+
+/// Where to listen on `port`: this machine only (127.0.0.1), or every address of it when
+/// `open_to_others` (0.0.0.0).
+pub fn address(open_to_others: bool, port: u16) -> SocketAddr {
+    let ip = if open_to_others {
+        Ipv4Addr::UNSPECIFIED
+    } else {
+        Ipv4Addr::LOCALHOST
+    };
+    SocketAddr::new(IpAddr::V4(ip), port)
 }
 
 /// Whether listening on `ip` opens the listener to other machines.

@@ -11,6 +11,7 @@ mod cli;
 mod history;
 mod install;
 mod keyring;
+mod layout;
 mod network_edge;
 mod oauth;
 mod rest;

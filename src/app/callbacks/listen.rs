@@ -3,7 +3,6 @@
 //! their verdicts; selecting one shows its headers, body and string to sign. The server runs
 //! on its own threads and wakes the window only when something arrives.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
@@ -142,7 +141,7 @@ impl Default for ListenPart {
 
 impl ListenPart {
     /// Where it listens, while it does.
-    pub fn listening_on(&self) -> Option<SocketAddr> {
+    pub fn listening_on(&self) -> Option<listen::SocketAddr> {
         self.running.as_ref().map(|r| r.listening.addr())
     }
 
@@ -161,11 +160,6 @@ impl ListenPart {
                 return;
             }
         };
-        let ip = if self.open_to_others {
-            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-        } else {
-            IpAddr::V4(Ipv4Addr::LOCALHOST)
-        };
         let forward_to = Some(self.forward_to.trim().to_owned()).filter(|f| !f.is_empty());
         let (tx, rx) = mpsc::sync_channel(KEPT);
         let dropped = Arc::new(AtomicUsize::new(0));
@@ -178,7 +172,7 @@ impl ListenPart {
             .and_then(|path| history_writer(path, Arc::clone(&self.history_error)));
         let started = listen::start(
             listen::Config {
-                addr: SocketAddr::new(ip, port),
+                addr: listen::address(self.open_to_others, port),
                 application: Some(crate::sinch::Application {
                     key: profile.key.clone(),
                     secret: profile.secret.clone(),
