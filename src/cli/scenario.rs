@@ -57,14 +57,24 @@ pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
         }
         other => Failure::usage(other.to_string()),
     })?;
-    if let Some(parent) = args.junit.as_deref().and_then(std::path::Path::parent)
-        && !parent.as_os_str().is_empty()
-        && !parent.is_dir()
-    {
-        return Err(Failure::usage(format!(
-            "--junit: there is no folder {}",
-            parent.display()
-        )));
+    // Where the report goes is checked before anything is sent, so that a run is not lost.
+    if let Some(junit) = &args.junit {
+        if junit.is_dir() {
+            return Err(Failure::usage(format!(
+                "--junit: {} is a folder: name the report's file, e.g. {}",
+                junit.display(),
+                junit.join("scenario.xml").display()
+            )));
+        }
+        if let Some(parent) = junit.parent()
+            && !parent.as_os_str().is_empty()
+            && !parent.is_dir()
+        {
+            return Err(Failure::usage(format!(
+                "--junit: there is no folder {}",
+                parent.display()
+            )));
+        }
     }
     let mut history = None;
     let mut records = |id: i64| -> Result<Option<Vec<u8>>, String> {

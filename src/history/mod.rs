@@ -125,13 +125,17 @@ impl Entry {
         headers
             .iter()
             .map(|(name, value)| {
+                // Basic carries the secret itself, whatever white space follows the word.
                 let basic = name.eq_ignore_ascii_case("authorization")
                     && value
-                        .trim_start()
-                        .get(..6)
-                        .is_some_and(|s| s.eq_ignore_ascii_case("basic "));
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic"))
+                    && value.trim().len() > "basic".len();
                 let value = if basic {
                     "Basic <hidden>".to_owned()
+                } else if name.eq_ignore_ascii_case("proxy-authorization") {
+                    "<hidden>".to_owned()
                 } else {
                     value.clone()
                 };

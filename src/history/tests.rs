@@ -201,3 +201,33 @@ fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_lose
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION, "an earlier version still reads it");
 }
+
+#[test]
+fn a_basic_credential_is_hidden_whatever_white_space_follows_the_word() {
+    let headers = vec![
+        (
+            "Authorization".to_owned(),
+            "Basic\ta2V5OnNlY3JldA==".to_owned(),
+        ),
+        (
+            "authorization".to_owned(),
+            "  BASIC   a2V5OnNlY3JldA==".to_owned(),
+        ),
+        (
+            "Proxy-Authorization".to_owned(),
+            "Basic a2V5OnNlY3JldA==".to_owned(),
+        ),
+        (
+            "Authorization".to_owned(),
+            "Application key:sig=".to_owned(),
+        ),
+    ];
+    let kept = Entry::hide_secrets(&headers);
+    assert_eq!(kept[0].1, "Basic <hidden>");
+    assert_eq!(kept[1].1, "Basic <hidden>");
+    assert_eq!(kept[2].1, "<hidden>");
+    assert_eq!(
+        kept[3].1, "Application key:sig=",
+        "a signature is no secret"
+    );
+}

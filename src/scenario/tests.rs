@@ -389,11 +389,15 @@ fn a_step_without_its_secret_fails_without_sending() {
 #[test]
 fn the_junit_report_counts_failures_and_leaves_out_what_xml_forbids() {
     let plan =
-        plan("[[step]]\nname = \"a\\u0001b <&>\"\ntrigger = \"ice\"\nsignature = \"none\"\n")
+        plan("[[step]]\nname = \"a\\u0001b <&>\\uFFFE\\uFFFF\"\ntrigger = \"ice\"\nsignature = \"none\"\n")
             .unwrap();
     let report = run_plan(&plan, &mut Scripted::answering(&[401]));
-    let xml = junit::junit("s.toml", &report).unwrap();
+    let xml = junit::junit("s\u{ffff}.toml", &report).unwrap();
     assert!(!xml.contains('\u{1}'), "{xml}");
+    assert!(
+        !xml.contains('\u{fffe}') && !xml.contains('\u{ffff}'),
+        "{xml}"
+    );
     assert!(xml.contains("name=\"ab &lt;&amp;&gt;\""), "{xml}");
     assert!(xml.contains("failures=\"1\""), "{xml}");
     assert!(xml.contains("<failure message=\"ice answered 401"), "{xml}");

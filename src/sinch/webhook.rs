@@ -438,6 +438,18 @@ fn verify_conversation(
             "x-sinch-webhook-signature is not the base64 of a 32-byte HMAC-SHA256",
         );
     };
+    // The MAC covers body "." nonce "." timestamp, joined: a dot in the nonce, or anything
+    // but digits in the timestamp, would let bytes move from one part to the next under the
+    // same MAC (the tail of a captured body made into a "new" nonce). Sinch's nonces have no
+    // dot and its timestamps are Unix seconds.
+    if nonce.contains('.') || stamp.is_empty() || !stamp.bytes().all(|b| b.is_ascii_digit()) {
+        return WebhookVerdict::refused(
+            scheme,
+            "the nonce holds a dot or the timestamp is not Unix seconds: the signature joins \
+             body, nonce and timestamp with dots, so parts could have been moved from one to \
+             the next; Sinch's never are",
+        );
+    }
     let holds = |secret: &WebhookSecret, body: &[u8], nonce: &str, stamp: &str| {
         hmac256(
             secret.bytes(),

@@ -189,6 +189,7 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
     let data = tempfile::tempdir().unwrap();
     let no_folder = data.path().join("no-such-folder/report.xml");
     let no_folder = no_folder.to_str().unwrap();
+    let folder = data.path().to_str().unwrap();
     let first = "[[step]]\ntrigger = \"ice\"\n[[step]]\n";
     for (rest, says, extra) in [
         (
@@ -227,6 +228,12 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
             "trigger = \"ice\"\n",
             "there is no folder",
             &["--junit", no_folder],
+        ),
+        ("trigger = \"ice\"\n", "is a folder", &["--junit", folder]),
+        (
+            "trigger = \"ice\"\nset = { \"a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a\" = 1 }\n",
+            "deeper than any Sinch body",
+            &[],
         ),
     ] {
         let (_dir, path) = scenario(&format!("{first}{rest}"));

@@ -123,9 +123,16 @@ pub fn default_body(event: Event, inputs: BodyInputs<'_>) -> Value {
     }
 }
 
+/// The most names a `--set` path may have: Sinch's bodies nest a few levels, and a body
+/// nested thousands deep would overflow the stack of whatever reads it.
+pub const MAX_PATH_DEPTH: usize = 32;
+
 /// Why a field cannot be set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SetPathError {
+    /// More names than [`MAX_PATH_DEPTH`].
+    #[error("a path of {0} names is deeper than any Sinch body: at most {MAX_PATH_DEPTH}")]
+    TooDeep(usize),
     /// The path has an empty name.
     #[error("'{0}' is not a field path: write names with dots between them, e.g. to.endpoint")]
     NotAPath(String),
@@ -179,6 +186,9 @@ pub fn set_path(body: &mut Value, path: &str, value: &str) -> Result<(), SetPath
     let names: Vec<&str> = path.split('.').collect();
     if names.iter().any(|n| n.trim().is_empty()) {
         return Err(SetPathError::NotAPath(path.to_owned()));
+    }
+    if names.len() > MAX_PATH_DEPTH {
+        return Err(SetPathError::TooDeep(names.len()));
     }
     let mut here = body;
     let mut walked = String::new();

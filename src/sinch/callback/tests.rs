@@ -114,6 +114,15 @@ fn set_path_says_what_is_wrong_with_a_path_or_a_value() {
         let err = set_path(&mut ice, path, value).unwrap_err();
         assert!(err.to_string().contains(says), "{path}: {err}");
     }
+    // A path deeper than any body is refused before anything is made (one 100,000 deep
+    // once overflowed the stack of the JSON writer).
+    let deep = ["a"; 100_000].join(".");
+    let err = set_path(&mut ice, &deep, "x").unwrap_err();
+    assert!(
+        err.to_string().contains("deeper than any Sinch body"),
+        "{err}"
+    );
+    assert!(set_path(&mut ice.clone(), &["a"; 32].join("."), "x").is_ok());
     assert_eq!(ice, before, "a refused --set changes nothing");
 }
 

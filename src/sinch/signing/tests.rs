@@ -220,6 +220,44 @@ fn basic_is_checked_as_rfc_7617_says_and_warned_about() {
     assert!(!format!("{v:?}").contains(DOC_SECRET));
 }
 
+/// A credential is never repeated in a verdict, whatever separates it from its scheme and
+/// whatever the header holds instead of a scheme word.
+#[test]
+fn an_authorization_value_is_never_echoed_in_a_verdict() {
+    let secret = secret();
+    let encoded = STANDARD.encode(format!("{KEY}:{DOC_SECRET}"));
+    for header in [
+        format!("Basic\t{encoded}"),
+        format!("  basic  {encoded}"),
+        encoded.clone(),
+        format!("Bearer-{encoded}"),
+        format!("{DOC_SECRET} x"),
+    ] {
+        let request = RawRequest {
+            method: "POST".into(),
+            target: "/cb".into(),
+            headers: vec![("Authorization".into(), header.clone())],
+            body: b"{}".to_vec(),
+        };
+        let v = verify_request(&request, keys(&secret), now(), None);
+        let shown = format!("{v:?}");
+        assert!(
+            !shown.contains(&encoded) && !shown.contains(DOC_SECRET),
+            "{header:?}: {shown}"
+        );
+    }
+    // Basic with a tab is still Basic, and verifies.
+    let request = RawRequest {
+        method: "POST".into(),
+        target: "/cb".into(),
+        headers: vec![("Authorization".into(), format!("Basic\t{encoded}"))],
+        body: b"{}".to_vec(),
+    };
+    let v = verify_request(&request, keys(&secret), now(), None);
+    assert!(v.verified, "{v:?}");
+    assert_eq!(v.scheme.as_deref(), Some("basic"));
+}
+
 proptest! {
     #[test]
     fn sign_then_verify_holds_and_any_changed_byte_breaks_it(

@@ -76,19 +76,28 @@ pub fn verify_request(
              not come from Sinch, or a proxy removed the header",
         );
     };
+    // The scheme ends at any white space (a tab too), as RFC 9110 has it.
+    let authorization = authorization.trim_start();
     let (scheme, value) = authorization
-        .split_once(' ')
+        .split_once(|c: char| c.is_ascii_whitespace())
         .map_or((authorization, ""), |(s, v)| (s, v.trim()));
-    let mut verdict = match scheme.to_ascii_lowercase().as_str() {
-        "application" => verify_application(request, value, keys, Signer::Application),
-        "service" => verify_application(request, value, keys, Signer::Service),
-        "basic" => verify_basic(value, keys),
-        _ => RequestVerdict::invalid(format!(
+    // Only a plain scheme word is ever repeated: anything else may be a credential itself.
+    let word = (scheme.len() <= 20 && scheme.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| scheme.to_ascii_lowercase());
+    let mut verdict = match word.as_deref() {
+        Some("application") => verify_application(request, value, keys, Signer::Application),
+        Some("service") => verify_application(request, value, keys, Signer::Service),
+        Some("basic") => verify_basic(value, keys),
+        Some(_) => RequestVerdict::invalid(format!(
             "the Authorization scheme is \"{scheme}\", but Sinch signs with \"Application\" \
              (or \"Basic\"; Voice API v2 with \"service\")"
         )),
+        None => RequestVerdict::invalid(
+            "the Authorization header does not begin with a scheme word (\"Application KEY:SIGNATURE\"): \
+             it is not shown, since it may be a credential itself",
+        ),
     };
-    verdict.scheme = Some(scheme.to_ascii_lowercase());
+    verdict.scheme = word;
     if verdict.verified && matches!(verdict.scheme.as_deref(), Some("application" | "service")) {
         check_age(&mut verdict, request, now, max_age_secs);
     }

@@ -249,3 +249,48 @@ fn a_request_without_a_webhook_signature_is_named_and_the_secret_never_shown() {
         "WebhookSecret(<redacted>)"
     );
 }
+
+/// The signature joins body, nonce and timestamp with dots: a captured webhook whose body's
+/// tail is moved into the nonce still carries a valid MAC, and must not pass as a new one.
+#[test]
+fn moving_part_of_the_body_into_the_nonce_is_refused() {
+    let secret = WebhookSecret::new("foo_secret1234");
+    let signature = conversation_signature(
+        &secret,
+        CONVERSATION_BODY.as_bytes(),
+        "01FJA8B4A7BM43YGWSG9GBV067",
+        "1634579353",
+    );
+    let cut = CONVERSATION_BODY.rfind('.').unwrap();
+    let (head, tail) = CONVERSATION_BODY.split_at(cut);
+    let moved_nonce = format!("{}.01FJA8B4A7BM43YGWSG9GBV067", &tail[1..]);
+    // The same MAC holds for the moved parts...
+    assert_eq!(
+        conversation_signature(&secret, head.as_bytes(), &moved_nonce, "1634579353"),
+        signature
+    );
+    let moved = request(
+        &[
+            ("x-sinch-webhook-signature-nonce", &moved_nonce),
+            ("x-sinch-webhook-signature-timestamp", "1634579353"),
+            ("x-sinch-webhook-signature", &signature),
+        ],
+        head.as_bytes(),
+    );
+    // ...and the verdict refuses it, as it does a timestamp that is not Unix seconds.
+    let verdict = verify_webhook(&moved, None, &secret, at(1_634_579_400), Some(900));
+    assert!(!verdict.verified, "{verdict:?}");
+    assert!(verdict.reason.unwrap().contains("nonce holds a dot"));
+    let odd_stamp = request(
+        &[
+            (
+                "x-sinch-webhook-signature-nonce",
+                "01FJA8B4A7BM43YGWSG9GBV067",
+            ),
+            ("x-sinch-webhook-signature-timestamp", "1634579353.5"),
+            ("x-sinch-webhook-signature", &signature),
+        ],
+        CONVERSATION_BODY.as_bytes(),
+    );
+    assert!(!verify_webhook(&odd_stamp, None, &secret, at(1_634_579_400), None).verified);
+}
