@@ -2288,6 +2288,24 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     );
     world.harness.run_steps(2);
     assert!(world.shows("Kept as record 2, a replay of 1."));
+    // The list shown is read again, with the replay in it.
+    world.wait_until("the list read again", |w| {
+        w.app()
+            .callbacks
+            .listen
+            .history
+            .last
+            .as_ref()
+            .is_some_and(|l| l.as_ref().is_ok_and(|entries| entries.len() == 2))
+    });
+    // The result names where it went, whatever the Trigger part's URL becomes.
+    let sent_to = format!("http://127.0.0.1:{port}/sinch/callback");
+    world.click("Trigger");
+    world.replace_text("Your server's URL", "http://127.0.0.1:9/elsewhere");
+    world.click("Listen");
+    world.harness.run_steps(2);
+    assert!(world.shows(&format!("Sent record 1 again to {sent_to}")));
+    assert!(!world.shows("again to http://127.0.0.1:9/elsewhere"));
     let replay = sinch_ticket::history::History::open(&path, 100)
         .unwrap()
         .history

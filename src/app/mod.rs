@@ -266,7 +266,7 @@ impl SinchTicketApp {
         }
         self.callbacks.trigger.poll();
         self.callbacks.listen.take_arrivals();
-        self.callbacks.listen.poll_history();
+        self.callbacks.listen.poll_history(ctx);
         self.schedule_repaint(ctx, now);
     }
 

@@ -42,6 +42,8 @@ pub enum ReplayAs<'a> {
 pub struct Replayed {
     /// The record it replayed.
     pub of: i64,
+    /// Where it was sent.
+    pub to: String,
     /// The event its body names.
     pub event: Option<Event>,
     /// The answer.
@@ -186,6 +188,7 @@ pub fn replay(
     });
     Ok(Replayed {
         of,
+        to: to.to_owned(),
         event,
         answer,
         verdict,

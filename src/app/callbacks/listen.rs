@@ -542,14 +542,20 @@ impl ListenPart {
     }
 
     /// Collects finished history reads (also while the window is hidden).
-    pub fn poll_history(&mut self) {
+    pub fn poll_history(&mut self, ctx: &egui::Context) {
         self.history.poll();
         if self.history_selected.poll() {
             // Another record: the last replay was of the one before.
             self.replayed.last = None;
         }
         self.export.poll();
-        self.replayed.poll();
+        // A replay kept is a new record: the list shown is read again to include it.
+        if self.replayed.poll()
+            && matches!(&self.replayed.last, Some(Ok(r)) if r.kept.is_ok())
+            && self.history.last.is_some()
+        {
+            self.load_history(ctx);
+        }
     }
 
     /// Sends the record shown again to [`Self::replay_to`], its recorded body re-signed
@@ -579,6 +585,11 @@ impl ListenPart {
                 .unwrap_or_else(|| "select a profile to sign with".into()));
         };
         let to = self.replay_to.trim().to_owned();
+        if to.is_empty() {
+            return Err(
+                "type your server's URL in the Trigger part first: Replay sends there".into(),
+            );
+        }
         crate::net::target::sendable(&to)
             .map_err(|err| format!("the Trigger part's URL: {err}"))?;
         let secrets = CallbackSecrets {
@@ -799,7 +810,7 @@ impl ListenPart {
                 match &self.replayed.last {
                     None => {}
                     Some(Err(why)) => error_text(ui, &format!("Not replayed: {why}")),
-                    Some(Ok(replayed)) => replay_outcome(ui, replayed, &self.replay_to),
+                    Some(Ok(replayed)) => replay_outcome(ui, replayed),
                 }
                 for (name, value) in &entry.headers {
                     ui.monospace(format!("{name}: {}", crate::sinch::text::one_line(value)));
@@ -811,11 +822,11 @@ impl ListenPart {
 }
 
 /// What a replay got: the answer, Sinch's judgement of it, and where it was kept.
-fn replay_outcome(ui: &mut Ui, replayed: &Replayed, to: &str) {
+fn replay_outcome(ui: &mut Ui, replayed: &Replayed) {
     let line = format!(
         "Sent record {} again to {}, signed afresh: {}",
         replayed.of,
-        to.trim(),
+        replayed.to,
         replayed.answer.status_line()
     );
     if replayed.passed {
