@@ -932,6 +932,9 @@ fn a_host_preset_authorizes_as_its_host_does_with_the_same_table_as_send() {
         signed.auth.headers()[0],
         ("Authorization".to_owned(), "Bearer api-token-7".to_owned())
     );
+    // The token works for whoever reads it: the window does not show it.
+    assert!(!world.shows("api-token-7"));
+    assert!(world.shows("Bearer [hidden: a token of 11 characters"));
     // The command line's choice for the same URL is the same.
     assert_eq!(
         sinch_ticket::net::target::auth_for_url(&signed.url),

@@ -13,7 +13,7 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, PanelContext, ProfileState, RequestDo, TabPanel};
 use super::job::Slot;
-use super::widgets::{capitalize, error_text, field_width, labelled, warning_text};
+use super::widgets::{capitalize, error_text, field_width, labelled, shown_value, warning_text};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
 use crate::net::oauth::{self as net_oauth, Fetch, NoCache, TokenCache};
@@ -772,7 +772,12 @@ impl RequestTab {
                     .show(ui, |ui| {
                         for (name, value) in headers {
                             ui.weak(name);
-                            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(shown_value(name, value)).monospace(),
+                                )
+                                .wrap(),
+                            );
                             ui.end_row();
                         }
                     });

@@ -127,3 +127,56 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
 pub fn field_width(ui: &Ui, wanted: f32) -> f32 {
     wanted.min((ui.available_width() - 8.0).max(80.0))
 }
+
+/// A header's value as the window shows it: a credential in an `Authorization` (HTTP Basic
+/// carries the application secret itself; a bearer token or a service plan's API token works
+/// for whoever reads it) or a `Proxy-Authorization` is never shown. An application signature
+/// is: it is good for one request only.
+pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> {
+    if name.eq_ignore_ascii_case("proxy-authorization") {
+        return "[hidden: a credential]".into();
+    }
+    if !name.eq_ignore_ascii_case("authorization") {
+        return value.into();
+    }
+    let mut words = value.split_whitespace();
+    let scheme = words.next().unwrap_or_default();
+    let rest = words.next().unwrap_or_default();
+    if scheme.eq_ignore_ascii_case("basic") {
+        "Basic [hidden: it carries the application secret]".into()
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        format!(
+            "Bearer [hidden: a token of {} characters; Copy as curl carries it]",
+            rest.chars().count()
+        )
+        .into()
+    } else {
+        value.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_value;
+
+    #[test]
+    fn credentials_in_headers_are_never_shown() {
+        assert_eq!(
+            shown_value("Authorization", "Basic\ta2V5OnNlY3JldA=="),
+            "Basic [hidden: it carries the application secret]"
+        );
+        assert_eq!(
+            shown_value("authorization", "Bearer api-token-7"),
+            "Bearer [hidden: a token of 11 characters; Copy as curl carries it]"
+        );
+        assert_eq!(
+            shown_value("Proxy-Authorization", "Basic eHk="),
+            "[hidden: a credential]"
+        );
+        assert_eq!(
+            shown_value("authorization", "Application key:sig="),
+            "Application key:sig="
+        );
+        assert_eq!(shown_value("x-timestamp", "Basic"), "Basic");
+    }
+}
