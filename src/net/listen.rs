@@ -488,9 +488,14 @@ pub fn start(
     let slots = Arc::new(Slots::default());
     let remembered = std::sync::Mutex::new(Remembered::default());
     let serve: Arc<dyn Fn(Connection) + Send + Sync> = Arc::new(move |connection| {
-        if let Some(seen) = answer_one(connection, &config, &remembered) {
+        // The connection (and its place among those being served) is held until the
+        // request is reported too: `Listening::stop` waits for the places to empty, so
+        // nothing answered is reported after it returns.
+        let mut connection = connection;
+        if let Some(seen) = answer_one(&mut connection, &config, &remembered) {
             on_seen(seen);
         }
+        drop(connection);
     });
     let (stopping, taken) = (Arc::clone(&stop), Arc::clone(&slots));
     let thread = std::thread::Builder::new()
@@ -625,7 +630,7 @@ fn decide<'a>(
 
 /// Serves one connection: reads its request, verifies it, answers it.
 fn answer_one(
-    mut connection: Connection,
+    connection: &mut Connection,
     config: &Config,
     remembered: &std::sync::Mutex<Remembered>,
 ) -> Option<Seen> {
@@ -667,7 +672,7 @@ fn answer_one(
             );
             Reply::NotForwarded { status: 405 }
         }
-        Action::Forward(forward) => relay(&mut connection, forward, &request, event),
+        Action::Forward(forward) => relay(connection, forward, &request, event),
         Action::Answer {
             status,
             body,
