@@ -22,14 +22,33 @@ use crate::sinch::{
     self, Inspection, Made, MakeRequest, NonAscii, TokenKind, VerifyWith, inspect, time,
 };
 
+/// Why the test page was not written: kept typed in its slot, worded where it is drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum TestPageError {
+    /// The file could not be made, read or written.
+    #[error("could not save {} ({source}): choose a folder you can write to", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Something that is not a regular file is there.
+    #[error("{} is a link or not a regular file: it is left alone; choose another file name", .0.display())]
+    NotAFile(PathBuf),
+    /// A file this program did not save is there.
+    #[error("{} exists and is not a test page this program saved: it is left alone; choose another file name", .0.display())]
+    NotOurs(PathBuf),
+}
+
 /// Writes a test page at `path`: a new file readable by its owner only (the page holds a live
 /// credential), or over an earlier page of ours (it carries [`sinch::TEST_PAGE_MARK`]); any
 /// other file is left alone, and so is a symbolic link.
-pub fn write_test_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+pub fn write_test_page(path: &std::path::Path, page: &str) -> Result<(), TestPageError> {
     use std::io::{Read as _, Write as _};
-    let shown = path.display();
-    let failed = |err: std::io::Error| {
-        format!("could not save {shown} ({err}): choose a folder you can write to")
+    let failed = |source: std::io::Error| TestPageError::Io {
+        path: path.to_owned(),
+        source,
     };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -43,18 +62,14 @@ pub fn write_test_page(path: &std::path::Path, page: &str) -> Result<(), String>
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
             let meta = std::fs::symlink_metadata(path).map_err(failed)?;
             if !meta.is_file() {
-                return Err(format!(
-                    "{shown} is a link or not a regular file: it is left alone; choose another file name"
-                ));
+                return Err(TestPageError::NotAFile(path.to_owned()));
             }
             let mut head = Vec::new();
             std::fs::File::open(path)
                 .and_then(|f| f.take(64 * 1024).read_to_end(&mut head))
                 .map_err(failed)?;
             if !String::from_utf8_lossy(&head).contains(sinch::TEST_PAGE_MARK) {
-                return Err(format!(
-                    "{shown} exists and is not a test page this program saved: it is left alone; choose another file name"
-                ));
+                return Err(TestPageError::NotOurs(path.to_owned()));
             }
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -121,7 +136,7 @@ pub struct GenerateTab {
     /// Where "Save test page" writes.
     pub test_page_path: String,
     /// The test page being written (off the UI thread), and where the last one went.
-    pub page: Slot<Result<PathBuf, String>>,
+    pub page: Slot<Result<PathBuf, TestPageError>>,
     focus_username: bool,
 }
 
@@ -224,7 +239,7 @@ impl GenerateTab {
     }
 
     /// Where the test page went, or why not, once it has been written.
-    pub fn take_saved_page(&mut self) -> Option<Result<PathBuf, String>> {
+    pub fn take_saved_page(&mut self) -> Option<Result<PathBuf, TestPageError>> {
         if self.page.poll() {
             self.page.last.take()
         } else {

@@ -131,7 +131,7 @@ pub struct RequestTab {
     /// The last request signed.
     pub signed: Option<SignedRequest>,
     /// The send under way, and the last answer (or why there was none).
-    pub answer: Slot<Result<Sent, String>>,
+    pub answer: Slot<Result<Sent, net_oauth::BearerError>>,
     /// Why the last Sign, Copy or Send did not happen, with the form it was about: shown
     /// beside the buttons until the form changes or the next one succeeds.
     pub problem: Option<(String, u64)>,
@@ -142,7 +142,7 @@ pub struct RequestTab {
     /// The last token, with the Key ID it was fetched for: kept while the window is open.
     pub token: Option<(String, AccessToken)>,
     /// A token on its way, and what to do once it is here.
-    pub fetching: Slot<Result<AccessToken, String>>,
+    pub fetching: Slot<Result<AccessToken, net_oauth::FetchError>>,
     pending: Option<RequestDo>,
     /// The Key ID the token on its way is for.
     fetching_for: Option<String>,
@@ -337,7 +337,7 @@ impl RequestTab {
             }
             Some(Err(why)) => {
                 self.pending = None;
-                self.problem = Some((why, self.form_print()));
+                self.problem = Some((why.to_string(), self.form_print()));
                 None
             }
             None => None,
@@ -384,9 +384,7 @@ impl RequestTab {
                 timeout: client::DEFAULT_TIMEOUT,
                 backoff_base: std::time::Duration::from_secs(1),
             };
-            net_oauth::token(&key, fetch, &*cache)
-                .map(|(token, _)| token)
-                .map_err(|err| err.to_string())
+            net_oauth::token(&key, fetch, &*cache).map(|(token, _)| token)
         })
     }
 
@@ -534,7 +532,7 @@ impl RequestTab {
             headers.retain(|(name, _)| name != "Authorization");
         }
         self.answer.start("send", ctx, move || {
-            let target = target::sendable(&url).map_err(|e| SendError::from(e).to_string())?;
+            let target = target::sendable(&url).map_err(SendError::from)?;
             let outgoing = client::Outgoing {
                 method: &method,
                 url: &url,
@@ -556,14 +554,13 @@ impl RequestTab {
                         answer,
                         renewed: renewed.then_some(token),
                     })
-                    .map_err(|err| err.to_string())
                 }
                 None => client::send(&target, outgoing)
                     .map(|answer| Sent {
                         answer,
                         renewed: None,
                     })
-                    .map_err(|err| err.to_string()),
+                    .map_err(net_oauth::BearerError::from),
             }
         })
     }

@@ -89,19 +89,19 @@ pub struct ListenPart {
     /// The history's filter, as typed.
     pub history_filter: String,
     /// The history as last read (newest first; no bodies), or why it could not be read.
-    pub history: Slot<Result<Vec<Entry>, String>>,
+    pub history: Slot<Result<Vec<Entry>, HistoryJobError>>,
     /// The history record shown in detail, read whole.
-    pub history_selected: Slot<Result<Entry, String>>,
+    pub history_selected: Slot<Result<Entry, HistoryJobError>>,
     /// A recorded request to put in the Trigger part's editor.
     pub to_trigger: Option<(Event, String)>,
     /// Where *Replay* sends a record: the Trigger part's URL (the tab sets it each frame).
     pub replay_to: String,
     /// The replay under way, and the last one's outcome.
-    pub replayed: Slot<Result<Replayed, String>>,
+    pub replayed: Slot<Result<Replayed, HistoryJobError>>,
     /// Where Export writes the HAR file, as typed.
     pub export_to: String,
     /// The export under way, and how many requests the last one wrote where (or why not).
-    pub export: Slot<Result<(usize, std::path::PathBuf), String>>,
+    pub export: Slot<Result<(usize, std::path::PathBuf), HistoryJobError>>,
 }
 
 /// How many history records the list reads at most.
@@ -513,16 +513,13 @@ impl ListenPart {
     /// Reads the history anew (newest first, filtered), on a worker thread.
     pub fn load_history(&mut self, ctx: &egui::Context) {
         let Some(path) = self.history_path.clone() else {
-            self.history.last = Some(Err("there is no data folder for the history".into()));
+            self.history.last = Some(Err(HistoryJobError::NoDataFolder));
             return;
         };
         let filter = self.history_filter.clone();
         let _ = self.history.start("history", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
-            opened
-                .history
-                .search(&filter, HISTORY_SHOWN)
-                .map_err(|e| e.to_string())
+            let opened = History::open(&path, history::DEFAULT_KEEP)?;
+            Ok(opened.history.search(&filter, HISTORY_SHOWN)?)
         });
     }
 
@@ -532,12 +529,8 @@ impl ListenPart {
             return;
         };
         let _ = self.history_selected.start("history-record", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
-            opened
-                .history
-                .get(id)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("record {id} is no longer in the history"))
+            let opened = History::open(&path, history::DEFAULT_KEEP)?;
+            opened.history.get(id)?.ok_or(HistoryJobError::Gone(id))
         });
     }
 
@@ -572,26 +565,21 @@ impl ListenPart {
         &mut self,
         ctx: &egui::Context,
         profile: ProfileState<'_>,
-    ) -> Result<(), String> {
+    ) -> Result<(), HistoryJobError> {
         let Some(Ok(entry)) = &self.history_selected.last else {
-            return Err("pick a record in the history first".into());
+            return Err(HistoryJobError::NothingPicked);
         };
         let Some(path) = self.history_path.clone() else {
-            return Err("there is no history to replay from".into());
+            return Err(HistoryJobError::NoDataFolder);
         };
         let Some(ready) = profile.ready() else {
-            return Err(profile
-                .blocker()
-                .unwrap_or_else(|| "select a profile to sign with".into()));
+            return Err(HistoryJobError::NoProfile(profile.blocker()));
         };
         let to = self.replay_to.trim().to_owned();
         if to.is_empty() {
-            return Err(
-                "type your server's URL in the Trigger part first: Replay sends there".into(),
-            );
+            return Err(HistoryJobError::NoUrl);
         }
-        crate::net::target::sendable(&to)
-            .map_err(|err| format!("the Trigger part's URL: {err}"))?;
+        crate::net::target::sendable(&to).map_err(HistoryJobError::Url)?;
         let secrets = CallbackSecrets {
             application: Some(crate::sinch::Application {
                 key: ready.key.clone(),
@@ -600,23 +588,23 @@ impl ListenPart {
             webhooks: ready.webhooks.clone(),
         };
         let entry = entry.clone();
-        self.replayed.start("replay", ctx, move || {
-            let mut opened = History::open(&path, history::DEFAULT_KEEP)
-                .map_err(|err| err.to_string())?
-                .history;
-            let body = entry.body.clone();
-            history::replay::replay(
-                &mut opened,
-                &entry,
-                &to,
-                ReplayAs::Resigned {
-                    body,
-                    secrets: &secrets,
-                },
-                crate::net::client::DEFAULT_TIMEOUT,
-            )
-            .map_err(|err| err.to_string())
-        })
+        self.replayed
+            .start("replay", ctx, move || {
+                let mut opened = History::open(&path, history::DEFAULT_KEEP)?.history;
+                let body = entry.body.clone();
+                history::replay::replay(
+                    &mut opened,
+                    &entry,
+                    &to,
+                    ReplayAs::Resigned {
+                        body,
+                        secrets: &secrets,
+                    },
+                    crate::net::client::DEFAULT_TIMEOUT,
+                )
+                .map_err(HistoryJobError::from)
+            })
+            .map_err(HistoryJobError::NotStarted)
     }
 
     /// Writes the records the filter matches to the Export file as HAR 1.2 (readable by
@@ -627,16 +615,13 @@ impl ListenPart {
         };
         let to = std::path::PathBuf::from(self.export_to.trim());
         if to.as_os_str().is_empty() {
-            self.export.last = Some(Err("say where to export to".into()));
+            self.export.last = Some(Err(HistoryJobError::NoExportTarget));
             return;
         }
         let filter = self.history_filter.clone();
         let _ = self.export.start("history-export", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP).map_err(|e| e.to_string())?;
-            let entries = opened
-                .history
-                .search_whole(&filter, HISTORY_SHOWN)
-                .map_err(|e| e.to_string())?;
+            let opened = History::open(&path, history::DEFAULT_KEEP)?;
+            let entries = opened.history.search_whole(&filter, HISTORY_SHOWN)?;
             let text = format!("{:#}\n", history::har(&entries));
             use std::io::Write as _;
             history::private_file()
@@ -644,7 +629,10 @@ impl ListenPart {
                 .truncate(true)
                 .open(&to)
                 .and_then(|mut file| file.write_all(text.as_bytes()))
-                .map_err(|err| format!("could not write {}: {err}", to.display()))?;
+                .map_err(|source| HistoryJobError::Write {
+                    path: to.clone(),
+                    source,
+                })?;
             Ok((entries.len(), to))
         });
     }
@@ -704,7 +692,7 @@ impl ListenPart {
             Some(Ok((count, to))) => {
                 ui.weak(format!("Exported {count} request(s) to {}.", to.display()));
             }
-            Some(Err(why)) => error_text(ui, why),
+            Some(Err(why)) => error_text(ui, &why.to_string()),
             None => {}
         }
         if let Ok(mut slot) = self.history_error.lock()
@@ -718,7 +706,7 @@ impl ListenPart {
         let mut open = None;
         match &self.history.last {
             None => {}
-            Some(Err(why)) => error_text(ui, why),
+            Some(Err(why)) => error_text(ui, &why.to_string()),
             Some(Ok(entries)) if entries.is_empty() => {
                 ui.weak("Nothing kept yet that matches.");
             }
@@ -765,7 +753,7 @@ impl ListenPart {
         }
         match &self.history_selected.last {
             None => {}
-            Some(Err(why)) => error_text(ui, why),
+            Some(Err(why)) => error_text(ui, &why.to_string()),
             Some(Ok(entry)) => {
                 let event = Event::of_body(&entry.body);
                 ui.horizontal_wrapped(|ui| {
@@ -841,6 +829,50 @@ fn replay_outcome(ui: &mut Ui, replayed: &Replayed) {
         }
         Err(why) => warning_text(ui, &format!("The replay could not be kept: {why}")),
     }
+}
+
+/// Why a history job of the Listen part (a list, a record, an export, a replay) gave no
+/// result: kept typed in its slot, worded where it is drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryJobError {
+    /// No data folder, so no history.
+    #[error("there is no data folder for the history")]
+    NoDataFolder,
+    /// The history could not be read or written.
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
+    /// The record was pruned or cleared meanwhile.
+    #[error("record {0} is no longer in the history")]
+    Gone(i64),
+    /// Export with no file named.
+    #[error("say where to export to")]
+    NoExportTarget,
+    /// The export file could not be written.
+    #[error("could not write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Replay with no record picked.
+    #[error("pick a record in the history first")]
+    NothingPicked,
+    /// Replay with no usable profile (why, as the profile bar says it).
+    #[error("{}", .0.as_deref().unwrap_or("select a profile to sign with"))]
+    NoProfile(Option<String>),
+    /// Replay with the Trigger part's URL empty.
+    #[error("type your server's URL in the Trigger part first: Replay sends there")]
+    NoUrl,
+    /// Replay to a URL that may not be used.
+    #[error("the Trigger part's URL: {0}")]
+    Url(crate::net::target::TargetError),
+    /// The replay could not be signed or sent.
+    #[error(transparent)]
+    Replay(#[from] crate::history::replay::ReplayError),
+    /// A worker thread could not be started.
+    #[error("{0}")]
+    NotStarted(String),
 }
 
 /// The selected request: verdict, what it was answered, headers (never a secret), body and

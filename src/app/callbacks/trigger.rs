@@ -14,7 +14,7 @@ use crate::app::widgets::{
 use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
 use crate::profiles::{CredentialKind, Profile};
-use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, SecretFor, default_body};
+use crate::sinch::callback::{BodyInputs, CallbackSecrets, Event, Forgery, Product, default_body};
 
 /// The forgeries offered, with their labels and tooltips: the core's model, as the command
 /// line's `--signature` and `--timestamp-age` use it.
@@ -76,7 +76,34 @@ pub struct TriggerPart {
     pub forgery: Forgery,
     /// The send under way, and the last answer (or why there was none): shown on this
     /// part, and nowhere else.
-    pub result: Slot<Result<Triggered, String>>,
+    pub result: Slot<Result<Triggered, TriggerJobError>>,
+}
+
+/// Why the Trigger part sent nothing, or got no answer: kept typed in its slot, worded where
+/// it is drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum TriggerJobError {
+    /// No usable profile (why, as the profile bar says it).
+    #[error("{}", .0.as_deref().unwrap_or("select a profile to sign with"))]
+    NoProfile(Option<String>),
+    /// One is on its way already.
+    #[error("an event is already on its way")]
+    Busy,
+    /// A URL that may not be used.
+    #[error(transparent)]
+    Url(#[from] crate::net::target::TargetError),
+    /// A forgery this event cannot carry, or a stale age that proves nothing.
+    #[error(transparent)]
+    Forgery(#[from] crate::sinch::callback::ForgeryError),
+    /// The profile has no webhook secret of the event's kind (what to do, said).
+    #[error("{0}")]
+    NoWebhookSecret(String),
+    /// It could not be signed or sent.
+    #[error(transparent)]
+    Trigger(#[from] trigger::TriggerError),
+    /// A worker thread could not be started.
+    #[error("{0}")]
+    NotStarted(String),
 }
 
 /// What a default body was made from.
@@ -183,21 +210,17 @@ impl TriggerPart {
         ctx: &egui::Context,
         profile: ProfileState<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(), String> {
+    ) -> Result<(), TriggerJobError> {
         let Some(profile) = profile.ready() else {
-            return Err(profile
-                .blocker()
-                .unwrap_or_else(|| "select a profile to sign with".into()));
+            return Err(TriggerJobError::NoProfile(profile.blocker()));
         };
         if self.sending() {
-            return Err("an event is already on its way".into());
+            return Err(TriggerJobError::Busy);
         }
         let url = self.url.trim().to_owned();
-        target::sendable(&url).map_err(|err| err.to_string())?;
-        self.forgery
-            .check_for(self.event)
-            .map_err(|err| err.to_string())?;
-        let sent_at = self.forgery.sent_at(now).map_err(|err| err.to_string())?;
+        target::sendable(&url)?;
+        self.forgery.check_for(self.event)?;
+        let sent_at = self.forgery.sent_at(now)?;
         // A stale callback is stale throughout: an unedited body is made again at the time
         // it claims (same call id), as the command line's --timestamp-age makes it; and a
         // body made stale before is made fresh again for a callback sent now.
@@ -210,41 +233,36 @@ impl TriggerPart {
         {
             self.make_body(&profile.key, id, sent_at, sent_at != now);
         }
+        if let Some(missing) = missing_webhook_secret(self.event, profile) {
+            return Err(TriggerJobError::NoWebhookSecret(missing));
+        }
         let scheme = self.event.product().scheme();
-        let webhook = match scheme {
-            None => None,
-            Some(scheme) => match profile.webhooks.get(scheme) {
-                Some(secret) => Some(secret.clone()),
-                None => return Err(missing_webhook_secret(self.event, profile).unwrap_or_default()),
-            },
+        // The one choice of secret every way of sending an event makes.
+        let secrets = CallbackSecrets {
+            application: Some(crate::sinch::Application {
+                key: profile.key.clone(),
+                secret: profile.secret.clone(),
+            }),
+            webhooks: profile.webhooks.clone(),
         };
-        let (event, key, secret, body, forgery) = (
-            self.event,
-            profile.key.clone(),
-            profile.secret.clone(),
-            self.body.as_bytes().to_vec(),
-            self.forgery,
-        );
-        self.result.start("trigger", ctx, move || {
-            let signer = match &webhook {
-                Some(secret) => SecretFor::Webhook(secret),
-                None => SecretFor::Application {
-                    key: &key,
-                    secret: &secret,
-                },
-            };
-            trigger::send(Trigger {
-                event,
-                url: &url,
-                signer,
-                body,
-                sent_at,
-                nonce: trigger::fresh_nonce(scheme),
-                forgery,
-                timeout: client::DEFAULT_TIMEOUT,
+        let (event, body, forgery) = (self.event, self.body.as_bytes().to_vec(), self.forgery);
+        self.result
+            .start("trigger", ctx, move || {
+                let signer = secrets.for_event(event).ok_or_else(|| {
+                    trigger::TriggerError::Refused("no secret signs this event".into())
+                })?;
+                Ok(trigger::send(Trigger {
+                    event,
+                    url: &url,
+                    signer,
+                    body,
+                    sent_at,
+                    nonce: trigger::fresh_nonce(scheme),
+                    forgery,
+                    timeout: client::DEFAULT_TIMEOUT,
+                })?)
             })
-            .map_err(|err| err.to_string())
-        })
+            .map_err(TriggerJobError::NotStarted)
     }
 
     /// Draws the form, the send button and the answer.
