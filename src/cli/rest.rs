@@ -643,7 +643,10 @@ fn report_verdict(
                 "Verified: {} {} signed with the {} scheme.",
                 parsed.method,
                 parsed.target,
-                verdict.scheme.as_deref().unwrap_or("?")
+                verdict
+                    .scheme
+                    .as_ref()
+                    .map_or("?", crate::sinch::signing::SignedWith::name)
             )
         } else {
             format!(

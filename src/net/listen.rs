@@ -310,7 +310,11 @@ impl Seen {
                     method: Some(callback.method.clone()),
                     path: Some(callback.path.clone()),
                     event: callback.event.map(Event::name),
-                    scheme: callback.verdict.scheme.clone(),
+                    scheme: callback
+                        .verdict
+                        .scheme
+                        .as_ref()
+                        .map(|s| s.name().to_owned()),
                     verified: callback.verdict.verified,
                     reason: callback.verdict.reason.clone(),
                     status: Some(callback.status()),
@@ -349,7 +353,11 @@ impl Seen {
             method: callback.method.clone(),
             path: callback.path.clone(),
             event: callback.event.map(|e| e.name().to_owned()),
-            scheme: callback.verdict.scheme.clone(),
+            scheme: callback
+                .verdict
+                .scheme
+                .as_ref()
+                .map(|s| s.name().to_owned()),
             verified: callback.verdict.verified,
             reason: callback.verdict.reason.clone(),
             status: Some(callback.status()),

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::signing::{CallbackKeys, RawRequest, RequestVerdict, verify_request};
+use super::signing::{CallbackKeys, RawRequest, RequestVerdict, SignedWith, verify_request};
 use super::webhook::{Scheme, WebhookSecrets, WebhookVerdict, verify_webhook};
 
 /// Everything a request can be verified with.
@@ -60,7 +60,7 @@ pub fn verify_received(
                          check it with",
                         scheme.name()
                     )),
-                    scheme: Some(scheme.name().to_owned()),
+                    scheme: Some(SignedWith::Webhook(scheme)),
                     string_to_sign: None,
                     warnings: Vec::new(),
                     too_old: false,
@@ -102,7 +102,7 @@ pub fn headline(verified: bool, scheme: Option<&str>) -> String {
 impl RequestVerdict {
     /// Its headline: [`headline`].
     pub fn headline(&self) -> String {
-        headline(self.verified, self.scheme.as_deref())
+        headline(self.verified, self.scheme.as_ref().map(SignedWith::name))
     }
 }
 
@@ -112,7 +112,7 @@ impl From<WebhookVerdict> for RequestVerdict {
         RequestVerdict {
             verified: verdict.verified,
             reason: verdict.reason,
-            scheme: verdict.scheme.map(|s| s.name().to_owned()),
+            scheme: verdict.scheme.map(SignedWith::Webhook),
             string_to_sign: None,
             warnings: verdict.warnings,
             too_old: verdict.too_old,
@@ -152,7 +152,7 @@ mod tests {
             Some(900),
         );
         assert!(verdict.verified && missing.is_none(), "{verdict:?}");
-        assert_eq!(verdict.scheme.as_deref(), Some("numbers"));
+        assert_eq!(verdict.scheme, Some(SignedWith::Webhook(Scheme::Numbers)));
 
         // A Conversation webhook with no Conversation secret: said, and which is missing.
         let conversation = "POST /c HTTP/1.1\r\nx-sinch-webhook-signature: AAAA\r\n\r\n{}";

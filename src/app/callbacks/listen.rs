@@ -889,7 +889,11 @@ fn details(ui: &mut Ui, seen: &Seen, cut: usize) {
             OK_GREEN,
             format!(
                 "Verified ({} scheme)",
-                callback.verdict.scheme.as_deref().unwrap_or("?")
+                callback
+                    .verdict
+                    .scheme
+                    .as_ref()
+                    .map_or("?", crate::sinch::signing::SignedWith::name)
             ),
         );
     } else {

@@ -80,7 +80,10 @@ impl VerifyPart {
                 egui::RichText::new(format!(
                     "Verified with profile \"{}\" ({} scheme)",
                     profile.name,
-                    verdict.scheme.as_deref().unwrap_or("?")
+                    verdict
+                        .scheme
+                        .as_ref()
+                        .map_or("?", crate::sinch::signing::SignedWith::name)
                 ))
                 .heading(),
             );

@@ -94,7 +94,7 @@ fn verifies_what_it_signs_with_crlf_or_bare_lf() {
         let parsed = parse_request(&bytes).unwrap();
         let verdict = verify_request(&parsed, keys(&secret), now(), Some(DEFAULT_MAX_AGE_SECS));
         assert!(verdict.verified, "{verdict:?}");
-        assert_eq!(verdict.scheme.as_deref(), Some("application"));
+        assert_eq!(verdict.scheme, Some(SignedWith::Application));
     }
 }
 
@@ -255,7 +255,7 @@ fn an_authorization_value_is_never_echoed_in_a_verdict() {
     };
     let v = verify_request(&request, keys(&secret), now(), None);
     assert!(v.verified, "{v:?}");
-    assert_eq!(v.scheme.as_deref(), Some("basic"));
+    assert_eq!(v.scheme, Some(SignedWith::Basic));
 }
 
 proptest! {
@@ -375,7 +375,7 @@ fn verifies_the_voice_v2_service_vector_and_a_changed_byte_breaks_it() {
     };
     let verdict = check(request(body, "my-service"), Some("my-service"));
     assert!(verdict.verified, "{verdict:?}");
-    assert_eq!(verdict.scheme.as_deref(), Some("service"));
+    assert_eq!(verdict.scheme, Some(SignedWith::Service));
     assert!(
         verdict.warnings.iter().any(|w| w.contains("call.incoming")),
         "{verdict:?}"

@@ -18,6 +18,58 @@ pub struct CallbackKeys<'a> {
     pub secret: &'a AppSecret,
 }
 
+/// The scheme a request was checked in: the application's (Voice v1, Verification), a Voice
+/// API v2 service's, HTTP Basic, a product's webhook scheme, or another plain scheme word
+/// the header named (which Sinch never uses). Written as its lowercase name everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedWith {
+    /// `Authorization: Application KEY:SIGNATURE`.
+    Application,
+    /// `Authorization: service ID:SIGNATURE` (Voice API v2).
+    Service,
+    /// `Authorization: Basic b64(KEY:SECRET)`.
+    Basic,
+    /// A webhook scheme (Conversation/SMS, Numbers, Mailgun).
+    Webhook(crate::sinch::webhook::Scheme),
+    /// Another scheme word, in lowercase.
+    Other(String),
+}
+
+impl SignedWith {
+    /// The scheme a plain `Authorization` scheme word (lowercase) names.
+    pub fn from_word(word: &str) -> Self {
+        match word {
+            "application" => SignedWith::Application,
+            "service" => SignedWith::Service,
+            "basic" => SignedWith::Basic,
+            other => SignedWith::Other(other.to_owned()),
+        }
+    }
+
+    /// Its lowercase name, as lists, JSON and the history write it.
+    pub fn name(&self) -> &str {
+        match self {
+            SignedWith::Application => "application",
+            SignedWith::Service => "service",
+            SignedWith::Basic => "basic",
+            SignedWith::Webhook(scheme) => scheme.name(),
+            SignedWith::Other(word) => word,
+        }
+    }
+}
+
+impl std::fmt::Display for SignedWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for SignedWith {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// The verdict on a signed request, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestVerdict {
@@ -25,8 +77,8 @@ pub struct RequestVerdict {
     pub verified: bool,
     /// Why not, in a sentence (`None` when verified).
     pub reason: Option<String>,
-    /// `application`, `basic`, or what the header says.
-    pub scheme: Option<String>,
+    /// The scheme it was checked in (`None`: no scheme word could be read).
+    pub scheme: Option<SignedWith>,
     /// What the signature should have covered, to compare with one's own server's.
     pub string_to_sign: Option<String>,
     /// Things worth knowing that do not decide the verdict.
@@ -97,11 +149,16 @@ pub fn verify_request(
              it is not shown, since it may be a credential itself",
         ),
     };
-    verdict.scheme = word;
-    if verdict.verified && matches!(verdict.scheme.as_deref(), Some("application" | "service")) {
+    verdict.scheme = word.as_deref().map(SignedWith::from_word);
+    if verdict.verified
+        && matches!(
+            verdict.scheme,
+            Some(SignedWith::Application | SignedWith::Service)
+        )
+    {
         check_age(&mut verdict, request, now, max_age_secs);
     }
-    if verdict.scheme.as_deref() == Some("service")
+    if verdict.scheme == Some(SignedWith::Service)
         && let Some(event) = request.header("ce-type")
     {
         verdict.warnings.push(format!(
