@@ -47,36 +47,45 @@ const REMEMBERED: usize = 65_536;
 /// as long as their age is accepted: one seen again is a replay, and refused.
 #[derive(Default)]
 struct Remembered {
+    /// Each token, with when it was first seen.
     seen: std::collections::HashMap<String, DateTime<Utc>>,
-    order: std::collections::VecDeque<(DateTime<Utc>, String)>,
+    /// When each may be forgotten, earliest first.
+    order: std::collections::BTreeSet<(DateTime<Utc>, String)>,
 }
 
 impl Remembered {
-    /// Notes `token` at `now`; when it was seen already, when that was.
+    /// Notes `token`, seen at `now` and signed at `signed_at`; when it was seen already,
+    /// when that was. It is kept until `max_age` after the later of the two: a webhook
+    /// stamped ahead of this clock is accepted for longer, so it is remembered for longer.
     fn note(
         &mut self,
         token: String,
         now: DateTime<Utc>,
-        keep_secs: Option<u64>,
+        signed_at: Option<DateTime<Utc>>,
+        max_age: Option<u64>,
     ) -> Option<DateTime<Utc>> {
         // An age limit too long to count is no limit (only the count bounds the memory).
-        let keep = keep_secs
+        let keep = max_age
             .and_then(|secs| i64::try_from(secs).ok())
             .and_then(chrono::TimeDelta::try_seconds);
-        while let Some((at, _)) = self.order.front() {
-            let expired = keep.is_some_and(|keep| now - *at > keep);
+        while let Some((until, _)) = self.order.first() {
+            let expired = keep.is_some() && *until < now;
             if !expired && self.order.len() < REMEMBERED {
                 break;
             }
-            if let Some((_, old)) = self.order.pop_front() {
+            if let Some((_, old)) = self.order.pop_first() {
                 self.seen.remove(&old);
             }
         }
         if let Some(at) = self.seen.get(&token) {
             return Some(*at);
         }
+        let anchor = signed_at.map_or(now, |signed| signed.max(now));
+        let until = keep
+            .and_then(|keep| anchor.checked_add_signed(keep))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         self.seen.insert(token.clone(), now);
-        self.order.push_back((now, token));
+        self.order.insert((until, token));
         None
     }
 }
@@ -593,7 +602,12 @@ fn decide<'a>(
         && let Some(first) = remembered
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .note(token, now, config.max_age)
+            .note(
+                token,
+                now,
+                crate::sinch::webhook::signed_at(request, scheme),
+                config.max_age,
+            )
     {
         verdict.verified = false;
         verdict.reason = Some(format!(
@@ -839,6 +853,10 @@ mod tests {
     }
 
     fn inbound(nonce: &str) -> RawRequest {
+        inbound_at(nonce, now())
+    }
+
+    fn inbound_at(nonce: &str, sent_at: DateTime<Utc>) -> RawRequest {
         let body = br#"{"app_id":"a","message":{"id":"m"}}"#;
         let (headers, body) = sign_webhook(
             &WebhookSecret::new("whsec"),
@@ -846,7 +864,7 @@ mod tests {
                 scheme: Scheme::Conversation,
                 body,
                 nonce,
-                sent_at: now(),
+                sent_at,
                 forgery: Forgery::None,
             },
         )
@@ -942,5 +960,25 @@ mod tests {
             decide(&get, &local, &memory, now()).action,
             Action::Answer { .. }
         ));
+    }
+
+    /// A webhook stamped ahead of this clock is accepted for longer than `max_age` after it
+    /// arrives, so its nonce is remembered until `max_age` after the later of the two.
+    #[test]
+    fn a_nonce_stamped_ahead_is_remembered_as_long_as_it_is_accepted() {
+        let mut config = config("127.0.0.1:0", None, false);
+        config.max_age = Some(10);
+        let memory = std::sync::Mutex::new(Remembered::default());
+        let ahead = now() + chrono::TimeDelta::seconds(9);
+        let first = decide(&inbound_at("01AHEAD", ahead), &config, &memory, now());
+        assert!(first.verdict.verified, "{:?}", first.verdict);
+        let later = now() + chrono::TimeDelta::milliseconds(11_500);
+        let again = decide(&inbound_at("01AHEAD", ahead), &config, &memory, later);
+        assert!(
+            !again.verdict.verified,
+            "still within its age: {:?}",
+            again.verdict
+        );
+        assert!(again.verdict.reason.unwrap().contains("a replay"));
     }
 }

@@ -28,6 +28,29 @@ pub enum Missing {
     Webhook(Scheme),
 }
 
+/// The headers a signature or its freshness rests on: each must come once.
+const SIGNATURE_HEADERS: [&str; 7] = [
+    "authorization",
+    "x-timestamp",
+    "content-type",
+    "x-sinch-webhook-signature",
+    "x-sinch-webhook-signature-nonce",
+    "x-sinch-webhook-signature-timestamp",
+    "x-sinch-signature",
+];
+
+/// The first of [`SIGNATURE_HEADERS`] that `request` carries more than once.
+fn doubled_signature_header(request: &RawRequest) -> Option<&'static str> {
+    SIGNATURE_HEADERS.into_iter().find(|name| {
+        request
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+            > 1
+    })
+}
+
 /// The scheme `request` is checked in: `forced` when given (`Some(None)`: the application
 /// scheme), else the webhook scheme its headers carry, else the application scheme. A face
 /// that fetches secrets one kind at a time asks this first, then [`verify_received`].
@@ -46,6 +69,22 @@ pub fn verify_received(
     now: DateTime<Utc>,
     max_age_secs: Option<u64>,
 ) -> (RequestVerdict, Option<Missing>) {
+    if let Some(name) = doubled_signature_header(request) {
+        return (
+            RequestVerdict {
+                verified: false,
+                reason: Some(format!(
+                    "the request carries {name} twice: which one a server reads differs from \
+                     server to server, so a forger could add one; Sinch sends each once"
+                )),
+                scheme: None,
+                string_to_sign: None,
+                warnings: Vec::new(),
+                too_old: false,
+            },
+            None,
+        );
+    }
     match scheme_to_check(request, forced) {
         Some(scheme) => match secrets.webhooks.get(scheme) {
             Some(secret) => (
@@ -179,5 +218,34 @@ mod tests {
             None,
         );
         assert_eq!(missing, Some(Missing::Application));
+    }
+
+    #[test]
+    fn a_signature_header_sent_twice_is_refused_whichever_copy_is_right() {
+        let app = AppSecret::from_base64("oYdgGRXoxEuJhGDY2KQ/HQ==").unwrap();
+        let webhooks = WebhookSecrets::default();
+        let secrets = Secrets {
+            application: Some(CallbackKeys {
+                key: None,
+                secret: &app,
+            }),
+            webhooks: &webhooks,
+        };
+        for doubled in [
+            "Authorization: Application k:AAAA\r\nAuthorization: Application k:BBBB",
+            "x-timestamp: 2026-01-01T00:00:00Z\r\nX-Timestamp: 2026-01-01T00:00:01Z",
+            "x-sinch-webhook-signature-nonce: A\r\nx-sinch-webhook-signature-nonce: B",
+        ] {
+            let text = format!("POST /cb HTTP/1.1\r\n{doubled}\r\n\r\n{{}}");
+            let (verdict, _) = verify_received(
+                &parse_request(text.as_bytes()).unwrap(),
+                secrets,
+                None,
+                Utc::now(),
+                None,
+            );
+            assert!(!verdict.verified);
+            assert!(verdict.reason.unwrap().contains("twice"), "{doubled}");
+        }
     }
 }

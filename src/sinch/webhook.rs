@@ -223,6 +223,19 @@ pub fn replay_token(request: &RawRequest, scheme: Scheme) -> Option<String> {
     Some(format!("{}:{}", scheme.name(), token.trim()))
 }
 
+/// When a webhook of `scheme` says it was signed: the Conversation/SMS timestamp header or
+/// Mailgun's timestamp, as Unix seconds. `None` for Numbers, or when it cannot be read.
+pub fn signed_at(request: &RawRequest, scheme: Scheme) -> Option<DateTime<Utc>> {
+    let text = match scheme {
+        Scheme::Conversation => request
+            .header("x-sinch-webhook-signature-timestamp")?
+            .to_owned(),
+        Scheme::Mailgun => mailgun_fields(request)?.0,
+        Scheme::Numbers => return None,
+    };
+    DateTime::from_timestamp(text.trim().parse().ok()?, 0)
+}
+
 /// The verdict on a webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WebhookVerdict {
@@ -578,6 +591,19 @@ fn verify_mailgun(
              in JSON, or form fields): they are not all there",
         );
     };
+    // The MAC covers timestamp and token simply joined: anything but Mailgun's shapes (Unix
+    // seconds, a 50-character token) would let other signed bytes pass as a Mailgun
+    // webhook signed with the same secret.
+    let digits =
+        !stamp.is_empty() && stamp.len() <= 12 && stamp.bytes().all(|b| b.is_ascii_digit());
+    let token_shape = token.len() == 50 && token.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !digits || !token_shape {
+        return WebhookVerdict::refused(
+            scheme,
+            "a Mailgun timestamp is Unix seconds and its token 50 letters and digits: these are \
+             not, so the signature cannot be Mailgun's",
+        );
+    }
     let Some(given) = unhex(&given).filter(|m| m.len() == 32) else {
         return WebhookVerdict::refused(
             scheme,

@@ -294,3 +294,37 @@ fn moving_part_of_the_body_into_the_nonce_is_refused() {
     );
     assert!(!verify_webhook(&odd_stamp, None, &secret, at(1_634_579_400), None).verified);
 }
+
+/// Mailgun's MAC covers timestamp and token simply joined, so other bytes signed with the
+/// same secret (a Conversation webhook's, say) could be cut into a "timestamp" and a
+/// "token": only Mailgun's shapes are taken, even with a MAC that holds.
+#[test]
+fn a_mailgun_signature_over_other_shapes_is_refused() {
+    let key = WebhookSecret::new("key-3ax6xnjp29jd6fds4gc373sgvjxteol0");
+    let token = "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0";
+    for (stamp, token) in [
+        ("{\"app_id\":\"\"", token),
+        ("1529006854", &token[..49]),
+        (
+            "1529006854",
+            "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3d.0",
+        ),
+        ("", token),
+    ] {
+        let signature = mailgun_signature(&key, stamp, token);
+        let body = serde_json::json!({
+            "signature": {"timestamp": stamp, "token": token, "signature": signature},
+            "event-data": {"event": "delivered"},
+        })
+        .to_string();
+        let verdict = verify_webhook(
+            &request(&[], body.as_bytes()),
+            None,
+            &key,
+            at(1_529_006_900),
+            None,
+        );
+        assert!(!verdict.verified, "{stamp:?} {token:?}: {verdict:?}");
+        assert!(verdict.reason.unwrap().contains("Unix seconds"));
+    }
+}
