@@ -2,7 +2,6 @@
 //! JSON lines), cleared, and sent again re-signed. The store is [`crate::history`]; the
 //! signing and judging are `trigger`'s.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -290,11 +289,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
                 (None, None) => return Err(Failure::usage("give --har FILE or --jsonl FILE")),
             };
             // Readable by you only, as the history is: the bodies hold phone numbers.
-            history::private_file()
-                .create(true)
-                .truncate(true)
-                .open(path)
-                .and_then(|mut file| file.write_all(text.as_bytes()))
+            history::write_export(path, text.as_bytes())
                 .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?;
             stdio::human(&format!(
                 "Wrote {} request(s) to {} (bodies hold phone numbers and messages: keep the file to yourself).",

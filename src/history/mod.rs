@@ -520,6 +520,25 @@ pub fn private_file() -> std::fs::OpenOptions {
     options
 }
 
+/// Writes an export of the history to `path`, readable by its owner only, whole or not at
+/// all: the bytes go to a new private file beside it, which then takes the name. So an
+/// earlier export is never left half-written (a full disk), a link at `path` is replaced,
+/// never written through (an export once overwrote the `.bashrc` a link pointed at), and an
+/// existing file readable by others does not stay so.
+pub fn write_export(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // tempfile's files are made with mode 0600.
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
 /// Creates `path` readable by its owner only, when it does not exist.
 fn create_private(path: &Path) -> std::io::Result<()> {
     match private_file().create_new(true).open(path) {

@@ -204,6 +204,36 @@ print(len(log["entries"]))
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+
+    // An export never writes through a link (it once overwrote the .bashrc a link pointed
+    // at), and a file there that others could read is replaced by one only you can.
+    let victim = data.path().join("bashrc");
+    std::fs::write(&victim, "export PATH=$PATH\n").unwrap();
+    let link = data.path().join("link.har");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let open = data.path().join("open.har");
+    std::fs::write(&open, "old").unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for target in [&link, &open] {
+        sinch_ticket(data.path())
+            .args(["history", "export", "--har"])
+            .arg(target)
+            .assert()
+            .code(0);
+        let meta = std::fs::symlink_metadata(target).unwrap();
+        assert!(
+            meta.is_file(),
+            "{}: a file now, not a link",
+            target.display()
+        );
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert!(std::fs::read_to_string(target).unwrap().contains("\"log\""));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "export PATH=$PATH\n",
+        "the link's target is untouched"
+    );
 }
 
 #[test]

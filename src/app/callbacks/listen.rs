@@ -623,16 +623,12 @@ impl ListenPart {
             let opened = History::open(&path, history::DEFAULT_KEEP)?;
             let entries = opened.history.search_whole(&filter, HISTORY_SHOWN)?;
             let text = format!("{:#}\n", history::har(&entries));
-            use std::io::Write as _;
-            history::private_file()
-                .create(true)
-                .truncate(true)
-                .open(&to)
-                .and_then(|mut file| file.write_all(text.as_bytes()))
-                .map_err(|source| HistoryJobError::Write {
+            history::write_export(&to, text.as_bytes()).map_err(|source| {
+                HistoryJobError::Write {
                     path: to.clone(),
                     source,
-                })?;
+                }
+            })?;
             Ok((entries.len(), to))
         });
     }
