@@ -1,6 +1,6 @@
 //! Argument types and value parsers that several commands share (ripgrep keeps its flags
 //! apart from the commands the same way): parsed here, resolved where the secrets come from
-//! ([`super::credentials`], [`super::project_keys`]), then run by each command.
+//! (`credentials.rs`, `project_keys.rs`), then run by each command.
 
 use std::time::Duration;
 

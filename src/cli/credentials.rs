@@ -170,11 +170,7 @@ pub fn for_listening(
     if let Some(name) = &args.profile {
         refuse_secret_argument(args)?;
         let profile = user_profiles()?.load_with_webhooks(name)?;
-        let application = Application {
-            key: profile.key,
-            secret: profile.secret,
-        };
-        return Ok((Some(application), fill(profile.webhooks)));
+        return Ok((Some(profile.application()), fill(profile.webhooks)));
     }
     let application_given =
         args.key.is_some() || args.secret_stdin || args.secret.is_some() || app_secret_in_env();
@@ -191,13 +187,7 @@ pub fn for_listening(
         Ok(Some(profiles.load_with_webhooks(&name)?))
     });
     match default {
-        Ok(Some(profile)) => Ok((
-            Some(Application {
-                key: profile.key,
-                secret: profile.secret,
-            }),
-            fill(profile.webhooks),
-        )),
+        Ok(Some(profile)) => Ok((Some(profile.application()), fill(profile.webhooks))),
         Ok(None) if webhook.is_some() => Ok((None, fill(WebhookSecrets::default()))),
         Ok(None) => Err(Failure::usage(format!(
             "nothing to verify with and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \
@@ -331,11 +321,7 @@ pub fn for_signing(
 ) -> Result<Application, Failure> {
     if let Some(name) = &args.profile {
         refuse_secret_argument(args)?;
-        let profile = load_profile(name)?;
-        return Ok(Application {
-            key: profile.key,
-            secret: profile.secret,
-        });
+        return Ok(load_profile(name)?.application());
     }
     let secret = secret(args, stdin_taken)?;
     // With a secret given and no --key, SINCH_APP_KEY is the key (as `op run` supplies both).
@@ -357,12 +343,7 @@ pub fn for_signing(
             ));
         }
         (None, None) => match default_profile()? {
-            Some(profile) => {
-                return Ok(Application {
-                    key: profile.key,
-                    secret: profile.secret,
-                });
-            }
+            Some(profile) => return Ok(profile.application()),
             None => {
                 return Err(Failure::usage(format!(
                     "no credentials and no default profile: save one with `sinch-ticket profile add NAME --key KEY`, \

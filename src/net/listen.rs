@@ -29,7 +29,7 @@ use crate::net::target::{self, TargetError};
 use crate::sinch::callback::{AnswerCheck, Event, check_answer, stand_in_answer};
 use crate::sinch::received::{Secrets, verify_received};
 use crate::sinch::signing::{CallbackKeys, RawRequest, RequestVerdict};
-use crate::sinch::webhook::{Scheme, WebhookSecrets, replay_token};
+use crate::sinch::webhook::{Scheme, WebhookSecrets, replay_mark};
 
 /// The largest body taken; a bigger one is answered 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -598,16 +598,11 @@ fn decide<'a>(
     );
     if verdict.verified
         && let Some(scheme) = Scheme::of_request(request)
-        && let Some(token) = replay_token(request, scheme)
+        && let Some((token, signed_at)) = replay_mark(request, scheme)
         && let Some(first) = remembered
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .note(
-                token,
-                now,
-                crate::sinch::webhook::signed_at(request, scheme),
-                config.max_age,
-            )
+            .note(token, now, signed_at, config.max_age)
     {
         verdict.verified = false;
         verdict.reason = Some(format!(

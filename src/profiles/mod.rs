@@ -63,6 +63,24 @@ pub struct Profile {
     pub sources: BTreeMap<SecretSlot, SecretRef>,
 }
 
+impl Profile {
+    /// Its application: the key and secret that sign tickets, JWTs, requests and callbacks.
+    pub fn application(&self) -> crate::sinch::Application {
+        crate::sinch::Application {
+            key: self.key.clone(),
+            secret: self.secret.clone(),
+        }
+    }
+
+    /// What its callbacks are signed with: its application and its webhook secrets.
+    pub fn callback_secrets(&self) -> crate::sinch::callback::CallbackSecrets {
+        crate::sinch::callback::CallbackSecrets {
+            application: Some(self.application()),
+            webhooks: self.webhooks.clone(),
+        }
+    }
+}
+
 /// One line of `profile list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileSummary {

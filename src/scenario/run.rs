@@ -215,14 +215,12 @@ fn make(
     last: Option<&Sent>,
 ) -> Result<Sent, StepError> {
     let event = step.source.event();
-    let body = match &step.source {
-        Source::Last(_) => {
-            // The plan made sure a step came before; one that could not even be made
-            // leaves nothing to replay.
-            return last.cloned().ok_or(StepError::NothingToReplay);
-        }
-        Source::Record { body, .. } => body.clone(),
-        Source::Trigger { .. } => Vec::new(),
+    let (recorded, set) = match &step.source {
+        // The plan made sure a step came before; one that could not even be made leaves
+        // nothing to replay.
+        Source::Last(_) => return last.cloned().ok_or(StepError::NothingToReplay),
+        Source::Record { body, .. } => (Some(body), &[][..]),
+        Source::Trigger { set, .. } => (None, set.as_slice()),
     };
     let secret = secrets
         .for_event(event)
@@ -231,8 +229,9 @@ fn make(
         .forgery
         .sent_at(delivery.now())
         .map_err(|err| TriggerError::Refused(err.to_string()))?;
-    let body = match &step.source {
-        Source::Trigger { set, .. } => {
+    let body = match recorded {
+        Some(body) => body.clone(),
+        None => {
             let mut value = trigger::fresh_body(event, secrets.application_key(), sent_at);
             for (path, text) in set {
                 set_path(&mut value, path, text).map_err(|why| StepError::Set {
@@ -242,7 +241,6 @@ fn make(
             }
             serde_json::to_vec(&value).unwrap_or_default()
         }
-        _ => body,
     };
     let (headers, body) = trigger::sign(&Trigger {
         event,

@@ -210,30 +210,32 @@ pub fn mailgun_signature(key: &WebhookSecret, timestamp: &str, token: &str) -> S
 }
 
 /// What makes a webhook of `scheme` unique, so that a receiver can refuse one it has seen:
-/// the nonce (Conversation, SMS) or Mailgun's token, prefixed with the scheme. `None` for
+/// the nonce (Conversation, SMS) or Mailgun's token, prefixed with the scheme, and when the
+/// webhook says it was signed (its timestamp, as Unix seconds), read in one pass. `None` for
 /// Numbers, which has neither.
-pub fn replay_token(request: &RawRequest, scheme: Scheme) -> Option<String> {
-    let token = match scheme {
-        Scheme::Conversation => request
-            .header("x-sinch-webhook-signature-nonce")?
-            .to_owned(),
-        Scheme::Mailgun => mailgun_fields(request)?.1,
+pub fn replay_mark(
+    request: &RawRequest,
+    scheme: Scheme,
+) -> Option<(String, Option<DateTime<Utc>>)> {
+    let (token, stamp) = match scheme {
+        Scheme::Conversation => (
+            request
+                .header("x-sinch-webhook-signature-nonce")?
+                .to_owned(),
+            request
+                .header("x-sinch-webhook-signature-timestamp")
+                .map(str::to_owned),
+        ),
+        Scheme::Mailgun => {
+            let (stamp, token, _) = mailgun_fields(request)?;
+            (token, Some(stamp))
+        }
         Scheme::Numbers => return None,
     };
-    Some(format!("{}:{}", scheme.name(), token.trim()))
-}
-
-/// When a webhook of `scheme` says it was signed: the Conversation/SMS timestamp header or
-/// Mailgun's timestamp, as Unix seconds. `None` for Numbers, or when it cannot be read.
-pub fn signed_at(request: &RawRequest, scheme: Scheme) -> Option<DateTime<Utc>> {
-    let text = match scheme {
-        Scheme::Conversation => request
-            .header("x-sinch-webhook-signature-timestamp")?
-            .to_owned(),
-        Scheme::Mailgun => mailgun_fields(request)?.0,
-        Scheme::Numbers => return None,
-    };
-    DateTime::from_timestamp(text.trim().parse().ok()?, 0)
+    let signed_at = stamp
+        .and_then(|text| text.trim().parse().ok())
+        .and_then(|secs| DateTime::from_timestamp(secs, 0));
+    Some((format!("{}:{}", scheme.name(), token.trim()), signed_at))
 }
 
 /// The verdict on a webhook.

@@ -18,7 +18,7 @@ use crate::app::widgets::{
 use crate::history::replay::{ReplayAs, Replayed};
 use crate::history::{self, Entry, History};
 use crate::net::listen::{self, Listening, Reply, Seen};
-use crate::sinch::callback::{CallbackSecrets, Event};
+use crate::sinch::callback::Event;
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
 
 /// The most requests kept in the list; older ones leave it. Arrivals wait for the window in
@@ -173,10 +173,7 @@ impl ListenPart {
         let started = listen::start(
             listen::Config {
                 addr: listen::address(self.open_to_others, port),
-                application: Some(crate::sinch::Application {
-                    key: profile.key.clone(),
-                    secret: profile.secret.clone(),
-                }),
+                application: Some(profile.application()),
                 webhooks: profile.webhooks.clone(),
                 max_age: Some(DEFAULT_MAX_AGE_SECS),
                 forward_to,
@@ -580,13 +577,7 @@ impl ListenPart {
             return Err(HistoryJobError::NoUrl);
         }
         crate::net::target::sendable(&to).map_err(HistoryJobError::Url)?;
-        let secrets = CallbackSecrets {
-            application: Some(crate::sinch::Application {
-                key: ready.key.clone(),
-                secret: ready.secret.clone(),
-            }),
-            webhooks: ready.webhooks.clone(),
-        };
+        let secrets = ready.callback_secrets();
         let entry = entry.clone();
         self.replayed
             .start("replay", ctx, move || {

@@ -14,7 +14,7 @@ use crate::app::widgets::{
 use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
 use crate::profiles::{CredentialKind, Profile};
-use crate::sinch::callback::{BodyInputs, CallbackSecrets, Event, Forgery, Product, default_body};
+use crate::sinch::callback::{BodyInputs, Event, Forgery, Product, default_body};
 
 /// The forgeries offered, with their labels and tooltips: the core's model, as the command
 /// line's `--signature` and `--timestamp-age` use it.
@@ -238,13 +238,7 @@ impl TriggerPart {
         }
         let scheme = self.event.product().scheme();
         // The one choice of secret every way of sending an event makes.
-        let secrets = CallbackSecrets {
-            application: Some(crate::sinch::Application {
-                key: profile.key.clone(),
-                secret: profile.secret.clone(),
-            }),
-            webhooks: profile.webhooks.clone(),
-        };
+        let secrets = profile.callback_secrets();
         let (event, body, forgery) = (self.event, self.body.as_bytes().to_vec(), self.forgery);
         self.result
             .start("trigger", ctx, move || {
