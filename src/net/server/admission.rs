@@ -21,6 +21,11 @@ pub struct Slots {
     taken: Mutex<Vec<Place>>,
     emptied: Condvar,
     next_id: std::sync::atomic::AtomicU64,
+    /// The places shed whose connections have not ended yet: their end is no refusal to
+    /// report one by one (150 dripping clients once printed 64,136 of them in 30 s).
+    shed: Mutex<std::collections::HashSet<u64>>,
+    /// How many connections were shed in all.
+    shed_total: std::sync::atomic::AtomicU64,
 }
 
 impl Slots {
@@ -41,6 +46,11 @@ impl Slots {
                 .min_by_key(|(_, slot)| slot.since)
                 .map(|(i, _)| i)?;
             let shed = taken.swap_remove(oldest);
+            self.shed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(shed.id);
+            self.shed_total.fetch_add(1, Ordering::Relaxed);
             let _ = shed.stream.shutdown(Shutdown::Both);
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -65,7 +75,25 @@ impl Slots {
         self.lock().len()
     }
 
+    /// Whether the connection in place `id` was shed for a newer one.
+    pub(super) fn was_shed(&self, id: u64) -> bool {
+        self.shed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&id)
+    }
+
+    /// How many connections were shed so far, each one dropped while still sending its
+    /// request because every place was taken.
+    pub fn shed_total(&self) -> u64 {
+        self.shed_total.load(Ordering::Relaxed)
+    }
+
     pub(super) fn leave(&self, id: u64) {
+        self.shed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
         let mut taken = self.lock();
         taken.retain(|s| s.id != id);
         if taken.is_empty() {

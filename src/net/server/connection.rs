@@ -35,6 +35,12 @@ impl Connection {
         deadline.saturating_sub(self.started.elapsed())
     }
 
+    /// Whether this connection was dropped for a newer one while it sent its request: not a
+    /// refusal to report, but one to count ([`Slots::shed_total`]).
+    pub fn was_shed(&self) -> bool {
+        self.slots.was_shed(self.slot)
+    }
+
     /// What is left of the whole exchange's time: a forward to the app gets no more.
     pub fn time_left(&self) -> Duration {
         self.left(self.limits.deadline)
@@ -65,6 +71,8 @@ impl Connection {
             });
         }
         let total = head.len + head.content_length;
+        // Room for exactly the request: growing by doubling held up to twice a 1 MiB body.
+        raw.reserve_exact(total.saturating_sub(raw.len()));
         if raw.len() < total && head.expects_continue() {
             // curl asks before sending a body over 1 KiB, and waits a second for an answer.
             let _ = self.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
@@ -140,14 +148,17 @@ impl Connection {
     }
 
     /// Writes a whole answer within what is left of the deadline, and closes the sending side.
+    /// Each write waits only for what is left of the deadline: `write_all` with one timeout
+    /// renewed it at every partial write, so a client reading a byte at a time held its
+    /// connection for ever.
     pub fn respond(
         &mut self,
         status: u16,
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> std::io::Result<()> {
-        let left = self.time_left().max(Duration::from_millis(100));
-        self.stream.set_write_timeout(Some(left))?;
+        // An answer gets at least a moment, even when the request took all the time.
+        let until = Instant::now() + self.time_left().max(Duration::from_millis(100));
         let mut head = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status));
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -156,9 +167,26 @@ impl Connection {
             "Content-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         ));
-        self.stream.write_all(head.as_bytes())?;
-        self.stream.write_all(body)?;
-        self.stream.flush()?;
+        self.write_before(head.as_bytes(), until)?;
+        self.write_before(body, until)?;
         self.stream.shutdown(Shutdown::Write)
+    }
+
+    /// Writes all of `bytes` before `until`, or fails with `TimedOut`.
+    fn write_before(&mut self, mut bytes: &[u8], until: Instant) -> std::io::Result<()> {
+        while !bytes.is_empty() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            self.stream.set_write_timeout(Some(left))?;
+            match self.stream.write(bytes) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(())
     }
 }
