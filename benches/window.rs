@@ -18,13 +18,19 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use sinch_ticket::app::clipboard::RecordingClipboard;
 use sinch_ticket::app::{Parts, Settings, SinchTicketApp};
-use sinch_ticket::history::{Entry, History};
+use sinch_ticket::history::{Entry, History, Settings as Kept};
 use sinch_ticket::profiles::MemoryStore;
 
 /// A history file of `count` requests of mixed events, as a listener keeps them.
 fn history_of(count: usize, dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("history.sqlite3");
-    let mut history = History::open(&path, count as u64).unwrap().history;
+    let mut history = History::open(&path).unwrap().history;
+    history
+        .set_settings(Kept {
+            keep: count as u64,
+            body_bytes: sinch_ticket::history::DEFAULT_BODY_BYTES,
+        })
+        .unwrap();
     let events = ["ice", "ace", "dice", "pie", "notify", "sms-inbound"];
     let batch: Vec<Entry> = (0..count)
         .map(|i| {
@@ -44,10 +50,13 @@ fn history_of(count: usize, dir: &std::path::Path) -> std::path::PathBuf {
                 reason: None,
                 status: Some(200),
                 headers: vec![("Content-Type".into(), "application/json".into())],
+                body_size: body.len() as u64,
                 body: body.into_bytes(),
+                body_sha256: None,
                 record: serde_json::json!({ "event": event, "verified": true, "status": 200 })
                     .to_string(),
                 replay_of: None,
+                resigned: false,
             }
         })
         .collect();

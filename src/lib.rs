@@ -8,10 +8,12 @@
 //! - [`profiles`]: the OS keyring and the non-secret profile index.
 //! - [`history`]: the callback history, a SQLite file in the data folder.
 //! - [`scenario`]: scenario files checked whole, run through a delivery, and reported.
+//! - [`bounded`]: a queue bounded by bytes, between a listener and its keeper and printer.
 //! - [`cli`] and [`app`]: the command line and the window, two thin faces that turn the
 //!   values above into words and widgets.
 
 pub mod app;
+pub mod bounded;
 pub mod cli;
 pub mod history;
 pub mod net;

@@ -2212,9 +2212,16 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     // The same history the command line reads.
     let path = world.config.path().join("data/history.sqlite3");
     world.wait_until("the record in the history", |_| {
-        sinch_ticket::history::History::open(&path, 100)
+        sinch_ticket::history::History::open(&path)
             .ok()
-            .and_then(|o| o.history.search("from-the-history", 10).ok())
+            .and_then(|o| {
+                o.history
+                    .list(&sinch_ticket::history::Filter {
+                        text: Some("from-the-history".into()),
+                        ..Default::default()
+                    })
+                    .ok()
+            })
             .is_some_and(|found| found.len() == 1)
     });
 
@@ -2309,7 +2316,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     world.harness.run_steps(2);
     assert!(world.shows(&format!("Sent record 1 again to {sent_to}")));
     assert!(!world.shows("again to http://127.0.0.1:9/elsewhere"));
-    let replay = sinch_ticket::history::History::open(&path, 100)
+    let replay = sinch_ticket::history::History::open(&path)
         .unwrap()
         .history
         .get(2)
@@ -2317,6 +2324,10 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
         .expect("the replay is kept");
     assert_eq!(replay.replay_of, Some(1));
     assert_eq!(replay.body, body);
+    assert!(
+        replay.resigned && !replay.verified,
+        "a replay signed here is listed as re-signed, not verified"
+    );
 
     // Edit & replay: its body in the Trigger part's editor, sent re-signed.
     world.click("Edit & replay");

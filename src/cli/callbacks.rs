@@ -18,6 +18,7 @@ use super::args::{MaxAge, apply_sets, duration, max_age};
 use super::stdio::read_body_file;
 use super::words::verdict_text;
 use super::{CredentialArgs, Failure, credentials, exit, stdio, warn};
+use crate::bounded::{Bounded, Gather};
 use crate::net::listen::{self, Callback, Reply, Seen};
 use crate::net::target;
 use crate::net::trigger::{self, Trigger, Triggered};
@@ -122,9 +123,10 @@ pub struct ListenArgs {
     /// $XDG_DATA_HOME/sinch-ticket/history.sqlite3).
     #[arg(long)]
     no_history: bool,
-    /// How many requests the history keeps (the newest).
-    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_KEEP)]
-    keep: u64,
+    /// Moved: how much the history keeps is a setting of the file (`history keep N`), so
+    /// that one listener does not prune another's records.
+    #[arg(long, hide = true, value_name = "N")]
+    keep: Option<u64>,
     /// How long one read from a client may wait (for tests of slow clients).
     #[arg(long, hide = true, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     read_timeout: u64,
@@ -256,28 +258,51 @@ Again: ",
     })
 }
 
-/// How many records wait for the terminal (and the history) at most; past that, and after
-/// [`PRINT_PATIENCE`], they are counted, not kept, so that a slow reader of the output never
-/// holds the listener's answers for long. Under a load beyond the cores the queue stays
-/// full, so its size is memory held: 1,024 records of a few KiB keep the printing thread's
-/// batches (256) fed.
-const PRINT_QUEUE: usize = 1024;
+/// How many bytes of records may wait for the terminal: past that, and after
+/// [`PRINT_PATIENCE`], a record is counted, not printed, so that a slow reader of the output
+/// (`listen | less`, a slow `jq`) never holds the listener's answers for long. The history
+/// does not wait for the terminal: it has its own keeper ([`crate::history::Keeper`]).
+const PRINT_QUEUED_BYTES: usize = 16 * 1024 * 1024;
 
 /// How long a connection's thread waits for room in a full print queue before its record is
-/// dropped (counted, and said at exit).
+/// left unprinted (counted, and said at exit).
 const PRINT_PATIENCE: Duration = Duration::from_millis(50);
 
-/// A request as the printing thread takes it: made ready on the connection's thread.
-struct Prepared {
+/// How often the connections shed meanwhile are summed up in a line.
+const SHED_EVERY: Duration = Duration::from_secs(5);
+
+/// A request as the printing thread takes it: its JSON line made on the connection's thread.
+struct Printable {
     seen: Seen,
     /// Its JSON line, when the output is JSON.
-    record: Option<String>,
-    /// Its history entry, when the history is on (a callback, not a refusal).
-    entry: Option<crate::history::Entry>,
+    json: Option<String>,
+}
+
+impl Printable {
+    /// What it holds in memory, about.
+    fn weight(&self) -> usize {
+        let held = match &self.seen {
+            Seen::Refused { reason, .. } => reason.len(),
+            Seen::Callback(callback) => {
+                callback.body.len()
+                    + callback
+                        .headers
+                        .iter()
+                        .map(|(n, v)| n.len() + v.len() + 32)
+                        .sum::<usize>()
+            }
+        };
+        held + self.json.as_ref().map_or(0, String::len) + 512
+    }
 }
 
 /// `sinch-ticket listen`.
 pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
+    if let Some(keep) = args.keep {
+        return Err(Failure::usage(format!(
+            "--keep is now a setting of the history file, shared by every listener: run `sinch-ticket history keep {keep}`"
+        )));
+    }
     if let Some(forward) = &args.forward_to {
         target::sendable(forward)
             .map_err(|why| Failure::usage(format!("--forward-to {forward}: {why}")))?;
@@ -296,99 +321,79 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         let _ = interrupt.send(());
     })
     .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
-    // Records go through a bounded queue to one printing thread: answering never waits for
-    // the terminal. Each record's JSON and history entry are made on the connection's own
-    // thread, so the printing thread only keeps and prints: under 64 clients it was the
-    // one thread doing that for every request, and it fell behind.
-    let (records, queue) = mpsc::sync_channel::<Prepared>(PRINT_QUEUE);
-    let (seen, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let (counted, lost) = (Arc::clone(&seen), Arc::clone(&dropped));
+    let keeper = open_keeper(args)?.map(Arc::new);
+    // Records go through a queue bounded by bytes to one printing thread: answering never
+    // waits for the terminal. Each record's JSON is made on the connection's own thread.
+    let printing = Arc::new(Bounded::<Printable>::new(PRINT_QUEUED_BYTES));
+    let (seen, unprinted) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let json = args.json;
-    let mut history = open_history(args)?;
-    let keeping = history.is_some();
     let (failed, output_failed) = mpsc::channel::<Failure>();
-    let printer = std::thread::Builder::new()
-        .name("listen-print".into())
-        .spawn(move || {
-            while let Ok(first) = queue.recv() {
-                // What comes together is taken together: one transaction for the lot,
-                // kept before any of it is printed (a listener killed now loses at most
-                // this batch, none of which was printed).
-                let mut batch = if history.is_some() {
-                    crate::history::gather(&queue, first)
-                } else {
-                    vec![first]
+    let printer = {
+        let printing = Arc::clone(&printing);
+        std::thread::Builder::new()
+            .name("listen-print".into())
+            .spawn(move || {
+                let at_once = Gather {
+                    items: 64,
+                    bytes: 1024 * 1024,
+                    linger: Duration::ZERO,
+                    max_wait: Duration::ZERO,
                 };
-                if let Some(kept) = history.as_mut() {
-                    let entries: Vec<_> = batch.iter_mut().filter_map(|p| p.entry.take()).collect();
-                    if let Err(err) = kept.record_all(&entries) {
-                        warn(&format!(
-                            "{err}; the history is off for the rest of this run"
-                        ));
-                        history = None;
+                while let Some(batch) = printing.take(at_once) {
+                    for (printable, weight) in batch {
+                        printing.release(weight);
+                        let written = match &printable.json {
+                            Some(line) => stdio::line(line),
+                            None if json => Err(Failure::system("could not write JSON")),
+                            None => stdio::human(&seen_text(&printable.seen)),
+                        };
+                        if let Err(failure) = written {
+                            let _ = failed.send(failure);
+                            printing.close();
+                            return;
+                        }
                     }
                 }
-                for prepared in &batch {
-                    let written = match &prepared.record {
-                        Some(record) if json => stdio::line(record),
-                        _ if json => Err(Failure::system("could not write JSON")),
-                        _ => stdio::human(&seen_text(&prepared.seen)),
-                    };
-                    if let Err(failure) = written {
-                        let _ = failed.send(failure);
-                        return;
-                    }
+            })
+            .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?
+    };
+    let listening = {
+        let (counted, unprinted, keeper, printing) = (
+            Arc::clone(&seen),
+            Arc::clone(&unprinted),
+            keeper.clone(),
+            Arc::clone(&printing),
+        );
+        listen::start(
+            listen::Config {
+                addr,
+                application: application.clone(),
+                webhooks: webhooks.clone(),
+                max_age: args.max_age.0,
+                forward_to: args.forward_to.clone(),
+                forward_unverified: args.forward_unverified,
+                read_timeout: Duration::from_secs(args.read_timeout.max(1)),
+            },
+            move |seen| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                // Kept first: the keeper makes this thread wait (a little) when the history
+                // falls behind, rather than lose the record.
+                if let Some(keeper) = &keeper
+                    && let Some(entry) = seen.history_entry()
+                {
+                    keeper.keep(entry);
                 }
-            }
-        })
-        .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?;
-    let listening = listen::start(
-        listen::Config {
-            addr,
-            application: application.clone(),
-            webhooks: webhooks.clone(),
-            max_age: args.max_age.0,
-            forward_to: args.forward_to.clone(),
-            forward_unverified: args.forward_unverified,
-            read_timeout: Duration::from_secs(args.read_timeout.max(1)),
-        },
-        move |seen| {
-            counted.fetch_add(1, Ordering::SeqCst);
-            // Each record is made once, for the history and the JSON line alike.
-            let (record, entry) = match (json || keeping).then(|| seen.record_json()) {
-                Some(record) if keeping && json => {
-                    let entry = seen.history_entry_with(record.clone());
-                    (Some(record), entry)
+                let printable = Printable {
+                    json: json.then(|| seen.record_json()),
+                    seen,
+                };
+                let weight = printable.weight();
+                if printing.push(printable, weight, PRINT_PATIENCE).is_err() {
+                    unprinted.fetch_add(1, Ordering::SeqCst);
                 }
-                Some(record) if keeping => (None, seen.history_entry_with(record)),
-                record => (record, None),
-            };
-            let prepared = Prepared {
-                seen,
-                record,
-                entry,
-            };
-            // A full queue gets a moment: under a load the cores cannot keep up with, the
-            // printing thread is one among dozens and a connection thread that waits gives
-            // it the core. Only a queue still full after that (nobody reads the output)
-            // loses the record; the request was answered before this in any case.
-            let patience = Instant::now() + PRINT_PATIENCE;
-            let mut waiting = prepared;
-            loop {
-                match records.try_send(waiting) {
-                    Ok(()) => break,
-                    Err(mpsc::TrySendError::Full(back)) if Instant::now() < patience => {
-                        waiting = back;
-                        std::thread::sleep(Duration::from_micros(200));
-                    }
-                    Err(_) => {
-                        lost.fetch_add(1, Ordering::SeqCst);
-                        break;
-                    }
-                }
-            }
-        },
-    )?;
+            },
+        )?
+    };
     let forwarding = args.forward_to.as_ref().map_or_else(String::new, |to| {
         format!(", forwarding each that verifies to {to}")
     });
@@ -406,7 +411,10 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         listening.addr(),
         signed.join(" and ")
     ));
-    // Until Ctrl+C, or until the output cannot be written.
+    // Until Ctrl+C, or until the output cannot be written; saying meanwhile when the
+    // history cannot be written (and again when it can), and the connections shed.
+    let mut failing = false;
+    let (mut shed_said, mut shed_at) = (0, Instant::now());
     let output = loop {
         if interrupted.recv_timeout(Duration::from_millis(200)).is_ok() {
             break None;
@@ -414,29 +422,89 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         if let Ok(failure) = output_failed.try_recv() {
             break Some(failure);
         }
+        if let Some(keeper) = &keeper {
+            failing = say_history_state(&keeper.report(), failing);
+        }
+        if shed_at.elapsed() >= SHED_EVERY {
+            shed_said = say_shed(listening.shed(), shed_said, shed_at.elapsed());
+            shed_at = Instant::now();
+        }
     };
-    // Every request answered so far is reported before the listener is gone, and printed
-    // before the program ends.
+    // Every request answered so far is reported before the listener is gone, kept, and
+    // printed before the program ends.
+    let shed = listening.shed();
     drop(listening);
+    printing.close();
     let _ = printer.join();
+    let report = keeper.as_ref().map(|keeper| keeper.finish());
     if let Some(failure) = output.or_else(|| output_failed.try_recv().ok()) {
         return Err(failure);
     }
-    let dropped = dropped.load(Ordering::SeqCst);
-    if dropped > 0 {
+    say_shed(shed, shed_said, shed_at.elapsed());
+    let unprinted = unprinted.load(Ordering::SeqCst);
+    if unprinted > 0 {
         warn(&format!(
-            "{dropped} record(s) could not be printed: the output was read too slowly (every request was answered)"
+            "{unprinted} request(s) could not be printed: the output was read too slowly (every request was answered{})",
+            if keeper.is_some() {
+                ", and kept in the history unless said below"
+            } else {
+                ""
+            }
         ));
     }
-    stdio::to_stderr(&format!(
-        "Stopped after {} request(s).",
-        seen.load(Ordering::SeqCst)
-    ));
+    let mut stopped = format!("Stopped after {} request(s).", seen.load(Ordering::SeqCst));
+    if let Some(report) = &report {
+        stopped.push_str(&format!(" {} kept in the history.", report.kept));
+    }
+    stdio::to_stderr(&stopped);
+    if let Some(report) = report.filter(|r| r.lost > 0) {
+        warn(&format!(
+            "{} request(s) answered could not be kept in the history: {}",
+            report.lost,
+            report
+                .lost_because
+                .as_deref()
+                .unwrap_or("the history could not be written")
+        ));
+    }
     Ok(exit::OK)
 }
 
-/// The history the listener keeps, unless `--no-history`; a file moved aside is said.
-fn open_history(args: &ListenArgs) -> Result<Option<crate::history::History>, Failure> {
+/// Says when writing the history starts failing (the records wait and are retried) and when
+/// it works again; whether it is failing now.
+fn say_history_state(report: &crate::history::KeeperReport, was_failing: bool) -> bool {
+    match (&report.failing, was_failing) {
+        (Some(err), false) => {
+            warn(&format!(
+                "{err}; the requests answered wait in memory and are kept as soon as it can be written"
+            ));
+            true
+        }
+        (None, true) => {
+            stdio::to_stderr(
+                "The history can be written again: the requests that waited are kept.",
+            );
+            false
+        }
+        (failing, _) => failing.is_some(),
+    }
+}
+
+/// Says how many connections were shed since `said`; the new total said.
+fn say_shed(total: u64, said: u64, over: Duration) -> u64 {
+    if total > said {
+        warn(&format!(
+            "{} connection(s) were dropped in the last {} s while still sending their requests: every place was taken, and newer connections took theirs",
+            total - said,
+            over.as_secs().max(1)
+        ));
+    }
+    total
+}
+
+/// The history's keeper for the listener, unless `--no-history`; a file moved aside is said,
+/// and a file that cannot be written is said now, with what to do.
+fn open_keeper(args: &ListenArgs) -> Result<Option<crate::history::Keeper>, Failure> {
     if args.no_history {
         return Ok(None);
     }
@@ -444,12 +512,14 @@ fn open_history(args: &ListenArgs) -> Result<Option<crate::history::History>, Fa
         warn("no data folder for the history (HOME is not set): requests are not kept");
         return Ok(None);
     };
-    match crate::history::History::open(&path, args.keep) {
+    match crate::history::History::open_for_writing(&path) {
         Ok(opened) => {
             if let Some(warning) = opened.warning {
                 warn(&warning);
             }
-            Ok(Some(opened.history))
+            let keeper = crate::history::Keeper::start(opened.history)
+                .map_err(|err| Failure::system(format!("cannot start the history: {err}")))?;
+            Ok(Some(keeper))
         }
         Err(err) => {
             warn(&format!(

@@ -80,6 +80,15 @@ enum HistoryCommand {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Say or change how much the history keeps, for every listener that writes to it.
+    Keep {
+        /// Keep the newest N requests (records past that are deleted now).
+        #[arg(value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        records: Option<u64>,
+        /// Keep at most BYTES of each body (the rest is cut, its length and SHA-256 kept).
+        #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..=1_073_741_824))]
+        body_bytes: Option<u64>,
+    },
     /// Delete the requests kept (all, or those older than DURATION).
     Clear {
         /// Only those older than DURATION (e.g. 7d).
@@ -104,6 +113,10 @@ pub struct ReplayArgs {
     /// server refuses (it passes when refused with a 4xx).
     #[arg(long)]
     as_is: bool,
+    /// Sign the record with your secret even though it never verified (it may not be
+    /// Sinch's: signing it vouches for it). The replay is listed as re-signed.
+    #[arg(long, conflicts_with = "as_is")]
+    resign_unverified: bool,
     /// Read the webhook secret from standard input (a Conversation, SMS, Numbers or Mailgun
     /// request), instead of the profile's or SINCH_WEBHOOK_SECRET.
     #[arg(long)]
@@ -115,12 +128,23 @@ pub struct ReplayArgs {
     credentials: CredentialArgs,
 }
 
+/// Where this user's history is.
+fn path() -> Result<PathBuf, Failure> {
+    history::default_path()
+        .ok_or_else(|| Failure::usage("no data folder for the history: set HOME or XDG_DATA_HOME"))
+}
+
 /// The history of this user (its warnings said).
 fn open() -> Result<History, Failure> {
-    let path = history::default_path().ok_or_else(|| {
-        Failure::usage("no data folder for the history: set HOME or XDG_DATA_HOME")
-    })?;
-    let opened = History::open(&path, u64::MAX)?;
+    said(History::open(&path()?)?)
+}
+
+/// The history of this user if there is one (its warnings said): reading makes no file.
+fn open_existing() -> Result<Option<History>, Failure> {
+    History::open_existing(&path()?)?.map(said).transpose()
+}
+
+fn said(opened: history::Opened) -> Result<History, Failure> {
     if let Some(warning) = opened.warning {
         super::warn(&warning);
     }
@@ -147,6 +171,7 @@ impl FilterArgs {
                 _ => None,
             },
             since: self.since.map(ago),
+            text: None,
             limit: Some(self.limit),
         }
     }
@@ -169,11 +194,6 @@ fn find(history: &History, id: &str) -> Result<Entry, Failure> {
     })
 }
 
-fn body_json(entry: &Entry) -> Value {
-    serde_json::from_slice(&entry.body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&entry.body).into_owned()))
-}
-
 fn summary_json(entry: &Entry) -> Value {
     json!({
         "id": entry.id,
@@ -184,31 +204,15 @@ fn summary_json(entry: &Entry) -> Value {
         "event": entry.event,
         "scheme": entry.scheme,
         "verified": entry.verified,
+        "resigned": entry.resigned,
         "reason": entry.reason,
         "status": entry.status,
         "replay_of": entry.replay_of,
     })
 }
 
-fn whole_json(entry: &Entry) -> Value {
-    let mut value = summary_json(entry);
-    if let Value::Object(map) = &mut value {
-        map.insert(
-            "headers".into(),
-            entry
-                .headers
-                .iter()
-                .map(|(n, v)| json!({"name": n, "value": v}))
-                .collect(),
-        );
-        map.insert("body".into(), body_json(entry));
-        map.insert("record".into(), entry.record_value());
-    }
-    value
-}
-
 fn line(entry: &Entry) -> String {
-    let verdict = crate::sinch::received::headline(entry.verified, entry.scheme.as_deref());
+    let verdict = entry.headline();
     format!(
         "{:>6}  {}  {:<30}  {verdict:<26}  {:>3}  {} {}{}",
         entry.id.unwrap_or_default(),
@@ -227,29 +231,66 @@ fn line(entry: &Entry) -> String {
 
 /// `sinch-ticket history …`.
 pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
-    let history = open()?;
+    if args.command.is_none() {
+        let entries = match open_existing()? {
+            Some(history) => history.list(&args.filter.filter())?,
+            None => Vec::new(),
+        };
+        if args.json {
+            let list: Vec<Value> = entries.iter().map(summary_json).collect();
+            return stdio::line(&format!("{:#}", Value::Array(list))).map(|()| exit::OK);
+        }
+        if entries.is_empty() {
+            return stdio::human(
+                "No requests kept yet: `sinch-ticket listen` keeps each one it answers.",
+            )
+            .map(|()| exit::OK);
+        }
+        for entry in &entries {
+            stdio::human(&line(entry))?;
+        }
+        return Ok(exit::OK);
+    }
+    let mut history = open()?;
     match &args.command {
-        None => {
-            let entries = history.list(&args.filter.filter())?;
-            if args.json {
-                let list: Vec<Value> = entries.iter().map(summary_json).collect();
-                return stdio::line(&format!("{:#}", Value::Array(list))).map(|()| exit::OK);
-            }
-            if entries.is_empty() {
-                return stdio::human(
-                    "No requests kept yet: `sinch-ticket listen` keeps each one it answers.",
-                )
+        None => Ok(exit::OK),
+        Some(HistoryCommand::Keep {
+            records,
+            body_bytes,
+        }) => {
+            let now = history.settings()?;
+            if records.is_none() && body_bytes.is_none() {
+                return stdio::human(&format!(
+                    "{} keeps the newest {} request(s), and up to {} bytes of each body.",
+                    history.path().display(),
+                    now.keep,
+                    now.body_bytes
+                ))
                 .map(|()| exit::OK);
             }
-            for entry in &entries {
-                stdio::human(&line(entry))?;
-            }
-            Ok(exit::OK)
+            let wanted = history::Settings {
+                keep: records.unwrap_or(now.keep),
+                body_bytes: body_bytes.unwrap_or(now.body_bytes),
+            };
+            let pruned = history.set_settings(wanted)?;
+            stdio::human(&format!(
+                "{} now keeps the newest {} request(s), and up to {} bytes of each body{}.",
+                history.path().display(),
+                wanted.keep,
+                wanted.body_bytes,
+                if pruned > 0 {
+                    format!("; {pruned} older request(s) were deleted")
+                } else {
+                    String::new()
+                }
+            ))
+            .map(|()| exit::OK)
         }
         Some(HistoryCommand::Show { id, json }) => {
             let entry = find(&history, id)?;
             if *json {
-                return stdio::line(&format!("{:#}", whole_json(&entry))).map(|()| exit::OK);
+                return stdio::line(&format!("{:#}", history::record_json(&entry)))
+                    .map(|()| exit::OK);
             }
             let mut text = line(&entry);
             if let Some(reason) = &entry.reason {
@@ -270,30 +311,33 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
                 text.push_str("\n  ");
                 text.push_str(body_line);
             }
+            if entry.body_cut() {
+                text.push_str(&format!(
+                    "\n  (the body was cut at {} of its {} bytes; SHA-256 of the whole: {})",
+                    entry.body.len(),
+                    entry.body_size,
+                    entry.body_sha256.as_deref().unwrap_or("?")
+                ));
+            }
             stdio::human(&text).map(|()| exit::OK)
         }
         Some(HistoryCommand::Export { har, jsonl, filter }) => {
             let mut filter = filter.filter();
             filter.limit = None;
-            let entries = history.list(&filter)?;
-            let (path, text) = match (har, jsonl) {
-                (Some(path), _) => (path, format!("{:#}\n", history::har(&entries))),
-                (None, Some(path)) => (
-                    path,
-                    entries
-                        .iter()
-                        .rev()
-                        .map(|e| format!("{}\n", whole_json(e)))
-                        .collect::<String>(),
-                ),
+            let (path, format) = match (har, jsonl) {
+                (Some(path), _) => (path, history::Format::Har),
+                (None, Some(path)) => (path, history::Format::JsonLines),
                 (None, None) => return Err(Failure::usage("give --har FILE or --jsonl FILE")),
             };
-            // Readable by you only, as the history is: the bodies hold phone numbers.
-            history::write_export(path, text.as_bytes())
-                .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?;
+            let count =
+                history::export(&history, &filter, format, path).map_err(|err| match err {
+                    history::ExportError::History(err) => Failure::from(err),
+                    history::ExportError::Write { path, source } => {
+                        Failure::io(&format!("writing {}", path.display()), &source)
+                    }
+                })?;
             stdio::human(&format!(
-                "Wrote {} request(s) to {} (bodies hold phone numbers and messages: keep the file to yourself).",
-                entries.len(),
+                "Wrote {count} request(s) to {} (bodies hold phone numbers and messages: keep the file to yourself).",
                 path.display()
             ))
             .map(|()| exit::OK)
@@ -344,6 +388,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         ReplayAs::Resigned {
             body,
             secrets: &secrets,
+            even_unverified: args.resign_unverified,
         }
     };
     let replayed =
@@ -351,6 +396,9 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
             match err {
                 ReplayError::Send(err) => Failure::from(err),
                 ReplayError::Trigger(err) => Failure::from(err),
+                never @ ReplayError::NeverVerified { .. } => Failure::usage(format!(
+                    "{never}: say --resign-unverified to sign it anyway, or send it unchanged with --as-is"
+                )),
                 other => Failure::usage(other.to_string()),
             }
         })?;
@@ -364,7 +412,7 @@ pub fn replay(args: &ReplayArgs) -> Result<u8, Failure> {
         stdio::human(&replayed.summary)?;
     } else {
         stdio::human(&format!(
-            "Sent record {id} ({}) again to {}, signed afresh.\n{}",
+            "Sent record {id} ({}) again to {}, signed afresh with your secret (kept as re-signed, not verified).\n{}",
             replayed.event.map_or("?", Event::name),
             args.to,
             answer.status_line()

@@ -76,21 +76,29 @@ pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
             )));
         }
     }
-    let mut history = None;
+    // Looked up in the history only if there is one: checking a file makes none.
+    let mut history: Option<Option<crate::history::History>> = None;
     let mut records = |id: i64| -> Result<Option<Vec<u8>>, String> {
         if history.is_none() {
             let path =
                 crate::history::default_path().ok_or("there is no data folder for the history")?;
             history = Some(
-                crate::history::History::open(&path, u64::MAX)
+                crate::history::History::open_existing(&path)
                     .map_err(|e| e.to_string())?
-                    .history,
+                    .map(|opened| opened.history),
             );
         }
-        let Some(opened) = &history else {
+        let Some(Some(opened)) = &history else {
             return Ok(None);
         };
-        Ok(opened.get(id).map_err(|e| e.to_string())?.map(|e| e.body))
+        match opened.get(id).map_err(|e| e.to_string())? {
+            Some(entry) if entry.body_cut() => Err(format!(
+                "its body was cut at {} of {} bytes when it was kept: it cannot be sent whole",
+                entry.body.len(),
+                entry.body_size
+            )),
+            found => Ok(found.map(|e| e.body)),
+        }
     };
     let plan = Plan::new(
         &file,

@@ -2,21 +2,33 @@
 //! (`$XDG_DATA_HOME/sinch-ticket/history.sqlite3`, mode 0600), so that it can be listed,
 //! shown, exported, replayed and cleared across restarts.
 //!
-//! - WAL mode and a busy timeout: several listeners and the window can write at once, and a
-//!   listener killed mid-write loses at most the record it was writing.
-//! - Retention: the newest `keep` records (10,000 by default), pruned as records arrive.
-//! - A file that is not a history of this version (damaged, or written by a later one with
-//!   a newer schema) is moved aside, never emptied, and the caller is told where it went.
-//! - Never stored: the value of an HTTP Basic `Authorization`, which carries the secret
-//!   (kept as `Basic <hidden>`).
+//! What it promises (the README's "The history" says the same to users):
+//! - **Every request answered is kept** unless the user said `--no-history`: one [`Keeper`]
+//!   per listener (the command line's and the window's) writes on its own thread, never
+//!   behind the terminal; when SQLite falls behind, the listener waits a little rather than
+//!   lose records, a failed batch is retried and split, and the writer recovers when the
+//!   disk or the lock comes back. What it still could not keep is counted and said.
+//! - **Bounded**: what waits to be written is bounded by bytes ([`keeper::QUEUED_BYTES`]); a
+//!   body is kept once, as bytes, up to the file's cap (1 MiB by default), with its length
+//!   and SHA-256 when cut. The file keeps the newest `keep` records (10,000 by default): a
+//!   setting of the file (`history keep`), not of whichever listener started last.
+//! - **Nothing kept that should not be**: HTTP Basic and Proxy-Authorization values are
+//!   hidden; deleted and pruned records are overwritten (`secure_delete`), and `clear`
+//!   checkpoints and truncates the WAL so no copy is left there.
+//! - **A file that is not ours is set aside, never written into**: damaged, a later schema,
+//!   another program's database; a link to a device or a read-only file is named at start.
+//!   Opening holds a lock on the folder, so two processes never race to move a file aside.
 
-mod har;
+pub mod export;
+mod file;
+pub mod keeper;
 pub mod replay;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use har::har;
+pub use export::{ExportError, Format, export, record_json, write_export};
+pub use keeper::{Keeper, KeeperReport};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension as _, params};
@@ -24,38 +36,15 @@ use serde::Serialize;
 
 /// The history file's name inside the data folder.
 pub const FILE: &str = "history.sqlite3";
-/// The schema this version writes (SQLite's `user_version`).
-pub const SCHEMA_VERSION: i32 = 1;
-/// How many records are kept when nothing else is said.
+/// The schema this version writes (SQLite's `user_version`): 2 added the body's length and
+/// digest, `resigned` and the settings. Schema 1 files are brought up to it when opened.
+pub const SCHEMA_VERSION: i32 = 2;
+/// How many records a new file keeps.
 pub const DEFAULT_KEEP: u64 = 10_000;
+/// How many bytes of each body a new file keeps.
+pub const DEFAULT_BODY_BYTES: u64 = 1024 * 1024;
 /// How long a write waits for another writer.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How many requests go into the history in one transaction at most.
-pub const BATCH: usize = 256;
-/// How long a writer waits for the next request before it keeps what it has.
-pub const LINGER: Duration = Duration::from_millis(2);
-/// How long the first request of a batch waits at most to be kept.
-pub const MAX_WAIT: Duration = Duration::from_millis(20);
-
-/// Takes, after `first`, what comes on `queue` to be kept in one transaction: while the
-/// next request comes within [`LINGER`] of the last, up to [`BATCH`] requests and for at
-/// most [`MAX_WAIT`]. A lone request is kept at once (after LINGER); under load one commit
-/// serves many. Each commit writes whole pages of the table and its indexes to the WAL, so a
-/// commit per request cost the listener about a fifth of its loopback throughput
-/// (`scripts/bench-listen.sh`); a listener killed meanwhile loses at most this batch.
-pub fn gather<T>(queue: &std::sync::mpsc::Receiver<T>, first: T) -> Vec<T> {
-    let until = std::time::Instant::now() + MAX_WAIT;
-    let mut batch = vec![first];
-    while batch.len() < BATCH {
-        let left = until.saturating_duration_since(std::time::Instant::now());
-        match queue.recv_timeout(LINGER.min(left)) {
-            Ok(next) => batch.push(next),
-            Err(_) => break,
-        }
-    }
-    batch
-}
 
 /// Where the history lives: the platform's data folder (`$XDG_DATA_HOME/sinch-ticket`).
 pub fn default_path() -> Option<PathBuf> {
@@ -70,17 +59,60 @@ pub struct HistoryError {
     pub path: PathBuf,
     /// The step that failed, in words ("could not be written").
     pub step: &'static str,
-    /// What SQLite or the file system said.
+    /// What SQLite or the file system said, or what to do.
     pub reason: String,
+    /// Whether trying again later may work (a full disk, a lock held, an I/O error).
+    passing: bool,
 }
 
 impl HistoryError {
-    fn at(path: &Path, step: &'static str, err: impl std::fmt::Display) -> Self {
+    fn new(path: &Path, step: &'static str, reason: impl Into<String>) -> Self {
         Self {
             path: path.to_owned(),
             step,
-            reason: err.to_string(),
+            reason: reason.into(),
+            passing: false,
         }
+    }
+
+    fn io(path: &Path, step: &'static str, err: std::io::Error) -> Self {
+        Self::new(path, step, err.to_string())
+    }
+
+    fn sqlite(path: &Path, step: &'static str, err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as E;
+        let code = err.sqlite_error_code();
+        let reason = match code {
+            Some(E::DiskFull) => format!("{err} (the disk is full: free some space)"),
+            Some(E::ReadOnly) => format!(
+                "{err} (make the file and its -wal and -shm files writable by you, or move them away)"
+            ),
+            Some(E::DatabaseBusy | E::DatabaseLocked) => {
+                format!("{err} (another program holds it)")
+            }
+            _ => err.to_string(),
+        };
+        Self {
+            passing: matches!(
+                code,
+                Some(
+                    E::DiskFull
+                        | E::DatabaseBusy
+                        | E::DatabaseLocked
+                        | E::SystemIoFailure
+                        | E::ReadOnly
+                        | E::CannotOpen
+                        | E::OutOfMemory
+                )
+            ),
+            ..Self::new(path, step, reason)
+        }
+    }
+
+    /// Whether the same write may work later: the disk filled, another program held the
+    /// lock, the file was made read-only. A record it failed for is kept waiting, not lost.
+    pub fn is_passing(&self) -> bool {
+        self.passing
     }
 }
 
@@ -109,14 +141,20 @@ pub struct Entry {
     pub status: Option<u16>,
     /// Its headers, as sent (a Basic Authorization hidden).
     pub headers: Vec<(String, String)>,
-    /// Its body, as sent.
+    /// Its body, as sent: the bytes received, or their first bytes up to the file's cap.
     #[serde(skip)]
     pub body: Vec<u8>,
-    /// The listener's whole record of it (answers, forwarding), JSON text as `listen --json`
-    /// prints it: made once for both, kept as it is, read with [`Entry::record_value`].
+    /// How many bytes the body had when received (more than `body` holds when it was cut).
+    pub body_size: u64,
+    /// The SHA-256 (hex) of the whole body, when what is kept was cut.
+    pub body_sha256: Option<String>,
+    /// The listener's record of it (answers, forwarding; not the body, kept once above),
+    /// JSON text, read with [`Entry::record_value`].
     pub record: String,
     /// The request this one replayed.
     pub replay_of: Option<i64>,
+    /// Whether this tool signed it (a replay re-signed): not verified, vouched for.
+    pub resigned: bool,
 }
 
 impl Entry {
@@ -144,6 +182,23 @@ impl Entry {
             .collect()
     }
 
+    /// Its verdict in a few words, as every list shows it: a replay this tool signed is
+    /// "re-signed", never "verified".
+    pub fn headline(&self) -> String {
+        if self.resigned {
+            return match &self.scheme {
+                Some(scheme) => format!("re-signed ({scheme})"),
+                None => "re-signed".to_owned(),
+            };
+        }
+        crate::sinch::received::headline(self.verified, self.scheme.as_deref())
+    }
+
+    /// Whether the body kept is only the first part of what was received.
+    pub fn body_cut(&self) -> bool {
+        self.body_sha256.is_some() || self.body_size > self.body.len() as u64
+    }
+
     /// The listener's record, read (`null` when it is no JSON).
     pub fn record_value(&self) -> serde_json::Value {
         serde_json::from_str(&self.record).unwrap_or_default()
@@ -169,117 +224,73 @@ pub struct Filter {
     pub verified: Option<bool>,
     /// Only those since this time.
     pub since: Option<DateTime<Utc>>,
+    /// Only those whose event, path or body holds this text.
+    pub text: Option<String>,
     /// At most this many, newest first.
     pub limit: Option<u64>,
 }
+
+/// The file's own settings: how much it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// How many records (the newest).
+    pub keep: u64,
+    /// How many bytes of each body.
+    pub body_bytes: u64,
+}
+
+/// The columns of a whole record, in [`row_entry`]'s order.
+const WHOLE: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of, body_size, body_sha256, resigned";
+/// The same, with the headers, body and record left out: for lists.
+const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', 'null', replay_of, body_size, body_sha256, resigned";
 
 /// The history file, open.
 pub struct History {
     conn: Connection,
     path: PathBuf,
-    keep: u64,
 }
 
 /// A history opened, with a warning when a file had to be moved aside.
 pub struct Opened {
     /// The history.
     pub history: History,
-    /// Where a damaged or newer file went, in a sentence.
+    /// Where a damaged, foreign or newer file went, in a sentence.
     pub warning: Option<String>,
 }
 
 impl History {
-    /// Opens (or creates, mode 0600) the history at `path`, keeping the newest `keep`
-    /// records. A damaged file, or one with a newer schema, is moved aside and a new one
-    /// started.
-    pub fn open(path: &Path, keep: u64) -> Result<Opened, HistoryError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|err| HistoryError::at(path, "folder cannot be made", err))?;
-        }
-        match Self::open_as_is(path, keep) {
-            Ok(history) => Ok(Opened {
-                history,
-                warning: None,
-            }),
-            Err(Unusable::Other(err)) => Err(err),
-            Err(Unusable::SetAside(why)) => {
-                let aside = set_aside(path)?;
-                let history = Self::open_as_is(path, keep).map_err(|err| match err {
-                    Unusable::Other(err) => err,
-                    Unusable::SetAside(why) => HistoryError::at(path, "cannot be started", why),
-                })?;
-                Ok(Opened {
-                    history,
-                    warning: Some(format!(
-                        "the history {} {why}; it was kept as {} and a new one started",
-                        path.display(),
-                        aside.display()
-                    )),
-                })
-            }
-        }
+    /// Opens (or creates, mode 0600) the history at `path` to read it. A file that is not a
+    /// history of this version is moved aside and a new one started.
+    pub fn open(path: &Path) -> Result<Opened, HistoryError> {
+        let (conn, warning) = file::open(path, false)?;
+        Ok(Opened {
+            history: History {
+                conn,
+                path: path.to_owned(),
+            },
+            warning,
+        })
     }
 
-    fn open_as_is(path: &Path, keep: u64) -> Result<History, Unusable> {
-        create_private(path)
-            .map_err(|err| Unusable::Other(HistoryError::at(path, "cannot be made", err)))?;
-        let conn = Connection::open(path).map_err(|err| Unusable::from_sqlite(path, err))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|err| Unusable::from_sqlite(path, err))?;
-        let version: i32 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|err| Unusable::from_sqlite(path, err))?;
-        if version > SCHEMA_VERSION {
-            return Err(Unusable::SetAside(format!(
-                "was written by a later version of sinch-ticket (schema {version}, this one reads {SCHEMA_VERSION})"
-            )));
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|err| Unusable::from_sqlite(path, err))?;
-        // In WAL mode, NORMAL keeps every committed record through a crash of the process
-        // (a kill -9); only the machine losing power may take the last ones. It spares an
-        // fsync per record, which the listener's throughput feels.
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|err| Unusable::from_sqlite(path, err))?;
-        if version == 0 {
-            conn.execute_batch(
-                "BEGIN;
-                 CREATE TABLE IF NOT EXISTS requests (
-                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                     time TEXT NOT NULL,
-                     peer TEXT NOT NULL,
-                     method TEXT NOT NULL,
-                     path TEXT NOT NULL,
-                     event TEXT,
-                     scheme TEXT,
-                     verified INTEGER NOT NULL,
-                     reason TEXT,
-                     status INTEGER,
-                     headers TEXT NOT NULL,
-                     body BLOB NOT NULL,
-                     record TEXT NOT NULL,
-                     replay_of INTEGER
-                 );
-                 PRAGMA user_version = 1;
-                 COMMIT;",
-            )
-            .map_err(|err| Unusable::from_sqlite(path, err))?;
-        }
-        // No index but the id's: an index on the event or the time cost the listener about
-        // 6 % of its throughput each (each record kept and each pruned is two more B-tree
-        // writes), while a filter that reads all of 100,000 records takes about 14 ms
-        // (`scripts/bench-history.sh`). A file an earlier version made has them; they go
-        // (the schema is the same without them, so either version reads the file).
-        conn.execute_batch(
-            "DROP INDEX IF EXISTS requests_event; DROP INDEX IF EXISTS requests_time;",
-        )
-        .map_err(|err| Unusable::from_sqlite(path, err))?;
-        Ok(History {
-            conn,
-            path: path.to_owned(),
-            keep: keep.max(1),
+    /// [`Self::open`] to write: the write lock is taken once at once, so a read-only file is
+    /// said now rather than at the first record.
+    pub fn open_for_writing(path: &Path) -> Result<Opened, HistoryError> {
+        let (conn, warning) = file::open(path, true)?;
+        Ok(Opened {
+            history: History {
+                conn,
+                path: path.to_owned(),
+            },
+            warning,
         })
+    }
+
+    /// The history at `path` if there is one: looking a record up makes no file.
+    pub fn open_existing(path: &Path) -> Result<Option<Opened>, HistoryError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        Self::open(path).map(Some)
     }
 
     /// Where it lives.
@@ -287,27 +298,106 @@ impl History {
         &self.path
     }
 
-    /// Keeps `entry` (its Basic credentials hidden) and prunes past `keep`; its id.
+    fn fail(&self, step: &'static str) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {
+        move |err| HistoryError::sqlite(&self.path, step, err)
+    }
+
+    /// How much the file keeps.
+    pub fn settings(&self) -> Result<Settings, HistoryError> {
+        let read = |name: &str, default: u64| -> Result<u64, HistoryError> {
+            let value: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT value FROM settings WHERE name = ?1",
+                    params![name],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(self.fail("could not be read"))?;
+            Ok(value.and_then(|v| u64::try_from(v).ok()).unwrap_or(default))
+        };
+        Ok(Settings {
+            keep: read("keep", DEFAULT_KEEP)?,
+            body_bytes: read("body_bytes", DEFAULT_BODY_BYTES)?,
+        })
+    }
+
+    /// Changes how much the file keeps, for every listener that writes to it; records past
+    /// the new `keep` are deleted now (and overwritten). How many went.
+    pub fn set_settings(&mut self, settings: Settings) -> Result<usize, HistoryError> {
+        let path = self.path.clone();
+        let fail = |err| HistoryError::sqlite(&path, "could not be changed", err);
+        // Immediate: the write lock is taken (waiting for another writer) before the settings
+        // are read; a read then a write in one deferred transaction fails at once, without
+        // waiting, when another writer came in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        for (name, value) in [("keep", settings.keep), ("body_bytes", settings.body_bytes)] {
+            tx.execute(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                params![name, i64::try_from(value).unwrap_or(i64::MAX)],
+            )
+            .map_err(fail)?;
+        }
+        let pruned = prune(&tx).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        self.truncate_wal();
+        Ok(pruned)
+    }
+
+    /// Keeps `entry` (its credentials hidden, its body up to the file's cap) and prunes past
+    /// the file's `keep`; its id.
     pub fn record(&mut self, entry: &Entry) -> Result<i64, HistoryError> {
         let ids = self.record_all(std::slice::from_ref(entry))?;
         Ok(ids.first().copied().unwrap_or_default())
     }
 
-    /// Keeps `entries` in one transaction (all or none) and prunes past `keep`; their ids.
+    /// Keeps `entries` in one transaction (all or none) and prunes past the file's `keep`;
+    /// their ids.
     pub fn record_all(&mut self, entries: &[Entry]) -> Result<Vec<i64>, HistoryError> {
-        let fail = |err: rusqlite::Error| HistoryError::at(&self.path, "could not be written", err);
-        let tx = self.conn.transaction().map_err(fail)?;
+        use sha2::Digest as _;
+        let fail = HistoryError::sqlite;
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| fail(&path, "could not be written", e))?;
+        let cap: i64 = tx
+            .query_row(
+                "SELECT value FROM settings WHERE name = 'body_bytes'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| fail(&path, "could not be written", e))?
+            .unwrap_or(i64::try_from(DEFAULT_BODY_BYTES).unwrap_or(i64::MAX));
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
         let mut ids = Vec::with_capacity(entries.len());
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO requests (time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    "INSERT INTO requests (time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of, body_size, body_sha256, resigned)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
-                .map_err(fail)?;
+                .map_err(|e| fail(&path, "could not be written", e))?;
             for entry in entries {
                 let headers =
                     serde_json::to_string(&Entry::hide_secrets(&entry.headers)).unwrap_or_default();
+                let size = entry.body_size.max(entry.body.len() as u64);
+                let (body, digest) = if entry.body.len() > cap {
+                    let digest = entry.body_sha256.clone().unwrap_or_else(|| {
+                        sha2::Sha256::digest(&entry.body)
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect()
+                    });
+                    (&entry.body[..cap], Some(digest))
+                } else {
+                    (&entry.body[..], entry.body_sha256.clone())
+                };
                 insert
                     .execute(params![
                         entry
@@ -322,28 +412,25 @@ impl History {
                         entry.reason,
                         entry.status,
                         headers,
-                        entry.body,
+                        body,
                         entry.record,
                         entry.replay_of,
+                        i64::try_from(size).unwrap_or(i64::MAX),
+                        digest,
+                        entry.resigned,
                     ])
-                    .map_err(fail)?;
+                    .map_err(|e| fail(&path, "could not be written", e))?;
                 ids.push(tx.last_insert_rowid());
             }
         }
-        if let Some(last) = ids.last() {
-            let keep = i64::try_from(self.keep).unwrap_or(i64::MAX);
-            tx.execute("DELETE FROM requests WHERE id <= ?1", params![last - keep])
-                .map_err(fail)?;
-        }
-        tx.commit().map_err(fail)?;
+        prune(&tx).map_err(|e| fail(&path, "could not be written", e))?;
+        tx.commit()
+            .map_err(|e| fail(&path, "could not be written", e))?;
         Ok(ids)
     }
 
-    /// The records `filter` takes, newest first.
-    pub fn list(&self, filter: &Filter) -> Result<Vec<Entry>, HistoryError> {
-        let mut sql = String::from(
-            "SELECT id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of FROM requests WHERE 1 = 1",
-        );
+    fn select(filter: &Filter, columns: &str) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+        let mut sql = format!("SELECT {columns} FROM requests WHERE 1 = 1");
         let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(event) = &filter.event {
             sql.push_str(" AND event = ?");
@@ -363,87 +450,93 @@ impl History {
                 since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             ));
         }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            sql.push_str(
+                " AND (event LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\' OR CAST(body AS TEXT) LIKE ? ESCAPE '\\')",
+            );
+            let pattern = format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            for _ in 0..3 {
+                values.push(Box::new(pattern.clone()));
+            }
+        }
         sql.push_str(" ORDER BY id DESC");
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ?");
             values.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
         }
-        let fail = |err: rusqlite::Error| HistoryError::at(&self.path, "could not be read", err);
-        let mut statement = self.conn.prepare(&sql).map_err(fail)?;
+        (sql, values)
+    }
+
+    /// The records `filter` takes, newest first, without their headers, bodies and records:
+    /// a list to show, read in milliseconds however large the bodies.
+    pub fn list(&self, filter: &Filter) -> Result<Vec<Entry>, HistoryError> {
+        let (sql, values) = Self::select(filter, SUMMARY);
+        let fail = self.fail("could not be read");
+        let mut statement = self.conn.prepare(&sql).map_err(&fail)?;
         let rows = statement
             .query_map(
                 rusqlite::params_from_iter(values.iter().map(|v| &**v)),
                 row_entry,
             )
-            .map_err(fail)?;
+            .map_err(&fail)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(fail)
     }
 
-    /// The newest `limit` records whose event, path or body holds `text` (all, for an empty
-    /// one), without their headers, bodies and records: a list to show, fast on 100,000.
-    pub fn search(&self, text: &str, limit: u64) -> Result<Vec<Entry>, HistoryError> {
-        self.search_in(text, limit, false)
-    }
-
-    /// [`Self::search`] with each record whole (headers, body, record): for an export.
-    pub fn search_whole(&self, text: &str, limit: u64) -> Result<Vec<Entry>, HistoryError> {
-        self.search_in(text, limit, true)
-    }
-
-    fn search_in(&self, text: &str, limit: u64, whole: bool) -> Result<Vec<Entry>, HistoryError> {
-        let fail = |err: rusqlite::Error| HistoryError::at(&self.path, "could not be read", err);
-        let pattern = format!(
-            "%{}%",
-            text.trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let mut statement = self
-            .conn
-            .prepare(&format!(
-                "SELECT id, time, peer, method, path, event, scheme, verified, reason, status, {}, replay_of
-                 FROM requests
-                 WHERE ?1 = '' OR event LIKE ?2 ESCAPE '\\' OR path LIKE ?2 ESCAPE '\\' OR CAST(body AS TEXT) LIKE ?2 ESCAPE '\\'
-                 ORDER BY id DESC LIMIT ?3",
-                if whole { "headers, body, record" } else { "'[]', X'', 'null'" }
-            ))
+    /// Each record `filter` takes, whole, oldest first, one at a time: an export's memory
+    /// is one record's, whatever the history's size. How many.
+    pub fn each<E>(
+        &self,
+        filter: &Filter,
+        mut each: impl FnMut(Entry) -> Result<(), E>,
+    ) -> Result<usize, EachError<E>> {
+        let (sql, values) = Self::select(filter, WHOLE);
+        let sql = format!("SELECT * FROM ({sql}) ORDER BY id ASC");
+        let fail = |e| EachError::History(self.fail("could not be read")(e));
+        let mut statement = self.conn.prepare(&sql).map_err(fail)?;
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(values.iter().map(|v| &**v)))
             .map_err(fail)?;
-        let rows = statement
-            .query_map(
-                params![
-                    text.trim(),
-                    pattern,
-                    i64::try_from(limit).unwrap_or(i64::MAX)
-                ],
-                row_entry,
-            )
-            .map_err(fail)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(fail)
+        let mut count = 0;
+        while let Some(row) = rows.next().map_err(fail)? {
+            each(row_entry(row).map_err(fail)?).map_err(EachError::Each)?;
+            count += 1;
+        }
+        Ok(count)
     }
 
-    /// The record numbered `id`.
+    /// The record numbered `id`, whole.
     pub fn get(&self, id: i64) -> Result<Option<Entry>, HistoryError> {
         self.conn
             .query_row(
-                "SELECT id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of FROM requests WHERE id = ?1",
+                &format!("SELECT {WHOLE} FROM requests WHERE id = ?1"),
                 params![id],
                 row_entry,
             )
             .optional()
-            .map_err(|err| HistoryError::at(&self.path, "could not be read", err))
+            .map_err(self.fail("could not be read"))
     }
 
     /// The newest record's number.
     pub fn last_id(&self) -> Result<Option<i64>, HistoryError> {
         self.conn
             .query_row("SELECT max(id) FROM requests", [], |row| row.get(0))
-            .map_err(|err| HistoryError::at(&self.path, "could not be read", err))
+            .map_err(self.fail("could not be read"))
     }
 
-    /// Deletes every record (or those before `before`); how many.
+    /// Deletes every record (or those before `before`); how many. What was deleted is
+    /// overwritten in the file and gone from its WAL, even with a listener writing meanwhile.
     pub fn clear(&self, before: Option<DateTime<Utc>>) -> Result<usize, HistoryError> {
-        let fail = |err: rusqlite::Error| HistoryError::at(&self.path, "could not be cleared", err);
+        let fail = self.fail("could not be cleared");
         let deleted = match before {
             Some(before) => self
                 .conn
@@ -451,22 +544,67 @@ impl History {
                     "DELETE FROM requests WHERE time < ?1",
                     params![before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)],
                 )
-                .map_err(fail)?,
+                .map_err(&fail)?,
             None => self
                 .conn
                 .execute("DELETE FROM requests", [])
-                .map_err(fail)?,
+                .map_err(&fail)?,
         };
-        // The freed pages go too: what was cleared is not left in the file.
-        self.conn.execute_batch("VACUUM").map_err(fail)?;
+        // The freed pages go too, and the WAL's copies of the old pages with them.
+        self.conn.execute_batch("VACUUM").map_err(&fail)?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0))
+            .map_err(&fail)
+            .and_then(|busy| {
+                if busy == 0 {
+                    Ok(())
+                } else {
+                    Err(HistoryError::new(
+                        &self.path,
+                        "was cleared, but its WAL still holds old copies",
+                        "another program is reading it; run `sinch-ticket history clear` again once it is done",
+                    ))
+                }
+            })?;
         Ok(deleted)
     }
+
+    /// Copies the WAL into the file and cuts it to nothing when no one is reading: what was
+    /// deleted leaves no copy there. Best effort (a reader at work keeps it for now).
+    pub fn truncate_wal(&self) {
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                row.get::<_, i64>(0)
+            });
+    }
+}
+
+/// Deletes what is past the file's `keep`; how many.
+fn prune(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<usize> {
+    tx.execute(
+        "DELETE FROM requests WHERE id <= (SELECT max(id) FROM requests)
+             - max(1, coalesce((SELECT value FROM settings WHERE name = 'keep'), ?1))",
+        params![i64::try_from(DEFAULT_KEEP).unwrap_or(i64::MAX)],
+    )
+}
+
+/// Why [`History::each`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum EachError<E> {
+    /// The history could not be read.
+    #[error(transparent)]
+    History(HistoryError),
+    /// What was done with a record failed.
+    #[error("{0}")]
+    Each(E),
 }
 
 fn row_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let time: String = row.get(1)?;
     let headers: String = row.get(10)?;
-    let record: String = row.get(12)?;
+    let body: Vec<u8> = row.get(11)?;
+    let size: Option<i64> = row.get(14)?;
     Ok(Entry {
         id: Some(row.get(0)?),
         time: DateTime::parse_from_rfc3339(&time)
@@ -481,30 +619,15 @@ fn row_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         reason: row.get(8)?,
         status: row.get(9)?,
         headers: serde_json::from_str(&headers).unwrap_or_default(),
-        body: row.get(11)?,
-        record,
+        body_size: size
+            .and_then(|s| u64::try_from(s).ok())
+            .unwrap_or(body.len() as u64),
+        body,
+        record: row.get(12)?,
         replay_of: row.get(13)?,
+        body_sha256: row.get(15)?,
+        resigned: row.get(16)?,
     })
-}
-
-/// Why a file cannot be used as it is.
-enum Unusable {
-    /// Not a history this version reads: moved aside.
-    SetAside(String),
-    /// Anything else (permissions, a full disk): said, nothing moved.
-    Other(HistoryError),
-}
-
-impl Unusable {
-    fn from_sqlite(path: &Path, err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode as E;
-        match err.sqlite_error_code() {
-            Some(E::NotADatabase | E::DatabaseCorrupt) => {
-                Unusable::SetAside(format!("is damaged ({err})"))
-            }
-            _ => Unusable::Other(HistoryError::at(path, "cannot be opened", err)),
-        }
-    }
 }
 
 /// Options that create a file readable by its owner only (mode 0600 where there are modes):
@@ -518,54 +641,6 @@ pub fn private_file() -> std::fs::OpenOptions {
         options.mode(0o600);
     }
     options
-}
-
-/// Writes an export of the history to `path`, readable by its owner only, whole or not at
-/// all: the bytes go to a new private file beside it, which then takes the name. So an
-/// earlier export is never left half-written (a full disk), a link at `path` is replaced,
-/// never written through (an export once overwrote the `.bashrc` a link pointed at), and an
-/// existing file readable by others does not stay so.
-pub fn write_export(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    // tempfile's files are made with mode 0600.
-    let mut file = tempfile::NamedTempFile::new_in(folder)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|err| err.error)?;
-    Ok(())
-}
-
-/// Creates `path` readable by its owner only, when it does not exist.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    match private_file().create_new(true).open(path) {
-        Ok(_) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(err) => Err(err),
-    }
-}
-
-/// Moves `path` (and its WAL files) aside as `history.sqlite3.damaged-…`.
-fn set_aside(path: &Path) -> Result<PathBuf, HistoryError> {
-    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
-    let mut aside = PathBuf::from(format!("{}.damaged-{stamp}", path.display()));
-    let mut n = 1;
-    while aside.exists() {
-        aside = PathBuf::from(format!("{}.damaged-{stamp}-{n}", path.display()));
-        n += 1;
-    }
-    std::fs::rename(path, &aside)
-        .map_err(|err| HistoryError::at(path, "could not be moved aside", err))?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", path.display()));
-        if side.exists() {
-            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
-        }
-    }
-    Ok(aside)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! A kept request sent again, for both faces (`replay` and the window's *Replay*): the
 //! recorded bytes re-signed now with the profile's secret of the event's kind, or sent as
 //! they were (a stale replay a careful server refuses). The replay is kept too, linked to its
-//! original.
+//! original, and listed as re-signed (this tool vouched for it), never as verified. A record
+//! that never verified is re-signed only when the user says so.
 
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ pub enum ReplayAs<'a> {
         body: Vec<u8>,
         /// What signs it.
         secrets: &'a CallbackSecrets,
+        /// Sign it even though it never verified: the user said so (a stranger's bytes
+        /// signed with the developer's secret would otherwise pass as Sinch's).
+        even_unverified: bool,
     },
 }
 
@@ -70,6 +74,29 @@ pub enum ReplayError {
     /// No secret of the event's kind was given.
     #[error("no secret to sign {0} with")]
     NoSecret(&'static str),
+    /// It never verified, and signing it was not asked for.
+    #[error(
+        "record {id} never verified{}: signing it with your secret would vouch for bytes Sinch may never have sent",
+        why.as_ref().map_or_else(String::new, |why| format!(" ({why})"))
+    )]
+    NeverVerified {
+        /// The record.
+        id: i64,
+        /// Why it did not verify.
+        why: Option<String>,
+    },
+    /// Only the first part of its body was kept.
+    #[error(
+        "record {id}'s body was cut at {kept} of its {size} bytes when it was kept: it cannot be sent again whole"
+    )]
+    BodyCut {
+        /// The record.
+        id: i64,
+        /// The bytes kept.
+        kept: usize,
+        /// The bytes received.
+        size: u64,
+    },
     /// It could not be signed.
     #[error(transparent)]
     Trigger(#[from] TriggerError),
@@ -82,7 +109,10 @@ impl ReplayError {
     /// Whether the request asked for was wrong (rather than the network).
     pub fn is_usage(&self) -> bool {
         match self {
-            ReplayError::NotAnEvent(_) | ReplayError::NoSecret(_) => true,
+            ReplayError::NotAnEvent(_)
+            | ReplayError::NoSecret(_)
+            | ReplayError::NeverVerified { .. }
+            | ReplayError::BodyCut { .. } => true,
             ReplayError::Trigger(err) => err.is_usage(),
             ReplayError::Send(err) => err.is_usage(),
         }
@@ -99,6 +129,25 @@ pub fn replay(
 ) -> Result<Replayed, ReplayError> {
     let url = target::sendable(to).map_err(SendError::from)?;
     let of = entry.id.unwrap_or_default();
+    if entry.body_cut() {
+        return Err(ReplayError::BodyCut {
+            id: of,
+            kept: entry.body.len(),
+            size: entry.body_size,
+        });
+    }
+    if let ReplayAs::Resigned {
+        even_unverified: false,
+        ..
+    } = how
+        && !entry.verified
+        && !entry.resigned
+    {
+        return Err(ReplayError::NeverVerified {
+            id: of,
+            why: entry.reason.clone(),
+        });
+    }
     let as_is = matches!(how, ReplayAs::AsIs);
     let (event, answer, verdict, passed, summary, headers, body) = match how {
         ReplayAs::AsIs => {
@@ -130,7 +179,7 @@ pub fn replay(
                 entry.body.clone(),
             )
         }
-        ReplayAs::Resigned { body, secrets } => {
+        ReplayAs::Resigned { body, secrets, .. } => {
             let event = Event::of_body(&body).ok_or(ReplayError::NotAnEvent(of))?;
             let signer = secrets
                 .for_event(event)
@@ -178,13 +227,17 @@ pub fn replay(
         path: target::parse_url(to).map_or_else(|_| to.to_owned(), |u| u.resource.to_owned()),
         event: event.map(|e| e.name().to_owned()),
         scheme: Some(scheme),
-        verified: !as_is,
+        // Signed here, not by Sinch: listed as re-signed, never as verified.
+        verified: false,
         reason: None,
         status: Some(answer.status),
         headers,
+        body_size: body.len() as u64,
         body,
+        body_sha256: None,
         record: json!({"to": to, "as_is": as_is, "passed": passed, "summary": summary}).to_string(),
         replay_of: Some(of),
+        resigned: !as_is,
     });
     Ok(Replayed {
         of,

@@ -17,16 +17,39 @@ fn entry(event: &str, verified: bool) -> Entry {
             ("Authorization".into(), "Basic a2V5OnNlY3JldA==".into()),
         ],
         body: br#"{"event":"ice"}"#.to_vec(),
+        body_size: 15,
+        body_sha256: None,
         record: serde_json::json!({"event": event}).to_string(),
         replay_of: None,
+        resigned: false,
     }
+}
+
+/// A history at `path` keeping the newest `keep`.
+fn keeping(path: &Path, keep: u64) -> History {
+    let mut history = History::open(path).unwrap().history;
+    history
+        .set_settings(Settings {
+            keep,
+            body_bytes: DEFAULT_BODY_BYTES,
+        })
+        .unwrap();
+    history
+}
+
+/// Whether `needle` is anywhere in the history's files (the file, its WAL).
+fn in_files(path: &Path, needle: &[u8]) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        std::fs::read(format!("{}{suffix}", path.display()))
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+    })
 }
 
 #[test]
 fn records_survive_a_reopen_newest_first_filtered_and_never_with_a_basic_secret() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data/history.sqlite3");
-    let mut history = History::open(&path, 100).unwrap().history;
+    let mut history = History::open(&path).unwrap().history;
     let first = history.record(&entry("ice", true)).unwrap();
     history.record(&entry("dice", false)).unwrap();
     drop(history);
@@ -36,7 +59,7 @@ fn records_survive_a_reopen_newest_first_filtered_and_never_with_a_basic_secret(
         0o600
     );
 
-    let opened = History::open(&path, 100).unwrap();
+    let opened = History::open(&path).unwrap();
     assert!(opened.warning.is_none());
     let all = opened.history.list(&Filter::default()).unwrap();
     assert_eq!(all.len(), 2);
@@ -69,7 +92,7 @@ fn records_survive_a_reopen_newest_first_filtered_and_never_with_a_basic_secret(
 fn only_the_newest_are_kept_and_clear_empties_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite3");
-    let mut history = History::open(&path, 3).unwrap().history;
+    let mut history = keeping(&path, 3);
     for _ in 0..10 {
         history.record(&entry("ice", true)).unwrap();
     }
@@ -87,7 +110,7 @@ fn a_damaged_or_newer_file_is_moved_aside_never_emptied() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite3");
     std::fs::write(&path, b"this is not a database, but it is somebody's file").unwrap();
-    let opened = History::open(&path, 10).unwrap();
+    let opened = History::open(&path).unwrap();
     let warning = opened.warning.unwrap();
     assert!(
         warning.contains("is damaged") && warning.contains(".damaged-"),
@@ -108,7 +131,7 @@ fn a_damaged_or_newer_file_is_moved_aside_never_emptied() {
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 7).unwrap();
     drop(conn);
-    let opened = History::open(&path, 10).unwrap();
+    let opened = History::open(&path).unwrap();
     assert!(opened.warning.unwrap().contains("later version"));
 }
 
@@ -116,12 +139,12 @@ fn a_damaged_or_newer_file_is_moved_aside_never_emptied() {
 fn several_writers_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite3");
-    drop(History::open(&path, 100_000).unwrap());
+    drop(History::open(&path).unwrap());
     let writers: Vec<_> = (0..4)
         .map(|_| {
             let path = path.clone();
             std::thread::spawn(move || {
-                let mut history = History::open(&path, 100_000).unwrap().history;
+                let mut history = History::open(&path).unwrap().history;
                 for _ in 0..50 {
                     history.record(&entry("ice", true)).unwrap();
                 }
@@ -131,41 +154,46 @@ fn several_writers_at_once_lose_nothing() {
     for writer in writers {
         writer.join().unwrap();
     }
-    let history = History::open(&path, 100_000).unwrap().history;
+    let history = History::open(&path).unwrap().history;
     assert_eq!(history.list(&Filter::default()).unwrap().len(), 200);
 }
 
 #[test]
 fn search_finds_by_event_path_or_body_text_and_leaves_the_bodies_out() {
     let dir = tempfile::tempdir().unwrap();
-    let mut history = History::open(&dir.path().join("h.sqlite3"), 100)
+    let mut history = History::open(&dir.path().join("h.sqlite3"))
         .unwrap()
         .history;
     history.record(&entry("ice", true)).unwrap();
     let mut other = entry("dice", true);
     other.body = br#"{"event":"dice","custom":"order_17%"}"#.to_vec();
     history.record(&other).unwrap();
-    assert_eq!(history.search("", 10).unwrap().len(), 2);
-    let found = history.search("order_17%", 10).unwrap();
+    let search = |text: &str| {
+        history
+            .list(&Filter {
+                text: Some(text.into()),
+                limit: Some(10),
+                ..Filter::default()
+            })
+            .unwrap()
+    };
+    assert_eq!(search("").len(), 2);
+    let found = search("order_17%");
     assert_eq!(found.len(), 1, "the body's text, % and _ taken literally");
     assert_eq!(found[0].event.as_deref(), Some("dice"));
     assert!(found[0].body.is_empty() && found[0].headers.is_empty());
-    assert!(history.search("order_18", 10).unwrap().is_empty());
-    assert_eq!(
-        history.search("ice", 10).unwrap().len(),
-        2,
-        "ice is in dice too"
-    );
+    assert!(search("order_18").is_empty());
+    assert_eq!(search("ice").len(), 2, "ice is in dice too");
 }
 
 #[test]
 fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_loses_the_indexes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite3");
-    let mut history = History::open(&path, 100).unwrap().history;
+    let mut history = History::open(&path).unwrap().history;
     history.record(&entry("ice", true)).unwrap();
     drop(history);
-    // The indexes the previous version made with schema 1.
+    // The indexes the version before made.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
         "CREATE INDEX requests_event ON requests (event, id);
@@ -174,7 +202,7 @@ fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_lose
     .unwrap();
     drop(conn);
 
-    let opened = History::open(&path, 100).unwrap();
+    let opened = History::open_for_writing(&path).unwrap();
     assert!(
         opened.warning.is_none(),
         "the same schema: nothing set aside"
@@ -199,7 +227,7 @@ fn a_history_an_earlier_version_made_with_its_indexes_keeps_its_records_and_lose
         .conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .unwrap();
-    assert_eq!(version, SCHEMA_VERSION, "an earlier version still reads it");
+    assert_eq!(version, SCHEMA_VERSION);
 }
 
 #[test]
@@ -230,4 +258,295 @@ fn a_basic_credential_is_hidden_whatever_white_space_follows_the_word() {
         kept[3].1, "Application key:sig=",
         "a signature is no secret"
     );
+}
+
+/// Schema 1, as sessions 6 to 9 made it.
+const SCHEMA_1: &str = "
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, peer TEXT NOT NULL,
+        method TEXT NOT NULL, path TEXT NOT NULL, event TEXT, scheme TEXT,
+        verified INTEGER NOT NULL, reason TEXT, status INTEGER, headers TEXT NOT NULL,
+        body BLOB NOT NULL, record TEXT NOT NULL, replay_of INTEGER);
+    PRAGMA user_version = 1;";
+
+#[test]
+fn a_schema_1_history_keeps_its_records_and_its_signed_replays_become_re_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(SCHEMA_1).unwrap();
+    conn.execute_batch(
+        r#"INSERT INTO requests VALUES (1, '2026-12-01T10:00:00.000Z', '127.0.0.1:1', 'POST', '/cb', 'ice', 'application', 0, 'bad signature', 401, '[]', X'7B7D', '{"event":"ice"}', NULL);
+           INSERT INTO requests VALUES (2, '2026-12-01T10:01:00.000Z', 'replay', 'POST', '/cb', 'ice', 'application', 1, NULL, 200, '[]', X'7B7D', '{"to":"http://127.0.0.1:1/cb","as_is":false,"passed":true}', 1);"#,
+    )
+    .unwrap();
+    drop(conn);
+    let opened = History::open(&path).unwrap();
+    assert!(opened.warning.is_none(), "an upgrade moves nothing aside");
+    let history = opened.history;
+    let all = history.list(&Filter::default()).unwrap();
+    assert_eq!(all.len(), 2);
+    let replay = history.get(2).unwrap().unwrap();
+    assert!(replay.resigned && !replay.verified, "{replay:?}");
+    assert_eq!(replay.headline(), "re-signed (application)");
+    let first = history.get(1).unwrap().unwrap();
+    assert_eq!((first.body_size, first.body_cut()), (2, false));
+    assert_eq!(history.settings().unwrap().keep, DEFAULT_KEEP);
+}
+
+#[test]
+fn another_programs_database_is_set_aside_and_never_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let opened = History::open_for_writing(&path).unwrap();
+    let warning = opened.warning.unwrap();
+    assert!(warning.contains("not a sinch-ticket history"), "{warning}");
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+        .unwrap();
+    let theirs = Connection::open(aside.path()).unwrap();
+    let tables: i64 = theirs
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 1, "nothing of ours was added to their file");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_history_made_through_a_link_or_found_open_to_others_is_made_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("elsewhere.sqlite3");
+    let path = dir.path().join("history.sqlite3");
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    let mut history = History::open_for_writing(&path).unwrap().history;
+    history.record(&entry("ice", true)).unwrap();
+    drop(history);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&target), 0o600, "made through a dangling link");
+
+    let loose = dir.path().join("loose.sqlite3");
+    drop(History::open(&loose).unwrap());
+    std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(History::open(&loose).unwrap());
+    assert_eq!(mode(&loose), 0o600, "an existing 0644 file is tightened");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_device_is_named_and_never_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    std::os::unix::fs::symlink("/dev/null", &path).unwrap();
+    let err = History::open_for_writing(&path).err().unwrap();
+    assert!(err.to_string().contains("not a plain file"), "{err}");
+    assert!(err.to_string().contains("remove it"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_history_is_said_when_opened_for_writing_not_at_the_first_record() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if rustix::process::geteuid().is_root() {
+        // root writes whatever the mode says; the command-line test covers a read-only mount.
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    drop(History::open(&path).unwrap());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let err = History::open_for_writing(&path).err().unwrap();
+    assert!(err.to_string().contains("writable by you"), "{err}");
+    assert!(History::open(&path).is_ok(), "it can still be read");
+}
+
+#[test]
+fn retention_is_the_files_and_a_body_past_the_cap_is_cut_with_its_length_and_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut one = History::open_for_writing(&path).unwrap().history;
+    let mut other = History::open_for_writing(&path).unwrap().history;
+    for _ in 0..20 {
+        one.record(&entry("ice", true)).unwrap();
+    }
+    // Another writer changing nothing prunes nothing.
+    other.record(&entry("dice", true)).unwrap();
+    assert_eq!(one.list(&Filter::default()).unwrap().len(), 21);
+    let pruned = other
+        .set_settings(Settings {
+            keep: 5,
+            body_bytes: 4,
+        })
+        .unwrap();
+    assert_eq!(pruned, 16);
+    let mut big = entry("ice", true);
+    big.body = b"0123456789".to_vec();
+    big.body_size = 10;
+    let id = one.record(&big).unwrap();
+    assert_eq!(
+        one.list(&Filter::default()).unwrap().len(),
+        5,
+        "the file's keep, for every writer"
+    );
+    let kept = one.get(id).unwrap().unwrap();
+    assert_eq!(kept.body, b"0123");
+    assert_eq!(kept.body_size, 10);
+    assert!(kept.body_cut());
+    assert_eq!(
+        kept.body_sha256.as_deref(),
+        Some("84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882")
+    );
+}
+
+#[test]
+fn what_is_pruned_or_cleared_is_not_left_readable_in_the_file_or_its_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut history = keeping(&path, 2);
+    // A reader that stays open, as a listener's connection does.
+    let _listener = History::open_for_writing(&path).unwrap().history;
+    let mut pruned = entry("ice", true);
+    pruned.body = br#"{"event":"ice","custom":"PRUNED-SECRET-TEXT"}"#.to_vec();
+    history.record(&pruned).unwrap();
+    for _ in 0..3 {
+        history.record(&entry("dice", true)).unwrap();
+    }
+    history.truncate_wal();
+    assert!(
+        !in_files(&path, b"PRUNED-SECRET-TEXT"),
+        "pruned records are overwritten"
+    );
+
+    let mut cleared = entry("ice", true);
+    cleared.body = br#"{"event":"ice","custom":"CLEARED-SECRET-TEXT"}"#.to_vec();
+    for _ in 0..2 {
+        history.record(&cleared).unwrap();
+    }
+    assert!(in_files(&path, b"CLEARED-SECRET-TEXT"));
+    assert_eq!(history.clear(None).unwrap(), 2);
+    assert!(
+        !in_files(&path, b"CLEARED-SECRET-TEXT"),
+        "clear leaves no copy in the WAL"
+    );
+}
+
+#[test]
+fn two_openers_of_a_damaged_file_at_once_move_it_aside_once_and_both_keep_records() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        std::fs::write(&path, b"damaged").unwrap();
+        let openers: Vec<_> = (0..6)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut history = History::open_for_writing(&path).unwrap().history;
+                    history.record(&entry("ice", true)).unwrap();
+                })
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap();
+        }
+        let asides = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.contains(".damaged-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+            })
+            .count();
+        assert_eq!(asides, 1, "moved aside once");
+        let history = History::open(&path).unwrap().history;
+        assert_eq!(history.list(&Filter::default()).unwrap().len(), 6);
+    }
+}
+
+#[test]
+fn an_export_gives_the_bytes_received_streams_oldest_first_and_says_base64() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut history = History::open(&path).unwrap().history;
+    let mut exact = entry("ice", true);
+    exact.body = br#"{"event":"ice","n":12345678901234567890123,"x":1.10}"#.to_vec();
+    history.record(&exact).unwrap();
+    let mut binary = entry("ice", false);
+    binary.body = vec![0xff, 0x00, 0xfe];
+    history.record(&binary).unwrap();
+
+    let jsonl = dir.path().join("out.jsonl");
+    let count = export(&history, &Filter::default(), Format::JsonLines, &jsonl).unwrap();
+    assert_eq!(count, 2);
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines[0]["body"],
+        r#"{"event":"ice","n":12345678901234567890123,"x":1.10}"#
+    );
+    assert_eq!(lines[1]["body"], "/wD+");
+    assert_eq!(lines[1]["body_encoding"], "base64");
+
+    let har_path = dir.path().join("out.har");
+    export(&history, &Filter::default(), Format::Har, &har_path).unwrap();
+    let har: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&har_path).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        entries[0]["request"]["postData"]["text"],
+        r#"{"event":"ice","n":12345678901234567890123,"x":1.10}"#
+    );
+    assert_eq!(entries[1]["request"]["postData"]["encoding"], "base64");
+    assert_eq!(entries[1]["request"]["postData"]["text"], "/wD+");
+}
+
+#[test]
+fn the_keeper_keeps_everything_handed_to_it_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let keeper = Keeper::open(path.clone()).unwrap();
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..250 {
+                    assert!(keeper.keep(entry("ice", true)));
+                }
+            });
+        }
+    });
+    let report = keeper.finish();
+    assert_eq!((report.kept, report.lost), (1000, 0), "{report:?}");
+    assert!(
+        !keeper.keep(entry("ice", true)),
+        "nothing taken once finished"
+    );
+    assert_eq!(keeper.report().lost, 1, "and that one is counted");
+    let history = History::open(&path).unwrap().history;
+    assert_eq!(history.list(&Filter::default()).unwrap().len(), 1000);
+}
+
+#[test]
+fn a_keeper_whose_history_cannot_be_opened_counts_every_record_lost_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder where the file should be.
+    let path = dir.path().join("history.sqlite3");
+    std::fs::create_dir(&path).unwrap();
+    let keeper = Keeper::open(path).unwrap();
+    keeper.keep(entry("ice", true));
+    let report = keeper.finish();
+    assert_eq!(report.lost, 1);
+    assert!(report.unusable.unwrap().to_string().contains("is a folder"));
 }

@@ -242,7 +242,8 @@ pub struct Record {
     pub warnings: Vec<String>,
     /// What the app answered, when it was forwarded.
     pub forwarded: Option<ForwardRecord>,
-    /// The body: JSON when it is JSON, text otherwise.
+    /// The body: JSON when it is JSON, text otherwise (`null` in the history's record,
+    /// which keeps the bytes themselves).
     pub body: Option<Value>,
 }
 
@@ -338,22 +339,21 @@ impl Seen {
 }
 
 impl Seen {
-    /// What the history keeps of it: a request, with its verdict and answers (a connection
-    /// refused before a whole request came is no request).
-    pub fn history_entry(&self) -> Option<crate::history::Entry> {
-        self.history_entry_with(self.record_json())
-    }
-
-    /// The record as JSON text, as `listen --json` prints it and the history keeps it.
+    /// The record as JSON text, as `listen --json` prints it (the body included).
     pub fn record_json(&self) -> String {
         serde_json::to_string(&self.record()).unwrap_or_default()
     }
 
-    /// [`Self::history_entry`], with its record already made (the listener prints the same
-    /// one: it is made once).
-    pub fn history_entry_with(&self, record: String) -> Option<crate::history::Entry> {
+    /// What the history keeps of it: a request, with its verdict and answers; the body kept
+    /// once, as bytes, not again inside the record (a connection refused before a whole
+    /// request came is no request).
+    pub fn history_entry(&self) -> Option<crate::history::Entry> {
         let Seen::Callback(callback) = self else {
             return None;
+        };
+        let record = Record {
+            body: None,
+            ..self.record()
         };
         Some(crate::history::Entry {
             id: None,
@@ -371,9 +371,12 @@ impl Seen {
             reason: callback.verdict.reason.clone(),
             status: Some(callback.status()),
             headers: callback.headers.clone(),
+            body_size: callback.body.len() as u64,
             body: callback.body.clone(),
-            record,
+            body_sha256: None,
+            record: serde_json::to_string(&record).unwrap_or_default(),
             replay_of: None,
+            resigned: false,
         })
     }
 }
@@ -424,6 +427,13 @@ impl Listening {
     /// Where it listens (with the port chosen when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many connections were shed so far: dropped while still sending their requests,
+    /// because every place was taken and a newer one needed it. Counted, not reported one
+    /// by one.
+    pub fn shed(&self) -> u64 {
+        self.slots.shed_total()
     }
 
     /// Stops accepting, ends the connections still sending their requests (none of them is
@@ -661,7 +671,9 @@ fn answer_one(
                 let _ =
                     connection.respond(status, &[("Content-Type", "text/plain")], body.as_bytes());
             }
-            if !connection.got_bytes {
+            // A bare connect and close is no request; a connection shed for a newer one is
+            // counted ([`Listening::shed`]), not reported one by one.
+            if !connection.got_bytes || connection.was_shed() {
                 return None;
             }
             return Some(Seen::Refused {

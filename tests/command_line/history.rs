@@ -10,7 +10,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::listener::{KEY, Listener, SECRET};
 use support::server::{Answering, answering_server};
 
@@ -90,7 +90,10 @@ fn the_history_survives_a_restart_and_lists_filters_and_shows_what_listen_answer
     );
     let id = all[2]["id"].as_i64().unwrap().to_string();
     let shown = history_json(data.path(), &["show", &id]);
-    assert_eq!(shown["body"]["event"], "ice");
+    // The body as received, byte for byte (as text: it is UTF-8).
+    let body: Value = serde_json::from_str(shown["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["event"], "ice");
+    assert_eq!(shown["body_size"], shown["body"].as_str().unwrap().len());
     assert_eq!(shown["record"]["status"], 200);
     sinch_ticket(data.path())
         .args(["history", "show", "last"])
@@ -251,10 +254,41 @@ fn a_replay_is_signed_afresh_unless_sent_as_is_and_is_kept_linked_to_its_origina
     listener.interrupt();
     let original = history_json(data.path(), &[])[0]["id"].as_i64().unwrap();
 
-    // Re-signed: a careful server takes it, with the body as recorded (custom edited).
+    // It never verified: signing it with the developer's secret is refused unless asked.
+    sinch_ticket(data.path())
+        .args([
+            "replay",
+            "last",
+            "--key",
+            KEY,
+            "--to",
+            "http://127.0.0.1:9/cb",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("never verified")
+                .and(predicate::str::contains("--resign-unverified")),
+        );
+    assert_eq!(
+        history_json(data.path(), &[]).as_array().unwrap().len(),
+        1,
+        "nothing sent, nothing kept"
+    );
+
+    // Re-signed when asked: a careful server takes it, with the body as recorded (custom
+    // edited).
     let (port, server) = answering_server(SECRET, KEY, Some(900), Answering::careful(200, ""));
     sinch_ticket(data.path())
-        .args(["replay", "last", "--key", KEY, "--set", "custom=again"])
+        .args([
+            "replay",
+            "last",
+            "--key",
+            KEY,
+            "--set",
+            "custom=again",
+            "--resign-unverified",
+        ])
         .arg("--to")
         .arg(format!("http://127.0.0.1:{port}/cb"))
         .assert()
@@ -283,6 +317,16 @@ fn a_replay_is_signed_afresh_unless_sent_as_is_and_is_kept_linked_to_its_origina
     assert_eq!(all[0]["replay_of"], original);
     assert_eq!(all[1]["replay_of"], original);
     assert_eq!(all[0]["peer"], "replay");
+    // The re-signed one is listed as such, never as verified.
+    assert_eq!(
+        (&all[1]["resigned"], &all[1]["verified"]),
+        (&json!(true), &json!(false))
+    );
+    sinch_ticket(data.path())
+        .arg("history")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("re-signed (application)"));
     sinch_ticket(data.path())
         .args([
             "replay",

@@ -16,7 +16,7 @@ use crate::app::widgets::{
     OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
 };
 use crate::history::replay::{ReplayAs, Replayed};
-use crate::history::{self, Entry, History};
+use crate::history::{self, Entry, Filter, History, Keeper, KeeperReport};
 use crate::net::listen::{self, Listening, Reply, Seen};
 use crate::sinch::callback::Event;
 use crate::sinch::signing::DEFAULT_MAX_AGE_SECS;
@@ -84,8 +84,15 @@ pub struct ListenPart {
     pub history_path: Option<std::path::PathBuf>,
     /// Keep each request in the history while listening.
     pub keep_history: bool,
-    /// Why the history could not be written, when it could not.
-    pub history_error: Arc<std::sync::Mutex<Option<String>>>,
+    /// The history's keeper of the listener running or last run (its report is shown).
+    keeper: Option<Arc<Keeper>>,
+    /// What the keeper has to say (it could not open or write the history, it lost
+    /// records, it moved a file aside), read in the time-driven work; dismissed by the user.
+    pub history_note: Option<String>,
+    /// The report last said, so that a dismissed note comes back only when it changes.
+    history_said: Option<KeeperReport>,
+    /// The user agreed to sign the record shown though it never verified.
+    pub resign_unverified: bool,
     /// The history's filter, as typed.
     pub history_filter: String,
     /// The history as last read (newest first; no bodies), or why it could not be read.
@@ -123,7 +130,10 @@ impl Default for ListenPart {
             draining: None,
             history_path: None,
             keep_history: true,
-            history_error: Arc::default(),
+            keeper: None,
+            history_note: None,
+            history_said: None,
+            resign_unverified: false,
             history_filter: String::new(),
             history: Slot::default(),
             history_selected: Slot::default(),
@@ -165,11 +175,14 @@ impl ListenPart {
         let dropped = Arc::new(AtomicUsize::new(0));
         let lost = Arc::clone(&dropped);
         let waker = ctx.clone();
-        let keeper = self
+        self.keeper = self
             .history_path
             .clone()
             .filter(|_| self.keep_history)
-            .and_then(|path| history_writer(path, Arc::clone(&self.history_error)));
+            .and_then(|path| Keeper::open(path).ok())
+            .map(Arc::new);
+        self.history_said = None;
+        let keeper = self.keeper.clone();
         let started = listen::start(
             listen::Config {
                 addr: listen::address(self.open_to_others, port),
@@ -181,9 +194,13 @@ impl ListenPart {
                 read_timeout: listen::READ_TIMEOUT,
             },
             move |seen| {
-                // Never blocks the connection: a full queue counts the arrival instead.
-                if let Some(keeper) = &keeper {
-                    let _ = keeper.try_send(seen.clone());
+                // Kept by the history's keeper, which makes this connection wait a little
+                // when it falls behind rather than lose the record; the window's list never
+                // blocks the connection (a full queue counts the arrival instead).
+                if let Some(keeper) = &keeper
+                    && let Some(entry) = seen.history_entry()
+                {
+                    keeper.keep(entry);
                 }
                 if tx.try_send(Arrival::new(seen)).is_err() {
                     lost.fetch_add(1, Ordering::Relaxed);
@@ -228,12 +245,16 @@ impl ListenPart {
             return;
         };
         self.draining = Some((seen, dropped));
+        let keeper = self.keeper.clone();
         // (Should the thread not start, the closure is dropped with the listener in it,
         // which then stops here, as it did before.)
-        if let Err(why) = self
-            .stopping
-            .start("listen-stop", ctx, move || listening.stop())
-        {
+        if let Err(why) = self.stopping.start("listen-stop", ctx, move || {
+            listening.stop();
+            // What was answered is kept before the part says it stopped.
+            if let Some(keeper) = keeper {
+                keeper.finish();
+            }
+        }) {
             self.error = Some(why);
         }
     }
@@ -243,9 +264,54 @@ impl ListenPart {
         self.stopping.busy()
     }
 
+    /// Reads what the history's keeper has to say, when it changed (from the time-driven
+    /// work, like the arrivals).
+    fn read_keeper(&mut self) {
+        let Some(keeper) = &self.keeper else {
+            return;
+        };
+        let report = keeper.report();
+        if self.history_said.as_ref() == Some(&report) {
+            return;
+        }
+        let mut said = Vec::new();
+        if let Some(warning) = &report.warning {
+            said.push(warning.clone());
+        }
+        if let Some(why) = &report.unusable {
+            said.push(format!("{why}: requests are not kept"));
+        }
+        if let Some(why) = &report.failing {
+            said.push(format!(
+                "{why}; the requests answered wait and are kept as soon as it can be written"
+            ));
+        }
+        if report.lost > 0 {
+            said.push(format!(
+                "{} request(s) answered could not be kept: {}",
+                report.lost,
+                report
+                    .lost_because
+                    .as_deref()
+                    .unwrap_or("the history could not be written")
+            ));
+        }
+        let changed_what_is_said = self.history_said.as_ref().is_none_or(|before| {
+            before.warning != report.warning
+                || before.unusable != report.unusable
+                || before.failing.is_some() != report.failing.is_some()
+                || before.lost != report.lost
+        });
+        if changed_what_is_said {
+            self.history_note = (!said.is_empty()).then(|| said.join("\n"));
+        }
+        self.history_said = Some(report);
+    }
+
     /// Takes what arrived since the last call: from the window's time-driven work, so the
     /// queue drains while the window is hidden or another tab is shown.
     pub fn take_arrivals(&mut self) {
+        self.read_keeper();
         if self.stopping.poll() || !self.stopping.busy() {
             // Stopped: what it answered last is in the queue, then nothing more comes.
             if let Some((seen, dropped)) = self.draining.take() {
@@ -469,43 +535,6 @@ fn summary(seen: &Seen) -> (String, bool) {
     }
 }
 
-/// A thread that keeps what the listener sees in the history at `path`, what waits taken in
-/// one transaction; it ends when the listener (the last sender) is gone. Why it could not
-/// keep them goes to `error`.
-fn history_writer(
-    path: std::path::PathBuf,
-    error: Arc<std::sync::Mutex<Option<String>>>,
-) -> Option<mpsc::SyncSender<Seen>> {
-    let (tx, rx) = mpsc::sync_channel::<Seen>(4096);
-    let say = move |why: String| {
-        if let Ok(mut slot) = error.lock() {
-            *slot = Some(why);
-        }
-    };
-    std::thread::Builder::new()
-        .name("listen-history".into())
-        .spawn(move || {
-            let mut kept = match History::open(&path, history::DEFAULT_KEEP) {
-                Ok(opened) => {
-                    if let Some(warning) = opened.warning {
-                        say(warning);
-                    }
-                    opened.history
-                }
-                Err(err) => return say(err.to_string()),
-            };
-            while let Ok(first) = rx.recv() {
-                let batch = history::gather(&rx, first);
-                let entries: Vec<Entry> = batch.iter().filter_map(Seen::history_entry).collect();
-                if let Err(err) = kept.record_all(&entries) {
-                    return say(err.to_string());
-                }
-            }
-        })
-        .ok()?;
-    Some(tx)
-}
-
 impl ListenPart {
     /// Reads the history anew (newest first, filtered), on a worker thread.
     pub fn load_history(&mut self, ctx: &egui::Context) {
@@ -515,8 +544,12 @@ impl ListenPart {
         };
         let filter = self.history_filter.clone();
         let _ = self.history.start("history", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP)?;
-            Ok(opened.history.search(&filter, HISTORY_SHOWN)?)
+            let opened = History::open(&path)?;
+            Ok(opened.history.list(&Filter {
+                text: Some(filter),
+                limit: Some(HISTORY_SHOWN),
+                ..Filter::default()
+            })?)
         });
     }
 
@@ -526,7 +559,7 @@ impl ListenPart {
             return;
         };
         let _ = self.history_selected.start("history-record", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP)?;
+            let opened = History::open(&path)?;
             opened.history.get(id)?.ok_or(HistoryJobError::Gone(id))
         });
     }
@@ -535,8 +568,10 @@ impl ListenPart {
     pub fn poll_history(&mut self, ctx: &egui::Context) {
         self.history.poll();
         if self.history_selected.poll() {
-            // Another record: the last replay was of the one before.
+            // Another record: the last replay was of the one before, and signing it though
+            // it never verified is asked again.
             self.replayed.last = None;
+            self.resign_unverified = false;
         }
         self.export.poll();
         // A replay kept is a new record: the list shown is read again to include it.
@@ -579,9 +614,10 @@ impl ListenPart {
         crate::net::target::sendable(&to).map_err(HistoryJobError::Url)?;
         let secrets = ready.callback_secrets();
         let entry = entry.clone();
+        let even_unverified = self.resign_unverified;
         self.replayed
             .start("replay", ctx, move || {
-                let mut opened = History::open(&path, history::DEFAULT_KEEP)?.history;
+                let mut opened = History::open(&path)?.history;
                 let body = entry.body.clone();
                 history::replay::replay(
                     &mut opened,
@@ -590,6 +626,7 @@ impl ListenPart {
                     ReplayAs::Resigned {
                         body,
                         secrets: &secrets,
+                        even_unverified,
                     },
                     crate::net::client::DEFAULT_TIMEOUT,
                 )
@@ -611,16 +648,20 @@ impl ListenPart {
         }
         let filter = self.history_filter.clone();
         let _ = self.export.start("history-export", ctx, move || {
-            let opened = History::open(&path, history::DEFAULT_KEEP)?;
-            let entries = opened.history.search_whole(&filter, HISTORY_SHOWN)?;
-            let text = format!("{:#}\n", history::har(&entries));
-            history::write_export(&to, text.as_bytes()).map_err(|source| {
-                HistoryJobError::Write {
-                    path: to.clone(),
-                    source,
-                }
-            })?;
-            Ok((entries.len(), to))
+            let opened = History::open(&path)?;
+            let filter = Filter {
+                text: Some(filter),
+                limit: Some(HISTORY_SHOWN),
+                ..Filter::default()
+            };
+            let count = history::export(&opened.history, &filter, history::Format::Har, &to)
+                .map_err(|err| match err {
+                    history::ExportError::History(err) => HistoryJobError::History(err),
+                    history::ExportError::Write { path, source } => {
+                        HistoryJobError::Write { path, source }
+                    }
+                })?;
+            Ok((count, to))
         });
     }
 
@@ -682,12 +723,10 @@ impl ListenPart {
             Some(Err(why)) => error_text(ui, &why.to_string()),
             None => {}
         }
-        if let Ok(mut slot) = self.history_error.lock()
-            && let Some(why) = slot.as_ref()
-        {
-            warning_text(ui, &format!("the history: {why}"));
+        if let Some(why) = &self.history_note {
+            warning_text(ui, why);
             if ui.small_button("Dismiss").clicked() {
-                *slot = None;
+                self.history_note = None;
             }
         }
         let mut open = None;
@@ -709,10 +748,7 @@ impl ListenPart {
                     .max_height(160.0)
                     .show_rows(ui, row, entries.len(), |ui, rows| {
                         for entry in &entries[rows] {
-                            let verdict = crate::sinch::received::headline(
-                                entry.verified,
-                                entry.scheme.as_deref(),
-                            );
+                            let verdict = entry.headline();
                             let line = format!(
                                 "{:>6}  {}  {}  {verdict}, answered {}",
                                 entry.id.unwrap_or_default(),
@@ -765,8 +801,20 @@ impl ListenPart {
                         } else {
                             format!("Send its recorded bytes again to {to} (the Trigger part's URL), signed afresh with the selected profile; the replay is kept in the history, linked to this record")
                         };
+                        // A stranger's bytes are signed with your secret only when you say so.
+                        let vouch = entry.verified || entry.resigned;
+                        if !vouch {
+                            ui.checkbox(
+                                &mut self.resign_unverified,
+                                "It never verified: sign it with my secret anyway",
+                            )
+                            .on_hover_text("It may not be Sinch's: signing it vouches for it. The replay is listed as re-signed, not verified.");
+                        }
                         if ui
-                            .add_enabled(!self.replayed.busy(), Button::new("Replay"))
+                            .add_enabled(
+                                !self.replayed.busy() && (vouch || self.resign_unverified),
+                                Button::new("Replay"),
+                            )
                             .on_hover_text(tip)
                             .clicked()
                         {
