@@ -1,5 +1,5 @@
 //! A queue bounded by bytes, not by items: what the listener hands to the history's writer
-//! and to the printing thread. A count bound let 1,024 records of up to 7 MiB each wait
+//! and to the printing thread; and a [`Budget`] of bytes, for what it holds of bodies. A count bound let 1,024 records of up to 7 MiB each wait
 //! (an unsigned 1 MiB body of NUL bytes is 6 MiB of JSON escapes): eight clients sending
 //! such bodies got `listen` killed for memory in four seconds. Here what waits is weighed.
 //!
@@ -156,15 +156,61 @@ impl<T> Bounded<T> {
     pub fn is_closed(&self) -> bool {
         self.lock().closed
     }
+}
 
-    /// Waits up to `timeout` for the queue to close; whether it did.
-    pub fn wait_closed(&self, timeout: Duration) -> bool {
-        let state = self.lock();
-        let (state, _) = self
-            .room
-            .wait_timeout_while(state, timeout, |s| !s.closed)
+/// A budget of bytes (or of anything counted) shared by threads: each takes what it needs,
+/// waiting for a while when there is not enough left, and gives it back when done. What the
+/// listener holds of request bodies in flight is bounded by one.
+pub struct Budget {
+    used: Mutex<usize>,
+    freed: Condvar,
+    limit: usize,
+}
+
+impl Budget {
+    /// A budget of `limit`.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            used: Mutex::new(0),
+            freed: Condvar::new(),
+            limit,
+        }
+    }
+
+    /// Takes `amount`, waiting up to `patience` for it; whether it was taken. An amount over
+    /// the whole budget is taken once nothing else is.
+    pub fn take(&self, amount: usize, patience: Duration) -> bool {
+        let until = Instant::now() + patience;
+        let mut used = self
+            .used
+            .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        state.closed
+        loop {
+            if *used == 0 || used.saturating_add(amount) <= self.limit {
+                *used = used.saturating_add(amount);
+                return true;
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            used = self
+                .freed
+                .wait_timeout(used, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Gives `amount` back.
+    pub fn give(&self, amount: usize) {
+        let mut used = self
+            .used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *used = used.saturating_sub(amount);
+        drop(used);
+        self.freed.notify_all();
     }
 }
 
@@ -214,6 +260,24 @@ mod tests {
             queue.take(gather).unwrap().len(),
             2,
             "2 + 2, a third is over 5"
+        );
+    }
+
+    #[test]
+    fn a_budget_waits_for_what_is_given_back_and_gives_up_after_its_patience() {
+        let budget = Arc::new(Budget::new(10));
+        assert!(budget.take(8, Duration::ZERO));
+        assert!(!budget.take(3, Duration::from_millis(10)));
+        let waiting = {
+            let budget = Arc::clone(&budget);
+            std::thread::spawn(move || budget.take(3, Duration::from_secs(30)))
+        };
+        budget.give(8);
+        assert!(waiting.join().unwrap());
+        budget.give(3);
+        assert!(
+            budget.take(50, Duration::ZERO),
+            "alone, over the whole budget"
         );
     }
 

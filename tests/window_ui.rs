@@ -2511,3 +2511,81 @@ fn a_profile_whose_manager_fails_says_why_and_its_reference_can_be_put_right() {
     assert!(index.contains("env:OTHER_SECRET"), "{index}");
     assert_eq!(world.stored("team"), None);
 }
+
+#[test]
+fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
+    use egui_kittest::kittest::NodeT as _;
+    let mut world = world();
+    // A stranger's request the listener refused, as the history keeps it.
+    let path = world.config.path().join("data/history.sqlite3");
+    let body = br#"{"event":"dice","callid":"c-7","custom":"a-strangers"}"#.to_vec();
+    sinch_ticket::history::History::open(&path)
+        .unwrap()
+        .history
+        .record(&sinch_ticket::history::Entry {
+            id: None,
+            time: chrono::Utc::now(),
+            peer: "203.0.113.9:5000".into(),
+            method: "POST".into(),
+            path: "/sinch/callback".into(),
+            event: Some("dice".into()),
+            scheme: None,
+            verified: false,
+            reason: Some("no Authorization header".into()),
+            status: Some(401),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body_size: body.len() as u64,
+            body: body.clone(),
+            body_sha256: None,
+            record: "{}".into(),
+            replay_of: None,
+            resigned: false,
+        })
+        .unwrap();
+    let (port, server) =
+        server::answering_server(SECRET, KEY, None, server::Answering::careful(200, ""));
+    world.click("Callbacks");
+    world.click("Trigger");
+    world.replace_text(
+        "Your server's URL",
+        &format!("http://127.0.0.1:{port}/sinch/callback"),
+    );
+    world.click("Listen");
+    world.click("Show history");
+    world.wait_until("the history read", |w| {
+        !w.app().callbacks.listen.history.busy()
+    });
+    world.harness.run_steps(2);
+    world
+        .harness
+        .get_by_label_contains("dice  NOT VERIFIED, answered 401")
+        .click();
+    world.wait_until("the record read", |w| {
+        w.app().callbacks.listen.history_selected.last.is_some()
+    });
+    world.harness.run_steps(2);
+    let replay_disabled = |world: &World| {
+        world
+            .harness
+            .get_by_label("Replay")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(replay_disabled(&world), "not signed without a word");
+    world.click("It never verified: sign it with my secret anyway");
+    assert!(!replay_disabled(&world));
+    world.click("Replay");
+    world.wait_until("the replay", |w| {
+        w.app().callbacks.listen.replayed.last.is_some()
+    });
+    let received = server.join().unwrap();
+    assert!(received.verified, "{}", received.raw);
+    let replay = sinch_ticket::history::History::open(&path)
+        .unwrap()
+        .history
+        .get(2)
+        .unwrap()
+        .expect("kept");
+    assert!(replay.resigned && !replay.verified);
+    assert_eq!(replay.headline(), "re-signed (application)");
+}

@@ -268,6 +268,9 @@ const PRINT_QUEUED_BYTES: usize = 16 * 1024 * 1024;
 /// left unprinted (counted, and said at exit).
 const PRINT_PATIENCE: Duration = Duration::from_millis(50);
 
+/// How long the program waits at exit for the terminal to take what is left to print.
+const PRINT_AT_EXIT: Duration = Duration::from_secs(5);
+
 /// How often the connections shed meanwhile are summed up in a line.
 const SHED_EVERY: Duration = Duration::from_secs(5);
 
@@ -430,17 +433,26 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
             shed_at = Instant::now();
         }
     };
-    // Every request answered so far is reported before the listener is gone, kept, and
-    // printed before the program ends.
+    // Every request answered so far is reported before the listener is gone, and kept
+    // before the program ends; it is printed too, unless the terminal has stopped reading
+    // (a paused `less`): that is waited for a few seconds only.
     let shed = listening.shed();
     drop(listening);
-    printing.close();
-    let _ = printer.join();
     let report = keeper.as_ref().map(|keeper| keeper.finish());
+    printing.close();
+    let (printed, all_printed) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = printer.join();
+        let _ = printed.send(());
+    });
+    let stuck = all_printed.recv_timeout(PRINT_AT_EXIT).is_err();
     if let Some(failure) = output.or_else(|| output_failed.try_recv().ok()) {
         return Err(failure);
     }
     say_shed(shed, shed_said, shed_at.elapsed());
+    if stuck {
+        warn("the output is not being read: the requests still waiting were not printed");
+    }
     let unprinted = unprinted.load(Ordering::SeqCst);
     if unprinted > 0 {
         warn(&format!(

@@ -208,6 +208,7 @@ fn summary_json(entry: &Entry) -> Value {
         "reason": entry.reason,
         "status": entry.status,
         "replay_of": entry.replay_of,
+        "body_size": entry.body_size,
     })
 }
 

@@ -159,11 +159,13 @@ fn make_private(path: &Path, writing: bool) -> Result<(), HistoryError> {
             "is a folder, not a file",
             "move it away, or set XDG_DATA_HOME to another folder",
         ),
-        std::io::ErrorKind::PermissionDenied => HistoryError::new(
-            path,
-            "cannot be written",
-            "make it (and its -wal and -shm files) writable by you, or move them away",
-        ),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            HistoryError::new(
+                path,
+                "cannot be written",
+                "make it (and its -wal and -shm files) writable by you, or move them away",
+            )
+        }
         _ => HistoryError::io(path, "cannot be made", err),
     })?;
     let meta = file

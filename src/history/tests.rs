@@ -353,23 +353,6 @@ fn a_link_to_a_device_is_named_and_never_written_into() {
     assert!(err.to_string().contains("remove it"), "{err}");
 }
 
-#[cfg(unix)]
-#[test]
-fn a_read_only_history_is_said_when_opened_for_writing_not_at_the_first_record() {
-    use std::os::unix::fs::PermissionsExt as _;
-    if rustix::process::geteuid().is_root() {
-        // root writes whatever the mode says; the command-line test covers a read-only mount.
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("history.sqlite3");
-    drop(History::open(&path).unwrap());
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
-    let err = History::open_for_writing(&path).err().unwrap();
-    assert!(err.to_string().contains("writable by you"), "{err}");
-    assert!(History::open(&path).is_ok(), "it can still be read");
-}
-
 #[test]
 fn retention_is_the_files_and_a_body_past_the_cap_is_cut_with_its_length_and_digest() {
     let dir = tempfile::tempdir().unwrap();

@@ -36,6 +36,11 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long one read may wait for the client.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many requests are reported (`on_seen`) at once at most.
+const REPORTS_AT_ONCE: usize = 4;
+/// How long a request waits for its turn to be reported: in practice, until it comes.
+const REPORT_PATIENCE: Duration = Duration::from_secs(3600);
+
 /// What the caller of an unverified request is told: nothing about why.
 const NOT_VALID: &str = r#"{"error":"the signature is not valid"}"#;
 
@@ -514,13 +519,21 @@ pub fn start(
     let stop = Arc::new(AtomicBool::new(false));
     let slots = Arc::new(Slots::default());
     let remembered = std::sync::Mutex::new(Remembered::default());
+    let reporting = crate::bounded::Budget::new(REPORTS_AT_ONCE);
     let serve: Arc<dyn Fn(Connection) + Send + Sync> = Arc::new(move |connection| {
         // The connection (and its place among those being served) is held until the
         // request is reported too: `Listening::stop` waits for the places to empty, so
         // nothing answered is reported after it returns.
         let mut connection = connection;
         if let Some(seen) = answer_one(&mut connection, &config, &remembered) {
+            // A few reports are made at once: what a face makes of a request (its JSON, its
+            // history record) can be several times its body, and the clients, answered
+            // already, keep sending.
+            let turn = reporting.take(1, REPORT_PATIENCE);
             on_seen(seen);
+            if turn {
+                reporting.give(1);
+            }
         }
         drop(connection);
     });

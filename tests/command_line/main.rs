@@ -10,6 +10,7 @@ mod callbacks;
 mod cli;
 mod history;
 mod install;
+mod keeping;
 mod keyring;
 mod layout;
 mod network_edge;

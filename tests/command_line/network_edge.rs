@@ -12,41 +12,16 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use chrono::Utc;
 use predicates::prelude::*;
 use serde_json::Value;
-use sinch_ticket::sinch::AppSecret;
-use sinch_ticket::sinch::callback::{CallbackRequest, Forgery, sign_callback};
-use sinch_ticket::sinch::signing;
-use support::listener::{KEY, Listener, SECRET, raw_exchange};
+use sinch_ticket::sinch::callback::Forgery;
+use support::listener::{KEY, Listener, SECRET, raw_exchange, signed_callback};
 use support::server::{Answering, answering_server};
 
 fn sinch_ticket() -> Command {
     let mut cmd = support::sinch_ticket();
     cmd.env("SINCH_APPLICATION_SECRET", SECRET);
     cmd
-}
-
-/// A callback to `path`, signed as Sinch signs it now (or forged), as raw HTTP/1.1.
-fn signed_callback(path: &str, body: &str, forgery: Forgery) -> Vec<u8> {
-    let secret = AppSecret::from_base64(SECRET).unwrap();
-    let stamp = signing::timestamp(Utc::now());
-    let headers = sign_callback(
-        KEY,
-        &secret,
-        &CallbackRequest {
-            resource: path,
-            body: body.as_bytes(),
-            timestamp: &stamp,
-            forgery,
-        },
-    );
-    let mut raw = format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-    for (name, value) in headers {
-        raw.push_str(&format!("{name}: {value}\r\n"));
-    }
-    raw.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
-    raw.into_bytes()
 }
 
 /// The body of a raw answer.

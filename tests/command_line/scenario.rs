@@ -247,6 +247,11 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
             .code(2)
             .stderr(predicate::str::contains(says));
     }
+    // Looking `replay = 424242` up made no history file where there was none.
+    assert!(
+        !data.path().join("sinch-ticket/history.sqlite3").exists(),
+        "checking a scenario makes no history"
+    );
     // A webhook step with no webhook secret anywhere.
     let (_dir, path) = scenario(&format!("{first}trigger = \"sms-inbound\"\n"));
     sinch_ticket()

@@ -7,7 +7,11 @@ use std::process::{Child, Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use chrono::Utc;
 use serde_json::Value;
+use sinch_ticket::sinch::AppSecret;
+use sinch_ticket::sinch::callback::{CallbackRequest, Forgery, sign_callback};
+use sinch_ticket::sinch::signing;
 
 /// The application secret the listener verifies with.
 pub const SECRET: &str = "oYdgGRXoxEuJhGDY2KQ/HQ==";
@@ -56,17 +60,26 @@ impl Listener {
     /// Starts it with its standard output a pipe that nobody reads until the test takes
     /// [`Listener::stdout`]: a terminal that cannot keep up.
     pub fn start_unread(extra: &[&str]) -> Self {
-        let command = super::program();
+        Self::start_unread_with(extra, |_| {})
+    }
+
+    /// [`Listener::start_unread`], after `prepare` has had a go at the command.
+    pub fn start_unread_with(extra: &[&str], prepare: impl FnOnce(&mut StdCommand)) -> Self {
+        let mut command = super::program();
+        prepare(&mut command);
         Self::spawn(command, extra, false)
     }
 
     fn spawn(mut command: StdCommand, extra: &[&str], read: bool) -> Self {
         // Its own data folder for the history, unless the test gave one (to share it).
         let data_dir = tempfile::tempdir().unwrap();
+        // (program()'s shared stand-in folder is not a choice: listeners of tests running at
+        // once would share one history.)
         let given = command
             .get_envs()
             .find(|(name, _)| *name == "XDG_DATA_HOME")
-            .and_then(|(_, value)| value.map(std::path::PathBuf::from));
+            .and_then(|(_, value)| value.map(std::path::PathBuf::from))
+            .filter(|given| given.as_path() != std::path::Path::new(super::NO_HOME));
         let data = given.unwrap_or_else(|| data_dir.path().to_owned());
         let mut child = command
             .env("SINCH_APPLICATION_SECRET", SECRET)
@@ -167,4 +180,26 @@ pub fn raw_exchange(port: u16, bytes: &[u8]) -> String {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer
+}
+
+/// A callback to `path`, signed as Sinch signs it now (or forged), as raw HTTP/1.1.
+pub fn signed_callback(path: &str, body: &str, forgery: Forgery) -> Vec<u8> {
+    let secret = AppSecret::from_base64(SECRET).unwrap();
+    let stamp = signing::timestamp(Utc::now());
+    let headers = sign_callback(
+        KEY,
+        &secret,
+        &CallbackRequest {
+            resource: path,
+            body: body.as_bytes(),
+            timestamp: &stamp,
+            forgery,
+        },
+    );
+    let mut raw = format!("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    raw.into_bytes()
 }

@@ -43,6 +43,8 @@ impl Arrival {
         {
             cut = callback.body.len() - BODY_KEPT;
             callback.body.truncate(BODY_KEPT);
+            // Given back: the list holds 64 KiB of it, not the megabyte it came in.
+            callback.body.shrink_to_fit();
         }
         Self { seen, cut }
     }

@@ -14,9 +14,14 @@ struct Place {
     reading: bool,
 }
 
+/// How many bytes of request bodies the connections being served may hold at once: a body
+/// that does not fit waits (within its deadline) for others to be answered and reported.
+/// Without it, 128 places of 1 MiB each, and what is made of each body when it is reported,
+/// got `listen` killed for memory.
+pub const BODIES_IN_FLIGHT: usize = 48 * 1024 * 1024;
+
 /// The connections being served: a bounded set, from which the oldest one still reading its
 /// request is shed when a new one needs its place.
-#[derive(Default)]
 pub struct Slots {
     taken: Mutex<Vec<Place>>,
     emptied: Condvar,
@@ -26,6 +31,21 @@ pub struct Slots {
     shed: Mutex<std::collections::HashSet<u64>>,
     /// How many connections were shed in all.
     shed_total: std::sync::atomic::AtomicU64,
+    /// What the connections hold of request bodies.
+    pub(super) bodies: crate::bounded::Budget,
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Self {
+            taken: Mutex::default(),
+            emptied: Condvar::new(),
+            next_id: std::sync::atomic::AtomicU64::new(0),
+            shed: Mutex::default(),
+            shed_total: std::sync::atomic::AtomicU64::new(0),
+            bodies: crate::bounded::Budget::new(BODIES_IN_FLIGHT),
+        }
+    }
 }
 
 impl Slots {

@@ -22,10 +22,13 @@ pub struct Connection {
     pub(super) slots: Arc<Slots>,
     /// Whether any byte arrived: a bare connect and close (a port probe) is not a request.
     pub got_bytes: bool,
+    /// How much of the bodies' budget this connection holds (its body's length).
+    pub(super) body_held: usize,
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
+        self.slots.bodies.give(self.body_held);
         self.slots.leave(self.slot);
     }
 }
@@ -70,6 +73,19 @@ impl Connection {
                 ),
             });
         }
+        // Its body counts against what all connections may hold at once, until it has been
+        // answered and reported; when there is no room, it waits within its deadline.
+        if !self
+            .slots
+            .bodies
+            .take(head.content_length, self.left(self.limits.deadline))
+        {
+            return Err(Refusal {
+                status: Some(503),
+                reason: "too many large requests at once: send it again in a moment".to_owned(),
+            });
+        }
+        self.body_held = head.content_length;
         let total = head.len + head.content_length;
         // Room for exactly the request: growing by doubling held up to twice a 1 MiB body.
         raw.reserve_exact(total.saturating_sub(raw.len()));

@@ -141,6 +141,7 @@ pub fn accept_loop(
             slot,
             slots: Arc::clone(slots),
             got_bytes: false,
+            body_held: 0,
         });
     }
 }

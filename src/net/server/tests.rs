@@ -18,6 +18,7 @@ fn connection(listener: &TcpListener, slots: &Arc<Slots>) -> (Connection, TcpStr
         slot,
         slots: Arc::clone(slots),
         got_bytes: false,
+        body_held: 0,
     };
     (connection, client)
 }
