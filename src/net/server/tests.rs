@@ -201,3 +201,39 @@ fn a_connection_waits_for_the_thread_that_just_answered_instead_of_starting_anot
         .expect("the queued connection was not served by the thread that came back");
     assert_eq!(pool.threads(), 1);
 }
+
+#[test]
+fn an_answer_read_a_little_at_a_time_still_ends_at_the_deadline() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let slots = Arc::new(Slots::default());
+    let (mut connection, mut client) = connection(&listener, &slots);
+    connection.limits.deadline = Duration::from_secs(1);
+    // The client reads a few bytes now and then, so that each write moves a little: one
+    // timeout renewed at every partial write never ran out.
+    let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::clone(&done);
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut total = 0usize;
+        while !finished.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
+            match client.read(&mut buf) {
+                Ok(0) | Err(_) => return total,
+                Ok(n) => total += n,
+            }
+        }
+        total
+    });
+    let body = vec![b'x'; 64 * 1024 * 1024];
+    let started = Instant::now();
+    let written = connection.respond(200, &[], &body);
+    let took = started.elapsed();
+    assert!(written.is_err(), "64 MiB cannot go at 200 KiB/s");
+    assert!(
+        took < Duration::from_secs(5),
+        "the answer was given up on after {took:?}, not at its 1 s deadline"
+    );
+    done.store(true, Ordering::SeqCst);
+    drop(connection);
+    assert!(reading.join().unwrap() < body.len());
+}
