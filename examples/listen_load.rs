@@ -5,6 +5,8 @@
 //! listen_load load PORT CLIENTS SECONDS     requests/s and latency percentiles
 //! listen_load slowloris PORT DRIPPERS       how long a signed callback waits while
 //!                                           DRIPPERS clients send a byte every 2 s
+//! listen_load large PORT CLIENTS SECONDS    1 MiB bodies, signed and unsigned (NUL bytes)
+//!                                           in turn: how many were answered, and how
 //! ```
 //! The secret and key are the test vector's (`oYdgGRXoxEuJhGDY2KQ/HQ==`); start the listener
 //! with `--key 196087a1-e815-4bc4-8984-60d8d8a43f1d` and that secret.
@@ -24,8 +26,14 @@ const KEY: &str = "196087a1-e815-4bc4-8984-60d8d8a43f1d";
 
 /// A signed DiCE, as raw HTTP/1.1 (valid for the 15 minutes the listener allows).
 fn signed_request() -> Vec<u8> {
+    signed_request_of(
+        r#"{"event":"dice","callid":"load-1","timestamp":"2026-12-01T00:00:00Z","reason":"CALLERHANGUP","result":"ANSWERED","version":1,"custom":"customData","duration":120}"#,
+    )
+}
+
+/// `body`, signed as Sinch signs a callback, as raw HTTP/1.1.
+fn signed_request_of(body: &str) -> Vec<u8> {
     let secret = AppSecret::from_base64(SECRET).unwrap();
-    let body = r#"{"event":"dice","callid":"load-1","timestamp":"2026-12-01T00:00:00Z","reason":"CALLERHANGUP","result":"ANSWERED","version":1,"custom":"customData","duration":120}"#;
     let stamp = signing::timestamp(chrono::Utc::now());
     let headers = sign_callback(
         KEY,
@@ -110,6 +118,66 @@ fn load(port: u16, clients: usize, seconds: u64) {
     );
 }
 
+/// CLIENTS clients send 1 MiB bodies for SECONDS, signed DiCEs and unsigned NUL bytes in
+/// turn; prints how many were answered 200 (signed) and 401 (unsigned), and how many got
+/// anything else (503 when the listener's budget for bodies is spent, or no answer).
+fn large(port: u16, clients: usize, seconds: u64) {
+    let size = 1024 * 1024;
+    let prefix = r#"{"event":"dice","callid":"large","custom":""#;
+    let signed = signed_request_of(&format!(
+        "{prefix}{}\"}}",
+        "x".repeat(size - prefix.len() - 2)
+    ));
+    let mut unsigned = format!(
+        "POST /sinch/callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n\r\n"
+    )
+    .into_bytes();
+    unsigned.resize(unsigned.len() + size, 0);
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (signed, unsigned) = (signed.clone(), unsigned.clone());
+            std::thread::spawn(move || {
+                let (mut ok, mut refused, mut other) = (0u64, 0u64, 0u64);
+                let mut turn = 0u64;
+                while Instant::now() < until {
+                    turn += 1;
+                    let request = if turn % 2 == 0 { &signed } else { &unsigned };
+                    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                        other += 1;
+                        continue;
+                    };
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+                    let _ = stream.write_all(request);
+                    let mut answer = Vec::new();
+                    let _ = stream.read_to_end(&mut answer);
+                    if answer.starts_with(b"HTTP/1.1 200") {
+                        ok += 1;
+                    } else if answer.starts_with(b"HTTP/1.1 401") {
+                        refused += 1;
+                    } else {
+                        other += 1;
+                    }
+                }
+                (ok, refused, other)
+            })
+        })
+        .collect();
+    let (mut ok, mut refused, mut other) = (0, 0, 0);
+    for worker in workers {
+        let (o, r, x) = worker.join().unwrap();
+        ok += o;
+        refused += r;
+        other += x;
+    }
+    println!(
+        "clients={clients} seconds={:.1} answered_200={ok} answered_401={refused} other={other} answered_mib={}",
+        started.elapsed().as_secs_f64(),
+        ok + refused
+    );
+}
+
 fn slowloris(port: u16, drippers: usize) {
     let mut streams: Vec<TcpStream> = (0..drippers)
         .filter_map(|_| {
@@ -153,6 +221,9 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("load") => load(port, number(3) as usize, number(4)),
         Some("slowloris") => slowloris(port, number(3) as usize),
-        _ => eprintln!("usage: listen_load load PORT CLIENTS SECONDS | slowloris PORT DRIPPERS"),
+        Some("large") => large(port, number(3) as usize, number(4)),
+        _ => eprintln!(
+            "usage: listen_load load PORT CLIENTS SECONDS | slowloris PORT DRIPPERS | large PORT CLIENTS SECONDS"
+        ),
     }
 }

@@ -262,7 +262,7 @@ Again: ",
 /// [`PRINT_PATIENCE`], a record is counted, not printed, so that a slow reader of the output
 /// (`listen | less`, a slow `jq`) never holds the listener's answers for long. The history
 /// does not wait for the terminal: it has its own keeper ([`crate::history::Keeper`]).
-const PRINT_QUEUED_BYTES: usize = 16 * 1024 * 1024;
+const PRINT_QUEUED_BYTES: usize = 8 * 1024 * 1024;
 
 /// How long a connection's thread waits for room in a full print queue before its record is
 /// left unprinted (counted, and said at exit).
@@ -274,10 +274,20 @@ const PRINT_AT_EXIT: Duration = Duration::from_secs(5);
 /// How often the connections shed meanwhile are summed up in a line.
 const SHED_EVERY: Duration = Duration::from_secs(5);
 
-/// A request as the printing thread takes it: its JSON line made on the connection's thread.
+/// The largest body whose request's JSON line is made on the connection's thread (where
+/// the work is spread over the cores); a larger one's is written by the printing thread
+/// straight to the output, so that no string of several megabytes is made (a NUL byte is 6
+/// in JSON).
+const JSON_MADE_AHEAD: usize = 64 * 1024;
+
+/// How much of a body the human output shows (the history keeps it whole).
+const BODY_SHOWN: usize = 4 * 1024;
+
+/// A request as the printing thread takes it: its JSON line made on the connection's thread
+/// (for a small body).
 struct Printable {
     seen: Seen,
-    /// Its JSON line, when the output is JSON.
+    /// Its JSON line, when the output is JSON and its body small.
     json: Option<String>,
 }
 
@@ -347,7 +357,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                         printing.release(weight);
                         let written = match &printable.json {
                             Some(line) => stdio::line(line),
-                            None if json => Err(Failure::system("could not write JSON")),
+                            None if json => stdio::json_line(&printable.seen.record()),
                             None => stdio::human(&seen_text(&printable.seen)),
                         };
                         if let Err(failure) = written {
@@ -386,8 +396,12 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 {
                     keeper.keep(entry);
                 }
+                let small = match &seen {
+                    Seen::Callback(callback) => callback.body.len() <= JSON_MADE_AHEAD,
+                    Seen::Refused { .. } => true,
+                };
                 let printable = Printable {
-                    json: json.then(|| seen.record_json()),
+                    json: (json && small).then(|| seen.record_json()),
                     seen,
                 };
                 let weight = printable.weight();
@@ -567,7 +581,17 @@ pub fn seen_text(seen: &Seen) -> String {
                 callback.headline(),
                 reply_text(callback)
             );
-            if !callback.body.is_empty() {
+            if callback.body.len() > BODY_SHOWN {
+                text.push_str(&format!(
+                    "\n  (a body of {} bytes: `sinch-ticket history show last` shows it whole)",
+                    callback.body.len()
+                ));
+                for line in String::from_utf8_lossy(&callback.body[..BODY_SHOWN]).lines() {
+                    text.push_str("\n  ");
+                    text.push_str(line);
+                }
+                text.push_str("\n  …");
+            } else if !callback.body.is_empty() {
                 for line in callback.pretty_body().lines() {
                     text.push_str("\n  ");
                     text.push_str(line);

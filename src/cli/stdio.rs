@@ -42,6 +42,17 @@ pub fn line(text: &str) -> Result<(), Failure> {
         .map_err(write_failed)
 }
 
+/// Writes `value` as one line of JSON to standard output, serialized straight into it: a
+/// record of a megabyte body never becomes a string of several.
+pub fn json_line(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer(&mut stdout, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush())
+        .map_err(write_failed)
+}
+
 /// Writes a line for people to standard output, with terminal control characters that came
 /// from input (a crafted username, say) shown as escapes.
 pub fn human(text: &str) -> Result<(), Failure> {

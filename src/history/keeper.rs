@@ -19,7 +19,7 @@ use super::{Entry, History, HistoryError};
 use crate::bounded::{Bounded, Gather};
 
 /// How many bytes of records may wait to be written: past that, the listener waits.
-pub const QUEUED_BYTES: usize = 64 * 1024 * 1024;
+pub const QUEUED_BYTES: usize = 32 * 1024 * 1024;
 /// How long a record waits for room before it is counted lost.
 pub const PATIENCE: Duration = Duration::from_secs(2);
 /// How records are taken into one transaction: what comes within 2 ms of the last, up to 256

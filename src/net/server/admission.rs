@@ -18,7 +18,7 @@ struct Place {
 /// that does not fit waits (within its deadline) for others to be answered and reported.
 /// Without it, 128 places of 1 MiB each, and what is made of each body when it is reported,
 /// got `listen` killed for memory.
-pub const BODIES_IN_FLIGHT: usize = 48 * 1024 * 1024;
+pub const BODIES_IN_FLIGHT: usize = 32 * 1024 * 1024;
 
 /// The connections being served: a bounded set, from which the oldest one still reading its
 /// request is shed when a new one needs its place.
