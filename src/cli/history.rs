@@ -230,35 +230,40 @@ fn line(entry: &Entry) -> String {
     )
 }
 
+/// `sinch-ticket history`: the records the filter takes, newest first (reading makes no
+/// file where there is none).
+fn list(args: &HistoryArgs) -> Result<u8, Failure> {
+    let entries = match open_existing()? {
+        Some(history) => history.list(&args.filter.filter())?,
+        None => Vec::new(),
+    };
+    if args.json {
+        let list: Vec<Value> = entries.iter().map(summary_json).collect();
+        return stdio::line(&format!("{:#}", Value::Array(list))).map(|()| exit::OK);
+    }
+    if entries.is_empty() {
+        return stdio::human(
+            "No requests kept yet: `sinch-ticket listen` keeps each one it answers.",
+        )
+        .map(|()| exit::OK);
+    }
+    for entry in &entries {
+        stdio::human(&line(entry))?;
+    }
+    Ok(exit::OK)
+}
+
 /// `sinch-ticket history …`.
 pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
-    if args.command.is_none() {
-        let entries = match open_existing()? {
-            Some(history) => history.list(&args.filter.filter())?,
-            None => Vec::new(),
-        };
-        if args.json {
-            let list: Vec<Value> = entries.iter().map(summary_json).collect();
-            return stdio::line(&format!("{:#}", Value::Array(list))).map(|()| exit::OK);
-        }
-        if entries.is_empty() {
-            return stdio::human(
-                "No requests kept yet: `sinch-ticket listen` keeps each one it answers.",
-            )
-            .map(|()| exit::OK);
-        }
-        for entry in &entries {
-            stdio::human(&line(entry))?;
-        }
-        return Ok(exit::OK);
-    }
+    let Some(command) = &args.command else {
+        return list(args);
+    };
     let mut history = open()?;
-    match &args.command {
-        None => Ok(exit::OK),
-        Some(HistoryCommand::Keep {
+    match command {
+        HistoryCommand::Keep {
             records,
             body_bytes,
-        }) => {
+        } => {
             let now = history.settings()?;
             if records.is_none() && body_bytes.is_none() {
                 return stdio::human(&format!(
@@ -287,7 +292,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
             ))
             .map(|()| exit::OK)
         }
-        Some(HistoryCommand::Show { id, json }) => {
+        HistoryCommand::Show { id, json } => {
             let entry = find(&history, id)?;
             if *json {
                 return stdio::line(&format!("{:#}", history::record_json(&entry)))
@@ -322,7 +327,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
             }
             stdio::human(&text).map(|()| exit::OK)
         }
-        Some(HistoryCommand::Export { har, jsonl, filter }) => {
+        HistoryCommand::Export { har, jsonl, filter } => {
             let mut filter = filter.filter();
             filter.limit = None;
             let (path, format) = match (har, jsonl) {
@@ -343,7 +348,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
             ))
             .map(|()| exit::OK)
         }
-        Some(HistoryCommand::Clear { before }) => {
+        HistoryCommand::Clear { before } => {
             let deleted = history.clear(before.map(ago))?;
             stdio::human(&format!(
                 "Deleted {deleted} request(s) from {}.",

@@ -177,12 +177,18 @@ impl ListenPart {
         let dropped = Arc::new(AtomicUsize::new(0));
         let lost = Arc::clone(&dropped);
         let waker = ctx.clone();
-        self.keeper = self
-            .history_path
-            .clone()
-            .filter(|_| self.keep_history)
-            .and_then(|path| Keeper::open(path).ok())
-            .map(Arc::new);
+        self.keeper = match self.history_path.clone().filter(|_| self.keep_history) {
+            Some(path) => match Keeper::open(path) {
+                Ok(keeper) => Some(Arc::new(keeper)),
+                Err(why) => {
+                    self.history_note = Some(format!(
+                        "the history cannot be started ({why}): requests are not kept"
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
         self.history_said = None;
         let keeper = self.keeper.clone();
         let started = listen::start(
