@@ -317,13 +317,8 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
                 text.push_str("\n  ");
                 text.push_str(body_line);
             }
-            if entry.body_cut() {
-                text.push_str(&format!(
-                    "\n  (the body was cut at {} of its {} bytes; SHA-256 of the whole: {})",
-                    entry.body.len(),
-                    entry.body_size,
-                    entry.body_sha256.as_deref().unwrap_or("?")
-                ));
+            if let Some(cut) = entry.cut_note() {
+                text.push_str(&format!("\n  ({cut})"));
             }
             stdio::human(&text).map(|()| exit::OK)
         }

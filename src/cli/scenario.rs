@@ -93,9 +93,8 @@ pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
         };
         match opened.get(id).map_err(|e| e.to_string())? {
             Some(entry) if entry.body_cut() => Err(format!(
-                "its body was cut at {} of {} bytes when it was kept: it cannot be sent whole",
-                entry.body.len(),
-                entry.body_size
+                "{} when it was kept: it cannot be sent whole",
+                entry.cut_note().unwrap_or_default()
             )),
             found => Ok(found.map(|e| e.body)),
         }

@@ -228,13 +228,8 @@ fn har_entry(entry: &Entry) -> Value {
         "sinch-ticket record {}: {verdict}",
         entry.id.unwrap_or_default()
     );
-    if entry.body_cut() {
-        comment.push_str(&format!(
-            "; body cut at {} of {} bytes (SHA-256 of the whole: {})",
-            entry.body.len(),
-            entry.body_size,
-            entry.body_sha256.as_deref().unwrap_or("?")
-        ));
+    if let Some(cut) = entry.cut_note() {
+        comment.push_str(&format!("; {cut}"));
     }
     json!({
         "startedDateTime": entry.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),

@@ -212,19 +212,11 @@ fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
             "was written by a later version of sinch-ticket (schema {version}, this one reads {SCHEMA_VERSION})"
         )));
     }
-    let tables: Vec<String> = {
-        let mut statement = conn
-            .prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )
-            .map_err(opening)?;
-        let names = statement
-            .query_map([], |row| row.get(0))
-            .map_err(opening)?
-            .collect::<Result<_, _>>()
-            .map_err(opening);
-        names?
-    };
+    let tables = names(
+        &conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .map_err(opening)?;
     if version == 0 && !tables.is_empty() {
         return Err(Unusable::SetAside(format!(
             "is not a sinch-ticket history (it holds the table(s) {})",
@@ -232,17 +224,8 @@ fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
         )));
     }
     if version > 0 {
-        let columns: Vec<String> = {
-            let mut statement = conn
-                .prepare("SELECT name FROM pragma_table_info('requests')")
-                .map_err(opening)?;
-            let names = statement
-                .query_map([], |row| row.get(0))
-                .map_err(opening)?
-                .collect::<Result<_, _>>()
-                .map_err(opening);
-            names?
-        };
+        let columns =
+            names(&conn, "SELECT name FROM pragma_table_info('requests')").map_err(opening)?;
         let needed = if version == 1 {
             &COLUMNS[..14]
         } else {
@@ -302,6 +285,13 @@ fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
         .map_err(writing_err)?;
     }
     Ok(conn)
+}
+
+/// The first column of what `sql` selects, as text.
+fn names(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare(sql)?;
+    let names = statement.query_map([], |row| row.get(0))?.collect();
+    names
 }
 
 /// Moves `path` (and its WAL files) aside as `history.sqlite3.damaged-…`.

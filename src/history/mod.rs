@@ -199,6 +199,19 @@ impl Entry {
         self.body_sha256.is_some() || self.body_size > self.body.len() as u64
     }
 
+    /// When the body was cut, how, in words: "its body was cut at 1048576 of its 2000000
+    /// bytes (SHA-256 of the whole: …)".
+    pub fn cut_note(&self) -> Option<String> {
+        self.body_cut().then(|| {
+            format!(
+                "its body was cut at {} of its {} bytes (SHA-256 of the whole: {})",
+                self.body.len(),
+                self.body_size,
+                self.body_sha256.as_deref().unwrap_or("not known")
+            )
+        })
+    }
+
     /// The listener's record, read (`null` when it is no JSON).
     pub fn record_value(&self) -> serde_json::Value {
         serde_json::from_str(&self.record).unwrap_or_default()

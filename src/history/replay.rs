@@ -86,16 +86,12 @@ pub enum ReplayError {
         why: Option<String>,
     },
     /// Only the first part of its body was kept.
-    #[error(
-        "record {id}'s body was cut at {kept} of its {size} bytes when it was kept: it cannot be sent again whole"
-    )]
+    #[error("record {id}: {cut} when it was kept, so it cannot be sent again whole")]
     BodyCut {
         /// The record.
         id: i64,
-        /// The bytes kept.
-        kept: usize,
-        /// The bytes received.
-        size: u64,
+        /// How it was cut ([`Entry::cut_note`]).
+        cut: String,
     },
     /// It could not be signed.
     #[error(transparent)]
@@ -129,12 +125,8 @@ pub fn replay(
 ) -> Result<Replayed, ReplayError> {
     let url = target::sendable(to).map_err(SendError::from)?;
     let of = entry.id.unwrap_or_default();
-    if entry.body_cut() {
-        return Err(ReplayError::BodyCut {
-            id: of,
-            kept: entry.body.len(),
-            size: entry.body_size,
-        });
+    if let Some(cut) = entry.cut_note() {
+        return Err(ReplayError::BodyCut { id: of, cut });
     }
     if let ReplayAs::Resigned {
         even_unverified: false,

@@ -389,6 +389,10 @@ fn retention_is_the_files_and_a_body_past_the_cap_is_cut_with_its_length_and_dig
         kept.body_sha256.as_deref(),
         Some("84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882")
     );
+    assert_eq!(
+        kept.cut_note().unwrap(),
+        "its body was cut at 4 of its 10 bytes (SHA-256 of the whole: 84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882)"
+    );
 }
 
 #[test]
