@@ -135,11 +135,13 @@ for label in "${labels[@]}"; do
   echo "listen ($label), memory after all of it, slowloris included: $(memory "${!pid_var}")"
   kill -INT "${!pid_var}"
   wait "${!pid_var}" 2>/dev/null || true
-  # A record the printing (and keeping) thread could not take in time is dropped, counted
-  # and said at exit: the figures above are only worth as much as this line.
-  dropped=$(grep -oE '[0-9]+ record\(s\) could not be printed' "$work/stderr-$label" | cut -d' ' -f1 || true)
+  # A record the printing thread could not take in time is not printed, counted and said at
+  # exit; one the history could not keep is said too ("N kept in the history", and a
+  # warning): the figures above are only worth as much as these lines.
+  unprinted=$(grep -oE '[0-9]+ (record|request)\(s\) could not be printed' "$work/stderr-$label" | cut -d' ' -f1 || true)
   stopped=$(grep -oE 'Stopped after [0-9]+' "$work/stderr-$label" | grep -oE '[0-9]+' || true)
-  echo "listen ($label), records dropped: ${dropped:-0} of ${stopped:-?} requests"
+  kept=$(grep -oE '[0-9]+ kept in the history' "$work/stderr-$label" | cut -d' ' -f1 || true)
+  echo "listen ($label), not printed: ${unprinted:-0} of ${stopped:-?} requests; kept in the history: ${kept:-(not said by this build)}"
 done
 for label in "${labels[@]}"; do
   history="$work/data-$label/sinch-ticket/history.sqlite3"
