@@ -23,7 +23,7 @@ command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install 
 
 work=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 export SINCH_APPLICATION_SECRET='oYdgGRXoxEuJhGDY2KQ/HQ=='
 key=196087a1-e815-4bc4-8984-60d8d8a43f1d
 

@@ -26,7 +26,7 @@ load=target/release/examples/listen_load
 
 work=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 export SINCH_APPLICATION_SECRET='oYdgGRXoxEuJhGDY2KQ/HQ=='
 
 start() {  # start LABEL BINARY [listen arguments...]: sets $port_LABEL and $pid_LABEL
