@@ -143,7 +143,11 @@ fn large(port: u16, clients: usize, seconds: u64) {
                 let mut turn = 0u64;
                 while Instant::now() < until {
                     turn += 1;
-                    let request = if turn % 2 == 0 { &signed } else { &unsigned };
+                    let request = if turn.is_multiple_of(2) {
+                        &signed
+                    } else {
+                        &unsigned
+                    };
                     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
                         other += 1;
                         continue;

@@ -290,8 +290,7 @@ fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
 /// The first column of what `sql` selects, as text.
 fn names(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
     let mut statement = conn.prepare(sql)?;
-    let names = statement.query_map([], |row| row.get(0))?.collect();
-    names
+    statement.query_map([], |row| row.get(0))?.collect()
 }
 
 /// Moves `path` (and its WAL files) aside as `history.sqlite3.damaged-…`.
