@@ -596,3 +596,99 @@ fn connections_shed_by_dripping_clients_are_summed_up_not_printed_one_by_one() {
         "{refused} refusals printed for 61 shed and 128 drained"
     );
 }
+
+#[test]
+fn another_program_holding_the_lock_past_the_busy_timeout_delays_the_history_and_loses_nothing() {
+    use std::io::BufRead as _;
+    let data = tempfile::tempdir().unwrap();
+    let listener = listener_in(data.path(), &["--json"]);
+    // Another program takes the write lock and keeps it until told.
+    let path = data.path().join("sinch-ticket/history.sqlite3");
+    let mut holder = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys\n\
+             c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+             c.execute('BEGIN EXCLUSIVE')\n\
+             print('locked', flush=True)\n\
+             sys.stdin.readline()\n\
+             c.execute('COMMIT')",
+        ])
+        .arg(&path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    std::io::BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut said)
+        .unwrap();
+    assert_eq!(said.trim(), "locked");
+    for i in 0..20 {
+        let body = format!(r#"{{"event":"dice","callid":"c-{i}"}}"#);
+        let answer = raw_exchange(listener.port, &signed_callback("/cb", &body, Forgery::None));
+        assert!(
+            answer.starts_with("HTTP/1.1 200"),
+            "answered while locked: {answer}"
+        );
+        listener.next();
+    }
+    // After the 10 s busy timeout the listener says so, and goes on trying.
+    let failing = wait_for_said(&listener, "wait in memory");
+    assert!(failing.contains("another program holds it"), "{failing}");
+    holder.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    assert!(holder.wait().unwrap().success());
+    wait_for_said(&listener, "can be written again");
+    let (code, said) = listener.interrupt();
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("20 kept in the history"), "{said}");
+    assert_eq!(kept(data.path()), 20);
+}
+
+#[test]
+#[ignore = "runs the program as the user nobody, which takes root: scripts/test.sh runs it"]
+fn a_read_only_shm_left_behind_is_named_when_listen_starts() {
+    use std::os::unix::fs::PermissionsExt as _;
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "this test runs the program as nobody: run it as root (scripts/test.sh does on CI)"
+    );
+    let top = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(top.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = top.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let as_nobody = |args: &[&str]| {
+        let mut command = std::process::Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_sinch-ticket"))
+            .args(args)
+            .env_clear()
+            .env("HOME", top.path())
+            .env("XDG_DATA_HOME", &data)
+            .env("SINCH_APPLICATION_SECRET", SECRET);
+        command
+    };
+    std::process::Command::new("chown")
+        .args(["nobody"])
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(as_nobody(&["history", "keep"]).status().unwrap().success());
+    // A -shm another user left behind, which this one cannot write.
+    let shm = data.join("sinch-ticket/history.sqlite3-shm");
+    std::fs::write(&shm, vec![0u8; 32 * 1024]).unwrap();
+    std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut child = as_nobody(&["listen", "--port", "0", "--key", KEY])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let said = first_lines_until_listening(&mut child);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        said.contains("cannot be written") && said.contains("-shm") && said.contains("not kept"),
+        "said at start, with what to do: {said}"
+    );
+}
