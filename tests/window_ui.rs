@@ -2589,3 +2589,37 @@ fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
     assert!(replay.resigned && !replay.verified);
     assert_eq!(replay.headline(), "re-signed (application)");
 }
+
+#[test]
+fn a_history_that_cannot_be_kept_is_said_above_it_with_what_was_lost() {
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    let mut world = world();
+    // A folder where the history file should be.
+    let path = world.config.path().join("data/history.sqlite3");
+    std::fs::create_dir_all(&path).unwrap();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    let addr = world.start_listening();
+    let body = br#"{"event":"dice","callid":"c-1"}"#;
+    assert_eq!(
+        callback_at(addr, Event::Dice, body, Forgery::None)
+            .answer
+            .status,
+        200
+    );
+    world.stop_listening();
+    world.wait_until("the keeper's word", |w| {
+        w.app()
+            .callbacks
+            .listen
+            .history_note
+            .as_deref()
+            .is_some_and(|note| note.contains("1 request(s) answered could not be kept"))
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("is a folder, not a file"));
+    assert!(world.shows("requests are not kept"));
+    world.click("Dismiss");
+    assert!(world.app().callbacks.listen.history_note.is_none());
+}
