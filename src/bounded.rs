@@ -97,15 +97,38 @@ impl<T> Bounded<T> {
     /// Takes a batch as `gather` says, waiting for its first item; `None` once the queue is
     /// closed and empty. The batch's weight stays counted until [`Self::release`].
     pub fn take(&self, gather: Gather) -> Option<Vec<(T, usize)>> {
+        self.take_within(gather, None)
+    }
+
+    /// [`Self::take`], waiting at most `first_within` for the first item (an empty batch when
+    /// none came: time for the taker's own chores).
+    pub fn take_within(
+        &self,
+        gather: Gather,
+        first_within: Option<Duration>,
+    ) -> Option<Vec<(T, usize)>> {
+        let give_up = first_within.map(|wait| Instant::now() + wait);
         let mut state = self.lock();
         while state.items.is_empty() {
             if state.closed {
                 return None;
             }
-            state = self
-                .arrived
-                .wait(state)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            state = match give_up {
+                None => self
+                    .arrived
+                    .wait(state)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+                Some(at) => {
+                    let left = at.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Some(Vec::new());
+                    }
+                    self.arrived
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0
+                }
+            };
         }
         let until = Instant::now() + gather.max_wait;
         let mut batch = Vec::new();

@@ -297,7 +297,12 @@ impl Printable {
         let held = match &self.seen {
             Seen::Refused { reason, .. } => reason.len(),
             Seen::Callback(callback) => {
+                let answer = match &callback.reply {
+                    Reply::Forwarded { answer, .. } => answer.body.len(),
+                    _ => 0,
+                };
                 callback.body.len()
+                    + answer
                     + callback
                         .headers
                         .iter()
@@ -339,6 +344,9 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     // waits for the terminal. Each record's JSON is made on the connection's own thread.
     let printing = Arc::new(Bounded::<Printable>::new(PRINT_QUEUED_BYTES));
     let (seen, unprinted) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    // Connections refused before a whole request came: said apart, since they are no
+    // request and the history keeps none of them.
+    let refusals = Arc::new(AtomicUsize::new(0));
     let json = args.json;
     let (failed, output_failed) = mpsc::channel::<Failure>();
     let printer = {
@@ -371,6 +379,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
             .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?
     };
     let listening = {
+        let refused = Arc::clone(&refusals);
         let (counted, unprinted, keeper, printing) = (
             Arc::clone(&seen),
             Arc::clone(&unprinted),
@@ -388,7 +397,10 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
                 read_timeout: Duration::from_secs(args.read_timeout.max(1)),
             },
             move |seen| {
-                counted.fetch_add(1, Ordering::SeqCst);
+                match &seen {
+                    Seen::Callback(_) => counted.fetch_add(1, Ordering::SeqCst),
+                    Seen::Refused { .. } => refused.fetch_add(1, Ordering::SeqCst),
+                };
                 // Kept first: the keeper makes this thread wait (a little) when the history
                 // falls behind, rather than lose the record.
                 if let Some(keeper) = &keeper
@@ -479,6 +491,12 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         ));
     }
     let mut stopped = format!("Stopped after {} request(s).", seen.load(Ordering::SeqCst));
+    let refused = refusals.load(Ordering::SeqCst);
+    if refused > 0 {
+        stopped.push_str(&format!(
+            " {refused} connection(s) were refused before a whole request came."
+        ));
+    }
     if let Some(report) = &report {
         stopped.push_str(&format!(" {} kept in the history.", report.kept));
     }

@@ -49,9 +49,9 @@ pub struct FilterArgs {
     /// Only those of the last DURATION (e.g. 1h).
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     since: Option<u64>,
-    /// At most N, newest first.
-    #[arg(long, value_name = "N", default_value_t = 50)]
-    limit: u64,
+    /// At most N, the newest (a list: 50 unless said; an export: all unless said).
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,6 +128,9 @@ pub struct ReplayArgs {
     credentials: CredentialArgs,
 }
 
+/// How many records `history` lists when `--limit` does not say.
+const LISTED: u64 = 50;
+
 /// Where this user's history is.
 fn path() -> Result<PathBuf, Failure> {
     history::default_path()
@@ -172,7 +175,7 @@ impl FilterArgs {
             },
             since: self.since.map(ago),
             text: None,
-            limit: Some(self.limit),
+            limit: self.limit,
         }
     }
 }
@@ -234,7 +237,11 @@ fn line(entry: &Entry) -> String {
 /// file where there is none).
 fn list(args: &HistoryArgs) -> Result<u8, Failure> {
     let entries = match open_existing()? {
-        Some(history) => history.list(&args.filter.filter())?,
+        Some(history) => {
+            let mut filter = args.filter.filter();
+            filter.limit = filter.limit.or(Some(LISTED));
+            history.list(&filter)?
+        }
         None => Vec::new(),
     };
     if args.json {
@@ -323,8 +330,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
             stdio::human(&text).map(|()| exit::OK)
         }
         HistoryCommand::Export { har, jsonl, filter } => {
-            let mut filter = filter.filter();
-            filter.limit = None;
+            let filter = filter.filter();
             let (path, format) = match (har, jsonl) {
                 (Some(path), _) => (path, history::Format::Har),
                 (None, Some(path)) => (path, history::Format::JsonLines),
@@ -335,6 +341,9 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
                     history::ExportError::History(err) => Failure::from(err),
                     history::ExportError::Write { path, source } => {
                         Failure::io(&format!("writing {}", path.display()), &source)
+                    }
+                    onto @ history::ExportError::OntoHistory { .. } => {
+                        Failure::usage(onto.to_string())
                     }
                 })?;
             stdio::human(&format!(

@@ -117,10 +117,12 @@ Examples:
   sinch-ticket history show 42
   sinch-ticket history export --har callbacks.har     # for a browser's or proxy's HAR viewer
   sinch-ticket history clear --before 7d
+  sinch-ticket history keep 50000                     # how many the file keeps, for every listener
 
 `listen` keeps each request it answers in $XDG_DATA_HOME/sinch-ticket/history.sqlite3
-(mode 0600; the newest 10,000, --keep N; --no-history keeps none), never an HTTP Basic
-secret. Bodies hold phone numbers and messages: `history clear` deletes them.")]
+(mode 0600; the newest 10,000 unless `history keep N` says otherwise; --no-history keeps
+none), never an HTTP Basic secret or a bearer token. Bodies hold phone numbers and messages:
+`history clear` deletes them, and leaves no copy in the file.")]
     History(history::HistoryArgs),
     /// Send a callback from the history again, signed afresh (or unchanged, --as-is).
     #[command(after_help = "\

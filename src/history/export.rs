@@ -32,6 +32,12 @@ pub enum ExportError {
     /// The history could not be read.
     #[error(transparent)]
     History(#[from] HistoryError),
+    /// The target is the history itself (or its WAL): it would be replaced by the export.
+    #[error("{} is the history itself: export to another file", path.display())]
+    OntoHistory {
+        /// The target.
+        path: PathBuf,
+    },
     /// The file could not be written.
     #[error("{} could not be written: {source}", path.display())]
     Write {
@@ -50,6 +56,11 @@ pub fn export(
     format: Format,
     path: &Path,
 ) -> Result<usize, ExportError> {
+    if is_history_file(history.path(), path) {
+        return Err(ExportError::OntoHistory {
+            path: path.to_owned(),
+        });
+    }
     let written = write_export(path, |out| {
         if format == Format::Har {
             out.write_all(
@@ -94,6 +105,18 @@ pub fn export(
             source,
         }),
     }
+}
+
+/// Whether `target` is the history at `history`, or its `-wal` or `-shm`, by any name.
+fn is_history_file(history: &Path, target: &Path) -> bool {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    ["", "-wal", "-shm"].iter().any(|suffix| {
+        let side = PathBuf::from(format!("{}{suffix}", history.display()));
+        same(&side, target)
+    })
 }
 
 /// Writes what `write` writes to `path`, readable by its owner only, whole or not at all:

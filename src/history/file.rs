@@ -102,14 +102,18 @@ pub(super) fn open(
     make_folder(&folder).map_err(|err| HistoryError::io(path, "folder cannot be made", err))?;
     // Held until this function returns: one process at a time opens, checks and moves aside.
     let _lock = lock_folder(&folder);
-    make_private(path, writing)?;
-    match open_as_is(path, writing) {
-        Ok(conn) => Ok((conn, None)),
-        Err(Unusable::Other(err)) => Err(err),
+    // A link to a file that already exists (someone else's, perhaps) is followed only to a
+    // history: an empty or foreign file there is never made one, nor has its mode changed.
+    let linked =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && path.exists();
+    make_file(path, writing)?;
+    let (conn, warning) = match open_as_is(path, writing, !linked) {
+        Ok(conn) => (conn, None),
+        Err(Unusable::Other(err)) => return Err(err),
         Err(Unusable::SetAside(why)) => {
             let aside = set_aside(path)?;
-            make_private(path, writing)?;
-            let conn = open_as_is(path, writing).map_err(|err| match err {
+            make_file(path, writing)?;
+            let conn = open_as_is(path, writing, true).map_err(|err| match err {
                 Unusable::Other(err) => err,
                 Unusable::SetAside(why) => HistoryError::new(path, "cannot be started", why),
             })?;
@@ -118,9 +122,12 @@ pub(super) fn open(
                 path.display(),
                 aside.display()
             );
-            Ok((conn, Some(warning)))
+            (conn, Some(warning))
         }
-    }
+    };
+    // Only now that it is known to be ours.
+    make_private(path)?;
+    Ok((conn, warning))
 }
 
 /// The data folder, readable by its owner only when this makes it.
@@ -143,11 +150,17 @@ fn lock_folder(folder: &Path) -> Option<std::fs::File> {
     Some(handle)
 }
 
-/// Creates `path` (through a link, if it is one) readable by its owner only, and tightens an
-/// existing file, and its `-wal` and `-shm`, that others could read: the history holds phone
-/// numbers and messages. What is not a plain file (a link to `/dev/null`, a folder) is
-/// refused, never written into. A reader opens an existing file for reading only.
-fn make_private(path: &Path, writing: bool) -> Result<(), HistoryError> {
+/// Makes sure `path` is a plain file, creating it (through a link, if it is a dangling one)
+/// readable by its owner only. What is not a plain file (a link to `/dev/null`, a named
+/// pipe, a folder) is refused, never opened for writing. A reader never creates one in an
+/// existing place, nor opens one for writing.
+fn make_file(path: &Path, writing: bool) -> Result<(), HistoryError> {
+    // Looked at before it is opened: opening a named pipe waits for ever for its other end.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(not_a_file(path, &meta));
+    }
     let opened = if writing || !path.exists() {
         super::private_file().create(true).open(path)
     } else {
@@ -172,35 +185,56 @@ fn make_private(path: &Path, writing: bool) -> Result<(), HistoryError> {
         .metadata()
         .map_err(|err| HistoryError::io(path, "cannot be read", err))?;
     if !meta.is_file() {
-        return Err(HistoryError::new(
-            path,
-            "is not a plain file (a link to a device?)",
-            "remove it: sinch-ticket makes a new history there",
-        ));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let tighten = |file: &std::fs::File| -> std::io::Result<()> {
-            let mode = file.metadata()?.permissions().mode();
-            if mode & 0o077 != 0 {
-                file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))?;
-            }
-            Ok(())
-        };
-        tighten(&file).map_err(|err| HistoryError::io(path, "cannot be made private", err))?;
-        for suffix in ["-wal", "-shm"] {
-            let side = PathBuf::from(format!("{}{suffix}", path.display()));
-            if let Ok(side_file) = std::fs::File::open(&side) {
-                let _ = tighten(&side_file);
-            }
-        }
+        return Err(not_a_file(path, &meta));
     }
     Ok(())
 }
 
-/// Opens the file as it is, and brings a schema 0 (new) or 1 file to this version.
-fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
+/// Tightens the history, and its `-wal` and `-shm`, when others could read them: it holds
+/// phone numbers and messages. Only for a file known to be a history.
+fn make_private(path: &Path) -> Result<(), HistoryError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let tighten = |file: &Path| -> std::io::Result<()> {
+            let mode = std::fs::metadata(file)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode & 0o700))?;
+            }
+            Ok(())
+        };
+        tighten(path).map_err(|err| HistoryError::io(path, "cannot be made private", err))?;
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            if side.exists() {
+                let _ = tighten(&side);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Why what is at `path` is no history file, with what to do.
+fn not_a_file(path: &Path, meta: &std::fs::Metadata) -> HistoryError {
+    if meta.is_dir() {
+        return HistoryError::new(
+            path,
+            "is a folder, not a file",
+            "move it away, or set XDG_DATA_HOME to another folder",
+        );
+    }
+    HistoryError::new(
+        path,
+        "is not a plain file (a device, a pipe or a socket, or a link to one)",
+        "remove it: sinch-ticket makes a new history there",
+    )
+}
+
+/// Opens the file as it is, and brings a schema 0 (new) or 1 file to this version; an empty
+/// file is made a history only when `empty_is_ours`.
+fn open_as_is(path: &Path, writing: bool, empty_is_ours: bool) -> Result<Connection, Unusable> {
     let opening = |err| Unusable::sqlite(path, "cannot be opened", err);
     let conn = Connection::open(path).map_err(opening)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(opening)?;
@@ -217,6 +251,11 @@ fn open_as_is(path: &Path, writing: bool) -> Result<Connection, Unusable> {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
     .map_err(opening)?;
+    if version == 0 && tables.is_empty() && !empty_is_ours {
+        return Err(Unusable::SetAside(
+            "is a link to a file that is not a sinch-ticket history".to_owned(),
+        ));
+    }
     if version == 0 && !tables.is_empty() {
         return Err(Unusable::SetAside(format!(
             "is not a sinch-ticket history (it holds the table(s) {})",

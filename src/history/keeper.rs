@@ -32,10 +32,14 @@ pub const GATHER: Gather = Gather {
     linger: Duration::from_millis(2),
     max_wait: Duration::from_millis(20),
 };
+/// How often the WAL is cut back while records are written (its old pages hold copies of
+/// what pruning deleted).
+const TRUNCATE_EVERY: Duration = Duration::from_secs(1);
 /// The longest wait between two tries of a batch that failed for a passing reason.
 const MOST_BACKOFF: Duration = Duration::from_secs(1);
-/// How long a keeper being finished goes on trying a failing batch before it counts the
-/// rest lost.
+/// How long a keeper being finished goes on trying to write, in all, before it counts what
+/// is left lost (Ctrl+C on a listener whose disk is full ends in this time, not one such
+/// wait per batch waiting).
 const FINISH_PATIENCE: Duration = Duration::from_secs(5);
 
 /// What a keeper did so far.
@@ -131,6 +135,8 @@ impl Keeper {
                         history,
                         queue,
                         report,
+                        closing_since: None,
+                        truncated: Instant::now(),
                     }
                     .run(),
                     None => lose_all(&queue, &report),
@@ -221,17 +227,40 @@ struct Writer {
     history: History,
     queue: Arc<Bounded<Entry>>,
     report: Arc<Mutex<KeeperReport>>,
+    /// When the keeper was first seen closing while a write failed: from then on it has
+    /// [`FINISH_PATIENCE`] in all.
+    closing_since: Option<Instant>,
+    /// When the WAL was last cut back.
+    truncated: Instant,
 }
 
 impl Writer {
     fn run(mut self) {
-        while let Some(batch) = self.queue.take(GATHER) {
-            let weight: usize = batch.iter().map(|(_, w)| w).sum();
-            let entries: Vec<Entry> = batch.into_iter().map(|(e, _)| e).collect();
-            self.write(&entries);
-            // Room again only once they are written (or counted lost): a batch being retried
-            // still counts against the bound.
-            self.queue.release(weight);
+        // Whether records were written since the WAL was last cut back.
+        let mut written = false;
+        loop {
+            // While something written waits to be cut back from the WAL, the wait for the
+            // next records is bounded: the WAL is cut back a second after the last write.
+            let wait = written.then(|| TRUNCATE_EVERY.saturating_sub(self.truncated.elapsed()));
+            let Some(batch) = self.queue.take_within(GATHER, wait) else {
+                break;
+            };
+            if !batch.is_empty() {
+                let weight: usize = batch.iter().map(|(_, w)| w).sum();
+                let entries: Vec<Entry> = batch.into_iter().map(|(e, _)| e).collect();
+                self.write(&entries);
+                // Room again only once they are written (or counted lost): a batch being
+                // retried still counts against the bound.
+                self.queue.release(weight);
+                written = true;
+            }
+            // What pruning overwrote in the file still has copies in the WAL (and the file
+            // old ones) until a checkpoint: at most a second later.
+            if written && self.truncated.elapsed() >= TRUNCATE_EVERY {
+                self.history.truncate_wal();
+                self.truncated = Instant::now();
+                written = false;
+            }
         }
         // Nothing deleted by pruning is left in the WAL once the listener stops.
         self.history.truncate_wal();
@@ -249,8 +278,24 @@ impl Writer {
     /// Writes `entries`, retrying a passing failure and splitting on a lasting one.
     fn write(&mut self, entries: &[Entry]) {
         let mut backoff = Duration::from_millis(50);
-        let mut closing_since: Option<Instant> = None;
         loop {
+            if self
+                .closing_since
+                .is_some_and(|since| since.elapsed() >= FINISH_PATIENCE)
+            {
+                let why = self
+                    .report
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .failing
+                    .as_ref()
+                    .map(ToString::to_string);
+                self.report(|r| {
+                    r.lost += entries.len() as u64;
+                    r.lost_because = why;
+                });
+                return;
+            }
             match self.history.record_all(entries) {
                 Ok(ids) => {
                     self.report(|r| {
@@ -276,7 +321,7 @@ impl Writer {
                 }
                 Err(err) => {
                     if self.queue.is_closed() {
-                        let since = *closing_since.get_or_insert_with(Instant::now);
+                        let since = *self.closing_since.get_or_insert_with(Instant::now);
                         if since.elapsed() >= FINISH_PATIENCE {
                             self.report(|r| {
                                 r.lost += entries.len() as u64;

@@ -158,20 +158,34 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The headers with any HTTP Basic credentials hidden: they carry the secret.
+    /// The headers with any credential hidden. An `Authorization` is kept only when it is a
+    /// signature (`Application KEY:SIGNATURE`, `service ID:SIGNATURE`); any other (HTTP Basic,
+    /// which carries the secret itself, a bearer token, or a value with no plain scheme word,
+    /// such as `Basic,…`) is kept as its scheme word and `<hidden>`; a `Proxy-Authorization`
+    /// as `<hidden>`.
     pub fn hide_secrets(headers: &[(String, String)]) -> Vec<(String, String)> {
         headers
             .iter()
             .map(|(name, value)| {
-                // Basic carries the secret itself, whatever white space follows the word.
-                let basic = name.eq_ignore_ascii_case("authorization")
-                    && value
-                        .split_whitespace()
-                        .next()
-                        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("basic"))
-                    && value.trim().len() > "basic".len();
-                let value = if basic {
-                    "Basic <hidden>".to_owned()
+                let value = if name.eq_ignore_ascii_case("authorization") {
+                    let trimmed = value.trim_start();
+                    // The scheme ends at any white space, as RFC 9110 has it.
+                    let (scheme, rest) = trimmed
+                        .split_once(|c: char| c.is_ascii_whitespace())
+                        .unwrap_or((trimmed, ""));
+                    let word = scheme.len() <= 20
+                        && !scheme.is_empty()
+                        && scheme.bytes().all(|b| b.is_ascii_alphabetic());
+                    let signature = word
+                        && (scheme.eq_ignore_ascii_case("application")
+                            || scheme.eq_ignore_ascii_case("service"));
+                    if signature || value.trim().is_empty() {
+                        value.clone()
+                    } else if word && !rest.trim().is_empty() {
+                        format!("{scheme} <hidden>")
+                    } else {
+                        "<hidden>".to_owned()
+                    }
                 } else if name.eq_ignore_ascii_case("proxy-authorization") {
                     "<hidden>".to_owned()
                 } else {

@@ -249,10 +249,20 @@ fn a_basic_credential_is_hidden_whatever_white_space_follows_the_word() {
             "Authorization".to_owned(),
             "Application key:sig=".to_owned(),
         ),
+        (
+            "Authorization".to_owned(),
+            "Basic,dXNlcjpTRUNSRVQ0".to_owned(),
+        ),
+        ("Authorization".to_owned(), "Bearer eyJhbGciOi".to_owned()),
     ];
     let kept = Entry::hide_secrets(&headers);
     assert_eq!(kept[0].1, "Basic <hidden>");
-    assert_eq!(kept[1].1, "Basic <hidden>");
+    assert_eq!(kept[1].1, "BASIC <hidden>");
+    assert_eq!(
+        kept[4].1, "<hidden>",
+        "no plain scheme word: all of it hidden"
+    );
+    assert_eq!(kept[5].1, "Bearer <hidden>", "a token is a credential too");
     assert_eq!(kept[2].1, "<hidden>");
     assert_eq!(
         kept[3].1, "Application key:sig=",
@@ -536,4 +546,65 @@ fn a_keeper_whose_history_cannot_be_opened_counts_every_record_lost_with_why() {
     let report = keeper.finish();
     assert_eq!(report.lost, 1);
     assert!(report.unusable.unwrap().to_string().contains("is a folder"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_where_the_history_should_be_is_refused_without_waiting_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (done, result) = std::sync::mpsc::channel();
+    for writing in [true, false] {
+        let (path, done) = (path.clone(), done.clone());
+        std::thread::spawn(move || {
+            let opened = if writing {
+                History::open_for_writing(&path)
+            } else {
+                History::open(&path)
+            };
+            let _ = done.send(opened.err().map(|e| e.to_string()));
+        });
+        let said = result
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("opening a pipe must not wait for its other end")
+            .unwrap();
+        assert!(said.contains("not a plain file"), "{said}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_someone_elses_file_is_set_aside_and_the_file_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (name, content) in [
+        ("victim.txt", &b"export PATH=$PATH\n"[..]),
+        ("other.lock", &b""[..]),
+    ] {
+        let victim = dir.path().join(name);
+        std::fs::write(&victim, content).unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let path = dir.path().join(format!("{name}.history"));
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        // Even a reader: nothing written into the file, its mode unchanged.
+        let opened = History::open(&path).unwrap();
+        assert!(opened.warning.unwrap().contains("kept as"), "{name}");
+        assert_eq!(std::fs::read(&victim).unwrap(), content, "{name} untouched");
+        assert_eq!(mode(&victim), 0o644, "{name}'s mode untouched");
+        assert!(
+            !std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "a history of its own now"
+        );
+    }
 }

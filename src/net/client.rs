@@ -106,9 +106,9 @@ pub enum SendError {
     /// No answer in time.
     #[error("the server did not answer in time (within {} s): is it up and reachable?", .0.as_secs_f32().ceil())]
     Timeout(Duration),
-    /// The answer was larger than [`MAX_RESPONSE_BYTES`].
-    #[error("the answer is larger than {} MiB", MAX_RESPONSE_BYTES >> 20)]
-    TooLarge,
+    /// The answer was larger than the limit (bytes; [`MAX_RESPONSE_BYTES`] unless said).
+    #[error("the answer is larger than {} KiB", .0 >> 10)]
+    TooLarge(u64),
     /// Anything else the connection did.
     #[error("the connection failed: {0}")]
     Io(String),
@@ -125,6 +125,15 @@ impl SendError {
 /// Sends `request` to `url`, which must allow it (see [`RequestUrl::check_transport`]).
 /// Redirects are answers: nothing is sent twice, nor anywhere else.
 pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendError> {
+    send_within(url, request, MAX_RESPONSE_BYTES)
+}
+
+/// [`send`], taking an answer body of at most `limit` bytes (a longer one fails).
+pub fn send_within(
+    url: &RequestUrl<'_>,
+    request: Outgoing<'_>,
+    limit: u64,
+) -> Result<Answer, SendError> {
     url.check_transport()?;
     let mut builder = ureq::http::Request::builder()
         .method(request.method.to_ascii_uppercase().as_str())
@@ -159,7 +168,7 @@ pub fn send(url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendE
     let body = response
         .into_body()
         .with_config()
-        .limit(MAX_RESPONSE_BYTES)
+        .limit(limit)
         .read_to_vec()
         .map_err(failed)?;
     Ok(Answer {
@@ -198,7 +207,7 @@ fn network_failure(err: ureq::Error, timeout: Duration) -> SendError {
         E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => SendError::Tls(io.to_string()),
         E::Io(io) => SendError::Io(io.to_string()),
         E::Tls(_) | E::Rustls(_) => SendError::Tls(err.to_string()),
-        E::BodyExceedsLimit(_) => SendError::TooLarge,
+        E::BodyExceedsLimit(limit) => SendError::TooLarge(limit),
         E::Http(_) | E::BadUri(_) | E::InvalidProxyUrl => SendError::Build(err.to_string()),
         other => SendError::Io(other.to_string()),
     }
@@ -216,7 +225,7 @@ mod tests {
             SendError::Dns,
             SendError::Refused,
             SendError::Timeout(Duration::from_secs(1)),
-            SendError::TooLarge,
+            SendError::TooLarge(MAX_RESPONSE_BYTES),
         ] {
             assert!(!network.is_usage(), "{network}");
         }

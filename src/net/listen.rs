@@ -33,6 +33,9 @@ use crate::sinch::webhook::{Scheme, WebhookSecrets, replay_mark};
 
 /// The largest body taken; a bigger one is answered 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The largest answer relayed from the app (Sinch's callbacks are answered with a few hundred
+/// bytes of SVAML or nothing); a bigger one is a 502.
+pub const MAX_APP_ANSWER_BYTES: u64 = 1024 * 1024;
 /// How long one read may wait for the client.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -753,6 +756,22 @@ fn relay(
     event: Option<Event>,
 ) -> Reply {
     let url = target::forward_url(forward, &request.target);
+    // The copy of the body sent and the app's answer count against what the connections may
+    // hold, as the request's body does: 64 clients once got `listen --forward-to` to 8 GB with
+    // an app answering 9 MiB each.
+    if !connection.hold(request.body.len() + MAX_APP_ANSWER_BYTES as usize) {
+        let _ = connection.respond(
+            503,
+            &[("Content-Type", "text/plain")],
+            b"too many large requests at once: send it again in a moment\n",
+        );
+        return Reply::ForwardFailed {
+            url,
+            error: SendError::Io(
+                "not forwarded: the listener held too many large requests at once".to_owned(),
+            ),
+        };
+    }
     let headers = request
         .headers
         .iter()
@@ -762,7 +781,7 @@ fn relay(
     let answer = target::sendable(&url)
         .map_err(SendError::from)
         .and_then(|parsed| {
-            client::send(
+            client::send_within(
                 &parsed,
                 client::Outgoing {
                     method: &request.method,
@@ -774,6 +793,7 @@ fn relay(
                         .min(client::DEFAULT_TIMEOUT)
                         .max(Duration::from_secs(1)),
                 },
+                MAX_APP_ANSWER_BYTES,
             )
         });
     match answer {

@@ -587,6 +587,10 @@ fn connections_shed_by_dripping_clients_are_summed_up_not_printed_one_by_one() {
         .filter_map(|(before, _)| before.rsplit(' ').next()?.parse::<u64>().ok())
         .sum();
     assert_eq!(dropped, 61, "the shed ones are summed up: {said}");
+    assert!(
+        said.contains("connection(s) were refused before a whole request came"),
+        "the drained ones are said apart from the requests: {said}"
+    );
     let refused = printed
         .iter()
         .filter(|line| line.contains("\"refused\":true"))
@@ -691,4 +695,148 @@ fn a_read_only_shm_left_behind_is_named_when_listen_starts() {
         said.contains("cannot be written") && said.contains("-shm") && said.contains("not kept"),
         "said at start, with what to do: {said}"
     );
+}
+
+#[test]
+#[ignore = "mounts a small tmpfs, which takes root: scripts/test.sh runs it"]
+fn ctrl_c_with_the_disk_full_ends_within_seconds_and_counts_what_was_not_kept() {
+    let disk = SmallDisk::mount("4m");
+    let data = disk.path().to_owned();
+    let listener = listener_in(&data, &["--json"]);
+    let _filler = disk.fill();
+    let port = listener.port;
+    // Many batches waiting: each once had 5 s of retries of its own after Ctrl+C.
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            scope.spawn(move || {
+                for i in 0..40 {
+                    let body = format!(r#"{{"event":"dice","callid":"c-{t}-{i}"}}"#);
+                    raw_exchange(port, &signed_callback("/cb", &body, Forgery::None));
+                }
+            });
+        }
+    });
+    wait_for_said(&listener, "wait in memory");
+    let started = Instant::now();
+    let (code, said) = listener.interrupt();
+    let took = started.elapsed();
+    assert_eq!(code, 0, "{said}");
+    assert!(took < Duration::from_secs(30), "Ctrl+C took {took:?}");
+    assert!(
+        said.contains("320 request(s) answered could not be kept in the history"),
+        "{said}"
+    );
+}
+
+#[test]
+fn pruned_records_leave_the_file_and_its_wal_within_seconds_while_the_listener_runs() {
+    let data = tempfile::tempdir().unwrap();
+    let listener = listener_in(data.path(), &["--json"]);
+    let send = |text: &str| {
+        let body = format!(r#"{{"event":"dice","custom":"{text}"}}"#);
+        raw_exchange(listener.port, &signed_callback("/cb", &body, Forgery::None));
+        listener.next();
+    };
+    for i in 0..10 {
+        send(&format!("PRUNE-ME-{i:02}"));
+    }
+    sinch_ticket(data.path())
+        .args(["history", "keep", "3"])
+        .assert()
+        .code(0);
+    for i in 0..3 {
+        send(&format!("KEEP-ME-{i}"));
+    }
+    // Pruned now; gone from the bytes once the keeper has cut the WAL back (a second).
+    let until = Instant::now() + Duration::from_secs(20);
+    while (0..10).any(|i| in_history_files(data.path(), format!("PRUNE-ME-{i:02}").as_bytes())) {
+        assert!(
+            Instant::now() < until,
+            "pruned records still readable in the files"
+        );
+        std::thread::park_timeout(Duration::from_millis(100));
+    }
+    assert!(in_history_files(data.path(), b"KEEP-ME-2"));
+    let (code, said) = listener.interrupt();
+    assert_eq!(code, 0, "{said}");
+}
+
+#[test]
+fn an_export_keeps_to_its_limit_and_never_replaces_the_history() {
+    let data = tempfile::tempdir().unwrap();
+    let listener = listener_in(data.path(), &["--json"]);
+    for i in 0..5 {
+        let body = format!(r#"{{"event":"dice","callid":"c-{i}"}}"#);
+        raw_exchange(listener.port, &signed_callback("/cb", &body, Forgery::None));
+        listener.next();
+    }
+    listener.interrupt();
+    let out = data.path().join("three.jsonl");
+    sinch_ticket(data.path())
+        .args(["history", "export", "--limit", "3", "--jsonl"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Wrote 3 request(s)"));
+    let ids: Vec<i64> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [3, 4, 5], "the newest 3, oldest first");
+    let history = data.path().join("sinch-ticket/history.sqlite3");
+    sinch_ticket(data.path())
+        .args(["history", "export", "--jsonl"])
+        .arg(&history)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the history itself"));
+    assert_eq!(kept(data.path()), 5, "the history is whole");
+}
+
+#[test]
+fn an_apps_answer_over_1_mib_is_not_relayed_and_is_said() {
+    // An app that answers every request with 2 MiB.
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let app_port = app.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in app.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                let _ = stream.read(&mut buf);
+                let body = vec![b'a'; 2 * 1024 * 1024];
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    let forward = format!("http://127.0.0.1:{app_port}");
+    let listener = Listener::start(&["--json", "--forward-to", &forward]);
+    let answer = raw_exchange(
+        listener.port,
+        &signed_callback("/cb", r#"{"event":"dice"}"#, Forgery::None),
+    );
+    assert!(
+        answer.starts_with("HTTP/1.1 502"),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+    let record = listener.next();
+    assert!(
+        record["forwarded"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 1024 KiB"),
+        "{record}"
+    );
+    listener.interrupt();
 }

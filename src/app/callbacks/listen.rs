@@ -46,6 +46,14 @@ impl Arrival {
             // Given back: the list holds 64 KiB of it, not the megabyte it came in.
             callback.body.shrink_to_fit();
         }
+        // The app's answer too (it may be a megabyte): the list holds its first 64 KiB.
+        if let Seen::Callback(callback) = &mut seen
+            && let Reply::Forwarded { answer, .. } = &mut callback.reply
+            && answer.body.len() > BODY_KEPT
+        {
+            answer.body.truncate(BODY_KEPT);
+            answer.body.shrink_to_fit();
+        }
         Self { seen, cut }
     }
 }
@@ -662,13 +670,7 @@ impl ListenPart {
                 limit: Some(HISTORY_SHOWN),
                 ..Filter::default()
             };
-            let count = history::export(&opened.history, &filter, history::Format::Har, &to)
-                .map_err(|err| match err {
-                    history::ExportError::History(err) => HistoryJobError::History(err),
-                    history::ExportError::Write { path, source } => {
-                        HistoryJobError::Write { path, source }
-                    }
-                })?;
+            let count = history::export(&opened.history, &filter, history::Format::Har, &to)?;
             Ok((count, to))
         });
     }
@@ -890,14 +892,9 @@ pub enum HistoryJobError {
     /// Export with no file named.
     #[error("say where to export to")]
     NoExportTarget,
-    /// The export file could not be written.
-    #[error("could not write {}: {source}", path.display())]
-    Write {
-        /// The file.
-        path: std::path::PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    /// The export could not be written (or read).
+    #[error(transparent)]
+    Export(#[from] history::ExportError),
     /// Replay with no record picked.
     #[error("pick a record in the history first")]
     NothingPicked,

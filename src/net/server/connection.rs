@@ -44,6 +44,20 @@ impl Connection {
         self.slots.was_shed(self.slot)
     }
 
+    /// Takes `bytes` more of the bodies' budget for this connection (until it ends), waiting
+    /// within its deadline; whether it got them. For what the connection will hold besides
+    /// its request's body: the app's answer it relays.
+    pub fn hold(&mut self, bytes: usize) -> bool {
+        let got = self
+            .slots
+            .bodies
+            .take(bytes, self.left(self.limits.deadline));
+        if got {
+            self.body_held += bytes;
+        }
+        got
+    }
+
     /// What is left of the whole exchange's time: a forward to the app gets no more.
     pub fn time_left(&self) -> Duration {
         self.left(self.limits.deadline)

@@ -218,6 +218,15 @@ fn basic_is_checked_as_rfc_7617_says_and_warned_about() {
         "the secret is never echoed"
     );
     assert!(!format!("{v:?}").contains(DOC_SECRET));
+    // The key and the secret swapped: the secret, where the key goes, is not shown either.
+    let v = basic(&format!("{DOC_SECRET}:{KEY}"));
+    assert!(!v.verified);
+    assert!(!format!("{v:?}").contains(DOC_SECRET), "{v:?}");
+    assert!(v.reason.as_deref().unwrap().contains("swapped"), "{v:?}");
+    // A wrong key of a key's shape is named: it is public, and telling it helps.
+    let other = "00000000-1111-2222-3333-444444444444";
+    let v = basic(&format!("{other}:{DOC_SECRET}"));
+    assert!(v.reason.as_deref().unwrap().contains(other), "{v:?}");
 }
 
 /// A credential is never repeated in a verdict, whatever separates it from its scheme and
@@ -232,6 +241,7 @@ fn an_authorization_value_is_never_echoed_in_a_verdict() {
         encoded.clone(),
         format!("Bearer-{encoded}"),
         format!("{DOC_SECRET} x"),
+        format!("Application {DOC_SECRET}:c2lnbmF0dXJl"),
     ] {
         let request = RawRequest {
             method: "POST".into(),

@@ -188,6 +188,21 @@ impl Signer {
     }
 }
 
+/// The key (or service ID) a request names, for a verdict's reason: shown (keys and IDs are
+/// public, and naming the wrong one helps), unless it has a Sinch secret's shape (base64 of
+/// 16 bytes): then it is the secret put where the key goes, the two swapped.
+fn shown_key(key: &str) -> String {
+    if STANDARD
+        .decode(key.trim())
+        .is_ok_and(|bytes| bytes.len() == 16)
+    {
+        "a secret's shape where the key goes (not shown: are the key and the secret swapped?)"
+            .to_owned()
+    } else {
+        format!("key {key}")
+    }
+}
+
 fn verify_basic(value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
     let warning = "HTTP Basic carries the application secret itself in every request: fine for \
                    a quick test, not for production";
@@ -209,7 +224,8 @@ fn verify_basic(value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
         .is_some_and(|given| given.ct_eq(keys.secret));
     let mut verdict = if let Some(expected) = keys.key.filter(|k| !k.eq_ignore_ascii_case(key)) {
         RequestVerdict::invalid(format!(
-            "the Basic credentials name key {key}, but the profile's key is {expected}"
+            "the Basic credentials name {}, but the profile's key is {expected}",
+            shown_key(key)
         ))
     } else if !same_secret {
         // The secret is never echoed, not even the wrong one.
@@ -235,14 +251,16 @@ fn verify_application(
     };
     // Keys are UUIDs; Sinch's own callback example writes one in upper case.
     if let Some(expected) = keys.key.filter(|k| !k.eq_ignore_ascii_case(key)) {
+        let key = shown_key(key);
         return RequestVerdict::invalid(match signer {
             Signer::Application => format!(
-                "the request is signed for application key {key}, but the profile's key is \
+                "the request is signed for application {key}, but the profile's key is \
                  {expected}: pick the profile of that application"
             ),
             Signer::Service => format!(
-                "the request is signed for service ID {key}, but the service ID given is \
-                 {expected}: give that service's ID and secret"
+                "the request is signed for service {}, but the service ID given is {expected}: \
+                 give that service's ID and secret",
+                key.replacen("key ", "ID ", 1)
             ),
         });
     }
