@@ -2623,3 +2623,53 @@ fn a_history_that_cannot_be_kept_is_said_above_it_with_what_was_lost() {
     world.click("Dismiss");
     assert!(world.app().callbacks.listen.history_note.is_none());
 }
+
+#[test]
+fn a_running_listener_verifies_with_the_profiles_secrets_as_saved_without_a_restart() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    let addr = world.start_listening();
+    let secret = sinch_ticket::sinch::webhook::WebhookSecret::new("foo_secret1234");
+    let send = |nonce: &str| {
+        sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
+            event: sinch_ticket::sinch::callback::Event::SmsInbound,
+            url: &format!("http://{addr}/sms"),
+            signer: sinch_ticket::sinch::callback::SecretFor::Webhook(&secret),
+            body: br#"{"type":"mo_text","id":"1","body":"Hej"}"#.to_vec(),
+            sent_at: Utc::now(),
+            nonce: nonce.into(),
+            forgery: sinch_ticket::sinch::callback::Forgery::None,
+            timeout: Duration::from_secs(30),
+        })
+        .unwrap()
+        .answer
+        .status
+    };
+    assert_eq!(
+        send("01FJA8B4A7BM43YGWSG9GBV001"),
+        401,
+        "no such secret yet"
+    );
+
+    // The Conversation/SMS secret saved while it listens.
+    world.click("Edit…");
+    world.click("Webhook secrets");
+    world.type_into("Conversation/SMS webhook secret", "foo_secret1234");
+    world.click("Save profile");
+    world.settle();
+    world.wait_until("the listener told", |w| {
+        w.app().callbacks.listen.secrets_note.is_some()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows(
+        "Profile \"sandbox\" changed: the listener verifies with its secrets as saved now."
+    ));
+    assert_eq!(
+        send("01FJA8B4A7BM43YGWSG9GBV002"),
+        200,
+        "verified with the secret saved, without Stop and Start"
+    );
+    world.stop_listening();
+}

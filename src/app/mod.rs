@@ -265,6 +265,10 @@ impl SinchTicketApp {
             self.apply(vec![Action::Request(what)], ctx, now);
         }
         self.callbacks.trigger.poll();
+        // A running listener follows its profile's secrets as they are now.
+        self.callbacks
+            .listen
+            .follow_profile(self.profiles.loaded.as_ref());
         self.callbacks.listen.take_arrivals();
         self.callbacks.listen.poll_history(ctx);
         self.schedule_repaint(ctx, now);

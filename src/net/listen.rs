@@ -117,6 +117,23 @@ pub struct Config {
     pub read_timeout: Duration,
 }
 
+/// The secrets a listener verifies with now: those of [`Config`] at start, then whatever
+/// [`Listening::use_secrets`] gave (a profile saved while it runs).
+#[derive(Clone, Default)]
+struct InUse {
+    application: Option<crate::sinch::Application>,
+    webhooks: WebhookSecrets,
+}
+
+impl InUse {
+    fn of(config: &Config) -> Self {
+        Self {
+            application: config.application.clone(),
+            webhooks: config.webhooks.clone(),
+        }
+    }
+}
+
 /// A callback that arrived, with its verdict and what it was answered.
 #[derive(Debug, Clone)]
 pub struct Callback {
@@ -428,10 +445,28 @@ pub struct Listening {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     slots: Arc<Slots>,
+    secrets: Arc<std::sync::RwLock<InUse>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Listening {
+    /// Verifies from now on with these secrets (a profile saved while the listener runs):
+    /// the next request is checked with them, without a restart.
+    pub fn use_secrets(
+        &self,
+        application: Option<crate::sinch::Application>,
+        webhooks: WebhookSecrets,
+    ) {
+        let mut in_use = self
+            .secrets
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *in_use = InUse {
+            application,
+            webhooks,
+        };
+    }
+
     /// Where it listens (with the port chosen when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -523,12 +558,14 @@ pub fn start(
     let slots = Arc::new(Slots::default());
     let remembered = std::sync::Mutex::new(Remembered::default());
     let reporting = crate::bounded::Budget::new(REPORTS_AT_ONCE);
+    let secrets = Arc::new(std::sync::RwLock::new(InUse::of(&config)));
+    let in_use = Arc::clone(&secrets);
     let serve: Arc<dyn Fn(Connection) + Send + Sync> = Arc::new(move |connection| {
         // The connection (and its place among those being served) is held until the
         // request is reported too: `Listening::stop` waits for the places to empty, so
         // nothing answered is reported after it returns.
         let mut connection = connection;
-        if let Some(seen) = answer_one(&mut connection, &config, &remembered) {
+        if let Some(seen) = answer_one(&mut connection, &config, &in_use, &remembered) {
             // A few reports are made at once: what a face makes of a request (its JSON, its
             // history record) can be several times its body, and the clients, answered
             // already, keep sending.
@@ -552,6 +589,7 @@ pub fn start(
         addr,
         stop,
         slots,
+        secrets,
         thread: Some(thread),
     })
 }
@@ -606,17 +644,18 @@ struct Decided<'a> {
 fn decide<'a>(
     request: &RawRequest,
     config: &'a Config,
+    in_use: &InUse,
     remembered: &std::sync::Mutex<Remembered>,
     now: DateTime<Utc>,
 ) -> Decided<'a> {
     let (mut verdict, _) = verify_received(
         request,
         Secrets {
-            application: config.application.as_ref().map(|app| CallbackKeys {
+            application: in_use.application.as_ref().map(|app| CallbackKeys {
                 key: Some(&app.key),
                 secret: &app.secret,
             }),
-            webhooks: &config.webhooks,
+            webhooks: &in_use.webhooks,
         },
         None,
         now,
@@ -675,6 +714,7 @@ fn decide<'a>(
 fn answer_one(
     connection: &mut Connection,
     config: &Config,
+    secrets: &std::sync::RwLock<InUse>,
     remembered: &std::sync::Mutex<Remembered>,
 ) -> Option<Seen> {
     let peer = connection.peer;
@@ -701,7 +741,13 @@ fn answer_one(
         }
     };
     let received_at = Utc::now();
-    let decided = decide(&request, config, remembered, received_at);
+    // The secrets as they are now, copied out: a change waits for no request.
+    let in_use = secrets
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let decided = decide(&request, config, &in_use, remembered, received_at);
+    drop(in_use);
     let Decided {
         verdict,
         event,
@@ -921,7 +967,13 @@ mod tests {
     fn a_verified_callback_gets_the_stand_in_answer_and_a_forged_one_401() {
         let config = config("127.0.0.1:0", None, false);
         let memory = std::sync::Mutex::new(Remembered::default());
-        let ok = decide(&dice(Forgery::None), &config, &memory, now());
+        let ok = decide(
+            &dice(Forgery::None),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            now(),
+        );
         assert!(ok.verdict.verified, "{:?}", ok.verdict);
         assert_eq!(ok.event, Some(Event::Dice));
         assert!(matches!(
@@ -932,7 +984,13 @@ mod tests {
                 ..
             }
         ));
-        let bad = decide(&dice(Forgery::BadSignature), &config, &memory, now());
+        let bad = decide(
+            &dice(Forgery::BadSignature),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            now(),
+        );
         assert!(!bad.verdict.verified);
         assert_eq!(
             bad.action,
@@ -949,11 +1007,18 @@ mod tests {
     fn a_webhook_nonce_seen_again_is_a_replay_until_it_is_too_old_to_matter() {
         let config = config("127.0.0.1:0", None, false);
         let memory = std::sync::Mutex::new(Remembered::default());
-        let first = decide(&inbound("01NONCE"), &config, &memory, now());
+        let first = decide(
+            &inbound("01NONCE"),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            now(),
+        );
         assert!(first.verdict.verified, "{:?}", first.verdict);
         let again = decide(
             &inbound("01NONCE"),
             &config,
+            &InUse::of(&config),
             &memory,
             now() + chrono::TimeDelta::seconds(30),
         );
@@ -961,7 +1026,13 @@ mod tests {
         let reason = again.verdict.reason.unwrap();
         assert!(reason.contains("was seen 30s ago: a replay"), "{reason}");
         assert!(matches!(again.action, Action::Answer { status: 401, .. }));
-        let other = decide(&inbound("01OTHER"), &config, &memory, now());
+        let other = decide(
+            &inbound("01OTHER"),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            now(),
+        );
         assert!(other.verdict.verified, "another nonce is another webhook");
     }
 
@@ -970,11 +1041,25 @@ mod tests {
         let careful = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), false);
         let memory = std::sync::Mutex::new(Remembered::default());
         assert_eq!(
-            decide(&dice(Forgery::None), &careful, &memory, now()).action,
+            decide(
+                &dice(Forgery::None),
+                &careful,
+                &InUse::of(&careful),
+                &memory,
+                now()
+            )
+            .action,
             Action::Forward("http://127.0.0.1:3000")
         );
         assert!(matches!(
-            decide(&dice(Forgery::NoSignature), &careful, &memory, now()).action,
+            decide(
+                &dice(Forgery::NoSignature),
+                &careful,
+                &InUse::of(&careful),
+                &memory,
+                now()
+            )
+            .action,
             Action::Answer {
                 status: 401,
                 instead_of_forwarding: true,
@@ -983,7 +1068,14 @@ mod tests {
         ));
         let everything = config("127.0.0.1:0", Some("http://127.0.0.1:3000"), true);
         assert_eq!(
-            decide(&dice(Forgery::NoSignature), &everything, &memory, now()).action,
+            decide(
+                &dice(Forgery::NoSignature),
+                &everything,
+                &InUse::of(&everything),
+                &memory,
+                now()
+            )
+            .action,
             Action::Forward("http://127.0.0.1:3000")
         );
     }
@@ -994,10 +1086,13 @@ mod tests {
         let memory = std::sync::Mutex::new(Remembered::default());
         let mut get = dice(Forgery::None);
         get.method = "GET".into();
-        assert_eq!(decide(&get, &open, &memory, now()).action, Action::OnlyPost);
+        assert_eq!(
+            decide(&get, &open, &InUse::of(&open), &memory, now()).action,
+            Action::OnlyPost
+        );
         let local = config("127.0.0.1:0", None, false);
         assert!(matches!(
-            decide(&get, &local, &memory, now()).action,
+            decide(&get, &local, &InUse::of(&local), &memory, now()).action,
             Action::Answer { .. }
         ));
     }
@@ -1010,10 +1105,22 @@ mod tests {
         config.max_age = Some(10);
         let memory = std::sync::Mutex::new(Remembered::default());
         let ahead = now() + chrono::TimeDelta::seconds(9);
-        let first = decide(&inbound_at("01AHEAD", ahead), &config, &memory, now());
+        let first = decide(
+            &inbound_at("01AHEAD", ahead),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            now(),
+        );
         assert!(first.verdict.verified, "{:?}", first.verdict);
         let later = now() + chrono::TimeDelta::milliseconds(11_500);
-        let again = decide(&inbound_at("01AHEAD", ahead), &config, &memory, later);
+        let again = decide(
+            &inbound_at("01AHEAD", ahead),
+            &config,
+            &InUse::of(&config),
+            &memory,
+            later,
+        );
         assert!(
             !again.verdict.verified,
             "still within its age: {:?}",

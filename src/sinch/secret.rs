@@ -114,6 +114,14 @@ pub struct Application {
     pub secret: AppSecret,
 }
 
+impl Application {
+    /// Whether `other` is the same application with the same secret (compared in constant
+    /// time).
+    pub fn same_as(&self, other: &Application) -> bool {
+        self.key == other.key && self.secret.ct_eq(&other.secret)
+    }
+}
+
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Application")

@@ -146,6 +146,17 @@ impl WebhookSecrets {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Whether `other` holds the same secrets for the same schemes (each compared in
+    /// constant time).
+    pub fn same_as(&self, other: &WebhookSecrets) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, x), (b, y))| a == b && x.ct_eq(y))
+    }
 }
 
 fn hmac256(key: &[u8], parts: &[&[u8]]) -> Hmac<sha2::Sha256> {

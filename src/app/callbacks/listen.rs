@@ -64,6 +64,9 @@ struct Running {
     seen: Receiver<Arrival>,
     dropped: Arc<AtomicUsize>,
     profile: String,
+    /// The secrets it verifies with now (the profile's as last seen).
+    application: crate::sinch::Application,
+    webhooks: crate::sinch::webhook::WebhookSecrets,
 }
 
 /// The Listen part's state.
@@ -103,6 +106,8 @@ pub struct ListenPart {
     history_said: Option<KeeperReport>,
     /// The user agreed to sign the record shown though it never verified.
     pub resign_unverified: bool,
+    /// That the running listener took its profile's new secrets.
+    pub secrets_note: Option<String>,
     /// The history's filter, as typed.
     pub history_filter: String,
     /// The history as last read (newest first; no bodies), or why it could not be read.
@@ -144,6 +149,7 @@ impl Default for ListenPart {
             history_note: None,
             history_said: None,
             resign_unverified: false,
+            secrets_note: None,
             history_filter: String::new(),
             history: Slot::default(),
             history_selected: Slot::default(),
@@ -198,6 +204,7 @@ impl ListenPart {
             None => None,
         };
         self.history_said = None;
+        self.secrets_note = None;
         let keeper = self.keeper.clone();
         let started = listen::start(
             listen::Config {
@@ -231,6 +238,8 @@ impl ListenPart {
                     seen: rx,
                     dropped,
                     profile: profile.name.clone(),
+                    application: profile.application(),
+                    webhooks: profile.webhooks.clone(),
                 });
             }
             Err(why) => self.error = Some(why.to_string()),
@@ -278,6 +287,32 @@ impl ListenPart {
     /// Whether a listener is still finishing its answers after *Stop listening*.
     pub fn is_stopping(&self) -> bool {
         self.stopping.busy()
+    }
+
+    /// Keeps a running listener on its profile's secrets as they are now: when the profile it
+    /// was started with is saved with other secrets (here, or on the command line and read
+    /// again), the next request is verified with them, and the part says so.
+    pub fn follow_profile(&mut self, profile: Option<&crate::profiles::Profile>) {
+        let (Some(running), Some(profile)) = (&mut self.running, profile) else {
+            return;
+        };
+        if profile.name != running.profile {
+            return;
+        }
+        let application = profile.application();
+        if application.same_as(&running.application) && profile.webhooks.same_as(&running.webhooks)
+        {
+            return;
+        }
+        running
+            .listening
+            .use_secrets(Some(application.clone()), profile.webhooks.clone());
+        running.application = application;
+        running.webhooks = profile.webhooks.clone();
+        self.secrets_note = Some(format!(
+            "Profile \"{}\" changed: the listener verifies with its secrets as saved now.",
+            profile.name
+        ));
     }
 
     /// Reads what the history's keeper has to say, when it changed (from the time-driven
@@ -465,6 +500,14 @@ impl ListenPart {
                 self.selected = None;
             }
         });
+        if running && let Some(note) = self.secrets_note.clone() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(note);
+                if ui.small_button("Dismiss").clicked() {
+                    self.secrets_note = None;
+                }
+            });
+        }
         if let Some(error) = &self.error {
             error_text(ui, error);
         }
