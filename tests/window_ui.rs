@@ -2673,3 +2673,55 @@ fn a_running_listener_verifies_with_the_profiles_secrets_as_saved_without_a_rest
     );
     world.stop_listening();
 }
+
+#[test]
+fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_flag() {
+    use egui_kittest::kittest::NodeT as _;
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Trigger");
+    // A Voice event: its callbacks carry no nonce, so sending twice proves nothing.
+    assert_eq!(
+        world.app().callbacks.trigger.event.product(),
+        sinch_ticket::sinch::callback::Product::Voice
+    );
+    assert!(
+        world
+            .harness
+            .get_by_label("Sent twice")
+            .accesskit_node()
+            .is_disabled(),
+        "not offered for Voice"
+    );
+    let why = sinch_ticket::sinch::callback::Forgery::Replay
+        .check_for(world.app().callbacks.trigger.event)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        !why.contains("--"),
+        "no command-line flag in the window: {why}"
+    );
+    // A Conversation event takes it.
+    world.click("Event");
+    world.click("conversation-message-inbound — Message Inbound");
+    assert!(
+        !world
+            .harness
+            .get_by_label("Sent twice")
+            .accesskit_node()
+            .is_disabled()
+    );
+    world.click("Sent twice");
+    assert_eq!(
+        world.app().callbacks.trigger.forgery,
+        sinch_ticket::sinch::callback::Forgery::Replay
+    );
+    // Back to a Voice event: the choice falls back to signed.
+    world.click("Event");
+    world.click("ice — Incoming Call Event");
+    world.harness.run_steps(2);
+    assert_eq!(
+        world.app().callbacks.trigger.forgery,
+        sinch_ticket::sinch::callback::Forgery::None
+    );
+}

@@ -342,10 +342,28 @@ impl TriggerPart {
                 });
                 ui.end_row();
                 ui.label("Signature");
-                ui.horizontal(|ui| {
+                // A choice the event (picked since) cannot carry falls back to signed.
+                if self.forgery.check_for(self.event).is_err() {
+                    self.forgery = Forgery::None;
+                }
+                ui.horizontal_wrapped(|ui| {
                     for (forgery, label, tip) in FORGERIES {
-                        ui.selectable_value(&mut self.forgery, forgery, label)
+                        // What the event cannot carry is not offered: the reason is said
+                        // where the choice would be.
+                        let cannot = forgery.check_for(self.event).err();
+                        let choice = ui
+                            .add_enabled(
+                                cannot.is_none(),
+                                egui::Button::selectable(self.forgery == forgery, label),
+                            )
                             .on_hover_text(tip);
+                        let choice = match &cannot {
+                            Some(why) => choice.on_disabled_hover_text(capitalize(&why.to_string())),
+                            None => choice,
+                        };
+                        if choice.clicked() {
+                            self.forgery = forgery;
+                        }
                     }
                 });
                 ui.end_row();

@@ -55,7 +55,7 @@ pub enum ForgeryError {
     #[error("{} callbacks carry no signed timestamp, so a stale one cannot be forged: nothing but the body's own fields tells a server its age", .0.title())]
     NoTimestamp(Product),
     /// A replay of a product whose signature covers no nonce or token.
-    #[error("{} callbacks carry no signed nonce or token, so a server cannot tell a replay from a new callback: --replay is for Conversation, SMS and Mailgun", .0.title())]
+    #[error("{} callbacks carry no signed nonce or token, so a server cannot tell a replay from a new callback: sending twice is for Conversation, SMS and Mailgun", .0.title())]
     NoNonce(Product),
 }
 
