@@ -891,6 +891,16 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
         .as_ref()
         .unwrap();
     assert!(answer.answer.pretty_body().contains("\"callId\": \"c-1\""));
+
+    // Change the form: what is shown says it was made from an earlier one, until the form
+    // is as it was again.
+    let earlier = "The answer to an earlier form";
+    assert!(!world.shows(earlier));
+    world.replace_text("Path", "/calling/v1/callouts?x=2");
+    assert!(world.shows(earlier));
+    assert!(world.shows("Made from an earlier form"));
+    world.replace_text("Path", "/calling/v1/callouts?x=1");
+    assert!(!world.shows(earlier) && !world.shows("Made from an earlier form"));
 }
 
 #[test]
@@ -1039,6 +1049,13 @@ fn the_callbacks_tab_triggers_a_realistic_event_and_checks_the_answer_as_sinch_w
     let received = world.trigger_at(server::Answering::careful(200, GOOD_ICE_ANSWER));
     assert!(received.verified);
     assert!(world.shows("Sinch can use this answer to the Incoming Call Event (Voice)."));
+    // The answer is the sent event's: a change of signature choice says so.
+    let earlier = "The answer to an earlier event";
+    assert!(!world.shows(earlier));
+    world.click("Bad signature");
+    assert!(world.shows(earlier));
+    world.click("Signed");
+    assert!(!world.shows(earlier));
 
     // Another profile's key goes into an untouched body; an edited body stays as edited.
     world.choose_profile("production");

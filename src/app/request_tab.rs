@@ -114,6 +114,9 @@ pub struct SignedRequest {
     pub how: ApiAuth,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// The form it was made from ([`RequestTab::form_print`]): once the form differs, it is
+    /// said to be from an earlier form.
+    pub form: u64,
 }
 
 /// The Request tab's state.
@@ -132,6 +135,9 @@ pub struct RequestTab {
     pub signed: Option<SignedRequest>,
     /// The send under way, and the last answer (or why there was none).
     pub answer: Slot<Result<Sent, net_oauth::BearerError>>,
+    /// The form the last send was made from: once the form differs, its answer is said to be
+    /// an earlier form's.
+    sent_from: Option<u64>,
     /// Why the last Sign, Copy or Send did not happen, with the form it was about: shown
     /// beside the buttons until the form changes or the next one succeeds.
     pub problem: Option<(String, u64)>,
@@ -194,6 +200,7 @@ impl Default for RequestTab {
             body: r#"{"method":"ttsCallout","ttsCallout":{"cli":"+46700000000","destination":{"type":"number","endpoint":"+46700000001"},"locale":"en-US","text":"Hello from sinch-ticket"}}"#.into(),
             signed: None,
             answer: Slot::default(),
+            sent_from: None,
             problem: None,
             auth: AuthChoice::ByHost,
             auth_url: AUTH_URL.into(),
@@ -437,6 +444,7 @@ impl RequestTab {
             auth: Authorization::Signed(signed),
             how,
             body,
+            form: self.form_print(),
         });
         Ok(())
     }
@@ -503,6 +511,7 @@ impl RequestTab {
             auth: Authorization::Headers(headers),
             how,
             body: self.body.as_bytes().to_vec(),
+            form: self.form_print(),
         });
         Ok(())
     }
@@ -531,6 +540,7 @@ impl RequestTab {
         if oauth.is_some() {
             headers.retain(|(name, _)| name != "Authorization");
         }
+        self.sent_from = Some(signed.form);
         self.answer.start("send", ctx, move || {
             let target = target::sendable(&url).map_err(SendError::from)?;
             let outgoing = client::Outgoing {
@@ -759,6 +769,12 @@ impl RequestTab {
             return;
         };
         ui.separator();
+        if signed.form != self.form_print() {
+            warning_text(
+                ui,
+                "Made from an earlier form: the method, host, path, body or authorization changed since. Sign again for this one.",
+            );
+        }
         let signed_request = match &signed.auth {
             Authorization::Signed(signed_request) => signed_request,
             Authorization::Headers(headers) => {
@@ -873,6 +889,12 @@ impl RequestTab {
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(Sent { answer, .. })) => {
                 ui.separator();
+                if self.sent_from != Some(self.form_print()) {
+                    warning_text(
+                        ui,
+                        "The answer to an earlier form: the request changed since. Send again for this one's.",
+                    );
+                }
                 let line = answer.status_line();
                 if answer.is_success() {
                     ui.strong(line);

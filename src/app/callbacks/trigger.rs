@@ -77,6 +77,9 @@ pub struct TriggerPart {
     /// The send under way, and the last answer (or why there was none): shown on this
     /// part, and nowhere else.
     pub result: Slot<Result<Triggered, TriggerJobError>>,
+    /// The form the last send was made from: once the event, URL, body or signature choice
+    /// differ, its answer is said to be an earlier form's.
+    sent_from: Option<u64>,
 }
 
 /// Why the Trigger part sent nothing, or got no answer: kept typed in its slot, worded where
@@ -125,6 +128,7 @@ impl Default for TriggerPart {
             made: None,
             forgery: Forgery::None,
             result: Slot::default(),
+            sent_from: None,
         }
     }
 }
@@ -188,6 +192,21 @@ impl TriggerPart {
         self.result.last = None;
     }
 
+    /// A fingerprint of what a send is made from: the event, the URL, the body and the
+    /// signature choice.
+    fn form_print(&self) -> u64 {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.event.name(),
+            self.url.trim(),
+            &self.body,
+            format!("{:?}", self.forgery),
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// Whether the body is the one made, as made (not edited).
     fn unedited(&self) -> bool {
         self.made
@@ -240,6 +259,7 @@ impl TriggerPart {
         // The one choice of secret every way of sending an event makes.
         let secrets = profile.callback_secrets();
         let (event, body, forgery) = (self.event, self.body.as_bytes().to_vec(), self.forgery);
+        self.sent_from = Some(self.form_print());
         self.result
             .start("trigger", ctx, move || {
                 let signer = secrets.for_event(event).ok_or_else(|| {
@@ -433,6 +453,12 @@ impl TriggerPart {
                 ..
             })) => {
                 ui.separator();
+                if self.sent_from != Some(self.form_print()) {
+                    warning_text(
+                        ui,
+                        "The answer to an earlier event: the event, URL, body or signature changed since. Send again for this one's.",
+                    );
+                }
                 if let Some(first) = first {
                     ui.label(format!("First: {}", first.status_line()));
                     ui.strong(format!("Again: {}", answer.status_line()));
