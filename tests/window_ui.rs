@@ -2742,3 +2742,55 @@ fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_fla
         sinch_ticket::sinch::callback::Forgery::None
     );
 }
+
+#[test]
+fn profiles_changed_by_the_command_line_show_up_and_a_running_listener_takes_them() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.replace_text("Port", "0");
+    let addr = world.start_listening();
+    // The command line, beside the window: the same keyring and index.
+    let outside = Profiles::new(world.store.clone(), world.config.path().to_owned());
+    outside
+        .set_webhook_secret(
+            "sandbox",
+            sinch_ticket::profiles::CredentialKind::Conversation,
+            "foo_secret1234",
+            false,
+        )
+        .unwrap();
+    world.wait_until("the listener took the new secret", |w| {
+        w.app().callbacks.listen.secrets_note.is_some()
+    });
+    let secret = sinch_ticket::sinch::webhook::WebhookSecret::new("foo_secret1234");
+    let sent = sinch_ticket::net::trigger::send(sinch_ticket::net::trigger::Trigger {
+        event: sinch_ticket::sinch::callback::Event::SmsInbound,
+        url: &format!("http://{addr}/sms"),
+        signer: sinch_ticket::sinch::callback::SecretFor::Webhook(&secret),
+        body: br#"{"type":"mo_text","id":"1","body":"Hej"}"#.to_vec(),
+        sent_at: Utc::now(),
+        nonce: "01FJA8B4A7BM43YGWSG9GBV003".into(),
+        forgery: sinch_ticket::sinch::callback::Forgery::None,
+        timeout: Duration::from_secs(30),
+    })
+    .unwrap();
+    assert_eq!(
+        sent.answer.status, 200,
+        "verified with the secret the command line saved"
+    );
+    world.stop_listening();
+
+    // A profile added on the command line appears without a restart.
+    outside
+        .add(
+            "staging",
+            "11111111-2222-3333-4444-555555555555",
+            &AppSecret::from_base64(OTHER_SECRET).unwrap(),
+            false,
+        )
+        .unwrap();
+    world.wait_until("the new profile listed", |w| {
+        w.app().profiles.list.iter().any(|p| p.name == "staging")
+    });
+}

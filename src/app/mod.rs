@@ -141,6 +141,8 @@ pub struct SinchTicketApp {
     clipboard: ClipboardGuard<Box<dyn Clipboard>>,
     frames: u64,
     log_frames: bool,
+    /// The watch on the profile index (`None`: no folder, or it cannot be watched).
+    index_watch: Option<crate::profiles::IndexWatch>,
 }
 
 impl SinchTicketApp {
@@ -152,6 +154,10 @@ impl SinchTicketApp {
             .config_dir
             .clone()
             .map(|dir| crate::profiles::Profiles::new(parts.store.clone(), dir));
+        let index_watch = parts.config_dir.as_deref().and_then(|dir| {
+            let ctx = ctx.clone();
+            crate::profiles::IndexWatch::start(dir, move || ctx.request_repaint())
+        });
         let worker = Worker::spawn(
             parts.store,
             parts.config_dir,
@@ -177,6 +183,7 @@ impl SinchTicketApp {
             clipboard: ClipboardGuard::new(parts.clipboard),
             frames: 0,
             log_frames: std::env::var_os("SINCH_TICKET_LOG_FRAMES").is_some(),
+            index_watch,
         }
     }
 
@@ -265,6 +272,15 @@ impl SinchTicketApp {
             self.apply(vec![Action::Request(what)], ctx, now);
         }
         self.callbacks.trigger.poll();
+        // Profiles saved elsewhere (the command line) are read again.
+        if self
+            .index_watch
+            .as_ref()
+            .is_some_and(crate::profiles::IndexWatch::take_change)
+        {
+            let actions = self.profiles.changed_elsewhere();
+            self.apply(actions, ctx, now);
+        }
         // A running listener follows its profile's secrets as they are now.
         self.callbacks
             .listen

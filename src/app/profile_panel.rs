@@ -475,6 +475,19 @@ impl ProfilePanel {
         actions
     }
 
+    /// The index changed on disk (the command line, another window): list the profiles again,
+    /// and read the selected one again, so that what is shown and used is what is saved now.
+    /// An open editor is left as it is (the user's typing is not thrown away).
+    pub fn changed_elsewhere(&self) -> Vec<Action> {
+        let mut actions = vec![Action::Worker(Request::Refresh)];
+        if self.editor.is_none()
+            && let Some(name) = &self.selected
+        {
+            actions.push(Action::Worker(Request::Load(name.clone())));
+        }
+        actions
+    }
+
     /// Takes one of the keyring worker's answers.
     pub fn on_reply(&mut self, reply: WorkerReply) -> Vec<Action> {
         match reply {

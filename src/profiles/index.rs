@@ -55,9 +55,25 @@ pub struct ProfileMeta {
     /// is used, not a whole index set aside.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub references: BTreeMap<String, serde_json::Value>,
+    /// Bumped each time one of its secrets is written to the keyring: the index changes
+    /// with it, so a window watching the index reads the profile again (a secret rotated on
+    /// the command line changes nothing else here). Not a secret, and says nothing of one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u64,
     /// Fields a later version wrote, kept as they were.
     #[serde(flatten)]
     pub later: BTreeMap<String, serde_json::Value>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl ProfileMeta {
+    /// Notes that one of its secrets was written.
+    pub fn secret_written(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+    }
 }
 
 /// The whole index as stored.

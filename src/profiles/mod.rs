@@ -13,6 +13,7 @@ mod index;
 mod keyring;
 mod reference;
 mod resolve;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,6 +35,7 @@ pub use self::reference::{Backend, MAX_REFERENCE_BYTES, ReferenceError, SecretRe
 pub use self::resolve::{
     Cached, Managers, Problem, Resolve, ResolveError, TIMEOUT_ENV, unavailable_here,
 };
+pub use self::watch::IndexWatch;
 use crate::sinch::oauth::{AccessKey, AccessToken, KeySecret};
 use crate::sinch::text::{code_point, first_invisible};
 use crate::sinch::webhook::WebhookSecret;
@@ -470,6 +472,7 @@ impl<S: SecretStore> Profiles<S> {
             let meta = index.profiles.entry(name.clone()).or_default();
             meta.key = key.to_owned();
             meta.references.remove(SecretSlot::Application.name());
+            meta.secret_written();
             if index.default.is_none() {
                 index.default = Some(name.clone());
             }
@@ -1024,6 +1027,7 @@ impl<S: SecretStore> Profiles<S> {
             self.store.set(&service, &name, &entry)?;
             meta.credentials.insert(kind.name().to_owned());
             meta.references.remove(kind.name());
+            meta.secret_written();
             Ok(())
         })?;
         Ok(warning.into_iter().collect())
@@ -1259,6 +1263,7 @@ impl<S: SecretStore> Profiles<S> {
             self.store.set(&service, &name, entry)?;
             if let Some(meta) = index.profiles.get_mut(&name) {
                 meta.references.remove(kind.name());
+                meta.secret_written();
             }
             if kind == CredentialKind::AccessKey {
                 self.delete_credentials(&name, &[CredentialKind::OAuthToken])?;
