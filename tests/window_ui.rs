@@ -2455,6 +2455,21 @@ fn a_profile_whose_secret_stays_in_a_secret_manager_signs_and_is_forgotten_in_ti
         !world.shows("Made before the form changed"),
         "the same profile is still selected"
     );
+    // The index changing elsewhere (the command line adds a profile) asks the manager for
+    // nothing: forgotten stays forgotten.
+    Profiles::new(world.store.clone(), world.config.path().to_owned())
+        .add(
+            "elsewhere",
+            "22222222-3333-4444-5555-666666666666",
+            &AppSecret::from_base64(OTHER_SECRET).unwrap(),
+            false,
+        )
+        .unwrap();
+    world.wait_until("the profile added elsewhere listed", |w| {
+        w.app().profiles.list.iter().any(|p| p.name == "elsewhere")
+    });
+    assert!(world.app().profiles.loaded.is_none(), "still forgotten");
+    assert_eq!(manager.fetches.load(Ordering::SeqCst), 1);
     world.click("Fetch again");
     assert!(world.app().profiles.loaded.is_some());
     assert_eq!(manager.fetches.load(Ordering::SeqCst), 2);

@@ -477,10 +477,13 @@ impl ProfilePanel {
 
     /// The index changed on disk (the command line, another window): list the profiles again,
     /// and read the selected one again, so that what is shown and used is what is saved now.
-    /// An open editor is left as it is (the user's typing is not thrown away).
+    /// An open editor is left as it is (the user's typing is not thrown away), and secrets
+    /// forgotten (their five minutes were up, or *Forget*) stay forgotten: only *Fetch
+    /// again* asks a secret manager for them.
     pub fn changed_elsewhere(&self) -> Vec<Action> {
         let mut actions = vec![Action::Worker(Request::Refresh)];
         if self.editor.is_none()
+            && self.forgotten.is_none()
             && let Some(name) = &self.selected
         {
             actions.push(Action::Worker(Request::Load(name.clone())));
@@ -577,7 +580,8 @@ impl ProfilePanel {
                 .default
                 .or_else(|| self.list.first().map(|p| p.name.clone()));
             actions.extend(self.select(fallback));
-        } else if self.loaded.is_none() && self.load_error.is_none() {
+        } else if self.loaded.is_none() && self.load_error.is_none() && self.forgotten.is_none() {
+            // (Secrets forgotten stay so: only *Fetch again* asks a secret manager again.)
             actions.extend(self.select(self.selected.clone()));
         }
         actions
