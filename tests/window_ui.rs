@@ -280,8 +280,10 @@ impl World {
             .collect()
     }
 
-    /// Presses Start listening on the Listen part and returns where it listens.
+    /// Presses Start listening on the Listen part, on a port the system picks (a fixed one
+    /// may be taken by anything else on the machine), and returns where it listens.
     fn start_listening(&mut self) -> std::net::SocketAddr {
+        self.replace_text("Port", "0");
         self.click("Start listening");
         self.app()
             .callbacks
@@ -2808,4 +2810,34 @@ fn profiles_changed_by_the_command_line_show_up_and_a_running_listener_takes_the
     world.wait_until("the new profile listed", |w| {
         w.app().profiles.list.iter().any(|p| p.name == "staging")
     });
+}
+
+#[test]
+fn a_tab_switched_to_with_its_shortcut_puts_the_focus_in_its_main_field() {
+    let mut world = world();
+    for (key, field) in [
+        (egui::Key::Num2, "Token to inspect"),
+        (egui::Key::Num3, "Path"),
+        (egui::Key::Num1, "Username"),
+    ] {
+        world
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, key);
+        world.harness.run_steps(3);
+        assert!(
+            world.field(field).is_focused(),
+            "{field} focused after {key:?}"
+        );
+    }
+    // Typing goes there at once.
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    world.harness.run_steps(3);
+    world
+        .harness
+        .get_by_label("Token to inspect")
+        .type_text("abc");
+    world.harness.run_steps(2);
+    assert_eq!(world.app().inspect.input, "abc");
 }

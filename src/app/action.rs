@@ -112,6 +112,9 @@ pub trait TabPanel {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &PanelContext<'_>) -> Vec<Action>;
     /// What Ctrl+Enter does on this tab, if anything.
     fn primary_action(&self) -> Option<Action>;
+    /// Puts the keyboard focus in the tab's main field when it is next drawn (the tab was
+    /// just switched to, with Ctrl+1…4 or a click).
+    fn focus_main(&mut self) {}
 }
 
 /// Whether a notice is news or an error to act on.

@@ -543,6 +543,10 @@ impl TabPanel for GenerateTab {
     fn primary_action(&self) -> Option<Action> {
         Some(Action::Generate)
     }
+
+    fn focus_main(&mut self) {
+        self.focus_username = true;
+    }
 }
 
 #[cfg(test)]

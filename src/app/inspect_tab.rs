@@ -13,6 +13,8 @@ use crate::sinch::{VerifyWith, inspect};
 pub struct InspectTab {
     /// The pasted token.
     pub input: String,
+    /// Focus the token field when next drawn.
+    focus: bool,
 }
 
 impl InspectTab {
@@ -20,7 +22,7 @@ impl InspectTab {
     /// the tab is drawn, and always with the profile selected now.
     pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         labelled(ui, "Token to inspect", |ui, label| {
-            ui.add(
+            let response = ui.add(
                 TextEdit::multiline(&mut self.input)
                     .font(egui::TextStyle::Monospace)
                     .hint_text(
@@ -31,6 +33,9 @@ impl InspectTab {
             )
             .labelled_by(label)
             .on_hover_text("Any Sinch ticket or JWT, from any generator");
+            if std::mem::take(&mut self.focus) {
+                response.request_focus();
+            }
         });
         // Nothing is said about verification until there is something to verify.
         if self.input.trim().is_empty() {
@@ -85,5 +90,9 @@ impl TabPanel for InspectTab {
 
     fn primary_action(&self) -> Option<Action> {
         None
+    }
+
+    fn focus_main(&mut self) {
+        self.focus = true;
     }
 }

@@ -413,7 +413,10 @@ impl SinchTicketApp {
                         self.status.push(Notice::error(Topic::TestPage, why));
                     }
                 }
-                Action::ShowTab(tab) => self.tab = tab,
+                Action::ShowTab(tab) => {
+                    self.tab = tab;
+                    self.panel_mut(tab).focus_main();
+                }
                 Action::ForgetFetched => {
                     self.worker.fetched.forget();
                     if let Some(name) = self.profiles.forget_fetched(false) {
@@ -433,6 +436,15 @@ impl SinchTicketApp {
     }
 
     /// The panel of `tab`.
+    fn panel_mut(&mut self, tab: Tab) -> &mut dyn TabPanel {
+        match tab {
+            Tab::Generate => &mut self.generate,
+            Tab::Inspect => &mut self.inspect,
+            Tab::Request => &mut self.request,
+            Tab::Callbacks => &mut self.callbacks,
+        }
+    }
+
     fn panel(&self, tab: Tab) -> &dyn TabPanel {
         match tab {
             Tab::Generate => &self.generate,

@@ -138,6 +138,8 @@ pub struct RequestTab {
     /// The form the last send was made from: once the form differs, its answer is said to be
     /// an earlier form's.
     sent_from: Option<u64>,
+    /// Focus the path field when next drawn.
+    focus_path: bool,
     /// Why the last Sign, Copy or Send did not happen, with the form it was about: shown
     /// beside the buttons until the form changes or the next one succeeds.
     pub problem: Option<(String, u64)>,
@@ -201,6 +203,7 @@ impl Default for RequestTab {
             signed: None,
             answer: Slot::default(),
             sent_from: None,
+            focus_path: false,
             problem: None,
             auth: AuthChoice::ByHost,
             auth_url: AUTH_URL.into(),
@@ -716,11 +719,14 @@ impl RequestTab {
                 });
                 ui.end_row();
                 labelled(ui, "Path", |ui, label| {
-                    ui.add(
+                    let response = ui.add(
                         TextEdit::singleline(&mut self.path).desired_width(field_width(ui, 420.0)),
                     )
                     .labelled_by(label)
                     .on_hover_text("The path and query, signed exactly as written; {project} and {service_plan_id} are filled from the profile");
+                    if std::mem::take(&mut self.focus_path) {
+                        response.request_focus();
+                    }
                 });
                 ui.end_row();
                 labelled(ui, "Content type", |ui, label| {
@@ -926,5 +932,9 @@ impl TabPanel for RequestTab {
 
     fn primary_action(&self) -> Option<Action> {
         Some(Action::Request(RequestDo::Sign))
+    }
+
+    fn focus_main(&mut self) {
+        self.focus_path = true;
     }
 }

@@ -158,4 +158,10 @@ impl TabPanel for CallbacksTab {
     fn primary_action(&self) -> Option<Action> {
         (self.part == Part::Trigger).then_some(Action::SendTrigger)
     }
+
+    fn focus_main(&mut self) {
+        if self.part == Part::Trigger {
+            self.trigger.focus_url = true;
+        }
+    }
 }

@@ -80,6 +80,8 @@ pub struct TriggerPart {
     /// The form the last send was made from: once the event, URL, body or signature choice
     /// differ, its answer is said to be an earlier form's.
     sent_from: Option<u64>,
+    /// Focus the URL field when next drawn (the tab was switched to).
+    pub(crate) focus_url: bool,
 }
 
 /// Why the Trigger part sent nothing, or got no answer: kept typed in its slot, worded where
@@ -129,6 +131,7 @@ impl Default for TriggerPart {
             forgery: Forgery::None,
             result: Slot::default(),
             sent_from: None,
+            focus_url: false,
         }
     }
 }
@@ -354,11 +357,15 @@ impl TriggerPart {
                 });
                 ui.end_row();
                 labelled(ui, "Your server's URL", |ui, label| {
-                    ui.add(TextEdit::singleline(&mut self.url).desired_width(field_width(ui, 420.0)))
+                    let response = ui
+                        .add(TextEdit::singleline(&mut self.url).desired_width(field_width(ui, 420.0)))
                         .labelled_by(label)
                         .on_hover_text(
                             "Where your server takes Sinch's callbacks; plain http only to this machine",
                         );
+                    if std::mem::take(&mut self.focus_url) {
+                        response.request_focus();
+                    }
                 });
                 ui.end_row();
                 ui.label("Signature");
