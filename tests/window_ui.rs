@@ -2767,6 +2767,8 @@ fn profiles_changed_by_the_command_line_show_up_and_a_running_listener_takes_the
     world.click("Listen");
     world.replace_text("Port", "0");
     let addr = world.start_listening();
+    // Another profile selected meanwhile: the listener still follows its own.
+    world.choose_profile("production");
     // The command line, beside the window: the same keyring and index.
     let outside = Profiles::new(world.store.clone(), world.config.path().to_owned());
     outside

@@ -224,6 +224,14 @@ impl SinchTicketApp {
                 WorkerReply::Store(_) => self.profiles.on_reply(reply),
                 answer => {
                     self.status.keyring_slow = None;
+                    // A running listener follows its own profile, whichever one is selected.
+                    if let WorkerReply::Loaded {
+                        profile: Ok(profile),
+                        ..
+                    } = &answer
+                    {
+                        self.callbacks.listen.follow_profile(Some(profile));
+                    }
                     self.profiles.on_reply(answer)
                 }
             };
@@ -278,7 +286,13 @@ impl SinchTicketApp {
             .as_ref()
             .is_some_and(crate::profiles::IndexWatch::take_change)
         {
-            let actions = self.profiles.changed_elsewhere();
+            let mut actions = self.profiles.changed_elsewhere();
+            // The listener's own profile is read again too when another one is selected.
+            if let Some(name) = self.callbacks.listen.listening_with()
+                && self.profiles.selected.as_deref() != Some(name)
+            {
+                actions.push(Action::Worker(worker::Request::Load(name.to_owned())));
+            }
             self.apply(actions, ctx, now);
         }
         // A running listener follows its profile's secrets as they are now.

@@ -289,6 +289,11 @@ impl ListenPart {
         self.stopping.busy()
     }
 
+    /// The profile a running listener verifies with.
+    pub fn listening_with(&self) -> Option<&str> {
+        self.running.as_ref().map(|r| r.profile.as_str())
+    }
+
     /// Keeps a running listener on its profile's secrets as they are now: when the profile it
     /// was started with is saved with other secrets (here, or on the command line and read
     /// again), the next request is verified with them, and the part says so.

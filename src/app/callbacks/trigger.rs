@@ -151,6 +151,7 @@ impl TriggerPart {
     /// part's last result, shown where its answer would be.
     pub fn send_now(&mut self, ctx: &egui::Context, profile: ProfileState<'_>, now: DateTime<Utc>) {
         if let Err(why) = self.send(ctx, profile, now) {
+            self.sent_from = Some(self.form_print());
             self.result.last = Some(Err(why));
         }
     }
@@ -450,6 +451,13 @@ impl TriggerPart {
     }
 
     fn result_section(&self, ui: &mut Ui) {
+        // An answer, or why there was none, is the sent event's: a change since says so.
+        if self.result.last.is_some() && self.sent_from != Some(self.form_print()) {
+            warning_text(
+                ui,
+                "The answer to an earlier event: the event, URL, body or signature changed since. Send again for this one's.",
+            );
+        }
         match &self.result.last {
             None => {}
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
@@ -460,12 +468,6 @@ impl TriggerPart {
                 ..
             })) => {
                 ui.separator();
-                if self.sent_from != Some(self.form_print()) {
-                    warning_text(
-                        ui,
-                        "The answer to an earlier event: the event, URL, body or signature changed since. Send again for this one's.",
-                    );
-                }
                 if let Some(first) = first {
                     ui.label(format!("First: {}", first.status_line()));
                     ui.strong(format!("Again: {}", answer.status_line()));
