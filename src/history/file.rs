@@ -167,11 +167,7 @@ fn make_file(path: &Path, writing: bool) -> Result<(), HistoryError> {
         std::fs::File::open(path)
     };
     let file = opened.map_err(|err| match err.kind() {
-        std::io::ErrorKind::IsADirectory => HistoryError::new(
-            path,
-            "is a folder, not a file",
-            "move it away, or set XDG_DATA_HOME to another folder",
-        ),
+        std::io::ErrorKind::IsADirectory => a_folder(path),
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
             HistoryError::new(
                 path,
@@ -219,16 +215,21 @@ fn make_private(path: &Path) -> Result<(), HistoryError> {
 /// Why what is at `path` is no history file, with what to do.
 fn not_a_file(path: &Path, meta: &std::fs::Metadata) -> HistoryError {
     if meta.is_dir() {
-        return HistoryError::new(
-            path,
-            "is a folder, not a file",
-            "move it away, or set XDG_DATA_HOME to another folder",
-        );
+        return a_folder(path);
     }
     HistoryError::new(
         path,
         "is not a plain file (a device, a pipe or a socket, or a link to one)",
         "remove it: sinch-ticket makes a new history there",
+    )
+}
+
+/// A folder where the history file should be, with what to do.
+fn a_folder(path: &Path) -> HistoryError {
+    HistoryError::new(
+        path,
+        "is a folder, not a file",
+        "move it away, or set XDG_DATA_HOME to another folder",
     )
 }
 

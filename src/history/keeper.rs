@@ -53,8 +53,6 @@ pub struct KeeperReport {
     pub lost_because: Option<String>,
     /// Why writing fails right now (it is being retried), if it does.
     pub failing: Option<HistoryError>,
-    /// How many times writing started failing and then worked again.
-    pub recovered: u64,
     /// Where a file that was not a history went, when opening moved one aside.
     pub warning: Option<String>,
     /// Why the history could not be opened at all (every record handed over is lost).
@@ -86,12 +84,7 @@ impl Keeper {
     /// Starts writing to `history`, opened (and tried for writing) by the caller, so that a
     /// file that cannot be used is said before the listener starts.
     pub fn start(history: History) -> std::io::Result<Keeper> {
-        Self::start_with(history, QUEUED_BYTES)
-    }
-
-    /// [`Self::start`] with another bound on what waits (for tests).
-    pub fn start_with(history: History, queued_bytes: usize) -> std::io::Result<Keeper> {
-        Self::spawn(queued_bytes, move |_| Some(history))
+        Self::spawn(move |_| Some(history))
     }
 
     /// Opens the history at `path` for writing on the writer's own thread (opening may wait
@@ -99,32 +92,28 @@ impl Keeper {
     /// which must not wait. Why it could not be opened, or where a file was moved aside, is
     /// in [`Self::report`].
     pub fn open(path: std::path::PathBuf) -> std::io::Result<Keeper> {
-        Self::spawn(
-            QUEUED_BYTES,
-            move |report| match History::open_for_writing(&path) {
-                Ok(opened) => {
-                    report
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .warning = opened.warning;
-                    Some(opened.history)
-                }
-                Err(err) => {
-                    report
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .unusable = Some(err);
-                    None
-                }
-            },
-        )
+        Self::spawn(move |report| match History::open_for_writing(&path) {
+            Ok(opened) => {
+                report
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .warning = opened.warning;
+                Some(opened.history)
+            }
+            Err(err) => {
+                report
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .unusable = Some(err);
+                None
+            }
+        })
     }
 
     fn spawn(
-        queued_bytes: usize,
         history: impl FnOnce(&Mutex<KeeperReport>) -> Option<History> + Send + 'static,
     ) -> std::io::Result<Keeper> {
-        let queue = Arc::new(Bounded::new(queued_bytes));
+        let queue = Arc::new(Bounded::new(QUEUED_BYTES));
         let report = Arc::new(Mutex::new(KeeperReport::default()));
         let writer = {
             let (queue, report) = (Arc::clone(&queue), Arc::clone(&report));
@@ -300,9 +289,7 @@ impl Writer {
                 Ok(ids) => {
                     self.report(|r| {
                         r.kept += ids.len() as u64;
-                        if r.failing.take().is_some() {
-                            r.recovered += 1;
-                        }
+                        r.failing = None;
                     });
                     return;
                 }

@@ -168,23 +168,14 @@ impl Entry {
             .iter()
             .map(|(name, value)| {
                 let value = if name.eq_ignore_ascii_case("authorization") {
-                    let trimmed = value.trim_start();
-                    // The scheme ends at any white space, as RFC 9110 has it.
-                    let (scheme, rest) = trimmed
-                        .split_once(|c: char| c.is_ascii_whitespace())
-                        .unwrap_or((trimmed, ""));
-                    let word = scheme.len() <= 20
-                        && !scheme.is_empty()
-                        && scheme.bytes().all(|b| b.is_ascii_alphabetic());
-                    let signature = word
-                        && (scheme.eq_ignore_ascii_case("application")
-                            || scheme.eq_ignore_ascii_case("service"));
-                    if signature || value.trim().is_empty() {
-                        value.clone()
-                    } else if word && !rest.trim().is_empty() {
-                        format!("{scheme} <hidden>")
-                    } else {
-                        "<hidden>".to_owned()
+                    let (scheme, rest) = crate::sinch::signing::authorization_scheme(value);
+                    let signature = scheme.is_some_and(|s| {
+                        s.eq_ignore_ascii_case("application") || s.eq_ignore_ascii_case("service")
+                    });
+                    match scheme {
+                        _ if signature || value.trim().is_empty() => value.clone(),
+                        Some(scheme) if !rest.is_empty() => format!("{scheme} <hidden>"),
+                        _ => "<hidden>".to_owned(),
                     }
                 } else if name.eq_ignore_ascii_case("proxy-authorization") {
                     "<hidden>".to_owned()

@@ -119,7 +119,6 @@ pub struct Config {
 
 /// The secrets a listener verifies with now: those of [`Config`] at start, then whatever
 /// [`Listening::use_secrets`] gave (a profile saved while it runs).
-#[derive(Clone, Default)]
 struct InUse {
     application: Option<crate::sinch::Application>,
     webhooks: WebhookSecrets,
@@ -292,6 +291,12 @@ pub struct ForwardRecord {
 impl Seen {
     /// The record of it.
     pub fn record(&self) -> Record {
+        self.record_with(true)
+    }
+
+    /// [`Self::record`], with its body or without it (the history keeps the bytes, so its
+    /// record does not parse and copy a body only to drop it).
+    fn record_with(&self, with_body: bool) -> Record {
         let millis = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         match self {
             Seen::Refused {
@@ -315,7 +320,7 @@ impl Seen {
                 body: None,
             },
             Seen::Callback(callback) => {
-                let body = (!callback.body.is_empty()).then(|| {
+                let body = (with_body && !callback.body.is_empty()).then(|| {
                     serde_json::from_slice::<Value>(&callback.body).unwrap_or_else(|_| {
                         Value::String(String::from_utf8_lossy(&callback.body).into_owned())
                     })
@@ -376,10 +381,7 @@ impl Seen {
         let Seen::Callback(callback) = self else {
             return None;
         };
-        let record = Record {
-            body: None,
-            ..self.record()
-        };
+        let record = self.record_with(false);
         Some(crate::history::Entry {
             id: None,
             time: callback.received_at,
@@ -741,11 +743,11 @@ fn answer_one(
         }
     };
     let received_at = Utc::now();
-    // The secrets as they are now, copied out: a change waits for no request.
+    // The secrets as they are now, read (not copied) for the decision only: a change waits
+    // at most for the decisions under way.
     let in_use = secrets
         .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let decided = decide(&request, config, &in_use, remembered, received_at);
     drop(in_use);
     let Decided {

@@ -115,10 +115,9 @@ pub struct Application {
 }
 
 impl Application {
-    /// Whether `other` is the same application with the same secret (compared in constant
-    /// time).
-    pub fn same_as(&self, other: &Application) -> bool {
-        self.key == other.key && self.secret.ct_eq(&other.secret)
+    /// Whether it is the application `key` with `secret` (compared in constant time).
+    pub fn matches(&self, key: &str, secret: &AppSecret) -> bool {
+        self.key == key && self.secret.ct_eq(secret)
     }
 }
 

@@ -304,11 +304,13 @@ impl ListenPart {
         if profile.name != running.profile {
             return;
         }
-        let application = profile.application();
-        if application.same_as(&running.application) && profile.webhooks.same_as(&running.webhooks)
+        // Called every frame: compared in place, copied only when they changed.
+        if running.application.matches(&profile.key, &profile.secret)
+            && profile.webhooks.same_as(&running.webhooks)
         {
             return;
         }
+        let application = profile.application();
         running
             .listening
             .use_secrets(Some(application.clone()), profile.webhooks.clone());

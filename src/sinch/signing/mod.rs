@@ -20,7 +20,7 @@ mod render;
 mod verify;
 
 pub use render::{CurlBody, curl_command, curl_with_headers, header_lines, shell_quote};
-pub use verify::{CallbackKeys, RequestVerdict, SignedWith, verify_request};
+pub use verify::{CallbackKeys, RequestVerdict, SignedWith, authorization_scheme, verify_request};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

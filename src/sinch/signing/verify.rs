@@ -128,21 +128,16 @@ pub fn verify_request(
              not come from Sinch, or a proxy removed the header",
         );
     };
-    // The scheme ends at any white space (a tab too), as RFC 9110 has it.
-    let authorization = authorization.trim_start();
-    let (scheme, value) = authorization
-        .split_once(|c: char| c.is_ascii_whitespace())
-        .map_or((authorization, ""), |(s, v)| (s, v.trim()));
-    // Only a plain scheme word is ever repeated: anything else may be a credential itself.
-    let word = (scheme.len() <= 20 && scheme.bytes().all(|b| b.is_ascii_alphabetic()))
-        .then(|| scheme.to_ascii_lowercase());
+    let (scheme, value) = authorization_scheme(authorization);
+    let word = scheme.map(str::to_ascii_lowercase);
     let mut verdict = match word.as_deref() {
         Some("application") => verify_application(request, value, keys, Signer::Application),
         Some("service") => verify_application(request, value, keys, Signer::Service),
         Some("basic") => verify_basic(value, keys),
         Some(_) => RequestVerdict::invalid(format!(
-            "the Authorization scheme is \"{scheme}\", but Sinch signs with \"Application\" \
-             (or \"Basic\"; Voice API v2 with \"service\")"
+            "the Authorization scheme is \"{}\", but Sinch signs with \"Application\" \
+             (or \"Basic\"; Voice API v2 with \"service\")",
+            scheme.unwrap_or_default()
         )),
         None => RequestVerdict::invalid(
             "the Authorization header does not begin with a scheme word (\"Application KEY:SIGNATURE\"): \
@@ -201,6 +196,19 @@ fn shown_key(key: &str) -> String {
     } else {
         format!("key {key}")
     }
+}
+
+/// An `Authorization` value's scheme word and what follows it (trimmed). The scheme ends at
+/// any white space (a tab too), as RFC 9110 has it; it is a word only when it is plain
+/// letters (at most 20): anything else may be a credential itself, and is never repeated
+/// or kept. One rule for the verdicts and for what the history hides.
+pub fn authorization_scheme(value: &str) -> (Option<&str>, &str) {
+    let value = value.trim_start();
+    let (scheme, rest) = value
+        .split_once(|c: char| c.is_ascii_whitespace())
+        .map_or((value, ""), |(s, r)| (s, r.trim()));
+    let word = scheme.len() <= 20 && scheme.bytes().all(|b| b.is_ascii_alphabetic());
+    (word.then_some(scheme), rest)
 }
 
 fn verify_basic(value: &str, keys: CallbackKeys<'_>) -> RequestVerdict {
