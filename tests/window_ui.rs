@@ -342,6 +342,9 @@ impl World {
     /// Clicks the widget labelled `label`, then moves the pointer away as a user's hand
     /// would, so that its tooltip does not cover the next widget clicked.
     fn click(&mut self, label: &str) {
+        // Scrolled to first, as a user scrolls a pane to a button out of sight.
+        self.harness.get_by_label(label).scroll_to_me();
+        self.harness.run_steps(1);
         self.harness.get_by_label(label).click();
         self.harness.run_steps(1);
         self.harness.event(egui::Event::PointerGone);
@@ -903,6 +906,33 @@ fn the_request_tab_signs_copies_as_curl_and_sends_to_a_real_server() {
     assert!(world.shows("Made from an earlier form"));
     world.replace_text("Path", "/calling/v1/callouts?x=1");
     assert!(!world.shows(earlier) && !world.shows("Made from an earlier form"));
+}
+
+#[test]
+fn after_send_the_answer_is_in_view_without_scrolling_at_the_default_and_the_minimum_size() {
+    for (width, height) in [(1100.0, 720.0), (520.0, 420.0)] {
+        let mut world = world();
+        world.harness.set_size(egui::vec2(width, height));
+        world.click("Request");
+        let (port, server_thread) = server::checking_server(SECRET, KEY, None, None);
+        world.replace_text("Host", &format!("http://127.0.0.1:{port}"));
+        // Signed first: what was signed takes the room where the answer used to go.
+        world.click("Sign");
+        world.click("Send");
+        world.wait_until("the server's answer", |w| w.shows("HTTP 200 OK"));
+        server_thread.join().unwrap();
+        world.harness.run_steps(2);
+        for shown in ["HTTP 200 OK", "Answer body"] {
+            let rect = world.harness.get_by_label_contains(shown).rect();
+            assert!(
+                rect.min.x >= 0.0
+                    && rect.max.x <= width
+                    && rect.min.y >= 0.0
+                    && rect.min.y + 12.0 <= height,
+                "at {width}x{height} \"{shown}\" is at {rect:?}, out of view"
+            );
+        }
+    }
 }
 
 #[test]
@@ -1640,35 +1670,111 @@ fn ctrl_and_a_number_shows_each_tab_and_ctrl_enter_does_what_that_tab_does() {
     );
 }
 
+/// A ticket whose signature is not the sandbox profile's: its reason is a long sentence.
+const FORGED_TICKET: &str = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:bOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=";
+
+/// Every tab and part of the window, with the names of its two panes.
+const PANED: [(&str, Option<&str>, [&str; 2]); 6] = [
+    ("Generate", None, ["Form pane", "Credential pane"]),
+    ("Inspect", None, ["Token pane", "Decoded pane"]),
+    ("Request", None, ["Request pane", "Answer pane"]),
+    (
+        "Callbacks",
+        Some("Verify"),
+        ["Pasted request pane", "Verdict pane"],
+    ),
+    (
+        "Callbacks",
+        Some("Trigger"),
+        ["Event pane", "Server answer pane"],
+    ),
+    (
+        "Callbacks",
+        Some("Listen"),
+        ["Arrivals pane", "Detail pane"],
+    ),
+];
+
 #[test]
-fn at_the_minimum_size_nothing_runs_past_the_window() {
+fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_window() {
     use egui_kittest::kittest::by;
     let mut world = world();
-    world.harness.set_size(egui::vec2(520.0, 420.0));
-    world.harness.run_steps(3);
+    // Long text everywhere: a long username, a ticket that fails for a long reason, a signed
+    // request, a pasted request that does not verify.
     world.type_into(
         "Username",
         "a-rather-long-username-for-a-small-window@example.com",
     );
     world.click("Generate ticket");
-    for tab in ["Generate", "Inspect", "Request", "Callbacks"] {
-        world.click(tab);
-        world.harness.run_steps(2);
-        for role in [
-            Role::Button,
-            Role::TextInput,
-            Role::MultilineTextInput,
-            Role::ComboBox,
-        ] {
-            for node in world.harness.query_all(by().role(role)) {
+    world.click("Inspect");
+    world.type_into("Token to inspect", FORGED_TICKET);
+    world.click("Request");
+    world.click("Sign");
+    world.click("Callbacks");
+    world.click("Verify");
+    world.type_into(
+        "Raw request",
+        "POST /sinch/callback/with/a/rather/long/path/that/goes/on/and/on HTTP/1.1\nContent-Type: application/json\nx-timestamp: 2026-01-02T03:04:05Z\nAuthorization: Application 196087a1-e815-4bc4-8984-60d8d8a43f1d:bm90LXRoZS1zaWduYXR1cmUtYXQtYWxsLW5vdC1ldmVuLWNsb3Nl\n\n{\"event\":\"ice\",\"callid\":\"a-long-call-id-0123456789abcdef0123456789abcdef\"}",
+    );
+    // What is drawn: a control or a text, with a place on screen.
+    let is_shown_thing = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        node.bounding_box().is_some()
+            && matches!(
+                node.role(),
+                Role::Button
+                    | Role::TextInput
+                    | Role::MultilineTextInput
+                    | Role::ComboBox
+                    | Role::CheckBox
+                    | Role::RadioButton
+                    | Role::Label
+            )
+    };
+    for (width, height) in [(520.0, 420.0), (1100.0, 720.0), (1920.0, 1080.0)] {
+        world.harness.set_size(egui::vec2(width, height));
+        world.harness.run_steps(3);
+        for (tab, part, panes) in PANED {
+            world.click(tab);
+            if let Some(part) = part {
+                world.click(part);
+            }
+            world.harness.run_steps(3);
+            let place = format!("{tab} {} at {width}x{height}", part.unwrap_or(""));
+            // Nothing, in or out of a pane, runs past the window's right edge.
+            for node in world.harness.query_all(by().predicate(is_shown_thing)) {
                 let rect = node.rect();
                 assert!(
-                    rect.max.x <= 521.0,
-                    "{tab}: {:?} {:?} ends at x = {} in a 520 px window",
-                    role,
-                    format!("{node:?}").chars().take(120).collect::<String>(),
+                    rect.max.x <= width + 1.0,
+                    "{place}: {} ends at x = {} past the window",
+                    format!("{node:?}").chars().take(160).collect::<String>(),
                     rect.max.x
                 );
+            }
+            // Nor past its own pane's edges: no text runs under the other pane.
+            for name in panes {
+                let pane = world.harness.get_by(|n| {
+                    n.role() == Role::GenericContainer && n.label().as_deref() == Some(name)
+                });
+                let area = pane.rect();
+                assert!(
+                    area.width() >= 100.0 && area.height() >= 60.0,
+                    "{place}: {name} is {area:?}"
+                );
+                let mut seen = 0;
+                for node in pane.query_all(by().predicate(is_shown_thing)) {
+                    seen += 1;
+                    let rect = node.rect();
+                    assert!(
+                        rect.min.x >= area.min.x - 1.0 && rect.max.x <= area.max.x + 1.0,
+                        "{place}: {} spans x {}..{}, outside {name} at {}..{}",
+                        format!("{node:?}").chars().take(160).collect::<String>(),
+                        rect.min.x,
+                        rect.max.x,
+                        area.min.x,
+                        area.max.x
+                    );
+                }
+                assert!(seen > 0, "{place}: {name} shows nothing");
             }
         }
     }

@@ -13,6 +13,7 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 use super::action::{Action, CopyWhat, PanelContext, ProfileState, TabPanel};
 use super::form::{Expiry, FormState};
 use super::job::Slot;
+use super::panes::{Pane, two_panes};
 use super::widgets::{
     capitalize, error_text, field_width, inspection_grid, labelled, warning_text,
 };
@@ -255,9 +256,27 @@ impl GenerateTab {
             .is_some_and(|at| at > now)
     }
 
-    /// Draws the form, the button and the result.
+    /// Draws the form and its button in one pane, the credential in the other.
     pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
+        two_panes(
+            ui,
+            "generate",
+            ["Form pane", "Credential pane"],
+            |ui, pane| match pane {
+                Pane::Give => self.form_pane(ui, cx, &mut actions),
+                Pane::Get if self.generated.is_some() => {
+                    actions.extend(self.result_section(ui, cx));
+                }
+                Pane::Get => {
+                    ui.weak("The credential appears here, decoded, with its countdown and Copy: fill in the form and press Generate (Ctrl+Enter).");
+                }
+            },
+        );
+        actions
+    }
+
+    fn form_pane(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
         self.form_grid(ui);
         ui.add_space(8.0);
         let blocker = self.blocker(cx.profile);
@@ -277,11 +296,6 @@ impl GenerateTab {
         if let Some(reason) = &blocker {
             ui.add(egui::Label::new(RichText::new(capitalize(reason)).weak()).wrap());
         }
-        if self.generated.is_some() {
-            ui.separator();
-            actions.extend(self.result_section(ui, cx));
-        }
-        actions
     }
 
     fn form_grid(&mut self, ui: &mut Ui) {

@@ -23,6 +23,7 @@ pub mod form;
 pub mod generate_tab;
 pub mod inspect_tab;
 pub mod job;
+mod panes;
 pub mod profile_panel;
 pub mod request_tab;
 pub mod status_line;
@@ -353,24 +354,40 @@ impl SinchTicketApp {
             let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
             actions.extend(self.status.ui(ui, &cx));
         });
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            // Each tab scrolls on its own, and keeps its place while another is shown.
+        // The profile serves every tab: it signs on one and verifies on another. Its bar
+        // takes at most a third of the height.
+        egui::Panel::top("profile").show(ui, |ui| {
+            let most = (ui.ctx().content_rect().height() / 3.0).max(60.0);
             egui::ScrollArea::vertical()
-                .id_salt(("tab", self.tab))
-                .auto_shrink([false, false])
+                .id_salt("profile bar")
+                .max_height(most)
+                .show(ui, |ui| actions.extend(self.profiles.ui(ui, busy)));
+        });
+        // The editor, when open, sits above the tab (which stays in view, to copy from), in a
+        // pane of its own the user can make taller.
+        if self.profiles.editor.is_some() {
+            let room = ui.available_height();
+            egui::Panel::top("profile editor")
+                .resizable(true)
+                .default_size(room * 0.6)
+                .size_range(100.0..=(room - 60.0).max(100.0))
                 .show(ui, |ui| {
-                    // The profile serves both tabs: it signs on one and verifies on the other.
-                    actions.extend(self.profiles.ui(ui, busy));
-                    ui.add_space(8.0);
-                    let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
-                    let panel: &mut dyn TabPanel = match self.tab {
-                        Tab::Generate => &mut self.generate,
-                        Tab::Inspect => &mut self.inspect,
-                        Tab::Request => &mut self.request,
-                        Tab::Callbacks => &mut self.callbacks,
-                    };
-                    actions.extend(panel.ui(ui, &cx));
+                    egui::ScrollArea::vertical()
+                        .id_salt("profile editor")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| actions.extend(self.profiles.editor_ui(ui)));
                 });
+        }
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
+            let panel: &mut dyn TabPanel = match self.tab {
+                Tab::Generate => &mut self.generate,
+                Tab::Inspect => &mut self.inspect,
+                Tab::Request => &mut self.request,
+                Tab::Callbacks => &mut self.callbacks,
+            };
+            // Each tab lays itself out in panes that scroll on their own.
+            actions.extend(panel.ui(ui, &cx));
         });
         actions
     }
@@ -613,7 +630,8 @@ pub fn run() -> Result<(), String> {
         viewport: egui::ViewportBuilder::default()
             .with_title("sinch-ticket")
             .with_app_id(APP_NAME)
-            .with_inner_size([760.0, 640.0])
+            // Room for two panes side by side; eframe remembers the size the user gives it.
+            .with_inner_size([1100.0, 720.0])
             .with_min_inner_size([520.0, 420.0])
             .with_icon(icon),
         ..Default::default()

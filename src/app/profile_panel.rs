@@ -721,7 +721,8 @@ impl ProfilePanel {
         forget_secret_field(ctx);
     }
 
-    /// Draws the profile bar, the delete question, the store's state and the editor.
+    /// Draws the profile bar, the delete question and the store's state; the editor, when it
+    /// is open, is drawn in the tab's place ([`Self::editor_ui`]).
     /// `busy`: keyring work is under way (so "No profiles yet" may not be true yet).
     pub fn ui(&mut self, ui: &mut Ui, busy: bool) -> Vec<Action> {
         if self.editor.is_none() {
@@ -764,9 +765,6 @@ impl ProfilePanel {
                     ui.weak("No profiles yet: press Add… and paste an application key and secret from the Sinch dashboard.");
                 }
             }
-        }
-        if self.editor.is_some() {
-            actions.extend(self.editor_ui(ui));
         }
         actions
     }
@@ -960,7 +958,8 @@ impl ProfilePanel {
         }
     }
 
-    fn editor_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+    /// Draws the profile editor, when it is open.
+    pub fn editor_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         // Once a save was tried, what is wrong is said as the fields change, and so is its
         // being fixed (checked before drawing, so that the frame shows what is true now).
         if self.editor.as_ref().is_some_and(|e| e.tried && !e.saving) {

@@ -13,7 +13,11 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use super::action::{Action, PanelContext, ProfileState, RequestDo, TabPanel};
 use super::job::Slot;
-use super::widgets::{capitalize, error_text, field_width, labelled, shown_value, warning_text};
+use super::panes::{Pane, two_panes};
+use super::widgets::{
+    OK_GREEN, capitalize, error_text, field_width, labelled, read_only_block, shown_value,
+    warning_text,
+};
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
 use crate::net::oauth::{self as net_oauth, Fetch, NoCache, TokenCache};
@@ -583,9 +587,23 @@ impl RequestTab {
         self.answer.busy()
     }
 
-    /// Draws the form, the signed headers and the answer.
+    /// Draws the request (the form, its buttons, what was signed) in one pane and the answer
+    /// in the other, always in view.
     pub fn draw(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
+        two_panes(
+            ui,
+            "request",
+            ["Request pane", "Answer pane"],
+            |ui, pane| match pane {
+                Pane::Give => self.request_pane(ui, cx, &mut actions),
+                Pane::Get => self.answer_section(ui),
+            },
+        );
+        actions
+    }
+
+    fn request_pane(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
         self.form(ui);
         // A problem is about the form it was found in: once that changes, it is gone.
         if self
@@ -635,7 +653,7 @@ impl RequestTab {
             button(
                 ui,
                 "Send",
-                "Sign now and send it; the answer is shown below",
+                "Sign now and send it; the answer is shown beside the request",
                 !self.sending(),
                 RequestDo::Send,
             );
@@ -650,10 +668,8 @@ impl RequestTab {
         if let Some((problem, _)) = &self.problem {
             error_text(ui, problem);
         }
-        self.token_section(ui, cx, &mut actions);
+        self.token_section(ui, cx, actions);
         self.signed_section(ui);
-        self.answer_section(ui);
-        actions
     }
 
     fn form(&mut self, ui: &mut Ui) {
@@ -771,10 +787,20 @@ impl RequestTab {
     }
 
     fn signed_section(&self, ui: &mut Ui) {
+        if self.signed.is_none() {
+            return;
+        }
+        ui.separator();
+        egui::CollapsingHeader::new("What was signed")
+            .default_open(true)
+            .show(ui, |ui| self.signed_details(ui));
+    }
+
+    /// The signed headers and the string to sign, or the credential headers.
+    fn signed_details(&self, ui: &mut Ui) {
         let Some(signed) = &self.signed else {
             return;
         };
-        ui.separator();
         if signed.form != self.form_print() {
             warning_text(
                 ui,
@@ -890,28 +916,51 @@ impl RequestTab {
     }
 
     fn answer_section(&self, ui: &mut Ui) {
+        ui.strong("Answer");
+        if self.sending() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Sending…");
+            });
+            return;
+        }
         match &self.answer.last {
-            None => {}
+            None => {
+                ui.weak("Press Send: your server's or Sinch's answer appears here.");
+            }
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(Sent { answer, .. })) => {
-                ui.separator();
                 if self.sent_from != Some(self.form_print()) {
                     warning_text(
                         ui,
                         "The answer to an earlier form: the request changed since. Send again for this one's.",
                     );
                 }
-                let line = answer.status_line();
-                if answer.is_success() {
-                    ui.strong(line);
+                let line = RichText::new(answer.status_line()).strong();
+                let colour = if answer.is_success() {
+                    OK_GREEN
                 } else {
-                    ui.colored_label(ui.visuals().error_fg_color, line);
-                }
-                ui.add(
-                    TextEdit::multiline(&mut answer.pretty_body().as_str())
-                        .font(egui::TextStyle::Monospace)
-                        .desired_width(f32::INFINITY),
-                );
+                    ui.visuals().error_fg_color
+                };
+                ui.add(egui::Label::new(line.color(colour)).wrap());
+                let headers = [
+                    ("Content-Type", &answer.content_type),
+                    ("Location", &answer.location),
+                    ("WWW-Authenticate", &answer.www_authenticate),
+                ];
+                Grid::new("answer headers")
+                    .num_columns(2)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for (name, value) in headers {
+                            if let Some(value) = value {
+                                ui.weak(name);
+                                ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                                ui.end_row();
+                            }
+                        }
+                    });
+                read_only_block(ui, "Answer body", &answer.pretty_body(), 8);
             }
         }
     }

@@ -65,9 +65,12 @@ fn coloured(ui: &mut Ui, text: &str, color: Color32) {
 /// the profile whose secret checked the signature; `None` when that profile is no longer
 /// the one selected (the verdict then says only what it was).
 pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: Option<&str>) {
+    // The values' column ends at the pane's edge, where a long reason wraps.
+    let values = (ui.available_width() - 140.0).max(120.0);
     Grid::new(id)
         .num_columns(2)
         .spacing([12.0, 4.0])
+        .max_col_width(values)
         .show(ui, |ui| {
             ui.weak("Kind");
             ui.label(inspection.kind.label());
@@ -75,7 +78,7 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             if let Some(identity) = &inspection.identity {
                 ui.weak("Identity");
                 // A long user id wraps rather than widening the window's content.
-                ui.add(egui::Label::new(format!("{} {}", identity.kind, identity.endpoint)).wrap());
+                wrapped(ui, format!("{} {}", identity.kind, identity.endpoint));
                 ui.end_row();
             }
             if let Some(key) = &inspection.application_key {
@@ -97,15 +100,17 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             ui.weak("Signature");
             match &inspection.verdict {
                 Verdict::Verified => match profile {
-                    Some(name) => ui.colored_label(
-                        OK_GREEN,
-                        format!("Verified with the secret of profile \"{name}\""),
+                    Some(name) => wrapped(
+                        ui,
+                        RichText::new(format!("Verified with the secret of profile \"{name}\""))
+                            .color(OK_GREEN),
                     ),
                     None => ui.weak("verified when it was made, with a profile no longer selected"),
                 },
-                Verdict::Failed { reason } => ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("Does not verify: {reason}"),
+                Verdict::Failed { reason } => wrapped(
+                    ui,
+                    RichText::new(format!("Does not verify: {reason}"))
+                        .color(ui.visuals().error_fg_color),
                 ),
                 Verdict::NotChecked => ui.weak("not checked: select a profile to verify with"),
             };
@@ -120,6 +125,11 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
             }
         }
     }
+}
+
+/// A label that wraps to the space there is.
+pub fn wrapped(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).wrap())
 }
 
 /// The width for a text field that would like `wanted` pixels: less when the window is

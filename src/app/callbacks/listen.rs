@@ -12,6 +12,7 @@ use eframe::egui::{self, Button, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
+use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
     OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
 };
@@ -401,6 +402,20 @@ impl ListenPart {
     /// Draws the controls, the list and the selected request.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
+        two_panes(
+            ui,
+            "listen",
+            ["Arrivals pane", "Detail pane"],
+            |ui, pane| match pane {
+                Pane::Give => self.arrivals_pane(ui, cx, &mut actions),
+                Pane::Get => self.detail_pane(ui, &mut actions),
+            },
+        );
+        actions
+    }
+
+    /// The listener's settings, Start and Stop, and what arrived.
+    fn arrivals_pane(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
         let running = self.running.is_some();
         Grid::new("listen")
             .num_columns(2)
@@ -525,8 +540,7 @@ impl ListenPart {
             } else {
                 "Start listening to see callbacks arrive."
             });
-            self.history_ui(ui, &mut actions);
-            return actions;
+            return;
         }
         self.list(ui);
         if self.dropped > 0 {
@@ -539,18 +553,25 @@ impl ListenPart {
                 ),
             );
         }
-        if let Some(arrival) = self.selected.and_then(|i| self.seen.get(i)) {
-            ui.separator();
-            details(ui, &arrival.seen, arrival.cut);
+    }
+
+    /// The arrival picked in the list, and the history.
+    fn detail_pane(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        match self.selected.and_then(|i| self.seen.get(i)) {
+            Some(arrival) => details(ui, &arrival.seen, arrival.cut),
+            None if !self.seen.is_empty() => {
+                ui.weak("Pick an arrival in the list to see it in full here.");
+            }
+            None => {}
         }
-        self.history_ui(ui, &mut actions);
-        actions
+        ui.separator();
+        self.history_ui(ui, actions);
     }
 
     fn list(&mut self, ui: &mut Ui) {
         ScrollArea::vertical()
             .id_salt("arrived")
-            .max_height(160.0)
+            .max_height(320.0)
             .stick_to_bottom(true)
             .show(ui, |ui| {
                 for (i, arrival) in self.seen.iter().enumerate() {

@@ -8,6 +8,7 @@ use eframe::egui::{self, Button, ComboBox, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
+use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
     capitalize, error_text, field_width, labelled, read_only_block, warning_text,
 };
@@ -290,8 +291,22 @@ impl TriggerPart {
         {
             self.new_body(&profile.key, cx.now);
         }
-        self.form(ui, cx);
         let mut actions = Vec::new();
+        two_panes(
+            ui,
+            "trigger",
+            ["Event pane", "Server answer pane"],
+            |ui, pane| match pane {
+                Pane::Give => self.event_pane(ui, cx, &mut actions),
+                Pane::Get => self.result_section(ui),
+            },
+        );
+        actions
+    }
+
+    /// The event, where it goes, how it is signed, and Send.
+    fn event_pane(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, actions: &mut Vec<Action>) {
+        self.form(ui, cx);
         let blocker = cx.profile.blocker();
         ui.horizontal(|ui| {
             let send = ui
@@ -320,8 +335,6 @@ impl TriggerPart {
         {
             warning_text(ui, &missing);
         }
-        self.result_section(ui);
-        actions
     }
 
     fn form(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) {
@@ -451,6 +464,14 @@ impl TriggerPart {
     }
 
     fn result_section(&self, ui: &mut Ui) {
+        ui.strong("Your server's answer");
+        if self.sending() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Sending…");
+            });
+            return;
+        }
         // An answer, or why there was none, is the sent event's: a change since says so.
         if self.result.last.is_some() && self.sent_from != Some(self.form_print()) {
             warning_text(
@@ -459,7 +480,9 @@ impl TriggerPart {
             );
         }
         match &self.result.last {
-            None => {}
+            None => {
+                ui.weak("Press Send event: what your server answered, and whether Sinch would take it, appears here.");
+            }
             Some(Err(err)) => error_text(ui, &format!("not sent: {err}")),
             Some(Ok(Triggered {
                 answer,
@@ -467,7 +490,6 @@ impl TriggerPart {
                 first,
                 ..
             })) => {
-                ui.separator();
                 if let Some(first) = first {
                     ui.label(format!("First: {}", first.status_line()));
                     ui.strong(format!("Again: {}", answer.status_line()));

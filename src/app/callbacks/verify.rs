@@ -7,6 +7,7 @@
 use eframe::egui::{self, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext};
+use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{OK_GREEN, error_text, labelled, warning_text};
 use crate::net::http1::parse_request;
 use crate::profiles::CredentialKind;
@@ -26,6 +27,19 @@ impl VerifyPart {
     /// Draws the input and the verdict. Verifying takes microseconds: it runs every frame the
     /// tab is drawn, with the profile selected now.
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+        two_panes(
+            ui,
+            "verify",
+            ["Pasted request pane", "Verdict pane"],
+            |ui, pane| match pane {
+                Pane::Give => self.request_pane(ui),
+                Pane::Get => self.verdict_pane(ui, cx),
+            },
+        );
+        Vec::new()
+    }
+
+    fn request_pane(&mut self, ui: &mut Ui) {
         labelled(ui, "Raw request", |ui, label| {
             ui.add(
                 TextEdit::multiline(&mut self.input)
@@ -42,8 +56,13 @@ impl VerifyPart {
                 "Off: an x-timestamp more than 15 minutes from now makes the request invalid, \
                  since it may be a replay",
             );
+    }
+
+    /// What the pasted request comes to, with the profile selected now.
+    fn verdict_pane(&self, ui: &mut Ui, cx: &PanelContext<'_>) {
         if self.input.trim().is_empty() {
-            return Vec::new();
+            ui.weak("Paste a request: whether it verifies, and why not, is said here as you type.");
+            return;
         }
         let request = match parse_request(self.input.as_bytes()) {
             Ok(request) => request,
@@ -54,12 +73,12 @@ impl VerifyPart {
                     ""
                 };
                 error_text(ui, &format!("{err}{advice}"));
-                return Vec::new();
+                return;
             }
         };
         let Some(profile) = cx.profile.ready() else {
             ui.weak("Select a profile to verify with.");
-            return Vec::new();
+            return;
         };
         let (verdict, missing) = verify_received(
             &request,
@@ -93,7 +112,7 @@ impl VerifyPart {
                 // The window's own way to allow it: the checkbox above.
                 let advice = match missing {
                     _ if verdict.too_old => {
-                        "; tick \"Accept any age\" above to check the signature alone".to_owned()
+                        "; tick \"Accept any age\" to check the signature alone".to_owned()
                     }
                     Some(Missing::Webhook(scheme)) => format!(
                         ": add the {} to profile \"{}\" (Edit)",
@@ -120,6 +139,5 @@ impl VerifyPart {
                 .on_hover_text("Compare it, line by line, with what your server signed");
             });
         }
-        Vec::new()
     }
 }
