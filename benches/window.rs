@@ -92,17 +92,13 @@ fn window_showing(count: usize, dir: &std::path::Path) -> Harness<'static, Sinch
         harness.run_steps(2);
     };
     wait_until(&mut harness, &|app| !app.busy());
-    for label in ["Callbacks", "Listen", "Show history"] {
+    for label in ["Callbacks", "Listen"] {
         harness.get_by_label(label).click();
         harness.run_steps(2);
     }
     wait_until(&mut harness, &|app| {
-        app.callbacks
-            .listen
-            .history
-            .last
-            .as_ref()
-            .is_some_and(|read| read.as_ref().is_ok_and(|rows| rows.len() == count))
+        let inspector = &app.callbacks.listen.inspector;
+        !inspector.reading.busy() && inspector.kept.len() == count
     });
     let shown = format!("{count} request(s), newest first");
     assert!(

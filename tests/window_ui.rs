@@ -351,6 +351,52 @@ impl World {
         self.settle();
     }
 
+    /// The Listen part's list row whose text holds every one of `parts`.
+    fn row<'a>(&'a self, parts: &'a [&'a str]) -> egui_kittest::Node<'a> {
+        self.harness.get_by(|node| {
+            node.role() == Role::Button
+                && node
+                    .label()
+                    .is_some_and(|label| parts.iter().all(|part| label.contains(part)))
+        })
+    }
+
+    /// Whether the Listen part lists a row whose text holds every one of `parts`.
+    fn lists(&self, parts: &[&str]) -> bool {
+        self.harness
+            .query_all(egui_kittest::kittest::by().predicate(|node| {
+                node.role() == Role::Button
+                    && node
+                        .label()
+                        .is_some_and(|label| parts.iter().all(|part| label.contains(part)))
+            }))
+            .next()
+            .is_some()
+    }
+
+    /// Picks the row of the Listen part's list whose text holds every one of `parts`, and
+    /// waits for its history record, when it has one, to be read.
+    fn pick_row(&mut self, parts: &[&str]) {
+        self.row(parts).scroll_to_me();
+        self.harness.run_steps(1);
+        self.row(parts).click();
+        self.harness.run_steps(1);
+        self.harness.event(egui::Event::PointerGone);
+        self.wait_until("the record read", |w| {
+            !w.app().callbacks.listen.history_selected.busy()
+        });
+        self.harness.run_steps(2);
+    }
+
+    /// Waits until the Listen part has read the history, and lists `count` of its records.
+    fn history_listed(&mut self, count: usize) {
+        self.wait_until("the history read", |w| {
+            let inspector = &w.app().callbacks.listen.inspector;
+            !inspector.reading.busy() && inspector.kept.len() == count
+        });
+        self.harness.run_steps(2);
+    }
+
     fn choose_profile(&mut self, name: &str) {
         self.harness
             .get_by_role_and_label(Role::ComboBox, "Profile")
@@ -1192,17 +1238,23 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
     world.wait_until("both arrivals", |w| {
         w.app().callbacks.listen.seen.len() == 2
     });
-    assert!(world.shows("POST /sinch/ice ice  verified (application), answered 200"));
-    assert!(world.shows("POST /sinch/ice ice  NOT VERIFIED, answered 401"));
+    world.harness.run_steps(2);
+    assert!(world.lists(&[
+        "ice",
+        "POST /sinch/ice",
+        "verified (application)",
+        "answered 200"
+    ]));
+    assert!(world.lists(&["ice", "POST /sinch/ice", "NOT VERIFIED", "answered 401"]));
 
     let listed = world.app().callbacks.listen.seen.len();
     assert_eq!(listed, 2);
-    world.harness.get_by_label_contains("NOT VERIFIED").click();
-    world.harness.run_steps(2);
-    assert!(world.shows("Not verified: the signature does not match"));
+    world.pick_row(&["NOT VERIFIED"]);
+    assert!(world.shows("The signature does not match"));
     let headers = world.field("Headers").value().unwrap_or_default();
     assert!(headers.contains("x-timestamp"), "{headers}");
     assert!(!headers.contains(SECRET));
+    world.click("Verdict");
     let string_to_sign = world.field("String to sign").value().unwrap_or_default();
     assert!(string_to_sign.ends_with("/sinch/ice"), "{string_to_sign}");
 
@@ -1337,8 +1389,9 @@ fn the_listen_part_forwards_unverified_requests_only_when_told_to() {
     let addr = world.start_listening();
     assert_eq!(send_forged(addr).answer.status, 401);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
-    world.harness.get_by_label_contains("NOT VERIFIED").click();
     world.harness.run_steps(2);
+    world.pick_row(&["NOT VERIFIED"]);
+    world.click("Your app's answer");
     assert!(world.shows("not forwarded"), "the details say why");
     world.stop_listening();
     app.set_nonblocking(true).unwrap();
@@ -1995,11 +2048,8 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     let cut = world.app().callbacks.listen.seen[0].cut;
     assert_eq!(cut, body.len() - 64 * 1024);
-    world
-        .harness
-        .get_by_label_contains("verified (application), answered 200")
-        .click();
     world.harness.run_steps(2);
+    world.pick_row(&["verified (application)", "answered 200"]);
     let shown = world.field("Body").value().unwrap_or_default();
     assert!(
         shown.ends_with(&format!("… and {cut} more bytes, not kept for display")),
@@ -2170,7 +2220,8 @@ fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_
     .unwrap();
     assert_eq!(sent.answer.status, 200);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
-    assert!(world.shows("sms-inbound  verified (conversation), answered 200"));
+    world.harness.run_steps(2);
+    assert!(world.lists(&["sms-inbound", "verified (conversation)", "answered 200"]));
     world.stop_listening();
 
     // Reopened, the editor opens its webhook section, says one is saved; Remove removes it
@@ -2331,8 +2382,24 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     );
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     world.stop_listening();
-    // The live list is cleared; the history keeps the request.
+    // Listed once, under its number in the history once it is kept there.
+    world.history_listed(1);
+    assert!(world.lists(&["     1  ", "dice", "verified (application)", "answered 200"]));
+    assert_eq!(
+        world
+            .harness
+            .query_all_by_label_contains("POST /sinch/dice")
+            .count(),
+        1,
+        "an arrival the history keeps is listed once"
+    );
+    // Cleared, the list is empty; the history keeps the request, and Reload lists it again.
     world.click("Clear list");
+    world.harness.run_steps(2);
+    assert!(!world.lists(&["dice"]));
+    world.click("Reload");
+    world.history_listed(1);
+    assert!(world.lists(&["     1  ", "dice", "verified (application)"]));
 
     // The same history the command line reads.
     let path = world.config.path().join("data/history.sqlite3");
@@ -2350,31 +2417,15 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
             .is_some_and(|found| found.len() == 1)
     });
 
-    // A filter that matches nothing, then one that matches.
+    // A filter that matches nothing, then one that matches (text in the body).
     world.replace_text("Filter", "no-such-text");
-    world.click("Show history");
-    world.wait_until("the history read", |w| {
-        !w.app().callbacks.listen.history.busy()
-    });
-    world.harness.run_steps(2);
-    assert!(world.shows("Nothing kept yet that matches."));
+    world.history_listed(0);
+    assert!(world.shows("Nothing received or kept matches the filters."));
     world.replace_text("Filter", "from-the-history");
-    world.click("Show history");
-    world.wait_until("the history read", |w| {
-        !w.app().callbacks.listen.history.busy()
-    });
-    world.harness.run_steps(2);
+    world.history_listed(1);
     assert!(world.shows("1 request(s), newest first"));
-    world
-        .harness
-        .get_by_label_contains("dice  verified (application), answered 200")
-        .click();
-    world.harness.run_steps(1);
-    world.wait_until("the record read", |w| {
-        w.app().callbacks.listen.history_selected.last.is_some()
-    });
-    world.harness.run_steps(2);
-    assert!(world.shows("Record 1: POST /sinch/dice"));
+    world.pick_row(&["dice", "verified (application)", "answered 200"]);
+    assert!(world.shows("record 1 in the history"));
 
     // Export: the requests the filter matches, as HAR, readable by the user only.
     let har = world.config.path().join("out.har");
@@ -2423,16 +2474,9 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     );
     world.harness.run_steps(2);
     assert!(world.shows("Kept as record 2, a replay of 1."));
-    // The list shown is read again, with the replay in it.
-    world.wait_until("the list read again", |w| {
-        w.app()
-            .callbacks
-            .listen
-            .history
-            .last
-            .as_ref()
-            .is_some_and(|l| l.as_ref().is_ok_and(|entries| entries.len() == 2))
-    });
+    // The list is read again, with the replay in it.
+    world.history_listed(2);
+    assert!(world.lists(&["     2  ", "re-signed (application)", "replay of 1"]));
     // The result names where it went, whatever the Trigger part's URL becomes.
     let sent_to = format!("http://127.0.0.1:{port}/sinch/callback");
     world.click("Trigger");
@@ -2469,6 +2513,113 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
         "{}",
         received.raw
     );
+}
+
+#[test]
+fn the_inspector_filters_by_event_and_verdict_copies_as_curl_and_replays_as_recorded() {
+    use sinch_ticket::sinch::callback::{Event, Forgery};
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Listen");
+    let addr = world.start_listening();
+    callback_at(
+        addr,
+        Event::Ice,
+        br#"{"event":"ice","callid":"c-1"}"#,
+        Forgery::None,
+    );
+    callback_at(
+        addr,
+        Event::Dice,
+        br#"{"event":"dice","callid":"c-2"}"#,
+        Forgery::BadSignature,
+    );
+    world.wait_until("both arrivals", |w| {
+        w.app().callbacks.listen.seen.len() == 2
+    });
+    // Kept by the history as they arrive, and read back without a word: listed once each,
+    // with their numbers.
+    world.history_listed(2);
+    assert!(world.lists(&["     1  ", "ice", "verified (application)"]));
+    assert!(world.lists(&["     2  ", "dice", "NOT VERIFIED"]));
+
+    // The verdict filter, then the event filter.
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Verdicts")
+        .click();
+    world.harness.run_steps(2);
+    world.click("Not verified");
+    assert!(world.lists(&["/sinch/dice"]) && !world.lists(&["/sinch/ice"]));
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Verdicts")
+        .click();
+    world.harness.run_steps(2);
+    world.click("Any verdict");
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Events")
+        .click();
+    world.harness.run_steps(2);
+    world.click("ice");
+    assert!(world.lists(&["/sinch/ice"]) && !world.lists(&["/sinch/dice"]));
+
+    // Copy as curl: the request as it arrived, to your server (the Trigger part's URL).
+    world.pick_row(&["/sinch/ice", "verified (application)"]);
+    world.click("Copy as curl");
+    let copied = world.clipboard.content().unwrap();
+    let server_url = world.app().callbacks.trigger.url.clone();
+    assert!(
+        copied.starts_with(&format!("curl --path-as-is -X POST '{server_url}'")),
+        "{copied}"
+    );
+    let authorization = world.app().callbacks.listen.seen[0]
+        .seen
+        .history_entry()
+        .unwrap()
+        .headers
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        .unwrap()
+        .1;
+    assert!(copied.contains(&authorization), "{copied}");
+    assert!(copied.contains(r#"--data-binary '{"event":"ice","callid":"c-1"}'"#));
+    assert!(world.shows("Copied curl command, clears in 60 s"));
+    world.stop_listening();
+
+    // Replay as recorded: its old signature, not a new one, to the Trigger part's URL.
+    let (port, server) =
+        server::answering_server(SECRET, KEY, None, server::Answering::careful(401, ""));
+    world.click("Trigger");
+    world.replace_text(
+        "Your server's URL",
+        &format!("http://127.0.0.1:{port}/sinch/callback"),
+    );
+    world.click("Listen");
+    world.click("As recorded");
+    world.click("Replay");
+    world.wait_until("the replay", |w| {
+        w.app().callbacks.listen.replayed.last.is_some()
+    });
+    let received = server.join().unwrap();
+    let sent_authorization = received.raw.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then(|| value.trim().to_owned())
+    });
+    assert_eq!(
+        sent_authorization.as_deref(),
+        Some(authorization.as_str()),
+        "{}",
+        received.raw
+    );
+    world.harness.run_steps(2);
+    assert!(world.shows(&format!(
+        "Sent record 1 again to http://127.0.0.1:{port}/sinch/callback, as recorded: HTTP 401"
+    )));
+    world.history_listed(3);
+    assert!(world.lists(&["     3  ", "replay of 1"]));
 }
 
 /// A secret manager for the window's tests: one value for every reference, each fetch
@@ -2691,19 +2842,8 @@ fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
         &format!("http://127.0.0.1:{port}/sinch/callback"),
     );
     world.click("Listen");
-    world.click("Show history");
-    world.wait_until("the history read", |w| {
-        !w.app().callbacks.listen.history.busy()
-    });
-    world.harness.run_steps(2);
-    world
-        .harness
-        .get_by_label_contains("dice  NOT VERIFIED, answered 401")
-        .click();
-    world.wait_until("the record read", |w| {
-        w.app().callbacks.listen.history_selected.last.is_some()
-    });
-    world.harness.run_steps(2);
+    world.history_listed(1);
+    world.pick_row(&["dice", "NOT VERIFIED", "answered 401"]);
     let replay_disabled = |world: &World| {
         world
             .harness

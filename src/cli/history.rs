@@ -175,6 +175,7 @@ impl FilterArgs {
             },
             since: self.since.map(ago),
             text: None,
+            after: None,
             limit: self.limit,
         }
     }
@@ -212,6 +213,7 @@ fn summary_json(entry: &Entry) -> Value {
         "status": entry.status,
         "replay_of": entry.replay_of,
         "body_size": entry.body_size,
+        "app_answer": entry.app_answer(),
     })
 }
 

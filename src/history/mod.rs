@@ -222,6 +222,20 @@ impl Entry {
         serde_json::from_str(&self.record).unwrap_or_default()
     }
 
+    /// What the app it was forwarded to answered, in a few words: its status ("200"), "no
+    /// answer" when it could not be reached, `None` when it was not forwarded (also read from
+    /// a list's records, which keep only this of the record).
+    pub fn app_answer(&self) -> Option<String> {
+        let record = self.record_value();
+        let forwarded = record.get("forwarded").filter(|f| !f.is_null())?;
+        Some(
+            match forwarded.get("status").and_then(serde_json::Value::as_u64) {
+                Some(status) => status.to_string(),
+                None => "no answer".to_owned(),
+            },
+        )
+    }
+
     /// The body for people: pretty JSON, or the text.
     pub fn pretty_body(&self) -> String {
         match serde_json::from_slice::<serde_json::Value>(&self.body) {
@@ -244,6 +258,9 @@ pub struct Filter {
     pub since: Option<DateTime<Utc>>,
     /// Only those whose event, path or body holds this text.
     pub text: Option<String>,
+    /// Only those kept after the record numbered this (a list read again takes only what is
+    /// new).
+    pub after: Option<i64>,
     /// At most this many, newest first.
     pub limit: Option<u64>,
 }
@@ -259,8 +276,9 @@ pub struct Settings {
 
 /// The columns of a whole record, in [`row_entry`]'s order.
 const WHOLE: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of, body_size, body_sha256, resigned";
-/// The same, with the headers, body and record left out: for lists.
-const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', 'null', replay_of, body_size, body_sha256, resigned";
+/// The same, with the headers and body left out, and of the record only what the app
+/// answered: for lists.
+const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', json_object('forwarded', json_extract(record, '$.forwarded')), replay_of, body_size, body_sha256, resigned";
 
 /// The history file, open.
 pub struct History {
@@ -461,6 +479,10 @@ impl History {
         if let Some(verified) = filter.verified {
             sql.push_str(" AND verified = ?");
             values.push(Box::new(verified));
+        }
+        if let Some(after) = filter.after {
+            sql.push_str(" AND id > ?");
+            values.push(Box::new(after));
         }
         if let Some(since) = filter.since {
             sql.push_str(" AND time >= ?");

@@ -26,6 +26,22 @@ const NOT_REPLAYED: [&str; 6] = [
     "accept-encoding",
 ];
 
+/// A curl command that sends a recorded request to `to` as it was recorded: its method, its
+/// headers (without those of its connection, and with any credential hidden as the history
+/// hides it), its body's exact bytes. What *Copy as curl* copies for a received request.
+pub fn curl(method: &str, to: &str, headers: &[(String, String)], body: &[u8]) -> String {
+    let headers: Vec<(String, String)> = Entry::hide_secrets(headers)
+        .into_iter()
+        .filter(|(name, _)| !NOT_REPLAYED.iter().any(|h| name.eq_ignore_ascii_case(h)))
+        .collect();
+    crate::sinch::signing::curl_with_headers(
+        method,
+        to,
+        &headers,
+        crate::sinch::signing::CurlBody::Bytes(body),
+    )
+}
+
 /// How a record is sent again.
 pub enum ReplayAs<'a> {
     /// Its bytes and headers as recorded: its old signature and timestamp.
@@ -241,4 +257,46 @@ pub fn replay(
         summary,
         kept,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::curl;
+
+    #[test]
+    fn a_recorded_request_as_curl_keeps_its_signature_and_bytes_but_no_secret_or_connection() {
+        let headers = vec![
+            ("Host".to_owned(), "127.0.0.1:8765".to_owned()),
+            ("Content-Length".to_owned(), "13".to_owned()),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("x-timestamp".to_owned(), "2026-01-02T03:04:05Z".to_owned()),
+            (
+                "Authorization".to_owned(),
+                "Application key:c2lnbmF0dXJl".to_owned(),
+            ),
+            (
+                "Proxy-Authorization".to_owned(),
+                "Basic a2V5OnNlY3JldA==".to_owned(),
+            ),
+        ];
+        let command = curl(
+            "POST",
+            "http://127.0.0.1:3000/sinch/ice",
+            &headers,
+            br#"{"it's":"ice"}"#,
+        );
+        assert_eq!(
+            command,
+            "curl --path-as-is -X POST 'http://127.0.0.1:3000/sinch/ice' \
+             -H 'Content-Type: application/json' -H 'x-timestamp: 2026-01-02T03:04:05Z' \
+             -H 'Authorization: Application key:c2lnbmF0dXJl' \
+             -H 'Proxy-Authorization: <hidden>' --data-binary '{\"it'\\''s\":\"ice\"}'"
+        );
+        let basic = vec![(
+            "Authorization".to_owned(),
+            "Basic a2V5OnNlY3JldA==".to_owned(),
+        )];
+        let command = curl("POST", "http://127.0.0.1:3000/", &basic, b"");
+        assert!(!command.contains("a2V5OnNlY3JldA=="), "{command}");
+    }
 }

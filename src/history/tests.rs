@@ -608,3 +608,45 @@ fn a_link_to_someone_elses_file_is_set_aside_and_the_file_left_as_it_was() {
         );
     }
 }
+
+#[test]
+fn a_list_read_again_takes_only_what_is_new_and_says_what_the_app_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut history = History::open(&dir.path().join("h.sqlite3"))
+        .unwrap()
+        .history;
+    let first = history.record(&entry("ice", true)).unwrap();
+    let mut forwarded = entry("dice", true);
+    forwarded.record = serde_json::json!({
+        "event": "dice",
+        "forwarded": {"url": "http://127.0.0.1:3000/", "status": 503, "took_ms": 4}
+    })
+    .to_string();
+    let second = history.record(&forwarded).unwrap();
+    let mut unreachable = entry("ace", true);
+    unreachable.record = serde_json::json!({
+        "forwarded": {"url": "http://127.0.0.1:3000/", "status": null, "error": "refused"}
+    })
+    .to_string();
+    history.record(&unreachable).unwrap();
+
+    let newer = history
+        .list(&Filter {
+            after: Some(first),
+            ..Filter::default()
+        })
+        .unwrap();
+    let events: Vec<_> = newer.iter().map(|e| e.event.as_deref().unwrap()).collect();
+    assert_eq!(
+        events,
+        ["ace", "dice"],
+        "newest first, none at or before {first}"
+    );
+    // A list keeps no body and no headers, but what the app answered.
+    let dice = newer.iter().find(|e| e.id == Some(second)).unwrap();
+    assert!(dice.body.is_empty() && dice.headers.is_empty());
+    assert_eq!(dice.app_answer().as_deref(), Some("503"));
+    assert_eq!(newer[0].app_answer().as_deref(), Some("no answer"));
+    let all = history.list(&Filter::default()).unwrap();
+    assert_eq!(all.last().unwrap().app_answer(), None, "not forwarded");
+}

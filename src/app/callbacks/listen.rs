@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 
 use chrono::Local;
-use eframe::egui::{self, Button, Grid, RichText, ScrollArea, TextEdit, Ui};
+use eframe::egui::{self, Button, ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
+use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, RowKey, VerdictShown};
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
-    OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
+    capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
 };
 use crate::history::replay::{ReplayAs, Replayed};
 use crate::history::{self, Entry, Filter, History, Keeper, KeeperReport};
@@ -34,6 +35,8 @@ pub struct Arrival {
     pub seen: Seen,
     /// How many bytes of the body were cut off.
     pub cut: usize,
+    /// Its order of arrival in this window (set when the window takes it).
+    pub seq: u64,
 }
 
 impl Arrival {
@@ -55,7 +58,7 @@ impl Arrival {
             answer.body.truncate(BODY_KEPT);
             answer.body.shrink_to_fit();
         }
-        Self { seen, cut }
+        Self { seen, cut, seq: 0 }
     }
 }
 
@@ -84,8 +87,14 @@ pub struct ListenPart {
     pub seen: Vec<Arrival>,
     /// How many arrivals the window could not take (its queue was full).
     pub dropped: usize,
-    /// The request shown in detail.
-    pub selected: Option<usize>,
+    /// The next arrival's order.
+    next_seq: u64,
+    /// Changes whenever the arrivals do.
+    generation: u64,
+    /// The list of what arrived and what the history keeps, and the request picked.
+    pub inspector: Inspector,
+    /// How many records the keeper had kept when the history was last read.
+    kept_when_read: u64,
     /// Why the listener could not start.
     pub error: Option<String>,
     running: Option<Running>,
@@ -109,16 +118,14 @@ pub struct ListenPart {
     pub resign_unverified: bool,
     /// That the running listener took its profile's new secrets.
     pub secrets_note: Option<String>,
-    /// The history's filter, as typed.
-    pub history_filter: String,
-    /// The history as last read (newest first; no bodies), or why it could not be read.
-    pub history: Slot<Result<Vec<Entry>, HistoryJobError>>,
-    /// The history record shown in detail, read whole.
+    /// The history record of the request picked, read whole.
     pub history_selected: Slot<Result<Entry, HistoryJobError>>,
     /// A recorded request to put in the Trigger part's editor.
     pub to_trigger: Option<(Event, String)>,
     /// Where *Replay* sends a record: the Trigger part's URL (the tab sets it each frame).
     pub replay_to: String,
+    /// Replay sends the recorded bytes with their old signature, not signed afresh.
+    pub replay_as_recorded: bool,
     /// The replay under way, and the last one's outcome.
     pub replayed: Slot<Result<Replayed, HistoryJobError>>,
     /// Where Export writes the HAR file, as typed.
@@ -126,9 +133,6 @@ pub struct ListenPart {
     /// The export under way, and how many requests the last one wrote where (or why not).
     pub export: Slot<Result<(usize, std::path::PathBuf), HistoryJobError>>,
 }
-
-/// How many history records the list reads at most.
-pub const HISTORY_SHOWN: u64 = 100_000;
 
 impl Default for ListenPart {
     fn default() -> Self {
@@ -139,7 +143,10 @@ impl Default for ListenPart {
             forward_unverified: false,
             seen: Vec::new(),
             dropped: 0,
-            selected: None,
+            next_seq: 0,
+            generation: 0,
+            inspector: Inspector::default(),
+            kept_when_read: 0,
             error: None,
             running: None,
             stopping: Slot::default(),
@@ -151,11 +158,10 @@ impl Default for ListenPart {
             history_said: None,
             resign_unverified: false,
             secrets_note: None,
-            history_filter: String::new(),
-            history: Slot::default(),
             history_selected: Slot::default(),
             to_trigger: None,
             replay_to: String::new(),
+            replay_as_recorded: false,
             replayed: Slot::default(),
             export_to: dirs::download_dir()
                 .or_else(dirs::home_dir)
@@ -371,31 +377,44 @@ impl ListenPart {
     /// queue drains while the window is hidden or another tab is shown.
     pub fn take_arrivals(&mut self) {
         self.read_keeper();
+        let mut taken = Vec::new();
         if self.stopping.poll() || !self.stopping.busy() {
             // Stopped: what it answered last is in the queue, then nothing more comes.
             if let Some((seen, dropped)) = self.draining.take() {
-                self.seen.extend(seen.try_iter());
+                taken.extend(seen.try_iter());
                 self.dropped += dropped.swap(0, Ordering::Relaxed);
             }
         } else if let Some((seen, dropped)) = &self.draining {
-            self.seen.extend(seen.try_iter());
+            taken.extend(seen.try_iter());
             self.dropped += dropped.swap(0, Ordering::Relaxed);
         }
-        self.trim_list();
-        let Some(running) = &self.running else {
+        if let Some(running) = &self.running {
+            taken.extend(running.seen.try_iter());
+            self.dropped += running.dropped.swap(0, Ordering::Relaxed);
+        }
+        if taken.is_empty() {
             return;
-        };
-        self.seen.extend(running.seen.try_iter());
-        self.dropped += running.dropped.swap(0, Ordering::Relaxed);
-        self.trim_list();
+        }
+        for mut arrival in taken {
+            arrival.seq = self.next_seq;
+            self.next_seq += 1;
+            self.seen.push(arrival);
+        }
+        // The newest [`KEPT`] stay.
+        let extra = self.seen.len().saturating_sub(KEPT);
+        self.seen.drain(..extra);
+        self.generation += 1;
     }
 
-    /// Keeps the newest [`KEPT`] arrivals.
-    fn trim_list(&mut self) {
-        if self.seen.len() > KEPT {
-            let extra = self.seen.len() - KEPT;
-            self.seen.drain(..extra);
-            self.selected = self.selected.and_then(|i| i.checked_sub(extra));
+    /// Empties the list of arrivals (the history keeps what it kept).
+    pub fn clear_arrivals(&mut self) {
+        // The history's records listed so far leave the list too (Reload brings them back).
+        self.inspector.hide_kept();
+        self.seen.clear();
+        self.dropped = 0;
+        self.generation += 1;
+        if matches!(self.inspector.selected, Some(RowKey::Live(_))) {
+            self.inspector.selected = None;
         }
     }
 
@@ -516,10 +535,15 @@ impl ListenPart {
                     actions.push(Action::StartListening);
                 }
             }
-            if !self.seen.is_empty() && ui.button("Clear list").clicked() {
-                self.seen.clear();
-                self.dropped = 0;
-                self.selected = None;
+            if !self.inspector.is_empty()
+                && ui
+                    .button("Clear list")
+                    .on_hover_text(
+                        "Empty the list; the history keeps what it kept (Reload lists it again)",
+                    )
+                    .clicked()
+            {
+                self.clear_arrivals();
             }
         });
         if running && let Some(note) = self.secrets_note.clone() {
@@ -534,15 +558,78 @@ impl ListenPart {
             error_text(ui, error);
         }
         ui.separator();
-        if self.seen.is_empty() {
-            ui.weak(if running {
-                "Nothing yet: send a callback here (the Trigger part does)."
-            } else {
-                "Start listening to see callbacks arrive."
+        self.list_section(ui);
+        self.export_ui(ui);
+    }
+
+    /// The filters, the list of what arrived and what the history keeps (newest first; only
+    /// the rows in sight are drawn), and Export.
+    fn list_section(&mut self, ui: &mut Ui) {
+        let events = self.inspector.events().to_vec();
+        let mut whole = false;
+        ui.horizontal_wrapped(|ui| {
+            labelled(ui, "Filter", |ui, label| {
+                let typed = ui
+                    .add(
+                        TextEdit::singleline(&mut self.inspector.text)
+                            .hint_text("event, path, verdict or text in the body")
+                            .desired_width(field_width(ui, 220.0)),
+                    )
+                    .labelled_by(label)
+                    .on_hover_text("Shows only the requests that hold this text, as you type");
+                // The history's records are matched by their bodies too: read again.
+                whole |= typed.changed();
             });
-            return;
+            let event = self.inspector.event.clone();
+            let label = ui.label("Events");
+            ComboBox::from_id_salt("event filter")
+                .selected_text(event.as_deref().unwrap_or("Any event"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.inspector.event, None, "Any event");
+                    for name in events {
+                        ui.selectable_value(&mut self.inspector.event, Some(name.clone()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text("Shows only the requests of one event");
+            let label = ui.label("Verdicts");
+            ComboBox::from_id_salt("verdict filter")
+                .selected_text(self.inspector.verdict.label())
+                .show_ui(ui, |ui| {
+                    for (shown, label) in VerdictShown::ALL {
+                        ui.selectable_value(&mut self.inspector.verdict, shown, label);
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text("Shows only the requests that verified, or only those that did not");
+            if self.history_path.is_some()
+                && ui
+                    .button("Reload")
+                    .on_hover_text("Read the history again (the command line may have added to it or cleared it)")
+                    .clicked()
+            {
+                self.inspector.forget();
+                whole = true;
+            }
+            if self.inspector.reading.busy() {
+                ui.spinner();
+            }
+        });
+        if whole || (self.history_path.is_some() && !self.inspector.started()) {
+            self.inspector
+                .read(ui.ctx(), self.history_path.as_deref(), true);
         }
-        self.list(ui);
+        if let Some(Err(why)) = &self.inspector.reading.last {
+            error_text(ui, &why.to_string());
+        }
+        if let Some(why) = &self.history_note {
+            warning_text(ui, why);
+            if ui.small_button("Dismiss").clicked() {
+                self.history_note = None;
+            }
+        }
         if self.dropped > 0 {
             warning_text(
                 ui,
@@ -553,93 +640,316 @@ impl ListenPart {
                 ),
             );
         }
-    }
-
-    /// The arrival picked in the list, and the history.
-    fn detail_pane(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        match self.selected.and_then(|i| self.seen.get(i)) {
-            Some(arrival) => details(ui, &arrival.seen, arrival.cut),
-            None if !self.seen.is_empty() => {
-                ui.weak("Pick an arrival in the list to see it in full here.");
-            }
-            None => {}
+        let selected = self.inspector.selected;
+        let rows = self.inspector.rows(&self.seen, self.generation);
+        if rows.is_empty() {
+            ui.weak(if self.running.is_some() {
+                "Nothing yet: send a callback here (the Trigger part does)."
+            } else if self.inspector.text.trim().is_empty() && self.inspector.event.is_none() {
+                "Start listening to see callbacks arrive; what the history keeps is listed here too."
+            } else {
+                "Nothing received or kept matches the filters."
+            });
+            return;
         }
-        ui.separator();
-        self.history_ui(ui, actions);
-    }
-
-    fn list(&mut self, ui: &mut Ui) {
+        ui.weak(format!(
+            "{} request(s), newest first: number in the history, time, event, request, verdict, what the listener and your app answered",
+            rows.len()
+        ));
+        let mut picked = None;
+        let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 6.0;
+        // The list takes the rest of the pane, and at least a few rows.
+        let room = (ui.clip_rect().bottom() - ui.cursor().top() - 8.0).max(row_height * 6.0);
         ScrollArea::vertical()
-            .id_salt("arrived")
-            .max_height(320.0)
-            .stick_to_bottom(true)
-            .show(ui, |ui| {
-                for (i, arrival) in self.seen.iter().enumerate() {
-                    let (line, good) = summary(&arrival.seen);
+            .id_salt("inspector rows")
+            .max_height(room)
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for row in &rows[range] {
+                    let is_selected = selected == Some(row.key);
                     // Red on the selection's blue cannot be read: a selected row keeps the
                     // selection's own text colour (its words say NOT VERIFIED).
-                    let selected = self.selected == Some(i);
-                    let text = if good || selected {
-                        RichText::new(line)
+                    let text = RichText::new(row.line()).monospace();
+                    let text = if row.verified || is_selected {
+                        text
                     } else {
-                        RichText::new(line).color(ui.visuals().error_fg_color)
+                        text.color(ui.visuals().error_fg_color)
                     };
                     if ui
-                        .selectable_label(self.selected == Some(i), text.monospace())
+                        .add(
+                            Button::selectable(is_selected, text)
+                                .wrap_mode(egui::TextWrapMode::Truncate),
+                        )
                         .clicked()
                     {
-                        self.selected = Some(i);
+                        picked = Some((row.key, row.id));
                     }
                 }
             });
+        if let Some((key, id)) = picked {
+            self.pick(ui.ctx(), key, id);
+        }
+    }
+
+    /// Shows the request `key` in detail; its history record (`id`) is read whole, for
+    /// Replay and Edit & replay.
+    fn pick(&mut self, ctx: &egui::Context, key: RowKey, id: Option<i64>) {
+        self.inspector.selected = Some(key);
+        match id {
+            Some(id) => self.load_record(ctx, id),
+            None => {
+                self.history_selected.last = None;
+                self.replayed.last = None;
+            }
+        }
+    }
+
+    /// The request picked in the list, in detail, with what can be done with it.
+    fn detail_pane(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let Some(key) = self.inspector.selected else {
+            ui.weak("Pick a request in the list to see it here: its headers and body, what your app answered, and its verdict, with Replay and Copy as curl.");
+            return;
+        };
+        let live = match key {
+            RowKey::Live(seq) => self.seen.iter().find(|a| a.seq == seq),
+            RowKey::Kept(_) => None,
+        };
+        let row = self.inspector.row(key).cloned();
+        let record = match &self.history_selected.last {
+            Some(Ok(entry))
+                if entry.id.is_some() && entry.id == row.as_ref().and_then(|r| r.id) =>
+            {
+                Some(entry)
+            }
+            _ => None,
+        };
+        let Some(row) = row else {
+            ui.weak("That request is no longer listed.");
+            return;
+        };
+        let title = if row.method.is_empty() {
+            "A connection refused".to_owned()
+        } else {
+            format!("{} {}", row.method, crate::sinch::text::one_line(&row.path))
+        };
+        ui.add(egui::Label::new(RichText::new(title).strong()).wrap());
+        let number = match row.id {
+            Some(id) => format!("record {id} in the history"),
+            None => "not in the history".to_owned(),
+        };
+        ui.weak(format!(
+            "{}, {}",
+            row.time
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S%.3f"),
+            number
+        ));
+        if row.verified {
+            ok_text(ui, &row.verdict);
+        } else {
+            error_text(ui, &row.verdict);
+        }
+        // Why not, on top: the arrival's own words, or its record's.
+        let reason = match live.map(|a| &a.seen) {
+            Some(Seen::Callback(callback)) => callback.verdict.reason.as_deref(),
+            Some(Seen::Refused { .. }) => None,
+            None => record.and_then(|e| e.reason.as_deref()),
+        };
+        if let Some(reason) = reason {
+            error_text(ui, reason);
+        }
+        if self.history_selected.busy() {
+            ui.spinner();
+        }
+        if let Some(Err(why)) = &self.history_selected.last {
+            error_text(ui, &why.to_string());
+        }
+        // What is known of it: from this window's arrival, else from its history record.
+        let request = live
+            .and_then(|a| match &a.seen {
+                Seen::Callback(callback) => Some(Received {
+                    method: &callback.method,
+                    path: &callback.path,
+                    headers: &callback.headers,
+                    body: &callback.body,
+                }),
+                Seen::Refused { .. } => None,
+            })
+            .or_else(|| {
+                record.map(|e| Received {
+                    method: &e.method,
+                    path: &e.path,
+                    headers: &e.headers,
+                    body: &e.body,
+                })
+            });
+        actions_row(
+            ui,
+            ReplayControls {
+                as_recorded: &mut self.replay_as_recorded,
+                resign_unverified: &mut self.resign_unverified,
+                to_trigger: &mut self.to_trigger,
+                replayed: &self.replayed,
+                replay_to: self.replay_to.trim(),
+                port: self.port.trim(),
+            },
+            request,
+            record,
+            actions,
+        );
+        ui.separator();
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (DetailTab::Request, "Request"),
+                (DetailTab::AppAnswer, "Your app's answer"),
+                (DetailTab::Verdict, "Verdict"),
+            ] {
+                ui.selectable_value(&mut self.inspector.tab, tab, label);
+            }
+        });
+        match self.inspector.tab {
+            DetailTab::Request => match request {
+                Some(request) => {
+                    let cut = live.map_or(0, |a| a.cut);
+                    request_detail(ui, request, cut, record);
+                }
+                None if self.history_selected.busy() => {}
+                None => {
+                    if let Some(Seen::Refused { peer, reason, .. }) = live.map(|a| &a.seen) {
+                        error_text(ui, &format!("a request from {peer} was refused: {reason}"));
+                    }
+                }
+            },
+            DetailTab::AppAnswer => app_answer_detail(ui, live.map(|a| &a.seen), record),
+            DetailTab::Verdict => verdict_detail(ui, live.map(|a| &a.seen), record),
+        }
     }
 }
 
-/// One line for the list, and whether it verified.
-fn summary(seen: &Seen) -> (String, bool) {
-    match seen {
-        Seen::Refused {
-            at, status, reason, ..
-        } => (
-            format!(
-                "{}  refused{}: {reason}",
-                at.with_timezone(&Local).format("%H:%M:%S"),
-                status.map_or_else(String::new, |s| format!(" ({s})"))
-            ),
-            false,
-        ),
-        Seen::Callback(callback) => {
-            let verdict = callback.verdict.headline();
-            (
-                format!(
-                    "{}  {verdict}, answered {}",
-                    callback.headline(),
-                    callback.status()
-                ),
-                callback.verdict.verified,
-            )
+/// A request received, from this window's arrival or its history record.
+#[derive(Clone, Copy)]
+struct Received<'a> {
+    method: &'a str,
+    path: &'a str,
+    headers: &'a [(String, String)],
+    body: &'a [u8],
+}
+
+/// What the actions of the request picked read and change.
+struct ReplayControls<'a> {
+    as_recorded: &'a mut bool,
+    resign_unverified: &'a mut bool,
+    to_trigger: &'a mut Option<(Event, String)>,
+    replayed: &'a Slot<Result<Replayed, HistoryJobError>>,
+    replay_to: &'a str,
+    port: &'a str,
+}
+
+/// Replay (re-signed or as recorded, to the Trigger part's URL), Edit & replay and Copy as
+/// curl, for the request picked: its method, path, headers and body when they are known, and
+/// its history record when it has one.
+fn actions_row(
+    ui: &mut Ui,
+    controls: ReplayControls<'_>,
+    request: Option<Received<'_>>,
+    record: Option<&Entry>,
+    actions: &mut Vec<Action>,
+) {
+    let to = controls.replay_to;
+    ui.horizontal_wrapped(|ui| {
+        // Copy as curl: to your server when the Trigger part names it, else back here.
+        if let Some(request) = request {
+            let target = if to.is_empty() {
+                format!("http://127.0.0.1:{}{}", controls.port, request.path)
+            } else {
+                to.to_owned()
+            };
+            if ui
+                .button("Copy as curl")
+                .on_hover_text(format!(
+                    "Copy a curl command that sends it as recorded to {target}; credentials other than a signature are left out"
+                ))
+                .clicked()
+            {
+                actions.push(Action::CopyText {
+                    text: crate::history::replay::curl(
+                        request.method,
+                        &target,
+                        request.headers,
+                        request.body,
+                    ),
+                    what: "curl command",
+                });
+            }
         }
+        let Some(entry) = record else {
+            return;
+        };
+        let event = Event::of_body(&entry.body);
+        if let Some(event) = event
+            && ui
+                .button("Edit & replay")
+                .on_hover_text("Put its body in the Trigger part's editor, to change it and send it re-signed")
+                .clicked()
+        {
+            *controls.to_trigger = Some((event, entry.pretty_body()));
+        }
+        ui.separator();
+        ui.radio_value(controls.as_recorded, false, "Re-signed")
+            .on_hover_text("Its recorded body, signed afresh with the selected profile: your server should take it");
+        ui.radio_value(controls.as_recorded, true, "As recorded")
+            .on_hover_text("Its bytes and old signature as they arrived: your server should refuse a stale one");
+        let resigned = !*controls.as_recorded;
+        // A stranger's bytes are signed with your secret only when you say so.
+        let vouch = entry.verified || entry.resigned || !resigned;
+        if !vouch {
+            ui.checkbox(
+                controls.resign_unverified,
+                "It never verified: sign it with my secret anyway",
+            )
+            .on_hover_text("It may not be Sinch's: signing it vouches for it. The replay is listed as re-signed, not verified.");
+        }
+        let can = !controls.replayed.busy()
+            && (vouch || *controls.resign_unverified)
+            && (event.is_some() || !resigned);
+        let tip = if to.is_empty() {
+            "Send it again: first type your server's URL in the Trigger part".to_owned()
+        } else if event.is_none() && resigned {
+            "Its body names no event: it cannot be signed as one (As recorded can send it)"
+                .to_owned()
+        } else {
+            format!("Send it again to {to} (the Trigger part's URL); the replay is kept in the history, linked to this record")
+        };
+        if ui
+            .add_enabled(can, Button::new("Replay"))
+            .on_hover_text(&tip)
+            .on_disabled_hover_text(&tip)
+            .clicked()
+        {
+            actions.push(Action::ReplayRecord);
+        }
+    });
+    if record.is_some() {
+        ui.weak(if to.is_empty() {
+            "Replay sends to the Trigger part's URL: type your server's there.".to_owned()
+        } else {
+            format!("Replay sends to {to} (the Trigger part's URL).")
+        });
+    }
+    if controls.replayed.busy() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Replaying…");
+        });
+    }
+    match &controls.replayed.last {
+        None => {}
+        Some(Err(why)) => error_text(ui, &format!("Not replayed: {why}")),
+        Some(Ok(replayed)) => replay_outcome(ui, replayed),
     }
 }
 
 impl ListenPart {
-    /// Reads the history anew (newest first, filtered), on a worker thread.
-    pub fn load_history(&mut self, ctx: &egui::Context) {
-        let Some(path) = self.history_path.clone() else {
-            self.history.last = Some(Err(HistoryJobError::NoDataFolder));
-            return;
-        };
-        let filter = self.history_filter.clone();
-        let _ = self.history.start("history", ctx, move || {
-            let opened = History::open(&path)?;
-            Ok(opened.history.list(&Filter {
-                text: Some(filter),
-                limit: Some(HISTORY_SHOWN),
-                ..Filter::default()
-            })?)
-        });
-    }
-
     /// Reads record `id` whole, on a worker thread.
     fn load_record(&mut self, ctx: &egui::Context, id: i64) {
         let Some(path) = self.history_path.clone() else {
@@ -651,9 +961,13 @@ impl ListenPart {
         });
     }
 
-    /// Collects finished history reads (also while the window is hidden).
+    /// Collects finished history work, and reads what the keeper kept since the list was
+    /// read (also while the window is hidden).
     pub fn poll_history(&mut self, ctx: &egui::Context) {
-        self.history.poll();
+        if self.inspector.take_read() {
+            self.inspector
+                .read(ctx, self.history_path.as_deref(), false);
+        }
         if self.history_selected.poll() {
             // Another record: the last replay was of the one before, and signing it though
             // it never verified is asked again.
@@ -661,17 +975,18 @@ impl ListenPart {
             self.resign_unverified = false;
         }
         self.export.poll();
-        // A replay kept is a new record: the list shown is read again to include it.
-        if self.replayed.poll()
-            && matches!(&self.replayed.last, Some(Ok(r)) if r.kept.is_ok())
-            && self.history.last.is_some()
-        {
-            self.load_history(ctx);
+        let replay_kept =
+            self.replayed.poll() && matches!(&self.replayed.last, Some(Ok(r)) if r.kept.is_ok());
+        let kept = self.keeper.as_ref().map_or(0, |k| k.report().kept);
+        if self.inspector.started() && (replay_kept || kept != self.kept_when_read) {
+            self.kept_when_read = kept;
+            self.inspector
+                .read(ctx, self.history_path.as_deref(), false);
         }
     }
 
-    /// Sends the record shown again to [`Self::replay_to`], its recorded body re-signed
-    /// with `profile`'s secret of its kind, on a worker thread; the replay is kept in the
+    /// Sends the record picked again to [`Self::replay_to`], re-signed with `profile`'s
+    /// secret of its kind or as recorded, on a worker thread; the replay is kept in the
     /// history, linked to the record (as `replay` does on the command line).
     pub fn replay(&mut self, ctx: &egui::Context, profile: ProfileState<'_>) {
         let result = self.start_replay(ctx, profile);
@@ -691,30 +1006,37 @@ impl ListenPart {
         let Some(path) = self.history_path.clone() else {
             return Err(HistoryJobError::NoDataFolder);
         };
-        let Some(ready) = profile.ready() else {
-            return Err(HistoryJobError::NoProfile(profile.blocker()));
-        };
         let to = self.replay_to.trim().to_owned();
         if to.is_empty() {
             return Err(HistoryJobError::NoUrl);
         }
         crate::net::target::sendable(&to).map_err(HistoryJobError::Url)?;
-        let secrets = ready.callback_secrets();
+        let secrets = if self.replay_as_recorded {
+            None
+        } else {
+            let Some(ready) = profile.ready() else {
+                return Err(HistoryJobError::NoProfile(profile.blocker()));
+            };
+            Some(ready.callback_secrets())
+        };
         let entry = entry.clone();
         let even_unverified = self.resign_unverified;
         self.replayed
             .start("replay", ctx, move || {
                 let mut opened = History::open(&path)?.history;
-                let body = entry.body.clone();
+                let how = match &secrets {
+                    None => ReplayAs::AsIs,
+                    Some(secrets) => ReplayAs::Resigned {
+                        body: entry.body.clone(),
+                        secrets,
+                        even_unverified,
+                    },
+                };
                 history::replay::replay(
                     &mut opened,
                     &entry,
                     &to,
-                    ReplayAs::Resigned {
-                        body,
-                        secrets: &secrets,
-                        even_unverified,
-                    },
+                    how,
                     crate::net::client::DEFAULT_TIMEOUT,
                 )
                 .map_err(HistoryJobError::from)
@@ -722,8 +1044,8 @@ impl ListenPart {
             .map_err(HistoryJobError::NotStarted)
     }
 
-    /// Writes the records the filter matches to the Export file as HAR 1.2 (readable by
-    /// you only), on a worker thread.
+    /// Writes the records the filter's text matches to the Export file as HAR 1.2
+    /// (readable by you only), on a worker thread.
     fn export_har(&mut self, ctx: &egui::Context) {
         let Some(path) = self.history_path.clone() else {
             return;
@@ -733,48 +1055,28 @@ impl ListenPart {
             self.export.last = Some(Err(HistoryJobError::NoExportTarget));
             return;
         }
-        let filter = self.history_filter.clone();
+        let filter = Filter {
+            text: Some(self.inspector.text.clone()),
+            event: self.inspector.event.clone(),
+            verified: match self.inspector.verdict {
+                VerdictShown::All => None,
+                VerdictShown::Verified => Some(true),
+                VerdictShown::NotVerified => Some(false),
+            },
+            limit: Some(HISTORY_SHOWN),
+            ..Filter::default()
+        };
         let _ = self.export.start("history-export", ctx, move || {
             let opened = History::open(&path)?;
-            let filter = Filter {
-                text: Some(filter),
-                limit: Some(HISTORY_SHOWN),
-                ..Filter::default()
-            };
             let count = history::export(&opened.history, &filter, history::Format::Har, &to)?;
             Ok((count, to))
         });
     }
 
-    /// The history section: a filter, the records in a list that draws only the rows in
-    /// sight, and the record selected, with Replay and Edit & replay.
-    fn history_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+    /// Export: the history's records the filters take, as HAR.
+    fn export_ui(&mut self, ui: &mut Ui) {
         if self.history_path.is_none() {
             return;
-        }
-        ui.separator();
-        let mut reload = false;
-        ui.horizontal(|ui| {
-            ui.strong("History");
-            let filter = labelled(ui, "Filter", |ui, label| {
-                ui.add(
-                    TextEdit::singleline(&mut self.history_filter)
-                        .hint_text("event, path or text in the body")
-                        .desired_width(field_width(ui, 220.0)),
-                )
-                .labelled_by(label)
-            });
-            reload |= filter.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            reload |= ui
-                .button("Show history")
-                .on_hover_text("Read the requests kept across runs (the newest 100,000 that match)")
-                .clicked();
-            if self.history.busy() {
-                ui.spinner();
-            }
-        });
-        if reload {
-            self.load_history(ui.ctx());
         }
         let mut export = false;
         ui.horizontal_wrapped(|ui| {
@@ -784,13 +1086,13 @@ impl ListenPart {
                 )
                 .labelled_by(label)
                 .on_hover_text(
-                    "A HAR 1.2 file of the requests the filter matches, readable by you only",
+                    "A HAR 1.2 file of the history's requests the filters take, readable by you only",
                 );
             });
             export = ui
                 .add_enabled(!self.export.busy(), Button::new("Export HAR"))
                 .on_hover_text(
-                    "Write the requests the filter matches, for a browser's or proxy's HAR viewer",
+                    "Write the history's requests the filters take, for a browser's or proxy's HAR viewer",
                 )
                 .clicked();
         });
@@ -804,131 +1106,18 @@ impl ListenPart {
             Some(Err(why)) => error_text(ui, &why.to_string()),
             None => {}
         }
-        if let Some(why) = &self.history_note {
-            warning_text(ui, why);
-            if ui.small_button("Dismiss").clicked() {
-                self.history_note = None;
-            }
-        }
-        let mut open = None;
-        match &self.history.last {
-            None => {}
-            Some(Err(why)) => error_text(ui, &why.to_string()),
-            Some(Ok(entries)) if entries.is_empty() => {
-                ui.weak("Nothing kept yet that matches.");
-            }
-            Some(Ok(entries)) => {
-                ui.weak(format!("{} request(s), newest first", entries.len()));
-                let row = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
-                let selected = match &self.history_selected.last {
-                    Some(Ok(entry)) => entry.id,
-                    _ => None,
-                };
-                ScrollArea::vertical()
-                    .id_salt("history")
-                    .max_height(160.0)
-                    .show_rows(ui, row, entries.len(), |ui, rows| {
-                        for entry in &entries[rows] {
-                            let verdict = entry.headline();
-                            let line = format!(
-                                "{:>6}  {}  {}  {verdict}, answered {}",
-                                entry.id.unwrap_or_default(),
-                                entry.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S"),
-                                entry.event.as_deref().unwrap_or("(no event)"),
-                                entry
-                                    .status
-                                    .map_or_else(|| "-".to_owned(), |s| s.to_string())
-                            );
-                            if ui
-                                .selectable_label(
-                                    selected == entry.id,
-                                    RichText::new(line).monospace(),
-                                )
-                                .clicked()
-                            {
-                                open = entry.id;
-                            }
-                        }
-                    });
-            }
-        }
-        if let Some(id) = open {
-            self.load_record(ui.ctx(), id);
-        }
-        match &self.history_selected.last {
-            None => {}
-            Some(Err(why)) => error_text(ui, &why.to_string()),
-            Some(Ok(entry)) => {
-                let event = Event::of_body(&entry.body);
-                ui.horizontal_wrapped(|ui| {
-                    ui.strong(format!(
-                        "Record {}: {} {}",
-                        entry.id.unwrap_or_default(),
-                        entry.method,
-                        entry.path
-                    ));
-                    let body = entry.pretty_body();
-                    if let Some(event) = event {
-                        if ui
-                            .button("Edit & replay")
-                            .on_hover_text("Put its body in the Trigger part's editor, to change it and send it re-signed")
-                            .clicked()
-                        {
-                            self.to_trigger = Some((event, body));
-                        }
-                        let to = self.replay_to.trim();
-                        let tip = if to.is_empty() {
-                            "Send its recorded bytes again, signed afresh with the selected profile: first type your server's URL in the Trigger part".to_owned()
-                        } else {
-                            format!("Send its recorded bytes again to {to} (the Trigger part's URL), signed afresh with the selected profile; the replay is kept in the history, linked to this record")
-                        };
-                        // A stranger's bytes are signed with your secret only when you say so.
-                        let vouch = entry.verified || entry.resigned;
-                        if !vouch {
-                            ui.checkbox(
-                                &mut self.resign_unverified,
-                                "It never verified: sign it with my secret anyway",
-                            )
-                            .on_hover_text("It may not be Sinch's: signing it vouches for it. The replay is listed as re-signed, not verified.");
-                        }
-                        if ui
-                            .add_enabled(
-                                !self.replayed.busy() && (vouch || self.resign_unverified),
-                                Button::new("Replay"),
-                            )
-                            .on_hover_text(tip)
-                            .clicked()
-                        {
-                            actions.push(Action::ReplayRecord);
-                        }
-                    } else {
-                        ui.weak("(its body names no event: it cannot be signed as one)");
-                    }
-                });
-                if self.replayed.busy() {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label("Replaying…");
-                    });
-                }
-                match &self.replayed.last {
-                    None => {}
-                    Some(Err(why)) => error_text(ui, &format!("Not replayed: {why}")),
-                    Some(Ok(replayed)) => replay_outcome(ui, replayed),
-                }
-                for (name, value) in &entry.headers {
-                    ui.monospace(format!("{name}: {}", crate::sinch::text::one_line(value)));
-                }
-                read_only_block(ui, "Recorded body", &entry.pretty_body(), 6);
-            }
-        }
     }
 }
 
 /// What a replay got: the answer, Sinch's judgement of it, and where it was kept.
 fn replay_outcome(ui: &mut Ui, replayed: &Replayed) {
+    let how = if replayed.verdict.is_some() {
+        "signed afresh"
+    } else {
+        "as recorded"
+    };
     let line = format!(
-        "Sent record {} again to {}, signed afresh: {}",
+        "Sent record {} again to {}, {how}: {}",
         replayed.of,
         replayed.to,
         replayed.answer.status_line()
@@ -938,7 +1127,7 @@ fn replay_outcome(ui: &mut Ui, replayed: &Replayed) {
     } else {
         error_text(ui, &line);
     }
-    ui.label(&replayed.summary);
+    ui.add(egui::Label::new(replayed.summary.as_str()).wrap());
     match &replayed.kept {
         Ok(id) => {
             ui.weak(format!("Kept as record {id}, a replay of {}.", replayed.of));
@@ -986,65 +1175,16 @@ pub enum HistoryJobError {
     NotStarted(String),
 }
 
-/// The selected request: verdict, what it was answered, headers (never a secret), body and
-/// the string to sign.
-fn details(ui: &mut Ui, seen: &Seen, cut: usize) {
-    let Seen::Callback(callback) = seen else {
-        if let Seen::Refused { peer, reason, .. } = seen {
-            error_text(ui, &format!("a request from {peer} was refused: {reason}"));
-        }
-        return;
-    };
-    if callback.verdict.verified {
-        ui.colored_label(
-            OK_GREEN,
-            format!(
-                "Verified ({} scheme)",
-                callback
-                    .verdict
-                    .scheme
-                    .as_ref()
-                    .map_or("?", crate::sinch::signing::SignedWith::name)
-            ),
-        );
-    } else {
-        error_text(
-            ui,
-            &format!(
-                "not verified: {}",
-                callback.verdict.reason.as_deref().unwrap_or("unknown")
-            ),
-        );
-    }
-    for warning in &callback.verdict.warnings {
-        warning_text(ui, warning);
-    }
-    match &callback.reply {
-        Reply::StandIn { status } => {
-            ui.weak(format!("Answered {status} by the listener."));
-        }
-        Reply::NotForwarded { status: 405 } => {
-            ui.weak("Answered 405 by the listener: only POST is taken from other machines.");
-        }
-        Reply::NotForwarded { status } => {
-            ui.weak(format!(
-                "Answered {status} by the listener, not forwarded: it did not verify (tick \
-                 \"Forward unverified requests too\" to send such requests to your app)."
-            ));
-        }
-        Reply::ForwardFailed { url, error } => error_text(
-            ui,
-            &format!("answered 502: your app at {url} could not be reached: {error}"),
-        ),
-        Reply::Forwarded { answer, check, .. } => {
-            ui.label(format!("Your app answered {}.", answer.status_line()));
-            for problem in check.iter().flat_map(|c| &c.problems) {
-                error_text(ui, &format!("• {problem}"));
-            }
-        }
-    }
-    let headers: String = callback
-        .headers
+/// The request tab of the detail: its headers (never a credential), its body, and the
+/// request as raw text.
+fn request_detail(ui: &mut Ui, request: Received<'_>, cut: usize, record: Option<&Entry>) {
+    let Received {
+        method,
+        path,
+        headers,
+        body,
+    } = request;
+    let headers: String = headers
         .iter()
         .map(|(name, value)| {
             format!(
@@ -1054,13 +1194,162 @@ fn details(ui: &mut Ui, seen: &Seen, cut: usize) {
         })
         .collect();
     read_only_block(ui, "Headers", &headers, 3);
-    let mut body = callback.pretty_body();
+    let mut shown = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => format!("{json:#}"),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
     if cut > 0 {
-        body.push_str(&format!("\n… and {cut} more bytes, not kept for display"));
+        shown.push_str(&format!("\n… and {cut} more bytes, not kept for display"));
     }
-    read_only_block(ui, "Body", &body, 6);
-    if let Some(string_to_sign) = &callback.verdict.string_to_sign {
-        read_only_block(ui, "String to sign", string_to_sign, 5);
+    if let Some(note) = record.and_then(Entry::cut_note) {
+        shown.push_str(&format!("\n… {note}"));
+    }
+    read_only_block(ui, "Body", &shown, 6);
+    egui::CollapsingHeader::new("Raw request")
+        .default_open(false)
+        .show(ui, |ui| {
+            let raw = format!(
+                "{method} {path} HTTP/1.1\n{headers}\n{}",
+                String::from_utf8_lossy(body)
+            );
+            read_only_block(ui, "Raw", &raw, 6);
+        });
+}
+
+/// The app's-answer tab of the detail: what the listener or your app answered.
+fn app_answer_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
+    if let Some(Seen::Callback(callback)) = seen {
+        match &callback.reply {
+            Reply::StandIn { status } => {
+                ui.weak(format!(
+                    "Answered {status} by the listener: nothing is forwarded (type your app's address in Forward to)."
+                ));
+            }
+            Reply::NotForwarded { status: 405 } => {
+                ui.weak("Answered 405 by the listener: only POST is taken from other machines.");
+            }
+            Reply::NotForwarded { status } => {
+                ui.add(
+                    egui::Label::new(format!(
+                        "Answered {status} by the listener, not forwarded: it did not verify (tick \
+                         \"Forward unverified requests too\" to send such requests to your app)."
+                    ))
+                    .wrap(),
+                );
+            }
+            Reply::ForwardFailed { url, error } => error_text(
+                ui,
+                &format!("answered 502: your app at {url} could not be reached: {error}"),
+            ),
+            Reply::Forwarded { url, answer, check } => {
+                ui.label(format!(
+                    "Your app at {url} answered {}.",
+                    answer.status_line()
+                ));
+                for problem in check.iter().flat_map(|c| &c.problems) {
+                    error_text(ui, &format!("• {problem}"));
+                }
+                if check.as_ref().is_some_and(|c| c.problems.is_empty()) {
+                    ok_text(ui, "Sinch can use this answer.");
+                }
+                if let Some(content_type) = &answer.content_type {
+                    ui.monospace(format!("Content-Type: {content_type}"));
+                }
+                read_only_block(ui, "Your app's body", &answer.pretty_body(), 6);
+            }
+        }
+        return;
+    }
+    let Some(entry) = record else {
+        ui.weak("Nothing was answered: the connection was refused.");
+        return;
+    };
+    let forwarded = entry
+        .record_value()
+        .get("forwarded")
+        .cloned()
+        .unwrap_or_default();
+    if forwarded.is_null() {
+        ui.weak(format!(
+            "Answered {} by the listener; it was not forwarded to an app.",
+            entry
+                .status
+                .map_or_else(|| "-".to_owned(), |s| s.to_string())
+        ));
+        return;
+    }
+    let url = forwarded.get("url").and_then(|u| u.as_str()).unwrap_or("?");
+    match forwarded.get("status").and_then(serde_json::Value::as_u64) {
+        Some(status) => {
+            let took = forwarded
+                .get("took_ms")
+                .and_then(serde_json::Value::as_u64)
+                .map_or_else(String::new, |ms| format!(" in {ms} ms"));
+            ui.label(format!("Your app at {url} answered {status}{took}."));
+        }
+        None => error_text(
+            ui,
+            &format!(
+                "your app at {url} could not be reached: {}",
+                forwarded
+                    .get("error")
+                    .and_then(|e| e.as_str())
+                    .unwrap_or("?")
+            ),
+        ),
+    }
+    for problem in forwarded
+        .get("problems")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str())
+    {
+        error_text(ui, &format!("• {problem}"));
+    }
+    ui.weak("The history keeps the status and what Sinch could not use, not your app's body.");
+}
+
+/// The verdict tab of the detail: why it did or did not verify, and the string to sign.
+fn verdict_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
+    match (seen, record) {
+        (Some(Seen::Callback(callback)), _) => {
+            if let Some(reason) = &callback.verdict.reason {
+                error_text(ui, reason);
+            }
+            for warning in &callback.verdict.warnings {
+                warning_text(ui, warning);
+            }
+            match &callback.verdict.string_to_sign {
+                Some(string_to_sign) => {
+                    read_only_block(ui, "String to sign", string_to_sign, 5);
+                }
+                None => {
+                    ui.weak("Its scheme signs no string (HTTP Basic compares the key and secret).");
+                }
+            }
+        }
+        (Some(Seen::Refused { peer, reason, .. }), _) => {
+            error_text(ui, &format!("a request from {peer} was refused: {reason}"));
+        }
+        (None, Some(entry)) => {
+            if let Some(reason) = &entry.reason {
+                error_text(ui, reason);
+            } else {
+                ok_text(ui, &entry.headline());
+            }
+            for warning in entry
+                .record_value()
+                .get("warnings")
+                .and_then(|w| w.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|w| w.as_str())
+            {
+                warning_text(ui, warning);
+            }
+        }
+        (None, None) => {}
     }
 }
 

@@ -3,6 +3,7 @@
 //! realistic signed (or forged) event at your server and see its answer checked; Listen for
 //! callbacks and see them arrive with their verdicts.
 
+pub mod inspector;
 pub mod listen;
 pub mod trigger;
 pub mod verify;

@@ -1,0 +1,492 @@
+//! The Listen part's inspector, as ngrok's is: what the listener receives and what the
+//! history keeps, in one live list (newest first, filtered by text, event and verdict), and
+//! the request picked shown in detail, with Replay, Edit & replay and Copy as curl.
+//!
+//! The list is built from two sources: the history's records (read on a worker thread, then
+//! only what is new each time the keeper has kept more) and this window's arrivals (in
+//! memory, with what the app answered in full). An arrival that the history also holds is
+//! listed once, under its record's number.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Local, Utc};
+use eframe::egui;
+
+use super::listen::{Arrival, HistoryJobError};
+use crate::app::job::Slot;
+use crate::history::{Entry, Filter, History};
+use crate::net::listen::{Reply, Seen};
+
+/// How many history records the list reads at most.
+pub const HISTORY_SHOWN: u64 = 100_000;
+
+/// Which request a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowKey {
+    /// A record of the history, by its number.
+    Kept(i64),
+    /// An arrival of this window's listener, by its order of arrival.
+    Live(u64),
+}
+
+/// One row of the list: its columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Which request.
+    pub key: RowKey,
+    /// Its number in the history, when it is kept there.
+    pub id: Option<i64>,
+    /// When it arrived.
+    pub time: DateTime<Utc>,
+    /// The event its body names.
+    pub event: Option<String>,
+    /// Its method and path.
+    pub method: String,
+    /// Its path.
+    pub path: String,
+    /// Whether it verified.
+    pub verified: bool,
+    /// The verdict in a few words.
+    pub verdict: String,
+    /// What the listener answered.
+    pub ours: Option<u16>,
+    /// What the app answered, when it was forwarded.
+    pub app: Option<String>,
+    /// The record it replays.
+    pub replay_of: Option<i64>,
+}
+
+impl Row {
+    fn of_entry(entry: &Entry) -> Option<Self> {
+        Some(Self {
+            key: RowKey::Kept(entry.id?),
+            id: entry.id,
+            time: entry.time,
+            event: entry.event.clone(),
+            method: entry.method.clone(),
+            path: entry.path.clone(),
+            verified: entry.verified,
+            verdict: entry.headline(),
+            ours: entry.status,
+            app: entry.app_answer(),
+            replay_of: entry.replay_of,
+        })
+    }
+
+    fn of_arrival(arrival: &Arrival, id: Option<i64>) -> Self {
+        let key = RowKey::Live(arrival.seq);
+        match &arrival.seen {
+            Seen::Refused {
+                at, status, reason, ..
+            } => Self {
+                key,
+                id,
+                time: *at,
+                event: None,
+                method: String::new(),
+                path: String::new(),
+                verified: false,
+                verdict: format!("refused: {reason}"),
+                ours: *status,
+                app: None,
+                replay_of: None,
+            },
+            Seen::Callback(callback) => Self {
+                key,
+                id,
+                time: callback.received_at,
+                event: callback.event.map(|e| e.name().to_owned()),
+                method: callback.method.clone(),
+                path: callback.path.clone(),
+                verified: callback.verdict.verified,
+                verdict: callback.verdict.headline(),
+                ours: Some(callback.status()),
+                app: match &callback.reply {
+                    Reply::Forwarded { answer, .. } => Some(answer.status.to_string()),
+                    Reply::ForwardFailed { .. } => Some("no answer".to_owned()),
+                    Reply::StandIn { .. } | Reply::NotForwarded { .. } => None,
+                },
+                replay_of: None,
+            },
+        }
+    }
+
+    /// The row as one line: what the list shows (in columns) and a screen reader reads.
+    pub fn line(&self) -> String {
+        let number = self.id.map_or_else(|| "-".to_owned(), |id| id.to_string());
+        let event = self.event.as_deref().unwrap_or("(no event)");
+        let request = if self.method.is_empty() {
+            "(no request)".to_owned()
+        } else {
+            format!(
+                "{} {}",
+                self.method,
+                crate::sinch::text::one_line(&self.path)
+            )
+        };
+        let ours = self
+            .ours
+            .map_or_else(|| "-".to_owned(), |status| status.to_string());
+        let app = self.app.as_deref().unwrap_or("-");
+        let replay = self
+            .replay_of
+            .map_or_else(String::new, |of| format!("  replay of {of}"));
+        format!(
+            "{number:>6}  {}  {event:<13}  {request}  {}  answered {ours}  app {app}{replay}",
+            self.time.with_timezone(&Local).format("%H:%M:%S"),
+            self.verdict
+        )
+    }
+
+    /// Whether the row's own words hold `needle` (lower case).
+    fn says(&self, needle: &str) -> bool {
+        [
+            self.event.as_deref().unwrap_or_default(),
+            &self.path,
+            &self.method,
+            &self.verdict,
+        ]
+        .iter()
+        .any(|text| text.to_lowercase().contains(needle))
+    }
+}
+
+/// Which verdicts the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerdictShown {
+    /// All.
+    #[default]
+    All,
+    /// Only those that verified.
+    Verified,
+    /// Only those that did not (refusals included).
+    NotVerified,
+}
+
+impl VerdictShown {
+    /// The choices, as the filter's menu words them.
+    pub const ALL: [(Self, &'static str); 3] = [
+        (Self::All, "Any verdict"),
+        (Self::Verified, "Verified"),
+        (Self::NotVerified, "Not verified"),
+    ];
+
+    fn takes(self, verified: bool) -> bool {
+        match self {
+            Self::All => true,
+            Self::Verified => verified,
+            Self::NotVerified => !verified,
+        }
+    }
+
+    /// How the menu words it.
+    pub fn label(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(shown, _)| *shown == self)
+            .map_or("Any verdict", |(_, label)| label)
+    }
+}
+
+/// The detail pane's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetailTab {
+    /// Its headers, body and raw bytes.
+    #[default]
+    Request,
+    /// What the app answered.
+    AppAnswer,
+    /// The verdict: the reason, the warnings, the string to sign.
+    Verdict,
+}
+
+/// What a read of the history brought.
+pub struct Read {
+    /// The records, newest first, without bodies.
+    pub entries: Vec<Entry>,
+    /// Whether it is only what came after the records already listed.
+    pub after: Option<i64>,
+    /// The text it was filtered by.
+    pub text: String,
+}
+
+/// The inspector's state.
+#[derive(Default)]
+pub struct Inspector {
+    /// The filter's text (event, path, verdict, or text in the body).
+    pub text: String,
+    /// Only this event.
+    pub event: Option<String>,
+    /// Only these verdicts.
+    pub verdict: VerdictShown,
+    /// The history's records read, oldest first, without bodies.
+    pub kept: Vec<Entry>,
+    /// The read under way, and the last one's failure.
+    pub reading: Slot<Result<Read, HistoryJobError>>,
+    /// The text the records listed were filtered by (`None`: not read yet).
+    read_for: Option<String>,
+    /// Read again once the read under way is done (more was kept, or the filter changed).
+    again: bool,
+    /// The rows, newest first, and which of them the filters show.
+    rows: Vec<Row>,
+    shown: Vec<usize>,
+    /// The events the rows name, sorted.
+    events: Vec<String>,
+    /// What the rows were built from, to build them again only when that changed.
+    built: Option<Built>,
+    /// The history's records up to this number are not listed (*Clear list*).
+    hidden_to: Option<i64>,
+    /// The request picked.
+    pub selected: Option<RowKey>,
+    /// The detail pane's tab.
+    pub tab: DetailTab,
+}
+
+/// What a list was built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Built {
+    hidden_to: Option<i64>,
+    kept: usize,
+    newest_kept: Option<i64>,
+    arrivals: u64,
+    text: String,
+    event: Option<String>,
+    verdict: VerdictShown,
+}
+
+impl Inspector {
+    /// Reads the history (all of it when `whole`, else what came after the records listed)
+    /// on a worker thread; when a read is under way, reads again once it is done.
+    pub fn read(&mut self, ctx: &egui::Context, path: Option<&std::path::Path>, whole: bool) {
+        let Some(path) = path.map(std::path::Path::to_owned) else {
+            return;
+        };
+        if self.reading.busy() {
+            self.again = true;
+            return;
+        }
+        let text = self.text.trim().to_owned();
+        // What is listed was read with another text: only a whole read can say what matches.
+        let whole = whole || self.read_for.as_deref() != Some(text.as_str());
+        let after = if whole {
+            None
+        } else {
+            self.kept.last().and_then(|e| e.id)
+        };
+        let _ = self.reading.start("history", ctx, move || {
+            // Reading makes no file where there is none.
+            let entries = match History::open_existing(&path)? {
+                Some(opened) => opened.history.list(&Filter {
+                    text: Some(text.clone()),
+                    after,
+                    limit: Some(HISTORY_SHOWN),
+                    ..Filter::default()
+                })?,
+                None => Vec::new(),
+            };
+            Ok(Read {
+                entries,
+                after,
+                text,
+            })
+        });
+    }
+
+    /// Takes a finished read (from the window's time-driven work); `true` when one was
+    /// taken and another should start.
+    pub fn take_read(&mut self) -> bool {
+        if !self.reading.poll() {
+            return false;
+        }
+        if let Some(Ok(read)) = self.reading.last.take() {
+            let mut entries = read.entries;
+            entries.reverse();
+            if read.after.is_none() {
+                self.kept = entries;
+            } else if self.read_for.as_deref() == Some(read.text.as_str()) {
+                self.kept.extend(entries);
+                // The history keeps the newest: the list as well.
+                let extra = self.kept.len().saturating_sub(HISTORY_SHOWN as usize);
+                self.kept.drain(..extra);
+            }
+            self.read_for = Some(read.text);
+            // An error stays in the slot to be shown; a success leaves it empty.
+        }
+        std::mem::take(&mut self.again) || self.read_for.as_deref() != Some(self.text.trim())
+    }
+
+    /// Whether the history was read at least once (or is being read).
+    pub fn started(&self) -> bool {
+        self.read_for.is_some() || self.reading.busy() || self.reading.last.is_some()
+    }
+
+    /// Lists nothing of the history: read again from scratch (all of it) when next shown.
+    pub fn forget(&mut self) {
+        self.kept.clear();
+        self.read_for = None;
+        self.hidden_to = None;
+        self.built = None;
+    }
+
+    /// Takes the history's records listed so far off the list (they stay in the history).
+    pub fn hide_kept(&mut self) {
+        self.hidden_to = self.kept.last().and_then(|e| e.id).or(self.hidden_to);
+        if matches!(self.selected, Some(RowKey::Kept(_))) {
+            self.selected = None;
+        }
+    }
+
+    /// Whether the list lists nothing at all (whatever the filters).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows the filters show, newest first, built again when their sources changed.
+    pub fn rows(&mut self, arrivals: &[Arrival], generation: u64) -> Vec<&Row> {
+        let built = Built {
+            hidden_to: self.hidden_to,
+            kept: self.kept.len(),
+            newest_kept: self.kept.last().and_then(|e| e.id),
+            arrivals: generation,
+            text: self.text.trim().to_lowercase(),
+            event: self.event.clone(),
+            verdict: self.verdict,
+        };
+        if self.built.as_ref() != Some(&built) {
+            self.build(arrivals, &built);
+            self.built = Some(built);
+        }
+        self.shown.iter().map(|&i| &self.rows[i]).collect()
+    }
+
+    /// The events the rows name, for the event filter's menu.
+    pub fn events(&self) -> &[String] {
+        &self.events
+    }
+
+    /// The row of `key`, when it is listed.
+    pub fn row(&self, key: RowKey) -> Option<&Row> {
+        self.rows.iter().find(|row| row.key == key)
+    }
+
+    fn build(&mut self, arrivals: &[Arrival], built: &Built) {
+        // An arrival the history holds too is the record of the same time, peer and path.
+        // Only records as new as the oldest arrival can be one.
+        let oldest = arrivals
+            .iter()
+            .map(|a| arrival_time(a).timestamp_millis())
+            .min();
+        let mut twins: HashMap<(i64, &str, &str), i64> = HashMap::new();
+        if let Some(oldest) = oldest {
+            for entry in self.kept.iter().rev() {
+                let millis = entry.time.timestamp_millis();
+                if millis < oldest {
+                    break;
+                }
+                if let Some(id) = entry.id {
+                    twins.insert((millis, &entry.peer, &entry.path), id);
+                }
+            }
+        }
+        let mut rows = Vec::with_capacity(self.kept.len() + arrivals.len());
+        let mut listed_twice = HashSet::new();
+        for arrival in arrivals {
+            let id = match &arrival.seen {
+                Seen::Callback(callback) => twins
+                    .get(&(
+                        callback.received_at.timestamp_millis(),
+                        callback.peer.to_string().as_str(),
+                        callback.path.as_str(),
+                    ))
+                    .copied(),
+                Seen::Refused { .. } => None,
+            };
+            if let Some(id) = id {
+                listed_twice.insert(id);
+            }
+            rows.push(Row::of_arrival(arrival, id));
+        }
+        rows.extend(
+            self.kept
+                .iter()
+                .filter(|entry| {
+                    entry.id.is_none_or(|id| {
+                        !listed_twice.contains(&id) && self.hidden_to.is_none_or(|to| id > to)
+                    })
+                })
+                .filter_map(Row::of_entry),
+        );
+        rows.sort_by(|a, b| b.time.cmp(&a.time).then(b.id.cmp(&a.id)));
+        // The history's records were filtered by the text when read (their bodies too);
+        // arrivals are filtered here, by their words and their body.
+        let text_read = self.read_for.as_deref().map(str::to_lowercase) == Some(built.text.clone());
+        let bodies: HashMap<u64, &[u8]> = arrivals
+            .iter()
+            .filter_map(|a| match &a.seen {
+                Seen::Callback(callback) => Some((a.seq, callback.body.as_slice())),
+                Seen::Refused { .. } => None,
+            })
+            .collect();
+        self.shown = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| built.verdict.takes(row.verified))
+            .filter(|(_, row)| built.event.is_none() || row.event == built.event)
+            .filter(|(_, row)| {
+                built.text.is_empty()
+                    || match row.key {
+                        RowKey::Kept(_) if text_read => true,
+                        RowKey::Kept(_) => row.says(&built.text),
+                        RowKey::Live(seq) => {
+                            row.says(&built.text)
+                                || bodies
+                                    .get(&seq)
+                                    .is_some_and(|body| holds(body, built.text.as_bytes()))
+                        }
+                    }
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut events: Vec<String> = rows
+            .iter()
+            .filter_map(|row| row.event.as_deref())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        events.sort_unstable();
+        self.events = events;
+        self.rows = rows;
+    }
+}
+
+/// When an arrival came.
+fn arrival_time(arrival: &Arrival) -> DateTime<Utc> {
+    match &arrival.seen {
+        Seen::Refused { at, .. } => *at,
+        Seen::Callback(callback) => callback.received_at,
+    }
+}
+
+/// Whether `haystack` holds `needle`, ignoring ASCII case (as the history's filter does).
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds;
+
+    #[test]
+    fn a_body_holds_text_whatever_its_ascii_case() {
+        assert!(holds(
+            br#"{"custom":"From-The-History"}"#,
+            b"from-the-history"
+        ));
+        assert!(!holds(b"short", b"longer than it"));
+        assert!(!holds(b"anything", b""));
+    }
+}
