@@ -420,9 +420,15 @@ impl GenerateTab {
                 ui.visuals().text_color()
             };
             ui.label(
-                RichText::new(countdown(expires_at, cx.now))
-                    .color(color)
-                    .strong(),
+                // The inspector's words ("expires in 59m 58s"), every second; once over,
+                // nothing is repainted, so nothing that would age ("expired 3s ago").
+                RichText::new(if expires_at <= cx.now {
+                    "expired".to_owned()
+                } else {
+                    crate::sinch::time::describe_expiry(expires_at, cx.now)
+                })
+                .color(color)
+                .strong(),
             );
         }
         let selected = cx.profile.name();
@@ -444,9 +450,9 @@ impl GenerateTab {
             );
         }
         let current = (!differ.contains(&"profile")).then_some(generated.profile.as_str());
-        inspection_grid(ui, &generated.inspection, "generated", current);
+        inspection_grid(ui, &generated.inspection, "generated", current, false);
 
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .button(format!("Copy {noun}"))
                 .on_hover_text(format!("Copy the {noun} to the clipboard (Ctrl+Shift+C)"))
@@ -489,7 +495,7 @@ impl GenerateTab {
                 actions.push(Action::SetClearAfter(chosen));
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             labelled(ui, "Test page", |ui, label| {
                 ui.add(
                     TextEdit::singleline(&mut self.test_page_path)
@@ -527,20 +533,6 @@ fn read_back(
         .map_err(|err| format!("the new credential could not be read back: {err}"))
 }
 
-/// "expires in 04:59" / "expires in 1:02:03" / "expired".
-pub fn countdown(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let left = (expires_at - now).num_seconds();
-    if left <= 0 {
-        return "expired".to_owned();
-    }
-    let (h, m, s) = (left / 3600, left / 60 % 60, left % 60);
-    if h > 0 {
-        format!("expires in {h}:{m:02}:{s:02}")
-    } else {
-        format!("expires in {m:02}:{s:02}")
-    }
-}
-
 impl TabPanel for GenerateTab {
     fn title(&self) -> &'static str {
         "Generate"
@@ -560,19 +552,5 @@ impl TabPanel for GenerateTab {
 
     fn focus_main(&mut self) {
         self.focus_username = true;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn countdown_reads_as_a_clock_and_ends_in_expired() {
-        let now = DateTime::from_timestamp(1_000_000, 0).unwrap();
-        let at = |s: i64| now + chrono::TimeDelta::seconds(s);
-        assert_eq!(countdown(at(299), now), "expires in 04:59");
-        assert_eq!(countdown(at(3723), now), "expires in 1:02:03");
-        assert_eq!(countdown(at(0), now), "expired");
     }
 }

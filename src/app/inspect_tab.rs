@@ -112,6 +112,7 @@ impl InspectTab {
             &inspection,
             "inspected",
             profile.map(|p| p.name.as_str()),
+            true,
         );
         ui.add_space(6.0);
         let dark = ui.visuals().dark_mode;

@@ -364,18 +364,28 @@ impl SinchTicketApp {
                 .show(ui, |ui| actions.extend(self.profiles.ui(ui, busy)));
         });
         // The editor, when open, sits above the tab (which stays in view, to copy from), in a
-        // pane of its own the user can make taller.
+        // pane of its own that scrolls when the form is taller than it.
         if self.profiles.editor.is_some() {
-            let room = ui.available_height();
+            // As tall as the form (measured the frame before), and never more than 70 % of
+            // what is left.
+            let most = (ui.available_height() * 0.7).max(100.0);
+            let measured = ui.scope_id().with("profile editor height");
+            let wanted: f32 = ui.data(|d| d.get_temp(measured)).unwrap_or(most);
             egui::Panel::top("profile editor")
-                .resizable(true)
-                .default_size(room * 0.6)
-                .size_range(100.0..=(room - 60.0).max(100.0))
+                .exact_size(wanted.clamp(60.0, most))
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical()
+                    let content = egui::ScrollArea::vertical()
                         .id_salt("profile editor")
                         .auto_shrink([false, false])
-                        .show(ui, |ui| actions.extend(self.profiles.editor_ui(ui)));
+                        .show(ui, |ui| actions.extend(self.profiles.editor_ui(ui)))
+                        .content_size
+                        .y
+                        + 8.0;
+                    ui.data_mut(|d| d.insert_temp(measured, content));
+                    let size = |height: f32| height.clamp(60.0, most).round();
+                    if size(content) != size(wanted) {
+                        ui.ctx().request_repaint();
+                    }
                 });
         }
         egui::CentralPanel::default_margins().show(ui, |ui| {

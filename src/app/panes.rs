@@ -18,10 +18,11 @@ pub enum Pane {
 /// wrap every label and field.
 pub const SIDE_BY_SIDE_FROM: f32 = 760.0;
 
-/// The least a pane is given, across or down, so that a splitter dragged to the edge never
-/// hides one.
+/// The least a pane is given across, so that the splitter dragged to the edge never hides one.
 const LEAST_ACROSS: f32 = 300.0;
+/// Stacked: the least the giving pane is given, and what it always leaves the other.
 const LEAST_DOWN: f32 = 90.0;
+const LEAST_GET_DOWN: f32 = 130.0;
 
 /// Draws the two panes of the tab `id` in the space left in `ui`, calling `draw` once for
 /// each (the giving pane first, so that its keyboard order comes first). `names` are the
@@ -29,31 +30,50 @@ const LEAST_DOWN: f32 = 90.0;
 pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&mut Ui, Pane)) {
     let room = ui.available_size();
     let side_by_side = room.x >= SIDE_BY_SIDE_FROM;
+    // Stacked, each pane's content height as last drawn.
+    let measured = ui.scope_id().with((id, "give height"));
+    let measured_get = measured.with("get");
     let frame = egui::Frame::NONE.inner_margin(egui::Margin {
         left: 0,
         right: 6,
         top: 0,
         bottom: 6,
     });
-    let give = |ui: &mut Ui, draw: &mut dyn FnMut(&mut Ui, Pane)| {
-        scrolled(ui, (id, "give"), names[0], |ui| draw(ui, Pane::Give));
-    };
     if side_by_side {
+        // One splitter for every tab: dragged on one, it is where it was on the others.
         let most = (room.x - LEAST_ACROSS).max(LEAST_ACROSS);
-        egui::Panel::left((id, "across"))
+        egui::Panel::left("panes across")
             .resizable(true)
             .frame(frame)
             .default_size((room.x * 0.45).clamp(LEAST_ACROSS, most))
             .size_range(LEAST_ACROSS..=most)
-            .show(ui, |ui| give(ui, &mut draw));
+            .show(ui, |ui| {
+                scrolled(ui, (id, "give"), names[0], |ui| draw(ui, Pane::Give));
+            });
     } else {
-        let most = (room.y - LEAST_DOWN).max(LEAST_DOWN);
+        // Stacked, the giving pane is as tall as what is in it, leaving the other pane room
+        // for at least a few lines of its result; it scrolls when it needs more.
+        let wanted: f32 = ui.data(|d| d.get_temp(measured)).unwrap_or(room.y * 0.5);
+        // The other pane is left what its result takes, up to a few lines (a hint, before
+        // there is a result, takes less).
+        let result: f32 = ui
+            .data(|d| d.get_temp(measured_get))
+            .unwrap_or(LEAST_GET_DOWN);
+        let most = (room.y - result.clamp(40.0, LEAST_GET_DOWN)).max(LEAST_DOWN);
         egui::Panel::top((id, "down"))
-            .resizable(true)
             .frame(frame)
-            .default_size((room.y * 0.5).clamp(LEAST_DOWN, most))
-            .size_range(LEAST_DOWN..=most)
-            .show(ui, |ui| give(ui, &mut draw));
+            .exact_size(wanted.clamp(LEAST_DOWN, most))
+            .show(ui, |ui| {
+                let content = scrolled(ui, (id, "give"), names[0], |ui| draw(ui, Pane::Give));
+                let needed = content + frame.inner_margin.sum().y;
+                ui.data_mut(|d| d.insert_temp(measured, needed));
+                // Laid out again once at the new height; then nothing more is asked (also
+                // when what is in it would take more than it may have).
+                let size = |height: f32| height.clamp(LEAST_DOWN, most).round();
+                if size(needed) != size(wanted) {
+                    ui.ctx().request_repaint();
+                }
+            });
     }
     let inset = if side_by_side {
         egui::Margin {
@@ -68,14 +88,22 @@ pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&
     };
     egui::CentralPanel::no_frame().show(ui, |ui| {
         egui::Frame::NONE.inner_margin(inset).show(ui, |ui| {
-            scrolled(ui, (id, "get"), names[1], |ui| draw(ui, Pane::Get))
+            let content = scrolled(ui, (id, "get"), names[1], |ui| draw(ui, Pane::Get));
+            if !side_by_side {
+                let before: Option<f32> = ui.data(|d| d.get_temp(measured_get));
+                ui.data_mut(|d| d.insert_temp(measured_get, content));
+                let reserve = |height: f32| height.clamp(40.0, LEAST_GET_DOWN).round();
+                if before.is_none_or(|before| reserve(before) != reserve(content)) {
+                    ui.ctx().request_repaint();
+                }
+            }
         });
     });
 }
 
 /// A pane's own scroll, filling the pane, under the pane's accessible name (its bounds are
-/// the pane's); what is in it wraps to the pane's width.
-fn scrolled(ui: &mut Ui, salt: (&str, &str), name: &str, add: impl FnOnce(&mut Ui)) {
+/// the pane's); what is in it wraps to the pane's width. The height of what is in it.
+fn scrolled(ui: &mut Ui, salt: (&str, &str), name: &str, add: impl FnOnce(&mut Ui)) -> f32 {
     let pane = ui.scope_builder(egui::UiBuilder::new().accessibility_label(name), |ui| {
         egui::ScrollArea::vertical()
             .id_salt(salt)
@@ -83,7 +111,9 @@ fn scrolled(ui: &mut Ui, salt: (&str, &str), name: &str, add: impl FnOnce(&mut U
             .show(ui, |ui| {
                 ui.set_max_width(ui.available_width());
                 add(ui);
-            });
+            })
+            .content_size
+            .y
     });
     // egui gives a Ui's node no place on screen; a screen reader's pointer (and the tests)
     // need the pane's.
@@ -96,4 +126,5 @@ fn scrolled(ui: &mut Ui, salt: (&str, &str), name: &str, add: impl FnOnce(&mut U
             y1: rect.max.y.into(),
         });
     });
+    pane.inner
 }

@@ -732,7 +732,7 @@ impl ProfilePanel {
         }
         let mut actions = self.profile_row(ui);
         if let Some(name) = self.confirm_delete.clone() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     format!("Delete profile \"{name}\" and its secret from the keyring?"),
@@ -1323,8 +1323,11 @@ pub fn store_badge(ui: &mut Ui, store: &StoreKind) {
             ui.label("Opening the keyring…");
         }
         StoreKind::Saved(location) => {
-            ui.label(RichText::new(format!("Stored in {location}")).small())
-                .on_hover_text("Keys and secrets are kept in the OS keyring, never in a file");
+            // Whole, on the tab bar's line or the next: never broken mid-sentence.
+            ui.add(
+                egui::Label::new(RichText::new(format!("Stored in {location}")).small()).extend(),
+            )
+            .on_hover_text("Keys and secrets are kept in the OS keyring, never in a file");
         }
         StoreKind::Locked(reason) => {
             ui.label(RichText::new("OS keyring locked").color(ui.visuals().warn_fg_color))

@@ -29,6 +29,7 @@ use crate::sinch::signing::{
     self, CurlBody, SignRequest, Signed, check_content_type, check_method, curl_command,
     curl_with_headers, header_lines, sign_request,
 };
+use crate::sinch::time::describe_expiry;
 
 /// How the request is authorized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -765,7 +766,7 @@ impl RequestTab {
             .labelled_by(label)
             .on_hover_text("Sent and signed byte for byte");
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if self.body.trim().is_empty() {
                 ui.weak("No body.");
                 return;
@@ -886,12 +887,10 @@ impl RequestTab {
         ui.horizontal_wrapped(|ui| {
             match &self.token {
                 Some((key_id, token)) if token.expires_at > cx.now => {
-                    let left = (token.expires_at - cx.now).num_seconds().max(0);
+                    // One countdown format in the window, the inspector's.
                     ui.label(format!(
-                        "Token for Key ID {key_id}: expires in {}:{:02}:{:02}",
-                        left / 3600,
-                        left / 60 % 60,
-                        left % 60
+                        "Token for Key ID {key_id}: {}",
+                        describe_expiry(token.expires_at, cx.now)
                     ));
                 }
                 Some(_) => {

@@ -45,6 +45,8 @@ impl StatusLine {
     pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.horizontal_wrapped(|ui| {
+            // As tall empty as with a button in it: the panes do not move when news comes.
+            ui.set_min_height(ui.spacing().interact_size.y);
             if cx.busy {
                 ui.spinner();
             }

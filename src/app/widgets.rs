@@ -63,8 +63,15 @@ fn coloured(ui: &mut Ui, text: &str, color: Color32) {
 /// What the inspector read from a credential: kind, identity, key, times, signature and
 /// findings. Shown for a generated credential and for an inspected one alike. `profile` is
 /// the profile whose secret checked the signature; `None` when that profile is no longer
-/// the one selected (the verdict then says only what it was).
-pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: Option<&str>) {
+/// the one selected (the verdict then says only what it was). `reason_above`: why it does not
+/// verify is said above the grid already.
+pub fn inspection_grid(
+    ui: &mut Ui,
+    inspection: &Inspection,
+    id: &str,
+    profile: Option<&str>,
+    reason_above: bool,
+) {
     // The values' column ends at the pane's edge, where a long reason wraps.
     let values = (ui.available_width() - 140.0).max(120.0);
     Grid::new(id)
@@ -109,8 +116,12 @@ pub fn inspection_grid(ui: &mut Ui, inspection: &Inspection, id: &str, profile: 
                 },
                 Verdict::Failed { reason } => wrapped(
                     ui,
-                    RichText::new(format!("Does not verify: {reason}"))
-                        .color(ui.visuals().error_fg_color),
+                    RichText::new(if reason_above {
+                        "Does not verify (why is said above)".to_owned()
+                    } else {
+                        format!("Does not verify: {reason}")
+                    })
+                    .color(ui.visuals().error_fg_color),
                 ),
                 Verdict::NotChecked => ui.weak("not checked: select a profile to verify with"),
             };

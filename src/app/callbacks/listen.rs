@@ -503,7 +503,7 @@ impl ListenPart {
                 "other machines can send requests to the listener: use this only on a network you trust",
             );
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if running {
                 if ui.button("Stop listening").clicked() {
                     actions.push(Action::StopListening);
@@ -798,7 +798,7 @@ impl ListenPart {
             actions,
         );
         ui.separator();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (tab, label) in [
                 (DetailTab::Request, "Request"),
                 (DetailTab::AppAnswer, "Your app's answer"),

@@ -410,22 +410,17 @@ impl TriggerPart {
                 ui.end_row();
             });
         labelled(ui, "Event body", |ui, label| {
-            // A body scrolls in its own box, so the answer below it stays in view.
-            egui::ScrollArea::vertical()
-                .id_salt("event-body")
-                .max_height(200.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        TextEdit::multiline(&mut self.body)
-                            .font(egui::TextStyle::Monospace)
-                            .desired_rows(8)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label)
-                    .on_hover_text("Sent and signed byte for byte; edit any field");
-                });
+            // Whole, however long: the pane scrolls, and the answer is in the other one.
+            ui.add(
+                TextEdit::multiline(&mut self.body)
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(12)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+            .on_hover_text("Sent and signed byte for byte; edit any field");
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if let Err(err) = serde_json::from_str::<serde_json::Value>(&self.body) {
                 warning_text(
                     ui,
@@ -464,7 +459,7 @@ impl TriggerPart {
     }
 
     fn result_section(&self, ui: &mut Ui) {
-        ui.strong("Your server's answer");
+        ui.strong("Result");
         if self.sending() {
             ui.horizontal(|ui| {
                 ui.spinner();
