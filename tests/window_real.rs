@@ -478,3 +478,142 @@ fn the_real_window_signs_with_a_secret_it_fetches_from_a_secret_manager() {
     }
     assert!(!window_stderr().contains(SECRET));
 }
+
+/// One node of the window as AT-SPI shows it to a screen reader (`tests/atspi/window.py`).
+#[derive(Debug, serde::Deserialize)]
+struct Seen {
+    role: String,
+    name: String,
+    text: Option<String>,
+    /// x, y, width, height on the screen.
+    extents: Option<[i64; 4]>,
+    showing: Option<bool>,
+}
+
+/// Runs `tests/atspi/window.py PID ARGS…` in the session: its JSON, or `None` when the
+/// window is not (yet) there or the node asked for is not.
+fn atspi(session: &PrivateSession, pid: u32, args: &[&str]) -> Option<serde_json::Value> {
+    let out = session
+        .command("/usr/bin/python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/atspi/window.py"
+        ))
+        .arg(pid.to_string())
+        .args(args)
+        .output()
+        .expect("python3 runs (apt-get install python3-gi gir1.2-atspi-2.0)");
+    if !out.status.success() {
+        return None;
+    }
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// Every node of the window, as a screen reader reads it.
+fn read_window(session: &PrivateSession, pid: u32) -> Option<Vec<Seen>> {
+    serde_json::from_value(atspi(session, pid, &["dump"])?).ok()
+}
+
+#[test]
+#[ignore = "needs Xvfb, openbox, AT-SPI (at-spi2-core, gir1.2-atspi-2.0, python3-gi), dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_screen() {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    session.start_window_manager();
+    session.start_accessibility();
+    add_profile(&session);
+    let (mut window, id, stderr_file) = start_window(&session);
+    let pid = window.id();
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let evidence = || evidence_of(&session, &id, &window_stderr());
+    let named = |nodes: &[Seen], role: &str, name: &str| {
+        nodes.iter().any(|n| n.role == role && n.name == name)
+    };
+    // The window on the accessibility bus, its profile loaded (Generate is enabled then).
+    let nodes = wait_for(90, "the window on the accessibility bus", &evidence, || {
+        read_window(&session, pid).filter(|nodes| named(nodes, "entry", "Username"))
+    });
+    let frame = nodes
+        .iter()
+        .find(|n| n.role == "frame")
+        .and_then(|n| n.extents)
+        .expect("the window is a frame with a place on the screen");
+    let inside = |extents: [i64; 4]| {
+        extents[0] >= frame[0]
+            && extents[1] >= frame[1]
+            && extents[0] + extents[2] <= frame[0] + frame[2]
+            && extents[1] + extents[3] <= frame[1] + frame[3]
+    };
+
+    // Every tab: each control shown has a name, and each pane is named.
+    let tab_role = nodes
+        .iter()
+        .find(|n| n.name == "Request" && n.role.contains("button"))
+        .map(|n| n.role.clone())
+        .expect("the tabs are buttons");
+    for (tab, panes) in [
+        ("Generate", ["Form pane", "Credential pane"]),
+        ("Inspect", ["Token pane", "Decoded pane"]),
+        ("Callbacks", ["Pasted request pane", "Verdict pane"]),
+        ("Request", ["Request pane", "Answer pane"]),
+    ] {
+        let nodes = wait_for(30, &format!("the {tab} tab"), &evidence, || {
+            atspi(&session, pid, &["press", &tab_role, tab])?;
+            read_window(&session, pid)
+                .filter(|nodes| panes.iter().all(|p| named(nodes, "panel", p)))
+        });
+        for node in nodes.iter().filter(|n| n.showing == Some(true)) {
+            if [
+                "push button",
+                "toggle button",
+                "entry",
+                "text",
+                "combo box",
+                "check box",
+                "radio button",
+            ]
+            .contains(&node.role.as_str())
+            {
+                assert!(
+                    !node.name.trim().is_empty(),
+                    "{tab}: a {} with no name: {node:?}",
+                    node.role
+                );
+            }
+        }
+    }
+
+    // The Request tab, pointed at a server on this machine through the accessibility bus,
+    // sent: the answer is on screen, inside the window, without scrolling.
+    let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
+    let host = format!("http://127.0.0.1:{port}");
+    wait_for(30, "the Host field filled", &evidence, || {
+        atspi(&session, pid, &["set-text", "Host", &host])?;
+        read_window(&session, pid)?
+            .into_iter()
+            .any(|n| n.name == "Host" && n.text.as_deref() == Some(host.as_str()))
+            .then_some(())
+    });
+    atspi(&session, pid, &["press", "push button", "Send"]).expect("Send is pressed");
+    let answer = wait_for(60, "the answer on screen", &evidence, || {
+        read_window(&session, pid)?
+            .into_iter()
+            .find(|n| n.role == "label" && n.name.starts_with("HTTP 200"))
+    });
+    let received = server.join().unwrap();
+    assert!(
+        received.starts_with("POST /calling/v1/callouts HTTP/1.1"),
+        "{received}"
+    );
+    assert_eq!(answer.showing, Some(true), "{answer:?}");
+    let extents = answer
+        .extents
+        .expect("the answer has a place on the screen");
+    assert!(
+        inside(extents),
+        "the answer {extents:?} is outside the window {frame:?}; {}",
+        evidence()
+    );
+    let _ = window.kill();
+    let _ = window.wait();
+}

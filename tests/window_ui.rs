@@ -1805,9 +1805,9 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
             }
             // Nor past its own pane's edges: no text runs under the other pane.
             for name in panes {
-                let pane = world.harness.get_by(|n| {
-                    n.role() == Role::GenericContainer && n.label().as_deref() == Some(name)
-                });
+                let pane = world
+                    .harness
+                    .get_by(|n| n.role() == Role::Pane && n.label().as_deref() == Some(name));
                 let area = pane.rect();
                 assert!(
                     area.width() >= 100.0 && area.height() >= 60.0,

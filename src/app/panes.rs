@@ -119,6 +119,9 @@ fn scrolled(ui: &mut Ui, salt: (&str, &str), name: &str, add: impl FnOnce(&mut U
     // need the pane's.
     let rect = pane.response.rect;
     ui.ctx().accesskit_node_builder(pane.response.id, |node| {
+        // A pane, as screen readers announce it (a generic container, egui's role for a
+        // Ui, is left out of the tree platforms show).
+        node.set_role(egui::accesskit::Role::Pane);
         node.set_bounds(egui::accesskit::Rect {
             x0: rect.min.x.into(),
             y0: rect.min.y.into(),

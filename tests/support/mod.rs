@@ -58,6 +58,7 @@ pub struct PrivateSession {
     /// Held while the session has a display: one private X display at a time.
     display_lock: Option<std::fs::File>,
     window_manager: Option<Child>,
+    accessibility: Option<Child>,
     address: String,
 }
 
@@ -118,6 +119,7 @@ impl PrivateSession {
             display: None,
             display_lock: None,
             window_manager: None,
+            accessibility: None,
             address: address.trim().to_owned(),
         };
         if matches!(bus, Bus::UnlockedKeyring) {
@@ -250,7 +252,50 @@ impl PrivateSession {
         }
     }
 
+    /// Starts the session's accessibility bus (AT-SPI) and turns accessibility on, as a
+    /// desktop does for a screen reader: windows started afterwards can be read and driven
+    /// from another process (`tests/atspi/window.py`). Returns once it answers.
+    pub fn start_accessibility(&mut self) {
+        let launcher = self
+            .command("/usr/libexec/at-spi-bus-launcher")
+            .arg("--launch-immediately")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("at-spi-bus-launcher runs (apt-get install at-spi2-core)");
+        self.accessibility = Some(launcher);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // Without IsEnabled, applications never appear on the bus.
+        while !self
+            .command("busctl")
+            .args([
+                "--user",
+                "set-property",
+                "org.a11y.Bus",
+                "/org/a11y/bus",
+                "org.a11y.Status",
+                "IsEnabled",
+                "b",
+                "true",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the accessibility bus did not come up"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn stop(&mut self) {
+        if let Some(mut launcher) = self.accessibility.take() {
+            let _ = launcher.kill();
+            let _ = launcher.wait();
+        }
         if let Some(mut openbox) = self.window_manager.take() {
             let _ = openbox.kill();
             let _ = openbox.wait();
