@@ -1537,6 +1537,55 @@ fn a_request_tab_error_stays_beside_its_button_until_the_form_changes() {
 }
 
 #[test]
+fn the_profile_editor_says_every_problem_at_once_beside_its_field_and_as_it_is_fixed() {
+    let mut world = world();
+    world.click("Add…");
+    world.click("Save profile");
+    let problems = [
+        "The application key is empty",
+        "The application secret is empty",
+    ];
+    for problem in problems {
+        assert!(world.shows(problem), "{problem}: every problem at once");
+    }
+    assert_eq!(
+        world.app().profiles.editor.as_ref().unwrap().problems.len(),
+        3,
+        "the name, the key and the secret"
+    );
+    // Beside its field: between the key's field and the secret's.
+    let key = world.field("Application key").rect();
+    let secret = world.field("Application secret").rect();
+    let said = world
+        .harness
+        .get_by_label_contains("The application key is empty")
+        .rect();
+    assert!(
+        said.min.y >= key.max.y && said.max.y <= secret.min.y,
+        "the key's problem at {said:?}, its field at {key:?}, the secret's at {secret:?}"
+    );
+    // Typed, the key's problem goes at once; the others stay until they are fixed too.
+    world.type_into("Application key", KEY);
+    assert!(!world.shows("The application key is empty"));
+    assert!(world.shows("The application secret is empty"));
+    world.type_into("Profile name", "staging");
+    world.type_into("Application secret", SECRET);
+    assert!(
+        world
+            .app()
+            .profiles
+            .editor
+            .as_ref()
+            .unwrap()
+            .problems
+            .is_empty()
+    );
+    world.click("Save profile");
+    world.settle();
+    assert!(world.stored("staging").is_some());
+}
+
+#[test]
 fn the_profile_editor_checks_as_you_type_saves_on_enter_closes_on_escape_and_forgets_the_secret() {
     let mut world = world();
     world.click("Add…");
@@ -2768,12 +2817,12 @@ fn a_profile_whose_secret_stays_in_a_secret_manager_signs_and_is_forgotten_in_ti
         .as_ref()
         .expect("the editor stays open");
     assert!(
-        editor
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("type the application secret to keep it in the keyring")),
+        editor.problems.iter().any(|(field, problem)| {
+            *field == sinch_ticket::app::profile_panel::Field::Secret
+                && problem.contains("type the application secret to keep it in the keyring")
+        }),
         "{:?}",
-        editor.error
+        editor.problems
     );
     assert!(world.shows("ype the application secret to keep it in the keyring"));
     assert_eq!(world.stored("team"), None);

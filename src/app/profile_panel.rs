@@ -67,6 +67,31 @@ impl ManagerRef {
     }
 }
 
+/// A field of the profile editor, that a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The profile's name.
+    Name,
+    /// The application key.
+    Key,
+    /// The application secret.
+    Secret,
+    /// The webhook secret at this place in the list.
+    Webhook(usize),
+    /// The project credentials.
+    Project,
+}
+
+/// Says beside a field of a two-column grid what is wrong with it: a row of its own under
+/// the field, the message in the field's column.
+fn problem_row(ui: &mut Ui, problems: &[(Field, String)], field: Field) {
+    for (_, problem) in problems.iter().filter(|(f, _)| *f == field) {
+        ui.label("");
+        error_text(ui, problem);
+        ui.end_row();
+    }
+}
+
 /// The profile editor, open while adding or editing a profile.
 pub struct ProfileEditor {
     /// The name of the profile being edited, `None` when adding.
@@ -84,6 +109,9 @@ pub struct ProfileEditor {
     pub error: Option<String>,
     /// A save was tried: from then on the fields are checked as they change.
     tried: bool,
+    /// What is wrong with which field, all at once, once a save was tried (updated as the
+    /// fields change).
+    pub problems: Vec<(Field, String)>,
     /// The keyring holds a profile of this name that the index lost: it can be brought
     /// back as it is instead of replaced.
     pub unlisted: Option<String>,
@@ -173,6 +201,7 @@ impl ProfileEditor {
             reveal: false,
             error: None,
             tried: false,
+            problems: Vec::new(),
             unlisted: None,
             saving: false,
             focus_first: true,
@@ -647,7 +676,43 @@ impl ProfilePanel {
         let Some(editor) = &self.editor else {
             return Err("no profile is being edited".into());
         };
-        let secret = if editor.secret_ref.on {
+        if let Some((_, first)) = self.problems().into_iter().next() {
+            return Err(first);
+        }
+        let secret = self.secret_input(editor)?;
+        let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
+        Ok((name, secret))
+    }
+
+    /// Everything wrong with the editor's fields, each with its field, in the form's order.
+    pub fn problems(&self) -> Vec<(Field, String)> {
+        let Some(editor) = &self.editor else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        if let Err(err) = canonical_name(&editor.name) {
+            problems.push((Field::Name, err.to_string()));
+        }
+        if let Some(problem) = crate::profiles::application_key_problem(&editor.key) {
+            problems.push((Field::Key, problem.to_owned()));
+        }
+        if let Err(err) = self.secret_input(editor) {
+            problems.push((Field::Secret, err));
+        }
+        for (i, field) in editor.webhooks.iter().enumerate() {
+            if let Err(err) = field.edit() {
+                problems.push((Field::Webhook(i), err));
+            }
+        }
+        if let Err(err) = editor.project_edits() {
+            problems.push((Field::Project, err));
+        }
+        problems
+    }
+
+    /// The application secret the editor would save, or why it cannot.
+    fn secret_input(&self, editor: &ProfileEditor) -> Result<SecretInput, String> {
+        Ok(if editor.secret_ref.on {
             SecretInput::Reference(editor.secret_ref.parsed("application secret")?)
         } else if editor.secret_ref.dropped(&editor.secret) {
             // The value fetched from the manager is never copied into the keyring.
@@ -664,26 +729,23 @@ impl ProfilePanel {
             SecretInput::Value(
                 AppSecret::from_base64(&editor.secret).map_err(|err| err.to_string())?,
             )
-        };
-        let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
-        for field in &editor.webhooks {
-            field.edit()?;
-        }
-        editor.project_edits()?;
-        Ok((name, secret))
+        })
     }
 
     /// Saves what the editor holds: checks it here, then hands it to the worker.
     fn save_editor(&mut self) -> Vec<Action> {
         let checked = self.checked();
+        let problems = self.problems();
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
         editor.tried = true;
+        // Every problem at once, beside its field.
+        editor.problems = problems;
         let (name, secret) = match checked {
             Ok(checked) => checked,
-            Err(err) => {
-                editor.error = Some(err);
+            Err(_) => {
+                editor.error = None;
                 return Vec::new();
             }
         };
@@ -963,9 +1025,9 @@ impl ProfilePanel {
         // Once a save was tried, what is wrong is said as the fields change, and so is its
         // being fixed (checked before drawing, so that the frame shows what is true now).
         if self.editor.as_ref().is_some_and(|e| e.tried && !e.saving) {
-            let now_wrong = self.checked().err();
+            let now_wrong = self.problems();
             if let Some(editor) = &mut self.editor {
-                editor.error = now_wrong;
+                editor.problems = now_wrong;
             }
         }
         let mut save = false;
@@ -977,6 +1039,7 @@ impl ProfilePanel {
         // Enter and Escape act when they end the typing in one of the editor's own fields
         // (a singleline field gives up its focus on either), not anywhere in the window.
         let mut left_a_field = false;
+        let problems = editor.problems.clone();
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong(if editor.original.is_some() { "Edit profile" } else { "Add profile" });
             Grid::new("editor").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
@@ -991,10 +1054,11 @@ impl ProfilePanel {
                     }
                 });
                 ui.end_row();
+                problem_row(ui, &problems, Field::Name);
                 labelled(ui, "Application key", |ui, label| {
                     let key = ui.add(
                         TextEdit::singleline(&mut editor.key)
-                            .hint_text("196087a1-e815-4bc4-8984-60d8d8a43f1d")
+                            .hint_text("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, from the dashboard")
                             .desired_width(field_width(ui, 280.0)),
                     )
                     .labelled_by(label)
@@ -1002,6 +1066,7 @@ impl ProfilePanel {
                     left_a_field |= key.lost_focus();
                 });
                 ui.end_row();
+                problem_row(ui, &problems, Field::Key);
                 labelled(ui, "Application secret", |ui, label| {
                     let hint = if editor.original.is_some() { "unchanged" } else { "base64, ends in ==" };
                     left_a_field |= secret_input(
@@ -1019,26 +1084,33 @@ impl ProfilePanel {
                     );
                 });
                 ui.end_row();
+                problem_row(ui, &problems, Field::Secret);
             });
+            // A section with a problem in it opens, so that every problem is in sight.
+            let webhook_problem = problems.iter().any(|(f, _)| matches!(f, Field::Webhook(_)));
             egui::CollapsingHeader::new("Webhook secrets")
                 .id_salt("editor-webhooks")
                 .default_open(editor.webhooks.iter().any(|f| f.saved))
+                .open(webhook_problem.then_some(true))
                 .show(ui, |ui| {
                     ui.weak("Conversation, SMS, Numbers and Mailgun sign their webhooks with a secret of their own, used as it is typed.");
                     Grid::new("editor-webhooks-grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                        for field in &mut editor.webhooks {
+                        for (i, field) in editor.webhooks.iter_mut().enumerate() {
                             left_a_field |= webhook_row(ui, field);
                             ui.end_row();
+                            problem_row(ui, &problems, Field::Webhook(i));
                         }
                     });
                 });
+            let project_problem = problems.iter().any(|(f, _)| *f == Field::Project);
             egui::CollapsingHeader::new("Project credentials")
                 .id_salt("editor-project")
                 .default_open(editor.saved_access_key.is_some() || editor.saved_plan.is_some())
+                .open(project_problem.then_some(true))
                 .show(ui, |ui| {
                     ui.weak("The project APIs (SMS, Conversation, Numbers) take an OAuth2 token from the project's access key, or the SMS API a service plan's API token.");
                     Grid::new("editor-project-grid").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                        left_a_field |= plain_row(ui, "Project ID", &mut editor.project_id, "e2df3a34-a71b-4448-9db5-a8d2baad28e4");
+                        left_a_field |= plain_row(ui, "Project ID", &mut editor.project_id, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, from the dashboard");
                         ui.end_row();
                         left_a_field |= plain_row(ui, "Key ID", &mut editor.key_id, "the access key's Key ID");
                         ui.end_row();
@@ -1066,6 +1138,7 @@ impl ProfilePanel {
                             remove: None,
                         }));
                         ui.end_row();
+                        problem_row(ui, &problems, Field::Project);
                     });
                 });
             // Below the grid, so that a long warning wraps to the window's width.

@@ -1451,6 +1451,14 @@ fn refuse_case_twin(index: &Index, name: &str) -> Result<(), ProfileError> {
     }
 }
 
+/// Why `key` cannot be saved as a profile's application key, when it cannot (what is merely
+/// odd about one is [`application_key_warning`]'s).
+pub fn application_key_problem(key: &str) -> Option<&'static str> {
+    key.trim()
+        .is_empty()
+        .then_some("the application key is empty: copy it from the Sinch dashboard")
+}
+
 /// A profile's name and application key as they are saved, checked, with what is odd about
 /// the key.
 fn application_input<'k>(
@@ -1459,10 +1467,8 @@ fn application_input<'k>(
 ) -> Result<(String, &'k str, Warnings), ProfileError> {
     let name = canonical_name(name)?;
     let key = key.trim();
-    if key.is_empty() {
-        return Err(ProfileError::Invalid(
-            "the application key is empty: copy it from the Sinch dashboard".into(),
-        ));
+    if let Some(problem) = application_key_problem(key) {
+        return Err(ProfileError::Invalid(problem.into()));
     }
     Ok((
         name,
