@@ -634,6 +634,53 @@ fn the_countdown_reaches_expired_and_then_stops_repainting() {
 }
 
 #[test]
+fn news_fades_errors_stay_with_their_tab_until_fixed() {
+    let mut world = world();
+    // An error of the Generate tab: shown there, not on another tab, and it does not fade.
+    world
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    world.harness.run_steps(2);
+    let error = "The username is empty";
+    assert!(world.harness.query_all_by_label_contains(error).count() >= 1);
+    let in_status = |world: &World| {
+        world
+            .harness
+            .query_all_by_label_contains(error)
+            .any(|node| node.rect().min.y > 600.0)
+    };
+    assert!(in_status(&world), "said in the status line");
+    world.click("Request");
+    assert!(!in_status(&world), "not on the Request tab");
+    world.click("Generate");
+    assert!(in_status(&world), "back with its tab");
+    world.advance(60);
+    assert!(in_status(&world), "an error does not fade");
+
+    // News fades after five seconds, and the window wakes for it.
+    world.click("Add…");
+    world.type_into("Profile name", "staging");
+    world.type_into("Application key", KEY);
+    world.type_into("Application secret", SECRET);
+    world.click("Save profile");
+    world.settle();
+    assert!(world.shows("Saved profile \"staging\""));
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(
+        delay <= Duration::from_secs(5),
+        "woken to fade it: {delay:?}"
+    );
+    world.advance(4);
+    assert!(world.shows("Saved profile \"staging\""));
+    world.advance(2);
+    assert!(!world.shows("Saved profile \"staging\""), "faded");
+    // Fixed, the error goes.
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    assert!(!in_status(&world));
+}
+
+#[test]
 fn the_auto_clear_leaves_a_clipboard_that_changed_meanwhile() {
     let mut world = world();
     world.type_into("Username", "alice");

@@ -154,6 +154,18 @@ pub struct Notice {
     pub tone: Tone,
     /// What it is about.
     pub topic: Topic,
+    /// When it was first shown (news fades a few seconds after).
+    pub shown_at: Option<DateTime<Utc>>,
+}
+
+impl Topic {
+    /// The tab a notice about this belongs to, and is shown on (`None`: every tab).
+    pub fn tab(self) -> Option<Tab> {
+        match self {
+            Self::Generate | Self::TestPage => Some(Tab::Generate),
+            Self::Copy | Self::Profiles | Self::Index | Self::Keyring => None,
+        }
+    }
 }
 
 impl Notice {
@@ -163,6 +175,7 @@ impl Notice {
             text: text.into(),
             tone: Tone::Info,
             topic,
+            shown_at: None,
         }
     }
 
@@ -172,6 +185,7 @@ impl Notice {
             text: text.to_string(),
             tone: Tone::Error,
             topic,
+            shown_at: None,
         }
     }
 }

@@ -266,6 +266,7 @@ impl SinchTicketApp {
             }
         }
         self.worker.fetched.expire(std::time::Instant::now());
+        self.status.expire(now);
         self.clipboard.tick(now);
         if let Some(saved) = self.generate.take_saved_page() {
             self.status.push(match saved {
@@ -321,6 +322,8 @@ impl SinchTicketApp {
         self.apply(shortcuts, ui.ctx(), now);
         let actions = self.draw(ui, now);
         self.apply(actions, ui.ctx(), now);
+        // What was said this frame starts its time now.
+        self.status.expire(now);
         self.schedule_repaint(ui.ctx(), now);
         if self.frames == 1 {
             startup_mark("first-layout");
@@ -352,7 +355,7 @@ impl SinchTicketApp {
         let busy = self.worker.busy();
         egui::Panel::bottom("status").show(ui, |ui| {
             let cx = context(now, &self.profiles, busy, &self.clipboard, self.clear_after);
-            actions.extend(self.status.ui(ui, &cx));
+            actions.extend(self.status.ui(ui, &cx, self.tab));
         });
         // The profile serves every tab: it signs on one and verifies on another. Its bar
         // takes at most a third of the height.
@@ -552,6 +555,11 @@ impl SinchTicketApp {
             let into_second = now.timestamp_subsec_millis();
             let wait = 1000u64.saturating_sub(u64::from(into_second)).max(50);
             ctx.request_repaint_after(Duration::from_millis(wait));
+        }
+        // Woken when a piece of news is due to fade.
+        if let Some(due) = self.status.next_fade() {
+            let wait = (due - now).to_std().unwrap_or_default();
+            ctx.request_repaint_after(wait.max(Duration::from_millis(50)));
         }
         // Woken once when fetched secrets are due to be forgotten, even while hidden.
         if let Some(due) = self.profiles.fetched_due() {

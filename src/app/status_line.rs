@@ -3,14 +3,18 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use eframe::egui::Ui;
 
-use super::action::{Action, Notice, PanelContext, Tone, Topic};
+use super::action::{Action, Notice, PanelContext, Tab, Tone, Topic};
 use super::clipboard::CopyStatus;
 use super::widgets::capitalize;
 
 /// The most notices shown at once; older ones leave.
 const SHOWN: usize = 4;
+
+/// How long news stays (errors stay until their cause is fixed, or they are dismissed).
+pub const NEWS_FADES_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 
 /// The status line's state.
 #[derive(Default)]
@@ -36,13 +40,34 @@ impl StatusLine {
         self.notices.retain(|n| n.topic != topic);
     }
 
+    /// Notes when each new notice was first shown, and lets news older than
+    /// [`NEWS_FADES_AFTER`] go.
+    pub fn expire(&mut self, now: DateTime<Utc>) {
+        for notice in &mut self.notices {
+            notice.shown_at.get_or_insert(now);
+        }
+        self.notices.retain(|n| {
+            n.tone == Tone::Error || n.shown_at.is_none_or(|at| now < at + NEWS_FADES_AFTER)
+        });
+    }
+
+    /// When the next piece of news fades, if any is shown.
+    pub fn next_fade(&self) -> Option<DateTime<Utc>> {
+        self.notices
+            .iter()
+            .filter(|n| n.tone == Tone::Info)
+            .filter_map(|n| n.shown_at)
+            .map(|at| at + NEWS_FADES_AFTER)
+            .min()
+    }
+
     /// Whether a notice with this text is shown (for tests and the screen reader alike).
     pub fn shows(&self, text: &str) -> bool {
         self.notices.iter().any(|n| n.text.contains(text))
     }
 
     /// Draws the line.
-    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut Ui, cx: &PanelContext<'_>, tab: Tab) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.horizontal_wrapped(|ui| {
             // As tall empty as with a button in it: the panes do not move when news comes.
@@ -87,7 +112,9 @@ impl StatusLine {
             }
         });
         let mut dismissed = None;
-        for (i, notice) in self.notices.iter().enumerate() {
+        // A notice about a tab's work is shown on that tab only (and kept meanwhile).
+        let here = |notice: &Notice| notice.topic.tab().is_none_or(|of| of == tab);
+        for (i, notice) in self.notices.iter().enumerate().filter(|(_, n)| here(n)) {
             ui.horizontal_wrapped(|ui| {
                 let color = match notice.tone {
                     Tone::Error => ui.visuals().error_fg_color,
