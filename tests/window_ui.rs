@@ -681,6 +681,42 @@ fn news_fades_errors_stay_with_their_tab_until_fixed() {
 }
 
 #[test]
+fn the_settings_menu_sets_the_theme_and_the_clipboard_time_and_both_are_remembered() {
+    let mut world = world();
+    world.click("Settings");
+    world.click("Dark");
+    assert_eq!(world.harness.ctx.theme(), egui::Theme::Dark);
+    world.click("Settings");
+    world.click("2 min");
+    assert_eq!(world.app().clear_after, Some(120));
+    // Copied, the copy says the new time.
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    world.click("Copy ticket");
+    assert!(world.shows("clears in 120 s"));
+
+    // Remembered: a window started with what this one saves is dark, and clears after 2 min.
+    let saved = world.app().settings();
+    let saved: Settings = serde_json::from_str(&serde_json::to_string(&saved).unwrap()).unwrap();
+    assert_eq!(saved.theme, sinch_ticket::app::Theme::Dark);
+    let parts = Parts {
+        store: Arc::new(MemoryStore::default()),
+        keyring_patience: Duration::from_millis(200),
+        config_dir: None,
+        clipboard: Box::new(RecordingClipboard::default()),
+        clock: Arc::new(start),
+        history_path: None,
+        managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+    };
+    let mut again = Harness::builder()
+        .with_size([900.0, 1000.0])
+        .build_eframe(move |cc| SinchTicketApp::new(&cc.egui_ctx, parts, saved));
+    again.run_steps(2);
+    assert_eq!(again.ctx.theme(), egui::Theme::Dark);
+    assert_eq!(again.state().clear_after, Some(120));
+}
+
+#[test]
 fn the_auto_clear_leaves_a_clipboard_that_changed_meanwhile() {
     let mut world = world();
     world.type_into("Username", "alice");

@@ -42,6 +42,8 @@ pub enum Action {
     ClearClipboard,
     /// Clear copies after this many seconds (`None`: never).
     SetClearAfter(Option<u64>),
+    /// Show the window in this theme.
+    SetTheme(Theme),
     /// Write the test page.
     SaveTestPage,
     /// Show another tab.
@@ -67,6 +69,36 @@ pub enum RequestDo {
     Send,
     /// Copy the OAuth2 token (fetched first when there is none).
     CopyToken,
+}
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Theme {
+    /// The desktop's (light or dark, as it says).
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    /// Every theme, as the Settings menu offers them.
+    pub const ALL: [(Theme, &'static str); 3] = [
+        (Theme::System, "As the desktop"),
+        (Theme::Light, "Light"),
+        (Theme::Dark, "Dark"),
+    ];
+
+    /// egui's word for it.
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            Self::System => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
 }
 
 /// What to copy.

@@ -258,6 +258,15 @@ impl<C: Clipboard> ClipboardGuard<C> {
     }
 }
 
+/// How long a copy stays on the clipboard, as the window offers it (`None`: until replaced).
+pub const CLEAR_AFTER_CHOICES: [(Option<u64>, &str); 5] = [
+    (Some(30), "30 s"),
+    (Some(60), "60 s"),
+    (Some(120), "2 min"),
+    (Some(300), "5 min"),
+    (None, "never"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -468,13 +468,7 @@ impl GenerateTab {
                 actions.push(Action::Copy(CopyWhat::Snippet));
             }
             ui.label("Clear clipboard after");
-            let choices: [(Option<u64>, &str); 5] = [
-                (Some(30), "30 s"),
-                (Some(60), "60 s"),
-                (Some(120), "2 min"),
-                (Some(300), "5 min"),
-                (None, "never"),
-            ];
+            let choices = super::clipboard::CLEAR_AFTER_CHOICES;
             let current = choices
                 .iter()
                 .find(|(secs, _)| *secs == cx.clear_after)

@@ -38,7 +38,9 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
-pub use self::action::{Action, CopyWhat, Notice, PanelContext, RequestDo, Tab, TabPanel, Topic};
+pub use self::action::{
+    Action, CopyWhat, Notice, PanelContext, RequestDo, Tab, TabPanel, Theme, Topic,
+};
 use self::callbacks::{CallbacksSettings, CallbacksTab};
 use self::clipboard::{Clipboard, ClipboardGuard};
 use self::form::FormState;
@@ -70,6 +72,8 @@ pub struct Settings {
     pub clear_clipboard_after: Option<u64>,
     /// Where the Callbacks tab sends events and listens.
     pub callbacks: CallbacksSettings,
+    /// The window's colours.
+    pub theme: Theme,
 }
 
 impl Default for Settings {
@@ -80,6 +84,7 @@ impl Default for Settings {
             tab: Tab::default(),
             clear_clipboard_after: Some(60),
             callbacks: CallbacksSettings::default(),
+            theme: Theme::default(),
         }
     }
 }
@@ -137,6 +142,8 @@ pub struct SinchTicketApp {
     pub tab: Tab,
     /// Seconds after which a copy is cleared; `None`: never.
     pub clear_after: Option<u64>,
+    /// The window's colours.
+    pub theme: Theme,
     clock: Clock,
     worker: Worker,
     clipboard: ClipboardGuard<Box<dyn Clipboard>>,
@@ -179,6 +186,10 @@ impl SinchTicketApp {
             status: StatusLine::default(),
             tab: settings.tab,
             clear_after: settings.clear_clipboard_after,
+            theme: {
+                ctx.set_theme(settings.theme.preference());
+                settings.theme
+            },
             clock: parts.clock,
             worker,
             clipboard: ClipboardGuard::new(parts.clipboard),
@@ -196,6 +207,7 @@ impl SinchTicketApp {
             tab: self.tab,
             clear_clipboard_after: self.clear_after,
             callbacks: self.callbacks.settings(),
+            theme: self.theme,
         }
     }
 
@@ -349,6 +361,7 @@ impl SinchTicketApp {
                     }
                 }
                 ui.separator();
+                actions.extend(self.settings_menu(ui));
                 store_badge(ui, &self.profiles.store);
             });
         });
@@ -452,6 +465,10 @@ impl SinchTicketApp {
                 }
                 Action::ClearClipboard => self.clipboard.clear_now(),
                 Action::SetClearAfter(after) => self.clear_after = after,
+                Action::SetTheme(theme) => {
+                    self.theme = theme;
+                    ctx.set_theme(theme.preference());
+                }
                 Action::SaveTestPage => {
                     if let Err(why) = self.generate.save_test_page(ctx) {
                         self.status.push(Notice::error(Topic::TestPage, why));
@@ -477,6 +494,29 @@ impl SinchTicketApp {
                 Action::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             }
         }
+    }
+
+    /// The Settings menu: the theme and how long copies stay on the clipboard, remembered.
+    fn settings_menu(&self, ui: &mut egui::Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.menu_button("Settings", |ui| {
+            ui.label(egui::RichText::new("Theme").strong());
+            for (theme, label) in Theme::ALL {
+                if ui.radio(self.theme == theme, label).clicked() {
+                    actions.push(Action::SetTheme(theme));
+                }
+            }
+            ui.separator();
+            ui.label(egui::RichText::new("Clear copies from the clipboard after").strong());
+            for (after, label) in clipboard::CLEAR_AFTER_CHOICES {
+                if ui.radio(self.clear_after == after, label).clicked() {
+                    actions.push(Action::SetClearAfter(after));
+                }
+            }
+        })
+        .response
+        .on_hover_text("The theme, and how long a copy stays on the clipboard");
+        actions
     }
 
     /// The panel of `tab`.
