@@ -1783,7 +1783,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
     world.replace_text("Test page", page.to_str().unwrap());
-    world.click("Save test page…");
+    world.click("Save test page");
     world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
     assert!(
         world.app().status.shows("saved"),
@@ -1795,7 +1795,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the page holds a live credential: owner only");
     // Saving again replaces our own page.
-    world.click("Save test page…");
+    world.click("Save test page");
     world.wait_until("the page to be saved again", |w| {
         !w.app().generate.page.busy()
     });
@@ -1805,11 +1805,46 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
         world.app().status.notices
     );
 
+    // Open in browser opens the page saved, with the desktop's opener.
+    let opened = Arc::new(Mutex::new(Vec::new()));
+    let seen = opened.clone();
+    world.harness.state_mut().browser = Box::new(move |path: &std::path::Path| {
+        seen.lock().unwrap().push(path.to_owned());
+        Ok(())
+    });
+    world.harness.run_steps(2);
+    world.click("Open in browser");
+    assert_eq!(*opened.lock().unwrap(), std::slice::from_ref(&page));
+    // An opener that fails says so, in the error colour, with what to do instead.
+    world.harness.state_mut().browser =
+        Box::new(|_: &std::path::Path| Err(std::io::Error::other("no browser is installed")));
+    world.click("Open in browser");
+    assert!(
+        world
+            .app()
+            .status
+            .shows("could not be opened in a browser (no browser is installed)"),
+        "{:?}",
+        world.app().status.notices
+    );
+
     // Someone else's file is left alone.
     let theirs = dir.path().join("index.html");
     std::fs::write(&theirs, "<html>my own work</html>").unwrap();
     world.replace_text("Test page", theirs.to_str().unwrap());
-    world.click("Save test page…");
+    use egui_kittest::kittest::NodeT as _;
+    let open_button = |world: &World| {
+        world
+            .harness
+            .get_by_label("Open in browser")
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(
+        open_button(&world),
+        "another path than the page saved: nothing to open"
+    );
+    world.click("Save test page");
     world.wait_until("the refusal", |w| !w.app().generate.page.busy());
     assert!(
         world.app().status.shows("left alone"),
@@ -2121,7 +2156,7 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
     let dir = tempfile::tempdir().unwrap();
     let page_path = dir.path().join("sinch-test-page.html");
     world.replace_text("Test page", page_path.to_str().unwrap());
-    world.click("Save test page…");
+    world.click("Save test page");
     world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
     let page = std::fs::read_to_string(&page_path).expect("the window saved the page");
 
@@ -2129,6 +2164,48 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
     // q ships with the SDK (its dependency).
     let (seen_tx, seen) = std::sync::mpsc::channel();
     let port = sinch_stand_in(page, sdk_dir, seen_tx);
+    let (dom, said) = chromium_dom(&format!("http://127.0.0.1:{port}/page.html"));
+    let title = dom
+        .split_once("<title>")
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map(|(title, _)| title.to_owned())
+        .unwrap_or_default();
+    assert_eq!(
+        title, "started:Åsa",
+        "the SDK, started by the page, knows the user by the right name; chromium said: {said}"
+    );
+    // The page says so on screen, not only in the console.
+    assert!(
+        dom.contains("The Sinch client started, for user Åsa."),
+        "{dom}"
+    );
+    assert_eq!(
+        seen.try_recv()
+            .expect("the SDK sent its ticket to the stand-in"),
+        Ok("Åsa".to_owned()),
+        "Sinch's server would accept the ticket, for the same user"
+    );
+
+    // Offline (the SDK cannot be fetched), the page says so on screen.
+    let offline = dir.path().join("offline.html");
+    std::fs::write(
+        &offline,
+        std::fs::read_to_string(&page_path).unwrap().replace(
+            "https://cdn.sinch.com/latest/sinch.min.js",
+            "http://127.0.0.1:9/sinch.min.js",
+        ),
+    )
+    .unwrap();
+    let (dom, said) = chromium_dom(&format!("file://{}", offline.display()));
+    assert!(
+        dom.contains("The Sinch SDK did not load"),
+        "{dom}; chromium said: {said}"
+    );
+}
+
+/// What headless chromium makes of the page at `url` once its scripts have run: the DOM,
+/// and the last lines it said on standard error.
+fn chromium_dom(url: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("chromium")
         .args([
@@ -2144,36 +2221,20 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
             "--dump-dom",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("http://127.0.0.1:{port}/page.html"))
+        .arg(url)
         // Nothing of the person running the tests: no session bus, no display, no HOME.
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env_remove("DISPLAY")
         .env("HOME", profile.path())
         .output()
         .expect("chromium runs (scripts/setup.sh test installs it)");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let title = dom
-        .split_once("<title>")
-        .and_then(|(_, rest)| rest.split_once("</title>"))
-        .map(|(title, _)| title.to_owned())
-        .unwrap_or_default();
-    assert_eq!(
-        title,
-        "started:Åsa",
-        "the SDK, started by the page, knows the user by the right name; chromium said: {}",
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .rev()
-            .take(15)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    assert_eq!(
-        seen.try_recv()
-            .expect("the SDK sent its ticket to the stand-in"),
-        Ok("Åsa".to_owned()),
-        "Sinch's server would accept the ticket, for the same user"
-    );
+    let said = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .rev()
+        .take(15)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), said)
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub enum Action {
     SetTheme(Theme),
     /// Write the test page.
     SaveTestPage,
+    /// Open this saved file in the user's browser.
+    OpenInBrowser(std::path::PathBuf),
     /// Show another tab.
     ShowTab(Tab),
     /// Show news or an error in the status line.

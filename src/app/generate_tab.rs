@@ -138,6 +138,8 @@ pub struct GenerateTab {
     pub test_page_path: String,
     /// The test page being written (off the UI thread), and where the last one went.
     pub page: Slot<Result<PathBuf, TestPageError>>,
+    /// The test page last saved, to open in a browser.
+    pub saved_page: Option<PathBuf>,
     focus_username: bool,
 }
 
@@ -154,6 +156,7 @@ impl GenerateTab {
             form,
             generated: None,
             test_page_path,
+            saved_page: None,
             page: Slot::default(),
             focus_username: true,
         }
@@ -241,11 +244,14 @@ impl GenerateTab {
 
     /// Where the test page went, or why not, once it has been written.
     pub fn take_saved_page(&mut self) -> Option<Result<PathBuf, TestPageError>> {
-        if self.page.poll() {
-            self.page.last.take()
-        } else {
-            None
+        if !self.page.poll() {
+            return None;
         }
+        let saved = self.page.last.take();
+        if let Some(Ok(path)) = &saved {
+            self.saved_page = Some(path.clone());
+        }
+        saved
     }
 
     /// Whether a countdown is on screen at `now` (the window then repaints once a second).
@@ -501,11 +507,27 @@ impl GenerateTab {
                 );
             });
             if ui
-                .button("Save test page…")
+                .button("Save test page")
                 .on_hover_text("Write the HTML page to this path")
                 .clicked()
             {
                 actions.push(Action::SaveTestPage);
+            }
+            // The page saved, as it is on disk (the credential it holds may be older than
+            // the one shown: it is the one saved).
+            let saved = self
+                .saved_page
+                .as_ref()
+                .filter(|p| p.as_path() == std::path::Path::new(self.test_page_path.trim()));
+            let tip = "Open the saved page in your browser: it says on the page whether the Sinch client started";
+            if ui
+                .add_enabled(saved.is_some(), Button::new("Open in browser"))
+                .on_hover_text(tip)
+                .on_disabled_hover_text("Save the test page first")
+                .clicked()
+                && let Some(path) = saved
+            {
+                actions.push(Action::OpenInBrowser(path.clone()));
             }
         });
         actions

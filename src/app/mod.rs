@@ -55,6 +55,9 @@ use crate::profiles::{OsKeyring, SecretStore, default_config_dir};
 /// The app's name: window title, persistence folder.
 pub const APP_NAME: &str = "sinch-ticket";
 
+/// What opens a file in the user's browser.
+pub type Browser = Box<dyn Fn(&std::path::Path) -> std::io::Result<()>>;
+
 /// A clock: the window reads the time only through this, so tests can move it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -144,6 +147,8 @@ pub struct SinchTicketApp {
     pub clear_after: Option<u64>,
     /// The window's colours.
     pub theme: Theme,
+    /// Opens a file in the user's browser (the desktop's opener; tests put a stand-in).
+    pub browser: Browser,
     clock: Clock,
     worker: Worker,
     clipboard: ClipboardGuard<Box<dyn Clipboard>>,
@@ -191,6 +196,7 @@ impl SinchTicketApp {
                 settings.theme
             },
             clock: parts.clock,
+            browser: Box::new(|path| open::that_detached(path)),
             worker,
             clipboard: ClipboardGuard::new(parts.clipboard),
             frames: 0,
@@ -284,7 +290,7 @@ impl SinchTicketApp {
             self.status.push(match saved {
                 Ok(path) => Notice::info(
                     Topic::TestPage,
-                    format!("saved {}: open it in a browser.", path.display()),
+                    format!("saved {}: Open in browser shows it.", path.display()),
                 ),
                 Err(why) => Notice::error(Topic::TestPage, why),
             });
@@ -472,6 +478,17 @@ impl SinchTicketApp {
                 Action::SaveTestPage => {
                     if let Err(why) = self.generate.save_test_page(ctx) {
                         self.status.push(Notice::error(Topic::TestPage, why));
+                    }
+                }
+                Action::OpenInBrowser(path) => {
+                    if let Err(why) = (self.browser)(&path) {
+                        self.status.push(Notice::error(
+                            Topic::TestPage,
+                            format!(
+                                "{} could not be opened in a browser ({why}): open it from your browser's File menu",
+                                path.display()
+                            ),
+                        ));
                     }
                 }
                 Action::ShowTab(tab) => {

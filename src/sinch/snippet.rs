@@ -111,11 +111,78 @@ pub fn test_page(title: &str, snippet: &str) -> String {
             c => c.to_string(),
         })
         .collect();
+    // The page watches the client the snippet starts (the snippet stays as it is copied):
+    // its watcher goes right after the SDK's own <script>, before the snippet's start.
+    let (sdk, start) = match snippet.find("</script>") {
+        Some(at) => snippet.split_at(at + "</script>".len()),
+        None => ("", snippet),
+    };
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{TEST_PAGE_MARK}\n<title>{title}</title>\n</head>\n<body>\n\
-         <p>Open the browser console to follow the Sinch client.</p>\n{snippet}</body>\n</html>\n"
+         <p id=\"sinch-status\" role=\"status\">Starting the Sinch client…</p>\n\
+         <p>The browser console follows the Sinch client in detail.</p>\n{sdk}\n{PAGE_WATCH}{start}</body>\n</html>\n"
     )
 }
+
+/// The test page's watcher: it says on the page whether the Sinch client started, or why
+/// not, for the JS SDK v1 (`SinchClient`, whose `start` returns a promise) and the current
+/// SDK (`Sinch.getSinchClientBuilder`, whose client has listeners); and when the SDK did not
+/// load at all (offline, or the CDN blocked).
+const PAGE_WATCH: &str = r##"<script>
+(function () {
+  var status = document.getElementById("sinch-status");
+  var settled = false;
+  function say(text, failed) {
+    settled = true;
+    status.textContent = text;
+    status.style.color = failed ? "#b00020" : "#1b7f3b";
+  }
+  function why(error) {
+    if (!error) { return "no reason given"; }
+    return error.message || (typeof error === "string" ? error : JSON.stringify(error));
+  }
+  if (typeof window.SinchClient === "function") {
+    var Real = window.SinchClient;
+    window.SinchClient = function (config) {
+      var client = new Real(config);
+      var start = client.start;
+      client.start = function () {
+        var started = start.apply(client, arguments);
+        Promise.resolve(started).then(function () {
+          say("The Sinch client started, for user " + ((client.user && client.user.userId) || "?") + ".", false);
+        }, function (error) {
+          say("The Sinch client did not start: " + why(error), true);
+        });
+        return started;
+      };
+      return client;
+    };
+  } else if (window.Sinch && typeof window.Sinch.getSinchClientBuilder === "function") {
+    var getBuilder = window.Sinch.getSinchClientBuilder;
+    window.Sinch.getSinchClientBuilder = function () {
+      var builder = getBuilder.apply(window.Sinch, arguments);
+      var build = builder.build;
+      builder.build = function () {
+        var client = build.apply(builder, arguments);
+        client.addListener({
+          onClientStarted: function () { say("The Sinch client started.", false); },
+          onClientFailed: function (c, error) { say("The Sinch client did not start: " + why(error), true); },
+        });
+        return client;
+      };
+      return builder;
+    };
+  } else {
+    say("The Sinch SDK did not load (from cdn.sinch.com): is this computer online, and is the CDN reachable from this browser?", true);
+  }
+  setTimeout(function () {
+    if (!settled) {
+      say("No word from the Sinch client after 30 s: the browser console says what it is doing.", true);
+    }
+  }, 30000);
+})();
+</script>
+"##;
 
 #[cfg(test)]
 mod tests {
@@ -162,6 +229,20 @@ mod tests {
         assert_eq!(literal_after(&snippet, ".userId("), NASTY);
         assert_eq!(literal_after(&snippet, "registration.register("), "h.p.s");
         assert_eq!(snippet.matches("</script>").count(), 2);
+    }
+
+    #[test]
+    fn the_test_page_watches_the_client_between_the_sdk_and_its_start() {
+        let snippet = ticket_snippet("key", "ticket", Capabilities::default());
+        let page = test_page("alice", &snippet);
+        let sdk = page.find("cdn.sinch.com/latest/sinch.min.js").unwrap();
+        let watch = page.find("window.SinchClient = function").unwrap();
+        let start = page.find("sinchClient.start(").unwrap();
+        assert!(sdk < watch && watch < start, "{page}");
+        assert!(page.contains("id=\"sinch-status\""));
+        // The snippet itself is on the page unchanged.
+        let (head, tail) = snippet.split_at(snippet.find("</script>").unwrap() + 9);
+        assert!(page.contains(head) && page.contains(tail));
     }
 
     #[test]
