@@ -2720,6 +2720,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
 
 #[test]
 fn the_inspector_filters_by_event_and_verdict_copies_as_curl_and_replays_as_recorded() {
+    use egui_kittest::kittest::NodeT as _;
     use sinch_ticket::sinch::callback::{Event, Forgery};
     let mut world = world();
     world.click("Callbacks");
@@ -2745,6 +2746,45 @@ fn the_inspector_filters_by_event_and_verdict_copies_as_curl_and_replays_as_reco
     world.history_listed(2);
     assert!(world.lists(&["     1  ", "ice", "verified (application)"]));
     assert!(world.lists(&["     2  ", "dice", "NOT VERIFIED"]));
+
+    // The timeline: a picture with a sentence for screen readers; clicked at its right end,
+    // it picks the newest request.
+    let timeline = world.harness.get_by(|node| {
+        node.role() == Role::Image
+            && node
+                .label()
+                .is_some_and(|label| label.starts_with("Timeline of 2 request(s)"))
+    });
+    assert!(
+        timeline
+            .accesskit_node()
+            .label()
+            .unwrap()
+            .ends_with("1 verified, 1 not verified"),
+        "{timeline:?}"
+    );
+    let end = timeline.rect().right_center() - egui::vec2(5.0, 0.0);
+    world.harness.hover_at(end);
+    world.harness.run_steps(1);
+    world.harness.event(egui::Event::PointerButton {
+        pos: end,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    world.harness.event(egui::Event::PointerButton {
+        pos: end,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    world.harness.run_steps(2);
+    world.harness.event(egui::Event::PointerGone);
+    world.wait_until("the record read", |w| {
+        !w.app().callbacks.listen.history_selected.busy()
+    });
+    world.harness.run_steps(2);
+    assert!(world.shows("record 2 in the history"), "the newest picked");
 
     // The verdict filter, then the event filter.
     world

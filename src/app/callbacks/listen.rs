@@ -10,12 +10,12 @@ use std::sync::mpsc::{self, Receiver};
 use chrono::Local;
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
-use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, RowKey, VerdictShown};
+use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, Row, RowKey, VerdictShown};
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
-    capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
+    OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
 };
 use crate::history::replay::{ReplayAs, Replayed};
 use crate::history::{self, Entry, Filter, History, Keeper, KeeperReport};
@@ -652,11 +652,11 @@ impl ListenPart {
             });
             return;
         }
+        let mut picked = timeline(ui, &rows, selected);
         ui.weak(format!(
             "{} request(s), newest first: number in the history, time, event, request, verdict, what the listener and your app answered",
             rows.len()
         ));
-        let mut picked = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 6.0;
         // The list takes the rest of the pane, and at least a few rows.
         let room = (ui.clip_rect().bottom() - ui.cursor().top() - 8.0).max(row_height * 6.0);
@@ -824,6 +824,99 @@ impl ListenPart {
             DetailTab::Verdict => verdict_detail(ui, live.map(|a| &a.seen), record),
         }
     }
+}
+
+/// The rows on a time axis, as a picture: a bar for each moment something arrived, green
+/// for what verified and red for what did not, the picked one marked. Hovered, it names the
+/// request under the pointer; clicked, it picks it. Screen readers read it as a sentence.
+fn timeline(ui: &mut Ui, rows: &[&Row], selected: Option<RowKey>) -> Option<(RowKey, Option<i64>)> {
+    // Newest first: the axis runs from the last row's time to the first's.
+    let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else {
+        return None;
+    };
+    let (from, to) = (
+        oldest.time,
+        newest.time.max(oldest.time + chrono::TimeDelta::seconds(1)),
+    );
+    let span = (to - from).num_milliseconds().max(1) as f32;
+    let verified = rows.iter().filter(|r| r.verified).count();
+    let summary = format!(
+        "Timeline of {} request(s) from {} to {}: {verified} verified, {} not verified",
+        rows.len(),
+        from.with_timezone(&Local).format("%H:%M:%S"),
+        newest.time.with_timezone(&Local).format("%H:%M:%S"),
+        rows.len() - verified
+    );
+    let width = ui.available_width().max(100.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 34.0), egui::Sense::click());
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, &summary));
+    let bars = rect.shrink2(egui::vec2(4.0, 4.0));
+    let x_of = |time: chrono::DateTime<chrono::Utc>| {
+        bars.left() + bars.width() * ((time - from).num_milliseconds() as f32 / span)
+    };
+    // One column a pixel wide per moment: how many verified and how many not (a list of
+    // 100,000 draws as many bars as the strip has pixels, not 100,000).
+    let columns = bars.width().ceil().max(1.0) as usize;
+    let mut counts = vec![(0u32, 0u32); columns + 1];
+    for row in rows {
+        let column = ((x_of(row.time) - bars.left()) as usize).min(columns);
+        if row.verified {
+            counts[column].0 += 1;
+        } else {
+            counts[column].1 += 1;
+        }
+    }
+    let most = counts.iter().map(|(v, n)| v + n).max().unwrap_or(1).max(1) as f32;
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
+    let red = visuals.error_fg_color;
+    for (column, &(good, bad)) in counts.iter().enumerate() {
+        if good + bad == 0 {
+            continue;
+        }
+        let x = bars.left() + column as f32;
+        // At least a third of the height, so that a lone request shows.
+        let height = |n: u32| (n as f32 / most).max(0.33) * bars.height();
+        let mut bottom = bars.bottom();
+        for (n, color) in [(good, OK_GREEN), (bad, red)] {
+            if n > 0 {
+                let top = (bottom - height(n)).max(bars.top());
+                painter.line_segment(
+                    [egui::pos2(x, bottom), egui::pos2(x, top)],
+                    egui::Stroke::new(2.0, color),
+                );
+                bottom = top;
+            }
+        }
+    }
+    if let Some(row) = selected.and_then(|key| rows.iter().find(|r| r.key == key)) {
+        let x = x_of(row.time);
+        painter.line_segment(
+            [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+            visuals.selection.stroke,
+        );
+    }
+    // The request nearest the pointer.
+    let nearest = |x: f32| {
+        rows.iter().min_by(|a, b| {
+            (x_of(a.time) - x)
+                .abs()
+                .total_cmp(&(x_of(b.time) - x).abs())
+        })
+    };
+    let hovered = response.hover_pos().and_then(|at| nearest(at.x));
+    let response = match hovered {
+        Some(row) => response.on_hover_text(row.line()),
+        None => response.on_hover_text(&summary),
+    };
+    if response.clicked()
+        && let Some(row) = response.interact_pointer_pos().and_then(|at| nearest(at.x))
+    {
+        return Some((row.key, row.id));
+    }
+    None
 }
 
 /// A request received, from this window's arrival or its history record.
