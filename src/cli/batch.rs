@@ -1,6 +1,6 @@
 //! `ticket --users-from`: many tickets streamed from a file or a pipe, signed on every core,
 //! written in input order. The fast path of ticket making, in a module of its own: the
-//! plain path is `TicketSigner::ticket`, and its figures are in the README
+//! plain path is `TicketSigner::ticket`, and its figures are in docs/development.md
 //! (`scripts/bench-users-from.sh`).
 
 use std::io::{BufReader, BufWriter, Write};

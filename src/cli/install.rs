@@ -61,7 +61,7 @@ pub fn completions(shell: Shell) -> Result<u8, Failure> {
             script.push_str(BASH_PROFILES);
         }
         Shell::Fish => script.push_str(FISH_PROFILES),
-        // zsh: names complete from the static script only; see the README.
+        // zsh: names complete from the static script only; see the README (Install).
         Shell::Zsh => {}
     }
     stdio::raw(&script).map(|()| exit::OK)

@@ -2,7 +2,7 @@
 //! (`$XDG_DATA_HOME/sinch-ticket/history.sqlite3`, mode 0600), so that it can be listed,
 //! shown, exported, replayed and cleared across restarts.
 //!
-//! What it promises (the README's "The history" says the same to users):
+//! What it promises (docs/command-line.md, "History and replay", says the same to users):
 //! - **Every request answered is kept** unless the user said `--no-history`: one [`Keeper`]
 //!   per listener (the command line's and the window's) writes on its own thread, never
 //!   behind the terminal; when SQLite falls behind, the listener waits a little rather than

@@ -3,7 +3,7 @@
 //!
 //! Everything here is a pure function of its inputs and an explicit clock. It knows nothing
 //! of the window, the keyring or the clipboard; the command line and the window are two thin
-//! faces over it. The formats are described, with known-answer vectors, in the README.
+//! faces over it. The formats are described, with known-answer vectors, in docs/FORMATS.md.
 
 pub mod api;
 pub mod callback;

@@ -1,7 +1,7 @@
 //! The fast path for many tickets at once (`ticket --users-from`), apart from the plain
 //! [`TicketSigner::ticket`] it must match byte for byte: base64 turns each group of three
 //! bytes into four characters on its own, so only the groups that hold the username are
-//! encoded per ticket. It made 100,000 tickets about 10 % faster (README, "Speed and
+//! encoded per ticket. It made 100,000 tickets about 10 % faster (docs/development.md, "Speed and
 //! weight"); the unit tests beside the plain path compare the two for every username length.
 
 use base64::Engine as _;
