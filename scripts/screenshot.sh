@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Remakes assets/screenshot.png, the README's picture of the window (and the Request and
-# Callbacks tabs' pictures, and the Trigger part's event list): the release binary on a
+# Callbacks tabs' pictures, the Trigger part's event list and the Listen part's inspector): the release binary on a
 # private desktop (scripts/private-desktop.sh), "alice" typed, Ctrl+Enter and Ctrl+Shift+C
 # pressed, exactly as a user would. The keys are pressed again until the clipboard holds the
 # ticket (the window may not be ready for them at first), so nothing here waits a fixed time.
@@ -24,21 +24,6 @@ scripts/private-desktop.sh bash -c '
   done
   xclip -o -selection clipboard | grep -q : || { echo "no ticket was copied" >&2; exit 1; }
   import -window "$id" assets/screenshot.png
-  # The Request tab (Ctrl+3), its request signed (Ctrl+Enter): shot once the window shows
-  # something else than the Generate tab.
-  xdotool key ctrl+3 ctrl+Return
-  for _ in $(seq 50); do
-    import -window "$id" assets/screenshot-request.png
-    # compare exits non-zero once the two pictures differ.
-    compare -metric AE assets/screenshot.png assets/screenshot-request.png null: 2>/dev/null || break
-    sleep 0.2
-  done
-  # The Callbacks tab (Ctrl+4), its Trigger part (clicked where the default window lays it
-  # out), an ICE sent (Ctrl+Enter) to a listener on the port of the default URL: shot once the
-  # listener has answered and the window shows something new after each step.
-  target/release/sinch-ticket listen --port 3000 >"$HOME/listen.out" 2>"$HOME/listen.err" &
-  listener=$!
-  for _ in $(seq 50); do grep -q "^Listening on" "$HOME/listen.err" && break; sleep 0.2; done
   shot_until_new() {  # shot_until_new OLD NEW: take NEW until it differs from OLD
     for _ in $(seq 50); do
       import -window "$id" "$2"
@@ -47,6 +32,24 @@ scripts/private-desktop.sh bash -c '
     done
     return 1
   }
+  # A listener on this machine (the port of the default URL of the Trigger part): the
+  # callout of the Request tab goes there too, and it answers it (the callout verifies as
+  # signed by the application).
+  target/release/sinch-ticket listen --port 3000 >"$HOME/listen.out" 2>"$HOME/listen.err" &
+  listener=$!
+  for _ in $(seq 50); do grep -q "^Listening on" "$HOME/listen.err" && break; sleep 0.2; done
+  # The Request tab (Ctrl+3): its Host typed (clicked where the default window lays it out),
+  # Send clicked; shot once the answer is in its pane.
+  xdotool key ctrl+3
+  shot_until_new assets/screenshot.png "$HOME/request-tab.png"
+  xdotool mousemove --window "$id" 195 95 click 1
+  xdotool key ctrl+a type --delay 20 "http://127.0.0.1:3000"
+  xdotool mousemove --window "$id" 274 325 click 1
+  for _ in $(seq 50); do grep -q "POST /calling/v1/callouts" "$HOME/listen.out" && break; sleep 0.2; done
+  shot_until_new "$HOME/request-tab.png" assets/screenshot-request.png
+  # The Callbacks tab (Ctrl+4), its Trigger part (clicked where the default window lays it
+  # out), an ICE sent (Ctrl+Enter) to that listener: shot once the listener has answered and
+  # the window shows something new after each step.
   xdotool key ctrl+4
   shot_until_new assets/screenshot-request.png "$HOME/tab.png"
   xdotool mousemove --window "$id" 95 75 click 1
@@ -58,6 +61,24 @@ scripts/private-desktop.sh bash -c '
   # product, grouped.
   xdotool mousemove --window "$id" 230 107 click 1
   shot_until_new assets/screenshot-callbacks.png assets/screenshot-trigger-events.png
+  xdotool key Escape
+  # The Listen part (clicked where the default window lays it out), its listener started on
+  # its default port, three events sent at it from the command line (one forged), the
+  # newest picked in the list: the inspector.
+  xdotool mousemove --window "$id" 157 69 click 1
+  shot_until_new assets/screenshot-trigger-events.png "$HOME/listen-part.png"
+  xdotool mousemove --window "$id" 60 219 click 1
+  for _ in $(seq 50); do
+    (exec 3<>/dev/tcp/127.0.0.1/8765) 2>/dev/null && break
+    sleep 0.2
+  done
+  for event in ice dice; do
+    target/release/sinch-ticket trigger "$event" --to http://127.0.0.1:8765/sinch/callback >/dev/null || true
+  done
+  target/release/sinch-ticket trigger ace --to http://127.0.0.1:8765/sinch/callback --signature bad >/dev/null || true
+  shot_until_new "$HOME/listen-part.png" "$HOME/listen-list.png"
+  xdotool mousemove --window "$id" 200 360 click 1
+  shot_until_new "$HOME/listen-list.png" assets/screenshot-listen.png
   kill $listener $app
 '
-echo "wrote assets/screenshot.png, assets/screenshot-request.png, assets/screenshot-callbacks.png and assets/screenshot-trigger-events.png"
+echo "wrote assets/screenshot.png, assets/screenshot-request.png, assets/screenshot-callbacks.png, assets/screenshot-trigger-events.png and assets/screenshot-listen.png"

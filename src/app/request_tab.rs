@@ -959,7 +959,11 @@ impl RequestTab {
                             }
                         }
                     });
-                read_only_block(ui, "Answer body", &answer.pretty_body(), 8);
+                if answer.body.is_empty() {
+                    ui.weak("No body.");
+                } else {
+                    read_only_block(ui, "Answer body", &answer.pretty_body(), 8);
+                }
             }
         }
     }
