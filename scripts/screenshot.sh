@@ -77,7 +77,7 @@ scripts/private-desktop.sh bash -c '
   done
   target/release/sinch-ticket trigger ace --to http://127.0.0.1:8765/sinch/callback --signature bad >/dev/null || true
   shot_until_new "$HOME/listen-part.png" "$HOME/listen-list.png"
-  xdotool mousemove --window "$id" 200 360 click 1
+  xdotool mousemove --window "$id" 200 390 click 1
   shot_until_new "$HOME/listen-list.png" assets/screenshot-listen.png
   kill $listener $app
 '

@@ -131,8 +131,9 @@ impl Row {
         let replay = self
             .replay_of
             .map_or_else(String::new, |of| format!("  replay of {of}"));
+        // The request last: in a narrow pane, a long path is what is cut off, not the verdict.
         format!(
-            "{number:>6}  {}  {event:<13}  {request}  {}  answered {ours}  app {app}{replay}",
+            "{number:>6}  {}  {event:<13}  {}  answered {ours}  app {app}  {request}{replay}",
             self.time.with_timezone(&Local).format("%H:%M:%S"),
             self.verdict
         )

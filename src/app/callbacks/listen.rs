@@ -654,7 +654,7 @@ impl ListenPart {
         }
         let mut picked = timeline(ui, &rows, selected);
         ui.weak(format!(
-            "{} request(s), newest first: number in the history, time, event, request, verdict, what the listener and your app answered",
+            "{} request(s), newest first: number in the history, time, event, verdict, what the listener and your app answered, request",
             rows.len()
         ));
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 6.0;
