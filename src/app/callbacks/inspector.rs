@@ -233,6 +233,10 @@ pub struct Inspector {
     shown: Vec<usize>,
     /// The events the rows name, sorted.
     events: Vec<String>,
+    /// The shown rows counted on a time axis, for the width last drawn.
+    timeline: Option<Timeline>,
+    /// Where each row is in `rows`.
+    places: HashMap<RowKey, usize>,
     /// What the rows were built from, to build them again only when that changed.
     built: Option<Built>,
     /// The history's records up to this number are not listed (*Clear list*).
@@ -241,6 +245,39 @@ pub struct Inspector {
     pub selected: Option<RowKey>,
     /// The detail pane's tab.
     pub tab: DetailTab,
+}
+
+/// The shown rows on a time axis: how many verified and how many did not, per column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Where the axis starts (the oldest row).
+    pub from: DateTime<Utc>,
+    /// Where it ends (the newest row, or a second after the oldest).
+    pub to: DateTime<Utc>,
+    /// The newest row's time.
+    pub newest: DateTime<Utc>,
+    /// How many rows.
+    pub total: usize,
+    /// How many of them verified.
+    pub verified: usize,
+    /// Per column: verified, not verified.
+    pub counts: Vec<(u32, u32)>,
+}
+
+impl Timeline {
+    /// The column of `time`.
+    pub fn column(&self, time: DateTime<Utc>) -> usize {
+        let span = (self.to - self.from).num_milliseconds().max(1) as f64;
+        let share = (time - self.from).num_milliseconds() as f64 / span;
+        ((share * self.counts.len() as f64) as usize).min(self.counts.len() - 1)
+    }
+
+    /// The time at `share` (0 to 1) of the axis.
+    pub fn time_at(&self, share: f32) -> DateTime<Utc> {
+        let span = (self.to - self.from).num_milliseconds() as f64;
+        self.from
+            + chrono::TimeDelta::milliseconds((span * f64::from(share.clamp(0.0, 1.0))) as i64)
+    }
 }
 
 /// What a list was built from.
@@ -342,8 +379,9 @@ impl Inspector {
         self.rows.is_empty()
     }
 
-    /// The rows the filters show, newest first, built again when their sources changed.
-    pub fn rows(&mut self, arrivals: &[Arrival], generation: u64) -> Vec<&Row> {
+    /// Builds the rows again when their sources or the filters changed; how many the
+    /// filters show ([`Self::shown`] gives them).
+    pub fn refresh(&mut self, arrivals: &[Arrival], generation: u64) -> usize {
         let built = Built {
             hidden_to: self.hidden_to,
             kept: self.kept.len(),
@@ -356,8 +394,64 @@ impl Inspector {
         if self.built.as_ref() != Some(&built) {
             self.build(arrivals, &built);
             self.built = Some(built);
+            self.timeline = None;
         }
-        self.shown.iter().map(|&i| &self.rows[i]).collect()
+        self.shown.len()
+    }
+
+    /// The `i`-th row the filters show, newest first.
+    pub fn shown(&self, i: usize) -> Option<&Row> {
+        self.shown.get(i).and_then(|&at| self.rows.get(at))
+    }
+
+    /// The rows the filters show on a time axis `columns` pixels wide (kept until the rows or
+    /// the width change: a frame of a list of 100,000 does not count them again).
+    pub fn timeline(&mut self, columns: usize) -> Option<&Timeline> {
+        let columns = columns.max(1);
+        if self
+            .timeline
+            .as_ref()
+            .is_none_or(|t| t.counts.len() != columns)
+        {
+            self.timeline = self.count(columns);
+        }
+        self.timeline.as_ref()
+    }
+
+    fn count(&self, columns: usize) -> Option<Timeline> {
+        let newest = self.shown(0)?;
+        let oldest = self.shown(self.shown.len() - 1)?;
+        let from = oldest.time;
+        let to = newest.time.max(from + chrono::TimeDelta::seconds(1));
+        let mut timeline = Timeline {
+            from,
+            to,
+            newest: newest.time,
+            total: self.shown.len(),
+            verified: 0,
+            counts: vec![(0, 0); columns],
+        };
+        for &at in &self.shown {
+            let row = &self.rows[at];
+            let column = timeline.column(row.time);
+            if row.verified {
+                timeline.verified += 1;
+                timeline.counts[column].0 += 1;
+            } else {
+                timeline.counts[column].1 += 1;
+            }
+        }
+        Some(timeline)
+    }
+
+    /// The shown row nearest `time` (the rows are newest first: found by halving).
+    pub fn nearest(&self, time: DateTime<Utc>) -> Option<&Row> {
+        let after = self.shown.partition_point(|&at| self.rows[at].time > time);
+        [after.checked_sub(1), Some(after)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.shown(i))
+            .min_by_key(|row| (row.time - time).num_milliseconds().abs())
     }
 
     /// The events the rows name, for the event filter's menu.
@@ -367,7 +461,7 @@ impl Inspector {
 
     /// The row of `key`, when it is listed.
     pub fn row(&self, key: RowKey) -> Option<&Row> {
-        self.rows.iter().find(|row| row.key == key)
+        self.places.get(&key).and_then(|&at| self.rows.get(at))
     }
 
     fn build(&mut self, arrivals: &[Arrival], built: &Built) {
@@ -457,6 +551,11 @@ impl Inspector {
             .collect();
         events.sort_unstable();
         self.events = events;
+        self.places = rows
+            .iter()
+            .enumerate()
+            .map(|(at, row)| (row.key, at))
+            .collect();
         self.rows = rows;
     }
 }
@@ -479,7 +578,69 @@ fn holds(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::holds;
+    use super::*;
+
+    fn kept(id: i64, seconds: i64, verified: bool, event: &str) -> Entry {
+        Entry {
+            id: Some(id),
+            time: DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap(),
+            peer: "127.0.0.1:5000".into(),
+            method: "POST".into(),
+            path: format!("/sinch/{event}"),
+            event: Some(event.into()),
+            scheme: Some("application".into()),
+            verified,
+            reason: None,
+            status: Some(if verified { 200 } else { 401 }),
+            headers: Vec::new(),
+            body: Vec::new(),
+            body_size: 0,
+            body_sha256: None,
+            record: "{}".into(),
+            replay_of: None,
+            resigned: false,
+        }
+    }
+
+    #[test]
+    fn rows_are_newest_first_filtered_found_by_time_and_counted_on_the_axis() {
+        let mut inspector = Inspector {
+            kept: vec![
+                kept(1, 0, true, "ice"),
+                kept(2, 1, false, "dice"),
+                kept(3, 10, true, "ice"),
+            ],
+            ..Inspector::default()
+        };
+        assert_eq!(inspector.refresh(&[], 0), 3);
+        assert_eq!(inspector.shown(0).unwrap().id, Some(3), "newest first");
+        assert_eq!(inspector.events(), ["dice", "ice"]);
+        let at = |s: i64| DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap();
+        assert_eq!(inspector.nearest(at(2)).unwrap().id, Some(2));
+        assert_eq!(inspector.nearest(at(8)).unwrap().id, Some(3));
+        assert_eq!(inspector.nearest(at(-5)).unwrap().id, Some(1));
+        // Five columns of two seconds each.
+        let timeline = inspector.timeline(5).unwrap().clone();
+        assert_eq!((timeline.total, timeline.verified), (3, 2));
+        assert_eq!(timeline.counts[0], (1, 1), "the first two within a column");
+        assert_eq!(timeline.counts[4], (1, 0), "the newest at the end");
+        assert_eq!(
+            inspector.row(RowKey::Kept(2)).unwrap().event.as_deref(),
+            Some("dice")
+        );
+
+        inspector.verdict = VerdictShown::NotVerified;
+        assert_eq!(inspector.refresh(&[], 0), 1);
+        assert_eq!(inspector.timeline(5).unwrap().total, 1, "counted again");
+        inspector.verdict = VerdictShown::All;
+        inspector.event = Some("ice".into());
+        assert_eq!(inspector.refresh(&[], 0), 2);
+        // Cleared: the records listed so far leave the list.
+        inspector.hide_kept();
+        inspector.event = None;
+        assert_eq!(inspector.refresh(&[], 0), 0);
+        assert!(inspector.timeline(5).is_none());
+    }
 
     #[test]
     fn a_body_holds_text_whatever_its_ascii_case() {

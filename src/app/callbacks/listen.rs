@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver};
 use chrono::Local;
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
-use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, Row, RowKey, VerdictShown};
+use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, RowKey, VerdictShown};
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
@@ -641,8 +641,8 @@ impl ListenPart {
             );
         }
         let selected = self.inspector.selected;
-        let rows = self.inspector.rows(&self.seen, self.generation);
-        if rows.is_empty() {
+        let count = self.inspector.refresh(&self.seen, self.generation);
+        if count == 0 {
             ui.weak(if self.running.is_some() {
                 "Nothing yet: send a callback here (the Trigger part does)."
             } else if self.inspector.text.trim().is_empty() && self.inspector.event.is_none() {
@@ -652,10 +652,9 @@ impl ListenPart {
             });
             return;
         }
-        let mut picked = timeline(ui, &rows, selected);
+        let mut picked = timeline(ui, &mut self.inspector, selected);
         ui.weak(format!(
-            "{} request(s), newest first: number in the history, time, event, verdict, what the listener and your app answered, request",
-            rows.len()
+            "{count} request(s), newest first: number in the history, time, event, verdict, what the listener and your app answered, request"
         ));
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 6.0;
         // The list takes the rest of the pane, and at least a few rows.
@@ -664,8 +663,8 @@ impl ListenPart {
             .id_salt("inspector rows")
             .max_height(room)
             .auto_shrink([false, true])
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for row in &rows[range] {
+            .show_rows(ui, row_height, count, |ui, range| {
+                for row in range.filter_map(|i| self.inspector.shown(i)) {
                     let is_selected = selected == Some(row.key);
                     // Red on the selection's blue cannot be read: a selected row keeps the
                     // selection's own text colour (its words say NOT VERIFIED).
@@ -829,54 +828,44 @@ impl ListenPart {
 /// The rows on a time axis, as a picture: a bar for each moment something arrived, green
 /// for what verified and red for what did not, the picked one marked. Hovered, it names the
 /// request under the pointer; clicked, it picks it. Screen readers read it as a sentence.
-fn timeline(ui: &mut Ui, rows: &[&Row], selected: Option<RowKey>) -> Option<(RowKey, Option<i64>)> {
-    // Newest first: the axis runs from the last row's time to the first's.
-    let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else {
-        return None;
-    };
-    let (from, to) = (
-        oldest.time,
-        newest.time.max(oldest.time + chrono::TimeDelta::seconds(1)),
-    );
-    let span = (to - from).num_milliseconds().max(1) as f32;
-    let verified = rows.iter().filter(|r| r.verified).count();
-    let summary = format!(
-        "Timeline of {} request(s) from {} to {}: {verified} verified, {} not verified",
-        rows.len(),
-        from.with_timezone(&Local).format("%H:%M:%S"),
-        newest.time.with_timezone(&Local).format("%H:%M:%S"),
-        rows.len() - verified
-    );
+fn timeline(
+    ui: &mut Ui,
+    inspector: &mut Inspector,
+    selected: Option<RowKey>,
+) -> Option<(RowKey, Option<i64>)> {
     let width = ui.available_width().max(100.0);
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 34.0), egui::Sense::click());
+    let bars = rect.shrink2(egui::vec2(4.0, 4.0));
+    // One column a pixel wide: how many verified and how many not arrived then (a list of
+    // 100,000 draws as many bars as the strip has pixels, and counts them once).
+    let columns = bars.width().max(1.0) as usize;
+    let timeline = inspector.timeline(columns)?.clone();
+    let summary = format!(
+        "Timeline of {} request(s) from {} to {}: {} verified, {} not verified",
+        timeline.total,
+        timeline.from.with_timezone(&Local).format("%H:%M:%S"),
+        timeline.newest.with_timezone(&Local).format("%H:%M:%S"),
+        timeline.verified,
+        timeline.total - timeline.verified
+    );
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, &summary));
-    let bars = rect.shrink2(egui::vec2(4.0, 4.0));
-    let x_of = |time: chrono::DateTime<chrono::Utc>| {
-        bars.left() + bars.width() * ((time - from).num_milliseconds() as f32 / span)
-    };
-    // One column a pixel wide per moment: how many verified and how many not (a list of
-    // 100,000 draws as many bars as the strip has pixels, not 100,000).
-    let columns = bars.width().ceil().max(1.0) as usize;
-    let mut counts = vec![(0u32, 0u32); columns + 1];
-    for row in rows {
-        let column = ((x_of(row.time) - bars.left()) as usize).min(columns);
-        if row.verified {
-            counts[column].0 += 1;
-        } else {
-            counts[column].1 += 1;
-        }
-    }
-    let most = counts.iter().map(|(v, n)| v + n).max().unwrap_or(1).max(1) as f32;
+    let most = timeline
+        .counts
+        .iter()
+        .map(|(v, n)| v + n)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
     let red = visuals.error_fg_color;
-    for (column, &(good, bad)) in counts.iter().enumerate() {
+    for (column, &(good, bad)) in timeline.counts.iter().enumerate() {
         if good + bad == 0 {
             continue;
         }
-        let x = bars.left() + column as f32;
+        let x = bars.left() + column as f32 + 0.5;
         // At least a third of the height, so that a lone request shows.
         let height = |n: u32| (n as f32 / most).max(0.33) * bars.height();
         let mut bottom = bars.bottom();
@@ -891,28 +880,26 @@ fn timeline(ui: &mut Ui, rows: &[&Row], selected: Option<RowKey>) -> Option<(Row
             }
         }
     }
-    if let Some(row) = selected.and_then(|key| rows.iter().find(|r| r.key == key)) {
-        let x = x_of(row.time);
+    if let Some(row) = selected.and_then(|key| inspector.row(key)) {
+        let x = bars.left() + timeline.column(row.time) as f32 + 0.5;
         painter.line_segment(
             [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
             visuals.selection.stroke,
         );
     }
     // The request nearest the pointer.
-    let nearest = |x: f32| {
-        rows.iter().min_by(|a, b| {
-            (x_of(a.time) - x)
-                .abs()
-                .total_cmp(&(x_of(b.time) - x).abs())
-        })
-    };
-    let hovered = response.hover_pos().and_then(|at| nearest(at.x));
+    let at = |x: f32| timeline.time_at((x - bars.left()) / bars.width());
+    let hovered = response
+        .hover_pos()
+        .and_then(|pos| inspector.nearest(at(pos.x)));
     let response = match hovered {
         Some(row) => response.on_hover_text(row.line()),
         None => response.on_hover_text(&summary),
     };
     if response.clicked()
-        && let Some(row) = response.interact_pointer_pos().and_then(|at| nearest(at.x))
+        && let Some(row) = response
+            .interact_pointer_pos()
+            .and_then(|pos| inspector.nearest(at(pos.x)))
     {
         return Some((row.key, row.id));
     }
