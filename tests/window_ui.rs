@@ -3239,7 +3239,8 @@ fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_fla
         world.app().callbacks.trigger.forgery,
         sinch_ticket::sinch::callback::Forgery::Replay
     );
-    // Back to a Voice event: the choice falls back to signed.
+    // Back to a Voice event: the choice falls back to signed, and says so until another
+    // is chosen.
     world.click("Event");
     world.click("ice — Incoming Call Event");
     world.harness.run_steps(2);
@@ -3247,6 +3248,29 @@ fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_fla
         world.app().callbacks.trigger.forgery,
         sinch_ticket::sinch::callback::Forgery::None
     );
+    assert!(world.shows("Sent twice was set back to Signed"));
+    world.click("Bad signature");
+    assert!(!world.shows("was set back to Signed"));
+
+    // With the window's listener running, the URL is one click away from it.
+    world.click("Listen");
+    let addr = world.start_listening();
+    world.click("Trigger");
+    world.click("Send to this window's listener");
+    assert_eq!(
+        world.app().callbacks.trigger.url,
+        format!("http://127.0.0.1:{}/sinch/callback", addr.port())
+    );
+    world.harness.run_steps(2);
+    assert!(
+        world
+            .harness
+            .query_by_label("Send to this window's listener")
+            .is_none(),
+        "not offered once it points there"
+    );
+    world.click("Listen (on)");
+    world.stop_listening();
 }
 
 #[test]

@@ -122,8 +122,10 @@ impl CallbacksTab {
             }
         });
         ui.separator();
-        // Replay sends where the Trigger part sends.
+        // Replay sends where the Trigger part sends; the Trigger part can send to the
+        // listener.
         self.listen.replay_to.clone_from(&self.trigger.url);
+        self.trigger.listener = self.listen.listening_on();
         let actions = match self.part {
             Part::Verify => self.verify.ui(ui, cx),
             Part::Trigger => self.trigger.ui(ui, cx),

@@ -83,6 +83,11 @@ pub struct TriggerPart {
     sent_from: Option<u64>,
     /// Focus the URL field when next drawn (the tab was switched to).
     pub(crate) focus_url: bool,
+    /// Why the signature chosen was set back to *Signed* (the event picked since cannot carry
+    /// it), until another is chosen.
+    pub fell_back: Option<String>,
+    /// Where this window's listener listens, while it does (the tab sets it each frame).
+    pub listener: Option<crate::net::listen::SocketAddr>,
 }
 
 /// Why the Trigger part sent nothing, or got no answer: kept typed in its slot, worded where
@@ -133,6 +138,8 @@ impl Default for TriggerPart {
             result: Slot::default(),
             sent_from: None,
             focus_url: false,
+            fell_back: None,
+            listener: None,
         }
     }
 }
@@ -383,8 +390,14 @@ impl TriggerPart {
                 });
                 ui.end_row();
                 ui.label("Signature");
-                // A choice the event (picked since) cannot carry falls back to signed.
-                if self.forgery.check_for(self.event).is_err() {
+                // A choice the event (picked since) cannot carry falls back to signed, and
+                // says so.
+                if let Err(why) = self.forgery.check_for(self.event) {
+                    let was = FORGERIES
+                        .iter()
+                        .find(|(f, ..)| *f == self.forgery)
+                        .map_or("That choice", |(_, label, _)| *label);
+                    self.fell_back = Some(format!("{was} was set back to Signed: {why}"));
                     self.forgery = Forgery::None;
                 }
                 ui.horizontal_wrapped(|ui| {
@@ -404,11 +417,31 @@ impl TriggerPart {
                         };
                         if choice.clicked() {
                             self.forgery = forgery;
+                            self.fell_back = None;
                         }
                     }
                 });
                 ui.end_row();
+                if let Some(note) = &self.fell_back {
+                    ui.label("");
+                    warning_text(ui, note);
+                    ui.end_row();
+                }
             });
+        // This window's listener, one click away.
+        if let Some(addr) = self.listener {
+            let here = format!("http://127.0.0.1:{}/sinch/callback", addr.port());
+            if self.url.trim() != here
+                && ui
+                    .small_button("Send to this window's listener")
+                    .on_hover_text(format!(
+                        "Set the URL to {here}, where the Listen part listens"
+                    ))
+                    .clicked()
+            {
+                self.url = here;
+            }
+        }
         labelled(ui, "Event body", |ui, label| {
             // Whole, however long: the pane scrolls, and the answer is in the other one.
             ui.add(
