@@ -1322,13 +1322,8 @@ fn the_callbacks_tab_listens_lists_arrivals_with_verdicts_and_shows_no_secret() 
         w.app().callbacks.listen.seen.len() == 2
     });
     world.harness.run_steps(2);
-    assert!(world.lists(&[
-        "ice",
-        "POST /sinch/ice",
-        "verified (application)",
-        "answered 200"
-    ]));
-    assert!(world.lists(&["ice", "POST /sinch/ice", "NOT VERIFIED", "answered 401"]));
+    assert!(world.lists(&["ice", "POST /sinch/ice", "verified (application)", " 200  "]));
+    assert!(world.lists(&["ice", "POST /sinch/ice", "NOT VERIFIED", " 401  "]));
 
     let listed = world.app().callbacks.listen.seen.len();
     assert_eq!(listed, 2);
@@ -2252,7 +2247,7 @@ fn the_listen_list_keeps_a_body_for_display_up_to_64_kib_and_names_the_rest() {
     let cut = world.app().callbacks.listen.seen[0].cut;
     assert_eq!(cut, body.len() - 64 * 1024);
     world.harness.run_steps(2);
-    world.pick_row(&["verified (application)", "answered 200"]);
+    world.pick_row(&["verified (application)", " 200  "]);
     let shown = world.field("Body").value().unwrap_or_default();
     assert!(
         shown.ends_with(&format!("… and {cut} more bytes, not kept for display")),
@@ -2424,7 +2419,7 @@ fn webhook_secrets_are_typed_masked_in_the_editor_and_sign_verify_and_listen_by_
     assert_eq!(sent.answer.status, 200);
     world.wait_until("the arrival", |w| !w.app().callbacks.listen.seen.is_empty());
     world.harness.run_steps(2);
-    assert!(world.lists(&["sms-inbound", "verified (conversation)", "answered 200"]));
+    assert!(world.lists(&["sms-inbound", "verified (conversation)", " 200  "]));
     world.stop_listening();
 
     // Reopened, the editor opens its webhook section, says one is saved; Remove removes it
@@ -2587,7 +2582,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     world.stop_listening();
     // Listed once, under its number in the history once it is kept there.
     world.history_listed(1);
-    assert!(world.lists(&["     1  ", "dice", "verified (application)", "answered 200"]));
+    assert!(world.lists(&["     1  ", "dice", "verified (application)", " 200  "]));
     assert_eq!(
         world
             .harness
@@ -2627,7 +2622,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     world.replace_text("Filter", "from-the-history");
     world.history_listed(1);
     assert!(world.shows("1 request(s), newest first"));
-    world.pick_row(&["dice", "verified (application)", "answered 200"]);
+    world.pick_row(&["dice", "verified (application)", " 200  "]);
     assert!(world.shows("record 1 in the history"));
 
     // Export: the requests the filter matches, as HAR, readable by the user only.
@@ -3086,7 +3081,7 @@ fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
     );
     world.click("Listen");
     world.history_listed(1);
-    world.pick_row(&["dice", "NOT VERIFIED", "answered 401"]);
+    world.pick_row(&["dice", "NOT VERIFIED", " 401  "]);
     let replay_disabled = |world: &World| {
         world
             .harness

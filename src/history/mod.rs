@@ -190,6 +190,9 @@ impl Entry {
     /// Its verdict in a few words, as every list shows it: a replay this tool signed is
     /// "re-signed", never "verified".
     pub fn headline(&self) -> String {
+        if self.replay_of.is_some() && !self.resigned {
+            return "replayed as recorded".to_owned();
+        }
         if self.resigned {
             return match &self.scheme {
                 Some(scheme) => format!("re-signed ({scheme})"),

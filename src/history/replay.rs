@@ -42,6 +42,53 @@ pub fn curl(method: &str, to: &str, headers: &[(String, String)], body: &[u8]) -
     )
 }
 
+/// What a server should do with a record sent again as recorded, and whether it did: a copy
+/// of a request that verified, younger than the x-timestamp window, carrying no nonce
+/// (Voice, Verification, Numbers) is still good, and a server takes it; one that is older,
+/// never verified, or carries a nonce already seen (the project webhooks) should be refused.
+/// Whether it went as it should, and that in a sentence.
+pub fn as_recorded(
+    entry: &Entry,
+    event: Option<Event>,
+    status: u16,
+    now: chrono::DateTime<Utc>,
+) -> (bool, String) {
+    let age = (now - entry.time).num_seconds();
+    let window = i64::try_from(crate::sinch::signing::DEFAULT_MAX_AGE_SECS).unwrap_or(i64::MAX);
+    let has_nonce = event.is_some_and(|e| Forgery::Replay.check_for(e).is_ok());
+    if entry.verified && age < window && !has_nonce {
+        let passed = (200..300).contains(&status);
+        let summary = format!(
+            "an identical copy, {} old, still inside the {}-minute x-timestamp window: these callbacks              carry no nonce, so a server that checks signatures takes it (HTTP {status}{}); it must              refuse it once the copy is older than that",
+            crate::sinch::time::format_duration(age.max(0).unsigned_abs()),
+            window / 60,
+            if passed {
+                ", as it did"
+            } else {
+                ", which it did not"
+            }
+        );
+        return (passed, summary);
+    }
+    if entry.verified && age < window && has_nonce {
+        let outcome = ForgeryOutcome::of_status(status);
+        let summary = match outcome {
+            ForgeryOutcome::Rejected => format!(
+                "your server refused the same webhook a second time (HTTP {status}), as it should: its nonce was seen before"
+            ),
+            _ => format!(
+                "your server took the same webhook a second time (HTTP {status}): refuse a nonce it has seen before with a 4xx"
+            ),
+        };
+        return (outcome == ForgeryOutcome::Rejected, summary);
+    }
+    let outcome = ForgeryOutcome::of_status(status);
+    (
+        outcome == ForgeryOutcome::Rejected,
+        outcome.sentence(status),
+    )
+}
+
 /// How a record is sent again.
 pub enum ReplayAs<'a> {
     /// Its bytes and headers as recorded: its old signature and timestamp.
@@ -175,13 +222,13 @@ pub fn replay(
                     timeout,
                 },
             )?;
-            let outcome = ForgeryOutcome::of_status(answer.status);
-            let summary = outcome.sentence(answer.status);
+            let event = Event::of_body(&entry.body);
+            let (passed, summary) = as_recorded(entry, event, answer.status, Utc::now());
             (
-                Event::of_body(&entry.body),
+                event,
                 answer,
                 None,
-                outcome == ForgeryOutcome::Rejected,
+                passed,
                 summary,
                 headers,
                 entry.body.clone(),
@@ -261,7 +308,64 @@ pub fn replay(
 
 #[cfg(test)]
 mod tests {
-    use super::curl;
+    use super::{Entry, Event, as_recorded, curl};
+
+    fn recorded(body: &str, seconds_ago: i64, verified: bool) -> Entry {
+        Entry {
+            id: Some(1),
+            time: chrono::Utc::now() - chrono::TimeDelta::seconds(seconds_ago),
+            peer: "127.0.0.1:5000".into(),
+            method: "POST".into(),
+            path: "/sinch".into(),
+            event: None,
+            scheme: Some("application".into()),
+            verified,
+            reason: None,
+            status: Some(200),
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+            body_size: body.len() as u64,
+            body_sha256: None,
+            record: "{}".into(),
+            replay_of: None,
+            resigned: false,
+        }
+    }
+
+    #[test]
+    fn a_copy_as_recorded_is_judged_by_its_age_its_verdict_and_its_nonce() {
+        let now = chrono::Utc::now();
+        let ice = r#"{"event":"ice"}"#;
+        let judge =
+            |entry: &Entry, status| as_recorded(entry, Event::of_body(&entry.body), status, now);
+        // A fresh Voice callback that verified: still good, taken.
+        let (passed, said) = judge(&recorded(ice, 60, true), 200);
+        assert!(
+            passed && said.contains("still inside the 15-minute"),
+            "{said}"
+        );
+        assert!(
+            !judge(&recorded(ice, 60, true), 401).0,
+            "refusing a good copy is wrong"
+        );
+        // Older than the window: a stale copy, to refuse.
+        let (passed, said) = judge(&recorded(ice, 20 * 60, true), 200);
+        assert!(
+            !passed && said.contains("accepted a forged callback"),
+            "{said}"
+        );
+        assert!(judge(&recorded(ice, 20 * 60, true), 401).0);
+        // Never verified: to refuse, however fresh.
+        assert!(!judge(&recorded(ice, 10, false), 200).0);
+        // A webhook with a nonce: the same one twice, to refuse.
+        let webhook =
+            r#"{"app_id":"a","event":"x","message":{"id":"m"},"trigger":"MESSAGE_INBOUND"}"#;
+        let entry = recorded(webhook, 10, true);
+        let event = Some(Event::ConversationMessageInbound);
+        let (passed, said) = as_recorded(&entry, event, 200, now);
+        assert!(!passed && said.contains("a second time"), "{said}");
+        assert!(as_recorded(&entry, event, 409, now).0);
+    }
 
     #[test]
     fn a_recorded_request_as_curl_keeps_its_signature_and_bytes_but_no_secret_or_connection() {

@@ -111,8 +111,22 @@ impl Row {
         }
     }
 
-    /// The row as one line: what the list shows (in columns) and a screen reader reads.
-    pub fn line(&self) -> String {
+    /// Whether it failed: it did not verify (a replay this tool sent is not a failure).
+    pub fn failed(&self) -> bool {
+        !self.verified && self.replay_of.is_none()
+    }
+
+    /// The list's header, over rows of [`Self::line`] with events `event_width` wide.
+    pub fn header(event_width: usize) -> String {
+        format!(
+            "{:>6}  {:<8}  {:<event_width$}  {:<24}  {:>4}  {:>9}  request",
+            "#", "time", "event", "verdict", "ours", "your app"
+        )
+    }
+
+    /// The row as one line, in the columns of [`Self::header`] (events `event_width` wide):
+    /// what the list shows and a screen reader reads.
+    pub fn line(&self, event_width: usize) -> String {
         let number = self.id.map_or_else(|| "-".to_owned(), |id| id.to_string());
         let event = self.event.as_deref().unwrap_or("(no event)");
         let request = if self.method.is_empty() {
@@ -133,19 +147,20 @@ impl Row {
             .map_or_else(String::new, |of| format!("  replay of {of}"));
         // The request last: in a narrow pane, a long path is what is cut off, not the verdict.
         format!(
-            "{number:>6}  {}  {event:<13}  {}  answered {ours}  app {app}  {request}{replay}",
+            "{number:>6}  {}  {event:<event_width$}  {:<24}  {ours:>4}  {app:>9}  {request}{replay}",
             self.time.with_timezone(&Local).format("%H:%M:%S"),
             self.verdict
         )
     }
 
-    /// Whether the row's own words hold `needle` (lower case).
+    /// Whether the row's event, path or method holds `needle` (lower case): what the
+    /// history's own filter matches besides the body, so that an arrival and its record are
+    /// matched alike (the verdict has its menu).
     fn says(&self, needle: &str) -> bool {
         [
             self.event.as_deref().unwrap_or_default(),
             &self.path,
             &self.method,
-            &self.verdict,
         ]
         .iter()
         .any(|text| text.to_lowercase().contains(needle))
@@ -237,6 +252,8 @@ pub struct Inspector {
     timeline: Option<Timeline>,
     /// Where each row is in `rows`.
     places: HashMap<RowKey, usize>,
+    /// The shown rows in time order, oldest first (the list's order is the history's).
+    by_time: Vec<usize>,
     /// What the rows were built from, to build them again only when that changed.
     built: Option<Built>,
     /// The history's records up to this number are not listed (*Clear list*).
@@ -250,9 +267,9 @@ pub struct Inspector {
 /// The shown rows on a time axis: how many verified and how many did not, per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeline {
-    /// Where the axis starts (the oldest row).
+    /// Where the axis starts (the oldest row, or a second before the newest).
     pub from: DateTime<Utc>,
-    /// Where it ends (the newest row, or a second after the oldest).
+    /// Where it ends (the newest row).
     pub to: DateTime<Utc>,
     /// The newest row's time.
     pub newest: DateTime<Utc>,
@@ -260,7 +277,9 @@ pub struct Timeline {
     pub total: usize,
     /// How many of them verified.
     pub verified: usize,
-    /// Per column: verified, not verified.
+    /// How many did not (a replay sent from here is neither).
+    pub failed: usize,
+    /// Per column: verified (or replays), not verified.
     pub counts: Vec<(u32, u32)>,
 }
 
@@ -270,13 +289,6 @@ impl Timeline {
         let span = (self.to - self.from).num_milliseconds().max(1) as f64;
         let share = (time - self.from).num_milliseconds() as f64 / span;
         ((share * self.counts.len() as f64) as usize).min(self.counts.len() - 1)
-    }
-
-    /// The time at `share` (0 to 1) of the axis.
-    pub fn time_at(&self, share: f32) -> DateTime<Utc> {
-        let span = (self.to - self.from).num_milliseconds() as f64;
-        self.from
-            + chrono::TimeDelta::milliseconds((span * f64::from(share.clamp(0.0, 1.0))) as i64)
     }
 }
 
@@ -419,44 +431,69 @@ impl Inspector {
     }
 
     fn count(&self, columns: usize) -> Option<Timeline> {
-        let newest = self.shown(0)?;
-        let oldest = self.shown(self.shown.len() - 1)?;
-        let from = oldest.time;
-        let to = newest.time.max(from + chrono::TimeDelta::seconds(1));
+        let oldest = self.rows.get(*self.by_time.first()?)?.time;
+        let newest = self.rows.get(*self.by_time.last()?)?.time;
+        // The newest at the right end, and at least a second shown.
+        let from = oldest.min(newest - chrono::TimeDelta::seconds(1));
+        let to = newest;
         let mut timeline = Timeline {
             from,
             to,
-            newest: newest.time,
+            newest,
             total: self.shown.len(),
             verified: 0,
+            failed: 0,
             counts: vec![(0, 0); columns],
         };
         for &at in &self.shown {
             let row = &self.rows[at];
             let column = timeline.column(row.time);
-            if row.verified {
-                timeline.verified += 1;
-                timeline.counts[column].0 += 1;
-            } else {
+            timeline.verified += usize::from(row.verified);
+            if row.failed() {
+                timeline.failed += 1;
                 timeline.counts[column].1 += 1;
+            } else {
+                timeline.counts[column].0 += 1;
             }
         }
         Some(timeline)
     }
 
-    /// The shown row nearest `time` (the rows are newest first: found by halving).
-    pub fn nearest(&self, time: DateTime<Utc>) -> Option<&Row> {
-        let after = self.shown.partition_point(|&at| self.rows[at].time > time);
-        [after.checked_sub(1), Some(after)]
-            .into_iter()
+    /// The newest row drawn in the timeline's `column`, or in the nearest column within
+    /// `reach` that has one (what the pointer is on): found by halving the rows in time order.
+    pub fn newest_near(&self, column: usize, reach: usize) -> Option<&Row> {
+        let timeline = self.timeline.as_ref()?;
+        let counts = &timeline.counts;
+        let drawn = (0..=reach)
+            .flat_map(|d| [column.checked_sub(d), column.checked_add(d)])
             .flatten()
-            .filter_map(|i| self.shown(i))
-            .min_by_key(|row| (row.time - time).num_milliseconds().abs())
+            .find(|&c| counts.get(c).is_some_and(|(ok, failed)| ok + failed > 0))?;
+        let end = self
+            .by_time
+            .partition_point(|&at| timeline.column(self.rows[at].time) <= drawn);
+        self.by_time
+            .get(end.checked_sub(1)?)
+            .and_then(|&at| self.rows.get(at))
     }
 
     /// The events the rows name, for the event filter's menu.
     pub fn events(&self) -> &[String] {
         &self.events
+    }
+
+    /// How wide the event column is: the longest event listed (within reason).
+    pub fn event_width(&self) -> usize {
+        self.events
+            .iter()
+            .map(|e| e.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp("(no event)".len(), 28)
+    }
+
+    /// Whether *Clear list* took the history's records listed so far off the list.
+    pub fn cleared(&self) -> bool {
+        self.hidden_to.is_some()
     }
 
     /// The row of `key`, when it is listed.
@@ -511,7 +548,15 @@ impl Inspector {
                 })
                 .filter_map(Row::of_entry),
         );
-        rows.sort_by(|a, b| b.time.cmp(&a.time).then(b.id.cmp(&a.id)));
+        // Newest first: what is not in the history yet (just arrived, or no history kept) by
+        // time, above the history's records by number (the order they were kept in: a
+        // replay's own time is when it was sent, not when it was kept).
+        rows.sort_by(|a, b| match (a.id, b.id) {
+            (None, None) => b.time.cmp(&a.time),
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => b.cmp(&a),
+        });
         // The history's records were filtered by the text when read (their bodies too);
         // arrivals are filtered here, by their words and their body.
         let text_read = self.read_for.as_deref().map(str::to_lowercase) == Some(built.text.clone());
@@ -556,6 +601,9 @@ impl Inspector {
             .enumerate()
             .map(|(at, row)| (row.key, at))
             .collect();
+        let mut by_time = self.shown.clone();
+        by_time.sort_by_key(|&at| rows[at].time);
+        self.by_time = by_time;
         self.rows = rows;
     }
 }
@@ -615,12 +663,13 @@ mod tests {
         assert_eq!(inspector.refresh(&[], 0), 3);
         assert_eq!(inspector.shown(0).unwrap().id, Some(3), "newest first");
         assert_eq!(inspector.events(), ["dice", "ice"]);
-        let at = |s: i64| DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap();
-        assert_eq!(inspector.nearest(at(2)).unwrap().id, Some(2));
-        assert_eq!(inspector.nearest(at(8)).unwrap().id, Some(3));
-        assert_eq!(inspector.nearest(at(-5)).unwrap().id, Some(1));
         // Five columns of two seconds each.
         let timeline = inspector.timeline(5).unwrap().clone();
+        // The pointer on a column: its newest request; on an empty one, the nearest drawn.
+        assert_eq!(inspector.newest_near(0, 0).unwrap().id, Some(2));
+        assert_eq!(inspector.newest_near(4, 0).unwrap().id, Some(3));
+        assert_eq!(inspector.newest_near(3, 1).unwrap().id, Some(3));
+        assert!(inspector.newest_near(2, 0).is_none(), "nothing drawn there");
         assert_eq!((timeline.total, timeline.verified), (3, 2));
         assert_eq!(timeline.counts[0], (1, 1), "the first two within a column");
         assert_eq!(timeline.counts[4], (1, 0), "the newest at the end");

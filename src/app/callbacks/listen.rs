@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver};
 use chrono::Local;
 use eframe::egui::{self, Button, ComboBox, Grid, RichText, ScrollArea, TextEdit, Ui};
 
-use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, RowKey, VerdictShown};
+use super::inspector::{DetailTab, HISTORY_SHOWN, Inspector, Row, RowKey, VerdictShown};
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
@@ -535,13 +535,12 @@ impl ListenPart {
                     actions.push(Action::StartListening);
                 }
             }
-            if !self.inspector.is_empty()
-                && ui
-                    .button("Clear list")
-                    .on_hover_text(
-                        "Empty the list; the history keeps what it kept (Reload lists it again)",
-                    )
-                    .clicked()
+            if ui
+                .add_enabled(!self.inspector.is_empty(), Button::new("Clear list"))
+                .on_hover_text(
+                    "Empty the list; the history keeps what it kept (Reload lists it again)",
+                )
+                .clicked()
             {
                 self.clear_arrivals();
             }
@@ -559,7 +558,6 @@ impl ListenPart {
         }
         ui.separator();
         self.list_section(ui);
-        self.export_ui(ui);
     }
 
     /// The filters, the list of what arrived and what the history keeps (newest first; only
@@ -640,22 +638,30 @@ impl ListenPart {
                 ),
             );
         }
+        // Export, above the list (which takes the rest of the pane).
+        self.export_ui(ui);
         let selected = self.inspector.selected;
         let count = self.inspector.refresh(&self.seen, self.generation);
+        let filtered = !self.inspector.text.trim().is_empty()
+            || self.inspector.event.is_some()
+            || self.inspector.verdict != VerdictShown::All;
+        if self.inspector.cleared() {
+            ui.weak("Cleared: what was listed stays in the history; Reload lists it again.");
+        }
         if count == 0 {
-            ui.weak(if self.running.is_some() {
-                "Nothing yet: send a callback here (the Trigger part does)."
-            } else if self.inspector.text.trim().is_empty() && self.inspector.event.is_none() {
-                "Start listening to see callbacks arrive; what the history keeps is listed here too."
-            } else {
+            ui.weak(if filtered {
                 "Nothing received or kept matches the filters."
+            } else if self.running.is_some() {
+                "Nothing yet: send a callback here (the Trigger part does)."
+            } else {
+                "Start listening to see callbacks arrive; what the history keeps is listed here too."
             });
             return;
         }
         let mut picked = timeline(ui, &mut self.inspector, selected);
-        ui.weak(format!(
-            "{count} request(s), newest first: number in the history, time, event, verdict, what the listener and your app answered, request"
-        ));
+        let width = self.inspector.event_width();
+        ui.weak(format!("{count} request(s), newest first"));
+        ui.add(egui::Label::new(RichText::new(Row::header(width)).monospace().weak()).truncate());
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 6.0;
         // The list takes the rest of the pane, and at least a few rows.
         let room = (ui.clip_rect().bottom() - ui.cursor().top() - 8.0).max(row_height * 6.0);
@@ -668,8 +674,8 @@ impl ListenPart {
                     let is_selected = selected == Some(row.key);
                     // Red on the selection's blue cannot be read: a selected row keeps the
                     // selection's own text colour (its words say NOT VERIFIED).
-                    let text = RichText::new(row.line()).monospace();
-                    let text = if row.verified || is_selected {
+                    let text = RichText::new(row.line(width)).monospace();
+                    let text = if !row.failed() || is_selected {
                         text
                     } else {
                         text.color(ui.visuals().error_fg_color)
@@ -841,12 +847,16 @@ fn timeline(
     let columns = bars.width().max(1.0) as usize;
     let timeline = inspector.timeline(columns)?.clone();
     let summary = format!(
-        "Timeline of {} request(s) from {} to {}: {} verified, {} not verified",
+        "Timeline of {} request(s) from {} to {}: {} verified, {} not verified{}",
         timeline.total,
         timeline.from.with_timezone(&Local).format("%H:%M:%S"),
         timeline.newest.with_timezone(&Local).format("%H:%M:%S"),
         timeline.verified,
-        timeline.total - timeline.verified
+        timeline.failed,
+        match timeline.total - timeline.verified - timeline.failed {
+            0 => String::new(),
+            replays => format!(", {replays} replayed from here"),
+        }
     );
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, &summary));
@@ -887,19 +897,19 @@ fn timeline(
             visuals.selection.stroke,
         );
     }
-    // The request nearest the pointer.
-    let at = |x: f32| timeline.time_at((x - bars.left()) / bars.width());
-    let hovered = response
-        .hover_pos()
-        .and_then(|pos| inspector.nearest(at(pos.x)));
+    // The newest request drawn under the pointer, or a few pixels from it (not the nearest
+    // across a gap).
+    let near = |pos: egui::Pos2| {
+        let column = ((pos.x - bars.left()).max(0.0) as usize).min(columns - 1);
+        inspector.newest_near(column, 6)
+    };
+    let hovered = response.hover_pos().and_then(near);
     let response = match hovered {
-        Some(row) => response.on_hover_text(row.line()),
+        Some(row) => response.on_hover_text(row.line(inspector.event_width())),
         None => response.on_hover_text(&summary),
     };
     if response.clicked()
-        && let Some(row) = response
-            .interact_pointer_pos()
-            .and_then(|pos| inspector.nearest(at(pos.x)))
+        && let Some(row) = response.interact_pointer_pos().and_then(near)
     {
         return Some((row.key, row.id));
     }
@@ -1405,7 +1415,16 @@ fn verdict_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
                     read_only_block(ui, "String to sign", string_to_sign, 5);
                 }
                 None => {
-                    ui.weak("Its scheme signs no string (HTTP Basic compares the key and secret).");
+                    let scheme = callback.verdict.scheme.as_ref();
+                    ui.weak(match scheme.map(crate::sinch::signing::SignedWith::name) {
+                        Some("basic") => {
+                            "HTTP Basic signs nothing: it carries the key and secret themselves."
+                        }
+                        None => "It carries no signature to show.",
+                        Some(_) => {
+                            "This webhook signature is an HMAC over the body with the nonce and                              timestamp headers, as its product signs them; the reason above says                              what did not match."
+                        }
+                    });
                 }
             }
         }
