@@ -129,12 +129,13 @@ none), never an HTTP Basic secret or a bearer token. Bodies hold phone numbers a
 Examples:
   sinch-ticket replay last --to http://localhost:3000/sinch/callback
   sinch-ticket replay 42 --to http://localhost:3000/hooks --set message.contact_message.text_message.text=again
-  sinch-ticket replay 42 --to http://localhost:3000/sinch/callback --as-is   # a stale replay: should be refused
+  sinch-ticket replay 42 --to http://localhost:3000/sinch/callback --as-is   # unchanged: refused once stale
 
 Re-signed with the profile's secret of the request's scheme (application, or the webhook
 secret of its product) with a fresh timestamp and nonce, and judged as `trigger` judges; the
 replay is kept in the history, linked to its original.
-Exit status: 0 the server answered as Sinch needs (--as-is: it refused it); 1 it did not;
+Exit status: 0 the server answered as Sinch needs (--as-is: it took a copy still fresh, or
+refused a stale, unverified or repeated one); 1 it did not;
 2 wrong usage; 3 the network or the history failed.")]
     Replay(history::ReplayArgs),
     /// Run callback scenarios against your server, for CI: steps in order, expectations,
