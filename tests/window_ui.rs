@@ -2860,6 +2860,26 @@ fn the_inspector_filters_by_event_and_verdict_copies_as_curl_and_replays_as_reco
     assert!(world.lists(&["     3  ", "replay of 1"]));
 }
 
+#[test]
+fn a_history_that_cannot_be_read_is_said_once_and_not_read_again_and_again() {
+    let mut world = world();
+    // A folder where the history file should be.
+    std::fs::create_dir_all(world.config.path().join("data/history.sqlite3")).unwrap();
+    world.click("Callbacks");
+    world.click("Listen");
+    world.wait_until("the read", |w| {
+        let inspector = &w.app().callbacks.listen.inspector;
+        !inspector.reading.busy() && inspector.reading.last.is_some()
+    });
+    world.harness.run_steps(3);
+    assert!(world.shows("is a folder"), "said where the list is");
+    // Not read again by itself: the window goes idle.
+    world.harness.run_steps(5);
+    assert!(!world.app().callbacks.listen.inspector.reading.busy());
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(delay, Duration::MAX, "an idle window asks for no repaint");
+}
+
 /// A secret manager for the window's tests: one value for every reference, each fetch
 /// counted.
 #[derive(Debug)]

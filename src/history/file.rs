@@ -156,10 +156,21 @@ fn lock_folder(folder: &Path) -> Option<std::fs::File> {
 /// existing place, nor opens one for writing.
 fn make_file(path: &Path, writing: bool) -> Result<(), HistoryError> {
     // Looked at before it is opened: opening a named pipe waits for ever for its other end.
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
-        return Err(not_a_file(path, &meta));
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(not_a_file(path, &meta));
+        }
+        // An existing file is never opened here: closing any handle to a file drops every
+        // POSIX lock this process holds on it, SQLite's included (a keeper writing it in this
+        // process then lost its locks to a reader's open, and another program's open could
+        // take the WAL from under it). Whether it can be written is found by the writer's
+        // lock probe, through SQLite; a file or file system that is read-only is said here,
+        // with what to do, asked without opening it.
+        #[cfg(unix)]
+        if writing && rustix::fs::access(path, rustix::fs::Access::WRITE_OK).is_err() {
+            return Err(cannot_be_written(path));
+        }
+        return Ok(());
     }
     let opened = if writing || !path.exists() {
         super::private_file().create(true).open(path)
@@ -169,11 +180,7 @@ fn make_file(path: &Path, writing: bool) -> Result<(), HistoryError> {
     let file = opened.map_err(|err| match err.kind() {
         std::io::ErrorKind::IsADirectory => a_folder(path),
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-            HistoryError::new(
-                path,
-                "cannot be written",
-                "make it (and its -wal and -shm files) writable by you, or move them away",
-            )
+            cannot_be_written(path)
         }
         _ => HistoryError::io(path, "cannot be made", err),
     })?;
@@ -184,6 +191,15 @@ fn make_file(path: &Path, writing: bool) -> Result<(), HistoryError> {
         return Err(not_a_file(path, &meta));
     }
     Ok(())
+}
+
+/// The history cannot be written, with what to do.
+fn cannot_be_written(path: &Path) -> HistoryError {
+    HistoryError::new(
+        path,
+        "cannot be written",
+        "make it (and its -wal and -shm files) writable by you, or move them away",
+    )
 }
 
 /// Tightens the history, and its `-wal` and `-shm`, when others could read them: it holds

@@ -281,7 +281,7 @@ pub struct Settings {
 const WHOLE: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of, body_size, body_sha256, resigned";
 /// The same, with the headers and body left out, and of the record only what the app
 /// answered: for lists.
-const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', json_object('forwarded', json_extract(record, '$.forwarded')), replay_of, body_size, body_sha256, resigned";
+const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', CASE WHEN json_valid(record) THEN json_object('forwarded', json_extract(record, '$.forwarded')) ELSE 'null' END, replay_of, body_size, body_sha256, resigned";
 
 /// The history file, open.
 pub struct History {
@@ -660,7 +660,11 @@ fn row_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         scheme: row.get(6)?,
         verified: row.get(7)?,
         reason: row.get(8)?,
-        status: row.get(9)?,
+        // A status no HTTP answer has (written by another program) is none, not an error
+        // that would keep every other record from being listed.
+        status: row
+            .get::<_, Option<i64>>(9)?
+            .and_then(|status| u16::try_from(status).ok()),
         headers: serde_json::from_str(&headers).unwrap_or_default(),
         body_size: size
             .and_then(|s| u64::try_from(s).ok())

@@ -53,13 +53,24 @@ pub fn as_recorded(
     status: u16,
     now: chrono::DateTime<Utc>,
 ) -> (bool, String) {
-    let age = (now - entry.time).num_seconds();
+    // Its age is the signature's: the x-timestamp it was signed with (a callback may have
+    // arrived long after it was signed), else when it arrived.
+    let signed_at = entry
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-timestamp"))
+        .and_then(|(_, value)| chrono::DateTime::parse_from_rfc3339(value.trim()).ok())
+        .map_or(entry.time, |at| at.with_timezone(&Utc));
+    let age = (now - signed_at).num_seconds();
     let window = i64::try_from(crate::sinch::signing::DEFAULT_MAX_AGE_SECS).unwrap_or(i64::MAX);
     let has_nonce = event.is_some_and(|e| Forgery::Replay.check_for(e).is_ok());
-    if entry.verified && age < window && !has_nonce {
+    let fresh = (0..window).contains(&age);
+    if entry.verified && fresh && !has_nonce {
         let passed = (200..300).contains(&status);
         let summary = format!(
-            "an identical copy, {} old, still inside the {}-minute x-timestamp window: these callbacks              carry no nonce, so a server that checks signatures takes it (HTTP {status}{}); it must              refuse it once the copy is older than that",
+            "an identical copy, signed {} ago, still inside the {}-minute x-timestamp window: \
+             these callbacks carry no nonce, so a server that checks signatures takes it \
+             (HTTP {status}{}); it must refuse it once the copy is older than that",
             crate::sinch::time::format_duration(age.max(0).unsigned_abs()),
             window / 60,
             if passed {
@@ -70,7 +81,7 @@ pub fn as_recorded(
         );
         return (passed, summary);
     }
-    if entry.verified && age < window && has_nonce {
+    if entry.verified && fresh && has_nonce {
         let outcome = ForgeryOutcome::of_status(status);
         let summary = match outcome {
             ForgeryOutcome::Rejected => format!(
@@ -355,6 +366,18 @@ mod tests {
             "{said}"
         );
         assert!(judge(&recorded(ice, 20 * 60, true), 401).0);
+        // Its age is its signature's: signed three days ago, arrived (and kept) just now.
+        let mut late = recorded(ice, 10, true);
+        late.headers = vec![(
+            "x-timestamp".into(),
+            (now - chrono::TimeDelta::days(3)).to_rfc3339(),
+        )];
+        let (passed, said) = judge(&late, 200);
+        assert!(
+            !passed && said.contains("accepted a forged callback"),
+            "{said}"
+        );
+        assert!(judge(&late, 401).0);
         // Never verified: to refuse, however fresh.
         assert!(!judge(&recorded(ice, 10, false), 200).0);
         // A webhook with a nonce: the same one twice, to refuse.

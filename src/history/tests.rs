@@ -650,3 +650,23 @@ fn a_list_read_again_takes_only_what_is_new_and_says_what_the_app_answered() {
     let all = history.list(&Filter::default()).unwrap();
     assert_eq!(all.last().unwrap().app_answer(), None, "not forwarded");
 }
+
+#[test]
+fn a_record_another_program_damaged_is_listed_with_the_others_never_failing_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut history = History::open(&path).unwrap().history;
+    history.record(&entry("ice", true)).unwrap();
+    let odd = history.record(&entry("dice", true)).unwrap();
+    // Written by another program: a record that is no JSON, a status no answer has.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE requests SET record = '{not json', status = 99999 WHERE id = ?1",
+        [odd],
+    )
+    .unwrap();
+    let listed = history.list(&Filter::default()).unwrap();
+    assert_eq!(listed.len(), 2);
+    let damaged = listed.iter().find(|e| e.id == Some(odd)).unwrap();
+    assert_eq!((damaged.status, damaged.app_answer()), (None, None));
+}

@@ -842,3 +842,64 @@ fn an_apps_answer_over_1_mib_is_not_relayed_and_is_said() {
     );
     listener.interrupt();
 }
+
+#[test]
+fn reading_the_history_in_the_process_that_writes_it_loses_nothing_it_writes() {
+    use sinch_ticket::history::{Entry, Filter, History};
+    let entry = |event: &str| Entry {
+        id: None,
+        time: chrono::Utc::now(),
+        peer: "127.0.0.1:5000".into(),
+        method: "POST".into(),
+        path: "/cb".into(),
+        event: Some(event.into()),
+        scheme: Some("application".into()),
+        verified: true,
+        reason: None,
+        status: Some(200),
+        headers: Vec::new(),
+        body: Vec::new(),
+        body_size: 0,
+        body_sha256: None,
+        record: "{}".into(),
+        replay_of: None,
+        resigned: false,
+    };
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("history.sqlite3");
+    // The keeper's connection, open the whole time, as while listening.
+    let mut writer = History::open_for_writing(&path).unwrap().history;
+    writer.record(&entry("ice")).unwrap();
+    // The window's list reads the history meanwhile, in the same process.
+    let reader = History::open(&path).unwrap().history;
+    reader.list(&Filter::default()).unwrap();
+    drop(reader);
+    // Another program reads it too, and closes. Had this process lost its locks on the file
+    // (opening it outside SQLite and closing it drops them all), that program would take
+    // itself for the last one and delete the WAL the writer still writes into.
+    let count = || {
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sqlite3, sys\n\
+                 c = sqlite3.connect(sys.argv[1])\n\
+                 print(c.execute('SELECT count(*) FROM requests').fetchone()[0])\n\
+                 c.close()",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(count(), "1");
+    writer.record(&entry("dice")).unwrap();
+    assert_eq!(
+        count(),
+        "2",
+        "what the writer wrote after is seen by others"
+    );
+    assert!(
+        std::path::Path::new(&format!("{}-wal", path.display())).exists(),
+        "the WAL the writer uses is still there"
+    );
+}

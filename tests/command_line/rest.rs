@@ -650,3 +650,28 @@ fn verify_callback_json_has_the_same_keys_for_every_scheme() {
     assert_eq!(webhook["scheme"], "conversation");
     assert!(webhook["string_to_sign"].is_null(), "{webhook}");
 }
+
+#[test]
+fn a_copied_curl_of_a_received_request_is_read_by_a_shell_as_the_words_it_was_made_of() {
+    // A request received with a quote in its method, and a body meant to run as commands
+    // once the copy is pasted into a terminal.
+    let command = sinch_ticket::history::replay::curl(
+        "X'",
+        "http://h/p",
+        &[("X-Odd".to_owned(), "a'b \"c\" $(d) `e`".to_owned())],
+        b";touch /tmp/pwned #",
+    );
+    let words = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "for w in {}; do printf '%s\\n' \"$w\"; done",
+            command.strip_prefix("curl ").unwrap()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&words.stdout),
+        "--path-as-is\n-X\nX'\nhttp://h/p\n-H\nX-Odd: a'b \"c\" $(d) `e`\n--data-binary\n;touch /tmp/pwned #\n",
+        "{command}"
+    );
+}

@@ -224,6 +224,8 @@ pub struct Read {
     pub after: Option<i64>,
     /// The text it was filtered by.
     pub text: String,
+    /// What opening the history had to say (a damaged file set aside).
+    pub warning: Option<String>,
 }
 
 /// The inspector's state.
@@ -243,6 +245,10 @@ pub struct Inspector {
     read_for: Option<String>,
     /// Read again once the read under way is done (more was kept, or the filter changed).
     again: bool,
+    /// The filter text the last read failed with (not tried again for it by itself).
+    failed_for: Option<String>,
+    /// What opening the history had to say (a damaged file set aside), to be said once.
+    pub warning: Option<String>,
     /// The rows, newest first, and which of them the filters show.
     rows: Vec<Row>,
     shown: Vec<usize>,
@@ -325,19 +331,23 @@ impl Inspector {
         };
         let _ = self.reading.start("history", ctx, move || {
             // Reading makes no file where there is none.
-            let entries = match History::open_existing(&path)? {
-                Some(opened) => opened.history.list(&Filter {
-                    text: Some(text.clone()),
-                    after,
-                    limit: Some(HISTORY_SHOWN),
-                    ..Filter::default()
-                })?,
-                None => Vec::new(),
+            let (entries, warning) = match History::open_existing(&path)? {
+                Some(opened) => (
+                    opened.history.list(&Filter {
+                        text: Some(text.clone()),
+                        after,
+                        limit: Some(HISTORY_SHOWN),
+                        ..Filter::default()
+                    })?,
+                    opened.warning,
+                ),
+                None => (Vec::new(), None),
             };
             Ok(Read {
                 entries,
                 after,
                 text,
+                warning,
             })
         });
     }
@@ -348,7 +358,20 @@ impl Inspector {
         if !self.reading.poll() {
             return false;
         }
-        if let Some(Ok(read)) = self.reading.last.take() {
+        let read = match self.reading.last.take() {
+            Some(Ok(read)) => read,
+            Some(Err(err)) => {
+                // Said where the list is, and not tried again until the filter changes or
+                // more is kept (a damaged record once made it read again at once, for ever).
+                self.failed_for = Some(self.text.trim().to_owned());
+                self.reading.last = Some(Err(err));
+                return std::mem::take(&mut self.again);
+            }
+            None => return std::mem::take(&mut self.again),
+        };
+        self.failed_for = None;
+        self.warning = read.warning.clone().or(self.warning.take());
+        {
             let mut entries = read.entries;
             entries.reverse();
             if read.after.is_none() {
@@ -360,9 +383,10 @@ impl Inspector {
                 self.kept.drain(..extra);
             }
             self.read_for = Some(read.text);
-            // An error stays in the slot to be shown; a success leaves it empty.
         }
-        std::mem::take(&mut self.again) || self.read_for.as_deref() != Some(self.text.trim())
+        let text = self.text.trim();
+        std::mem::take(&mut self.again)
+            || (self.read_for.as_deref() != Some(text) && self.failed_for.as_deref() != Some(text))
     }
 
     /// Whether the history was read at least once (or is being read).

@@ -1058,6 +1058,9 @@ impl ListenPart {
             self.inspector
                 .read(ctx, self.history_path.as_deref(), false);
         }
+        if let Some(warning) = self.inspector.warning.take() {
+            self.history_note = Some(warning);
+        }
         if self.history_selected.poll() {
             // Another record: the last replay was of the one before, and signing it though
             // it never verified is asked again.
@@ -1274,14 +1277,10 @@ fn request_detail(ui: &mut Ui, request: Received<'_>, cut: usize, record: Option
         headers,
         body,
     } = request;
-    let headers: String = headers
+    // Any credential but a signature hidden, as the history and Copy as curl hide it.
+    let headers: String = Entry::hide_secrets(headers)
         .iter()
-        .map(|(name, value)| {
-            format!(
-                "{name}: {}\n",
-                crate::app::widgets::shown_value(name, value)
-            )
-        })
+        .map(|(name, value)| format!("{name}: {}\n", crate::sinch::text::one_line(value)))
         .collect();
     read_only_block(ui, "Headers", &headers, 3);
     let mut shown = match serde_json::from_slice::<serde_json::Value>(body) {
