@@ -207,19 +207,26 @@ impl PrivateSession {
         // Xvfb names its display when it listens; a client that came at once was still
         // refused now and then on a loaded machine ("Failed to open connection to X
         // server", once in a full run beside the other suites). Wait until one is served.
+        self.until_it_succeeds(
+            "xprop",
+            &["-root", "-len", "0"],
+            "the private X display serves no client",
+        );
+    }
+
+    /// Runs `program` with `args` in the session until it succeeds, for at most 30 s (then
+    /// the test fails, saying `failing`).
+    fn until_it_succeeds(&self, program: &str, args: &[&str], failing: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !self
-            .command("xprop")
-            .args(["-root", "-len", "0"])
+            .command(program)
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
         {
-            assert!(
-                Instant::now() < deadline,
-                "the private X display serves no client"
-            );
+            assert!(Instant::now() < deadline, "{failing}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -264,11 +271,10 @@ impl PrivateSession {
             .spawn()
             .expect("at-spi-bus-launcher runs (apt-get install at-spi2-core)");
         self.accessibility = Some(launcher);
-        let deadline = Instant::now() + Duration::from_secs(30);
         // Without IsEnabled, applications never appear on the bus.
-        while !self
-            .command("busctl")
-            .args([
+        self.until_it_succeeds(
+            "busctl",
+            &[
                 "--user",
                 "set-property",
                 "org.a11y.Bus",
@@ -277,18 +283,9 @@ impl PrivateSession {
                 "IsEnabled",
                 "b",
                 "true",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-        {
-            assert!(
-                Instant::now() < deadline,
-                "the accessibility bus did not come up"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            ],
+            "the accessibility bus did not come up",
+        );
     }
 
     fn stop(&mut self) {
