@@ -391,8 +391,8 @@ impl SinchTicketApp {
             // As tall as the form (measured the frame before), and never more than 70 % of
             // what is left.
             let most = (ui.available_height() * 0.7).max(100.0);
-            let measured = ui.scope_id().with("profile editor height");
-            let wanted: f32 = ui.data(|d| d.get_temp(measured)).unwrap_or(most);
+            let measured = panes::Measured::new(ui.scope_id().with("profile editor height"));
+            let wanted = measured.last(ui).unwrap_or(most);
             egui::Panel::top("profile editor")
                 .exact_size(wanted.clamp(60.0, most))
                 .show(ui, |ui| {
@@ -403,11 +403,7 @@ impl SinchTicketApp {
                         .content_size
                         .y
                         + 8.0;
-                    ui.data_mut(|d| d.insert_temp(measured, content));
-                    let size = |height: f32| height.clamp(60.0, most).round();
-                    if size(content) != size(wanted) {
-                        ui.ctx().request_repaint();
-                    }
+                    measured.keep(ui, content, |height| height.clamp(60.0, most));
                 });
         }
         egui::CentralPanel::default_margins().show(ui, |ui| {

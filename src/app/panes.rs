@@ -31,8 +31,8 @@ pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&
     let room = ui.available_size();
     let side_by_side = room.x >= SIDE_BY_SIDE_FROM;
     // Stacked, each pane's content height as last drawn.
-    let measured = ui.scope_id().with((id, "give height"));
-    let measured_get = measured.with("get");
+    let measured = Measured::new(ui.scope_id().with((id, "give height")));
+    let measured_get = Measured::new(ui.scope_id().with((id, "get height")));
     let frame = egui::Frame::NONE.inner_margin(egui::Margin {
         left: 0,
         right: 6,
@@ -53,12 +53,10 @@ pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&
     } else {
         // Stacked, the giving pane is as tall as what is in it, leaving the other pane room
         // for at least a few lines of its result; it scrolls when it needs more.
-        let wanted: f32 = ui.data(|d| d.get_temp(measured)).unwrap_or(room.y * 0.5);
+        let wanted = measured.last(ui).unwrap_or(room.y * 0.5);
         // The other pane is left what its result takes, up to a few lines (a hint, before
         // there is a result, takes less).
-        let result: f32 = ui
-            .data(|d| d.get_temp(measured_get))
-            .unwrap_or(LEAST_GET_DOWN);
+        let result = measured_get.last(ui).unwrap_or(LEAST_GET_DOWN);
         let most = (room.y - result.clamp(40.0, LEAST_GET_DOWN)).max(LEAST_DOWN);
         egui::Panel::top((id, "down"))
             .frame(frame)
@@ -66,13 +64,7 @@ pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&
             .show(ui, |ui| {
                 let content = scrolled(ui, (id, "give"), names[0], |ui| draw(ui, Pane::Give));
                 let needed = content + frame.inner_margin.sum().y;
-                ui.data_mut(|d| d.insert_temp(measured, needed));
-                // Laid out again once at the new height; then nothing more is asked (also
-                // when what is in it would take more than it may have).
-                let size = |height: f32| height.clamp(LEAST_DOWN, most).round();
-                if size(needed) != size(wanted) {
-                    ui.ctx().request_repaint();
-                }
+                measured.keep(ui, needed, |height| height.clamp(LEAST_DOWN, most));
             });
     }
     let inset = if side_by_side {
@@ -90,15 +82,38 @@ pub fn two_panes(ui: &mut Ui, id: &str, names: [&str; 2], mut draw: impl FnMut(&
         egui::Frame::NONE.inner_margin(inset).show(ui, |ui| {
             let content = scrolled(ui, (id, "get"), names[1], |ui| draw(ui, Pane::Get));
             if !side_by_side {
-                let before: Option<f32> = ui.data(|d| d.get_temp(measured_get));
-                ui.data_mut(|d| d.insert_temp(measured_get, content));
-                let reserve = |height: f32| height.clamp(40.0, LEAST_GET_DOWN).round();
-                if before.is_none_or(|before| reserve(before) != reserve(content)) {
-                    ui.ctx().request_repaint();
-                }
+                measured_get.keep(ui, content, |height| height.clamp(40.0, LEAST_GET_DOWN));
             }
         });
     });
+}
+
+/// A height as it was last drawn (the frame before), kept in egui's memory: what sizes a
+/// pane to its content, one frame late.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured(egui::Id);
+
+impl Measured {
+    /// The height kept under `id`.
+    pub fn new(id: egui::Id) -> Self {
+        Self(id)
+    }
+
+    /// The height as last drawn, if it was.
+    pub fn last(self, ui: &Ui) -> Option<f32> {
+        ui.data(|d| d.get_temp(self.0))
+    }
+
+    /// Keeps `height` as drawn now. When the size it leads to (`size`, whole pixels) differs
+    /// from the one drawn, asks for one more frame to draw it at; once it settles (also when
+    /// what is in the pane would take more than it may have), nothing more is asked.
+    pub fn keep(self, ui: &Ui, height: f32, size: impl Fn(f32) -> f32) {
+        let before = self.last(ui);
+        ui.data_mut(|d| d.insert_temp(self.0, height));
+        if before.is_none_or(|before| size(before).round() != size(height).round()) {
+            ui.ctx().request_repaint();
+        }
+    }
 }
 
 /// A pane's own scroll, filling the pane, under the pane's accessible name (its bounds are

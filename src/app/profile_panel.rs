@@ -82,6 +82,9 @@ pub enum Field {
     Project,
 }
 
+/// What is wrong with which field of the editor.
+pub type Problems = Vec<(Field, String)>;
+
 /// Says beside a field of a two-column grid what is wrong with it: a row of its own under
 /// the field, the message in the field's column.
 fn problem_row(ui: &mut Ui, problems: &[(Field, String)], field: Field) {
@@ -671,21 +674,25 @@ impl ProfilePanel {
         actions
     }
 
-    /// The name and secret the editor would save, or why it cannot.
-    fn checked(&self) -> Result<(String, SecretInput), String> {
-        let Some(editor) = &self.editor else {
-            return Err("no profile is being edited".into());
-        };
-        if let Some((_, first)) = self.problems().into_iter().next() {
-            return Err(first);
-        }
-        let secret = self.secret_input(editor)?;
-        let name = canonical_name(&editor.name).map_err(|err| err.to_string())?;
-        Ok((name, secret))
+    /// Everything wrong with the editor's fields and, when nothing is, the name and secret
+    /// it would save.
+    fn checked(&self) -> (Problems, Option<(String, SecretInput)>) {
+        let problems = self.problems();
+        let ready = self
+            .editor
+            .as_ref()
+            .filter(|_| problems.is_empty())
+            .and_then(|editor| {
+                Some((
+                    canonical_name(&editor.name).ok()?,
+                    self.secret_input(editor).ok()?,
+                ))
+            });
+        (problems, ready)
     }
 
     /// Everything wrong with the editor's fields, each with its field, in the form's order.
-    pub fn problems(&self) -> Vec<(Field, String)> {
+    pub fn problems(&self) -> Problems {
         let Some(editor) = &self.editor else {
             return Vec::new();
         };
@@ -734,20 +741,16 @@ impl ProfilePanel {
 
     /// Saves what the editor holds: checks it here, then hands it to the worker.
     fn save_editor(&mut self) -> Vec<Action> {
-        let checked = self.checked();
-        let problems = self.problems();
+        let (problems, ready) = self.checked();
         let Some(editor) = &mut self.editor else {
             return Vec::new();
         };
         editor.tried = true;
         // Every problem at once, beside its field.
         editor.problems = problems;
-        let (name, secret) = match checked {
-            Ok(checked) => checked,
-            Err(_) => {
-                editor.error = None;
-                return Vec::new();
-            }
+        let Some((name, secret)) = ready else {
+            editor.error = None;
+            return Vec::new();
         };
         editor.error = None;
         editor.saving = true;

@@ -231,12 +231,9 @@ impl Entry {
     pub fn app_answer(&self) -> Option<String> {
         let record = self.record_value();
         let forwarded = record.get("forwarded").filter(|f| !f.is_null())?;
-        Some(
-            match forwarded.get("status").and_then(serde_json::Value::as_u64) {
-                Some(status) => status.to_string(),
-                None => "no answer".to_owned(),
-            },
-        )
+        Some(app_answer(
+            forwarded.get("status").and_then(serde_json::Value::as_u64),
+        ))
     }
 
     /// The body for people: pretty JSON, or the text.
@@ -675,6 +672,12 @@ fn row_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         body_sha256: row.get(15)?,
         resigned: row.get(16)?,
     })
+}
+
+/// What a forwarded request's app answered, in a few words: its status, or "no answer" when
+/// it could not be reached. One wording for the history's records and the window's arrivals.
+pub fn app_answer(status: Option<u64>) -> String {
+    status.map_or_else(|| "no answer".to_owned(), |status| status.to_string())
 }
 
 /// Options that create a file readable by its owner only (mode 0600 where there are modes):

@@ -102,8 +102,10 @@ impl Row {
                 verdict: callback.verdict.headline(),
                 ours: Some(callback.status()),
                 app: match &callback.reply {
-                    Reply::Forwarded { answer, .. } => Some(answer.status.to_string()),
-                    Reply::ForwardFailed { .. } => Some("no answer".to_owned()),
+                    Reply::Forwarded { answer, .. } => {
+                        Some(crate::history::app_answer(Some(u64::from(answer.status))))
+                    }
+                    Reply::ForwardFailed { .. } => Some(crate::history::app_answer(None)),
                     Reply::StandIn { .. } | Reply::NotForwarded { .. } => None,
                 },
                 replay_of: None,

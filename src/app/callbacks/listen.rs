@@ -1070,7 +1070,8 @@ impl ListenPart {
         self.export.poll();
         let replay_kept =
             self.replayed.poll() && matches!(&self.replayed.last, Some(Ok(r)) if r.kept.is_ok());
-        let kept = self.keeper.as_ref().map_or(0, |k| k.report().kept);
+        // The keeper's report as read this tick (`take_arrivals` reads it first).
+        let kept = self.history_said.as_ref().map_or(0, |r| r.kept);
         if self.inspector.started() && (replay_kept || kept != self.kept_when_read) {
             self.kept_when_read = kept;
             self.inspector
