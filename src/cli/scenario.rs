@@ -76,35 +76,14 @@ pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
             )));
         }
     }
-    // Looked up in the history only if there is one: checking a file makes none.
-    let mut history: Option<Option<crate::history::History>> = None;
-    let mut records = |id: i64| -> Result<Option<Vec<u8>>, String> {
-        if history.is_none() {
-            let path =
-                crate::history::default_path().ok_or("there is no data folder for the history")?;
-            history = Some(
-                crate::history::History::open_existing(&path)
-                    .map_err(|e| e.to_string())?
-                    .map(|opened| opened.history),
-            );
-        }
-        let Some(Some(opened)) = &history else {
-            return Ok(None);
-        };
-        match opened.get(id).map_err(|e| e.to_string())? {
-            Some(entry) if entry.body_cut() => Err(format!(
-                "{} when it was kept: it cannot be sent whole",
-                entry.cut_note().unwrap_or_default()
-            )),
-            found => Ok(found.map(|e| e.body)),
-        }
-    };
+    // Looked up in the history only if a step replays a record: checking a file makes none.
+    let mut history = scenario::Records::new(crate::history::default_path());
     let plan = Plan::new(
         &file,
         args.to.as_deref(),
         args.time_scale,
         Utc::now(),
-        &mut records,
+        &mut |id| history.body(id),
     )
     .map_err(|err| match err {
         PlanError::Target(err) => Failure::from(err),

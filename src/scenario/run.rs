@@ -22,8 +22,13 @@ pub trait Delivery {
     fn post(&mut self, url: &str, headers: &Headers, body: &[u8]) -> Result<Answer, SendError>;
     /// Waits `how_long` (a delay, or Sinch's backoff before a retry).
     fn wait(&mut self, how_long: Duration);
-    /// The time now, for fresh signatures.
+    /// The time now, for fresh signatures and the times of a run's deliveries.
     fn now(&mut self) -> DateTime<Utc>;
+    /// Whether whoever runs it asked it to stop: checked before each step and after each
+    /// wait, so a wait should end early when asked too.
+    fn stopped(&mut self) -> bool {
+        false
+    }
 }
 
 /// The real delivery: HTTP with the client's bounds, the real clock.
@@ -77,6 +82,9 @@ pub enum StepError {
     /// It could not be sent, or no answer came.
     #[error(transparent)]
     Send(#[from] SendError),
+    /// The run was stopped while the step waited to send it again.
+    #[error("stopped before it was judged")]
+    Stopped,
 }
 
 /// How a step went.
@@ -99,15 +107,33 @@ pub struct Outcome {
     pub event: Event,
     /// What it expected.
     pub expect: Expect,
-    /// The status of each answer, in order (retries included).
-    pub statuses: Vec<u16>,
+    /// Each time it was sent, in order (copies and retries included).
+    pub attempts: Vec<Attempt>,
     /// How it went.
     pub judged: Judged,
     /// How long it took, its delay included.
     pub took: Duration,
 }
 
+/// One time a step was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// When, since the run began (by the delivery's clock).
+    pub at: Duration,
+    /// Which copy of a repeated step it was (0 for the first).
+    pub copy: u32,
+    /// The answer's status; `None` when no answer came.
+    pub status: Option<u16>,
+    /// How long Sinch would wait before sending it again, when it is sent again.
+    pub then_waits: Option<Duration>,
+}
+
 impl Outcome {
+    /// The status of each answer, in order (retries included).
+    pub fn statuses(&self) -> Vec<u16> {
+        self.attempts.iter().filter_map(|a| a.status).collect()
+    }
+
     /// Whether it went as expected.
     pub fn passed(&self) -> bool {
         matches!(self.judged, Judged::AsExpected)
@@ -119,7 +145,7 @@ impl Outcome {
             format!(
                 "{} answered {}",
                 self.event.name(),
-                self.statuses
+                self.statuses()
                     .iter()
                     .map(u16::to_string)
                     .collect::<Vec<_>>()
@@ -147,6 +173,8 @@ pub struct Report {
     pub outcomes: Vec<Outcome>,
     /// How long the run took.
     pub took: Duration,
+    /// Whether it was stopped before its last step.
+    pub stopped: bool,
 }
 
 impl Report {
@@ -173,36 +201,52 @@ pub fn run(
     each: &mut dyn FnMut(&Outcome),
 ) -> Report {
     let started = Instant::now();
+    let began = delivery.now();
     let mut last: Option<Sent> = None;
     let mut outcomes = Vec::with_capacity(plan.steps.len());
+    let mut stopped = false;
     for step in &plan.steps {
         let step_started = Instant::now();
         if !step.delay.is_zero() {
             delivery.wait(step.delay);
         }
-        let mut statuses = Vec::new();
+        if delivery.stopped() {
+            stopped = true;
+            break;
+        }
+        let mut attempts = Vec::new();
         let judged = match make(plan, step, secrets, delivery, last.as_ref()) {
             Err(err) => Judged::Failed(err),
             Ok(sent) => {
-                let judged = send(plan, step, &sent, delivery, &mut statuses);
+                let mut sending = Sending {
+                    delivery: &mut *delivery,
+                    began,
+                    attempts: &mut attempts,
+                };
+                let judged = sending.send(plan, step, &sent);
                 last = Some(sent);
                 judged
             }
         };
+        stopped = matches!(judged, Judged::Failed(StepError::Stopped));
         let outcome = Outcome {
             name: step.name.clone(),
             event: step.source.event(),
             expect: step.expect,
-            statuses,
+            attempts,
             judged,
             took: step_started.elapsed(),
         };
         each(&outcome);
         outcomes.push(outcome);
+        if stopped {
+            break;
+        }
     }
     Report {
         outcomes,
         took: started.elapsed(),
+        stopped,
     }
 }
 
@@ -259,61 +303,82 @@ fn make(
     })
 }
 
-/// Sends `sent` as often as the step says, each time retried as Sinch would when asked,
-/// and judges the last answer.
-fn send(
-    plan: &Plan,
-    step: &Planned,
-    sent: &Sent,
-    delivery: &mut dyn Delivery,
-    statuses: &mut Vec<u16>,
-) -> Judged {
-    let waits = if step.retry {
-        sent.event.product().retry_waits()
-    } else {
-        &[]
-    };
-    let mut answer = None;
-    for _ in 0..step.repeat {
-        let mut retries = waits.iter();
-        loop {
-            let tried = delivery.post(&plan.to, &sent.headers, &sent.body);
-            let again = match &tried {
-                Ok(a) => a.status >= 500 || a.status == 429,
-                Err(_) => true,
-            };
-            match retries.next() {
-                Some(wait) if again => {
-                    if let Ok(a) = &tried {
-                        statuses.push(a.status);
+/// A step being sent: where, since when, and what each try got.
+struct Sending<'a> {
+    delivery: &'a mut dyn Delivery,
+    began: DateTime<Utc>,
+    attempts: &'a mut Vec<Attempt>,
+}
+
+impl Sending<'_> {
+    /// Sends `sent` as often as the step says, each time retried as Sinch would when asked,
+    /// and judges the last answer.
+    fn send(&mut self, plan: &Plan, step: &Planned, sent: &Sent) -> Judged {
+        let waits = if step.retry {
+            sent.event.product().retry_waits()
+        } else {
+            &[]
+        };
+        let mut answer = None;
+        for copy in 0..step.repeat {
+            let mut retries = waits.iter();
+            loop {
+                let at = (self.delivery.now() - self.began)
+                    .to_std()
+                    .unwrap_or_default();
+                let tried = self.delivery.post(&plan.to, &sent.headers, &sent.body);
+                let again = match &tried {
+                    Ok(a) => a.status >= 500 || a.status == 429,
+                    Err(_) => true,
+                };
+                let status = tried.as_ref().ok().map(|a| a.status);
+                match retries.next() {
+                    Some(wait) if again => {
+                        let wait = scaled(*wait, plan.time_scale).unwrap_or(*wait);
+                        self.attempts.push(Attempt {
+                            at,
+                            copy,
+                            status,
+                            then_waits: Some(wait),
+                        });
+                        self.delivery.wait(wait);
+                        if self.delivery.stopped() {
+                            return Judged::Failed(StepError::Stopped);
+                        }
                     }
-                    delivery.wait(scaled(*wait, plan.time_scale).unwrap_or(*wait));
+                    _ => {
+                        self.attempts.push(Attempt {
+                            at,
+                            copy,
+                            status,
+                            then_waits: None,
+                        });
+                        match tried {
+                            Ok(a) => {
+                                answer = Some(a);
+                                break;
+                            }
+                            Err(err) => return Judged::Failed(StepError::Send(err)),
+                        }
+                    }
                 }
-                _ => match tried {
-                    Ok(a) => {
-                        statuses.push(a.status);
-                        answer = Some(a);
-                        break;
-                    }
-                    Err(err) => return Judged::Failed(StepError::Send(err)),
-                },
             }
         }
-    }
-    let Some(answer) = answer else {
-        return Judged::Unexpected;
-    };
-    let as_expected = match step.expect {
-        Expect::Refused => (400..500).contains(&answer.status),
-        Expect::Accepted if step.forgery.is_forged() => answer.is_success(),
-        Expect::Accepted => {
-            let value: Value = serde_json::from_slice(&sent.body).unwrap_or_default();
-            check_answer(sent.event, &value, answer.status, &answer.body).ok()
+        let Some(answer) = answer else {
+            return Judged::Unexpected;
+        };
+        let as_expected = match step.expect {
+            Expect::Refused => (400..500).contains(&answer.status),
+            Expect::Accepted if step.forgery.is_forged() => answer.is_success(),
+            Expect::Accepted => {
+                let value: Value = serde_json::from_slice(&sent.body).unwrap_or_default();
+                check_answer(sent.event, &value, answer.status, &answer.body).ok()
+            }
+        };
+        if as_expected {
+            Judged::AsExpected
+        } else {
+            Judged::Unexpected
         }
-    };
-    if as_expected {
-        Judged::AsExpected
-    } else {
-        Judged::Unexpected
     }
 }

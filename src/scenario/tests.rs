@@ -76,6 +76,8 @@ struct Scripted {
     posts: Vec<(Headers, Vec<u8>)>,
     waits: Vec<Duration>,
     slept: Duration,
+    /// Asked to stop once this many requests were sent.
+    stop_after: Option<usize>,
 }
 
 impl Scripted {
@@ -112,6 +114,11 @@ impl Delivery for Scripted {
 
     fn now(&mut self) -> DateTime<Utc> {
         now() + self.slept
+    }
+
+    fn stopped(&mut self) -> bool {
+        self.stop_after
+            .is_some_and(|after| self.posts.len() >= after)
     }
 }
 
@@ -340,7 +347,7 @@ fn a_retried_step_waits_as_sinch_does_scaled_and_lists_every_answer() {
     .unwrap();
     let mut server = Scripted::answering(&[503, 429, 200, 503]);
     let report = run_plan(&plan, &mut server);
-    assert_eq!(report.outcomes[0].statuses, [503, 429, 200]);
+    assert_eq!(report.outcomes[0].statuses(), [503, 429, 200]);
     assert!(report.outcomes[0].passed());
     assert_eq!(
         server.waits,
@@ -348,8 +355,47 @@ fn a_retried_step_waits_as_sinch_does_scaled_and_lists_every_answer() {
         "SMS's 5 s and 10 s, halved"
     );
     // Without retry, a 503 is the answer.
-    assert_eq!(report.outcomes[1].statuses, [503]);
+    assert_eq!(report.outcomes[1].statuses(), [503]);
     assert!(!report.outcomes[1].passed());
+    // Each try is timed from the run's start, with the wait that followed it.
+    let s = Duration::from_secs;
+    let times: Vec<_> = report
+        .outcomes
+        .iter()
+        .flat_map(|o| o.attempts.iter().map(|a| (a.at, a.status, a.then_waits)))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            (s(0), Some(503), Some(Duration::from_millis(2500))),
+            (Duration::from_millis(2500), Some(429), Some(s(5))),
+            (Duration::from_millis(7500), Some(200), None),
+            (Duration::from_millis(7500), Some(503), None),
+        ]
+    );
+}
+
+#[test]
+fn a_repeated_step_numbers_its_copies_and_a_stopped_run_ends_at_the_step_under_way() {
+    let plan = plan(
+        "[[step]]\ntrigger = \"dice\"\nrepeat = 3\nexpect = \"accepted\"\n[[step]]\ntrigger = \"sms-delivery-report\"\nretry = \"sinch\"\n[[step]]\ntrigger = \"ice\"\n",
+    )
+    .unwrap();
+    let mut server = Scripted {
+        answers: [Ok(200), Ok(200), Ok(200), Ok(503)].into(),
+        stop_after: Some(4),
+        ..Scripted::default()
+    };
+    let report = run_plan(&plan, &mut server);
+    let copies: Vec<_> = report.outcomes[0].attempts.iter().map(|a| a.copy).collect();
+    assert_eq!(copies, [0, 1, 2]);
+    assert!(report.stopped, "asked to stop during the retry's wait");
+    assert_eq!(report.outcomes.len(), 2, "the third step is never sent");
+    assert_eq!(
+        report.outcomes[1].sentence(),
+        "stopped before it was judged"
+    );
+    assert_eq!(server.posts.len(), 4);
 }
 
 #[test]
