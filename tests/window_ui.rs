@@ -417,6 +417,20 @@ impl World {
         self.harness.state()
     }
 
+    /// Types `value` into the number field labelled `label`, as a user does: a click turns
+    /// it into a text field, Enter takes the number.
+    fn set_number(&mut self, label: &str, value: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.run_steps(2);
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.harness.run_steps(1);
+        self.harness.get_by_label(label).type_text(value);
+        self.harness.run_steps(1);
+        self.harness.key_press(egui::Key::Enter);
+        self.harness.run_steps(2);
+    }
+
     fn shows(&self, text: &str) -> bool {
         self.harness
             .query_all_by_label_contains(text)
@@ -1237,6 +1251,179 @@ fn the_callbacks_tab_triggers_a_realistic_event_and_checks_the_answer_as_sinch_w
     assert!(world.shows("Sinch can use this answer to the Disconnected Call Event (Voice)."));
 }
 
+/// A scenario of every kind of delivery: answered, retried, sent twice, forged, and one
+/// whose expectation is wrong.
+const SCENARIO: &str = r#"
+[[step]]
+name = "answered"
+trigger = "ice"
+
+[[step]]
+name = "retried"
+trigger = "dice"
+retry = "sinch"
+
+[[step]]
+name = "twice"
+trigger = "dice"
+repeat = 2
+
+[[step]]
+name = "forged"
+trigger = "dice"
+signature = "bad"
+expect = "refused"
+
+[[step]]
+name = "wrongly expected"
+trigger = "dice"
+expect = "refused"
+"#;
+
+#[test]
+fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the_junit_report() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Scenario");
+    // Nothing named, or garbage: said where the run would be, nothing sent.
+    world.click("Run scenario");
+    assert!(world.shows("Not run: name a scenario file first"));
+    let folder = tempfile::tempdir().unwrap();
+    let garbage = folder.path().join("garbage.toml");
+    std::fs::write(&garbage, "[[step]]\ntrigger = 12\n").unwrap();
+    world.replace_text("Scenario file", &garbage.display().to_string());
+    world.click("Run scenario");
+    world.wait_until("the file checked", |w| {
+        w.app()
+            .callbacks
+            .scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.end.is_some())
+    });
+    assert!(world.shows("is not a scenario"));
+
+    let file = folder.path().join("checkout.toml");
+    std::fs::write(&file, SCENARIO).unwrap();
+    let ok = |body: &str| server::Answering::careful(200, body);
+    let (port, server) = server::answering_in_turn(
+        SECRET,
+        KEY,
+        vec![
+            ok(GOOD_ICE_ANSWER),
+            server::Answering::careful(503, ""),
+            ok(""),
+            ok(""),
+            ok(""),
+            ok(""), // the forged one: refused 401 by the careful server
+            ok(""), // accepted, though the step expected a refusal
+        ],
+    );
+    world.replace_text("Scenario file", &file.display().to_string());
+    world.replace_text(
+        "Your server",
+        &format!("http://127.0.0.1:{port}/sinch/callback"),
+    );
+    // Sinch's 5 s before the retry, a thousandth of it.
+    world.set_number("Time scale", "0.001");
+    assert_eq!(world.app().callbacks.scenario.time_scale, 0.001);
+    world.click("Run scenario");
+    world.wait_until("the run's end", |w| {
+        w.app()
+            .callbacks
+            .scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.end.is_some())
+    });
+    let received = server.join().unwrap();
+    assert_eq!(received.len(), 7);
+    assert!(
+        received[..5].iter().all(|r| r.verified),
+        "signed as Sinch signs"
+    );
+    assert!(!received[5].verified, "the forged step is forged");
+    assert!(
+        world.shows(&format!(
+            "5 step(s) to http://127.0.0.1:{port}/sinch/callback: 4 passed, 1 failed, in"
+        )),
+        "the summary"
+    );
+    assert!(world.shows("Dice answered 200: expected a refusal (4xx)"));
+    assert!(world.shows("503, 200"), "the retried step's answers");
+    let timeline = world.harness.get_by(|n| {
+        n.role() == Role::Image && n.label().is_some_and(|l| l.starts_with("Deliveries"))
+    });
+    let said = egui_kittest::kittest::NodeT::accesskit_node(&timeline)
+        .label()
+        .unwrap_or_default();
+    assert!(
+        said.contains("7 request(s), 1 step(s) retried, 1 sent more than once"),
+        "{said}"
+    );
+
+    // The JUnit report, beside the scenario unless named elsewhere.
+    let report = folder.path().join("checkout-junit.xml");
+    assert_eq!(
+        world.field("JUnit report").value().unwrap_or_default(),
+        report.display().to_string()
+    );
+    world.click("Save JUnit report");
+    world.wait_until("the report saved", |w| {
+        w.app().callbacks.scenario.saved.last.is_some()
+    });
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        xml.contains("tests=\"5\"") && xml.contains("failures=\"1\""),
+        "{xml}"
+    );
+    assert!(xml.contains("expected a refusal (4xx)"), "{xml}");
+
+    // A change of file says the run shown is an earlier one's.
+    world.replace_text("Your server", "http://127.0.0.1:1/elsewhere");
+    assert!(world.shows("The run of an earlier form"));
+}
+
+#[test]
+fn a_scenario_waiting_an_hour_stops_at_once_and_says_what_was_not_sent() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Scenario");
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("slow.toml");
+    std::fs::write(
+        &file,
+        "[[step]]\ntrigger = \"dice\"\n[[step]]\ntrigger = \"dice\"\ndelay = \"1h\"\n",
+    )
+    .unwrap();
+    let (port, server) =
+        server::answering_in_turn(SECRET, KEY, vec![server::Answering::careful(200, "")]);
+    world.replace_text("Scenario file", &file.display().to_string());
+    world.replace_text("Your server", &format!("http://127.0.0.1:{port}/"));
+    world.click("Run scenario");
+    world.wait_until("the first step judged", |w| {
+        w.app()
+            .callbacks
+            .scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.steps.first().is_some_and(|s| s.judged.is_some()))
+    });
+    assert!(
+        world.shows(
+            "Step 2 of 2 under way, to http://127.0.0.1:{port}/…"
+                .replace("{port}", &port.to_string())
+                .as_str()
+        )
+    );
+    assert!(world.app().callbacks.scenario.running());
+    world.click("Stop");
+    world.wait_until("the run stopped", |w| !w.app().callbacks.scenario.running());
+    assert!(world.shows("1 step(s) to"));
+    assert!(world.shows("stopped, 1 not sent"));
+    assert_eq!(server.join().unwrap().len(), 1);
+}
+
 #[test]
 fn the_callbacks_tab_forgeries_pass_when_refused_and_fail_when_accepted() {
     let mut world = world();
@@ -1889,7 +2076,7 @@ fn ctrl_and_a_number_shows_each_tab_and_ctrl_enter_does_what_that_tab_does() {
 const FORGED_TICKET: &str = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:bOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=";
 
 /// Every tab and part of the window, with the names of its two panes.
-const PANED: [(&str, Option<&str>, [&str; 2]); 6] = [
+const PANED: [(&str, Option<&str>, [&str; 2]); 7] = [
     ("Generate", None, ["Form pane", "Credential pane"]),
     ("Inspect", None, ["Token pane", "Decoded pane"]),
     ("Request", None, ["Request pane", "Answer pane"]),
@@ -1903,6 +2090,7 @@ const PANED: [(&str, Option<&str>, [&str; 2]); 6] = [
         Some("Trigger"),
         ["Event pane", "Server answer pane"],
     ),
+    ("Callbacks", Some("Scenario"), ["Scenario pane", "Run pane"]),
     (
         "Callbacks",
         Some("Listen"),
@@ -1931,6 +2119,36 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
         "Raw request",
         "POST /sinch/callback/with/a/rather/long/path/that/goes/on/and/on HTTP/1.1\nContent-Type: application/json\nx-timestamp: 2026-01-02T03:04:05Z\nAuthorization: Application 196087a1-e815-4bc4-8984-60d8d8a43f1d:bm90LXRoZS1zaWduYXR1cmUtYXQtYWxsLW5vdC1ldmVuLWNsb3Nl\n\n{\"event\":\"ice\",\"callid\":\"a-long-call-id-0123456789abcdef0123456789abcdef\"}",
     );
+    // A scenario run with a failure, its steps, timeline and report.
+    world.click("Scenario");
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder
+        .path()
+        .join("a-scenario-with-a-rather-long-name-for-a-small-window.toml");
+    std::fs::write(&file, SCENARIO).unwrap();
+    let (port, server) = server::answering_in_turn(
+        SECRET,
+        KEY,
+        (0..7)
+            .map(|i| server::Answering::careless(if i == 1 { 503 } else { 200 }, ""))
+            .collect(),
+    );
+    world.replace_text("Scenario file", &file.display().to_string());
+    world.replace_text(
+        "Your server",
+        &format!("http://127.0.0.1:{port}/sinch/callback"),
+    );
+    world.set_number("Time scale", "0.001");
+    world.click("Run scenario");
+    world.wait_until("the run's end", |w| {
+        w.app()
+            .callbacks
+            .scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.end.is_some())
+    });
+    assert_eq!(server.join().unwrap().len(), 7);
     // What is drawn: a control or a text, with a place on screen.
     let is_shown_thing = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
         node.bounding_box().is_some()

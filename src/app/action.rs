@@ -32,6 +32,10 @@ pub enum Action {
     Request(RequestDo),
     /// Send the Callbacks tab's event at the server (Ctrl+Enter in its Trigger part).
     SendTrigger,
+    /// Run the Callbacks tab's scenario with the selected profile (Ctrl+Enter there).
+    RunScenario,
+    /// Stop the scenario under way.
+    StopScenario,
     /// Start the Callbacks tab's listener with the selected profile.
     StartListening,
     /// Stop it.

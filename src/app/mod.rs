@@ -62,7 +62,7 @@ pub type Browser = Box<dyn Fn(&std::path::Path) -> std::io::Result<()>>;
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Everything remembered between runs: non-secret choices only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// The profile last selected.
@@ -185,6 +185,10 @@ impl SinchTicketApp {
             request: RequestTab::with_tokens(tokens),
             callbacks: {
                 let mut callbacks = CallbacksTab::new(settings.callbacks);
+                callbacks
+                    .scenario
+                    .history_path
+                    .clone_from(&parts.history_path);
                 callbacks.listen.history_path = parts.history_path;
                 callbacks
             },
@@ -300,6 +304,7 @@ impl SinchTicketApp {
             self.apply(vec![Action::Request(what)], ctx, now);
         }
         self.callbacks.trigger.poll();
+        self.callbacks.scenario.poll();
         // Profiles saved elsewhere (the command line) are read again.
         if self
             .index_watch
@@ -458,6 +463,10 @@ impl SinchTicketApp {
                     let profile = self.profiles.state();
                     self.callbacks.trigger.send_now(ctx, profile, now);
                 }
+                Action::RunScenario => {
+                    self.callbacks.scenario.start(ctx, self.profiles.state());
+                }
+                Action::StopScenario => self.callbacks.scenario.stop(),
                 Action::StartListening => {
                     self.callbacks.listen.start(ctx, self.profiles.state());
                 }

@@ -84,46 +84,7 @@ pub fn answering_server(
 ) -> (u16, std::thread::JoinHandle<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let handle = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let received = read_one(&mut stream);
-        if let Some(hold) = answering.hold {
-            // Returns when the test drops its end: until then, the server hangs.
-            let _ = hold.recv();
-        }
-        let secret = AppSecret::from_base64(secret).unwrap();
-        let parsed = parse_request(&received).unwrap();
-        let verdict = verify_request(
-            &parsed,
-            CallbackKeys {
-                key: Some(key),
-                secret: &secret,
-            },
-            chrono::Utc::now(),
-            max_age,
-        );
-        let (status, body) = if verdict.verified || !answering.check_signature {
-            (answering.status, answering.body)
-        } else {
-            (
-                401,
-                format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
-            )
-        };
-        let location = answering
-            .location
-            .map(|to| format!("Location: {to}\r\n"))
-            .unwrap_or_default();
-        let _ = write!(
-            stream,
-            "HTTP/1.1 {status} Whatever\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        Received {
-            raw: String::from_utf8_lossy(&received).into_owned(),
-            verified: verdict.verified,
-        }
-    });
+    let handle = std::thread::spawn(move || serve_one(&listener, secret, key, max_age, answering));
     (port, handle)
 }
 
@@ -146,4 +107,71 @@ pub fn checking_server(
         },
     );
     (port, std::thread::spawn(move || handle.join().unwrap().raw))
+}
+
+/// A server on 127.0.0.1 that answers `answers.len()` requests in turn, each as its
+/// [`Answering`] says (a careful one refuses a request that does not verify with 401).
+/// Returns its port and what it received, in order.
+pub fn answering_in_turn(
+    secret: &'static str,
+    key: &'static str,
+    answers: Vec<Answering>,
+) -> (u16, std::thread::JoinHandle<Vec<Received>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        answers
+            .into_iter()
+            .map(|answering| serve_one(&listener, secret, key, None, answering))
+            .collect()
+    });
+    (port, handle)
+}
+
+/// Accepts one connection on `listener` and answers its request as `answering` says.
+fn serve_one(
+    listener: &TcpListener,
+    secret: &'static str,
+    key: &'static str,
+    max_age: Option<u64>,
+    answering: Answering,
+) -> Received {
+    let (mut stream, _) = listener.accept().unwrap();
+    let received = read_one(&mut stream);
+    if let Some(hold) = answering.hold {
+        // Returns when the test drops its end: until then, the server hangs.
+        let _ = hold.recv();
+    }
+    let secret = AppSecret::from_base64(secret).unwrap();
+    let parsed = parse_request(&received).unwrap();
+    let verdict = verify_request(
+        &parsed,
+        CallbackKeys {
+            key: Some(key),
+            secret: &secret,
+        },
+        chrono::Utc::now(),
+        max_age,
+    );
+    let (status, body) = if verdict.verified || !answering.check_signature {
+        (answering.status, answering.body)
+    } else {
+        (
+            401,
+            format!(r#"{{"reason":{:?}}}"#, verdict.reason.unwrap_or_default()),
+        )
+    };
+    let location = answering
+        .location
+        .map(|to| format!("Location: {to}\r\n"))
+        .unwrap_or_default();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} Whatever\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    Received {
+        raw: String::from_utf8_lossy(&received).into_owned(),
+        verified: verdict.verified,
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod inspector;
 pub mod listen;
+pub mod scenario;
 pub mod trigger;
 pub mod verify;
 
@@ -12,6 +13,7 @@ use eframe::egui::Ui;
 use serde::{Deserialize, Serialize};
 
 use self::listen::ListenPart;
+use self::scenario::ScenarioPart;
 use self::trigger::TriggerPart;
 use self::verify::VerifyPart;
 use super::action::{Action, PanelContext, TabPanel};
@@ -26,9 +28,11 @@ pub enum Part {
     Trigger,
     /// Receive callbacks.
     Listen,
+    /// Run a scenario file at your server.
+    Scenario,
 }
 
-const PARTS: [(Part, &str, &str); 3] = [
+const PARTS: [(Part, &str, &str); 4] = [
     (
         Part::Verify,
         "Verify",
@@ -44,6 +48,11 @@ const PARTS: [(Part, &str, &str); 3] = [
         "Listen",
         "Receive callbacks, verify each, and forward them to your app",
     ),
+    (
+        Part::Scenario,
+        "Scenario",
+        "Run a scenario file at your server: steps in order, expectations, retries, a JUnit report",
+    ),
 ];
 
 /// The Callbacks tab's state.
@@ -57,11 +66,13 @@ pub struct CallbacksTab {
     pub trigger: TriggerPart,
     /// Receive callbacks.
     pub listen: ListenPart,
+    /// Run a scenario.
+    pub scenario: ScenarioPart,
 }
 
 /// What the Callbacks tab remembers between runs: where your server and app are, never a
 /// request or an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CallbacksSettings {
     /// The part last shown.
@@ -74,6 +85,12 @@ pub struct CallbacksSettings {
     pub port: String,
     /// Where the listener forwards to.
     pub forward_to: String,
+    /// The scenario file last run.
+    pub scenario_file: String,
+    /// Where the scenario was sent (empty: the file's `to`).
+    pub scenario_to: String,
+    /// The scenario's time scale.
+    pub time_scale: f64,
 }
 
 impl Default for CallbacksSettings {
@@ -95,6 +112,9 @@ impl CallbacksTab {
         tab.trigger.url = settings.url;
         tab.listen.port = settings.port;
         tab.listen.forward_to = settings.forward_to;
+        tab.scenario.file = settings.scenario_file;
+        tab.scenario.to = settings.scenario_to;
+        tab.scenario.time_scale = settings.time_scale;
         tab
     }
 
@@ -106,6 +126,9 @@ impl CallbacksTab {
             url: self.trigger.url.clone(),
             port: self.listen.port.clone(),
             forward_to: self.listen.forward_to.clone(),
+            scenario_file: self.scenario.file.clone(),
+            scenario_to: self.scenario.to.clone(),
+            time_scale: self.scenario.time_scale,
         }
     }
 
@@ -116,6 +139,9 @@ impl CallbacksTab {
                 let mut text = label.to_owned();
                 if part == Part::Listen && self.listen.listening_on().is_some() {
                     text.push_str(" (on)");
+                }
+                if part == Part::Scenario && self.scenario.running() {
+                    text.push_str(" (running)");
                 }
                 ui.selectable_value(&mut self.part, part, text)
                     .on_hover_text(tip);
@@ -130,6 +156,7 @@ impl CallbacksTab {
             Part::Verify => self.verify.ui(ui, cx),
             Part::Trigger => self.trigger.ui(ui, cx),
             Part::Listen => self.listen.ui(ui, cx),
+            Part::Scenario => self.scenario.ui(ui, cx),
         };
         // A recorded request goes to the Trigger part's editor.
         if let Some((event, body)) = self.listen.to_trigger.take() {
@@ -159,12 +186,18 @@ impl TabPanel for CallbacksTab {
     }
 
     fn primary_action(&self) -> Option<Action> {
-        (self.part == Part::Trigger).then_some(Action::SendTrigger)
+        match self.part {
+            Part::Trigger => Some(Action::SendTrigger),
+            Part::Scenario => Some(Action::RunScenario),
+            Part::Verify | Part::Listen => None,
+        }
     }
 
     fn focus_main(&mut self) {
-        if self.part == Part::Trigger {
-            self.trigger.focus_url = true;
+        match self.part {
+            Part::Trigger => self.trigger.focus_url = true,
+            Part::Scenario => self.scenario.focus_file = true,
+            Part::Verify | Part::Listen => {}
         }
     }
 }
