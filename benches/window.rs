@@ -77,6 +77,7 @@ fn window_showing(count: usize, dir: &std::path::Path) -> Harness<'static, Sinch
         clock: Arc::new(Utc::now),
         history_path: Some(history_of(count, dir)),
         managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+        desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
     };
     let mut harness = Harness::builder()
         .with_size([900.0, 1000.0])

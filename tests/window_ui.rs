@@ -164,6 +164,7 @@ fn world_from_with(
             // The world's own history, never the tester's.
             history_path: Some(config.path().join("data/history.sqlite3")),
             managers,
+            desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
         }
     };
     let harness = Harness::builder()
@@ -223,6 +224,7 @@ fn world_over(
         clock: Arc::new(start),
         history_path: None,
         managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+        desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -415,6 +417,20 @@ impl World {
 
     fn app(&self) -> &SinchTicketApp {
         self.harness.state()
+    }
+
+    /// Presses `button`, which asks for a save dialog, and takes what the window's own
+    /// dialog proposes (the field's path) with its Save button, or Replace when it exists.
+    fn save_as(&mut self, button: &str) {
+        self.click(button);
+        self.harness.run_steps(2);
+        let confirm = ["Save", "Replace"]
+            .into_iter()
+            .find(|label| self.harness.query_by_label(label).is_some())
+            .expect("the dialog's Save or Replace");
+        self.click(confirm);
+        self.harness.run_steps(2);
+        assert!(!self.app().dialogs.open(), "the dialog closed");
     }
 
     /// Types `value` into the number field labelled `label`, as a user does: a click turns
@@ -721,6 +737,7 @@ fn the_settings_menu_sets_the_theme_and_the_clipboard_time_and_both_are_remember
         clock: Arc::new(start),
         history_path: None,
         managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+        desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
     };
     let mut again = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -1368,7 +1385,7 @@ fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the
         world.field("JUnit report").value().unwrap_or_default(),
         report.display().to_string()
     );
-    world.click("Save JUnit report");
+    world.save_as("Save JUnit report…");
     world.wait_until("the report saved", |w| {
         w.app().callbacks.scenario.saved.last.is_some()
     });
@@ -1382,6 +1399,114 @@ fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the
     // A change of file says the run shown is an earlier one's.
     world.replace_text("Your server", "http://127.0.0.1:1/elsewhere");
     assert!(world.shows("The run of an earlier form"));
+}
+
+#[test]
+fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Scenario");
+    let folder = tempfile::tempdir().unwrap();
+    let suite = folder.path().join("suite");
+    std::fs::create_dir(&suite).unwrap();
+    std::fs::write(suite.join("checkout.toml"), SCENARIO).unwrap();
+    std::fs::write(suite.join("notes.txt"), "not a scenario").unwrap();
+    std::fs::write(suite.join(".hidden.toml"), SCENARIO).unwrap();
+    // The dialog starts where the field points.
+    world.replace_text(
+        "Scenario file",
+        &folder.path().join("missing.toml").display().to_string(),
+    );
+    world.click("Open…");
+    assert!(world.app().dialogs.open());
+    assert!(world.shows("Open a scenario"));
+    assert_eq!(
+        world.field("Folder").value().unwrap_or_default(),
+        folder.path().display().to_string()
+    );
+    assert_eq!(
+        world.field("File name").value().unwrap_or_default(),
+        "missing.toml"
+    );
+    assert!(world.shows("There is no file missing.toml here."));
+    use egui_kittest::kittest::NodeT as _;
+    assert!(
+        world
+            .harness
+            .get_by_label("Open")
+            .accesskit_node()
+            .is_disabled(),
+        "nothing to open"
+    );
+    // Into a folder: its scenarios are listed, other files and hidden ones are not.
+    world.click("suite/");
+    assert_eq!(
+        world.field("Folder").value().unwrap_or_default(),
+        suite.display().to_string()
+    );
+    assert!(world.shows("checkout.toml"));
+    assert!(!world.shows("notes.txt") && !world.shows(".hidden.toml"));
+    world.click("checkout.toml");
+    world.click("Open");
+    assert!(!world.app().dialogs.open());
+    assert_eq!(
+        world.field("Scenario file").value().unwrap_or_default(),
+        suite.join("checkout.toml").display().to_string()
+    );
+    // Escape closes it and changes nothing; Up goes to the folder above.
+    world.click("Open…");
+    world.click("Up");
+    assert_eq!(
+        world.field("Folder").value().unwrap_or_default(),
+        folder.path().display().to_string()
+    );
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(2);
+    assert!(!world.app().dialogs.open());
+    assert_eq!(
+        world.field("Scenario file").value().unwrap_or_default(),
+        suite.join("checkout.toml").display().to_string()
+    );
+
+    // Save: a name typed and Enter writes the report there.
+    let (port, server) = server::answering_in_turn(
+        SECRET,
+        KEY,
+        (0..7)
+            .map(|i| server::Answering::careless(if i == 1 { 503 } else { 200 }, ""))
+            .collect(),
+    );
+    world.replace_text("Your server", &format!("http://127.0.0.1:{port}/"));
+    world.set_number("Time scale", "0.001");
+    world.click("Run scenario");
+    world.wait_until("the run's end", |w| {
+        w.app()
+            .callbacks
+            .scenario
+            .run
+            .as_ref()
+            .is_some_and(|r| r.end.is_some())
+    });
+    server.join().unwrap();
+    world.click("Save JUnit report…");
+    assert!(world.shows("Save the JUnit report"));
+    world.replace_text("File name", "custom.xml");
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    world.wait_until("the report saved", |w| {
+        w.app().callbacks.scenario.saved.last.is_some()
+    });
+    let report = suite.join("custom.xml");
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .contains("<testsuites")
+    );
+    assert_eq!(
+        world.field("JUnit report").value().unwrap_or_default(),
+        report.display().to_string()
+    );
+    assert!(world.shows(&format!("Saved {}.", report.display())));
 }
 
 #[test]
@@ -1559,6 +1684,7 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
         clock: Arc::new(start),
         history_path: None,
         managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
+        desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
     };
     let harness = Harness::builder()
         .with_size([900.0, 1000.0])
@@ -1965,7 +2091,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("page.html");
     world.replace_text("Test page", page.to_str().unwrap());
-    world.click("Save test page");
+    world.save_as("Save test page…");
     world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
     assert!(
         world.app().status.shows("saved"),
@@ -1977,7 +2103,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let mode = std::fs::metadata(&page).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the page holds a live credential: owner only");
     // Saving again replaces our own page.
-    world.click("Save test page");
+    world.save_as("Save test page…");
     world.wait_until("the page to be saved again", |w| {
         !w.app().generate.page.busy()
     });
@@ -2026,7 +2152,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
         open_button(&world),
         "another path than the page saved: nothing to open"
     );
-    world.click("Save test page");
+    world.save_as("Save test page…");
     world.wait_until("the refusal", |w| !w.app().generate.page.busy());
     assert!(
         world.app().status.shows("left alone"),
@@ -2369,7 +2495,7 @@ fn the_saved_test_page_starts_sinchs_sdk_in_a_real_browser_as_the_user() {
     let dir = tempfile::tempdir().unwrap();
     let page_path = dir.path().join("sinch-test-page.html");
     world.replace_text("Test page", page_path.to_str().unwrap());
-    world.click("Save test page");
+    world.save_as("Save test page…");
     world.wait_until("the page to be saved", |w| !w.app().generate.page.busy());
     let page = std::fs::read_to_string(&page_path).expect("the window saved the page");
 
@@ -2846,7 +2972,7 @@ fn the_listen_part_keeps_its_callbacks_in_the_history_shows_them_after_a_restart
     // Export: the requests the filter matches, as HAR, readable by the user only.
     let har = world.config.path().join("out.har");
     world.replace_text("Export to", &har.display().to_string());
-    world.click("Export HAR");
+    world.save_as("Export HAR…");
     world.wait_until("the export", |w| {
         w.app().callbacks.listen.export.last.is_some()
     });

@@ -50,6 +50,8 @@ pub enum Action {
     SetTheme(Theme),
     /// Write the test page.
     SaveTestPage,
+    /// Show an open or save dialog; the path chosen goes back to the field that asked.
+    Choose(super::file_dialog::Ask),
     /// Open this saved file in the user's browser.
     OpenInBrowser(std::path::PathBuf),
     /// Show another tab.

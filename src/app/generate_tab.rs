@@ -507,11 +507,17 @@ impl GenerateTab {
                 );
             });
             if ui
-                .button("Save test page")
-                .on_hover_text("Write the HTML page to this path")
+                .button("Save test page…")
+                .on_hover_text("Choose where, then write the HTML page that runs the snippet")
                 .clicked()
             {
-                actions.push(Action::SaveTestPage);
+                actions.push(Action::Choose(crate::app::file_dialog::Ask {
+                    purpose: crate::app::file_dialog::Purpose::TestPage,
+                    kind: crate::app::file_dialog::Kind::Save,
+                    title: "Save the test page",
+                    current: PathBuf::from(self.test_page_path.trim()),
+                    filter: ("HTML page", "html"),
+                }));
             }
             // The page saved, as it is on disk (the credential it holds may be older than
             // the one shown: it is the one saved).

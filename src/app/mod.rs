@@ -19,6 +19,7 @@
 pub mod action;
 pub mod callbacks;
 pub mod clipboard;
+pub mod file_dialog;
 pub mod form;
 pub mod generate_tab;
 pub mod inspect_tab;
@@ -109,6 +110,8 @@ pub struct Parts {
     pub history_path: Option<PathBuf>,
     /// The secret managers profiles may refer to (kept for [`worker::KEEP_FETCHED`]).
     pub managers: Arc<dyn crate::profiles::Resolve>,
+    /// The desktop's open and save dialogs ([`file_dialog::NoDesktop`]: the window's own).
+    pub desktop: Arc<dyn file_dialog::Desktop>,
 }
 
 impl Parts {
@@ -123,6 +126,7 @@ impl Parts {
             history_path: crate::history::default_path(),
             clock: Arc::new(Utc::now),
             managers: Arc::new(crate::profiles::Managers::from_env()),
+            desktop: file_dialog::from_env(),
         }
     }
 }
@@ -149,6 +153,8 @@ pub struct SinchTicketApp {
     pub theme: Theme,
     /// Opens a file in the user's browser (the desktop's opener; tests put a stand-in).
     pub browser: Browser,
+    /// The open and save dialogs.
+    pub dialogs: file_dialog::Dialogs,
     clock: Clock,
     worker: Worker,
     clipboard: ClipboardGuard<Box<dyn Clipboard>>,
@@ -201,6 +207,7 @@ impl SinchTicketApp {
             },
             clock: parts.clock,
             browser: Box::new(|path| open::that_detached(path)),
+            dialogs: file_dialog::Dialogs::new(parts.desktop),
             worker,
             clipboard: ClipboardGuard::new(parts.clipboard),
             frames: 0,
@@ -305,6 +312,11 @@ impl SinchTicketApp {
         }
         self.callbacks.trigger.poll();
         self.callbacks.scenario.poll();
+        self.dialogs.poll();
+        if let Some((purpose, path)) = self.dialogs.take_answer() {
+            let actions = self.chosen(purpose, path, ctx);
+            self.apply(actions, ctx, now);
+        }
         // Profiles saved elsewhere (the command line) are read again.
         if self
             .index_watch
@@ -341,16 +353,50 @@ impl SinchTicketApp {
             let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
         }
         let now = self.now();
-        let shortcuts = self.shortcuts(ui.ctx());
-        self.apply(shortcuts, ui.ctx(), now);
+        // A dialog takes the keys while it is shown: Enter there is its own.
+        if !self.dialogs.open() {
+            let shortcuts = self.shortcuts(ui.ctx());
+            self.apply(shortcuts, ui.ctx(), now);
+        }
         let actions = self.draw(ui, now);
         self.apply(actions, ui.ctx(), now);
+        self.dialogs.ui(ui.ctx());
         // What was said this frame starts its time now.
         self.status.expire(now);
         self.schedule_repaint(ui.ctx(), now);
         if self.frames == 1 {
             startup_mark("first-layout");
         }
+    }
+
+    /// What the field that asked for a dialog does with the path chosen.
+    fn chosen(
+        &mut self,
+        purpose: file_dialog::Purpose,
+        path: PathBuf,
+        ctx: &egui::Context,
+    ) -> Vec<Action> {
+        use file_dialog::Purpose;
+        let text = path.display().to_string();
+        match purpose {
+            Purpose::TestPage => {
+                self.generate.test_page_path = text;
+                return vec![Action::SaveTestPage];
+            }
+            Purpose::Har => {
+                self.callbacks.listen.export_to = text;
+                self.callbacks.listen.export_har(ctx);
+            }
+            Purpose::Junit => {
+                self.callbacks.scenario.junit_to = text;
+                self.callbacks.scenario.save_junit(ctx);
+            }
+            Purpose::Scenario => {
+                self.callbacks.scenario.file = text;
+                self.callbacks.part = callbacks::Part::Scenario;
+            }
+        }
+        Vec::new()
     }
 
     fn draw(&mut self, ui: &mut egui::Ui, now: DateTime<Utc>) -> Vec<Action> {
@@ -463,6 +509,7 @@ impl SinchTicketApp {
                     let profile = self.profiles.state();
                     self.callbacks.trigger.send_now(ctx, profile, now);
                 }
+                Action::Choose(ask) => self.dialogs.ask(ctx, ask),
                 Action::RunScenario => {
                     self.callbacks.scenario.start(ctx, self.profiles.state());
                 }

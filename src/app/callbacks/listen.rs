@@ -3,6 +3,7 @@
 //! their verdicts; selecting one shows its headers, body and string to sign. The server runs
 //! on its own threads and wakes the window only when something arrives.
 
+use crate::app::file_dialog::{Ask, Kind, Purpose};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
@@ -130,6 +131,8 @@ pub struct ListenPart {
     pub replayed: Slot<Result<Replayed, HistoryJobError>>,
     /// Where Export writes the HAR file, as typed.
     pub export_to: String,
+    /// A dialog asked for (Export HAR…), for the tab to hand on.
+    pub ask: Option<Ask>,
     /// The export under way, and how many requests the last one wrote where (or why not).
     pub export: Slot<Result<(usize, std::path::PathBuf), HistoryJobError>>,
 }
@@ -168,6 +171,7 @@ impl Default for ListenPart {
                 .map(|dir| dir.join("sinch-ticket-history.har").display().to_string())
                 .unwrap_or_default(),
             export: Slot::default(),
+            ask: None,
         }
     }
 }
@@ -1140,7 +1144,7 @@ impl ListenPart {
 
     /// Writes the records the filter's text matches to the Export file as HAR 1.2
     /// (readable by you only), on a worker thread.
-    fn export_har(&mut self, ctx: &egui::Context) {
+    pub fn export_har(&mut self, ctx: &egui::Context) {
         let Some(path) = self.history_path.clone() else {
             return;
         };
@@ -1172,7 +1176,6 @@ impl ListenPart {
         if self.history_path.is_none() {
             return;
         }
-        let mut export = false;
         ui.horizontal_wrapped(|ui| {
             labelled(ui, "Export to", |ui, label| {
                 ui.add(
@@ -1183,16 +1186,22 @@ impl ListenPart {
                     "A HAR 1.2 file of the history's requests the filters take, readable by you only",
                 );
             });
-            export = ui
-                .add_enabled(!self.export.busy(), Button::new("Export HAR"))
+            if ui
+                .add_enabled(!self.export.busy(), Button::new("Export HAR…"))
                 .on_hover_text(
-                    "Write the history's requests the filters take, for a browser's or proxy's HAR viewer",
+                    "Choose where, then write the history's requests the filters take, for a browser's or proxy's HAR viewer",
                 )
-                .clicked();
+                .clicked()
+            {
+                self.ask = Some(Ask {
+                    purpose: Purpose::Har,
+                    kind: Kind::Save,
+                    title: "Export the history as HAR",
+                    current: std::path::PathBuf::from(self.export_to.trim()),
+                    filter: ("HAR file", "har"),
+                });
+            }
         });
-        if export {
-            self.export_har(ui.ctx());
-        }
         match &self.export.last {
             Some(Ok((count, to))) => {
                 ui.weak(format!("Exported {count} request(s) to {}.", to.display()));

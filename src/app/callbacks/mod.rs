@@ -158,6 +158,8 @@ impl CallbacksTab {
             Part::Listen => self.listen.ui(ui, cx),
             Part::Scenario => self.scenario.ui(ui, cx),
         };
+        let mut actions = actions;
+        actions.extend(self.listen.ask.take().map(Action::Choose));
         // A recorded request goes to the Trigger part's editor.
         if let Some((event, body)) = self.listen.to_trigger.take() {
             let key = cx

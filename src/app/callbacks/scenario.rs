@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use eframe::egui::{self, Button, DragValue, Grid, RichText, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
+use crate::app::file_dialog::{Ask, Kind, Purpose};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
@@ -403,7 +404,7 @@ impl ScenarioPart {
     }
 
     /// Writes the last run's JUnit report to the file named.
-    fn save_junit(&mut self, ctx: &egui::Context) {
+    pub fn save_junit(&mut self, ctx: &egui::Context) {
         let Some(Some(Ok(ended))) = self.run.as_ref().map(|run| run.end.as_ref()) else {
             return;
         };
@@ -445,7 +446,7 @@ impl ScenarioPart {
             ["Scenario pane", "Run pane"],
             |ui, pane| match pane {
                 Pane::Give => self.form(ui, cx, &mut actions),
-                Pane::Get => self.result(ui, stale),
+                Pane::Get => self.result(ui, stale, &mut actions),
             },
         );
         actions
@@ -466,17 +467,32 @@ impl ScenarioPart {
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
                 labelled(ui, "Scenario file", |ui, label| {
-                    let field = ui
-                        .add(
-                            TextEdit::singleline(&mut self.file)
-                                .hint_text("path/to/scenario.toml")
-                                .desired_width(field_width(ui, 320.0)),
-                        )
-                        .labelled_by(label)
-                        .on_hover_text("The scenario to run (TOML: `to` and [[step]] tables)");
-                    if std::mem::take(&mut self.focus_file) {
-                        field.request_focus();
-                    }
+                    ui.horizontal(|ui| {
+                        let field = ui
+                            .add(
+                                TextEdit::singleline(&mut self.file)
+                                    .hint_text("path/to/scenario.toml")
+                                    .desired_width(field_width(ui, 320.0)),
+                            )
+                            .labelled_by(label)
+                            .on_hover_text("The scenario to run (TOML: `to` and [[step]] tables)");
+                        if std::mem::take(&mut self.focus_file) {
+                            field.request_focus();
+                        }
+                        if ui
+                            .button("Open…")
+                            .on_hover_text("Choose the scenario file")
+                            .clicked()
+                        {
+                            actions.push(Action::Choose(Ask {
+                                purpose: Purpose::Scenario,
+                                kind: Kind::Open,
+                                title: "Open a scenario",
+                                current: PathBuf::from(self.file.trim()),
+                                filter: ("Scenario (TOML)", "toml"),
+                            }));
+                        }
+                    });
                 });
                 ui.end_row();
                 labelled(ui, "Your server", |ui, label| {
@@ -537,7 +553,7 @@ impl ScenarioPart {
         });
     }
 
-    fn result(&mut self, ui: &mut Ui, stale: bool) {
+    fn result(&mut self, ui: &mut Ui, stale: bool, actions: &mut Vec<Action>) {
         let running = self.running();
         let Some(run) = &self.run else {
             ui.strong("Run");
@@ -602,17 +618,17 @@ impl ScenarioPart {
         steps_list(ui, &run.steps);
         if matches!(run.end, Some(Ok(_))) {
             ui.add_space(6.0);
-            self.junit_ui(ui);
+            actions.extend(self.junit_ui(ui));
         }
     }
 
-    fn junit_ui(&mut self, ui: &mut Ui) {
+    fn junit_ui(&mut self, ui: &mut Ui) -> Option<Action> {
         if self.junit_to.is_empty()
             && let Some(run) = &self.run
         {
             self.junit_to = default_report(&run.file).display().to_string();
         }
-        let mut save = false;
+        let mut save = None;
         ui.horizontal_wrapped(|ui| {
             labelled(ui, "JUnit report", |ui, label| {
                 ui.add(
@@ -623,14 +639,20 @@ impl ScenarioPart {
                     "Where the report goes: each step a test case, as CI systems read it",
                 );
             });
-            save = ui
-                .add_enabled(!self.saved.busy(), Button::new("Save JUnit report"))
-                .on_hover_text("Write this run's report, as `scenario run --junit` writes it")
-                .clicked();
+            if ui
+                .add_enabled(!self.saved.busy(), Button::new("Save JUnit report…"))
+                .on_hover_text("Choose where, then write this run's report, as `scenario run --junit` writes it")
+                .clicked()
+            {
+                save = Some(Action::Choose(Ask {
+                    purpose: Purpose::Junit,
+                    kind: Kind::Save,
+                    title: "Save the JUnit report",
+                    current: PathBuf::from(self.junit_to.trim()),
+                    filter: ("JUnit report (XML)", "xml"),
+                }));
+            }
         });
-        if save {
-            self.save_junit(ui.ctx());
-        }
         match &self.saved.last {
             Some(Ok(path)) => {
                 ui.weak(format!("Saved {}.", path.display()));
@@ -638,6 +660,7 @@ impl ScenarioPart {
             Some(Err(why)) => error_text(ui, why),
             None => {}
         }
+        save
     }
 }
 

@@ -1,0 +1,447 @@
+//! Open and save dialogs: the desktop's own where it has one (the XDG file chooser portal,
+//! or zenity, through rfd, on a thread of its own so the window keeps drawing), else one
+//! drawn in the window. A panel asks with [`Action::Choose`](super::Action::Choose); the
+//! path chosen comes back through [`Dialogs::take_answer`] to the field that asked, and what
+//! that field's button does (save, export, open) is done with it.
+//!
+//! The dialog drawn in the window is ours, not a crate's: the egui file dialogs leave their
+//! fields without accessible names (a screen reader, and the tests, could not find the file
+//! name field), and draw glyphs the window's fonts do not have.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui::{self, Button, RichText, ScrollArea, TextEdit};
+
+use super::job::Slot;
+use super::widgets::{field_width, labelled, warning_text};
+
+/// Who asked, so the answer goes back to its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The Generate tab's test page.
+    TestPage,
+    /// The Listen part's HAR export.
+    Har,
+    /// The Scenario part's JUnit report.
+    Junit,
+    /// The Scenario part's file.
+    Scenario,
+}
+
+/// Open an existing file, or name one to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Pick an existing file.
+    Open,
+    /// Name a file to write.
+    Save,
+}
+
+/// What a dialog is asked for.
+#[derive(Debug, Clone)]
+pub struct Ask {
+    /// Who asked.
+    pub purpose: Purpose,
+    /// Open or save.
+    pub kind: Kind,
+    /// The dialog's title.
+    pub title: &'static str,
+    /// The field's path as typed: the dialog starts in its folder, with its name.
+    pub current: PathBuf,
+    /// The kind of file, and its extension ("HTML page", "html").
+    pub filter: (&'static str, &'static str),
+}
+
+impl Ask {
+    /// The folder to start in: the field's, when it is one, else the home folder.
+    fn folder(&self) -> PathBuf {
+        let typed = match self.current.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::new(),
+        };
+        if typed.is_dir() {
+            typed
+        } else {
+            dirs::home_dir().unwrap_or_else(|| PathBuf::from("/"))
+        }
+    }
+
+    /// The file name to start with.
+    fn name(&self) -> String {
+        self.current
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// What the desktop's dialog answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chosen {
+    /// This file.
+    Path(PathBuf),
+    /// The user closed it.
+    Cancelled,
+    /// The desktop has no dialog to offer: the window draws its own.
+    NoDesktop,
+}
+
+/// The desktop's dialogs: called on a thread of its own, and may take as long as the user.
+pub trait Desktop: Send + Sync {
+    /// Shows the dialog `ask` describes and returns what the user chose.
+    fn choose(&self, ask: &Ask) -> Chosen;
+}
+
+/// The desktop's file chooser: the XDG portal when the session bus has one, else zenity when
+/// it is installed (rfd tries both, in that order).
+pub struct DesktopDialogs;
+
+impl DesktopDialogs {
+    /// Whether rfd has a dialog to show: a portal on the session bus (running, or started
+    /// when asked), or zenity. Without either, rfd says "cancelled" for every dialog.
+    fn available() -> bool {
+        portal_on_bus() || zenity_installed()
+    }
+}
+
+/// Whether the session bus has the desktop portal, or can start it.
+fn portal_on_bus() -> bool {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let asked = || -> zbus::Result<bool> {
+        let bus = zbus::blocking::Connection::session()?;
+        let proxy = zbus::blocking::fdo::DBusProxy::new(&bus)?;
+        let name = zbus::names::BusName::try_from(PORTAL)?;
+        Ok(proxy.name_has_owner(name)?
+            || proxy
+                .list_activatable_names()?
+                .iter()
+                .any(|n| n.as_str() == PORTAL))
+    };
+    asked().unwrap_or(false)
+}
+
+/// Whether `zenity` is a program on the PATH.
+fn zenity_installed() -> bool {
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|folder| folder.join("zenity").is_file())
+    })
+}
+
+impl Desktop for DesktopDialogs {
+    fn choose(&self, ask: &Ask) -> Chosen {
+        if !Self::available() {
+            return Chosen::NoDesktop;
+        }
+        let dialog = rfd::FileDialog::new()
+            .set_title(ask.title)
+            .set_directory(ask.folder())
+            .add_filter(ask.filter.0, &[ask.filter.1]);
+        let chosen = match ask.kind {
+            Kind::Open => dialog.pick_file(),
+            Kind::Save => dialog.set_file_name(ask.name()).save_file(),
+        };
+        chosen.map_or(Chosen::Cancelled, Chosen::Path)
+    }
+}
+
+/// No desktop dialog: the window always draws its own (tests; `SINCH_TICKET_FILE_DIALOG=window`).
+pub struct NoDesktop;
+
+impl Desktop for NoDesktop {
+    fn choose(&self, _ask: &Ask) -> Chosen {
+        Chosen::NoDesktop
+    }
+}
+
+/// The desktop's dialogs unless `SINCH_TICKET_FILE_DIALOG=window` asks for the window's own.
+pub fn from_env() -> Arc<dyn Desktop> {
+    if std::env::var_os("SINCH_TICKET_FILE_DIALOG").is_some_and(|v| v == "window") {
+        Arc::new(NoDesktop)
+    } else {
+        Arc::new(DesktopDialogs)
+    }
+}
+
+/// The window's dialogs: at most one at a time.
+pub struct Dialogs {
+    desktop: Arc<dyn Desktop>,
+    /// The desktop's dialog shown, and what it was asked.
+    asking: Option<Ask>,
+    answered: Slot<Chosen>,
+    /// The window's own dialog, when the desktop has none.
+    in_window: Option<InWindow>,
+    /// A path chosen, for its field.
+    answer: Option<(Purpose, PathBuf)>,
+}
+
+impl Dialogs {
+    /// Dialogs shown by `desktop` where it can.
+    pub fn new(desktop: Arc<dyn Desktop>) -> Self {
+        Self {
+            desktop,
+            asking: None,
+            answered: Slot::default(),
+            in_window: None,
+            answer: None,
+        }
+    }
+
+    /// Whether a dialog is shown.
+    pub fn open(&self) -> bool {
+        self.asking.is_some() || self.in_window.is_some()
+    }
+
+    /// Shows a dialog for `ask`, unless one is shown already.
+    pub fn ask(&mut self, ctx: &egui::Context, ask: Ask) {
+        if self.open() {
+            return;
+        }
+        let desktop = self.desktop.clone();
+        let asked = ask.clone();
+        match self
+            .answered
+            .start("file-dialog", ctx, move || desktop.choose(&asked))
+        {
+            Ok(()) => self.asking = Some(ask),
+            // No thread for the desktop's dialog: the window's own needs none.
+            Err(_) => self.in_window = Some(InWindow::new(ask)),
+        }
+    }
+
+    /// Takes the desktop dialog's answer (also while the window is hidden).
+    pub fn poll(&mut self) {
+        if !self.answered.poll() {
+            // A dialog whose thread died is forgotten.
+            if !self.answered.busy() {
+                self.asking = None;
+            }
+            return;
+        }
+        let Some(ask) = self.asking.take() else {
+            return;
+        };
+        match self.answered.last.take() {
+            Some(Chosen::Path(path)) => self.answer = Some((ask.purpose, path)),
+            Some(Chosen::NoDesktop) => self.in_window = Some(InWindow::new(ask)),
+            Some(Chosen::Cancelled) | None => {}
+        }
+    }
+
+    /// The path chosen, and who asked for it, once.
+    pub fn take_answer(&mut self) -> Option<(Purpose, PathBuf)> {
+        self.answer.take()
+    }
+
+    /// Draws the window's own dialog, when it is shown.
+    pub fn ui(&mut self, ctx: &egui::Context) {
+        if self.asking.is_some() {
+            // The desktop's dialog is a window of its own: say why this one waits.
+            egui::Modal::new(egui::Id::unique("waiting for the file dialog")).show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Waiting for the file dialog…");
+                });
+            });
+            return;
+        }
+        let Some(dialog) = &mut self.in_window else {
+            return;
+        };
+        match dialog.ui(ctx) {
+            None => {}
+            Some(None) => self.in_window = None,
+            Some(Some(path)) => {
+                self.answer = Some((dialog.ask.purpose, path));
+                self.in_window = None;
+                // Taken by the next tick, which this asks for.
+                ctx.request_repaint();
+            }
+        }
+    }
+}
+
+/// One entry of a folder.
+struct Entry {
+    name: String,
+    folder: bool,
+}
+
+/// The most entries a folder lists: a dialog, not a file manager.
+const MAX_ENTRIES: usize = 2_000;
+
+/// The window's own dialog: a folder, what is in it, a file name.
+struct InWindow {
+    ask: Ask,
+    folder: String,
+    name: String,
+    /// The folder listed, and what it holds (or why it cannot be read).
+    listed: Option<(String, Result<Vec<Entry>, String>)>,
+    focus: bool,
+}
+
+impl InWindow {
+    fn new(ask: Ask) -> Self {
+        Self {
+            folder: ask.folder().display().to_string(),
+            name: ask.name(),
+            ask,
+            listed: None,
+            focus: true,
+        }
+    }
+
+    /// The folder's subfolders and its files of the asked kind, sorted, hidden ones left out.
+    fn list(folder: &Path, extension: &str) -> Result<Vec<Entry>, String> {
+        let read = std::fs::read_dir(folder).map_err(|err| format!("it cannot be read: {err}"))?;
+        let mut entries: Vec<Entry> = read
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    return None;
+                }
+                let folder = entry.path().is_dir();
+                let wanted = folder
+                    || Path::new(&name)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+                wanted.then_some(Entry { name, folder })
+            })
+            .take(MAX_ENTRIES)
+            .collect();
+        entries.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.cmp(&b.name)));
+        Ok(entries)
+    }
+
+    /// The file the dialog names.
+    fn path(&self) -> PathBuf {
+        Path::new(self.folder.trim()).join(self.name.trim())
+    }
+
+    /// Draws it: `Some(None)` when cancelled, `Some(Some(path))` when a file was chosen.
+    fn ui(&mut self, ctx: &egui::Context) -> Option<Option<PathBuf>> {
+        if self.listed.as_ref().is_none_or(|(f, _)| *f != self.folder) {
+            let listed = Self::list(Path::new(self.folder.trim()), self.ask.filter.1);
+            self.listed = Some((self.folder.clone(), listed));
+        }
+        let mut outcome = None;
+        let modal = egui::Modal::new(egui::Id::unique("file dialog")).show(ctx, |ui| {
+            ui.set_width(field_width(ui, 460.0).max(260.0));
+            ui.heading(self.ask.title);
+            ui.horizontal(|ui| {
+                labelled(ui, "Folder", |ui, label| {
+                    ui.add(
+                        TextEdit::singleline(&mut self.folder)
+                            .desired_width(field_width(ui, 300.0)),
+                    )
+                    .labelled_by(label);
+                });
+                let parent = Path::new(self.folder.trim()).parent().map(Path::to_owned);
+                if ui
+                    .add_enabled(parent.is_some(), Button::new("Up"))
+                    .on_hover_text("The folder this one is in")
+                    .clicked()
+                    && let Some(parent) = parent
+                {
+                    self.folder = parent.display().to_string();
+                }
+            });
+            let mut enter = None;
+            ScrollArea::vertical()
+                .max_height(200.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| match &self.listed {
+                    Some((_, Ok(entries))) if entries.is_empty() => {
+                        ui.weak(format!(
+                            "No folder and no .{} file here.",
+                            self.ask.filter.1
+                        ));
+                    }
+                    Some((_, Ok(entries))) => {
+                        for entry in entries {
+                            let text = if entry.folder {
+                                format!("{}/", entry.name)
+                            } else {
+                                entry.name.clone()
+                            };
+                            let row =
+                                ui.selectable_label(!entry.folder && entry.name == self.name, text);
+                            if row.clicked() {
+                                enter = Some((entry.folder, entry.name.clone(), false));
+                            }
+                            if row.double_clicked() {
+                                enter = Some((entry.folder, entry.name.clone(), true));
+                            }
+                        }
+                    }
+                    Some((_, Err(why))) => warning_text(ui, &format!("This folder: {why}")),
+                    None => {}
+                });
+            let mut confirm = false;
+            match enter {
+                Some((true, name, _)) => {
+                    self.folder = Path::new(self.folder.trim())
+                        .join(name)
+                        .display()
+                        .to_string();
+                }
+                Some((false, name, twice)) => {
+                    self.name = name;
+                    confirm = twice;
+                }
+                None => {}
+            }
+            let name = labelled(ui, "File name", |ui, label| {
+                ui.add(TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY))
+                    .labelled_by(label)
+            });
+            if std::mem::take(&mut self.focus) {
+                name.request_focus();
+            }
+            let path = self.path();
+            let named = !self.name.trim().is_empty();
+            let exists = named && path.is_file();
+            let (ready, verb) = match self.ask.kind {
+                Kind::Open => (exists, "Open"),
+                Kind::Save if exists => {
+                    warning_text(
+                        ui,
+                        &format!(
+                            "{} exists already: Replace writes over it.",
+                            self.name.trim()
+                        ),
+                    );
+                    (true, "Replace")
+                }
+                Kind::Save => (named && !path.is_dir(), "Save"),
+            };
+            if self.ask.kind == Kind::Open && named && !exists {
+                warning_text(ui, &format!("There is no file {} here.", self.name.trim()));
+            }
+            confirm |= ready && name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(ready, Button::new(RichText::new(verb).strong()))
+                    .clicked()
+                {
+                    confirm = true;
+                }
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Close the dialog (Escape)")
+                    .clicked()
+                {
+                    outcome = Some(None);
+                }
+            });
+            if confirm {
+                outcome = Some(Some(path));
+            }
+        });
+        if modal.should_close() && outcome.is_none() {
+            outcome = Some(None);
+        }
+        outcome
+    }
+}
