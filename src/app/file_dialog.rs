@@ -97,14 +97,6 @@ pub trait Desktop: Send + Sync {
 /// it is installed (rfd tries both, in that order).
 pub struct DesktopDialogs;
 
-impl DesktopDialogs {
-    /// Whether rfd has a dialog to show: a portal on the session bus (running, or started
-    /// when asked), or zenity. Without either, rfd says "cancelled" for every dialog.
-    fn available() -> bool {
-        portal_on_bus() || zenity_installed()
-    }
-}
-
 /// Whether the session bus has the desktop portal, or can start it.
 fn portal_on_bus() -> bool {
     const PORTAL: &str = "org.freedesktop.portal.Desktop";
@@ -130,16 +122,30 @@ fn zenity_installed() -> bool {
 
 impl Desktop for DesktopDialogs {
     fn choose(&self, ask: &Ask) -> Chosen {
-        if !Self::available() {
+        // rfd asks the portal first, then zenity; without either it says "cancelled".
+        let portal = portal_on_bus();
+        if !portal && !zenity_installed() {
             return Chosen::NoDesktop;
         }
+        let folder = ask.folder();
         let dialog = rfd::FileDialog::new()
             .set_title(ask.title)
-            .set_directory(ask.folder())
+            .set_directory(&folder)
             .add_filter(ask.filter.0, &[ask.filter.1]);
+        // zenity is given no folder by rfd, only a file name: a whole path starts it there.
+        let name = match (portal, ask.kind) {
+            (true, Kind::Save) => Some(ask.name()),
+            (true, Kind::Open) => None,
+            (false, Kind::Save) => Some(folder.join(ask.name()).display().to_string()),
+            (false, Kind::Open) => Some(format!("{}/", folder.display())),
+        };
+        let dialog = match name {
+            Some(name) => dialog.set_file_name(name),
+            None => dialog,
+        };
         let chosen = match ask.kind {
             Kind::Open => dialog.pick_file(),
-            Kind::Save => dialog.set_file_name(ask.name()).save_file(),
+            Kind::Save => dialog.save_file(),
         };
         chosen.map_or(Chosen::Cancelled, Chosen::Path)
     }

@@ -2,9 +2,12 @@
 """Reads and drives a running window from outside its process, as a screen reader does:
 through AT-SPI, on the session's accessibility bus. Used by tests/window_real.rs.
 
-    window.py PID dump                  every node: role, name, text, screen extents, showing
-    window.py PID press ROLE NAME       does the first action of the node with that role and name
-    window.py PID set-text NAME TEXT    replaces the text of the text field named NAME
+    window.py APP dump                  every node: role, name, text, screen extents, showing
+    window.py APP press ROLE NAME       does the first action of the node with that role and name
+    window.py APP set-text NAME TEXT    replaces the text of the text field named NAME
+
+APP is a process id, or name:NAME for the application of that name (a dialog the window
+started, such as zenity).
 
 Prints JSON on standard output; exits 1 with a sentence on standard error when the
 application or the node is not there (the caller polls until it is)."""
@@ -23,12 +26,17 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi, GLib  # noqa: E402
 
 
-def application(pid):
+def application(which):
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
         try:
-            if app is not None and app.get_process_id() == pid:
+            if app is None:
+                continue
+            if which.startswith("name:"):
+                if app.get_name() == which[len("name:"):]:
+                    return app
+            elif app.get_process_id() == int(which):
                 return app
         except GLib.Error:
             continue
@@ -99,11 +107,11 @@ def find(app, role, name):
 
 def main():
     Atspi.set_timeout(5000, 5000)
-    pid = int(sys.argv[1])
+    which = sys.argv[1]
     command = sys.argv[2]
-    app = application(pid)
+    app = application(which)
     if app is None:
-        sys.exit(f"no application with process {pid} on the accessibility bus")
+        sys.exit(f"no application {which} on the accessibility bus")
     if command == "dump":
         nodes = [d for d in (describe(n) for n in walk(app)) if d is not None]
         print(json.dumps(nodes))
