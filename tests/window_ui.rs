@@ -3715,3 +3715,166 @@ fn a_tab_switched_to_with_its_shortcut_puts_the_focus_in_its_main_field() {
     world.harness.run_steps(2);
     assert_eq!(world.app().inspect.input, "abc");
 }
+
+/// What has the keyboard focus: its role, name and top-left corner.
+fn focused(world: &World) -> Option<(Role, String, egui::Pos2)> {
+    use egui_kittest::kittest::NodeT as _;
+    world
+        .harness
+        .query_all(egui_kittest::kittest::by().predicate(|n| n.is_focused()))
+        .map(|n| {
+            let node = n.accesskit_node();
+            (node.role(), node.label().unwrap_or_default(), n.rect().min)
+        })
+        .next()
+}
+
+#[test]
+fn escape_from_a_menu_or_list_gives_the_focus_back_and_enter_picks_an_item() {
+    let mut world = world();
+    // The Settings menu, by keyboard only: Enter opens it, the arrows and Tab move, Enter
+    // picks, Escape closes it with the focus back on Settings, and Tab goes on from there.
+    world.harness.get_by_label("Settings").focus();
+    world.harness.run_steps(2);
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert!(world.shows("Theme"), "Enter opens the menu");
+    world.harness.key_press(egui::Key::ArrowDown);
+    world.harness.run_steps(2);
+    for _ in 0..2 {
+        world.harness.key_press(egui::Key::Tab);
+        world.harness.run_steps(2);
+    }
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Dark"));
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert_eq!(
+        world.app().theme,
+        sinch_ticket::app::Theme::Dark,
+        "Enter picks"
+    );
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(3);
+    assert!(
+        !world.shows("Clear copies from the clipboard after"),
+        "closed"
+    );
+    assert_eq!(
+        focused(&world).map(|f| f.1).as_deref(),
+        Some("Settings"),
+        "the focus is back where it was"
+    );
+    world.harness.key_press(egui::Key::Tab);
+    world.harness.run_steps(2);
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Profile"));
+
+    // A list opened with the pointer while typing: Escape, and the typing goes on.
+    world.field("Username").click();
+    world.harness.run_steps(2);
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Profile")
+        .click();
+    world.harness.run_steps(2);
+    assert!(world.shows("production"), "the list is open");
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(3);
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Username"));
+    world.field("Username").type_text("bob");
+    world.harness.run_steps(2);
+    assert_eq!(world.field("Username").value().as_deref(), Some("bob"));
+
+    // The window's own file dialog: Escape gives the focus back to the button that opened it.
+    world.click("Callbacks");
+    world.click("Scenario");
+    world.harness.get_by_label("Open…").focus();
+    world.harness.run_steps(2);
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(3);
+    assert!(world.app().dialogs.open());
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(3);
+    assert!(!world.app().dialogs.open());
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Open…"));
+    // Idle afterwards: giving the focus back asks for one frame, not a loop.
+    world.harness.run_steps(4);
+    let delay = world.harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert_eq!(delay, Duration::MAX);
+}
+
+#[test]
+fn tab_reaches_every_control_of_each_pane_in_reading_order() {
+    use egui_kittest::kittest::{NodeT as _, by};
+    let mut world = world();
+    world.harness.set_size(egui::vec2(1100.0, 720.0));
+    world.harness.run_steps(3);
+    world.type_into("Username", "alice");
+    world.click("Generate ticket");
+    world.click("Request");
+    world.click("Sign");
+    for (tab, part, panes) in PANED {
+        world.click(tab);
+        if let Some(part) = part {
+            world.click(part);
+        }
+        world.harness.run_steps(2);
+        let place = format!("{tab} {}", part.unwrap_or(""));
+        // One round of Tab from the first tab button back to it.
+        world.harness.get_by_label("Generate").focus();
+        world.harness.run_steps(2);
+        let mut round = Vec::new();
+        for _ in 0..200 {
+            world.harness.key_press(egui::Key::Tab);
+            world.harness.run_steps(1);
+            let now = focused(&world).expect("Tab always focuses something");
+            if now.0 == Role::Button && now.1 == "Generate" && now.2.y < 10.0 {
+                break;
+            }
+            round.push(now);
+        }
+        for name in panes {
+            let pane = world
+                .harness
+                .get_by(|n| n.role() == Role::Pane && n.label().as_deref() == Some(name));
+            let area = pane.rect();
+            let inside = |at: egui::Pos2| area.contains(at + egui::vec2(1.0, 1.0));
+            // In reading order: down the pane, and along a row left to right.
+            let visited: Vec<_> = round.iter().filter(|f| inside(f.2)).collect();
+            for pair in visited.windows(2) {
+                let (a, b) = (pair[0].2, pair[1].2);
+                assert!(
+                    b.y > a.y + 2.0 || ((b.y - a.y).abs() <= 2.0 && b.x > a.x),
+                    "{place}: Tab goes from {:?} to {:?}, against reading order",
+                    pair[0],
+                    pair[1]
+                );
+            }
+            // And every control in sight that can take the focus is on the way.
+            for node in pane.query_all(by().predicate(|n| {
+                matches!(
+                    n.role(),
+                    Role::Button
+                        | Role::TextInput
+                        | Role::MultilineTextInput
+                        | Role::ComboBox
+                        | Role::CheckBox
+                        | Role::RadioButton
+                ) && !n.is_disabled()
+                    && n.bounding_box().is_some()
+            })) {
+                let label = node.accesskit_node().label().unwrap_or_default();
+                let rect = node.rect();
+                if !area.contains(rect.min + egui::vec2(1.0, 1.0)) {
+                    continue; // scrolled out of sight
+                }
+                assert!(
+                    visited
+                        .iter()
+                        .any(|f| f.1 == label && (f.2 - rect.min).length() < 2.0),
+                    "{place}: Tab never reaches {:?} {label:?} in {name}",
+                    node.accesskit_node().role()
+                );
+            }
+        }
+    }
+}

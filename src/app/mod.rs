@@ -162,6 +162,62 @@ pub struct SinchTicketApp {
     log_frames: bool,
     /// The watch on the profile index (`None`: no folder, or it cannot be watched).
     index_watch: Option<crate::profiles::IndexWatch>,
+    focus: FocusKeeper,
+}
+
+/// Gives the keyboard focus back where it was when a menu, list or dialog closes with the
+/// focus nowhere or still on something inside it (Escape): without it the next Tab starts
+/// again at the top of the window. A click on another field keeps the focus there.
+#[derive(Default)]
+struct FocusKeeper {
+    /// What had the focus while nothing was open.
+    last: Option<egui::Id>,
+    /// What had the focus inside what is open.
+    inside: Vec<egui::Id>,
+    /// Whether a menu, list or dialog was open at the end of the last frame.
+    was_open: bool,
+    /// The focus to give back at the start of a frame.
+    give_back: Option<egui::Id>,
+}
+
+impl FocusKeeper {
+    /// Called before the frame is drawn.
+    fn before_frame(&mut self, ctx: &egui::Context) {
+        let Some(id) = self.give_back else {
+            return;
+        };
+        // The frame after a dialog closes still sees its layer as modal, and the widgets
+        // under it would drop the focus: it is given back once they can take it.
+        if ctx.memory(|m| m.allows_interaction(egui::LayerId::background())) {
+            ctx.memory_mut(|m| m.request_focus(id));
+            self.give_back = None;
+        } else {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Called at the end of each frame with whether something is open now.
+    fn after_frame(&mut self, ctx: &egui::Context, open: bool) {
+        let focused = ctx.memory(|m| m.focused());
+        if open {
+            if let Some(id) = focused
+                && Some(id) != self.last
+                && !self.inside.contains(&id)
+            {
+                self.inside.push(id);
+            }
+        } else if self.was_open && focused.is_none_or(|id| self.inside.contains(&id)) {
+            if let Some(id) = self.last {
+                self.give_back = Some(id);
+                ctx.request_repaint();
+            }
+            self.inside.clear();
+        } else {
+            self.last = focused;
+            self.inside.clear();
+        }
+        self.was_open = open;
+    }
 }
 
 impl SinchTicketApp {
@@ -213,6 +269,7 @@ impl SinchTicketApp {
             frames: 0,
             log_frames: std::env::var_os("SINCH_TICKET_LOG_FRAMES").is_some(),
             index_watch,
+            focus: FocusKeeper::default(),
         }
     }
 
@@ -353,6 +410,7 @@ impl SinchTicketApp {
             let _ = writeln!(std::io::stderr(), "sinch-ticket: frame {}", self.frames);
         }
         let now = self.now();
+        self.focus.before_frame(ui.ctx());
         // A dialog takes the keys while it is shown: Enter there is its own.
         if !self.dialogs.open() {
             let shortcuts = self.shortcuts(ui.ctx());
@@ -361,6 +419,8 @@ impl SinchTicketApp {
         let actions = self.draw(ui, now);
         self.apply(actions, ui.ctx(), now);
         self.dialogs.ui(ui.ctx());
+        let open = egui::Popup::is_any_open(ui.ctx()) || self.dialogs.open();
+        self.focus.after_frame(ui.ctx(), open);
         // What was said this frame starts its time now.
         self.status.expire(now);
         self.schedule_repaint(ui.ctx(), now);
