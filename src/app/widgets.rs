@@ -23,17 +23,149 @@ pub fn labelled<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)
 }
 
 /// Text to read and select but not edit (headers, a body, a string to sign), monospace,
-/// under a label that is its accessible name, at least `rows` high.
+/// under a label that is its accessible name, at least `rows` high. JSON is coloured by
+/// token: keys, strings, numbers, `true`/`false`/`null`, punctuation.
 pub fn read_only_block(ui: &mut Ui, label: &str, text: &str, rows: usize) -> egui::Response {
+    let json = looks_like_json(text);
+    let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+        let mut job = json_job(ui, text.as_str());
+        job.wrap.max_width = wrap_width;
+        ui.fonts_mut(|fonts| fonts.layout_job(job))
+    };
+    let mut text = text;
     labelled(ui, label, |ui, label| {
-        ui.add(
-            egui::TextEdit::multiline(&mut &*text)
-                .font(egui::TextStyle::Monospace)
-                .desired_rows(rows)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label)
+        let edit = egui::TextEdit::multiline(&mut text)
+            .font(egui::TextStyle::Monospace)
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY);
+        let edit = if json {
+            edit.layouter(&mut layouter)
+        } else {
+            edit
+        };
+        ui.add(edit).labelled_by(label)
     })
+}
+
+/// The most text coloured as JSON: past it, a body is shown plain (colouring is redone
+/// each frame the block is drawn).
+const MAX_COLOURED: usize = 256 * 1024;
+
+/// Whether `text` opens as a JSON object or array, and is small enough to colour.
+fn looks_like_json(text: &str) -> bool {
+    text.len() <= MAX_COLOURED && matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+}
+
+/// The kinds of JSON token coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsonToken {
+    /// An object's key.
+    Key,
+    /// A string value.
+    Str,
+    /// A number.
+    Number,
+    /// `true`, `false`, `null`.
+    Literal,
+    /// Brackets, commas, colons.
+    Punctuation,
+    /// Spaces, or what is not JSON.
+    Other,
+}
+
+/// `text` cut into tokens, in order, covering it whole (invalid JSON is cut as far as it
+/// goes, the rest `Other`: a body is shown as it came).
+pub(crate) fn json_tokens(text: &str) -> Vec<(JsonToken, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let kind = match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                // A key is a string followed by a colon.
+                let rest = &bytes[i..];
+                let after = rest.iter().position(|b| !b.is_ascii_whitespace());
+                if after.is_some_and(|at| rest[at] == b':') {
+                    JsonToken::Key
+                } else {
+                    JsonToken::Str
+                }
+            }
+            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
+                i += 1;
+                JsonToken::Punctuation
+            }
+            b'-' | b'0'..=b'9' => {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                JsonToken::Number
+            }
+            b't' | b'f' | b'n' => {
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                if matches!(&text[start..i], "true" | "false" | "null") {
+                    JsonToken::Literal
+                } else {
+                    JsonToken::Other
+                }
+            }
+            _ => {
+                // Up to the next character that starts a token (UTF-8 stays whole: every
+                // byte looked for is ASCII).
+                i += 1;
+                while i < bytes.len()
+                    && !matches!(
+                        bytes[i],
+                        b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b'-' | b'0'
+                            ..=b'9' | b't' | b'f' | b'n'
+                    )
+                {
+                    i += 1;
+                }
+                JsonToken::Other
+            }
+        };
+        // A cut inside a multi-byte character cannot happen: tokens end after ASCII bytes or
+        // at the end, except an escape's second byte, which is moved to the boundary.
+        while i < bytes.len() && !text.is_char_boundary(i) {
+            i += 1;
+        }
+        tokens.push((kind, start..i));
+    }
+    tokens
+}
+
+/// `text` laid out in the monospace font, coloured by JSON token.
+fn json_job(ui: &Ui, text: &str) -> egui::text::LayoutJob {
+    let visuals = ui.visuals();
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let colour = |kind| match kind {
+        JsonToken::Key => visuals.hyperlink_color,
+        JsonToken::Str => OK_GREEN,
+        JsonToken::Number => visuals.warn_fg_color,
+        JsonToken::Literal => Color32::from_rgb(0xa3, 0x71, 0xf7),
+        JsonToken::Punctuation => visuals.weak_text_color(),
+        JsonToken::Other => visuals.text_color(),
+    };
+    let mut job = egui::text::LayoutJob::default();
+    for (kind, range) in json_tokens(text) {
+        job.append(
+            &text[range],
+            0.0,
+            egui::TextFormat::simple(font.clone(), colour(kind)),
+        );
+    }
+    job
 }
 
 /// An error, capitalized, in the error colour, wrapped to the space there is.
@@ -178,7 +310,7 @@ pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> 
 
 #[cfg(test)]
 mod tests {
-    use super::shown_value;
+    use super::{JsonToken, json_tokens, shown_value};
 
     #[test]
     fn credentials_in_headers_are_never_shown() {
@@ -199,5 +331,63 @@ mod tests {
             "Application key:sig="
         );
         assert_eq!(shown_value("x-timestamp", "Basic"), "Basic");
+    }
+
+    #[test]
+    fn json_is_cut_into_keys_strings_numbers_literals_and_punctuation_and_nothing_is_lost() {
+        let text =
+            "{\n  \"event\": \"ice\",\n  \"a\\\"b\" : [1.5e3, -2, true, null],\n  \"ü\": \"é\"\n}";
+        let tokens = json_tokens(text);
+        let rebuilt: String = tokens.iter().map(|(_, r)| &text[r.clone()]).collect();
+        assert_eq!(rebuilt, text, "every byte shown once, in order");
+        let kinds: Vec<(JsonToken, &str)> = tokens
+            .iter()
+            .filter(|(k, _)| *k != JsonToken::Other)
+            .map(|(k, r)| (*k, &text[r.clone()]))
+            .collect();
+        use JsonToken::*;
+        assert_eq!(
+            kinds,
+            [
+                (Punctuation, "{"),
+                (Key, "\"event\""),
+                (Punctuation, ":"),
+                (Str, "\"ice\""),
+                (Punctuation, ","),
+                (Key, "\"a\\\"b\""),
+                (Punctuation, ":"),
+                (Punctuation, "["),
+                (Number, "1.5e3"),
+                (Punctuation, ","),
+                (Number, "-2"),
+                (Punctuation, ","),
+                (Literal, "true"),
+                (Punctuation, ","),
+                (Literal, "null"),
+                (Punctuation, "]"),
+                (Punctuation, ","),
+                (Key, "\"ü\""),
+                (Punctuation, ":"),
+                (Str, "\"é\""),
+                (Punctuation, "}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_json_and_any_text_are_shown_whole() {
+        for text in [
+            "{\"unterminated",
+            "{\"a\\",
+            "naïve ☃ text",
+            "{\"x\": nope}",
+            "\u{0}{[\\\"] 😀",
+        ] {
+            let rebuilt: String = json_tokens(text)
+                .iter()
+                .map(|(_, r)| &text[r.clone()])
+                .collect();
+            assert_eq!(rebuilt, text);
+        }
     }
 }

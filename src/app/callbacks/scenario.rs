@@ -641,7 +641,7 @@ impl ScenarioPart {
             });
             if ui
                 .add_enabled(!self.saved.busy(), Button::new("Save JUnit report…"))
-                .on_hover_text("Choose where, then write this run's report, as `scenario run --junit` writes it")
+                .on_hover_text("Choose where, then write this run's report, the one the command line's scenario run writes")
                 .clicked()
             {
                 save = Some(Action::Choose(Ask {
