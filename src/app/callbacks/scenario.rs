@@ -712,17 +712,35 @@ fn deliveries(ui: &mut Ui, steps: &[StepView]) {
     );
     let lane = (120.0 / steps.len() as f32).clamp(3.0, 14.0);
     let width = ui.available_width().max(100.0);
+    // The lanes, and a line under them for the time axis.
+    let axis = 14.0;
     let (rect, response) = ui.allocate_exact_size(
-        egui::vec2(width, lane * steps.len() as f32 + 8.0),
+        egui::vec2(width, lane * steps.len() as f32 + 8.0 + axis),
         egui::Sense::hover(),
     );
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, &summary));
-    let area = rect.shrink2(egui::vec2(6.0, 4.0));
+    let mut area = rect.shrink2(egui::vec2(6.0, 4.0));
+    area.max.y -= axis;
     let x = |at: Duration| area.left() + (at.as_secs_f32() / end.as_secs_f32()) * area.width();
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
+    let small = egui::FontId::proportional(10.0);
+    let weak = visuals.weak_text_color();
+    for (at, align) in [
+        (Duration::ZERO, egui::Align2::LEFT_BOTTOM),
+        (end / 2, egui::Align2::CENTER_BOTTOM),
+        (end, egui::Align2::RIGHT_BOTTOM),
+    ] {
+        painter.text(
+            egui::pos2(x(at), rect.bottom() - 1.0),
+            align,
+            format!("{:.1} s", at.as_secs_f64()),
+            small.clone(),
+            weak,
+        );
+    }
     let mut under_pointer = None;
     let pointer = response.hover_pos();
     for (i, step) in steps.iter().enumerate() {
