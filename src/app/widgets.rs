@@ -283,8 +283,9 @@ pub fn field_width(ui: &Ui, wanted: f32) -> f32 {
 
 /// A header's value as the window shows it: a credential in an `Authorization` (HTTP Basic
 /// carries the application secret itself; a bearer token or a service plan's API token works
-/// for whoever reads it) or a `Proxy-Authorization` is never shown. An application signature
-/// is: it is good for one request only.
+/// for whoever reads it; any other scheme, or none, may carry a secret as it is) or a
+/// `Proxy-Authorization` is never shown. An application signature is: it is good for one
+/// request only.
 pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> {
     if name.eq_ignore_ascii_case("proxy-authorization") {
         return "[hidden: a credential]".into();
@@ -303,8 +304,23 @@ pub fn shown_value<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> 
             rest.chars().count()
         )
         .into()
-    } else {
+    } else if scheme.eq_ignore_ascii_case("application") || value.trim().is_empty() {
+        // A signature (key:HMAC): what a reader compares, and no secret.
         value.into()
+    } else if rest.is_empty() {
+        // One word: no scheme, the credential itself.
+        format!(
+            "[hidden: a credential of {} characters]",
+            scheme.chars().count()
+        )
+        .into()
+    } else {
+        // Any other scheme ("Token …", "Key …") may carry a secret as it is.
+        format!(
+            "{scheme} [hidden: a credential of {} characters]",
+            rest.chars().count()
+        )
+        .into()
     }
 }
 
@@ -331,6 +347,14 @@ mod tests {
             "Application key:sig="
         );
         assert_eq!(shown_value("x-timestamp", "Basic"), "Basic");
+        assert_eq!(
+            shown_value("Authorization", "Token s3cr3t-value"),
+            "Token [hidden: a credential of 12 characters]"
+        );
+        assert_eq!(
+            shown_value("Authorization", "s3cr3t-without-a-scheme"),
+            "[hidden: a credential of 23 characters]"
+        );
     }
 
     #[test]
