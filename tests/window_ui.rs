@@ -3405,6 +3405,60 @@ fn a_profile_whose_manager_fails_says_why_and_its_reference_can_be_put_right() {
     assert_eq!(world.stored("team"), None);
 }
 
+/// Keeps a record of `event` with `custom` in its body in the history at `path`.
+fn keep_record(path: &std::path::Path, event: &str, custom: &str) {
+    let body = format!(r#"{{"event":"{event}","callid":"c-1","custom":"{custom}"}}"#).into_bytes();
+    sinch_ticket::history::History::open(path)
+        .unwrap()
+        .history
+        .record(&sinch_ticket::history::Entry {
+            id: None,
+            time: chrono::Utc::now(),
+            peer: "127.0.0.1:5000".into(),
+            method: "POST".into(),
+            path: "/sinch/callback".into(),
+            event: Some(event.into()),
+            scheme: None,
+            verified: true,
+            reason: None,
+            status: Some(200),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body_size: body.len() as u64,
+            body,
+            body_sha256: None,
+            record: "{}".into(),
+            replay_of: None,
+            resigned: false,
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_inspector_keeps_its_history_open_and_follows_a_file_replaced_under_it() {
+    let mut world = world();
+    let path = world.config.path().join("data/history.sqlite3");
+    keep_record(&path, "dice", "in-the-first-file");
+    world.click("Callbacks");
+    world.click("Listen");
+    world.history_listed(1);
+    assert!(world.lists(&["dice"]));
+    // Kept on the same file: a second read sees what was added.
+    keep_record(&path, "ace", "in-the-first-file");
+    world.replace_text("Filter", "in-the-first");
+    world.history_listed(2);
+    // The file set aside (as a damaged one is) and another made in its place: the list is
+    // the new file's, not the old one's.
+    std::fs::rename(&path, path.with_extension("aside")).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        let _ = std::fs::rename(&side, format!("{}.aside{suffix}", path.display()));
+    }
+    keep_record(&path, "ice", "in-the-second-file");
+    world.replace_text("Filter", "in-the-second");
+    world.history_listed(1);
+    assert!(world.lists(&["ice"]));
+}
+
 #[test]
 fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
     use egui_kittest::kittest::NodeT as _;

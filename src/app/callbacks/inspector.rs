@@ -243,6 +243,10 @@ pub struct Inspector {
     pub kept: Vec<Entry>,
     /// The read under way, and the last one's failure.
     pub reading: Slot<Result<Read, HistoryJobError>>,
+    /// The history file, opened by the first read and kept for the next (a read follows
+    /// every batch the keeper writes); dropped after a failure, so the next one opens it
+    /// afresh.
+    opened: std::sync::Arc<std::sync::Mutex<Option<(History, FileId)>>>,
     /// The text the records listed were filtered by (`None`: not read yet).
     read_for: Option<String>,
     /// Read again once the read under way is done (more was kept, or the filter changed).
@@ -270,6 +274,21 @@ pub struct Inspector {
     pub selected: Option<RowKey>,
     /// The detail pane's tab.
     pub tab: DetailTab,
+}
+
+/// Which file a path names: its device and inode (elsewhere only whether there is one).
+type FileId = (u64, u64);
+
+fn file_id(path: &std::path::Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        path.exists().then_some((0, 0))
+    }
 }
 
 /// The shown rows on a time axis: how many verified and how many did not, per column.
@@ -331,19 +350,48 @@ impl Inspector {
         } else {
             self.kept.last().and_then(|e| e.id)
         };
+        let opened = self.opened.clone();
         let _ = self.reading.start("history", ctx, move || {
-            // Reading makes no file where there is none.
-            let (entries, warning) = match History::open_existing(&path)? {
-                Some(opened) => (
-                    opened.history.list(&Filter {
-                        text: Some(text.clone()),
-                        after,
-                        limit: Some(HISTORY_SHOWN),
-                        ..Filter::default()
-                    })?,
-                    opened.warning,
-                ),
-                None => (Vec::new(), None),
+            // One read at a time (the slot says so): the lock is never waited for.
+            let mut kept = opened
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut warning = None;
+            // A file set aside (damaged) or removed since is not read on: the path's file is.
+            let now = file_id(&path);
+            if kept
+                .as_ref()
+                .is_some_and(|(_, id)| now.is_none() || Some(*id) != now)
+            {
+                *kept = None;
+            }
+            if kept.is_none() {
+                // Reading makes no file where there is none.
+                if let Some(fresh) = History::open_existing(&path)? {
+                    warning = fresh.warning;
+                    *kept = file_id(&path).map(|id| (fresh.history, id));
+                }
+            }
+            let Some((history, _)) = kept.as_ref() else {
+                return Ok(Read {
+                    entries: Vec::new(),
+                    after,
+                    text,
+                    warning,
+                });
+            };
+            let listed = history.list(&Filter {
+                text: Some(text.clone()),
+                after,
+                limit: Some(HISTORY_SHOWN),
+                ..Filter::default()
+            });
+            let entries = match listed {
+                Ok(entries) => entries,
+                Err(err) => {
+                    *kept = None;
+                    return Err(err.into());
+                }
             };
             Ok(Read {
                 entries,
