@@ -3407,6 +3407,11 @@ fn a_profile_whose_manager_fails_says_why_and_its_reference_can_be_put_right() {
 
 /// Keeps a record of `event` with `custom` in its body in the history at `path`.
 fn keep_record(path: &std::path::Path, event: &str, custom: &str) {
+    keep_record_as(path, event, custom, "{}");
+}
+
+/// [`keep_record`], with `record` as the listener's record of it.
+fn keep_record_as(path: &std::path::Path, event: &str, custom: &str, record: &str) {
     let body = format!(r#"{{"event":"{event}","callid":"c-1","custom":"{custom}"}}"#).into_bytes();
     sinch_ticket::history::History::open(path)
         .unwrap()
@@ -3426,11 +3431,37 @@ fn keep_record(path: &std::path::Path, event: &str, custom: &str) {
             body_size: body.len() as u64,
             body,
             body_sha256: None,
-            record: "{}".into(),
+            record: record.into(),
             replay_of: None,
             resigned: false,
         })
         .unwrap();
+}
+
+#[test]
+fn a_kept_records_detail_shows_what_the_app_answered_body_included() {
+    let mut world = world();
+    let path = world.config.path().join("data/history.sqlite3");
+    let record = serde_json::json!({
+        "forwarded": {
+            "url": "http://127.0.0.1:3000/",
+            "status": 200,
+            "took_ms": 9,
+            "content_type": "application/json",
+            "body": r#"{"action":{"name":"hangup"}}"#,
+        }
+    })
+    .to_string();
+    keep_record_as(&path, "ace", "forwarded-once", &record);
+    world.click("Callbacks");
+    world.click("Listen");
+    world.history_listed(1);
+    world.pick_row(&["ace"]);
+    world.click("Your app's answer");
+    assert!(world.shows("Your app at http://127.0.0.1:3000/ answered 200 in 9 ms."));
+    assert!(world.shows("Content-Type: application/json"));
+    let body = world.field("Your app's body").value().unwrap_or_default();
+    assert!(body.contains("\"hangup\""), "{body}");
 }
 
 #[test]

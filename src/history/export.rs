@@ -216,12 +216,27 @@ fn har_entry(entry: &Entry) -> Value {
     };
     let host = header("host").unwrap_or_else(|| "localhost".into());
     let mime = header("content-type").unwrap_or_else(|| "application/octet-stream".into());
-    let took = entry
-        .record_value()
-        .get("forwarded")
+    let record = entry.record_value();
+    let forwarded = record.get("forwarded").filter(|f| !f.is_null());
+    let took = forwarded
         .and_then(|f| f.get("took_ms"))
         .and_then(Value::as_f64)
         .unwrap_or(0.0);
+    // The app's answer, when the request was forwarded and it answered: its body as kept.
+    let app_text = |key: &str| forwarded.and_then(|f| f.get(key)).and_then(Value::as_str);
+    let app_body = app_text("body").unwrap_or_default();
+    let content = json!({
+        "size": forwarded
+            .and_then(|f| f.get("body_size"))
+            .and_then(Value::as_u64)
+            .unwrap_or(app_body.len() as u64),
+        "mimeType": app_text("content_type").unwrap_or("application/json"),
+        "text": app_body,
+    });
+    let response_headers: Vec<Value> = app_text("content_type")
+        .map(|ct| json!({"name": "Content-Type", "value": ct}))
+        .into_iter()
+        .collect();
     let query: Vec<Value> = entry
         .path
         .split_once('?')
@@ -273,8 +288,8 @@ fn har_entry(entry: &Entry) -> Value {
             "statusText": "",
             "httpVersion": "HTTP/1.1",
             "cookies": [],
-            "headers": [],
-            "content": {"size": 0, "mimeType": "application/json"},
+            "headers": response_headers,
+            "content": content,
             "redirectURL": "",
             "headersSize": -1,
             "bodySize": -1,

@@ -508,6 +508,36 @@ fn an_export_gives_the_bytes_received_streams_oldest_first_and_says_base64() {
     );
     assert_eq!(entries[1]["request"]["postData"]["encoding"], "base64");
     assert_eq!(entries[1]["request"]["postData"]["text"], "/wD+");
+    assert_eq!(
+        entries[0]["response"]["content"]["text"], "",
+        "not forwarded: no app answered"
+    );
+
+    // A forwarded request: the app's answer as the record keeps it is the HAR's response.
+    let mut forwarded = entry("ice", true);
+    forwarded.record = serde_json::json!({
+        "forwarded": {
+            "url": "http://127.0.0.1:3000/",
+            "status": 200,
+            "took_ms": 7,
+            "content_type": "application/json",
+            "body": r#"{"action":{"name":"hangup"}}"#,
+        }
+    })
+    .to_string();
+    history.record(&forwarded).unwrap();
+    export(&history, &Filter::default(), Format::Har, &har_path).unwrap();
+    let har: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&har_path).unwrap()).unwrap();
+    let newest = &har["log"]["entries"][2];
+    let response = &newest["response"];
+    assert_eq!(
+        response["content"]["text"],
+        r#"{"action":{"name":"hangup"}}"#
+    );
+    assert_eq!(response["content"]["size"], 28);
+    assert_eq!(response["headers"][0]["value"], "application/json");
+    assert_eq!(newest["time"], 7.0);
 }
 
 #[test]

@@ -286,6 +286,29 @@ pub struct ForwardRecord {
     pub problems: Option<Vec<String>>,
     /// Why the app could not be reached.
     pub error: Option<String>,
+    /// The Content-Type of the app's answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The app's body, as text (lossy UTF-8), at most [`APP_BODY_KEPT`] bytes of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The size of the app's body, when only its start is in `body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_size: Option<u64>,
+}
+
+/// How much of an app's answer a record keeps: what a person reads of an answer to a
+/// callback (SVAML, `{}`), with room to spare.
+pub const APP_BODY_KEPT: usize = 64 * 1024;
+
+/// The app's body as a record keeps it: its text, and its size when cut.
+fn kept_app_body(body: &[u8]) -> (Option<String>, Option<u64>) {
+    if body.is_empty() {
+        return (None, None);
+    }
+    let cut = body.len() > APP_BODY_KEPT;
+    let text = String::from_utf8_lossy(&body[..body.len().min(APP_BODY_KEPT)]).into_owned();
+    (Some(text), cut.then_some(body.len() as u64))
 }
 
 impl Seen {
@@ -326,14 +349,22 @@ impl Seen {
                     })
                 });
                 let forwarded = match &callback.reply {
-                    Reply::Forwarded { url, answer, check } => Some(ForwardRecord {
-                        url: url.clone(),
-                        status: Some(answer.status),
-                        took_ms: Some(u64::try_from(answer.took.as_millis()).unwrap_or(u64::MAX)),
-                        location: answer.location.clone(),
-                        problems: check.as_ref().map(|c| c.problems.clone()),
-                        error: None,
-                    }),
+                    Reply::Forwarded { url, answer, check } => {
+                        let (body, body_size) = kept_app_body(&answer.body);
+                        Some(ForwardRecord {
+                            url: url.clone(),
+                            status: Some(answer.status),
+                            took_ms: Some(
+                                u64::try_from(answer.took.as_millis()).unwrap_or(u64::MAX),
+                            ),
+                            location: answer.location.clone(),
+                            problems: check.as_ref().map(|c| c.problems.clone()),
+                            error: None,
+                            content_type: answer.content_type.clone(),
+                            body,
+                            body_size,
+                        })
+                    }
                     Reply::ForwardFailed { url, error } => Some(ForwardRecord {
                         url: url.clone(),
                         status: None,
@@ -341,6 +372,9 @@ impl Seen {
                         location: None,
                         problems: None,
                         error: Some(error.to_string()),
+                        content_type: None,
+                        body: None,
+                        body_size: None,
                     }),
                     Reply::StandIn { .. } | Reply::NotForwarded { .. } => None,
                 };

@@ -356,6 +356,10 @@ fn listen_forwards_to_the_app_unchanged_and_relays_and_checks_its_answer() {
     let seen = listener.next();
     assert_eq!(seen["verified"], true);
     assert_eq!(seen["forwarded"]["status"], 200);
+    // What the app answered is kept whole (the history shows it later).
+    assert_eq!(seen["forwarded"]["body"], r#"{"action":{"name":"dance"}}"#);
+    assert_eq!(seen["forwarded"]["content_type"], "application/json");
+    assert_eq!(seen["forwarded"]["body_size"], Value::Null, "not cut");
     assert!(
         seen["forwarded"]["problems"][0]
             .as_str()

@@ -1406,7 +1406,24 @@ fn app_answer_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
     {
         error_text(ui, &format!("• {problem}"));
     }
-    ui.weak("The history keeps the status and what Sinch could not use, not your app's body.");
+    let text = |key: &str| forwarded.get(key).and_then(serde_json::Value::as_str);
+    if let Some(content_type) = text("content_type") {
+        ui.monospace(format!("Content-Type: {content_type}"));
+    }
+    if let Some(body) = text("body") {
+        let shown = serde_json::from_str::<serde_json::Value>(body)
+            .map_or_else(|_| body.to_owned(), |json| format!("{json:#}"));
+        read_only_block(ui, "Your app's body", &shown, 6);
+        if let Some(size) = forwarded
+            .get("body_size")
+            .and_then(serde_json::Value::as_u64)
+        {
+            ui.weak(format!(
+                "The first {} KiB of {size} bytes, as the history keeps it.",
+                crate::net::listen::APP_BODY_KEPT / 1024
+            ));
+        }
+    }
 }
 
 /// The verdict tab of the detail: why it did or did not verify, and the string to sign.
