@@ -329,6 +329,29 @@ pub fn run(args: &HistoryArgs) -> Result<u8, Failure> {
             if let Some(cut) = entry.cut_note() {
                 text.push_str(&format!("\n  ({cut})"));
             }
+            if let Some(forwarded) = entry.forwarded() {
+                let url = crate::sinch::text::one_line(&forwarded.url);
+                text.push_str(&match (forwarded.status, &forwarded.error) {
+                    (Some(status), _) => format!("\n  your app at {url} answered {status}"),
+                    (None, error) => format!(
+                        "\n  your app at {url} could not be reached: {}",
+                        crate::sinch::text::one_line(error.as_deref().unwrap_or("?"))
+                    ),
+                });
+                for problem in forwarded.problems.iter().flatten() {
+                    text.push_str(&format!(
+                        "\n  Sinch could not use it: {}",
+                        crate::sinch::text::one_line(problem)
+                    ));
+                }
+                for body_line in
+                    crate::sinch::text::terminal_safe(forwarded.body.as_deref().unwrap_or_default())
+                        .lines()
+                {
+                    text.push_str("\n  | ");
+                    text.push_str(body_line);
+                }
+            }
             stdio::human(&text).map(|()| exit::OK)
         }
         HistoryCommand::Export { har, jsonl, filter } => {

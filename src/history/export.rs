@@ -216,24 +216,18 @@ fn har_entry(entry: &Entry) -> Value {
     };
     let host = header("host").unwrap_or_else(|| "localhost".into());
     let mime = header("content-type").unwrap_or_else(|| "application/octet-stream".into());
-    let record = entry.record_value();
-    let forwarded = record.get("forwarded").filter(|f| !f.is_null());
-    let took = forwarded
-        .and_then(|f| f.get("took_ms"))
-        .and_then(Value::as_f64)
-        .unwrap_or(0.0);
     // The app's answer, when the request was forwarded and it answered: its body as kept.
-    let app_text = |key: &str| forwarded.and_then(|f| f.get(key)).and_then(Value::as_str);
-    let app_body = app_text("body").unwrap_or_default();
+    let forwarded = entry.forwarded().unwrap_or_default();
+    let took = forwarded.took_ms.unwrap_or(0) as f64;
+    let app_body = forwarded.body.as_deref().unwrap_or_default();
     let content = json!({
-        "size": forwarded
-            .and_then(|f| f.get("body_size"))
-            .and_then(Value::as_u64)
-            .unwrap_or(app_body.len() as u64),
-        "mimeType": app_text("content_type").unwrap_or("application/json"),
+        "size": forwarded.body_size.unwrap_or(app_body.len() as u64),
+        "mimeType": forwarded.content_type.as_deref().unwrap_or("application/json"),
         "text": app_body,
     });
-    let response_headers: Vec<Value> = app_text("content_type")
+    let response_headers: Vec<Value> = forwarded
+        .content_type
+        .as_deref()
         .map(|ct| json!({"name": "Content-Type", "value": ct}))
         .into_iter()
         .collect();

@@ -225,15 +225,20 @@ impl Entry {
         serde_json::from_str(&self.record).unwrap_or_default()
     }
 
+    /// What happened when it was forwarded to the app: where, what the app answered, or
+    /// why it could not be reached; `None` when it was not forwarded (also read from a
+    /// list's records, which keep only this of the record).
+    pub fn forwarded(&self) -> Option<crate::net::listen::ForwardRecord> {
+        let mut record = self.record_value();
+        let forwarded = record.get_mut("forwarded").filter(|f| !f.is_null())?.take();
+        serde_json::from_value(forwarded).ok()
+    }
+
     /// What the app it was forwarded to answered, in a few words: its status ("200"), "no
-    /// answer" when it could not be reached, `None` when it was not forwarded (also read from
-    /// a list's records, which keep only this of the record).
+    /// answer" when it could not be reached, `None` when it was not forwarded.
     pub fn app_answer(&self) -> Option<String> {
-        let record = self.record_value();
-        let forwarded = record.get("forwarded").filter(|f| !f.is_null())?;
-        Some(app_answer(
-            forwarded.get("status").and_then(serde_json::Value::as_u64),
-        ))
+        self.forwarded()
+            .map(|forwarded| app_answer(forwarded.status.map(u64::from)))
     }
 
     /// The body for people: pretty JSON, or the text.

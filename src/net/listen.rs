@@ -271,8 +271,10 @@ pub struct Record {
     pub body: Option<Value>,
 }
 
-/// What happened to a forwarded request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What happened to a forwarded request (read back from the history's records, where a
+/// field an older version did not write is `None`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ForwardRecord {
     /// Where it went.
     pub url: String,

@@ -334,11 +334,17 @@ fn listen_forwards_to_the_app_unchanged_and_relays_and_checks_its_answer() {
         Some(900),
         Answering::careful(200, r#"{"action":{"name":"dance"}}"#),
     );
-    let listener = Listener::start(&[
-        "--json",
-        "--forward-to",
-        &format!("http://127.0.0.1:{app_port}"),
-    ]);
+    let data = tempfile::tempdir().unwrap();
+    let listener = Listener::start_with(
+        &[
+            "--json",
+            "--forward-to",
+            &format!("http://127.0.0.1:{app_port}"),
+        ],
+        |command| {
+            command.env("XDG_DATA_HOME", data.path());
+        },
+    );
     sinch_ticket()
         .args(["trigger", "ice", "--key", KEY, "--set", "custom=relay-1"])
         .args(["--to", &listener.url("/sinch/ice?x=1")])
@@ -367,6 +373,28 @@ fn listen_forwards_to_the_app_unchanged_and_relays_and_checks_its_answer() {
             .contains("dance")
     );
     listener.interrupt();
+    // history show says what the app answered, its body too.
+    let shown = sinch_ticket()
+        .env("XDG_DATA_HOME", data.path())
+        .args(["history", "show", "last"])
+        .output()
+        .unwrap();
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&shown.stdout),
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    assert!(
+        shown.contains(&format!(
+            "your app at http://127.0.0.1:{app_port}/sinch/ice?x=1 answered 200"
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("Sinch could not use it: "), "{shown}");
+    assert!(
+        shown.contains("| {\"action\":{\"name\":\"dance\"}}"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -1363,12 +1363,7 @@ fn app_answer_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
         ui.weak("Nothing was answered: the connection was refused.");
         return;
     };
-    let forwarded = entry
-        .record_value()
-        .get("forwarded")
-        .cloned()
-        .unwrap_or_default();
-    if forwarded.is_null() {
+    let Some(forwarded) = entry.forwarded() else {
         ui.weak(format!(
             "Answered {} by the listener; it was not forwarded to an app.",
             entry
@@ -1376,13 +1371,12 @@ fn app_answer_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
                 .map_or_else(|| "-".to_owned(), |s| s.to_string())
         ));
         return;
-    }
-    let url = forwarded.get("url").and_then(|u| u.as_str()).unwrap_or("?");
-    match forwarded.get("status").and_then(serde_json::Value::as_u64) {
+    };
+    let url = &forwarded.url;
+    match forwarded.status {
         Some(status) => {
             let took = forwarded
-                .get("took_ms")
-                .and_then(serde_json::Value::as_u64)
+                .took_ms
                 .map_or_else(String::new, |ms| format!(" in {ms} ms"));
             ui.label(format!("Your app at {url} answered {status}{took}."));
         }
@@ -1390,34 +1384,21 @@ fn app_answer_detail(ui: &mut Ui, seen: Option<&Seen>, record: Option<&Entry>) {
             ui,
             &format!(
                 "your app at {url} could not be reached: {}",
-                forwarded
-                    .get("error")
-                    .and_then(|e| e.as_str())
-                    .unwrap_or("?")
+                forwarded.error.as_deref().unwrap_or("?")
             ),
         ),
     }
-    for problem in forwarded
-        .get("problems")
-        .and_then(|p| p.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.as_str())
-    {
+    for problem in forwarded.problems.iter().flatten() {
         error_text(ui, &format!("• {problem}"));
     }
-    let text = |key: &str| forwarded.get(key).and_then(serde_json::Value::as_str);
-    if let Some(content_type) = text("content_type") {
+    if let Some(content_type) = &forwarded.content_type {
         ui.monospace(format!("Content-Type: {content_type}"));
     }
-    if let Some(body) = text("body") {
+    if let Some(body) = &forwarded.body {
         let shown = serde_json::from_str::<serde_json::Value>(body)
-            .map_or_else(|_| body.to_owned(), |json| format!("{json:#}"));
+            .map_or_else(|_| body.clone(), |json| format!("{json:#}"));
         read_only_block(ui, "Your app's body", &shown, 6);
-        if let Some(size) = forwarded
-            .get("body_size")
-            .and_then(serde_json::Value::as_u64)
-        {
+        if let Some(size) = forwarded.body_size {
             ui.weak(format!(
                 "The first {} KiB of {size} bytes, as the history keeps it.",
                 crate::net::listen::APP_BODY_KEPT / 1024
