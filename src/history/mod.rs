@@ -281,9 +281,9 @@ pub struct Settings {
 
 /// The columns of a whole record, in [`row_entry`]'s order.
 const WHOLE: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, headers, body, record, replay_of, body_size, body_sha256, resigned";
-/// The same, with the headers and body left out, and of the record only what the app
-/// answered: for lists.
-const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', CASE WHEN json_valid(record) THEN json_object('forwarded', json_extract(record, '$.forwarded')) ELSE 'null' END, replay_of, body_size, body_sha256, resigned";
+/// The same, with the headers and body left out, and of the record only the app's status
+/// (not the body it answered): for lists.
+const SUMMARY: &str = "id, time, peer, method, path, event, scheme, verified, reason, status, '[]', X'', CASE WHEN NOT json_valid(record) THEN 'null' WHEN json_type(record, '$.forwarded') = 'object' THEN json_object('forwarded', json_object('status', json_extract(record, '$.forwarded.status'))) ELSE 'null' END, replay_of, body_size, body_sha256, resigned";
 
 /// The history file, open.
 pub struct History {
