@@ -420,16 +420,16 @@ impl World {
     }
 
     /// Presses `button`, which asks for a save dialog, and takes what the window's own
-    /// dialog proposes (the field's path) with its Save button, or Replace when it exists.
+    /// dialog proposes (the field's path) with its Save button, and Replace when it asks.
     fn save_as(&mut self, button: &str) {
         self.click(button);
         self.harness.run_steps(2);
-        let confirm = ["Save", "Replace"]
-            .into_iter()
-            .find(|label| self.harness.query_by_label(label).is_some())
-            .expect("the dialog's Save or Replace");
-        self.click(confirm);
+        self.click("Save");
         self.harness.run_steps(2);
+        if self.harness.query_by_label("Replace").is_some() {
+            self.click("Replace");
+            self.harness.run_steps(2);
+        }
         assert!(!self.app().dialogs.open(), "the dialog closed");
     }
 
@@ -1399,6 +1399,24 @@ fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the
     // A change of file says the run shown is an earlier one's.
     world.replace_text("Your server", "http://127.0.0.1:1/elsewhere");
     assert!(world.shows("The run of an earlier form"));
+    // The report follows the scenario run, unless another file was named.
+    world.replace_text("Scenario file", &garbage.display().to_string());
+    world.click("Run scenario");
+    assert_eq!(
+        world.app().callbacks.scenario.junit_to,
+        folder
+            .path()
+            .join("garbage-junit.xml")
+            .display()
+            .to_string()
+    );
+    world.harness.state_mut().callbacks.scenario.junit_to = "/somewhere/mine.xml".into();
+    world.replace_text("Scenario file", &file.display().to_string());
+    world.click("Run scenario");
+    assert_eq!(
+        world.app().callbacks.scenario.junit_to,
+        "/somewhere/mine.xml"
+    );
 }
 
 #[test]
@@ -1507,6 +1525,30 @@ fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
         report.display().to_string()
     );
     assert!(world.shows(&format!("Saved {}.", report.display())));
+
+    // Saving over it asks first: Keep it leaves the file, Replace writes over it.
+    std::fs::write(&report, "mine").unwrap();
+    world.click("Save JUnit report…");
+    world.click("Save");
+    assert!(world.shows("A file named custom.xml exists already here. Replace it?"));
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Replace"));
+    world.click("Keep it");
+    assert!(world.app().dialogs.open(), "still choosing");
+    assert!(!world.shows("Replace it?"));
+    world.click("Cancel");
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "mine");
+    world.click("Save JUnit report…");
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert!(world.shows("Replace it?"), "Enter asks too");
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    world.wait_until("the report saved again", |w| {
+        !w.app().callbacks.scenario.saved.busy() && !w.app().dialogs.open()
+    });
+    world.wait_until("written", |_| {
+        std::fs::read_to_string(&report).is_ok_and(|x| x.contains("<testsuites"))
+    });
 }
 
 #[test]
@@ -1525,7 +1567,12 @@ fn a_scenario_waiting_an_hour_stops_at_once_and_says_what_was_not_sent() {
         server::answering_in_turn(SECRET, KEY, vec![server::Answering::careful(200, "")]);
     world.replace_text("Scenario file", &file.display().to_string());
     world.replace_text("Your server", &format!("http://127.0.0.1:{port}/"));
-    world.click("Run scenario");
+    // Run from the keyboard: the keyboard goes to Stop, as Run is disabled while it runs.
+    world.harness.get_by_label("Run scenario").focus();
+    world.harness.run_steps(2);
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(3);
+    assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Stop"));
     world.wait_until("the first step judged", |w| {
         w.app()
             .callbacks
@@ -1542,10 +1589,22 @@ fn a_scenario_waiting_an_hour_stops_at_once_and_says_what_was_not_sent() {
         )
     );
     assert!(world.app().callbacks.scenario.running());
-    world.click("Stop");
+    world.wait_until("the wait said", |w| w.shows("left before it is sent"));
+    assert!(
+        world.shows("its delay, 59m 59s left before it is sent")
+            || world.shows("its delay, 1h left before it is sent")
+    );
+    world.harness.key_press(egui::Key::Enter);
     world.wait_until("the run stopped", |w| !w.app().callbacks.scenario.running());
+    world.harness.run_steps(3);
     assert!(world.shows("1 step(s) to"));
     assert!(world.shows("stopped, 1 not sent"));
+    assert!(world.shows("not sent"), "the step never sent says so");
+    assert_eq!(
+        focused(&world).map(|f| f.1).as_deref(),
+        Some("Run scenario"),
+        "and the keyboard is back on Run"
+    );
     assert_eq!(server.join().unwrap().len(), 1);
 }
 

@@ -284,6 +284,10 @@ struct InWindow {
     /// The folder listed, and what it holds (or why it cannot be read).
     listed: Option<(String, Result<Vec<Entry>, String>)>,
     focus: bool,
+    /// The existing file a Save would write over, once asked: Replace or Keep it.
+    replacing: Option<PathBuf>,
+    /// Put the keyboard on Replace when next drawn (the question was just asked).
+    focus_replace: bool,
 }
 
 impl InWindow {
@@ -294,6 +298,8 @@ impl InWindow {
             ask,
             listed: None,
             focus: true,
+            replacing: None,
+            focus_replace: false,
         }
     }
 
@@ -335,13 +341,17 @@ impl InWindow {
         let modal = egui::Modal::new(egui::Id::unique("file dialog")).show(ctx, |ui| {
             ui.set_width(field_width(ui, 460.0).max(260.0));
             ui.heading(self.ask.title);
+            let mut to_name = false;
             ui.horizontal(|ui| {
                 labelled(ui, "Folder", |ui, label| {
-                    ui.add(
-                        TextEdit::singleline(&mut self.folder)
-                            .desired_width(field_width(ui, 300.0)),
-                    )
-                    .labelled_by(label);
+                    let folder = ui
+                        .add(
+                            TextEdit::singleline(&mut self.folder)
+                                .desired_width(field_width(ui, 300.0)),
+                        )
+                        .labelled_by(label);
+                    // Enter lists the folder typed and goes on to the file name.
+                    to_name = folder.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 });
                 let parent = Path::new(self.folder.trim()).parent().map(Path::to_owned);
                 if ui
@@ -354,9 +364,11 @@ impl InWindow {
                 }
             });
             let mut enter = None;
+            // As tall whatever the folder holds: the dialog does not move under the pointer.
             ScrollArea::vertical()
+                .min_scrolled_height(200.0)
                 .max_height(200.0)
-                .auto_shrink([false, true])
+                .auto_shrink([false, false])
                 .show(ui, |ui| match &self.listed {
                     Some((_, Ok(entries))) if entries.is_empty() => {
                         ui.weak(format!(
@@ -402,32 +414,56 @@ impl InWindow {
                 ui.add(TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY))
                     .labelled_by(label)
             });
-            if std::mem::take(&mut self.focus) {
+            if std::mem::take(&mut self.focus) || to_name {
                 name.request_focus();
             }
             let path = self.path();
+            if self.replacing.as_ref().is_some_and(|asked| *asked != path) {
+                // Another name typed since: the question was about another file.
+                self.replacing = None;
+            }
             let named = !self.name.trim().is_empty();
             let exists = named && path.is_file();
             let (ready, verb) = match self.ask.kind {
                 Kind::Open => (exists, "Open"),
-                Kind::Save if exists => {
+                Kind::Save => (named && !path.is_dir(), "Save"),
+            };
+            confirm |= ready && name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            // A line kept for what is to be said, so the buttons stay where they are.
+            ui.scope(|ui| {
+                ui.set_min_height(36.0);
+                if self.replacing.is_some() {
                     warning_text(
                         ui,
                         &format!(
-                            "{} exists already: Replace writes over it.",
+                            "A file named {} exists already here. Replace it?",
                             self.name.trim()
                         ),
                     );
-                    (true, "Replace")
+                } else if self.ask.kind == Kind::Open && named && !exists {
+                    warning_text(ui, &format!("There is no file {} here.", self.name.trim()));
                 }
-                Kind::Save => (named && !path.is_dir(), "Save"),
-            };
-            if self.ask.kind == Kind::Open && named && !exists {
-                warning_text(ui, &format!("There is no file {} here.", self.name.trim()));
-            }
-            confirm |= ready && name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            });
             ui.horizontal(|ui| {
-                if ui
+                if self.replacing.is_some() {
+                    let replace = ui
+                        .button(RichText::new("Replace").strong())
+                        .on_hover_text("Write over the file that is there");
+                    if std::mem::take(&mut self.focus_replace) {
+                        replace.request_focus();
+                    }
+                    if replace.clicked() {
+                        outcome = Some(Some(path.clone()));
+                    }
+                    if ui
+                        .button("Keep it")
+                        .on_hover_text("Leave the file as it is and choose another name")
+                        .clicked()
+                    {
+                        self.replacing = None;
+                        self.focus = true;
+                    }
+                } else if ui
                     .add_enabled(ready, Button::new(RichText::new(verb).strong()))
                     .clicked()
                 {
@@ -441,8 +477,14 @@ impl InWindow {
                     outcome = Some(None);
                 }
             });
-            if confirm {
-                outcome = Some(Some(path));
+            if confirm && self.replacing.is_none() {
+                if self.ask.kind == Kind::Save && exists {
+                    // Asked first, as the desktop's dialogs ask.
+                    self.replacing = Some(path);
+                    self.focus_replace = true;
+                } else {
+                    outcome = Some(Some(path));
+                }
             }
         });
         if modal.should_close() && outcome.is_none() {

@@ -92,8 +92,8 @@ pub enum StepError {
 pub enum Judged {
     /// As the step expected.
     AsExpected,
-    /// Not as it expected.
-    Unexpected,
+    /// Not as it expected; for an answer Sinch could not use, what it could not use.
+    Unexpected(Vec<String>),
     /// It could not be sent or judged.
     Failed(StepError),
 }
@@ -111,7 +111,7 @@ pub struct Outcome {
     pub attempts: Vec<Attempt>,
     /// How it went.
     pub judged: Judged,
-    /// How long it took, its delay included.
+    /// How long it took to send and judge, its delay left out.
     pub took: Duration,
 }
 
@@ -156,10 +156,17 @@ impl Outcome {
             (Judged::Failed(err), _) => err.to_string(),
             (Judged::AsExpected, Expect::Accepted) => format!("{}: accepted, as expected", said()),
             (Judged::AsExpected, Expect::Refused) => format!("{}: refused, as expected", said()),
-            (Judged::Unexpected, Expect::Accepted) => {
+            (Judged::Unexpected(problems), Expect::Accepted) if !problems.is_empty() => {
+                format!(
+                    "{}: Sinch could not use it: {}",
+                    said(),
+                    problems.join("; ")
+                )
+            }
+            (Judged::Unexpected(_), Expect::Accepted) => {
                 format!("{}: expected it accepted as Sinch needs", said())
             }
-            (Judged::Unexpected, Expect::Refused) => {
+            (Judged::Unexpected(_), Expect::Refused) => {
                 format!("{}: expected a refusal (4xx)", said())
             }
         }
@@ -206,10 +213,10 @@ pub fn run(
     let mut outcomes = Vec::with_capacity(plan.steps.len());
     let mut stopped = false;
     for step in &plan.steps {
-        let step_started = Instant::now();
         if !step.delay.is_zero() {
             delivery.wait(step.delay);
         }
+        let step_started = Instant::now();
         if delivery.stopped() {
             stopped = true;
             break;
@@ -365,20 +372,21 @@ impl Sending<'_> {
             }
         }
         let Some(answer) = answer else {
-            return Judged::Unexpected;
+            return Judged::Unexpected(Vec::new());
         };
-        let as_expected = match step.expect {
-            Expect::Refused => (400..500).contains(&answer.status),
-            Expect::Accepted if step.forgery.is_forged() => answer.is_success(),
+        let problems = match step.expect {
+            Expect::Refused if (400..500).contains(&answer.status) => None,
+            Expect::Refused => Some(Vec::new()),
+            Expect::Accepted if step.forgery.is_forged() => (!answer.is_success()).then(Vec::new),
             Expect::Accepted => {
                 let value: Value = serde_json::from_slice(&sent.body).unwrap_or_default();
-                check_answer(sent.event, &value, answer.status, &answer.body).ok()
+                let check = check_answer(sent.event, &value, answer.status, &answer.body);
+                (!check.ok()).then_some(check.problems)
             }
         };
-        if as_expected {
-            Judged::AsExpected
-        } else {
-            Judged::Unexpected
+        match problems {
+            None => Judged::AsExpected,
+            Some(problems) => Judged::Unexpected(problems),
         }
     }
 }

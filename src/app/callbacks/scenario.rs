@@ -47,6 +47,15 @@ pub struct ScenarioPart {
     pub saved: Slot<Result<PathBuf, String>>,
     /// Focus the file field when next drawn (the tab was switched to).
     pub(crate) focus_file: bool,
+    /// Where the keyboard goes once Run or Stop, pressed from the keyboard, is disabled.
+    focus_after: Option<Focus>,
+}
+
+/// The button the keyboard moves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Run,
+    Stop,
 }
 
 impl Default for ScenarioPart {
@@ -62,6 +71,7 @@ impl Default for ScenarioPart {
             junit_to: String::new(),
             saved: Slot::default(),
             focus_file: false,
+            focus_after: None,
         }
     }
 }
@@ -76,6 +86,10 @@ pub struct RunView {
     pub steps: Vec<StepView>,
     /// How it ended, once it has: or why it never started.
     pub end: Option<Result<Ended, ScenarioError>>,
+    /// When its steps began to be sent (the time axis grows from it while it runs).
+    pub started: Option<std::time::Instant>,
+    /// Until when the step under way waits, when it does.
+    pub waiting: Option<std::time::Instant>,
 }
 
 /// One step of a run.
@@ -155,6 +169,8 @@ enum Progress {
     Planned { to: String, steps: Vec<StepView> },
     /// The step under way was sent once more.
     Attempt(Attempt),
+    /// The run waits this long (a step's delay, or Sinch's backoff before a retry).
+    Waiting(Duration),
     /// A step was judged.
     Judged(StepView),
     /// The run is over.
@@ -194,6 +210,8 @@ impl Delivery for Watched {
     }
 
     fn wait(&mut self, how_long: Duration) {
+        let _ = self.tell.send(Progress::Waiting(how_long));
+        self.ctx.request_repaint();
         // Ends early when the window stops the run (its sender dropped).
         let _ = self.stop.recv_timeout(how_long);
     }
@@ -299,11 +317,21 @@ impl ScenarioPart {
         }
         let file = PathBuf::from(self.file.trim());
         self.ran_from = Some(self.form_print(&profile));
+        // The report's file follows the scenario, unless another was named.
+        let previous = self.run.as_ref().map(|run| default_report(&run.file));
+        if self.junit_to.trim().is_empty()
+            || previous.is_some_and(|p| Path::new(self.junit_to.trim()) == p)
+        {
+            self.junit_to = default_report(&file).display().to_string();
+        }
+        self.saved.last = None;
         self.run = Some(RunView {
             file: file.clone(),
             to: String::new(),
             steps: Vec::new(),
             end: None,
+            started: None,
+            waiting: None,
         });
         let why = if self.file.trim().is_empty() {
             Some(ScenarioError::NoFile)
@@ -375,19 +403,26 @@ impl ScenarioPart {
                 Ok(Progress::Planned { to, steps }) => {
                     run.to = to;
                     run.steps = steps;
+                    run.started = Some(std::time::Instant::now());
                 }
                 Ok(Progress::Attempt(attempt)) => {
+                    run.waiting = None;
                     if let Some(step) = run.steps.iter_mut().find(|s| s.judged.is_none()) {
                         step.attempts.push(attempt);
                     }
                 }
+                Ok(Progress::Waiting(how_long)) => {
+                    run.waiting = std::time::Instant::now().checked_add(how_long);
+                }
                 Ok(Progress::Judged(judged)) => {
+                    run.waiting = None;
                     if let Some(step) = run.steps.iter_mut().find(|s| s.judged.is_none()) {
                         *step = judged;
                     }
                 }
                 Ok(Progress::Ended(ended)) => {
                     run.end = Some(ended);
+                    run.waiting = None;
                     self.running = None;
                     return;
                 }
@@ -415,8 +450,12 @@ impl ScenarioPart {
                 return Err("name the report's file first".to_owned());
             }
             let xml = xml?;
-            std::fs::write(&to, xml)
-                .map_err(|err| format!("{} cannot be written: {err}", to.display()))?;
+            std::fs::write(&to, xml).map_err(|err| {
+                format!(
+                    "{} cannot be written ({err}): choose a folder you can write to",
+                    to.display()
+                )
+            })?;
             Ok(to)
         });
     }
@@ -541,20 +580,34 @@ impl ScenarioPart {
             };
             if run.clicked() {
                 actions.push(Action::RunScenario);
+                // The keyboard goes to Stop, as Run is disabled while it runs.
+                self.focus_after = run.has_focus().then_some(Focus::Stop);
             }
-            if ui
+            if self.focus_after == Some(Focus::Run) && !self.running() {
+                run.request_focus();
+                self.focus_after = None;
+            }
+            let stop = ui
                 .add_enabled(self.running(), Button::new("Stop"))
                 .on_hover_text("Stop after the request under way; the steps not sent are left out of the report")
-                .on_disabled_hover_text("No run is under way")
-                .clicked()
-            {
+                .on_disabled_hover_text("No run is under way");
+            if stop.clicked() {
                 actions.push(Action::StopScenario);
+                self.focus_after = stop.has_focus().then_some(Focus::Run);
+            }
+            if self.focus_after == Some(Focus::Stop) && self.running() {
+                stop.request_focus();
+                self.focus_after = None;
             }
         });
     }
 
     fn result(&mut self, ui: &mut Ui, stale: bool, actions: &mut Vec<Action>) {
         let running = self.running();
+        if running {
+            // The time axis grows and a wait counts down while it runs.
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        }
         let Some(run) = &self.run else {
             ui.strong("Run");
             ui.weak(
@@ -614,8 +667,13 @@ impl ScenarioPart {
         if run.steps.is_empty() {
             return;
         }
-        deliveries(ui, &run.steps);
-        steps_list(ui, &run.steps);
+        let elapsed = if run.end.is_none() {
+            run.started.map(|at| at.elapsed())
+        } else {
+            None
+        };
+        deliveries(ui, &run.steps, elapsed);
+        steps_list(ui, run);
         if matches!(run.end, Some(Ok(_))) {
             ui.add_space(6.0);
             actions.extend(self.junit_ui(ui));
@@ -685,7 +743,7 @@ fn status_colour(ui: &Ui, status: Option<u16>) -> egui::Color32 {
 /// The steps' deliveries on a time axis, a lane per step in the order they ran: a mark per
 /// try coloured by its answer, a line for each wait before a retry. Screen readers read it
 /// as an Image with a sentence.
-fn deliveries(ui: &mut Ui, steps: &[StepView]) {
+fn deliveries(ui: &mut Ui, steps: &[StepView], running_for: Option<Duration>) {
     let tries: usize = steps.iter().map(|s| s.attempts.len()).sum();
     if tries == 0 {
         return;
@@ -696,6 +754,7 @@ fn deliveries(ui: &mut Ui, steps: &[StepView]) {
         .map(|a| a.at + a.then_waits.unwrap_or_default())
         .max()
         .unwrap_or_default()
+        .max(running_for.unwrap_or_default())
         .max(Duration::from_millis(1));
     let retried = steps
         .iter()
@@ -745,6 +804,14 @@ fn deliveries(ui: &mut Ui, steps: &[StepView]) {
     let pointer = response.hover_pos();
     for (i, step) in steps.iter().enumerate() {
         let y = area.top() + lane * (i as f32 + 0.5);
+        // A step that failed has its lane tinted, whatever its answers were.
+        if matches!(step.judged, Some((false, _))) {
+            let band = egui::Rect::from_x_y_ranges(
+                rect.left()..=rect.right(),
+                (y - lane / 2.0)..=(y + lane / 2.0),
+            );
+            painter.rect_filled(band, 0.0, visuals.error_fg_color.gamma_multiply(0.18));
+        }
         for attempt in &step.attempts {
             let at = x(attempt.at);
             if let Some(wait) = attempt.then_waits {
@@ -753,8 +820,9 @@ fn deliveries(ui: &mut Ui, steps: &[StepView]) {
                     egui::Stroke::new(1.0, visuals.weak_text_color()),
                 );
             }
+            // Copies sent at once are drawn side by side, not on top of each other.
             let mark = egui::Rect::from_center_size(
-                egui::pos2(at, y),
+                egui::pos2(at + 5.0 * attempt.copy.min(8) as f32, y),
                 egui::vec2(4.0, (lane - 2.0).max(2.0)),
             );
             painter.rect_filled(mark, 1.0, status_colour(ui, attempt.status));
@@ -771,6 +839,19 @@ fn deliveries(ui: &mut Ui, steps: &[StepView]) {
             response.on_hover_text(&summary);
         }
     }
+    // The key, in words and colours.
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        let key = |ui: &mut Ui, colour: egui::Color32, text: &str| {
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(8.0, 8.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 1.0, colour);
+            ui.weak(text);
+        };
+        key(ui, OK_GREEN, "2xx");
+        key(ui, ui.visuals().warn_fg_color, "4xx");
+        key(ui, ui.visuals().error_fg_color, "5xx or no answer;");
+        ui.weak("a lane per step, in the order sent; a line is Sinch's wait before a retry; a red lane failed.");
+    });
 }
 
 /// One try in words: "step 2, copy 2: answered 503 at 2.5 s, then waited 5.0 s".
@@ -797,19 +878,25 @@ fn attempt_sentence(step: &StepView, attempt: &Attempt) -> String {
 
 /// Each step in a row, wrapped to the pane: how it went, its name and event, what it
 /// expected, the answers, how long; and why, when it failed.
-fn steps_list(ui: &mut Ui, steps: &[StepView]) {
-    let mut under_way = true;
-    for (i, step) in steps.iter().enumerate() {
+fn steps_list(ui: &mut Ui, run: &RunView) {
+    let ended = run.end.is_some();
+    let mut under_way = !ended;
+    for (i, step) in run.steps.iter().enumerate() {
         let (mark, colour) = match &step.judged {
             Some((true, _)) => ("pass", OK_GREEN),
             Some((false, _)) => ("FAIL", ui.visuals().error_fg_color),
-            None if std::mem::take(&mut under_way) => ("sending", ui.visuals().text_color()),
-            None => ("waiting", ui.visuals().weak_text_color()),
+            None if ended => ("not sent", ui.visuals().weak_text_color()),
+            None if std::mem::take(&mut under_way) => match run.waiting {
+                Some(_) if step.attempts.is_empty() => ("waiting", ui.visuals().text_color()),
+                Some(_) => ("retrying", ui.visuals().warn_fg_color),
+                None => ("sending", ui.visuals().text_color()),
+            },
+            None => ("queued", ui.visuals().weak_text_color()),
         };
         let answers = step
             .attempts
             .iter()
-            .map(|a| a.status.map_or("none".to_owned(), |s| s.to_string()))
+            .map(|a| a.status.map_or("no answer".to_owned(), |s| s.to_string()))
             .collect::<Vec<_>>()
             .join(", ");
         let mut line = format!(
@@ -826,6 +913,17 @@ fn steps_list(ui: &mut Ui, steps: &[StepView]) {
         }
         if step.judged.is_some() {
             line.push_str(&format!(" in {} ms", step.took.as_millis()));
+        } else if let Some(until) = run
+            .waiting
+            .filter(|_| matches!(mark, "waiting" | "retrying"))
+        {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            let left = crate::sinch::time::format_duration(left.as_secs() + 1);
+            line.push_str(&if mark == "waiting" {
+                format!(": its delay, {left} left before it is sent")
+            } else {
+                format!(": sent again in {left}, as Sinch retries")
+            });
         }
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(mark).color(colour).strong());
