@@ -2363,7 +2363,7 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
                 let rect = node.rect();
                 assert!(
                     rect.max.x <= width + 1.0,
-                    "{place}: {} ends at x = {} past the window",
+                    "{place}: {} ends at x = {} past the window ({rect:?})",
                     format!("{node:?}").chars().take(160).collect::<String>(),
                     rect.max.x
                 );
@@ -3911,6 +3911,31 @@ fn escape_from_a_menu_or_list_gives_the_focus_back_and_enter_picks_an_item() {
     world.harness.key_press(egui::Key::Tab);
     world.harness.run_steps(2);
     assert_eq!(focused(&world).map(|f| f.1).as_deref(), Some("Profile"));
+
+    // The Profile list by keyboard: Enter opens it, the arrows move, Enter picks and closes.
+    world
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Profile")
+        .focus();
+    world.harness.run_steps(2);
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(2);
+    assert!(world.shows("production"), "the list is open");
+    world.harness.key_press(egui::Key::ArrowDown);
+    world.harness.run_steps(2);
+    let item = focused(&world).map(|f| f.1).unwrap_or_default();
+    world.harness.key_press(egui::Key::Enter);
+    world.harness.run_steps(3);
+    world.settle();
+    assert!(
+        !egui::Popup::is_any_open(&world.harness.ctx),
+        "picked ({item}) and closed"
+    );
+    assert_eq!(
+        world.app().profiles.selected.as_deref(),
+        Some(item.trim_end_matches(" (default)"))
+    );
+    world.choose_profile("sandbox (default)");
 
     // A list opened with the pointer while typing: Escape, and the typing goes on.
     world.field("Username").click();

@@ -484,7 +484,7 @@ impl GenerateTab {
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for (secs, label) in choices {
-                        ui.selectable_value(&mut chosen, secs, label);
+                        crate::app::widgets::list_item(ui, &mut chosen, secs, label);
                     }
                 })
                 .response

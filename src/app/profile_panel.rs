@@ -850,7 +850,12 @@ impl ProfilePanel {
                         } else {
                             profile.name.clone()
                         };
-                        ui.selectable_value(&mut choice, Some(profile.name.clone()), text);
+                        crate::app::widgets::list_item(
+                            ui,
+                            &mut choice,
+                            Some(profile.name.clone()),
+                            text,
+                        );
                     }
                 })
                 .response

@@ -15,8 +15,8 @@ use super::action::{Action, PanelContext, ProfileState, RequestDo, TabPanel};
 use super::job::Slot;
 use super::panes::{Pane, two_panes};
 use super::widgets::{
-    OK_GREEN, capitalize, error_text, field_width, labelled, read_only_block, shown_value,
-    warning_text,
+    OK_GREEN, capitalize, error_text, field_width, labelled, list_item, read_only_block,
+    shown_value, warning_text,
 };
 use crate::net::client::SendError;
 use crate::net::client::{self, Answer};
@@ -683,7 +683,7 @@ impl RequestTab {
                         .selected_text(&self.method)
                         .show_ui(ui, |ui| {
                             for method in METHODS {
-                                ui.selectable_value(&mut self.method, method.to_owned(), method);
+                                list_item(ui, &mut self.method, method.to_owned(), method);
                             }
                         })
                         .response
@@ -702,7 +702,7 @@ impl RequestTab {
                             .selected_text("Sinch hosts")
                             .show_ui(ui, |ui| {
                                 for api::ApiHost { label: name, url: host, .. } in api::HOSTS {
-                                    ui.selectable_value(&mut self.host, (*host).to_owned(), *name)
+                                    list_item(ui, &mut self.host, (*host).to_owned(), *name)
                                         .on_hover_text(*host);
                                 }
                             })
@@ -727,7 +727,7 @@ impl RequestTab {
                         .selected_text(shown)
                         .show_ui(ui, |ui| {
                             for (choice, name, tip) in AUTHS {
-                                ui.selectable_value(&mut self.auth, choice, name).on_hover_text(tip);
+                                list_item(ui, &mut self.auth, choice, name).on_hover_text(tip);
                             }
                         })
                         .response

@@ -16,6 +16,21 @@ pub fn capitalize(text: &str) -> String {
     }
 }
 
+/// An item of a drop-down list: picked with the pointer or with Enter, and the list closes
+/// either way (egui closes it on a pointer's click only).
+pub fn list_item<V: PartialEq>(
+    ui: &mut Ui,
+    current: &mut V,
+    value: V,
+    text: impl Into<egui::WidgetText>,
+) -> egui::Response {
+    let response = ui.selectable_value(current, value, text);
+    if response.clicked() {
+        ui.close();
+    }
+    response
+}
+
 /// A label and the widget it names, linked so the label is the widget's accessible name.
 pub fn labelled<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id) -> R) -> R {
     let label = ui.label(label);

@@ -16,7 +16,8 @@ use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
-    OK_GREEN, capitalize, error_text, field_width, labelled, ok_text, read_only_block, warning_text,
+    OK_GREEN, capitalize, error_text, field_width, labelled, list_item, ok_text, read_only_block,
+    warning_text,
 };
 use crate::history::replay::{ReplayAs, Replayed};
 use crate::history::{self, Entry, Filter, History, Keeper, KeeperReport};
@@ -582,30 +583,42 @@ impl ListenPart {
                 // The history's records are matched by their bodies too: read again.
                 whole |= typed.changed();
             });
-            let event = self.inspector.event.clone();
-            let label = ui.label("Events");
-            ComboBox::from_id_salt("event filter")
-                .selected_text(event.as_deref().unwrap_or("Any event"))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.inspector.event, None, "Any event");
-                    for name in events {
-                        ui.selectable_value(&mut self.inspector.event, Some(name.clone()), name);
-                    }
-                })
-                .response
-                .labelled_by(label.id)
-                .on_hover_text("Shows only the requests of one event");
-            let label = ui.label("Verdicts");
-            ComboBox::from_id_salt("verdict filter")
-                .selected_text(self.inspector.verdict.label())
-                .show_ui(ui, |ui| {
-                    for (shown, label) in VerdictShown::ALL {
-                        ui.selectable_value(&mut self.inspector.verdict, shown, label);
-                    }
-                })
-                .response
-                .labelled_by(label.id)
-                .on_hover_text("Shows only the requests that verified, or only those that did not");
+            // A label and its list stay on one line: the row wraps before them.
+            if ui.available_size_before_wrap().x < FILTER_PAIR {
+                ui.end_row();
+            }
+            ui.horizontal(|ui| {
+                let event = self.inspector.event.clone();
+                let label = ui.label("Events");
+                ComboBox::from_id_salt("event filter")
+                    .selected_text(event.as_deref().unwrap_or("Any event"))
+                    .show_ui(ui, |ui| {
+                        list_item(ui, &mut self.inspector.event, None, "Any event");
+                        for name in events {
+                            list_item(ui, &mut self.inspector.event, Some(name.clone()), name);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id)
+                    .on_hover_text("Shows only the requests of one event");
+            });
+            // A label and its list stay on one line: the row wraps before them.
+            if ui.available_size_before_wrap().x < FILTER_PAIR {
+                ui.end_row();
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label("Verdicts");
+                ComboBox::from_id_salt("verdict filter")
+                    .selected_text(self.inspector.verdict.label())
+                    .show_ui(ui, |ui| {
+                        for (shown, label) in VerdictShown::ALL {
+                            list_item(ui, &mut self.inspector.verdict, shown, label);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id)
+                    .on_hover_text("Shows only the requests that verified, or only those that did not");
+            });
             if self.history_path.is_some()
                 && ui
                     .button("Reload")
@@ -1238,6 +1251,9 @@ fn replay_outcome(ui: &mut Ui, replayed: &Replayed) {
         Err(why) => warning_text(ui, &format!("The replay could not be kept: {why}")),
     }
 }
+
+/// About the width a filter's label and its list take together.
+const FILTER_PAIR: f32 = 280.0;
 
 /// Why a history job of the Listen part (a list, a record, an export, a replay) gave no
 /// result: kept typed in its slot, worded where it is drawn.

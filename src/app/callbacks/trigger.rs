@@ -10,7 +10,7 @@ use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::job::Slot;
 use crate::app::panes::{Pane, two_panes};
 use crate::app::widgets::{
-    capitalize, error_text, field_width, labelled, read_only_block, warning_text,
+    capitalize, error_text, field_width, labelled, list_item, read_only_block, warning_text,
 };
 use crate::net::trigger::{self, Trigger, Triggered};
 use crate::net::{client, target};
@@ -481,7 +481,8 @@ impl TriggerPart {
             for event in product.events() {
                 let title = event.title();
                 let short = title.strip_suffix(&suffix).unwrap_or(title);
-                ui.selectable_value(
+                list_item(
+                    ui,
                     &mut self.event,
                     event,
                     format!("{} — {short}", event.name()),
