@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Remakes assets/screenshot.png, the README's picture of the window (and the Request and
-# Callbacks tabs' pictures, the Trigger part's event list and the Listen part's inspector): the release binary on a
+# Callbacks tabs' pictures, the Trigger part's event list, the Listen part's inspector and a
+# scenario run): the release binary on a
 # private desktop (scripts/private-desktop.sh), "alice" typed, Ctrl+Enter and Ctrl+Shift+C
 # pressed, exactly as a user would. The keys are pressed again until the clipboard holds the
 # ticket (the window may not be ready for them at first), so nothing here waits a fixed time.
@@ -77,8 +78,35 @@ scripts/private-desktop.sh bash -c '
   done
   target/release/sinch-ticket trigger ace --to http://127.0.0.1:8765/sinch/callback --signature bad >/dev/null || true
   shot_until_new "$HOME/listen-part.png" "$HOME/listen-list.png"
-  xdotool mousemove --window "$id" 200 390 click 1
+  xdotool mousemove --window "$id" 200 416 click 1
   shot_until_new "$HOME/listen-list.png" assets/screenshot-listen.png
+  # The Scenario part (clicked where the default window lays it out): a scenario of five
+  # steps (one sent twice, one forged, one late, one whose expectation is wrong) run at the
+  # listener on port 3000, shot once all six requests have arrived and the window shows them.
+  printf "%s\n" "to = \"http://127.0.0.1:3000/sinch/callback\"" \
+    "[[step]]" "name = \"incoming call\"" "trigger = \"ice\"" \
+    "[[step]]" "name = \"hang up, twice\"" "trigger = \"dice\"" "repeat = 2" \
+    "[[step]]" "name = \"forged\"" "trigger = \"dice\"" "signature = \"bad\"" "expect = \"refused\"" \
+    "[[step]]" "name = \"late\"" "trigger = \"ace\"" "delay = \"1s\"" \
+    "[[step]]" "name = \"wrong expectation\"" "trigger = \"dice\"" "expect = \"refused\"" \
+    >"$HOME/checkout.toml"
+  before=$(grep -c "POST /sinch/callback" "$HOME/listen.out" || true)
+  xdotool mousemove --window "$id" 222 69 click 1
+  shot_until_new assets/screenshot-listen.png "$HOME/scenario-part.png"
+  xdotool mousemove --window "$id" 246 152 click 1
+  xdotool key ctrl+a type --delay 10 "$HOME/checkout.toml"
+  xdotool key ctrl+Return
+  for _ in $(seq 100); do
+    [ "$(grep -c "POST /sinch/callback" "$HOME/listen.out" || true)" -ge $((before + 6)) ] && break
+    sleep 0.2
+  done
+  shot_until_new "$HOME/scenario-part.png" "$HOME/scenario-sent.png"
+  # The last step and the summary appear once its answer is judged.
+  for _ in $(seq 50); do
+    import -window "$id" assets/screenshot-scenario.png
+    compare -metric AE "$HOME/scenario-sent.png" assets/screenshot-scenario.png null: 2>/dev/null || break
+    sleep 0.2
+  done
   kill $listener $app
 '
-echo "wrote assets/screenshot.png, assets/screenshot-request.png, assets/screenshot-callbacks.png, assets/screenshot-trigger-events.png and assets/screenshot-listen.png"
+echo "wrote assets/screenshot.png, assets/screenshot-request.png, assets/screenshot-callbacks.png, assets/screenshot-trigger-events.png, assets/screenshot-listen.png and assets/screenshot-scenario.png"

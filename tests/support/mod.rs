@@ -290,6 +290,17 @@ impl PrivateSession {
 
     fn stop(&mut self) {
         if let Some(mut launcher) = self.accessibility.take() {
+            // TERM, not KILL: the launcher then ends the accessibility bus it started (killed,
+            // it leaves that dbus-daemon running after the test).
+            let _ = Command::new("kill")
+                .args(["-TERM", &launcher.id().to_string()])
+                .status();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while launcher.try_wait().ok().flatten().is_none()
+                && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
             let _ = launcher.kill();
             let _ = launcher.wait();
         }
