@@ -5,6 +5,8 @@
 //! by egui_kittest (layout, widgets and the AccessKit tree of each frame, as eframe does it;
 //! the GPU's share, the same for both, is not in it).
 //!
+//! Also a frame showing a request with a 128 KiB JSON body, coloured, against plain text.
+//!
 //!   cargo bench --bench window
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -69,13 +71,22 @@ fn history_of(count: usize, dir: &std::path::Path) -> std::path::PathBuf {
 /// The window on the Listen part with the history of `count` requests shown, and the mouse
 /// over its list.
 fn window_showing(count: usize, dir: &std::path::Path) -> Harness<'static, SinchTicketApp> {
+    window_on(history_of(count, dir), count, dir)
+}
+
+/// The window on the Listen part with the history at `history` of `count` requests shown.
+fn window_on(
+    history: std::path::PathBuf,
+    count: usize,
+    dir: &std::path::Path,
+) -> Harness<'static, SinchTicketApp> {
     let parts = Parts {
         store: Arc::new(MemoryStore::default()),
         keyring_patience: Duration::from_millis(200),
         config_dir: Some(dir.to_owned()),
         clipboard: Box::new(RecordingClipboard::default()),
         clock: Arc::new(Utc::now),
-        history_path: Some(history_of(count, dir)),
+        history_path: Some(history),
         managers: Arc::new(sinch_ticket::profiles::Managers::from_env()),
         desktop: Arc::new(sinch_ticket::app::file_dialog::NoDesktop),
     };
@@ -106,21 +117,25 @@ fn window_showing(count: usize, dir: &std::path::Path) -> Harness<'static, Sinch
         harness.query_by_label_contains(&shown).is_some(),
         "the list of {count} is shown"
     );
-    // The newest row is on screen: the mouse goes over it, where the wheel scrolls the list.
-    let row = harness.get_by_label_contains(&format!("{count}  ")).rect();
-    harness.hover_at(row.center());
-    harness.run_steps(2);
-    // The wheel does scroll it: after a few steps the newest row is out of sight.
-    for _ in 0..TURN {
-        wheel_step(&mut harness, true);
+    // A list long enough to scroll: the mouse goes over its newest row, where the wheel
+    // scrolls the list.
+    if count >= 100 {
+        // The newest row is on screen: the mouse goes over it, where the wheel scrolls the list.
+        let row = harness.get_by_label_contains(&format!("{count}  ")).rect();
+        harness.hover_at(row.center());
+        harness.run_steps(2);
+        // The wheel does scroll it: after a few steps the newest row is out of sight.
+        for _ in 0..TURN {
+            wheel_step(&mut harness, true);
+        }
+        harness.run_steps(30);
+        assert!(
+            harness
+                .query_by_label_contains(&format!("{count}  "))
+                .is_none(),
+            "the list scrolled"
+        );
     }
-    harness.run_steps(30);
-    assert!(
-        harness
-            .query_by_label_contains(&format!("{count}  "))
-            .is_none(),
-        "the list scrolled"
-    );
     harness
 }
 
@@ -156,5 +171,71 @@ fn scrolling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scrolling);
+/// A frame of the window showing a request whose body is 125 KiB of JSON once pretty, of
+/// which the first 66 KiB are shown (13,000 short lines: the worst a listener's caller can
+/// send), coloured, against the same text shown plain: the colouring is laid out once and
+/// kept, so what a frame costs is egui's for a text of that many lines.
+fn big_body(c: &mut Criterion) {
+    let mut group = c.benchmark_group("request_detail");
+    group.sample_size(100);
+    // Shown pretty, an array of 25,000 numbers is 125 KiB of text: the JSON is coloured; the
+    // same text after an "x" is no JSON, and shown plain.
+    let json = format!("[{}1]", "1,".repeat(25_000 - 1));
+    let pretty = format!(
+        "x{:#}",
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    );
+    for (name, body) in [("json_125KiB", json), ("text_125KiB", pretty)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        let mut history = History::open(&path).unwrap().history;
+        history
+            .record(&Entry {
+                id: None,
+                time: Utc::now(),
+                peer: "127.0.0.1:5000".into(),
+                method: "POST".into(),
+                path: "/sinch/big".into(),
+                event: Some("ice".into()),
+                scheme: None,
+                verified: true,
+                reason: None,
+                status: Some(200),
+                headers: Vec::new(),
+                body_size: body.len() as u64,
+                body: body.into_bytes(),
+                body_sha256: None,
+                record: "{}".into(),
+                replay_of: None,
+                resigned: false,
+            })
+            .unwrap();
+        drop(history);
+        let mut harness = window_on(path, 1, dir.path());
+        harness.get_by_label_contains("1  ").click();
+        for _ in 0..200 {
+            harness.step();
+            if harness.query_by_label("Body").is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            harness.query_by_label("Body").is_some(),
+            "the body is shown"
+        );
+        let mut frame = 0u64;
+        group.bench_function(format!("frame_showing_{name}"), |b| {
+            b.iter(|| {
+                // The pointer moves each frame, as a hand over the window does.
+                frame += 1;
+                harness.hover_at(egui::pos2(600.0, 300.0 + (frame % 2) as f32));
+                harness.step();
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scrolling, big_body);
 criterion_main!(benches);

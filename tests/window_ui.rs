@@ -1456,13 +1456,15 @@ fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
             .is_disabled(),
         "nothing to open"
     );
-    // Into a folder: its scenarios are listed, other files and hidden ones are not.
+    // Into a folder: its scenarios are listed, other files and hidden ones are not. (The
+    // folder is read off the UI thread.)
+    world.wait_until("the folder listed", |w| w.shows("suite/"));
     world.click("suite/");
     assert_eq!(
         world.field("Folder").value().unwrap_or_default(),
         suite.display().to_string()
     );
-    assert!(world.shows("checkout.toml"));
+    world.wait_until("the folder listed", |w| w.shows("checkout.toml"));
     assert!(!world.shows("notes.txt") && !world.shows(".hidden.toml"));
     world.click("checkout.toml");
     world.click("Open");
@@ -1549,6 +1551,60 @@ fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
     world.wait_until("written", |_| {
         std::fs::read_to_string(&report).is_ok_and(|x| x.contains("<testsuites"))
     });
+}
+
+/// A desktop whose file dialog never answers until the test lets it (a portal whose backend
+/// hangs); it counts the answers it gave.
+struct HangingDesktop {
+    release: Mutex<std::sync::mpsc::Receiver<()>>,
+    answered: std::sync::atomic::AtomicUsize,
+}
+
+impl sinch_ticket::app::file_dialog::Desktop for HangingDesktop {
+    fn choose(
+        &self,
+        _ask: &sinch_ticket::app::file_dialog::Ask,
+    ) -> sinch_ticket::app::file_dialog::Chosen {
+        let _ = self.release.lock().unwrap().recv();
+        self.answered
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        sinch_ticket::app::file_dialog::Chosen::Path("/too/late.toml".into())
+    }
+}
+
+#[test]
+fn a_desktop_dialog_that_never_answers_can_be_given_up_and_its_late_answer_is_ignored() {
+    let mut world = world();
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let desktop = Arc::new(HangingDesktop {
+        release: Mutex::new(hold),
+        answered: Default::default(),
+    });
+    world.harness.state_mut().dialogs =
+        sinch_ticket::app::file_dialog::Dialogs::new(desktop.clone());
+    world.click("Callbacks");
+    world.click("Scenario");
+    world.replace_text("Scenario file", "/mine.toml");
+    world.click("Open…");
+    assert!(world.shows("Waiting for the desktop's file dialog…"));
+    world.click("Cancel");
+    assert!(!world.app().dialogs.open(), "given up");
+    // The window works on, and another dialog can be asked for at once.
+    world.click("Open…");
+    assert!(world.app().dialogs.open());
+    world.harness.key_press(egui::Key::Escape);
+    world.harness.run_steps(2);
+    assert!(!world.app().dialogs.open(), "Escape gives up too");
+    // The dialogs answer at last: nobody is asking any more.
+    drop(release);
+    world.wait_until("both late answers", |_| {
+        desktop.answered.load(std::sync::atomic::Ordering::SeqCst) == 2
+    });
+    world.harness.run_steps(3);
+    assert_eq!(
+        world.field("Scenario file").value().as_deref(),
+        Some("/mine.toml")
+    );
 }
 
 #[test]

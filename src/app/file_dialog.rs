@@ -242,13 +242,26 @@ impl Dialogs {
     /// Draws the window's own dialog, when it is shown.
     pub fn ui(&mut self, ctx: &egui::Context) {
         if self.asking.is_some() {
-            // The desktop's dialog is a window of its own: say why this one waits.
-            egui::Modal::new(egui::Id::unique("waiting for the file dialog")).show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Waiting for the file dialog…");
+            // The desktop's dialog is a window of its own: say why this one waits, and let
+            // the user give up on it (a portal that never answers would hold the window).
+            let mut give_up = false;
+            let modal =
+                egui::Modal::new(egui::Id::unique("waiting for the file dialog")).show(ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Waiting for the desktop's file dialog…");
+                    });
+                    give_up = ui
+                        .button("Cancel")
+                        .on_hover_text(
+                            "Stop waiting for it (Escape): its answer, if it comes, is ignored",
+                        )
+                        .clicked();
                 });
-            });
+            if give_up || modal.should_close() {
+                self.answered.abandon();
+                self.asking = None;
+            }
             return;
         }
         let Some(dialog) = &mut self.in_window else {
@@ -273,8 +286,16 @@ struct Entry {
     folder: bool,
 }
 
-/// The most entries a folder lists: a dialog, not a file manager.
-const MAX_ENTRIES: usize = 2_000;
+/// The most entries of a folder looked at: a dialog, not a file manager (a folder of a
+/// million files is listed in part, on a thread of its own, and the window says so).
+const MAX_ENTRIES: usize = 10_000;
+
+/// A folder as listed: its subfolders and files of the kind asked, and whether there were
+/// more entries than were looked at.
+struct Listing {
+    entries: Vec<Entry>,
+    more: bool,
+}
 
 /// The window's own dialog: a folder, what is in it, a file name.
 struct InWindow {
@@ -282,7 +303,9 @@ struct InWindow {
     folder: String,
     name: String,
     /// The folder listed, and what it holds (or why it cannot be read).
-    listed: Option<(String, Result<Vec<Entry>, String>)>,
+    listed: Option<(String, Result<Listing, String>)>,
+    /// The listing under way (off the UI thread: a folder may be huge, or on a slow mount).
+    listing: Slot<(String, Result<Listing, String>)>,
     focus: bool,
     /// The existing file a Save would write over, once asked: Replace or Keep it.
     replacing: Option<PathBuf>,
@@ -297,33 +320,50 @@ impl InWindow {
             name: ask.name(),
             ask,
             listed: None,
+            listing: Slot::default(),
             focus: true,
             replacing: None,
             focus_replace: false,
         }
     }
 
-    /// The folder's subfolders and its files of the asked kind, sorted, hidden ones left out.
-    fn list(folder: &Path, extension: &str) -> Result<Vec<Entry>, String> {
+    /// The folder's subfolders and its files of the asked kind, sorted, hidden ones left
+    /// out: of its first [`MAX_ENTRIES`] entries.
+    fn list(folder: &Path, extension: &str) -> Result<Listing, String> {
+        Self::list_some(folder, extension, MAX_ENTRIES)
+    }
+
+    /// [`Self::list`], of the first `most` entries.
+    fn list_some(folder: &Path, extension: &str, most: usize) -> Result<Listing, String> {
         let read = std::fs::read_dir(folder).map_err(|err| format!("it cannot be read: {err}"))?;
-        let mut entries: Vec<Entry> = read
-            .filter_map(Result::ok)
-            .filter_map(|entry| {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.starts_with('.') {
-                    return None;
-                }
-                let folder = entry.path().is_dir();
-                let wanted = folder
-                    || Path::new(&name)
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
-                wanted.then_some(Entry { name, folder })
-            })
-            .take(MAX_ENTRIES)
-            .collect();
+        let mut looked = 0;
+        let mut entries = Vec::new();
+        for entry in read.filter_map(Result::ok) {
+            looked += 1;
+            if looked > most {
+                break;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            // The entry's type as the folder says it (no stat), a link followed only then.
+            let folder = entry
+                .file_type()
+                .is_ok_and(|t| t.is_dir() || (t.is_symlink() && entry.path().is_dir()));
+            let wanted = folder
+                || Path::new(&name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+            if wanted {
+                entries.push(Entry { name, folder });
+            }
+        }
         entries.sort_by(|a, b| b.folder.cmp(&a.folder).then_with(|| a.name.cmp(&b.name)));
-        Ok(entries)
+        Ok(Listing {
+            entries,
+            more: looked > most,
+        })
     }
 
     /// The file the dialog names.
@@ -333,10 +373,17 @@ impl InWindow {
 
     /// Draws it: `Some(None)` when cancelled, `Some(Some(path))` when a file was chosen.
     fn ui(&mut self, ctx: &egui::Context) -> Option<Option<PathBuf>> {
-        if self.listed.as_ref().is_none_or(|(f, _)| *f != self.folder) {
-            let listed = Self::list(Path::new(self.folder.trim()), self.ask.filter.1);
-            self.listed = Some((self.folder.clone(), listed));
+        if self.listing.poll() {
+            self.listed = self.listing.last.take();
         }
+        if self.listed.as_ref().is_none_or(|(f, _)| *f != self.folder) && !self.listing.busy() {
+            let (folder, extension) = (self.folder.clone(), self.ask.filter.1);
+            let _ = self.listing.start("file-dialog-list", ctx, move || {
+                let listed = Self::list(Path::new(folder.trim()), extension);
+                (folder, listed)
+            });
+        }
+
         let mut outcome = None;
         let modal = egui::Modal::new(egui::Id::unique("file dialog")).show(ctx, |ui| {
             ui.set_width(field_width(ui, 460.0).max(260.0));
@@ -369,15 +416,25 @@ impl InWindow {
                 .min_scrolled_height(200.0)
                 .max_height(200.0)
                 .auto_shrink([false, false])
-                .show(ui, |ui| match &self.listed {
-                    Some((_, Ok(entries))) if entries.is_empty() => {
+                .show(ui, |ui| match self
+                    .listed
+                    .as_ref()
+                    .filter(|(f, _)| *f == self.folder)
+                    .map(|(_, listed)| listed)
+                {
+                    Some(Ok(listing)) if listing.entries.is_empty() => {
                         ui.weak(format!(
                             "No folder and no .{} file here.",
                             self.ask.filter.1
                         ));
                     }
-                    Some((_, Ok(entries))) => {
-                        for entry in entries {
+                    Some(Ok(listing)) => {
+                        if listing.more {
+                            ui.weak(format!(
+                                "Only the first {MAX_ENTRIES} entries of this folder are listed: type the file name."
+                            ));
+                        }
+                        for entry in &listing.entries {
                             let text = if entry.folder {
                                 format!("{}/", entry.name)
                             } else {
@@ -393,8 +450,13 @@ impl InWindow {
                             }
                         }
                     }
-                    Some((_, Err(why))) => warning_text(ui, &format!("This folder: {why}")),
-                    None => {}
+                    Some(Err(why)) => warning_text(ui, &format!("This folder: {why}")),
+                    None => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.weak("Reading the folder…");
+                        });
+                    }
                 });
             let mut confirm = false;
             match enter {
@@ -491,5 +553,45 @@ impl InWindow {
             outcome = Some(None);
         }
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InWindow;
+
+    #[test]
+    fn a_folder_is_listed_folders_first_by_name_of_the_kind_asked_and_in_part_when_huge() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.toml", "a.toml", "c.txt", ".hidden.toml"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("zz")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("zz"), dir.path().join("link")).unwrap();
+        let listing = InWindow::list(dir.path(), "toml").unwrap();
+        let names: Vec<_> = listing
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.folder))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("link", true),
+                ("zz", true),
+                ("a.toml", false),
+                ("b.toml", false)
+            ]
+        );
+        assert!(!listing.more);
+
+        // More entries than are looked at: listed in part, and said.
+        let huge = tempfile::tempdir().unwrap();
+        for n in 0..=50 {
+            std::fs::File::create(huge.path().join(format!("{n}.txt"))).unwrap();
+        }
+        let listing = InWindow::list_some(huge.path(), "toml", 50).unwrap();
+        assert!(listing.more && listing.entries.is_empty());
+        assert!(InWindow::list(&huge.path().join("missing"), "toml").is_err());
     }
 }

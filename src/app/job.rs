@@ -72,6 +72,12 @@ impl<T> Slot<T> {
         self.running.is_some()
     }
 
+    /// Gives up on the job under way: its result, when it comes, is dropped, and another
+    /// can start at once (the thread itself runs on until its work returns).
+    pub fn abandon(&mut self) {
+        self.running = None;
+    }
+
     /// Collects a finished job's result: `true` when one arrived. A job whose thread died
     /// is forgotten, so that the panel can start another.
     pub fn poll(&mut self) -> bool {

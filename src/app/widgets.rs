@@ -41,11 +41,37 @@ pub fn labelled<R>(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui, egui::Id)
 /// under a label that is its accessible name, at least `rows` high. JSON is coloured by
 /// token: keys, strings, numbers, `true`/`false`/`null`, punctuation.
 pub fn read_only_block(ui: &mut Ui, label: &str, text: &str, rows: usize) -> egui::Response {
+    // A long text is shown in part: egui lays out and paints a text field whole each frame
+    // (a body of 25,000 lines took 47 ms a frame), and what is kept or copied stays whole.
+    let whole = text.len();
+    let text = shown_part(text);
     let json = looks_like_json(text);
+    // Laid out once per text, width and theme, and kept: a body posted at the listener is
+    // not coloured again every frame it is shown.
+    let kept = egui::Id::unique(("json layout", label));
     let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let size = egui::TextStyle::Monospace.resolve(ui.style()).size;
+        (
+            text.as_str(),
+            wrap_width.to_bits(),
+            size.to_bits(),
+            ui.visuals().dark_mode,
+        )
+            .hash(&mut hasher);
+        let key = hasher.finish();
+        if let Some((had, galley)) =
+            ui.data(|d| d.get_temp::<(u64, std::sync::Arc<egui::Galley>)>(kept))
+            && had == key
+        {
+            return galley;
+        }
         let mut job = json_job(ui, text.as_str());
         job.wrap.max_width = wrap_width;
-        ui.fonts_mut(|fonts| fonts.layout_job(job))
+        let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
+        ui.data_mut(|d| d.insert_temp(kept, (key, galley.clone())));
+        galley
     };
     let mut text = text;
     labelled(ui, label, |ui, label| {
@@ -58,13 +84,41 @@ pub fn read_only_block(ui: &mut Ui, label: &str, text: &str, rows: usize) -> egu
         } else {
             edit
         };
-        ui.add(edit).labelled_by(label)
+        let response = ui.add(edit).labelled_by(label);
+        if text.len() < whole {
+            ui.weak(format!(
+                "The first {} KiB of {} KiB are shown; a copy or an export carries it whole.",
+                text.len() / 1024,
+                whole.div_ceil(1024)
+            ));
+        }
+        response
     })
+}
+
+/// The most of a text a read-only block shows: what the listener keeps of a body for
+/// display (64 KiB) and the line that says how much more there was.
+const MAX_SHOWN: usize = 66 * 1024;
+
+/// `text`, or its first [`MAX_SHOWN`] bytes, cut after a line where there is one.
+fn shown_part(text: &str) -> &str {
+    if text.len() <= MAX_SHOWN {
+        return text;
+    }
+    let mut end = MAX_SHOWN;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let part = &text[..end];
+    match part.rfind('\n') {
+        Some(line) if line > MAX_SHOWN / 2 => &part[..line],
+        _ => part,
+    }
 }
 
 /// The most text coloured as JSON: past it, a body is shown plain (colouring is redone
 /// each frame the block is drawn).
-const MAX_COLOURED: usize = 256 * 1024;
+const MAX_COLOURED: usize = MAX_SHOWN;
 
 /// Whether `text` opens as a JSON object or array, and is small enough to colour.
 fn looks_like_json(text: &str) -> bool {
@@ -411,6 +465,19 @@ mod tests {
                 (Punctuation, "}"),
             ]
         );
+    }
+
+    #[test]
+    fn a_long_text_is_shown_in_part_cut_after_a_line_and_never_inside_a_character() {
+        use super::{MAX_SHOWN, shown_part};
+        assert_eq!(shown_part("short"), "short");
+        let lines = "line of text\n".repeat(MAX_SHOWN / 10);
+        let part = shown_part(&lines);
+        assert!(part.len() <= MAX_SHOWN && part.len() > MAX_SHOWN - 20);
+        assert!(part.ends_with("line of text"));
+        let wide = "é".repeat(MAX_SHOWN);
+        let part = shown_part(&wide);
+        assert!(part.len() <= MAX_SHOWN && part.chars().all(|c| c == 'é'));
     }
 
     #[test]

@@ -137,6 +137,12 @@ pub enum FileError {
         /// Why.
         source: std::io::Error,
     },
+    /// It is a folder, a pipe or a device, not a file.
+    #[error("{path} is not a regular file: name the scenario's .toml file")]
+    NotAFile {
+        /// The path.
+        path: String,
+    },
     /// It is larger than [`MAX_FILE_BYTES`].
     #[error("{path} is larger than {} KiB: is it a scenario?", MAX_FILE_BYTES / 1024)]
     TooLarge {
@@ -160,10 +166,20 @@ pub fn read(path: &Path) -> Result<ScenarioFile, FileError> {
         path: shown.clone(),
         source,
     };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A named pipe is opened without waiting for a writer, then refused as no file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(FileError::NotAFile { path: shown });
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(io)?
-        .take(MAX_FILE_BYTES + 1)
+    file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {

@@ -328,6 +328,9 @@ impl Sending<'_> {
         };
         let mut answer = None;
         for copy in 0..step.repeat {
+            if copy > 0 && self.delivery.stopped() {
+                return Judged::Failed(StepError::Stopped);
+            }
             let mut retries = waits.iter();
             loop {
                 let at = (self.delivery.now() - self.began)

@@ -397,6 +397,16 @@ fn a_repeated_step_numbers_its_copies_and_a_stopped_run_ends_at_the_step_under_w
         "stopped before it was judged"
     );
     assert_eq!(server.posts.len(), 4);
+
+    // Stopped between the copies of a repeated step: the copies left are not sent.
+    let repeated = self::plan("[[step]]\ntrigger = \"dice\"\nrepeat = 20\n").unwrap();
+    let mut server = Scripted {
+        stop_after: Some(2),
+        ..Scripted::default()
+    };
+    let report = run_plan(&repeated, &mut server);
+    assert_eq!(server.posts.len(), 2);
+    assert!(report.stopped);
 }
 
 #[test]

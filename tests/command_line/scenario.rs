@@ -161,6 +161,27 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
     );
     listener.next();
 
+    // A link planted where the report goes is replaced by the report, not followed.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let link = dir.path().join("link.xml");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    sinch_ticket()
+        .args(["scenario", "run"])
+        .arg(&path)
+        .args(["--key", KEY, "--to", &listener.url("/cb"), "--junit"])
+        .arg(&link)
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
+    assert!(
+        std::fs::read_to_string(&link)
+            .unwrap()
+            .contains("<testsuites")
+    );
+    listener.next();
+
     for (text, says) in [
         ("[[step]]\ntrigger = \"dance\"\n", "is not an event"),
         (
@@ -264,17 +285,41 @@ fn a_failed_expectation_is_named_and_a_bad_file_sends_nothing() {
         .stderr(predicate::str::contains(
             "no Conversation/SMS webhook secret",
         ));
-    // A file read with a bound: /dev/zero is refused, not read until memory runs out.
+    // A device or a named pipe is no scenario: refused at once, never read (a pipe with no
+    // writer would wait for ever, /dev/zero until memory runs out).
+    let pipes = tempfile::tempdir().unwrap();
+    let fifo = pipes.path().join("scenario.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for not_a_file in [std::path::Path::new("/dev/zero"), fifo.as_path()] {
+        sinch_ticket()
+            .args(["scenario", "run"])
+            .arg(not_a_file)
+            .args(["--to", &listener.url("/cb")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not a regular file"));
+    }
+    // A file read with a bound.
+    let big = pipes.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; 1100 * 1024]).unwrap();
     sinch_ticket()
-        .args(["scenario", "run", "/dev/zero", "--to", &listener.url("/cb")])
+        .args(["scenario", "run"])
+        .arg(&big)
+        .args(["--to", &listener.url("/cb")])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("larger than 1024 KiB"));
     let (code, said) = listener.interrupt();
     assert_eq!(code, 0);
     assert!(
-        said.contains("Stopped after 1 request(s)"),
-        "nothing else was sent: {said}"
+        said.contains("Stopped after 2 request(s)"),
+        "nothing else was sent (the step, and again with the report behind a link): {said}"
     );
 }
 
