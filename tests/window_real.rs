@@ -514,6 +514,17 @@ fn atspi_of(session: &PrivateSession, which: &str, args: &[&str]) -> Option<serd
     serde_json::from_slice(&out.stdout).ok()
 }
 
+/// A private desktop a screen reader can read (display, window manager, accessibility bus)
+/// with the sandbox profile saved.
+fn accessible_desktop() -> PrivateSession {
+    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
+    session.start_display();
+    session.start_window_manager();
+    session.start_accessibility();
+    add_profile(&session);
+    session
+}
+
 /// Every node of the window, as a screen reader reads it.
 fn read_window(session: &PrivateSession, pid: u32) -> Option<Vec<Seen>> {
     serde_json::from_value(atspi(session, pid, &["dump"])?).ok()
@@ -522,11 +533,7 @@ fn read_window(session: &PrivateSession, pid: u32) -> Option<Vec<Seen>> {
 #[test]
 #[ignore = "needs Xvfb, openbox, AT-SPI (at-spi2-core, gir1.2-atspi-2.0, python3-gi), dbus-daemon and gnome-keyring: run scripts/test.sh"]
 fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_screen() {
-    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
-    session.start_display();
-    session.start_window_manager();
-    session.start_accessibility();
-    add_profile(&session);
+    let session = accessible_desktop();
     let (mut window, id, stderr_file) = start_window(&session);
     let pid = window.id();
     let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();
@@ -626,11 +633,7 @@ fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_scre
 #[test]
 #[ignore = "needs Xvfb, openbox, AT-SPI, zenity, dbus-daemon and gnome-keyring: run scripts/test.sh"]
 fn save_test_page_opens_the_desktops_file_dialog_and_saves_where_it_says() {
-    let mut session = PrivateSession::start(Bus::UnlockedKeyring);
-    session.start_display();
-    session.start_window_manager();
-    session.start_accessibility();
-    add_profile(&session);
+    let session = accessible_desktop();
     let (mut window, id, stderr_file) = start_window(&session);
     let pid = window.id();
     let window_stderr = || std::fs::read_to_string(stderr_file.path()).unwrap_or_default();

@@ -433,6 +433,36 @@ impl World {
         assert!(!self.app().dialogs.open(), "the dialog closed");
     }
 
+    /// Shows `tab`, and its `part` when it has parts, laid out.
+    fn show(&mut self, tab: &str, part: Option<&str>) {
+        self.click(tab);
+        if let Some(part) = part {
+            self.click(part);
+        }
+        self.harness.run_steps(3);
+    }
+
+    /// Whether the control labelled `label` is disabled.
+    fn disabled(&self, label: &str) -> bool {
+        use egui_kittest::kittest::NodeT as _;
+        self.harness
+            .get_by_label(label)
+            .accesskit_node()
+            .is_disabled()
+    }
+
+    /// Waits until the Scenario part's run has ended (or was found unable to start).
+    fn scenario_ended(&mut self) {
+        self.wait_until("the run's end", |w| {
+            w.app()
+                .callbacks
+                .scenario
+                .run
+                .as_ref()
+                .is_some_and(|r| r.end.is_some())
+        });
+    }
+
     /// Types `value` into the number field labelled `label`, as a user does: a click turns
     /// it into a text field, Enter takes the number.
     fn set_number(&mut self, label: &str, value: &str) {
@@ -1297,11 +1327,29 @@ trigger = "dice"
 expect = "refused"
 "#;
 
-#[test]
-fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the_junit_report() {
+/// A window on the Callbacks tab's Scenario part.
+fn scenario_world() -> World {
     let mut world = world();
     world.click("Callbacks");
     world.click("Scenario");
+    world
+}
+
+/// A server for [`SCENARIO`]'s seven requests that takes whatever comes, the second answered
+/// 503 (the retried step's first try).
+fn scenario_server() -> (u16, std::thread::JoinHandle<Vec<server::Received>>) {
+    server::answering_in_turn(
+        SECRET,
+        KEY,
+        (0..7)
+            .map(|i| server::Answering::careless(if i == 1 { 503 } else { 200 }, ""))
+            .collect(),
+    )
+}
+
+#[test]
+fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the_junit_report() {
+    let mut world = scenario_world();
     // Nothing named, or garbage: said where the run would be, nothing sent.
     world.click("Run scenario");
     assert!(world.shows("Not run: name a scenario file first"));
@@ -1345,14 +1393,7 @@ fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the
     world.set_number("Time scale", "0.001");
     assert_eq!(world.app().callbacks.scenario.time_scale, 0.001);
     world.click("Run scenario");
-    world.wait_until("the run's end", |w| {
-        w.app()
-            .callbacks
-            .scenario
-            .run
-            .as_ref()
-            .is_some_and(|r| r.end.is_some())
-    });
+    world.scenario_ended();
     let received = server.join().unwrap();
     assert_eq!(received.len(), 7);
     assert!(
@@ -1421,9 +1462,7 @@ fn the_scenario_part_runs_a_file_step_by_step_draws_its_deliveries_and_saves_the
 
 #[test]
 fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
-    let mut world = world();
-    world.click("Callbacks");
-    world.click("Scenario");
+    let mut world = scenario_world();
     let folder = tempfile::tempdir().unwrap();
     let suite = folder.path().join("suite");
     std::fs::create_dir(&suite).unwrap();
@@ -1447,15 +1486,7 @@ fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
         "missing.toml"
     );
     assert!(world.shows("There is no file missing.toml here."));
-    use egui_kittest::kittest::NodeT as _;
-    assert!(
-        world
-            .harness
-            .get_by_label("Open")
-            .accesskit_node()
-            .is_disabled(),
-        "nothing to open"
-    );
+    assert!(world.disabled("Open"), "nothing to open");
     // Into a folder: its scenarios are listed, other files and hidden ones are not. (The
     // folder is read off the UI thread.)
     world.wait_until("the folder listed", |w| w.shows("suite/"));
@@ -1489,24 +1520,11 @@ fn without_a_desktop_dialog_the_window_draws_its_own_to_open_and_save_files() {
     );
 
     // Save: a name typed and Enter writes the report there.
-    let (port, server) = server::answering_in_turn(
-        SECRET,
-        KEY,
-        (0..7)
-            .map(|i| server::Answering::careless(if i == 1 { 503 } else { 200 }, ""))
-            .collect(),
-    );
+    let (port, server) = scenario_server();
     world.replace_text("Your server", &format!("http://127.0.0.1:{port}/"));
     world.set_number("Time scale", "0.001");
     world.click("Run scenario");
-    world.wait_until("the run's end", |w| {
-        w.app()
-            .callbacks
-            .scenario
-            .run
-            .as_ref()
-            .is_some_and(|r| r.end.is_some())
-    });
+    world.scenario_ended();
     server.join().unwrap();
     world.click("Save JUnit report…");
     assert!(world.shows("Save the JUnit report"));
@@ -1609,9 +1627,7 @@ fn a_desktop_dialog_that_never_answers_can_be_given_up_and_its_late_answer_is_ig
 
 #[test]
 fn a_scenario_waiting_an_hour_stops_at_once_and_says_what_was_not_sent() {
-    let mut world = world();
-    world.click("Callbacks");
-    world.click("Scenario");
+    let mut world = scenario_world();
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("slow.toml");
     std::fs::write(
@@ -1815,7 +1831,6 @@ fn the_callbacks_tab_remembers_where_your_server_is_but_no_request() {
 
 #[test]
 fn stop_listening_leaves_the_window_responsive_while_answers_are_finished() {
-    use egui_kittest::kittest::NodeT as _;
     use sinch_ticket::sinch::callback::{Event, Forgery};
     use std::io::Write as _;
     let mut world = world();
@@ -1846,11 +1861,7 @@ fn stop_listening_leaves_the_window_responsive_while_answers_are_finished() {
     );
     assert!(world.shows("Stopping: finishing the answers under way"));
     assert!(
-        world
-            .harness
-            .get_by_label("Start listening")
-            .accesskit_node()
-            .is_disabled(),
+        world.disabled("Start listening"),
         "Start waits until the port is free"
     );
     // The window still draws and reacts: another part opens.
@@ -2255,14 +2266,7 @@ fn save_test_page_writes_a_private_file_and_never_overwrites_someone_elses() {
     let theirs = dir.path().join("index.html");
     std::fs::write(&theirs, "<html>my own work</html>").unwrap();
     world.replace_text("Test page", theirs.to_str().unwrap());
-    use egui_kittest::kittest::NodeT as _;
-    let open_button = |world: &World| {
-        world
-            .harness
-            .get_by_label("Open in browser")
-            .accesskit_node()
-            .is_disabled()
-    };
+    let open_button = |world: &World| world.disabled("Open in browser");
     assert!(
         open_button(&world),
         "another path than the page saved: nothing to open"
@@ -2367,13 +2371,7 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
         .path()
         .join("a-scenario-with-a-rather-long-name-for-a-small-window.toml");
     std::fs::write(&file, SCENARIO).unwrap();
-    let (port, server) = server::answering_in_turn(
-        SECRET,
-        KEY,
-        (0..7)
-            .map(|i| server::Answering::careless(if i == 1 { 503 } else { 200 }, ""))
-            .collect(),
-    );
+    let (port, server) = scenario_server();
     world.replace_text("Scenario file", &file.display().to_string());
     world.replace_text(
         "Your server",
@@ -2381,14 +2379,7 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
     );
     world.set_number("Time scale", "0.001");
     world.click("Run scenario");
-    world.wait_until("the run's end", |w| {
-        w.app()
-            .callbacks
-            .scenario
-            .run
-            .as_ref()
-            .is_some_and(|r| r.end.is_some())
-    });
+    world.scenario_ended();
     assert_eq!(server.join().unwrap().len(), 7);
     // What is drawn: a control or a text, with a place on screen.
     let is_shown_thing = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
@@ -2408,11 +2399,7 @@ fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_
         world.harness.set_size(egui::vec2(width, height));
         world.harness.run_steps(3);
         for (tab, part, panes) in PANED {
-            world.click(tab);
-            if let Some(part) = part {
-                world.click(part);
-            }
-            world.harness.run_steps(3);
+            world.show(tab, part);
             let place = format!("{tab} {} at {width}x{height}", part.unwrap_or(""));
             // Nothing, in or out of a pane, runs past the window's right edge.
             for node in world.harness.query_all(by().predicate(is_shown_thing)) {
@@ -3607,7 +3594,6 @@ fn the_inspector_keeps_its_history_open_and_follows_a_file_replaced_under_it() {
 
 #[test]
 fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
-    use egui_kittest::kittest::NodeT as _;
     let mut world = world();
     // A stranger's request the listener refused, as the history keeps it.
     let path = world.config.path().join("data/history.sqlite3");
@@ -3646,13 +3632,7 @@ fn a_record_that_never_verified_is_re_signed_only_once_the_user_says_so() {
     world.click("Listen");
     world.history_listed(1);
     world.pick_row(&["dice", "NOT VERIFIED", " 401  "]);
-    let replay_disabled = |world: &World| {
-        world
-            .harness
-            .get_by_label("Replay")
-            .accesskit_node()
-            .is_disabled()
-    };
+    let replay_disabled = |world: &World| world.disabled("Replay");
     assert!(replay_disabled(&world), "not signed without a word");
     world.click("It never verified: sign it with my secret anyway");
     assert!(!replay_disabled(&world));
@@ -3758,7 +3738,6 @@ fn a_running_listener_verifies_with_the_profiles_secrets_as_saved_without_a_rest
 
 #[test]
 fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_flag() {
-    use egui_kittest::kittest::NodeT as _;
     let mut world = world();
     world.click("Callbacks");
     world.click("Trigger");
@@ -3767,14 +3746,7 @@ fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_fla
         world.app().callbacks.trigger.event.product(),
         sinch_ticket::sinch::callback::Product::Voice
     );
-    assert!(
-        world
-            .harness
-            .get_by_label("Sent twice")
-            .accesskit_node()
-            .is_disabled(),
-        "not offered for Voice"
-    );
+    assert!(world.disabled("Sent twice"), "not offered for Voice");
     let why = sinch_ticket::sinch::callback::Forgery::Replay
         .check_for(world.app().callbacks.trigger.event)
         .unwrap_err()
@@ -3786,13 +3758,7 @@ fn a_forgery_the_event_cannot_carry_is_disabled_with_the_reason_and_names_no_fla
     // A Conversation event takes it.
     world.click("Event");
     world.click("conversation-message-inbound — Message Inbound");
-    assert!(
-        !world
-            .harness
-            .get_by_label("Sent twice")
-            .accesskit_node()
-            .is_disabled()
-    );
+    assert!(!world.disabled("Sent twice"));
     world.click("Sent twice");
     assert_eq!(
         world.app().callbacks.trigger.forgery,
@@ -4038,11 +4004,7 @@ fn tab_reaches_every_control_of_each_pane_in_reading_order() {
     world.click("Request");
     world.click("Sign");
     for (tab, part, panes) in PANED {
-        world.click(tab);
-        if let Some(part) = part {
-            world.click(part);
-        }
-        world.harness.run_steps(2);
+        world.show(tab, part);
         let place = format!("{tab} {}", part.unwrap_or(""));
         // One round of Tab from the first tab button back to it.
         world.harness.get_by_label("Generate").focus();
