@@ -563,14 +563,35 @@ fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_scre
         .find(|n| n.name == "Request" && n.role.contains("button"))
         .map(|n| n.role.clone())
         .expect("the tabs are buttons");
-    for (tab, panes) in [
-        ("Generate", ["Form pane", "Credential pane"]),
-        ("Inspect", ["Token pane", "Decoded pane"]),
-        ("Callbacks", ["Pasted request pane", "Verdict pane"]),
-        ("Request", ["Request pane", "Answer pane"]),
+    for (tab, part, panes) in [
+        ("Generate", None, ["Form pane", "Credential pane"]),
+        ("Inspect", None, ["Token pane", "Decoded pane"]),
+        (
+            "Callbacks",
+            Some("Verify"),
+            ["Pasted request pane", "Verdict pane"],
+        ),
+        (
+            "Callbacks",
+            Some("Trigger"),
+            ["Event pane", "Server answer pane"],
+        ),
+        (
+            "Callbacks",
+            Some("Listen"),
+            ["Arrivals pane", "Detail pane"],
+        ),
+        ("Callbacks", Some("Scenario"), ["Scenario pane", "Run pane"]),
+        ("Request", None, ["Request pane", "Answer pane"]),
     ] {
+        let tab = match part {
+            Some(part) => format!("{tab}, {part}"),
+            None => tab.to_owned(),
+        };
         let nodes = wait_for(30, &format!("the {tab} tab"), &evidence, || {
-            atspi(&session, pid, &["press", &tab_role, tab])?;
+            for name in tab.split(", ") {
+                atspi(&session, pid, &["press", &tab_role, name])?;
+            }
             read_window(&session, pid)
                 .filter(|nodes| panes.iter().all(|p| named(nodes, "panel", p)))
         });
