@@ -1626,6 +1626,46 @@ fn a_desktop_dialog_that_never_answers_can_be_given_up_and_its_late_answer_is_ig
 }
 
 #[test]
+fn a_long_scenario_draws_a_bounded_picture_and_only_the_steps_in_sight() {
+    let mut world = scenario_world();
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("long.toml");
+    std::fs::write(&file, "[[step]]\ntrigger = \"dice\"\n".repeat(250)).unwrap();
+    let (port, server) = server::answering_in_turn(
+        SECRET,
+        KEY,
+        (0..250)
+            .map(|_| server::Answering::careless(200, ""))
+            .collect(),
+    );
+    world.replace_text("Scenario file", &file.display().to_string());
+    world.replace_text("Your server", &format!("http://127.0.0.1:{port}/"));
+    world.click("Run scenario");
+    world.scenario_ended();
+    assert_eq!(server.join().unwrap().len(), 250);
+    world.harness.set_size(egui::vec2(1920.0, 1080.0));
+    world.harness.run_steps(3);
+    assert!(world.shows("250 step(s) to"));
+    let picture = world.harness.get_by(|n| {
+        n.role() == Role::Image && n.label().is_some_and(|l| l.starts_with("Deliveries"))
+    });
+    assert!(
+        picture.rect().height() < 220.0,
+        "60 lanes at most: {:?}",
+        picture.rect()
+    );
+    // A step's row reads "pass     step N (dice): 200".
+    let rows = world
+        .harness
+        .query_all_by_label_contains("(dice): 200")
+        .count();
+    assert!(
+        (10..60).contains(&rows),
+        "only the rows in sight are drawn: {rows}"
+    );
+}
+
+#[test]
 fn a_scenario_waiting_an_hour_stops_at_once_and_says_what_was_not_sent() {
     let mut world = scenario_world();
     let folder = tempfile::tempdir().unwrap();

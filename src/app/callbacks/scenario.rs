@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use eframe::egui::{self, Button, DragValue, Grid, RichText, TextEdit, Ui};
+use eframe::egui::{self, Button, DragValue, Grid, RichText, ScrollArea, TextEdit, Ui};
 
 use crate::app::action::{Action, PanelContext, ProfileState};
 use crate::app::file_dialog::{Ask, Kind, Purpose};
@@ -774,12 +774,15 @@ fn deliveries(ui: &mut Ui, steps: &[StepView], running_for: Option<Duration>) {
         steps.iter().filter(|s| !s.attempts.is_empty()).count(),
         end.as_secs_f64(),
     );
-    let lane = (120.0 / steps.len() as f32).clamp(3.0, 14.0);
+    // At most MAX_LANES lanes: a long scenario shares each lane among neighbouring steps.
+    let lanes = steps.len().min(MAX_LANES);
+    let lane_of = |i: usize| i * lanes / steps.len();
+    let lane = (120.0 / lanes as f32).clamp(3.0, 14.0);
     let width = ui.available_width().max(100.0);
     // The lanes, and a line under them for the time axis.
     let axis = 14.0;
     let (rect, response) = ui.allocate_exact_size(
-        egui::vec2(width, lane * steps.len() as f32 + 8.0 + axis),
+        egui::vec2(width, lane * lanes as f32 + 8.0 + axis),
         egui::Sense::hover(),
     );
     response
@@ -807,8 +810,10 @@ fn deliveries(ui: &mut Ui, steps: &[StepView], running_for: Option<Duration>) {
     }
     let mut under_pointer = None;
     let pointer = response.hover_pos();
+    // One mark per lane and pixel column: a million requests draw as many marks as fit.
+    let mut drawn = std::collections::HashSet::new();
     for (i, step) in steps.iter().enumerate() {
-        let y = area.top() + lane * (i as f32 + 0.5);
+        let y = area.top() + lane * (lane_of(i) as f32 + 0.5);
         // A step that failed has its lane tinted, whatever its answers were.
         if matches!(step.judged, Some((false, _))) {
             let band = egui::Rect::from_x_y_ranges(
@@ -819,6 +824,10 @@ fn deliveries(ui: &mut Ui, steps: &[StepView], running_for: Option<Duration>) {
         }
         for attempt in &step.attempts {
             let at = x(attempt.at);
+            let column = (at + 5.0 * attempt.copy.min(8) as f32) as i32;
+            if !drawn.insert((lane_of(i), column, attempt.status)) {
+                continue;
+            }
             if let Some(wait) = attempt.then_waits {
                 painter.line_segment(
                     [egui::pos2(at, y), egui::pos2(x(attempt.at + wait), y)],
@@ -859,6 +868,9 @@ fn deliveries(ui: &mut Ui, steps: &[StepView], running_for: Option<Duration>) {
     });
 }
 
+/// The most lanes the picture of a scenario's deliveries has.
+const MAX_LANES: usize = 60;
+
 /// One try in words: "step 2, copy 2: answered 503 at 2.5 s, then waited 5.0 s".
 fn attempt_sentence(step: &StepView, attempt: &Attempt) -> String {
     format!(
@@ -884,6 +896,10 @@ fn attempt_sentence(step: &StepView, attempt: &Attempt) -> String {
 /// Each step in a row, wrapped to the pane: how it went, its name and event, what it
 /// expected, the answers, how long; and why, when it failed.
 fn steps_list(ui: &mut Ui, run: &RunView) {
+    if run.steps.len() > LONG_SCENARIO {
+        long_steps_list(ui, run);
+        return;
+    }
     let ended = run.end.is_some();
     let mut under_way = !ended;
     for (i, step) in run.steps.iter().enumerate() {
@@ -941,4 +957,49 @@ fn steps_list(ui: &mut Ui, run: &RunView) {
             ui.indent(("why", i), |ui| error_text(ui, sentence));
         }
     }
+}
+
+/// Past this many steps, the steps are a scrolled list of one line each, only the rows in
+/// sight drawn (a scenario may have 10,000).
+const LONG_SCENARIO: usize = 200;
+
+/// The steps of a long scenario: one line each, the reason of a failure on hover.
+fn long_steps_list(ui: &mut Ui, run: &RunView) {
+    let ended = run.end.is_some();
+    let under_way = run.steps.iter().position(|s| s.judged.is_none());
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    ScrollArea::vertical()
+        .id_salt("scenario steps")
+        .max_height(row_height * 20.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_height, run.steps.len(), |ui, range| {
+            for i in range {
+                let step = &run.steps[i];
+                let mark = match &step.judged {
+                    Some((true, _)) => "pass",
+                    Some((false, _)) => "FAIL",
+                    None if ended => "not sent",
+                    None if under_way == Some(i) => "sending",
+                    None => "queued",
+                };
+                let line = format!(
+                    "{mark:<8} {} ({}): {}",
+                    step.name,
+                    step.event.name(),
+                    step.attempts
+                        .iter()
+                        .map(|a| a.status.map_or("no answer".to_owned(), |s| s.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                let text = match &step.judged {
+                    Some((false, _)) => RichText::new(line).color(ui.visuals().error_fg_color),
+                    _ => RichText::new(line),
+                };
+                let row = ui.add(egui::Label::new(text).truncate());
+                if let Some((_, sentence)) = &step.judged {
+                    row.on_hover_text(capitalize(sentence));
+                }
+            }
+        });
 }
