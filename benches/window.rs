@@ -5,7 +5,8 @@
 //! by egui_kittest (layout, widgets and the AccessKit tree of each frame, as eframe does it;
 //! the GPU's share, the same for both, is not in it).
 //!
-//! Also a frame showing a request with a 128 KiB JSON body, coloured, against plain text.
+//! Also a frame showing a request with a large JSON body, coloured, against plain text; and
+//! the Scenario part showing a run of 10,000 steps, against one of 10.
 //!
 //!   cargo bench --bench window
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
@@ -114,7 +115,7 @@ fn window_on(
     });
     let shown = format!("{count} request(s), newest first");
     assert!(
-        harness.query_by_label_contains(&shown).is_some(),
+        count == 0 || harness.query_by_label_contains(&shown).is_some(),
         "the list of {count} is shown"
     );
     // A list long enough to scroll: the mouse goes over its newest row, where the wheel
@@ -237,5 +238,70 @@ fn big_body(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scrolling, big_body);
+/// A frame of the Scenario part showing a finished run of 10,000 steps sent 3 times each
+/// (30,000 requests on the picture), against one of 10 steps.
+fn long_scenario(c: &mut Criterion) {
+    use sinch_ticket::app::callbacks::scenario::{Ended, RunView, StepView};
+    use sinch_ticket::scenario::Attempt;
+    use sinch_ticket::scenario::file::Expect;
+    let mut group = c.benchmark_group("scenario_run");
+    group.sample_size(100);
+    for steps in [10, 10_000] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = window_on(dir.path().join("history.sqlite3"), 0, dir.path());
+        for label in ["Callbacks", "Scenario"] {
+            harness.get_by_label(label).click();
+            harness.run_steps(2);
+        }
+        let run = RunView {
+            file: "/tmp/long.toml".into(),
+            to: "http://127.0.0.1:3000/".into(),
+            steps: (0..steps)
+                .map(|i| StepView {
+                    name: format!("step {}", i + 1),
+                    event: sinch_ticket::sinch::callback::Event::Dice,
+                    expect: Expect::Accepted,
+                    attempts: (0..3)
+                        .map(|copy| Attempt {
+                            at: Duration::from_millis(i as u64 * 2),
+                            copy,
+                            status: Some(if i % 50 == 0 { 503 } else { 200 }),
+                            then_waits: None,
+                        })
+                        .collect(),
+                    judged: Some((i % 50 != 0, "dice answered 200, then 200, then 200".into())),
+                    took: Duration::from_millis(2),
+                })
+                .collect(),
+            end: Some(Ok(Ended {
+                passed: steps - steps / 50,
+                failed: steps / 50,
+                took: Duration::from_secs(20),
+                stopped: false,
+                junit: Ok(String::new()),
+            })),
+            started: None,
+            waiting: None,
+        };
+        harness.state_mut().callbacks.scenario.run = Some(run);
+        harness.run_steps(3);
+        assert!(
+            harness
+                .query_by_label_contains(&format!("{steps} step(s) to"))
+                .is_some(),
+            "the run is shown"
+        );
+        let mut frame = 0u64;
+        group.bench_function(format!("frame_showing_{steps}_steps"), |b| {
+            b.iter(|| {
+                frame += 1;
+                harness.hover_at(egui::pos2(700.0, 300.0 + (frame % 2) as f32));
+                harness.step();
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scrolling, big_body, long_scenario);
 criterion_main!(benches);
