@@ -200,6 +200,8 @@ impl FocusKeeper {
     fn after_frame(&mut self, ctx: &egui::Context, open: bool) {
         let focused = ctx.memory(|m| m.focused());
         if open {
+            // Something opened again before the focus went back: it is its to give back.
+            self.give_back = None;
             if let Some(id) = focused
                 && Some(id) != self.last
                 && !self.inside.contains(&id)
