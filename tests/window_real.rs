@@ -563,27 +563,7 @@ fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_scre
         .find(|n| n.name == "Request" && n.role.contains("button"))
         .map(|n| n.role.clone())
         .expect("the tabs are buttons");
-    for (tab, part, panes) in [
-        ("Generate", None, ["Form pane", "Credential pane"]),
-        ("Inspect", None, ["Token pane", "Decoded pane"]),
-        (
-            "Callbacks",
-            Some("Verify"),
-            ["Pasted request pane", "Verdict pane"],
-        ),
-        (
-            "Callbacks",
-            Some("Trigger"),
-            ["Event pane", "Server answer pane"],
-        ),
-        (
-            "Callbacks",
-            Some("Listen"),
-            ["Arrivals pane", "Detail pane"],
-        ),
-        ("Callbacks", Some("Scenario"), ["Scenario pane", "Run pane"]),
-        ("Request", None, ["Request pane", "Answer pane"]),
-    ] {
+    for (tab, part, panes) in support::panes::PANED {
         let tab = match part {
             Some(part) => format!("{tab}, {part}"),
             None => tab.to_owned(),
@@ -618,6 +598,10 @@ fn a_screen_reader_finds_every_control_named_and_the_request_tabs_answer_on_scre
 
     // The Request tab, pointed at a server on this machine through the accessibility bus,
     // sent: the answer is on screen, inside the window, without scrolling.
+    wait_for(30, "the Request tab", &evidence, || {
+        atspi(&session, pid, &["press", &tab_role, "Request"])?;
+        read_window(&session, pid).filter(|nodes| named(nodes, "panel", "Answer pane"))
+    });
     let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
     let host = format!("http://127.0.0.1:{port}");
     wait_for(30, "the Host field filled", &evidence, || {

@@ -2360,28 +2360,9 @@ fn ctrl_and_a_number_shows_each_tab_and_ctrl_enter_does_what_that_tab_does() {
 /// A ticket whose signature is not the sandbox profile's: its reason is a long sentence.
 const FORGED_TICKET: &str = "eyJpZGVudGl0eSI6eyJ0eXBlIjoidXNlcm5hbWUiLCJlbmRwb2ludCI6ImFsaWNlIn0sImV4cGlyZXNJbiI6MzYwMCwiYXBwbGljYXRpb25LZXkiOiIxOTYwODdhMS1lODE1LTRiYzQtODk4NC02MGQ4ZDhhNDNmMWQiLCJjcmVhdGVkIjoiMjAyNi0wMS0wMlQwMzowNDowNVoifQ==:bOs0i+KiTP6mVdWD+kQYXgkYLtwm0qcGU6fIi5XqY9I=";
 
-/// Every tab and part of the window, with the names of its two panes.
-const PANED: [(&str, Option<&str>, [&str; 2]); 7] = [
-    ("Generate", None, ["Form pane", "Credential pane"]),
-    ("Inspect", None, ["Token pane", "Decoded pane"]),
-    ("Request", None, ["Request pane", "Answer pane"]),
-    (
-        "Callbacks",
-        Some("Verify"),
-        ["Pasted request pane", "Verdict pane"],
-    ),
-    (
-        "Callbacks",
-        Some("Trigger"),
-        ["Event pane", "Server answer pane"],
-    ),
-    ("Callbacks", Some("Scenario"), ["Scenario pane", "Run pane"]),
-    (
-        "Callbacks",
-        Some("Listen"),
-        ["Arrivals pane", "Detail pane"],
-    ),
-];
+#[path = "support/panes.rs"]
+mod panes;
+use panes::PANED;
 
 #[test]
 fn at_three_sizes_every_tab_keeps_its_widgets_and_text_inside_its_panes_and_the_window() {

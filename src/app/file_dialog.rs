@@ -311,6 +311,9 @@ struct InWindow {
     replacing: Option<PathBuf>,
     /// Put the keyboard on Replace when next drawn (the question was just asked).
     focus_replace: bool,
+    /// The path named, and whether it is a file and whether a folder: asked of the disk
+    /// when the name changes, not each frame.
+    checked: Option<(PathBuf, bool, bool)>,
 }
 
 impl InWindow {
@@ -324,6 +327,7 @@ impl InWindow {
             focus: true,
             replacing: None,
             focus_replace: false,
+            checked: None,
         }
     }
 
@@ -484,11 +488,18 @@ impl InWindow {
                 // Another name typed since: the question was about another file.
                 self.replacing = None;
             }
+            if self.checked.as_ref().is_none_or(|(p, _, _)| *p != path) {
+                self.checked = Some((path.clone(), path.is_file(), path.is_dir()));
+            }
+            let (is_file, is_dir) = self
+                .checked
+                .as_ref()
+                .map_or((false, false), |&(_, file, dir)| (file, dir));
             let named = !self.name.trim().is_empty();
-            let exists = named && path.is_file();
+            let exists = named && is_file;
             let (ready, verb) = match self.ask.kind {
                 Kind::Open => (exists, "Open"),
-                Kind::Save => (named && !path.is_dir(), "Save"),
+                Kind::Save => (named && !is_dir, "Save"),
             };
             confirm |= ready && name.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             // A line kept for what is to be said, so the buttons stay where they are.

@@ -119,12 +119,8 @@ pub fn run(args: &ScenarioArgs) -> Result<u8, Failure> {
             .map_err(|err| Failure::system(format!("the JUnit report cannot be made: {err}")))?;
         // Written beside it, then renamed over it: a link planted where the report goes is
         // replaced, not followed, and a pipe there does not block the run.
-        crate::history::export::write_export(path, |out| {
-            out.write_all(xml.as_bytes())
-                .map(Ok::<(), std::convert::Infallible>)
-        })
-        .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?
-        .unwrap_or_else(|never| match never {});
+        crate::history::write_file(path, xml.as_bytes())
+            .map_err(|err| Failure::io(&format!("writing {}", path.display()), &err))?;
     }
     Ok(if failed == 0 {
         exit::OK

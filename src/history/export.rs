@@ -119,6 +119,16 @@ fn is_history_file(history: &Path, target: &Path) -> bool {
     })
 }
 
+/// Writes `bytes` to `path` as [`write_export`] writes (a report, a page): beside it, then
+/// renamed over it, readable by its owner only.
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_export(path, |out| {
+        out.write_all(bytes).map(Ok::<(), std::convert::Infallible>)
+    })?
+    .unwrap_or_else(|never| match never {});
+    Ok(())
+}
+
 /// Writes what `write` writes to `path`, readable by its owner only, whole or not at all:
 /// the bytes go to a new private file beside it, which then takes the name. So an earlier
 /// export is never left half-written (a full disk), a link at `path` is replaced, never

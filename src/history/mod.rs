@@ -27,7 +27,7 @@ pub mod replay;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use export::{ExportError, Format, export, record_json, write_export};
+pub use export::{ExportError, Format, export, record_json, write_export, write_file};
 pub use keeper::{Keeper, KeeperReport};
 
 use chrono::{DateTime, Utc};

@@ -8,6 +8,7 @@
 pub mod listener;
 pub mod npm;
 pub mod oauth;
+pub mod panes;
 pub mod server;
 
 /// Where a test's HOME and XDG folders point unless it gives its own: a folder under the

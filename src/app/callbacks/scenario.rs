@@ -450,17 +450,12 @@ impl ScenarioPart {
                 return Err("name the report's file first".to_owned());
             }
             let xml = xml?;
-            crate::history::export::write_export(&to, |out| {
-                out.write_all(xml.as_bytes())
-                    .map(Ok::<(), std::convert::Infallible>)
-            })
-            .map_err(|err| {
+            crate::history::write_file(&to, xml.as_bytes()).map_err(|err| {
                 format!(
                     "{} cannot be written ({err}): choose a folder you can write to",
                     to.display()
                 )
-            })?
-            .unwrap_or_else(|never| match never {});
+            })?;
             Ok(to)
         });
     }
