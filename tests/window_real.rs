@@ -136,11 +136,29 @@ fn generate_and_copy_through_real_input_and_read_the_clipboard_from_another_proc
     // The Host field and the Send button are clicked where the tab lays them out in the
     // default window (Send below the Authorization row); before Send is pressed, the field's text is copied and read back, so
     // that nothing is ever sent anywhere but to 127.0.0.1.
+    // The tab is shown, and the focus it gives its path field taken, before the Host field
+    // is clicked: Ctrl+3 and a click in the same frame leave the focus on the path, and the
+    // host was typed there once (a loaded machine, the key pressed again on a retry).
+    wait_for(
+        60,
+        "the Request tab, its path field focused",
+        &evidence,
+        || {
+            xdotool(&session, &["windowfocus", "--sync", &id]);
+            xdotool(&session, &["key", "ctrl+3"]);
+            xdotool(&session, &["key", "ctrl+a", "ctrl+c"]);
+            let copied = output({
+                let mut cmd = session.command("xclip");
+                cmd.args(["-o", "-selection", "clipboard"]);
+                cmd
+            });
+            (copied == "/calling/v1/callouts").then_some(())
+        },
+    );
     let (port, server) = support::server::checking_server(SECRET, KEY, Some(900), None);
     let host = format!("http://127.0.0.1:{port}");
     wait_for(60, "the request at the local server", &evidence, || {
         xdotool(&session, &["windowfocus", "--sync", &id]);
-        xdotool(&session, &["key", "ctrl+3"]);
         fill_field(&session, &id, ("245", "101"), &host)?;
         xdotool(
             &session,
