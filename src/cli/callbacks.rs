@@ -339,7 +339,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         let _ = interrupt.send(());
     })
     .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
-    let keeper = open_keeper(args)?.map(Arc::new);
+    let keeper = open_keeper(args.no_history)?.map(Arc::new);
     // Records go through a queue bounded by bytes to one printing thread: answering never
     // waits for the terminal. Each record's JSON is made on the connection's own thread.
     let printing = Arc::new(Bounded::<Printable>::new(PRINT_QUEUED_BYTES));
@@ -516,7 +516,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
 
 /// Says when writing the history starts failing (the records wait and are retried) and when
 /// it works again; whether it is failing now.
-fn say_history_state(report: &crate::history::KeeperReport, was_failing: bool) -> bool {
+pub(super) fn say_history_state(report: &crate::history::KeeperReport, was_failing: bool) -> bool {
     match (&report.failing, was_failing) {
         (Some(err), false) => {
             warn(&format!(
@@ -548,8 +548,10 @@ fn say_shed(total: u64, said: u64, over: Duration) -> u64 {
 
 /// The history's keeper for the listener, unless `--no-history`; a file moved aside is said,
 /// and a file that cannot be written is said now, with what to do.
-fn open_keeper(args: &ListenArgs) -> Result<Option<crate::history::Keeper>, Failure> {
-    if args.no_history {
+/// The history's keeper, unless `no_history` (or there is no data folder, or the file cannot
+/// be written: said, and nothing is kept).
+pub(super) fn open_keeper(no_history: bool) -> Result<Option<crate::history::Keeper>, Failure> {
+    if no_history {
         return Ok(None);
     }
     let Some(path) = crate::history::default_path() else {

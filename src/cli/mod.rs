@@ -9,6 +9,7 @@ mod generate;
 mod history;
 mod inspect;
 mod install;
+mod mock;
 mod profile;
 mod project;
 mod project_keys;
@@ -288,6 +289,38 @@ only POST is taken. What HTTP/1.1 calls ambiguous is 400; bodies over 1 MiB get 
 request whose head takes over 10 s, or over 30 s in all, gets 408; redirects are relayed,
 never followed. Ctrl+C prints every request answered and stops it (exit status 0).")]
     Listen(callbacks::ListenArgs),
+    /// Stand in for Sinch's APIs: answer your backend's calls, check its credentials for
+    /// real, and call it back as Sinch would.
+    #[command(after_help = "\
+Examples:
+  sinch-ticket mock --callback-url http://localhost:3000/sinch     # on 127.0.0.1:8766
+  sinch-ticket mock --profile sandbox --callback-url voice=http://localhost:3000/voice \\
+                    --callback-url sms=http://localhost:3000/sms --time-scale 0.01
+  sinch-ticket mock --json | jq 'select(.verified == false)'
+Point an SDK at it: Node `smsHostname: 'http://127.0.0.1:8766'` (and authHostname,
+conversationHostname, numbersHostname, voiceHostname, verificationHostname); Python
+`client.configuration.sms_origin = 'http://127.0.0.1:8766'` (and auth_origin, …).
+
+Served (each checked with the profiles' credentials, as Sinch checks them):
+  POST /oauth2/token                                   the access key, Basic or form body
+  /xms/v1/{project_id|service_plan_id}/batches[/…]     SMS: send, list, get, cancel, reports
+  /v1/projects/{project_id}/messages:send, /messages   Conversation: send, get, list
+  /v1/projects/{project_id}/availableNumbers, …:rent   Numbers: search, rent, active numbers
+  /calling/v1/callouts, /calls/id/{id}, /conferences   Voice: the application signature
+  /verification/v1/verifications[/id/{id}]             Verification: start, report, status
+A refused call is answered as Sinch answers it (401 with errorCode 40100, 40101 or 40102;
+a bearer that expired says \"expired\" in WWW-Authenticate); why, with the string the
+signature should cover, is printed here and kept in the history, never told to the caller.
+
+Callbacks follow as Sinch sends them, signed with the profile's secrets: SMS delivery
+reports (as the batch's delivery_report asks), Conversation delivery events, Voice ACE then
+DiCE (the ACE's SVAML decides: hangup ends the call), Verification request and result
+events, Numbers provisioning events. Recipients ending 0001 fail, 0002 stay pending, any
+other succeeds; verification code 1234 verifies. A 5xx, 429 or no answer is retried after
+5 s, 10 s, 20 s (times --time-scale). Calls and callbacks are kept in the history (events
+mock:OPERATION, callbacks from peer \"mock\"). Nothing is delivered to a phone, nothing
+is billed. Exit status: 0 after Ctrl+C; 2 wrong usage; 3 the port or output failed.")]
+    Mock(mock::MockArgs),
     /// Print a shell completion script for bash, zsh or fish.
     #[command(after_help = "\
 Install:
@@ -393,6 +426,7 @@ pub fn run(command: Command) -> u8 {
         Command::VerifyCallback(args) => rest::verify_callback(&args),
         Command::Trigger(args) => callbacks::trigger(&args),
         Command::Listen(args) => callbacks::listen(&args),
+        Command::Mock(args) => mock::run(&args),
         Command::Completions { shell } => install::completions(shell),
         Command::Man { dir } => install::man_pages(&dir),
     };

@@ -74,6 +74,18 @@ impl Profile {
         }
     }
 
+    /// The account `mock` knows it as: every secret it holds (load it with
+    /// [`Profiles::load_for_window`] for its access key and service plan).
+    pub fn mock_account(&self) -> crate::sinch::mock::Account {
+        crate::sinch::mock::Account {
+            name: self.name.clone(),
+            application: Some(self.application()),
+            access_key: self.access_key.clone(),
+            service_plan: self.service_plan.clone(),
+            webhooks: self.webhooks.clone(),
+        }
+    }
+
     /// What its callbacks are signed with: its application and its webhook secrets.
     pub fn callback_secrets(&self) -> crate::sinch::callback::CallbackSecrets {
         crate::sinch::callback::CallbackSecrets {
@@ -1098,14 +1110,23 @@ impl<S: SecretStore> Profiles<S> {
     pub fn webhook_secrets(&self, name: &str) -> Result<WebhookSecrets, ProfileError> {
         let name = canonical_name(name)?;
         let mut secrets = WebhookSecrets::default();
+        let listed = self.listed_kinds(&name)?;
         for kind in CredentialKind::WEBHOOKS {
-            if let (Some(scheme), Some(secret)) =
-                (kind.scheme(), self.read_credential(&name, kind)?)
-            {
+            // A kind the index does not list is looked for in the keyring too (an older
+            // version saved secrets without listing them); with no keyring at all, there is
+            // none there, and a profile whose secrets all come from references still loads.
+            let secret = match self.read_credential(&name, kind) {
+                Err(ProfileError::Keyring(KeyringError::Unavailable(_)))
+                    if !listed.contains(kind.name()) =>
+                {
+                    None
+                }
+                read => read?,
+            };
+            if let (Some(scheme), Some(secret)) = (kind.scheme(), secret) {
                 secrets.insert(scheme, secret);
             }
         }
-        let listed = self.listed_kinds(&name)?;
         let unlisted: Vec<_> = secrets
             .schemes()
             .into_iter()

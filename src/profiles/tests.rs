@@ -883,6 +883,20 @@ fn a_profile_of_references_only_is_saved_and_removed_without_a_keyring() {
         .add_reference("ci", KEY, &reference("env:APP"), false)
         .unwrap();
     assert!(profiles.load("ci").unwrap().secret.ct_eq(&secret()));
+    // Everything it holds loads too (what `mock` and the window read), though the keyring
+    // cannot be asked about the webhook kinds it does not list.
+    let whole = profiles.load_for_window("ci").unwrap();
+    assert!(whole.webhooks.schemes().is_empty());
+    profiles
+        .set_webhook_reference(
+            "ci",
+            CredentialKind::Conversation,
+            &reference("env:APP"),
+            false,
+        )
+        .unwrap();
+    let whole = profiles.load_for_window("ci").unwrap();
+    assert_eq!(whole.webhooks.schemes(), [Scheme::Conversation]);
     profiles.remove("ci").unwrap();
     assert!(profiles.list().unwrap().0.is_empty());
     // A literal secret still needs the keyring, and says so.

@@ -11,6 +11,7 @@ mod inspect;
 mod json;
 mod jwt;
 mod make;
+pub mod mock;
 pub mod oauth;
 pub mod received;
 mod secret;
