@@ -123,3 +123,39 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   fi
 fi
 
+
+# Sinch's own SDKs, which the tests of `sinch-ticket mock` run as real clients
+# (tests/support/sdks.rs): from the npm registry and PyPI, into target/sinch-sdks, never
+# fetched by a test. The Node parts are installed one by one: @sinch/sdk-core 1.5.0 pins
+# versions of them the registry does not have, and @sinch/sdk-client reads its version from
+# @sinch/sdk-core/package.json, so that package is unpacked beside them, not installed.
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  sdks="${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/.." && pwd)/target}/sinch-sdks"
+  node_sdks="$sdks/node"
+  mkdir -p "$node_sdks"
+  has_version() {
+    grep -qs "\"version\": \"$2\"" "$node_sdks/node_modules/$1/package.json"
+  }
+  for package in @sinch/sms@1.4.0 @sinch/conversation@1.4.0 @sinch/numbers@1.5.0 \
+    @sinch/voice@1.4.0 @sinch/verification@1.4.0 @sinch/sdk-client@1.5.0; do
+    name=${package%@*}
+    has_version "$name" "${package##*@}" && continue
+    echo "setup: installing $package from npm" >&2
+    npm install --silent --no-audit --no-fund --prefix "$node_sdks" "$package" >&2
+  done
+  if ! has_version @sinch/sdk-core 1.5.0; then
+    echo "setup: unpacking @sinch/sdk-core@1.5.0 from npm" >&2
+    unpack=$(mktemp -d)
+    (cd "$unpack" && npm pack --silent @sinch/sdk-core@1.5.0 >/dev/null)
+    mkdir -p "$node_sdks/node_modules/@sinch/sdk-core"
+    tar -xzf "$unpack"/sinch-sdk-core-1.5.0.tgz -C "$node_sdks/node_modules/@sinch/sdk-core" --strip-components=1
+    rm -rf "$unpack"
+  fi
+  python_sdk="$sdks/python"
+  if ! "$python_sdk/bin/python3" -c 'import sinch, importlib.metadata as m, sys; sys.exit(m.version("sinch") != "2.3.0")' 2>/dev/null; then
+    echo "setup: installing sinch 2.3.0 from PyPI" >&2
+    rm -rf "$python_sdk"
+    python3 -m venv "$python_sdk"
+    "$python_sdk/bin/pip" install --quiet --disable-pip-version-check 'sinch==2.3.0' >&2
+  fi
+fi

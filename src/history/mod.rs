@@ -36,6 +36,10 @@ use serde::Serialize;
 
 /// The history file's name inside the data folder.
 pub const FILE: &str = "history.sqlite3";
+/// The peer of a callback `sinch-ticket mock` sent (the calls it received keep their
+/// caller's address, and an event `mock:OPERATION`).
+pub const MOCK_PEER: &str = "mock";
+
 /// The schema this version writes (SQLite's `user_version`): 2 added the body's length and
 /// digest, `resigned` and the settings. Schema 1 files are brought up to it when opened.
 pub const SCHEMA_VERSION: i32 = 2;
@@ -187,9 +191,20 @@ impl Entry {
             .collect()
     }
 
+    /// Whether the mock sent it (a callback of `sinch-ticket mock`, [`MOCK_PEER`]).
+    pub fn sent_by_mock(&self) -> bool {
+        self.peer == MOCK_PEER
+    }
+
     /// Its verdict in a few words, as every list shows it: a replay this tool signed is
-    /// "re-signed", never "verified".
+    /// "re-signed", never "verified"; a callback the mock sent says so.
     pub fn headline(&self) -> String {
+        if self.sent_by_mock() {
+            return match &self.scheme {
+                Some(scheme) => format!("sent by the mock ({scheme})"),
+                None => "sent by the mock, unsigned".to_owned(),
+            };
+        }
         if self.replay_of.is_some() && !self.resigned {
             return "replayed as recorded".to_owned();
         }

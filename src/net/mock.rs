@@ -321,7 +321,7 @@ impl Seen {
             Seen::Callback(callback) => Some(crate::history::Entry {
                 id: None,
                 time: callback.tries.first().map_or_else(Utc::now, |t| t.at),
-                peer: "mock".into(),
+                peer: crate::history::MOCK_PEER.into(),
                 method: "POST".into(),
                 path: callback.url.clone().unwrap_or_default(),
                 event: Some(callback.event.name().to_owned()),

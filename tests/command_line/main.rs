@@ -13,6 +13,7 @@ mod install;
 mod keeping;
 mod keyring;
 mod layout;
+mod mock;
 mod network_edge;
 mod oauth;
 mod rest;

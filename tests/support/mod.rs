@@ -6,9 +6,11 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod listener;
+pub mod mock;
 pub mod npm;
 pub mod oauth;
 pub mod panes;
+pub mod sdks;
 pub mod server;
 
 /// Where a test's HOME and XDG folders point unless it gives its own: a folder under the

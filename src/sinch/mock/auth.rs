@@ -160,13 +160,13 @@ impl Desk {
             },
         };
         let Some((key_id, secret)) = pair else {
-            let mut issued = refused(
-                401,
-                "invalid_client",
+            let why = if request.header("authorization").is_some() {
+                "the Authorization is not Basic base64(KEY_ID:KEY_SECRET) in UTF-8"
+            } else {
                 "no client credentials: HTTP Basic with the access key's Key ID and Key Secret, \
                  or client_id and client_secret in the form body"
-                    .into(),
-            );
+            };
+            let mut issued = refused(401, "invalid_client", why.into());
             issued.reply = issued
                 .reply
                 .with_header("WWW-Authenticate", "Basic realm=\"sinch\"");
