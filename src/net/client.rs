@@ -135,6 +135,55 @@ pub fn send_within(
     limit: u64,
 ) -> Result<Answer, SendError> {
     url.check_transport()?;
+    let agent = agent(proxy_for(url.host), request.timeout);
+    exchange(&agent, request, limit)
+}
+
+/// An agent that follows no redirect and takes any status as an answer, with its time
+/// limits and proxy.
+fn agent(proxy: Option<ureq::Proxy>, timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(proxy)
+        .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+/// Agents kept for many requests (the mock's callbacks), each keeping its connections open
+/// between them: one without a proxy for this machine's hosts, one with the environment's
+/// proxy for the others, as [`send`] chooses. Building an agent sets up rustls each time,
+/// which a sender of thousands of requests a second should do once.
+pub struct Agents {
+    local: ureq::Agent,
+    remote: ureq::Agent,
+}
+
+impl Agents {
+    /// Agents whose exchanges each take at most `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            local: agent(None, timeout),
+            remote: agent(ureq::Proxy::try_from_env(), timeout),
+        }
+    }
+
+    /// [`send`] with these agents (the request's own timeout is theirs).
+    pub fn send(&self, url: &RequestUrl<'_>, request: Outgoing<'_>) -> Result<Answer, SendError> {
+        url.check_transport()?;
+        let agent = if crate::net::target::is_loopback_host(url.host) {
+            &self.local
+        } else {
+            &self.remote
+        };
+        exchange(agent, request, MAX_RESPONSE_BYTES)
+    }
+}
+
+/// One exchange on `agent`: the request sent, the answer read (at most `limit` bytes).
+fn exchange(agent: &ureq::Agent, request: Outgoing<'_>, limit: u64) -> Result<Answer, SendError> {
     let mut builder = ureq::http::Request::builder()
         .method(request.method.to_ascii_uppercase().as_str())
         .uri(request.url);
@@ -144,14 +193,6 @@ pub fn send_within(
     let built = builder
         .body(request.body)
         .map_err(|err| SendError::Build(err.to_string()))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(proxy_for(url.host))
-        .timeout_connect(Some(CONNECT_TIMEOUT.min(request.timeout)))
-        .timeout_global(Some(request.timeout))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
     let started = Instant::now();
     let failed = |err| network_failure(err, request.timeout);
     let response = agent.run(built).map_err(failed)?;

@@ -395,6 +395,8 @@ struct Shared {
     seq: AtomicU64,
     dropped: AtomicU64,
     urls: CallbackUrls,
+    /// The HTTP agents callbacks go out with (their connections kept between callbacks).
+    agents: client::Agents,
     time_scale: f64,
     callback_timeout: Duration,
     on_seen: Box<dyn Fn(Seen) + Send + Sync>,
@@ -423,6 +425,7 @@ impl Shared {
             return;
         }
         let mut queue = self.lock_queue();
+        let mut queued = 0;
         for planned in planned {
             if queue.stopping {
                 return;
@@ -439,9 +442,14 @@ impl Shared {
                 planned,
                 tries: Vec::new(),
             }));
+            queued += 1;
         }
         drop(queue);
-        self.ready.notify_all();
+        // One sender woken per callback: a sender that finishes one looks for the next
+        // itself, so waking them all for each would only make them fight for the queue.
+        for _ in 0..queued {
+            self.ready.notify_one();
+        }
     }
 
     /// A sending thread: takes each job when due, until the mock stops.
@@ -480,7 +488,6 @@ impl Shared {
             drop(queue);
             self.send_one(job);
             self.lock_queue().busy -= 1;
-            self.ready.notify_all();
         }
     }
 
@@ -530,7 +537,7 @@ impl Shared {
         let sent = target::sendable(&url)
             .map_err(client::SendError::from)
             .and_then(|target| {
-                client::send(
+                self.agents.send(
                     &target,
                     client::Outgoing {
                         method: "POST",
@@ -567,7 +574,7 @@ impl Shared {
                     tries: seen.tries,
                 }));
                 drop(queue);
-                self.ready.notify_all();
+                self.ready.notify_one();
                 return;
             }
         }
@@ -808,6 +815,7 @@ pub fn start(
         seq: AtomicU64::new(0),
         dropped: AtomicU64::new(0),
         urls: config.callback_urls,
+        agents: client::Agents::new(config.callback_timeout),
         time_scale: config.time_scale.max(0.0),
         callback_timeout: config.callback_timeout,
         on_seen: Box::new(on_seen),

@@ -119,6 +119,8 @@ pub enum Follow {
     Ace {
         /// The call.
         call: String,
+        /// The call as it was placed, for its DiCE when the state has forgotten it.
+        placed: Box<Value>,
     },
     /// A Verification request event: the answer allows or denies it.
     VerificationRequest {

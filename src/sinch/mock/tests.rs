@@ -444,6 +444,41 @@ fn a_callout_is_answered_then_its_ace_answer_decides_the_dice() {
 }
 
 #[test]
+fn a_call_the_state_forgot_still_gets_its_dice() {
+    let desk = desk();
+    let mut state = State::with_cap(1);
+    let body = r#"{"method":"ttsCallout","ttsCallout":{"destination":{"type":"number","endpoint":"+46700000000"},"text":"Hi"}}"#;
+    let first = handle(
+        &desk,
+        &mut state,
+        &signed("POST", "/calling/v1/callouts", body, now(), SECRET),
+        now(),
+        &mut Counter(0),
+    );
+    // A second call pushes the first out of a state that keeps one.
+    handle(
+        &desk,
+        &mut state,
+        &signed("POST", "/calling/v1/callouts", body, now(), SECRET),
+        now(),
+        &mut Counter(7),
+    );
+    let next = followed(
+        &desk,
+        &mut state,
+        &first.callbacks[0],
+        Delivered::NotDelivered,
+        now(),
+    );
+    let [dice] = next.as_slice() else {
+        panic!("{next:?}")
+    };
+    let dice_body: Value = serde_json::from_slice(&dice.body).unwrap();
+    assert_eq!(dice_body["callid"], json_of(&first)["callId"]);
+    assert_eq!(dice_body["to"]["endpoint"], "+46700000000");
+}
+
+#[test]
 fn a_verification_takes_the_documented_code_and_the_number_table_decides() {
     let desk = desk();
     let mut state = State::default();
