@@ -4086,3 +4086,119 @@ fn tab_reaches_every_control_of_each_pane_in_reading_order() {
         }
     }
 }
+
+/// A Voice callout to the window's mock at `addr`, signed with `secret`: its status and body.
+fn callout_at(addr: std::net::SocketAddr, secret: &str) -> (u16, serde_json::Value) {
+    use sinch_ticket::sinch::signing::{SignRequest, sign_request, timestamp};
+    let body = r#"{"method":"ttsCallout","ttsCallout":{"destination":{"type":"number","endpoint":"+46700000000"},"text":"Hi"}}"#;
+    let stamp = timestamp(Utc::now());
+    let signed = sign_request(
+        KEY,
+        &AppSecret::from_base64(secret).unwrap(),
+        &SignRequest {
+            method: "POST",
+            resource: "/calling/v1/callouts",
+            content_type: Some("application/json"),
+            body: body.as_bytes(),
+            timestamp: &stamp,
+        },
+    );
+    let url = format!("http://{addr}/calling/v1/callouts");
+    let target = sinch_ticket::net::target::sendable(&url).unwrap();
+    let mut headers = signed.headers();
+    headers.push(("Content-Type".into(), "application/json".into()));
+    let answer = sinch_ticket::net::client::send(
+        &target,
+        sinch_ticket::net::client::Outgoing {
+            method: "POST",
+            url: &url,
+            headers,
+            body: body.as_bytes().to_vec(),
+            timeout: Duration::from_secs(30),
+        },
+    )
+    .unwrap();
+    (
+        answer.status,
+        serde_json::from_slice(&answer.body).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_mock_part_answers_as_sinch_says_why_it_refused_and_the_inspector_lists_its_calls() {
+    let mut world = world();
+    world.click("Callbacks");
+    world.click("Mock");
+    world.replace_text("Port", "0");
+    world.click("Start mock");
+    let addr = world
+        .app()
+        .callbacks
+        .mock
+        .listening_on()
+        .expect("the mock runs");
+    assert!(world.shows("Answering on http://127.0.0.1:"));
+    assert!(world.lists(&["Mock (on)"]) || world.shows("Mock (on)"));
+    // The wrong secret: Sinch's refusal to the caller, nothing more.
+    let (status, body) = callout_at(addr, OTHER_SECRET);
+    assert_eq!(status, 401);
+    assert_eq!(
+        body,
+        serde_json::json!({"errorCode": 40102, "message": "Invalid Signature"})
+    );
+    // The right one: a call placed.
+    let (status, body) = callout_at(addr, SECRET);
+    assert_eq!(status, 200, "{body}");
+    world.wait_until("both calls listed", |w| {
+        w.app().callbacks.mock.lines.len() >= 2
+    });
+    world.harness.run_steps(2);
+    assert!(world.lists(&["POST voice.callout: 200 application"]));
+    // Why it refused is said here, with what the signature should have covered.
+    world
+        .harness
+        .get_by_label_contains("POST voice.callout: 401 refused")
+        .click();
+    world.harness.run_steps(2);
+    assert!(world.shows("Why it was refused"));
+    assert!(world.shows("What the signature should cover"));
+    let why = world
+        .field("Why it was refused")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        why.contains("the signature does not match this secret"),
+        "{why}"
+    );
+    let covered = world
+        .field("What the signature should cover")
+        .value()
+        .unwrap_or_default();
+    assert!(covered.starts_with("POST\n"), "{covered}");
+    // No callback URL: the ACE the call planned is said to have gone nowhere.
+    world.wait_until("the ACE reported", |w| {
+        w.app()
+            .callbacks
+            .mock
+            .lines
+            .iter()
+            .any(|(_, seen)| matches!(seen, sinch_ticket::net::mock::Seen::Callback(_)))
+    });
+    world.click("Stop mock");
+    world.wait_until("the mock stopped", |w| {
+        !w.app().callbacks.mock.stopping.busy()
+    });
+    // Kept in the history, the inspector lists the mock's calls beside what the listener got.
+    world.click("Listen");
+    world.click("Reload");
+    world.wait_until("the history read", |w| {
+        let inspector = &w.app().callbacks.listen.inspector;
+        !inspector.reading.busy() && inspector.kept.len() >= 2
+    });
+    world.harness.run_steps(2);
+    assert!(
+        world.lists(&["mock:voice.callout", "NOT VERIFIED"]),
+        "the refused call is listed"
+    );
+    assert!(world.lists(&["mock:voice.callout", "verified (application)"]));
+}

@@ -40,6 +40,10 @@ pub enum Action {
     StartListening,
     /// Stop it.
     StopListening,
+    /// Start the Callbacks tab's mock of Sinch's APIs with the selected profile.
+    StartMock,
+    /// Stop it.
+    StopMock,
     /// Send the history record shown again, re-signed, to the Trigger part's URL.
     ReplayRecord,
     /// Remove our copy from the clipboard now.

@@ -253,6 +253,7 @@ impl SinchTicketApp {
                     .scenario
                     .history_path
                     .clone_from(&parts.history_path);
+                callbacks.mock.history_path.clone_from(&parts.history_path);
                 callbacks.listen.history_path = parts.history_path;
                 callbacks
             },
@@ -396,6 +397,9 @@ impl SinchTicketApp {
             .listen
             .follow_profile(self.profiles.loaded.as_ref());
         self.callbacks.listen.take_arrivals();
+        self.callbacks.mock.take_lines();
+        // What the mock keeps is listed by the inspector too.
+        self.callbacks.listen.kept_elsewhere = self.callbacks.mock.kept();
         self.callbacks.listen.poll_history(ctx);
         self.schedule_repaint(ctx, now);
     }
@@ -580,6 +584,10 @@ impl SinchTicketApp {
                     self.callbacks.listen.start(ctx, self.profiles.state());
                 }
                 Action::StopListening => self.callbacks.listen.stop(ctx),
+                Action::StartMock => {
+                    self.callbacks.mock.start(ctx, self.profiles.state());
+                }
+                Action::StopMock => self.callbacks.mock.stop(ctx),
                 Action::ReplayRecord => {
                     self.callbacks.listen.replay(ctx, self.profiles.state());
                 }

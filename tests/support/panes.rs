@@ -2,7 +2,7 @@
 //! (`tests/window_ui.rs`) and the real one read through AT-SPI (`tests/window_real.rs`).
 
 /// Every tab and part of the window, with the names of its two panes.
-pub const PANED: [(&str, Option<&str>, [&str; 2]); 7] = [
+pub const PANED: [(&str, Option<&str>, [&str; 2]); 8] = [
     ("Generate", None, ["Form pane", "Credential pane"]),
     ("Inspect", None, ["Token pane", "Decoded pane"]),
     ("Request", None, ["Request pane", "Answer pane"]),
@@ -22,4 +22,5 @@ pub const PANED: [(&str, Option<&str>, [&str; 2]); 7] = [
         Some("Listen"),
         ["Arrivals pane", "Detail pane"],
     ),
+    ("Callbacks", Some("Mock"), ["Mock pane", "Call pane"]),
 ];

@@ -97,6 +97,9 @@ pub struct ListenPart {
     pub inspector: Inspector,
     /// How many records the keeper had kept when the history was last read.
     kept_when_read: u64,
+    /// How many records another keeper of this window (the mock's) has kept: the history
+    /// is read again when it grows too.
+    pub kept_elsewhere: u64,
     /// Why the listener could not start.
     pub error: Option<String>,
     running: Option<Running>,
@@ -151,6 +154,7 @@ impl Default for ListenPart {
             generation: 0,
             inspector: Inspector::default(),
             kept_when_read: 0,
+            kept_elsewhere: 0,
             error: None,
             running: None,
             stopping: Slot::default(),
@@ -1088,7 +1092,7 @@ impl ListenPart {
         let replay_kept =
             self.replayed.poll() && matches!(&self.replayed.last, Some(Ok(r)) if r.kept.is_ok());
         // The keeper's report as read this tick (`take_arrivals` reads it first).
-        let kept = self.history_said.as_ref().map_or(0, |r| r.kept);
+        let kept = self.history_said.as_ref().map_or(0, |r| r.kept) + self.kept_elsewhere;
         if self.inspector.started() && (replay_kept || kept != self.kept_when_read) {
             self.kept_when_read = kept;
             self.inspector

@@ -5,6 +5,7 @@
 
 pub mod inspector;
 pub mod listen;
+pub mod mock;
 pub mod scenario;
 pub mod trigger;
 pub mod verify;
@@ -13,6 +14,7 @@ use eframe::egui::Ui;
 use serde::{Deserialize, Serialize};
 
 use self::listen::ListenPart;
+use self::mock::MockPart;
 use self::scenario::ScenarioPart;
 use self::trigger::TriggerPart;
 use self::verify::VerifyPart;
@@ -30,9 +32,11 @@ pub enum Part {
     Listen,
     /// Run a scenario file at your server.
     Scenario,
+    /// Stand in for Sinch's APIs.
+    Mock,
 }
 
-const PARTS: [(Part, &str, &str); 4] = [
+const PARTS: [(Part, &str, &str); 5] = [
     (
         Part::Verify,
         "Verify",
@@ -53,6 +57,11 @@ const PARTS: [(Part, &str, &str); 4] = [
         "Scenario",
         "Run a scenario file at your server: steps in order, expectations, retries, a JUnit report",
     ),
+    (
+        Part::Mock,
+        "Mock",
+        "Stand in for Sinch's APIs: answer your backend's calls, check their credentials, and call it back",
+    ),
 ];
 
 /// The Callbacks tab's state.
@@ -68,6 +77,8 @@ pub struct CallbacksTab {
     pub listen: ListenPart,
     /// Run a scenario.
     pub scenario: ScenarioPart,
+    /// Stand in for Sinch's APIs.
+    pub mock: MockPart,
 }
 
 /// What the Callbacks tab remembers between runs: where your server and app are, never a
@@ -91,6 +102,12 @@ pub struct CallbacksSettings {
     pub scenario_to: String,
     /// The scenario's time scale.
     pub time_scale: f64,
+    /// The mock's port.
+    pub mock_port: String,
+    /// Where the mock's callbacks go.
+    pub mock_callback_url: String,
+    /// The mock's time scale.
+    pub mock_time_scale: f64,
 }
 
 impl Default for CallbacksSettings {
@@ -115,6 +132,9 @@ impl CallbacksTab {
         tab.scenario.file = settings.scenario_file;
         tab.scenario.to = settings.scenario_to;
         tab.scenario.time_scale = settings.time_scale;
+        tab.mock.port = settings.mock_port;
+        tab.mock.callback_url = settings.mock_callback_url;
+        tab.mock.time_scale = settings.mock_time_scale;
         tab
     }
 
@@ -129,6 +149,9 @@ impl CallbacksTab {
             scenario_file: self.scenario.file.clone(),
             scenario_to: self.scenario.to.clone(),
             time_scale: self.scenario.time_scale,
+            mock_port: self.mock.port.clone(),
+            mock_callback_url: self.mock.callback_url.clone(),
+            mock_time_scale: self.mock.time_scale,
         }
     }
 
@@ -138,6 +161,9 @@ impl CallbacksTab {
             for (part, label, tip) in PARTS {
                 let mut text = label.to_owned();
                 if part == Part::Listen && self.listen.listening_on().is_some() {
+                    text.push_str(" (on)");
+                }
+                if part == Part::Mock && self.mock.listening_on().is_some() {
                     text.push_str(" (on)");
                 }
                 if part == Part::Scenario && self.scenario.running() {
@@ -157,6 +183,7 @@ impl CallbacksTab {
             Part::Trigger => self.trigger.ui(ui, cx),
             Part::Listen => self.listen.ui(ui, cx),
             Part::Scenario => self.scenario.ui(ui, cx),
+            Part::Mock => self.mock.ui(ui, cx),
         };
         let mut actions = actions;
         actions.extend(self.listen.ask.take().map(Action::Choose));
@@ -191,7 +218,7 @@ impl TabPanel for CallbacksTab {
         match self.part {
             Part::Trigger => Some(Action::SendTrigger),
             Part::Scenario => Some(Action::RunScenario),
-            Part::Verify | Part::Listen => None,
+            Part::Verify | Part::Listen | Part::Mock => None,
         }
     }
 
@@ -199,7 +226,7 @@ impl TabPanel for CallbacksTab {
         match self.part {
             Part::Trigger => self.trigger.focus_url = true,
             Part::Scenario => self.scenario.focus_file = true,
-            Part::Verify | Part::Listen => {}
+            Part::Verify | Part::Listen | Part::Mock => {}
         }
     }
 }
