@@ -13,7 +13,7 @@
 //! - answering never waits for whoever reads the records: `on_seen` is called after the
 //!   answer is written, and must not block (the command line queues them).
 
-use std::net::{Ipv4Addr, Ipv6Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpListener};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -526,17 +526,7 @@ impl Listening {
 
     fn halt(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept with a connection of our own.
-        let wake = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => {
-                SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.addr.port())
-            }
-            IpAddr::V6(ip) if ip.is_unspecified() => {
-                SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), self.addr.port())
-            }
-            _ => self.addr,
-        };
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        server::wake(self.addr);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -565,6 +555,16 @@ pub fn address(open_to_others: bool, port: u16) -> SocketAddr {
         Ipv4Addr::LOCALHOST
     };
     SocketAddr::new(IpAddr::V4(ip), port)
+}
+
+/// The port typed in a field, or why it is not one (0: any free port).
+pub fn parse_port(typed: &str) -> Result<u16, String> {
+    typed.trim().parse::<u16>().map_err(|_| {
+        format!(
+            "'{}' is not a port: type a number from 1 to 65535 (0: any free port)",
+            typed.trim()
+        )
+    })
 }
 
 /// Whether listening on `ip` opens the listener to other machines.
@@ -632,7 +632,8 @@ pub fn start(
     })
 }
 
-fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
+/// Why binding `addr` failed, as [`StartError`] says it (the mock's too).
+pub(crate) fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
     use std::io::ErrorKind as K;
     match err.kind() {
         K::AddrInUse => StartError::PortInUse {

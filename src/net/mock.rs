@@ -15,7 +15,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::net::{Ipv4Addr, Ipv6Addr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -26,7 +26,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::client::{self, Answer};
-use super::listen::{ForwardRecord, IpAddr, SocketAddr, StartError};
+use super::listen::{ForwardRecord, SocketAddr, StartError};
 use super::server::{self, Connection, Limits, Slots};
 use super::target;
 use super::trigger::{self, Trigger};
@@ -739,16 +739,7 @@ impl Mocking {
 
     fn halt(&mut self) -> usize {
         self.stop.store(true, Ordering::SeqCst);
-        let wake = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => {
-                SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), self.addr.port())
-            }
-            IpAddr::V6(ip) if ip.is_unspecified() => {
-                SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), self.addr.port())
-            }
-            _ => self.addr,
-        };
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        server::wake(self.addr);
         let mut threads = std::mem::take(&mut self.threads);
         if let Some(accept) = (!threads.is_empty()).then(|| threads.remove(0)) {
             let _ = accept.join();
@@ -791,7 +782,8 @@ pub fn start(
             addr: config.addr,
             reason: format!("the callback URL: {err}"),
         })?;
-    let listener = TcpListener::bind(config.addr).map_err(|err| bind_failure(config.addr, &err))?;
+    let listener = TcpListener::bind(config.addr)
+        .map_err(|err| super::listen::bind_failure(config.addr, &err))?;
     let addr = listener.local_addr().map_err(|err| StartError::Other {
         addr: config.addr,
         reason: err.to_string(),
@@ -857,22 +849,6 @@ pub fn start(
         shared,
         threads,
     })
-}
-
-fn bind_failure(addr: SocketAddr, err: &std::io::Error) -> StartError {
-    use std::io::ErrorKind as K;
-    match err.kind() {
-        K::AddrInUse => StartError::PortInUse {
-            ip: addr.ip(),
-            port: addr.port(),
-        },
-        K::PermissionDenied => StartError::Privileged(addr.port()),
-        K::AddrNotAvailable => StartError::NotHere(addr.ip()),
-        _ => StartError::Other {
-            addr,
-            reason: err.to_string(),
-        },
-    }
 }
 
 /// Reads one call, answers it and queues its callbacks; what to report.

@@ -264,12 +264,7 @@ impl ListenPart {
 
     /// The port typed, or why it is not one.
     fn port_number(&self) -> Result<u16, String> {
-        self.port.trim().parse::<u16>().map_err(|_| {
-            format!(
-                "'{}' is not a port: type a number from 1 to 65535 (0: any free port)",
-                self.port.trim()
-            )
-        })
+        listen::parse_port(&self.port)
     }
 
     /// Stops listening (the list stays). The listener stops on a thread of its own, since

@@ -146,6 +146,22 @@ pub fn accept_loop(
     }
 }
 
+/// Wakes an accept loop blocked on `addr` with a connection of our own (after its stop
+/// flag is set): an unspecified address is reached on loopback.
+pub fn wake(addr: std::net::SocketAddr) {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    let wake = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    };
+    let _ = std::net::TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+}
+
 /// The reason phrase of `status`, as `http` names it (empty for a status it does not know).
 pub fn reason_phrase(status: u16) -> &'static str {
     http::StatusCode::from_u16(status)
