@@ -39,6 +39,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How many callbacks may wait to be sent at once; past it, new ones are dropped (and said).
 pub const MAX_QUEUED_CALLBACKS: usize = 100_000;
 
+/// How many bytes of callbacks may wait at once (a callout's `custom` of a megabyte rides in
+/// its ACE and its DiCE); past it, new ones are dropped (and said).
+pub const MAX_QUEUED_BYTES: usize = 64 * 1024 * 1024;
+
 /// How many threads send callbacks.
 pub const SENDERS: usize = 8;
 
@@ -358,6 +362,8 @@ struct Job {
     planned: Planned,
     /// Attempts made so far.
     tries: Vec<Try>,
+    /// What it holds in memory, about.
+    weight: usize,
 }
 
 impl PartialEq for Job {
@@ -384,6 +390,31 @@ struct Queue {
     stopping: bool,
     /// How many senders are sending one now.
     busy: usize,
+    /// What the jobs waiting weigh.
+    bytes: usize,
+}
+
+impl Job {
+    fn new(due: Instant, seq: u64, planned: Planned, tries: Vec<Try>) -> Self {
+        // An ACE carries its call as placed, about its body's size again.
+        let placed = match &planned.follow {
+            mock::Follow::Ace { .. } => planned.body.len(),
+            _ => 0,
+        };
+        let weight = planned.body.len() + placed + 256;
+        Self {
+            due,
+            seq,
+            planned,
+            tries,
+            weight,
+        }
+    }
+
+    /// What it holds in memory, about.
+    fn weight(&self) -> usize {
+        self.weight
+    }
 }
 
 /// What the serving and sending threads share.
@@ -430,18 +461,16 @@ impl Shared {
             if queue.stopping {
                 return;
             }
-            if queue.jobs.len() >= MAX_QUEUED_CALLBACKS {
+            let due = Instant::now() + self.scaled(planned.after);
+            let seq = self.seq.fetch_add(1, Ordering::SeqCst);
+            let job = Job::new(due, seq, planned, Vec::new());
+            let weight = job.weight();
+            if queue.jobs.len() >= MAX_QUEUED_CALLBACKS || queue.bytes + weight > MAX_QUEUED_BYTES {
                 self.dropped.fetch_add(1, Ordering::SeqCst);
                 continue;
             }
-            let due = Instant::now() + self.scaled(planned.after);
-            let seq = self.seq.fetch_add(1, Ordering::SeqCst);
-            queue.jobs.push(Reverse(Job {
-                due,
-                seq,
-                planned,
-                tries: Vec::new(),
-            }));
+            queue.bytes += weight;
+            queue.jobs.push(Reverse(job));
             queued += 1;
         }
         drop(queue);
@@ -466,6 +495,7 @@ impl Shared {
                         let Some(Reverse(job)) = queue.jobs.pop() else {
                             continue;
                         };
+                        queue.bytes = queue.bytes.saturating_sub(job.weight());
                         break job;
                     }
                     Some(Reverse(job)) => {
@@ -567,12 +597,10 @@ impl Shared {
             let mut queue = self.lock_queue();
             if !queue.stopping {
                 let seq = self.seq.fetch_add(1, Ordering::SeqCst);
-                queue.jobs.push(Reverse(Job {
-                    due: Instant::now() + wait,
-                    seq,
-                    planned: job.planned,
-                    tries: seen.tries,
-                }));
+                let again = Job::new(Instant::now() + wait, seq, job.planned, seen.tries);
+                // A retry keeps its place: it was counted when it was first queued.
+                queue.bytes += again.weight();
+                queue.jobs.push(Reverse(again));
                 drop(queue);
                 self.ready.notify_one();
                 return;
@@ -750,6 +778,7 @@ impl Mocking {
             queue.stopping = true;
             let unsent = queue.jobs.len();
             queue.jobs.clear();
+            queue.bytes = 0;
             unsent
         };
         self.shared.ready.notify_all();

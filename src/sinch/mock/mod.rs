@@ -40,6 +40,13 @@ use crate::sinch::signing::RawRequest;
 /// the oldest is forgotten past it, so memory stays flat however long it runs.
 pub const KEPT_PER_KIND: usize = 10_000;
 
+/// How many bytes of each kind the mock keeps, about (a message of a megabyte weighs a
+/// megabyte): the oldest is forgotten past it.
+pub const KEPT_BYTES_PER_KIND: usize = 32 * 1024 * 1024;
+
+/// The most participants a conference keeps.
+pub const MAX_PARTICIPANTS: usize = 1_000;
+
 /// Fresh random ids, from outside (the core draws no randomness).
 pub trait Ids {
     /// 128 fresh random bits.
@@ -201,15 +208,15 @@ impl Default for State {
 }
 
 impl State {
-    /// A state keeping at most `cap` of each kind.
+    /// A state keeping at most `cap` of each kind, and [`KEPT_BYTES_PER_KIND`].
     pub fn with_cap(cap: usize) -> Self {
         Self {
-            batches: Kept::new(cap),
-            messages: Kept::new(cap),
-            calls: Kept::new(cap),
-            conferences: Kept::new(cap),
-            verifications: Kept::new(cap),
-            numbers: Kept::new(cap),
+            batches: Kept::new(cap, KEPT_BYTES_PER_KIND),
+            messages: Kept::new(cap, KEPT_BYTES_PER_KIND),
+            calls: Kept::new(cap, KEPT_BYTES_PER_KIND),
+            conferences: Kept::new(cap, KEPT_BYTES_PER_KIND),
+            verifications: Kept::new(cap, KEPT_BYTES_PER_KIND),
+            numbers: Kept::new(cap, KEPT_BYTES_PER_KIND),
         }
     }
 

@@ -434,7 +434,9 @@ fn sms_send(state: &mut State, asked: &mut Asked<'_>) -> Answer {
         _ => {}
     }
     let shown = batch.shown();
-    state.batches.insert(id, batch);
+    // The batch holds the body's text about three times (its answer, its recipients).
+    let weight = asked.request.body.len() * 3 + 512;
+    state.batches.insert(id, batch, weight);
     Ok(Reply::json(201, &shown))
 }
 
@@ -521,7 +523,8 @@ fn conversation_send(state: &mut State, project: &str, asked: &mut Asked<'_>) ->
         "processing_mode": "CONVERSATION",
         "injected": false,
     });
-    state.messages.insert(id.clone(), Message { value });
+    let weight = asked.request.body.len() * 2 + 512;
+    state.messages.insert(id.clone(), Message { value }, weight);
     let statuses: &[&str] = match Outcome::of(&identity) {
         Outcome::Succeeds => &["QUEUED_ON_CHANNEL", "DELIVERED"],
         Outcome::Fails => &["FAILED"],
@@ -723,7 +726,8 @@ fn numbers_rent(state: &mut State, project: &str, number: &str, asked: &mut Aske
         );
     }
     let shown = value.clone();
-    state.numbers.insert(number, Rented { value });
+    let weight = asked.request.body.len() * 2 + 1024;
+    state.numbers.insert(number, Rented { value }, weight);
     Ok(Reply::json(200, &shown))
 }
 
@@ -755,7 +759,21 @@ fn callout(state: &mut State, asked: &mut Asked<'_>) -> Answer {
         .cloned()
         .unwrap_or_default();
     let conference = if method == "conferenceCallout" {
-        Some(fields.text("conferenceCallout.conferenceId").map_err(bad)?)
+        let conference = fields.text("conferenceCallout.conferenceId").map_err(bad)?;
+        if state
+            .conferences
+            .get(&conference)
+            .is_some_and(|calls| calls.len() >= super::MAX_PARTICIPANTS)
+        {
+            return Err((
+                Failure::Conflict,
+                format!(
+                    "the conference is full: the mock keeps {} participants",
+                    super::MAX_PARTICIPANTS
+                ),
+            ));
+        }
+        Some(conference)
     } else {
         None
     };
@@ -823,9 +841,16 @@ fn callout(state: &mut State, asked: &mut Asked<'_>) -> Answer {
     if let Some(conference) = conference {
         match state.conferences.get_mut(&conference) {
             Some(calls) => calls.push(id.clone()),
-            None => state.conferences.insert(conference, vec![id.clone()]),
+            None => {
+                // Weighed full from the start: it grows as callouts join it.
+                let weight = super::MAX_PARTICIPANTS * 48 + conference.len();
+                state
+                    .conferences
+                    .insert(conference, vec![id.clone()], weight);
+            }
         }
     }
+    let weight = asked.request.body.len() * 2 + 1024;
     state.calls.insert(
         id.clone(),
         Call {
@@ -833,6 +858,7 @@ fn callout(state: &mut State, asked: &mut Asked<'_>) -> Answer {
             muted: false,
             on_hold: false,
         },
+        weight,
     );
     Ok(Reply::json(200, &json!({"callId": id})))
 }
@@ -1007,7 +1033,8 @@ fn verification_start(state: &mut State, asked: &mut Asked<'_>) -> Answer {
         Duration::ZERO,
         Follow::VerificationRequest { id: id.clone() },
     );
-    state.verifications.insert(id, verification);
+    let weight = asked.request.body.len() * 2 + 512;
+    state.verifications.insert(id, verification, weight);
     Ok(Reply::json(200, &answer))
 }
 

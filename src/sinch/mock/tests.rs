@@ -552,6 +552,37 @@ fn state_stays_bounded_however_many_calls() {
 }
 
 #[test]
+fn large_bodies_are_kept_within_the_bytes_bound() {
+    let desk = desk();
+    let mut state = State::default();
+    let token = token(&desk, now());
+    let auth = format!("Bearer {token}");
+    let text = "x".repeat(1000 * 1000);
+    let body = json!({"app_id": "app", "recipient": {"contact_id": "c"}, "message": {"text_message": {"text": text}}}).to_string();
+    for n in 0..100 {
+        let handled = handle(
+            &desk,
+            &mut state,
+            &request(
+                "POST",
+                &format!("/v1/projects/{PROJECT}/messages:send"),
+                &[("Authorization", &auth)],
+                &body,
+            ),
+            now(),
+            &mut Counter(n * 3),
+        );
+        assert_eq!(handled.reply.status, 200);
+    }
+    assert!(
+        state.messages.bytes() <= KEPT_BYTES_PER_KIND,
+        "{}",
+        state.messages.bytes()
+    );
+    assert!(state.messages.len() < 100);
+}
+
+#[test]
 fn ids_have_sinchs_shapes() {
     assert_eq!(
         uuid_text(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
