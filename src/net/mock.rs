@@ -880,6 +880,16 @@ pub fn start(
     })
 }
 
+/// A form body with its `client_secret` (and `password`) values replaced by `<hidden>`.
+fn hide_client_secret(form: &[u8]) -> Vec<u8> {
+    let mut hidden = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(form) {
+        let secret = name == "client_secret" || name == "password";
+        hidden.append_pair(&name, if secret { "<hidden>" } else { &value });
+    }
+    hidden.finish().into_bytes()
+}
+
 /// Reads one call, answers it and queues its callbacks; what to report.
 fn answer_one(connection: &mut Connection, shared: &Shared) -> Option<Seen> {
     let request = match connection.read_request() {
@@ -935,13 +945,19 @@ fn answer_one(connection: &mut Connection, shared: &Shared) -> Option<Seen> {
         .map(|a| a.name.clone());
     let answer = handled.reply.body[..handled.reply.body.len().min(ANSWER_KEPT)].to_vec();
     shared.plan(handled.callbacks);
+    // A token request may carry the Key Secret in its form: never kept, printed or shown.
+    let body = if handled.route == Some(mock::Route::Token) {
+        hide_client_secret(&request.body)
+    } else {
+        request.body
+    };
     Some(Seen::Call(Box::new(CallSeen {
         received_at,
         peer: connection.peer,
         method: request.method,
         path: request.target,
         headers: request.headers,
-        body: request.body,
+        body,
         operation: handled.route.as_ref().map(mock::Route::name),
         account,
         scheme: handled.scheme,

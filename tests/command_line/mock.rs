@@ -256,11 +256,16 @@ fn refusals_tell_the_caller_only_the_kind_and_the_mock_says_why() {
         &[("Content-Type", "application/x-www-form-urlencoded")],
         &form,
     );
-    assert_eq!(
-        status,
-        200,
-        "{token}: {}",
-        mock.next_where(|l| l["operation"] == "oauth2.token")
+    assert_eq!(status, 200, "{token}");
+    // The Key Secret sent in the form is never printed (nor kept).
+    let said = mock.next_where(|l| l["operation"] == "oauth2.token" && l["status"] == 200);
+    assert!(!said.to_string().contains("k3y-s3cr3t"), "{said}");
+    assert!(
+        said["body"]
+            .as_str()
+            .unwrap()
+            .contains("client_secret=%3Chidden%3E"),
+        "{said}"
     );
     assert_eq!(token["token_type"], "bearer");
     let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
