@@ -349,35 +349,16 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
     let refusals = Arc::new(AtomicUsize::new(0));
     let json = args.json;
     let (failed, output_failed) = mpsc::channel::<Failure>();
-    let printer = {
-        let printing = Arc::clone(&printing);
-        std::thread::Builder::new()
-            .name("listen-print".into())
-            .spawn(move || {
-                let at_once = Gather {
-                    items: 64,
-                    bytes: 1024 * 1024,
-                    linger: Duration::ZERO,
-                    max_wait: Duration::ZERO,
-                };
-                while let Some(batch) = printing.take(at_once) {
-                    for (printable, weight) in batch {
-                        printing.release(weight);
-                        let written = match &printable.json {
-                            Some(line) => stdio::line(line),
-                            None if json => stdio::json_line(&printable.seen.record()),
-                            None => stdio::human(&seen_text(&printable.seen)),
-                        };
-                        if let Err(failure) = written {
-                            let _ = failed.send(failure);
-                            printing.close();
-                            return;
-                        }
-                    }
-                }
-            })
-            .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?
-    };
+    let printer = spawn_printer(
+        "listen-print",
+        Arc::clone(&printing),
+        failed,
+        move |printable| match &printable.json {
+            Some(line) => stdio::line(line),
+            None if json => stdio::json_line(&printable.seen.record()),
+            None => stdio::human(&seen_text(&printable.seen)),
+        },
+    )?;
     let listening = {
         let refused = Arc::clone(&refusals);
         let (counted, unprinted, keeper, printing) = (
@@ -512,6 +493,38 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         ));
     }
     Ok(exit::OK)
+}
+
+/// Starts the one thread that prints what `queue` holds, with `write`, until the queue is
+/// closed; the first failure to write is sent on `failed` and closes the queue (the
+/// producers then count what they cannot print instead of waiting).
+pub(super) fn spawn_printer<T: Send + 'static>(
+    name: &str,
+    queue: Arc<Bounded<T>>,
+    failed: mpsc::Sender<Failure>,
+    write: impl Fn(&T) -> Result<(), Failure> + Send + 'static,
+) -> Result<std::thread::JoinHandle<()>, Failure> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let at_once = Gather {
+                items: 64,
+                bytes: 1024 * 1024,
+                linger: Duration::ZERO,
+                max_wait: Duration::ZERO,
+            };
+            while let Some(batch) = queue.take(at_once) {
+                for (item, weight) in batch {
+                    queue.release(weight);
+                    if let Err(failure) = write(&item) {
+                        let _ = failed.send(failure);
+                        queue.close();
+                        return;
+                    }
+                }
+            }
+        })
+        .map_err(|err| Failure::system(format!("cannot start printing: {err}")))
 }
 
 /// Says when writing the history starts failing (the records wait and are retried) and when

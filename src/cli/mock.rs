@@ -12,9 +12,9 @@ use chrono::Local;
 use clap::Args;
 
 use super::args::duration;
-use super::callbacks::{open_keeper, say_history_state};
+use super::callbacks::{open_keeper, say_history_state, spawn_printer};
 use super::{Failure, credentials, exit, stdio, warn};
-use crate::bounded::{Bounded, Gather};
+use crate::bounded::Bounded;
 use crate::net::listen::{self, IpAddr};
 use crate::net::mock::{self, CallbackUrls, Seen};
 use crate::sinch::callback::Product;
@@ -175,30 +175,12 @@ pub fn run(args: &MockArgs) -> Result<u8, Failure> {
         Arc::new(AtomicUsize::new(0)),
     );
     let (failed, output_failed) = mpsc::channel::<Failure>();
-    let printer = {
-        let printing = Arc::clone(&printing);
-        std::thread::Builder::new()
-            .name("mock-print".into())
-            .spawn(move || {
-                let at_once = Gather {
-                    items: 64,
-                    bytes: 1024 * 1024,
-                    linger: Duration::ZERO,
-                    max_wait: Duration::ZERO,
-                };
-                while let Some(batch) = printing.take(at_once) {
-                    for (line, weight) in batch {
-                        printing.release(weight);
-                        if let Err(failure) = stdio::line(&line) {
-                            let _ = failed.send(failure);
-                            printing.close();
-                            return;
-                        }
-                    }
-                }
-            })
-            .map_err(|err| Failure::system(format!("cannot start printing: {err}")))?
-    };
+    let printer = spawn_printer(
+        "mock-print",
+        Arc::clone(&printing),
+        failed,
+        |line: &String| stdio::line(line),
+    )?;
     let described: Vec<String> = accounts.iter().map(account_line).collect();
     let mocking = {
         let (calls, callbacks, unprinted, keeper, printing) = (
