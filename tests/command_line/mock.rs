@@ -465,3 +465,35 @@ fn sinchs_python_sdk_calls_the_mock_as_sinch_and_renews_an_expired_token() {
     let again = mock.next_where(|l| l["operation"] == "sms.send");
     assert_eq!(again["status"], 201);
 }
+
+#[test]
+fn mock_says_what_is_wrong_before_it_starts_and_exits_2_or_3() {
+    let home = mock::Home::new();
+    let run = |args: &[&str]| {
+        let out = home.command().arg("mock").args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, said) = run(&["--callback-url", "ftp://example.com/x"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("--callback-url"), "{said}");
+    let (code, said) = run(&["--time-scale=-1"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("time scale"), "{said}");
+    let (code, said) = run(&[
+        "--callback-url",
+        "http://127.0.0.1:1/a",
+        "--callback-url",
+        "http://127.0.0.1:2/b",
+    ]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("name the product"), "{said}");
+    // A port taken: said, and the status of a failure of the system.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (code, said) = run(&["--port", &port]);
+    assert_eq!(code, Some(3), "{said}");
+    assert!(said.contains("already in use"), "{said}");
+}
