@@ -175,11 +175,20 @@ pub fn run(args: &MockArgs) -> Result<u8, Failure> {
         Arc::new(AtomicUsize::new(0)),
     );
     let (failed, output_failed) = mpsc::channel::<Failure>();
+    let human = !args.json;
+    // A person's lines go through the terminal's escaping: a caller's path, key or URL may
+    // hold escape sequences, and an unknown caller can send them.
     let printer = spawn_printer(
         "mock-print",
         Arc::clone(&printing),
         failed,
-        |line: &String| stdio::line(line),
+        move |line: &String| {
+            if human {
+                stdio::human(line)
+            } else {
+                stdio::line(line)
+            }
+        },
     )?;
     let described: Vec<String> = accounts.iter().map(account_line).collect();
     let mocking = {
@@ -327,6 +336,7 @@ pub fn seen_text(seen: &Seen) -> String {
             }
             if let Some(reason) = &call.reason {
                 let label = if call.verified { "not done" } else { "REFUSED" };
+                let reason = crate::sinch::text::one_line(reason);
                 text.push_str(&format!("\n  {label}: {reason}"));
             }
             if !call.verified
@@ -340,7 +350,10 @@ pub fn seen_text(seen: &Seen) -> String {
             text
         }
         Seen::Callback(callback) => {
-            let to = callback.url.as_deref().unwrap_or("(no URL)");
+            let to = callback
+                .url
+                .as_deref()
+                .map_or_else(|| "(no URL)".into(), crate::sinch::text::one_line);
             let signed = callback.signed_with.unwrap_or("unsigned");
             let tries = callback.tries.len();
             let mut text = format!(
@@ -358,7 +371,10 @@ pub fn seen_text(seen: &Seen) -> String {
                         String::new()
                     }
                 )),
-                (None, Some(failure)) => text.push_str(&format!(": NOT DELIVERED: {failure}")),
+                (None, Some(failure)) => text.push_str(&format!(
+                    ": NOT DELIVERED: {}",
+                    crate::sinch::text::one_line(failure)
+                )),
                 (None, None) => {}
             }
             for problem in &callback.problems {

@@ -396,12 +396,13 @@ struct Queue {
 
 impl Job {
     fn new(due: Instant, seq: u64, planned: Planned, tries: Vec<Try>) -> Self {
-        // An ACE carries its call as placed, about its body's size again.
+        // An ACE carries its call as placed, parsed: about 16 times its body's size.
         let placed = match &planned.follow {
-            mock::Follow::Ace { .. } => planned.body.len(),
+            mock::Follow::Ace { .. } => planned.body.len() * 16,
             _ => 0,
         };
-        let weight = planned.body.len() + placed + 256;
+        let url = planned.url.as_ref().map_or(0, String::len);
+        let weight = planned.body.len() + placed + url + 256;
         Self {
             due,
             seq,
@@ -880,14 +881,39 @@ pub fn start(
     })
 }
 
-/// A form body with its `client_secret` (and `password`) values replaced by `<hidden>`.
-fn hide_client_secret(form: &[u8]) -> Vec<u8> {
-    let mut hidden = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in form_urlencoded::parse(form) {
-        let secret = name == "client_secret" || name == "password";
-        hidden.append_pair(&name, if secret { "<hidden>" } else { &value });
+/// What is kept of a token request's body: `grant_type`, `client_id` and `scope` as sent, the
+/// `client_secret` as `<hidden>`, and anything else (a secret sent another way, in JSON) only
+/// counted. The Key Secret is never kept, printed or shown.
+fn token_body_kept(body: &[u8]) -> Vec<u8> {
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    let mut others = 0;
+    for (name, value) in form_urlencoded::parse(body) {
+        match name.as_ref() {
+            "grant_type" | "client_id" | "scope" => {
+                kept.append_pair(&name, &value);
+            }
+            "client_secret" => {
+                kept.append_pair("client_secret", "<hidden>");
+            }
+            _ => others += 1,
+        }
     }
-    hidden.finish().into_bytes()
+    if others > 0 {
+        kept.append_pair("fields_not_kept", &others.to_string());
+    }
+    kept.finish().into_bytes()
+}
+
+/// What is kept of a token endpoint's answer: the token itself hidden (it opens the project
+/// APIs until it expires).
+fn token_answer_kept(answer: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(answer) {
+        Ok(mut value) if value.get("access_token").is_some() => {
+            value["access_token"] = Value::String("<hidden>".into());
+            value.to_string().into_bytes()
+        }
+        _ => answer.to_vec(),
+    }
 }
 
 /// Reads one call, answers it and queues its callbacks; what to report.
@@ -943,14 +969,19 @@ fn answer_one(connection: &mut Connection, shared: &Shared) -> Option<Seen> {
         .account
         .and_then(|n| shared.desk.accounts().get(n))
         .map(|a| a.name.clone());
-    let answer = handled.reply.body[..handled.reply.body.len().min(ANSWER_KEPT)].to_vec();
     shared.plan(handled.callbacks);
-    // A token request may carry the Key Secret in its form: never kept, printed or shown.
-    let body = if handled.route == Some(mock::Route::Token) {
-        hide_client_secret(&request.body)
+    // A token request carries the Key Secret, its answer a token: neither is kept, printed or
+    // shown (any request to /oauth2, routed or not).
+    let token_path = request.target.starts_with("/oauth2");
+    let (body, answer) = if token_path {
+        (
+            token_body_kept(&request.body),
+            token_answer_kept(&handled.reply.body),
+        )
     } else {
-        request.body
+        (request.body, handled.reply.body)
     };
+    let answer = answer[..answer.len().min(ANSWER_KEPT)].to_vec();
     Some(Seen::Call(Box::new(CallSeen {
         received_at,
         peer: connection.peer,

@@ -497,3 +497,77 @@ fn mock_says_what_is_wrong_before_it_starts_and_exits_2_or_3() {
     assert_eq!(code, Some(3), "{said}");
     assert!(said.contains("already in use"), "{said}");
 }
+
+#[test]
+fn what_an_unknown_caller_sends_cannot_drive_the_terminal_and_no_secret_or_token_is_printed() {
+    let home = mock::Home::new();
+    let mut child = home
+        .command()
+        .args(["mock", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port = loop {
+        let line = stderr.next().expect("mock says where it listens").unwrap();
+        if let Some((_, rest)) = line.split_once("http://127.0.0.1:") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let post = |body: &str| {
+        let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(
+            stream,
+            "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        answer
+    };
+    // An unknown caller: escape sequences and a right-to-left override in its client_id.
+    let answer = post(
+        "grant_type=client_credentials&client_id=%1b%5b2J%1b%5b31mALERT%e2%80%ae&client_secret=x",
+    );
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // A good one: its token is answered, never printed.
+    let good = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        mock::KEY_ID,
+        "k3y-s3cr3t.Z_4%7Eq"
+    );
+    let answer = post(&good);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let token = answer
+        .split("\"access_token\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(!printed.contains('\u{1b}'), "{printed:?}");
+    assert!(!printed.contains('\u{202e}'), "{printed:?}");
+    assert!(printed.contains("\\u001b"), "said, escaped: {printed}");
+    assert!(!printed.contains(&token), "{printed}");
+    assert!(!printed.contains("k3y-s3cr3t"), "{printed}");
+    // Nor kept.
+    let shown = home
+        .command()
+        .args(["history", "show", "last", "--json"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        !shown.contains(&token) && !shown.contains("k3y-s3cr3t"),
+        "{shown}"
+    );
+}

@@ -216,7 +216,7 @@ impl Desk {
                 .as_ref()
                 .filter(|k| {
                     k.key_id.eq_ignore_ascii_case(key_id)
-                        && bool::from(k.key_secret.expose().as_bytes().ct_eq(secret.as_bytes()))
+                        && same_secret(k.key_secret.expose(), secret)
                 })
                 .map(|k| (n, k))
         })
@@ -293,8 +293,9 @@ impl Desk {
                     return Err(refuse(
                         Refused::Invalid,
                         scheme,
-                        "the bearer token was not issued by this mock (a token of auth.sinch.com, \
-                         or of an earlier run of the mock, is refused: fetch one at /oauth2/token)",
+                        "the bearer token's signature is not this run's: it was changed, or it \
+                         is a token of auth.sinch.com or of an earlier run of the mock (fetch one \
+                         at /oauth2/token)",
                     ));
                 };
                 let exp = claims["exp"].as_i64().unwrap_or(0);
@@ -340,8 +341,7 @@ impl Desk {
             Some("bearer") if route.api() == Api::Sms => {
                 let plan = self.accounts.iter().position(|a| {
                     a.service_plan.as_ref().is_some_and(|(id, token)| {
-                        id == project
-                            && bool::from(token.expose().as_bytes().ct_eq(value.as_bytes()))
+                        id == project && same_secret(token.expose(), value)
                     })
                 });
                 match plan {
@@ -506,6 +506,18 @@ impl Desk {
             string_to_sign: verdict.string_to_sign,
         })
     }
+}
+
+/// Whether two secrets are the same, in a time that tells nothing of either: their SHA-256
+/// digests are compared in constant time (comparing the texts would end early when their
+/// lengths differ, telling a secret's length).
+fn same_secret(expected: &str, given: &str) -> bool {
+    use sha2::Digest as _;
+    let (expected, given) = (
+        sha2::Sha256::digest(expected.as_bytes()),
+        sha2::Sha256::digest(given.as_bytes()),
+    );
+    bool::from(expected.as_slice().ct_eq(given.as_slice()))
 }
 
 /// `KEY:SECRET` from the base64 of an HTTP Basic value (the secret wiped when dropped).

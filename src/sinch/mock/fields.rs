@@ -94,6 +94,32 @@ impl Fields {
     }
 }
 
+/// The longest callback URL taken (Sinch's SMS API takes 2,048 characters).
+pub const MAX_CALLBACK_URL: usize = 2048;
+
+impl Fields {
+    /// A callback URL field, when there: http or https, at most [`MAX_CALLBACK_URL`]
+    /// characters, no white space or control character. Where it may point (plain http only
+    /// to this machine) is checked when the callback is sent.
+    pub fn callback_url(&self, path: &str) -> Result<Option<String>, Wrong> {
+        let Some(url) = self.optional_text(path)? else {
+            return Ok(None);
+        };
+        if url.len() > MAX_CALLBACK_URL {
+            return Err(format!(
+                "the field \"{path}\" is longer than {MAX_CALLBACK_URL} characters"
+            ));
+        }
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("http" | "https"))
+            || url.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(format!("the field \"{path}\" is not an http or https URL"));
+        }
+        Ok(Some(url))
+    }
+}
+
 /// Whether `number` looks like an E.164 phone number (`+` optional, 5 to 15 digits).
 pub fn is_phone_number(number: &str) -> bool {
     let digits = number.strip_prefix('+').unwrap_or(number);

@@ -191,8 +191,16 @@ pub struct Handled {
     pub callbacks: Vec<Planned>,
 }
 
-/// The state kept while the mock runs, each kind bounded by [`KEPT_PER_KIND`].
+/// The state kept while the mock runs: each account's books apart (one profile's credentials
+/// never reach another's batches, calls or numbers, as two Sinch projects are apart).
 pub struct State {
+    books: std::collections::HashMap<usize, Books>,
+    cap: usize,
+}
+
+/// What one account made while the mock runs, each kind bounded by [`KEPT_PER_KIND`] and
+/// [`KEPT_BYTES_PER_KIND`].
+pub struct Books {
     pub(crate) batches: Kept<products::Batch>,
     pub(crate) messages: Kept<products::Message>,
     pub(crate) calls: Kept<products::Call>,
@@ -208,8 +216,35 @@ impl Default for State {
 }
 
 impl State {
-    /// A state keeping at most `cap` of each kind, and [`KEPT_BYTES_PER_KIND`].
+    /// A state keeping at most `cap` of each kind per account, and [`KEPT_BYTES_PER_KIND`].
     pub fn with_cap(cap: usize) -> Self {
+        Self {
+            books: std::collections::HashMap::new(),
+            cap,
+        }
+    }
+
+    /// The books of `account`.
+    pub fn books(&mut self, account: usize) -> &mut Books {
+        let cap = self.cap;
+        self.books
+            .entry(account)
+            .or_insert_with(|| Books::with_cap(cap))
+    }
+
+    /// How many things it keeps, all accounts and kinds together.
+    pub fn len(&self) -> usize {
+        self.books.values().map(Books::len).sum()
+    }
+
+    /// Whether it keeps nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Books {
+    fn with_cap(cap: usize) -> Self {
         Self {
             batches: Kept::new(cap, KEPT_BYTES_PER_KIND),
             messages: Kept::new(cap, KEPT_BYTES_PER_KIND),
@@ -220,7 +255,7 @@ impl State {
         }
     }
 
-    /// How many things it keeps, all kinds together.
+    /// How many things they keep, all kinds together.
     pub fn len(&self) -> usize {
         self.batches.len()
             + self.messages.len()
@@ -230,7 +265,7 @@ impl State {
             + self.numbers.len()
     }
 
-    /// Whether it keeps nothing.
+    /// Whether they keep nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -333,7 +368,7 @@ pub fn answer(
         ids,
         callbacks: Vec::new(),
     };
-    let result = products::answer(state, &route, &mut asked);
+    let result = products::answer(state.books(caller.account), &route, &mut asked);
     let callbacks = std::mem::take(&mut asked.callbacks);
     let (reply, reason) = match result {
         Ok(reply) => (reply, None),
@@ -374,7 +409,7 @@ pub fn followed(
     delivered: Delivered<'_>,
     now: DateTime<Utc>,
 ) -> Vec<Planned> {
-    products::followed(desk, state, planned, delivered, now)
+    products::followed(desk, state.books(planned.account), planned, delivered, now)
 }
 
 /// The body a callback carries, as JSON, for its `kind`.

@@ -10,9 +10,13 @@ use super::fields::{Fields, is_phone_number};
 use super::reply::{Failure, Reply};
 use super::route::Route;
 use super::{
-    Delivered, Desk, Follow, Ids, Outcome, Planned, State, time_text, ulid_text, uuid_text,
+    Books, Delivered, Desk, Follow, Ids, Outcome, Planned, time_text, ulid_text, uuid_text,
 };
 use crate::sinch::callback::{Event, check_answer};
+
+/// How much a body weighs once kept as parsed JSON, per byte of its text (a list of a million
+/// zeros is 16 bytes a number once parsed).
+const JSON_WEIGHT: usize = 16;
 
 /// What an operation is answered from.
 pub struct Asked<'a> {
@@ -78,7 +82,7 @@ impl Asked<'_> {
 }
 
 /// Answers `route`.
-pub fn answer(state: &mut State, route: &Route, asked: &mut Asked<'_>) -> Answer {
+pub fn answer(state: &mut Books, route: &Route, asked: &mut Asked<'_>) -> Answer {
     use Route as R;
     match route {
         R::Token => Err(bad("the token endpoint is answered before the state")),
@@ -338,7 +342,7 @@ impl Batch {
     }
 }
 
-fn sms_send(state: &mut State, asked: &mut Asked<'_>) -> Answer {
+fn sms_send(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
     let fields = asked.fields(false)?;
     let kind = fields
         .one_of("type", &["mt_text"], Some("mt_text"))
@@ -375,7 +379,7 @@ fn sms_send(state: &mut State, asked: &mut Asked<'_>) -> Answer {
             Some("none"),
         )
         .map_err(bad)?;
-    let callback_url = fields.optional_text("callback_url").map_err(bad)?;
+    let callback_url = fields.callback_url("callback_url").map_err(bad)?;
     let reference = fields.optional_text("client_reference").map_err(bad)?;
     let now = asked.now;
     let id = ulid_text(asked.ids.next());
@@ -434,13 +438,12 @@ fn sms_send(state: &mut State, asked: &mut Asked<'_>) -> Answer {
         _ => {}
     }
     let shown = batch.shown();
-    // The batch holds the body's text about three times (its answer, its recipients).
-    let weight = asked.request.body.len() * 3 + 512;
+    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
     state.batches.insert(id, batch, weight);
     Ok(Reply::json(201, &shown))
 }
 
-fn sms_list(state: &State, asked: &Asked<'_>) -> Reply {
+fn sms_list(state: &Books, asked: &Asked<'_>) -> Reply {
     let size = page_size(asked, 30).min(100);
     let page = asked
         .query("page")
@@ -467,7 +470,7 @@ pub struct Message {
     pub value: Value,
 }
 
-fn conversation_send(state: &mut State, project: &str, asked: &mut Asked<'_>) -> Answer {
+fn conversation_send(state: &mut Books, project: &str, asked: &mut Asked<'_>) -> Answer {
     let fields = asked.fields(false)?;
     let app_id = fields.text("app_id").map_err(bad)?;
     fields.object("recipient").map_err(bad)?;
@@ -500,7 +503,7 @@ fn conversation_send(state: &mut State, project: &str, asked: &mut Asked<'_>) ->
             "the field \"message\" is empty: give e.g. {\"text_message\": {\"text\": \"Hi\"}}",
         ));
     }
-    let callback_url = fields.optional_text("callback_url").map_err(bad)?;
+    let callback_url = fields.callback_url("callback_url").map_err(bad)?;
     let now = asked.now;
     let id = ulid_text(asked.ids.next());
     let conversation = ulid_text(asked.ids.next());
@@ -523,7 +526,7 @@ fn conversation_send(state: &mut State, project: &str, asked: &mut Asked<'_>) ->
         "processing_mode": "CONVERSATION",
         "injected": false,
     });
-    let weight = asked.request.body.len() * 2 + 512;
+    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
     state.messages.insert(id.clone(), Message { value }, weight);
     let statuses: &[&str] = match Outcome::of(&identity) {
         Outcome::Succeeds => &["QUEUED_ON_CHANNEL", "DELIVERED"],
@@ -599,7 +602,7 @@ fn available_number(region: &str, kind: &str, number: &str) -> Value {
     })
 }
 
-fn numbers_available(state: &State, asked: &Asked<'_>) -> Answer {
+fn numbers_available(state: &Books, asked: &Asked<'_>) -> Answer {
     let region = asked
         .query("regionCode")
         .ok_or_else(|| bad("the parameter \"regionCode\" is required (e.g. regionCode=US)"))?
@@ -638,7 +641,7 @@ fn numbers_available(state: &State, asked: &Asked<'_>) -> Answer {
     Ok(Reply::json(200, &json!({"availableNumbers": numbers})))
 }
 
-fn numbers_rent(state: &mut State, project: &str, number: &str, asked: &mut Asked<'_>) -> Answer {
+fn numbers_rent(state: &mut Books, project: &str, number: &str, asked: &mut Asked<'_>) -> Answer {
     let number = normal_number(number);
     let region = REGIONS
         .iter()
@@ -653,7 +656,10 @@ fn numbers_rent(state: &mut State, project: &str, number: &str, asked: &mut Aske
     let fields = asked.fields(true)?;
     let sms = fields.at("smsConfiguration").cloned();
     let voice = fields.at("voiceConfiguration").cloned();
-    let callback_url = fields.optional_text("callbackUrl").map_err(bad)?;
+    let callback_url = fields.callback_url("callbackUrl").map_err(bad)?;
+    if voice.as_ref().is_some_and(|v| !v.is_object()) {
+        return Err(bad("the field \"voiceConfiguration\" must be an object"));
+    }
     if let Some(sms) = &sms
         && (!sms.is_object() || sms["servicePlanId"].as_str().is_none_or(str::is_empty))
     {
@@ -726,7 +732,7 @@ fn numbers_rent(state: &mut State, project: &str, number: &str, asked: &mut Aske
         );
     }
     let shown = value.clone();
-    let weight = asked.request.body.len() * 2 + 1024;
+    let weight = asked.request.body.len() * JSON_WEIGHT + 1024;
     state.numbers.insert(number, Rented { value }, weight);
     Ok(Reply::json(200, &shown))
 }
@@ -741,7 +747,7 @@ pub struct Call {
     pub on_hold: bool,
 }
 
-fn callout(state: &mut State, asked: &mut Asked<'_>) -> Answer {
+fn callout(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
     let fields = asked.fields(false)?;
     let method = fields
         .one_of(
@@ -850,7 +856,7 @@ fn callout(state: &mut State, asked: &mut Asked<'_>) -> Answer {
             }
         }
     }
-    let weight = asked.request.body.len() * 2 + 1024;
+    let weight = asked.request.body.len() * JSON_WEIGHT + 1024;
     state.calls.insert(
         id.clone(),
         Call {
@@ -882,7 +888,7 @@ fn dice(call: &Value, key: &str, now: DateTime<Utc>) -> Value {
     })
 }
 
-fn call_update(state: &mut State, id: &str, asked: &mut Asked<'_>) -> Answer {
+fn call_update(state: &mut Books, id: &str, asked: &mut Asked<'_>) -> Answer {
     let call = state.calls.get(id).ok_or_else(|| missing("call", id))?;
     if call.value["status"] == "FINAL" {
         return Err((Failure::Conflict, "the call has ended".into()));
@@ -977,7 +983,7 @@ impl Verification {
     }
 }
 
-fn verification_start(state: &mut State, asked: &mut Asked<'_>) -> Answer {
+fn verification_start(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
     let fields = asked.fields(false)?;
     fields
         .one_of("identity.type", &["number"], None)
@@ -1033,12 +1039,12 @@ fn verification_start(state: &mut State, asked: &mut Asked<'_>) -> Answer {
         Duration::ZERO,
         Follow::VerificationRequest { id: id.clone() },
     );
-    let weight = asked.request.body.len() * 2 + 512;
+    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
     state.verifications.insert(id, verification, weight);
     Ok(Reply::json(200, &answer))
 }
 
-fn verification_report(state: &mut State, id: String, asked: &mut Asked<'_>) -> Answer {
+fn verification_report(state: &mut Books, id: String, asked: &mut Asked<'_>) -> Answer {
     let fields = asked.fields(false)?;
     let verification = state
         .verifications
@@ -1097,7 +1103,7 @@ fn verification_report(state: &mut State, id: String, asked: &mut Asked<'_>) -> 
 
 pub fn followed(
     desk: &Desk,
-    state: &mut State,
+    state: &mut Books,
     planned: &Planned,
     delivered: Delivered<'_>,
     now: DateTime<Utc>,

@@ -164,7 +164,12 @@ fn issues_tokens_for_a_known_access_key_only_and_refuses_them_once_expired() {
             .iter()
             .any(|(_, v)| v.contains("expired"))
     );
-    assert!(foreign.reason.unwrap().contains("not issued by this mock"));
+    assert!(
+        foreign
+            .reason
+            .unwrap()
+            .contains("signature is not this run's")
+    );
     // A wrong key secret: invalid_client, the reason kept local.
     let wrong = STANDARD.encode(format!("{KEY_ID}:not-it"));
     let refused = handle(
@@ -575,11 +580,256 @@ fn large_bodies_are_kept_within_the_bytes_bound() {
         assert_eq!(handled.reply.status, 200);
     }
     assert!(
-        state.messages.bytes() <= KEPT_BYTES_PER_KIND,
+        state.books(0).messages.bytes() <= KEPT_BYTES_PER_KIND,
         "{}",
-        state.messages.bytes()
+        state.books(0).messages.bytes()
     );
-    assert!(state.messages.len() < 100);
+    assert!(state.books(0).messages.len() < 100);
+}
+
+/// Every field of `value` (at any depth) replaced, one at a time, by each of `kinds`.
+fn mutations(value: &Value, kinds: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                for kind in kinds {
+                    let mut changed = value.clone();
+                    changed[key] = kind.clone();
+                    out.push(changed);
+                }
+                for deeper in mutations(inner, kinds) {
+                    let mut changed = value.clone();
+                    changed[key] = deeper;
+                    out.push(changed);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (n, inner) in items.iter().enumerate() {
+                for deeper in mutations(inner, kinds)
+                    .into_iter()
+                    .chain(kinds.iter().cloned())
+                {
+                    let mut changed = value.clone();
+                    changed[n] = deeper;
+                    out.push(changed);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[test]
+fn every_field_of_every_body_of_another_type_is_a_400_never_a_panic() {
+    let desk = desk();
+    let token = token(&desk, now());
+    let bearer = format!("Bearer {token}");
+    let kinds = [
+        json!(5),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!(null),
+        json!(true),
+        json!([{}]),
+        json!(-1.5e300),
+    ];
+    let project = |path: &str| format!("/v1/projects/{PROJECT}/{path}");
+    let cases: Vec<(&str, String, Value, bool)> = vec![
+        (
+            "POST",
+            format!("/xms/v1/{PROJECT}/batches"),
+            json!({"to": ["+46700000000"], "from": "+1", "body": "x", "delivery_report": "full", "callback_url": "http://127.0.0.1:9/x", "client_reference": "r", "type": "mt_text"}),
+            false,
+        ),
+        (
+            "POST",
+            project("messages:send"),
+            json!({"app_id": "a", "recipient": {"identified_by": {"channel_identities": [{"channel": "SMS", "identity": "+46700000000"}]}}, "message": {"text_message": {"text": "x"}}, "callback_url": "http://127.0.0.1:9/x"}),
+            false,
+        ),
+        (
+            "POST",
+            project("availableNumbers/+12025550101:rent"),
+            json!({"smsConfiguration": {"servicePlanId": "p", "campaignId": "c"}, "voiceConfiguration": {"appId": "a", "type": "RTC"}, "callbackUrl": "http://127.0.0.1:9/x"}),
+            false,
+        ),
+        (
+            "POST",
+            "/calling/v1/callouts".into(),
+            json!({"method": "conferenceCallout", "conferenceCallout": {"destination": {"type": "number", "endpoint": "+46700000000"}, "conferenceId": "c", "cli": "+1", "custom": "x"}}),
+            true,
+        ),
+        (
+            "POST",
+            "/calling/v1/callouts".into(),
+            json!({"method": "ttsCallout", "ttsCallout": {"destination": {"type": "number", "endpoint": "+46700000000"}, "text": "x"}}),
+            true,
+        ),
+        (
+            "POST",
+            "/verification/v1/verifications".into(),
+            json!({"identity": {"type": "number", "endpoint": "+46700000000"}, "method": "sms", "reference": "r", "custom": "c"}),
+            true,
+        ),
+        (
+            "PUT",
+            "/verification/v1/verifications/number/+46700000000".into(),
+            json!({"method": "sms", "sms": {"code": "1234"}}),
+            true,
+        ),
+        (
+            "PATCH",
+            "/calling/v1/conferences/id/c/x".into(),
+            json!({"command": "mute"}),
+            true,
+        ),
+        (
+            "POST",
+            "/oauth2/token".into(),
+            json!({"grant_type": "client_credentials"}),
+            false,
+        ),
+    ];
+    for (method, path, good, signed_call) in cases {
+        for body in std::iter::once(good.clone()).chain(mutations(&good, &kinds)) {
+            let text = body.to_string();
+            // A fresh state each time: a rent that worked leaves the number rented.
+            let mut state = State::default();
+            let request = if signed_call {
+                signed(method, &path, &text, now(), SECRET)
+            } else {
+                request(method, &path, &[("Authorization", &bearer)], &text)
+            };
+            let handled = handle(&desk, &mut state, &request, now(), &mut Counter(1));
+            assert!(
+                matches!(handled.reply.status, 200 | 201 | 204 | 400 | 404 | 409),
+                "{method} {path} {text}: {}",
+                handled.reply.status
+            );
+            if handled.reply.status == 400 {
+                assert!(
+                    handled.reason.is_some_and(|r| r.contains('"')
+                        || r.contains("JSON")
+                        || r.contains("grant_type")),
+                    "{method} {path} {text}: a 400 names the field"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_profiles_credentials_never_reach_anothers_batches_or_calls() {
+    let mut accounts = desk().accounts().to_vec();
+    let mut other = accounts[0].clone();
+    other.name = "other".into();
+    other.service_plan = Some(("other-plan".into(), KeySecret::new("other-token")));
+    other.application = Some(Application {
+        key: "a32e5a8d-f7d8-411c-9645-9038e8dd051d".into(),
+        secret: AppSecret::from_base64("ax8hTTQJF0OPXL32r1LHMA==").unwrap(),
+    });
+    accounts.push(other);
+    let desk = Desk::new(accounts, b"key", 3600);
+    let mut state = State::default();
+    let mine = format!("Bearer {PLAN_TOKEN}");
+    let sent = handle(
+        &desk,
+        &mut state,
+        &request(
+            "POST",
+            &format!("/xms/v1/{PLAN}/batches"),
+            &[("Authorization", &mine)],
+            r#"{"to":["+46700000000"],"body":"x"}"#,
+        ),
+        now(),
+        &mut Counter(0),
+    );
+    let id = json_of(&sent)["id"].as_str().unwrap().to_owned();
+    let theirs = "Bearer other-token";
+    let got = handle(
+        &desk,
+        &mut state,
+        &request(
+            "GET",
+            &format!("/xms/v1/other-plan/batches/{id}"),
+            &[("Authorization", theirs)],
+            "",
+        ),
+        now(),
+        &mut Counter(0),
+    );
+    assert_eq!(
+        got.reply.status, 404,
+        "another profile's batch is not found"
+    );
+    let listed = handle(
+        &desk,
+        &mut state,
+        &request(
+            "GET",
+            "/xms/v1/other-plan/batches",
+            &[("Authorization", theirs)],
+            "",
+        ),
+        now(),
+        &mut Counter(0),
+    );
+    assert_eq!(json_of(&listed)["count"], 0);
+    let own = handle(
+        &desk,
+        &mut state,
+        &request(
+            "GET",
+            &format!("/xms/v1/{PLAN}/batches/{id}"),
+            &[("Authorization", &mine)],
+            "",
+        ),
+        now(),
+        &mut Counter(0),
+    );
+    assert_eq!(own.reply.status, 200);
+}
+
+#[test]
+fn a_callback_url_must_be_a_short_http_url() {
+    let desk = desk();
+    let mut state = State::default();
+    let auth = format!("Bearer {PLAN_TOKEN}");
+    let send = |url: &str, state: &mut State| {
+        let body = json!({"to": ["+46700000000"], "body": "x", "delivery_report": "per_recipient", "callback_url": url}).to_string();
+        handle(
+            &desk,
+            state,
+            &request(
+                "POST",
+                &format!("/xms/v1/{PLAN}/batches"),
+                &[("Authorization", &auth)],
+                &body,
+            ),
+            now(),
+            &mut Counter(0),
+        )
+    };
+    let long = format!("https://example.com/{}", "a".repeat(3000));
+    for bad in [
+        long.as_str(),
+        "not a url",
+        "ftp://example.com/x",
+        "file:///etc/passwd",
+        "http://x/\nforged",
+    ] {
+        let handled = send(bad, &mut state);
+        assert_eq!(handled.reply.status, 400, "{bad}");
+        assert!(handled.reason.unwrap().contains("callback_url"));
+    }
+    assert_eq!(
+        send("https://example.com/sms", &mut state).reply.status,
+        201
+    );
 }
 
 #[test]
