@@ -4129,6 +4129,11 @@ fn the_mock_part_answers_as_sinch_says_why_it_refused_and_the_inspector_lists_it
     let mut world = world();
     world.click("Callbacks");
     world.click("Mock");
+    // The callback URL is checked as it is typed, as the port is.
+    world.replace_text("Callback URL", "ftp://example.com/x");
+    assert!(world.shows("callback URL: "));
+    world.replace_text("Callback URL", "http://127.0.0.1:9/nobody-listens");
+    assert!(!world.shows("callback URL: "));
     world.replace_text("Port", "0");
     world.click("Start mock");
     let addr = world
@@ -4175,7 +4180,7 @@ fn the_mock_part_answers_as_sinch_says_why_it_refused_and_the_inspector_lists_it
         .value()
         .unwrap_or_default();
     assert!(covered.starts_with("POST\n"), "{covered}");
-    // No callback URL: the ACE the call planned is said to have gone nowhere.
+    // Nobody at the callback URL: the ACE the call planned is said not delivered.
     world.wait_until("the ACE reported", |w| {
         w.app()
             .callbacks
@@ -4201,4 +4206,8 @@ fn the_mock_part_answers_as_sinch_says_why_it_refused_and_the_inspector_lists_it
         "the refused call is listed"
     );
     assert!(world.lists(&["mock:voice.callout", "verified (application)"]));
+    // A call a backend made to the mock is not offered for replay at a server.
+    world.pick_row(&["mock:voice.callout", "verified (application)"]);
+    assert!(world.shows("A call your backend made to the mock"));
+    assert!(!world.lists(&["Replay"]));
 }

@@ -356,10 +356,11 @@ pub fn seen_text(seen: &Seen) -> String {
                 .map_or_else(|| "(no URL)".into(), crate::sinch::text::one_line);
             let signed = callback.signed_with.unwrap_or("unsigned");
             let tries = callback.tries.len();
+            let gist = callback.gist();
             let mut text = format!(
-                "{now} callback {} ({}) to {to}, {signed}",
+                "{now} callback {}{}{gist} to {to}, {signed}",
                 callback.event.name(),
-                callback.kind
+                if gist.is_empty() { "" } else { " " },
             );
             match (&callback.answer, &callback.failure) {
                 (Some(answer), _) => text.push_str(&format!(

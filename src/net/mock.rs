@@ -200,6 +200,30 @@ fn text_or_json(bytes: &[u8]) -> Value {
 }
 
 impl CallbackSeen {
+    /// What it says, in a few words, to tell callbacks of one kind apart in a list: an SMS
+    /// report's recipient and status, a Conversation delivery's status, a DiCE's reason, a
+    /// verification's or a number's status.
+    pub fn gist(&self) -> String {
+        let body: Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        let text = |value: &Value| {
+            value
+                .as_str()
+                .map(|s| crate::sinch::text::one_line(s).into_owned())
+        };
+        let parts: Vec<String> = [
+            text(&body["recipient"]),
+            text(&body["message_delivery_report"]["status"]),
+            text(&body["eventType"]),
+            text(&body["reason"]),
+            text(&body["status"]),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|part| part.chars().take(40).collect())
+        .collect();
+        parts.join(" ")
+    }
+
     /// Whether the developer's server took it (a 2xx Sinch can use).
     pub fn delivered(&self) -> bool {
         self.failure.is_none() && self.problems.is_empty()

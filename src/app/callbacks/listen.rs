@@ -991,6 +991,11 @@ fn actions_row(
         let Some(entry) = record else {
             return;
         };
+        // A call a backend made to the mock is no callback: it is not replayed at a server.
+        if entry.event.as_deref().is_some_and(|e| e.starts_with("mock:")) {
+            ui.weak("A call your backend made to the mock: send it again from your backend.");
+            return;
+        }
         let event = Event::of_body(&entry.body);
         if let Some(event) = event
             && ui
@@ -1035,7 +1040,7 @@ fn actions_row(
             actions.push(Action::ReplayRecord);
         }
     });
-    if record.is_some() {
+    if record.is_some_and(|e| !e.event.as_deref().is_some_and(|e| e.starts_with("mock:"))) {
         ui.weak(if to.is_empty() {
             "Replay sends to the Trigger part's URL: type your server's there.".to_owned()
         } else {

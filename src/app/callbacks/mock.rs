@@ -283,10 +283,17 @@ impl MockPart {
                     .labelled_by(label)
                     .on_hover_text(
                         "Your server: delivery reports, ACE and DiCE, verification events go \
-                         here when a call names no callback URL of its own",
+                         here when a call names no callback URL of its own (one URL for every \
+                         product; the command line's --callback-url PRODUCT=URL takes one each)",
                     );
                 });
                 ui.end_row();
+                // Said as it is typed, as the port is.
+                if let Err(why) = self.callback_urls() {
+                    ui.label("");
+                    error_text(ui, &why);
+                    ui.end_row();
+                }
                 labelled(ui, "Time scale", |ui, label| {
                     ui.add_enabled_ui(!running, |ui| {
                         egui::ComboBox::from_id_salt("mock time scale")
@@ -451,8 +458,9 @@ impl MockPart {
                     ui.label("Answered");
                     ui.label(call.status.to_string());
                     ui.end_row();
-                    ui.label("Callbacks");
-                    ui.label(call.callbacks.to_string());
+                    ui.label("Callbacks planned");
+                    ui.label(call.callbacks.to_string())
+                        .on_hover_text("Planned when it was answered; more may follow their answers (a DiCE after an ACE)");
                     ui.end_row();
                 });
                 if let Some(reason) = &call.reason {
@@ -468,13 +476,13 @@ impl MockPart {
                 {
                     read_only_block(ui, "What the signature should cover", signed, 5);
                 }
-                read_only_block(ui, "Answer", &String::from_utf8_lossy(&call.answer), 8);
-                read_only_block(ui, "Body", &String::from_utf8_lossy(&call.body), 8);
+                read_only_block(ui, "Answer", &readable(&call.answer), 8);
+                read_only_block(ui, "Body", &readable(&call.body), 8);
             }
             Seen::Callback(callback) => {
                 Grid::new("mock callback").num_columns(2).show(ui, |ui| {
                     ui.label("Event");
-                    ui.label(format!("{} ({})", callback.event.name(), callback.kind));
+                    ui.label(callback.event.name());
                     ui.end_row();
                     ui.label("To");
                     ui.label(callback.url.as_deref().unwrap_or("nowhere"));
@@ -505,17 +513,25 @@ impl MockPart {
                     read_only_block(
                         ui,
                         &format!("Your server answered {}", answer.status),
-                        &String::from_utf8_lossy(&answer.body),
+                        &readable(&answer.body),
                         6,
                     );
                 }
-                read_only_block(ui, "Body", &String::from_utf8_lossy(&callback.body), 8);
+                read_only_block(ui, "Body", &readable(&callback.body), 8);
             }
             Seen::Refused { reason, .. } => {
                 read_only_block(ui, "Why", reason, 3);
             }
         }
     }
+}
+
+/// A body for reading: pretty-printed when it is JSON, else its text.
+fn readable(bytes: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// A line's words in the list, and whether it went well.
@@ -539,8 +555,14 @@ fn line_words(seen: &Seen) -> (String, bool) {
                 (None, Some(_)) => "not delivered".to_owned(),
                 (None, None) => String::new(),
             };
+            let gist = callback.gist();
+            let gist = if gist.is_empty() {
+                String::new()
+            } else {
+                format!(" ({gist})")
+            };
             (
-                format!("callback {} {outcome}", callback.event.name()),
+                format!("callback {}{gist} {outcome}", callback.event.name()),
                 callback.delivered(),
             )
         }
