@@ -289,8 +289,9 @@ pub fn run(args: &MockArgs) -> Result<u8, Failure> {
     stdio::to_stderr(&stopped);
     if dropped > 0 {
         warn(&format!(
-            "{dropped} callback(s) were dropped: more than {} waited at once",
-            mock::MAX_QUEUED_CALLBACKS
+            "{dropped} callback(s) were dropped: the queue was full ({} callbacks or {} MiB waiting)",
+            mock::MAX_QUEUED_CALLBACKS,
+            mock::MAX_QUEUED_BYTES >> 20
         ));
     }
     let unprinted = unprinted.load(Ordering::SeqCst);

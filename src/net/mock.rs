@@ -420,9 +420,9 @@ struct Queue {
 
 impl Job {
     fn new(due: Instant, seq: u64, planned: Planned, tries: Vec<Try>) -> Self {
-        // An ACE carries its call as placed, parsed: about 16 times its body's size.
+        // An ACE carries its call as placed, parsed.
         let placed = match &planned.follow {
-            mock::Follow::Ace { .. } => planned.body.len() * 16,
+            mock::Follow::Ace { placed, .. } => mock::weight_of(placed),
             _ => 0,
         };
         let url = planned.url.as_ref().map_or(0, String::len);

@@ -53,6 +53,24 @@ pub trait Ids {
     fn next(&mut self) -> u128;
 }
 
+/// About how many bytes `value` holds in memory, parsed: a node's own size and its text. A
+/// list of a million zeros is 2 MB of text and about 32 MB parsed; weighing what is kept
+/// this way keeps the bounds on bytes true.
+pub fn weight_of(value: &Value) -> usize {
+    const NODE: usize = 32;
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) => NODE,
+        Value::String(text) => NODE + text.len(),
+        Value::Array(items) => NODE + items.iter().map(weight_of).sum::<usize>(),
+        Value::Object(map) => {
+            NODE + map
+                .iter()
+                .map(|(key, value)| NODE + key.len() + weight_of(value))
+                .sum::<usize>()
+        }
+    }
+}
+
 /// A UUID's text (lowercase, hyphenated) of `bits`.
 pub fn uuid_text(bits: u128) -> String {
     let hex = format!("{bits:032x}");

@@ -14,10 +14,6 @@ use super::{
 };
 use crate::sinch::callback::{Event, check_answer};
 
-/// How much a body weighs once kept as parsed JSON, per byte of its text (a list of a million
-/// zeros is 16 bytes a number once parsed).
-const JSON_WEIGHT: usize = 16;
-
 /// What an operation is answered from.
 pub struct Asked<'a> {
     pub desk: &'a Desk,
@@ -438,7 +434,7 @@ fn sms_send(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
         _ => {}
     }
     let shown = batch.shown();
-    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
+    let weight = super::weight_of(&batch.value) + batch.recipients.len() * 64;
     state.batches.insert(id, batch, weight);
     Ok(Reply::json(201, &shown))
 }
@@ -526,7 +522,7 @@ fn conversation_send(state: &mut Books, project: &str, asked: &mut Asked<'_>) ->
         "processing_mode": "CONVERSATION",
         "injected": false,
     });
-    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
+    let weight = super::weight_of(&value);
     state.messages.insert(id.clone(), Message { value }, weight);
     let statuses: &[&str] = match Outcome::of(&identity) {
         Outcome::Succeeds => &["QUEUED_ON_CHANNEL", "DELIVERED"],
@@ -732,7 +728,7 @@ fn numbers_rent(state: &mut Books, project: &str, number: &str, asked: &mut Aske
         );
     }
     let shown = value.clone();
-    let weight = asked.request.body.len() * JSON_WEIGHT + 1024;
+    let weight = super::weight_of(&value);
     state.numbers.insert(number, Rented { value }, weight);
     Ok(Reply::json(200, &shown))
 }
@@ -856,7 +852,7 @@ fn callout(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
             }
         }
     }
-    let weight = asked.request.body.len() * JSON_WEIGHT + 1024;
+    let weight = super::weight_of(&value);
     state.calls.insert(
         id.clone(),
         Call {
@@ -1039,7 +1035,7 @@ fn verification_start(state: &mut Books, asked: &mut Asked<'_>) -> Answer {
         Duration::ZERO,
         Follow::VerificationRequest { id: id.clone() },
     );
-    let weight = asked.request.body.len() * JSON_WEIGHT + 512;
+    let weight = asked.request.body.len() * 2 + 512;
     state.verifications.insert(id, verification, weight);
     Ok(Reply::json(200, &answer))
 }

@@ -833,6 +833,13 @@ fn a_callback_url_must_be_a_short_http_url() {
 }
 
 #[test]
+fn what_is_kept_is_weighed_as_parsed_not_as_text() {
+    let zeros = Value::Array(vec![json!(0); 100_000]);
+    assert!(weight_of(&zeros) >= 32 * 100_000, "{}", weight_of(&zeros));
+    assert!(weight_of(&json!({"a": "xyz"})) < 200);
+}
+
+#[test]
 fn ids_have_sinchs_shapes() {
     assert_eq!(
         uuid_text(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
