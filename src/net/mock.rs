@@ -623,7 +623,8 @@ impl Shared {
             if !queue.stopping {
                 let seq = self.seq.fetch_add(1, Ordering::SeqCst);
                 let again = Job::new(Instant::now() + wait, seq, job.planned, seen.tries);
-                // A retry keeps its place: it was counted when it was first queued.
+                // A retry is not held to the queue's bounds again: it was admitted when first
+                // queued, and its weight counts again until it is sent.
                 queue.bytes += again.weight();
                 queue.jobs.push(Reverse(again));
                 drop(queue);
