@@ -9,9 +9,10 @@
 //! is held only to answer. A caller is never told why its credentials were refused: the
 //! reason goes to [`Seen`], for the mock's output and history.
 //!
-//! Callbacks wait in one queue, bounded ([`MAX_QUEUED_CALLBACKS`]), served by a few sending
-//! threads ([`SENDERS`]): past the bound a callback is dropped and said so, never held in
-//! memory without end.
+//! Callbacks wait in one queue, bounded ([`MAX_QUEUED_CALLBACKS`], [`MAX_QUEUED_BYTES`]),
+//! served by a few sending threads ([`SENDERS`]), at most [`PER_SERVER`] of them for one
+//! server: past the bound a callback is dropped and said so, never held in memory without
+//! end, and a server that never answers delays only its own callbacks.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -45,6 +46,15 @@ pub const MAX_QUEUED_BYTES: usize = 64 * 1024 * 1024;
 
 /// How many threads send callbacks.
 pub const SENDERS: usize = 8;
+
+/// How many callbacks go to one server (scheme, host and port) at once: a server that
+/// holds its connections open without answering takes that many senders, never all of them,
+/// so that the other servers' callbacks go on.
+pub const PER_SERVER: usize = SENDERS / 2;
+
+/// How long a callback whose server has [`PER_SERVER`] under way waits before it is looked
+/// at again.
+const SERVER_BUSY_WAIT: Duration = Duration::from_millis(25);
 
 /// How much of an answer the mock keeps in its record of a call (for the output and the
 /// history; the caller gets all of it).
@@ -416,6 +426,8 @@ struct Queue {
     busy: usize,
     /// What the jobs waiting weigh.
     bytes: usize,
+    /// How many callbacks are being sent to each server (scheme and authority).
+    in_flight: std::collections::HashMap<String, usize>,
 }
 
 impl Job {
@@ -517,11 +529,22 @@ impl Shared {
                 let now = Instant::now();
                 match queue.jobs.peek() {
                     Some(Reverse(job)) if job.due <= now => {
-                        let Some(Reverse(job)) = queue.jobs.pop() else {
+                        let Some(Reverse(mut job)) = queue.jobs.pop() else {
                             continue;
                         };
+                        let server = self.server_of(&job.planned);
+                        let busy = queue.in_flight.get(&server).copied().unwrap_or(0);
+                        if busy >= PER_SERVER {
+                            // Its server has its share under way: looked at again shortly,
+                            // behind the callbacks of other servers that are due.
+                            job.due = now + SERVER_BUSY_WAIT;
+                            job.seq = self.seq.fetch_add(1, Ordering::SeqCst);
+                            queue.jobs.push(Reverse(job));
+                            continue;
+                        }
+                        *queue.in_flight.entry(server.clone()).or_insert(0) += 1;
                         queue.bytes = queue.bytes.saturating_sub(job.weight());
-                        break job;
+                        break (job, server);
                     }
                     Some(Reverse(job)) => {
                         let wait = job.due - now;
@@ -539,11 +562,33 @@ impl Shared {
                     }
                 }
             };
+            let (job, server) = job;
             queue.busy += 1;
             drop(queue);
             self.send_one(job);
-            self.lock_queue().busy -= 1;
+            let mut queue = self.lock_queue();
+            queue.busy -= 1;
+            if let Some(count) = queue.in_flight.get_mut(&server) {
+                *count -= 1;
+                if *count == 0 {
+                    queue.in_flight.remove(&server);
+                }
+            }
         }
+    }
+
+    /// The server a callback goes to: its URL's scheme and authority (empty: no URL).
+    fn server_of(&self, planned: &Planned) -> String {
+        let url = planned
+            .url
+            .as_deref()
+            .or_else(|| self.urls.for_event(planned.event))
+            .unwrap_or_default();
+        let after_scheme = url.find("://").map_or(0, |at| at + 3);
+        let end = url[after_scheme..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |at| after_scheme + at);
+        url[..end].to_ascii_lowercase()
     }
 
     /// Sends one callback: signed, posted, its answer judged; retried when the product

@@ -571,3 +571,51 @@ fn what_an_unknown_caller_sends_cannot_drive_the_terminal_and_no_secret_or_token
         "{shown}"
     );
 }
+
+#[test]
+fn a_server_that_never_answers_holds_its_share_of_the_senders_not_all_of_them() {
+    // One server takes connections and never answers them (kept open until the test ends).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let answering = statuses_in_turn(vec![200]);
+    let voice = format!("voice=http://127.0.0.1:{answering}/voice");
+    let mock = Mock::start(&["--callback-url", &voice, "--callback-timeout", "120s"]);
+    // Twenty delivery reports for the silent server: more than all the senders.
+    let recipients: Vec<String> = (0..20).map(|n| format!("+467000000{n:02}")).collect();
+    let body = json!({"to": recipients, "body": "hi", "delivery_report": "per_recipient",
+        "callback_url": format!("http://127.0.0.1:{silent_port}/sms")})
+    .to_string();
+    let plan = format!("Bearer {}", mock::PLAN_TOKEN);
+    let (status, _, _) = call(
+        &mock,
+        "POST",
+        &format!("/xms/v1/{}/batches", mock::PLAN),
+        &[
+            ("Authorization", &plan),
+            ("Content-Type", "application/json"),
+        ],
+        &body,
+    );
+    assert_eq!(status, 201);
+    // Then a callout, whose ACE goes to the server that answers: it is not kept waiting
+    // behind the silent one's (which would hold every sender for two minutes).
+    let (status, _, _) = call(
+        &mock,
+        "POST",
+        "/calling/v1/callouts",
+        &[
+            ("Authorization", &basic(mock::KEY, mock::SECRET)),
+            ("Content-Type", "application/json"),
+        ],
+        r#"{"method":"ttsCallout","ttsCallout":{"destination":{"type":"number","endpoint":"+46700000000"},"text":"x"}}"#,
+    );
+    assert_eq!(status, 200);
+    let ace = mock.next_where(|l| l["type"] == "callback" && l["event"] == "ace");
+    assert_eq!(ace["status"], 200, "{ace}");
+}
