@@ -262,11 +262,11 @@ Again: ",
 /// [`PRINT_PATIENCE`], a record is counted, not printed, so that a slow reader of the output
 /// (`listen | less`, a slow `jq`) never holds the listener's answers for long. The history
 /// does not wait for the terminal: it has its own keeper ([`crate::history::Keeper`]).
-const PRINT_QUEUED_BYTES: usize = 8 * 1024 * 1024;
+pub(super) const PRINT_QUEUED_BYTES: usize = 8 * 1024 * 1024;
 
 /// How long a connection's thread waits for room in a full print queue before its record is
 /// left unprinted (counted, and said at exit).
-const PRINT_PATIENCE: Duration = Duration::from_millis(50);
+pub(super) const PRINT_PATIENCE: Duration = Duration::from_millis(50);
 
 /// How long the program waits at exit for the terminal to take what is left to print.
 const PRINT_AT_EXIT: Duration = Duration::from_secs(5);
@@ -334,11 +334,7 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
             args.bind
         ));
     }
-    let (interrupt, interrupted) = mpsc::channel::<()>();
-    ctrlc::set_handler(move || {
-        let _ = interrupt.send(());
-    })
-    .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
+    let interrupted = catch_interrupt()?;
     let keeper = open_keeper(args.no_history)?.map(Arc::new);
     // Records go through a queue bounded by bytes to one printing thread: answering never
     // waits for the terminal. Each record's JSON is made on the connection's own thread.
@@ -493,6 +489,17 @@ pub fn listen(args: &ListenArgs) -> Result<u8, Failure> {
         ));
     }
     Ok(exit::OK)
+}
+
+/// Ctrl+C (SIGINT, SIGTERM) caught: a message arrives on the receiver for each, and the
+/// server that waits on it stops cleanly.
+pub(super) fn catch_interrupt() -> Result<mpsc::Receiver<()>, Failure> {
+    let (interrupt, interrupted) = mpsc::channel::<()>();
+    ctrlc::set_handler(move || {
+        let _ = interrupt.send(());
+    })
+    .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
+    Ok(interrupted)
 }
 
 /// Starts the one thread that prints what `queue` holds, with `write`, until the queue is

@@ -12,7 +12,10 @@ use chrono::Local;
 use clap::Args;
 
 use super::args::duration;
-use super::callbacks::{open_keeper, say_history_state, spawn_printer};
+use super::callbacks::{
+    PRINT_PATIENCE, PRINT_QUEUED_BYTES, catch_interrupt, open_keeper, say_history_state,
+    spawn_printer,
+};
 use super::{Failure, credentials, exit, stdio, warn};
 use crate::bounded::Bounded;
 use crate::net::listen::{self, IpAddr};
@@ -146,12 +149,6 @@ fn account_line(account: &crate::sinch::mock::Account) -> String {
     format!("  {}: {}", account.name, parts.join("; "))
 }
 
-/// How many bytes of lines may wait for the terminal.
-const PRINT_QUEUED_BYTES: usize = 8 * 1024 * 1024;
-
-/// How long a reporting thread waits for room in a full print queue.
-const PRINT_PATIENCE: Duration = Duration::from_millis(50);
-
 /// `sinch-ticket mock`.
 pub fn run(args: &MockArgs) -> Result<u8, Failure> {
     let urls = callback_urls(&args.callback_url)?;
@@ -162,11 +159,7 @@ pub fn run(args: &MockArgs) -> Result<u8, Failure> {
             args.bind
         ));
     }
-    let (interrupt, interrupted) = mpsc::channel::<()>();
-    ctrlc::set_handler(move || {
-        let _ = interrupt.send(());
-    })
-    .map_err(|err| Failure::system(format!("cannot catch Ctrl+C: {err}")))?;
+    let interrupted = catch_interrupt()?;
     let keeper = open_keeper(args.no_history)?.map(Arc::new);
     let printing = Arc::new(Bounded::<String>::new(PRINT_QUEUED_BYTES));
     let (calls, callbacks, unprinted) = (

@@ -444,21 +444,13 @@ impl ListenPart {
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                labelled(ui, "Port", |ui, label| {
-                    ui.add_enabled(
-                        !running,
-                        TextEdit::singleline(&mut self.port).desired_width(80.0),
-                    )
-                    .labelled_by(label)
-                    .on_hover_text("Where Sinch (through a tunnel) or `trigger` sends callbacks");
-                });
-                ui.end_row();
                 // Said as it is typed, not only when Start is pressed.
-                if let Err(why) = self.port_number() {
-                    ui.label("");
-                    error_text(ui, &why);
-                    ui.end_row();
-                }
+                super::port_rows(
+                    ui,
+                    &mut self.port,
+                    !running,
+                    "Where Sinch (through a tunnel) or `trigger` sends callbacks",
+                );
                 labelled(ui, "Forward to", |ui, label| {
                     ui.add_enabled(
                         !running,

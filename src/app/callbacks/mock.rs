@@ -38,6 +38,8 @@ struct Running {
     seen: Receiver<(chrono::DateTime<Local>, Seen)>,
     dropped: Arc<AtomicUsize>,
     profile: String,
+    /// Its profile had no project access key when it started.
+    no_access_key: bool,
 }
 
 /// The Mock part's state.
@@ -64,6 +66,8 @@ pub struct MockPart {
     pub history_note: Option<String>,
     running: Option<Running>,
     keeper: Option<Arc<Keeper>>,
+    /// How many records the keeper had kept at the last tick.
+    kept: u64,
     /// A mock being stopped on a thread of its own.
     pub stopping: Slot<()>,
     draining: Option<Receiver<(chrono::DateTime<Local>, Seen)>>,
@@ -84,6 +88,7 @@ impl Default for MockPart {
             history_note: None,
             running: None,
             keeper: None,
+            kept: 0,
             stopping: Slot::default(),
             draining: None,
         }
@@ -96,10 +101,10 @@ impl MockPart {
         self.running.as_ref().map(|r| r.mocking.addr())
     }
 
-    /// How many records its history keeper has kept (the inspector reads the history again
-    /// when this grows).
+    /// How many records its history keeper had kept when the lines were last taken (the
+    /// inspector reads the history again when this grows).
     pub fn kept(&self) -> u64 {
-        self.keeper.as_ref().map_or(0, |k| k.report().kept)
+        self.kept
     }
 
     /// The port typed, or why it is not one.
@@ -180,6 +185,7 @@ impl MockPart {
                     seen: rx,
                     dropped,
                     profile: profile.name.clone(),
+                    no_access_key: profile.access_key.is_none(),
                 });
             }
             Err(why) => self.error = Some(why.to_string()),
@@ -208,6 +214,7 @@ impl MockPart {
     pub fn take_lines(&mut self) {
         if let Some(keeper) = &self.keeper {
             let report = keeper.report();
+            self.kept = report.kept;
             if let Some(why) = report.failing.or(report.unusable) {
                 self.history_note = Some(format!("the history cannot be written: {why}"));
             }
@@ -256,23 +263,13 @@ impl MockPart {
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                labelled(ui, "Port", |ui, label| {
-                    ui.add_enabled(
-                        !running,
-                        TextEdit::singleline(&mut self.port).desired_width(80.0),
-                    )
-                    .labelled_by(label)
-                    .on_hover_text(
-                        "Where your backend or an SDK calls the mock: point smsHostname, \
-                         voiceHostname… (Node) or sms_origin… (Python) at it",
-                    );
-                });
-                ui.end_row();
-                if let Err(why) = self.port_number() {
-                    ui.label("");
-                    error_text(ui, &why);
-                    ui.end_row();
-                }
+                super::port_rows(
+                    ui,
+                    &mut self.port,
+                    !running,
+                    "Where your backend or an SDK calls the mock: point smsHostname, \
+                     voiceHostname… (Node) or sms_origin… (Python) at it",
+                );
                 labelled(ui, "Callback URL", |ui, label| {
                     ui.add_enabled(
                         !running,
@@ -372,15 +369,12 @@ impl MockPart {
                 self.selected = None;
             }
         });
-        if running && let Some(ready) = cx.profile.ready() {
-            let account = ready.mock_account();
-            if account.access_key.is_none() {
-                warning_text(
-                    ui,
-                    "this profile has no project access key: SMS, Conversation and Numbers calls \
-                     by OAuth2 are refused (add one in the profile's Project credentials)",
-                );
-            }
+        if self.running.as_ref().is_some_and(|r| r.no_access_key) {
+            warning_text(
+                ui,
+                "this profile has no project access key: SMS, Conversation and Numbers calls \
+                 by OAuth2 are refused (add one in the profile's Project credentials)",
+            );
         }
         if let Some(error) = &self.error {
             error_text(ui, error);

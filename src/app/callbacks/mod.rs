@@ -20,6 +20,25 @@ use self::trigger::TriggerPart;
 use self::verify::VerifyPart;
 use super::action::{Action, PanelContext, TabPanel};
 
+/// The Port row of a part that runs a server (the listener, the mock), in its grid, and
+/// under it, as it is typed, why the text is not a port.
+pub(crate) fn port_rows(ui: &mut Ui, port: &mut String, enabled: bool, tip: &str) {
+    crate::app::widgets::labelled(ui, "Port", |ui, label| {
+        ui.add_enabled(
+            enabled,
+            eframe::egui::TextEdit::singleline(port).desired_width(80.0),
+        )
+        .labelled_by(label)
+        .on_hover_text(tip);
+    });
+    ui.end_row();
+    if let Err(why) = crate::net::listen::parse_port(port) {
+        ui.label("");
+        crate::app::widgets::error_text(ui, &why);
+        ui.end_row();
+    }
+}
+
 /// The three parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Part {
